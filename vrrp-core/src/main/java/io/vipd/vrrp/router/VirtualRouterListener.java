@@ -10,7 +10,7 @@ public interface VirtualRouterListener {
   default void onTransition(Transition transition) {}
 
   /** An advertisement that the router (not the codec) discarded, e.g. an interval mismatch. */
-  default void onAdvertisementDropped(String reason) {}
+  default void onAdvertisementDropped(io.vipd.vrrp.packet.RxDropReason reason) {}
 
   /** The effective priority changed. */
   default void onPriorityChanged(int from, int to) {}

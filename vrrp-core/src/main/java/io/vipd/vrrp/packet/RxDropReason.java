@@ -1,0 +1,42 @@
+package io.vipd.vrrp.packet;
+
+/**
+ * Why a received VRRP packet was discarded. Bad input on a shared LAN is expected: it is a result
+ * to count per reason, never an exception. The first group is judged by the codec (the packet
+ * alone), the second by the virtual router (the packet against its configuration).
+ */
+public enum RxDropReason {
+  // --- packet level: VrrpPacketCodec ---
+  /** TTL / hop limit not 255 (RFC 3768 7.1, RFC 9568 7.1). */
+  BAD_TTL,
+  /** Shorter than the fixed header, or than its address count (and auth data) require. */
+  TRUNCATED,
+  /** Version field neither 2 nor 3, or v2 over IPv6. */
+  BAD_VERSION,
+  /** Type field not 1 (ADVERTISEMENT). */
+  BAD_TYPE,
+  /** Checksum matches none of the accepted forms. */
+  BAD_CHECKSUM,
+  /** VRID 0. */
+  BAD_VRID,
+  /** Address count 0 (RFC 9568 erratum 8299: ignore the advert). */
+  NO_ADDRESSES,
+  /** v3 Max Advertise Interval of 0 (RFC 9568 erratum 8301), or v2 Adver Int of 0. */
+  ZERO_INTERVAL,
+  /** Source or destination address family does not match the packet's. */
+  BAD_ADDRESS_FAMILY,
+
+  // --- instance level: VirtualRouter and the runtime's dispatch ---
+  /** No instance with this VRID (and version) on the receiving interface. */
+  UNKNOWN_VRID,
+  /** v2 authentication type or password does not match the configuration. */
+  AUTH_MISMATCH,
+  /** v2 advert interval differs from the configured one (RFC 3768 7.1: MUST discard). */
+  INTERVAL_MISMATCH,
+  /** Received by the address owner (priority 255). */
+  ADDRESS_OWNER,
+  /** Unicast instance: the source is not a configured peer. */
+  NOT_A_PEER,
+  /** The advertisement carries our own source address (a looped-back copy). */
+  OWN_ADVERTISEMENT
+}

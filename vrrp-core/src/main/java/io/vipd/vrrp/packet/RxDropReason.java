@@ -1,5 +1,8 @@
 package io.vipd.vrrp.packet;
 
+import java.util.EnumSet;
+import java.util.Set;
+
 /**
  * Why a received VRRP packet was discarded. Bad input on a shared LAN is expected: it is a result
  * to count per reason, never an exception. The first group is judged by the codec (the packet
@@ -23,8 +26,16 @@ public enum RxDropReason {
   NO_ADDRESSES,
   /** v3 Max Advertise Interval of 0 (RFC 9568 erratum 8301), or v2 Adver Int of 0. */
   ZERO_INTERVAL,
-  /** Source or destination address family does not match the packet's. */
+  /**
+   * Source or destination address missing, or of different families (the family of the IP header
+   * decides the address length in the message).
+   */
   BAD_ADDRESS_FAMILY,
+  /**
+   * Longer than its address count (and auth data) define. RFC 3768 / RFC 9568 define no padding and
+   * keepalived and FRR reject such packets too; see {@link VrrpPacketCodec}.
+   */
+  TRAILING_BYTES,
 
   // --- instance level: VirtualRouter and the runtime's dispatch ---
   /** No instance with this VRID (and version) on the receiving interface. */
@@ -38,5 +49,12 @@ public enum RxDropReason {
   /** Unicast instance: the source is not a configured peer. */
   NOT_A_PEER,
   /** The advertisement carries our own source address (a looped-back copy). */
-  OWN_ADVERTISEMENT
+  OWN_ADVERTISEMENT;
+
+  private static final Set<RxDropReason> PACKET_LEVEL = EnumSet.range(BAD_TTL, TRAILING_BYTES);
+
+  /** Whether {@link VrrpPacketCodec} decides this reason (the packet alone, first group). */
+  public boolean isPacketLevel() {
+    return PACKET_LEVEL.contains(this);
+  }
 }

@@ -1,0 +1,35 @@
+package io.vipd.vrrp.port;
+
+import java.io.IOException;
+import java.util.List;
+
+/**
+ * Installs and removes virtual addresses on interfaces (the RFC's "add / remove the virtual
+ * addresses"). Each call is one kernel round trip and is idempotent. Not thread-safe: one caller at
+ * a time.
+ */
+public interface VipManager {
+
+  /**
+   * Adds an address.
+   *
+   * @return {@code true} if the kernel added it, {@code false} if it was already there
+   * @throws IOException when the kernel refuses; the message names the address and the error
+   */
+  boolean add(VirtualAddress address) throws IOException;
+
+  /**
+   * Removes an address.
+   *
+   * @return {@code true} if the kernel removed it, {@code false} if it was not there
+   * @throws IOException when the kernel refuses; the message names the address and the error
+   */
+  boolean remove(VirtualAddress address) throws IOException;
+
+  /**
+   * Every address currently on the interface, IPv4 and IPv6, in the kernel's order (for IPv4 the
+   * primary address first), with its label where the kernel reports one that differs from the
+   * interface name.
+   */
+  List<VirtualAddress> list(String interfaceName) throws IOException;
+}

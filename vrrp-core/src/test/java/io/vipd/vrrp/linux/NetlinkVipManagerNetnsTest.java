@@ -1,0 +1,116 @@
+package io.vipd.vrrp.linux;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.vipd.vrrp.port.VirtualAddress;
+import java.net.InetAddress;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+/** NetlinkVipManager in a namespace, checked with iproute2. */
+@Tag("netns")
+class NetlinkVipManagerNetnsTest {
+
+  private static final String IF = NetnsLan.INTERFACE;
+  private static NetnsLan lan;
+  private static NetlinkVipManager vips;
+
+  @BeforeAll
+  static void createLan() throws Exception {
+    NetnsRequirement.require();
+    lan = NetnsLan.create(201, 1);
+    vips = lan.inNode(1, NetlinkVipManager::open);
+  }
+
+  @AfterAll
+  static void removeLan() throws Exception {
+    try {
+      if (vips != null) {
+        vips.close();
+      }
+    } finally {
+      if (lan != null) {
+        lan.close();
+      }
+    }
+  }
+
+  private static String addresses() throws Exception {
+    return lan.exec(1, "ip", "-o", "addr", "show", "dev", IF).orThrow();
+  }
+
+  @Test
+  void ipv4VipWithLabelIsAddedOnceAndRemovedOnce() throws Exception {
+    VirtualAddress vip = new VirtualAddress(lan.spareIpv4(1), 32, IF, Optional.of("eth0:vip"));
+    assertTrue(vips.add(vip), "added");
+    String shown = addresses();
+    assertTrue(shown.contains("inet 10.77.201.101/32 scope global eth0:vip"), shown);
+    assertFalse(vips.add(vip), "adding an address already present is not an error");
+    assertTrue(vips.list(IF).contains(vip), vips.list(IF).toString());
+
+    assertTrue(vips.remove(vip), "removed");
+    assertFalse(addresses().contains("10.77.201.101"), addresses());
+    assertFalse(vips.remove(vip), "removing an absent address is not an error");
+  }
+
+  @Test
+  void ipv6VipIsUsableAtOnce() throws Exception {
+    VirtualAddress vip = VirtualAddress.of(lan.spareIpv6(1), 64, IF);
+    assertTrue(vips.add(vip));
+    try {
+      String shown = lan.exec(1, "ip", "-6", "-o", "addr", "show", "dev", IF).orThrow();
+      String line =
+          shown.lines().filter(l -> l.contains("fd77:201::101/64")).findFirst().orElse("");
+      assertTrue(line.contains("nodad"), shown);
+      assertFalse(line.contains("tentative"), "no duplicate address detection: " + line);
+      assertFalse(vips.add(vip));
+      assertTrue(vips.list(IF).contains(vip));
+    } finally {
+      assertTrue(vips.remove(vip));
+    }
+    assertFalse(addresses().contains("fd77:201::101"));
+    assertFalse(vips.remove(vip));
+  }
+
+  @Test
+  void listShowsTheNodeAddressesPrimaryFirst() throws Exception {
+    VirtualAddress vip = VirtualAddress.of(lan.spareIpv4(2), 32, IF);
+    vips.add(vip);
+    try {
+      List<VirtualAddress> all = vips.list(IF);
+      VirtualAddress firstV4 =
+          all.stream().filter(a -> a.address() instanceof java.net.Inet4Address).findFirst().get();
+      assertEquals(VirtualAddress.of(lan.ipv4(1), 24, IF), firstV4);
+      assertTrue(all.contains(VirtualAddress.of(lan.ipv6(1), 64, IF)), all.toString());
+      assertTrue(all.contains(VirtualAddress.of(lan.linkLocal(1), 64, IF)), all.toString());
+      assertTrue(all.contains(vip));
+    } finally {
+      vips.remove(vip);
+    }
+  }
+
+  @Test
+  void unknownInterfaceIsNamed() {
+    VirtualAddress vip = VirtualAddress.of(lan.spareIpv4(3), 32, "nosuch0");
+    SyscallException e = assertThrows(SyscallException.class, () -> vips.add(vip));
+    assertTrue(e.getMessage().contains("nosuch0"), e.getMessage());
+    assertTrue(e.getMessage().contains("No such device"), e.getMessage());
+  }
+
+  @Test
+  void kernelRefusalNamesAddressAndErrno() throws Exception {
+    VirtualAddress multicast = VirtualAddress.of(InetAddress.getByName("ff02::99"), 128, IF);
+    SyscallException e = assertThrows(SyscallException.class, () -> vips.add(multicast));
+    assertTrue(
+        e.getMessage().startsWith("RTM_NEWADDR adding ff02:0:0:0:0:0:0:99/128 dev eth0: "),
+        e.getMessage());
+    assertTrue(e.getMessage().contains("errno " + e.errno()), e.getMessage());
+  }
+}

@@ -234,17 +234,24 @@ public final class HealthMonitor implements AutoCloseable {
   }
 
   private long nextDelayNanos() {
-    Duration base;
+    long base = baseInterval(tracker, settings).toNanos();
+    return Math.max(0, jittered(base, settings.jitterFraction(), jitter.nextDouble()) - elapsed());
+  }
+
+  /** haproxy's choice: {@code fastinter} while transitioning, {@code downinter} when fully down. */
+  static Duration baseInterval(HealthTracker tracker, MonitorSettings settings) {
     if (tracker.isTransitioning()) {
-      base = settings.fastInterval();
-    } else if (tracker.isFullyDown()) {
-      base = settings.downInterval();
-    } else {
-      base = settings.interval();
+      return settings.fastInterval();
     }
-    double factor = 1 + settings.jitterFraction() * (2 * jitter.nextDouble() - 1);
-    long jittered = (long) (base.toNanos() * factor);
-    return Math.max(0, jittered - elapsed());
+    return tracker.isFullyDown() ? settings.downInterval() : settings.interval();
+  }
+
+  /**
+   * {@code baseNanos} scaled by {@code 1 + fraction * (2u - 1)}: uniform in {@code [base*(1-f),
+   * base*(1+f)]} for {@code u} uniform in {@code [0, 1)}.
+   */
+  static long jittered(long baseNanos, double fraction, double u) {
+    return (long) (baseNanos * (1 + fraction * (2 * u - 1)));
   }
 
   private void apply(CheckResult result) {

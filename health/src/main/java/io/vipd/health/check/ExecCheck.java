@@ -1,0 +1,178 @@
+package io.vipd.health.check;
+
+import io.vipd.health.CheckResult;
+import io.vipd.health.HealthCheck;
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * Runs a command; healthy when it exits 0 (keepalived's {@code vrrp_script}).
+ *
+ * <ul>
+ *   <li>The argv is executed directly, without a shell, unless {@code shell} is set: then the words
+ *       are joined with spaces and run as {@code /bin/sh -c "<joined>"}.
+ *   <li>stdin is {@code /dev/null}; stdout and stderr go to a temporary file (no pipe, so a
+ *       background grandchild that keeps the output open cannot stall the check); the first {@link
+ *       #MAX_OUTPUT} bytes end up in the detail, e.g. {@code "exit 1: disk full"}.
+ *   <li>On timeout the process and the descendants it has at that moment are killed (SIGKILL) and
+ *       the result is {@code "timeout after 2000 ms (killed 2 processes)"}.
+ *   <li>fork/exec and the file read happen on {@code blocking}, never on the caller's thread; the
+ *       exit is observed through {@link Process#onExit()}.
+ * </ul>
+ */
+public final class ExecCheck implements HealthCheck {
+
+  /** Bytes of output kept for the detail. */
+  public static final int MAX_OUTPUT = 512;
+
+  private static final File DEV_NULL = new File("/dev/null");
+
+  private final List<String> argv;
+  private final String display;
+  private final ScheduledExecutorService blocking;
+
+  /**
+   * @param command the program and its arguments (with {@code shell}, the words of a shell line)
+   * @param shell run through {@code /bin/sh -c}
+   * @param blocking executor for fork/exec, output reads and the timeout timer (see {@link
+   *     CheckExecutors#newBlockingExecutor})
+   */
+  public ExecCheck(List<String> command, boolean shell, ScheduledExecutorService blocking) {
+    Objects.requireNonNull(command, "command");
+    if (command.isEmpty()) {
+      throw new IllegalArgumentException("empty command");
+    }
+    this.argv = shell ? List.of("/bin/sh", "-c", String.join(" ", command)) : List.copyOf(command);
+    this.display = String.join(" ", argv);
+    this.blocking = Objects.requireNonNull(blocking, "blocking");
+  }
+
+  @Override
+  public CompletableFuture<CheckResult> run(Duration timeout) {
+    CompletableFuture<CheckResult> result = new CompletableFuture<>();
+    long start = System.nanoTime();
+    try {
+      blocking.execute(() -> launch(timeout, start, result));
+    } catch (RejectedExecutionException e) {
+      result.complete(CheckResult.unhealthy("cannot start: executor shut down", 0));
+    }
+    return result;
+  }
+
+  private void launch(Duration timeout, long start, CompletableFuture<CheckResult> result) {
+    Path output;
+    Process process;
+    try {
+      output = Files.createTempFile("vipd-exec-", ".out");
+    } catch (IOException e) {
+      result.complete(CheckResult.unhealthy("cannot create output file: " + e.getMessage(), 0));
+      return;
+    }
+    try {
+      process =
+          new ProcessBuilder(argv)
+              .redirectInput(DEV_NULL)
+              .redirectErrorStream(true)
+              .redirectOutput(output.toFile())
+              .start();
+    } catch (IOException | RuntimeException e) {
+      deleteQuietly(output);
+      result.complete(
+          CheckResult.unhealthy(
+              FailureText.bounded("cannot start: " + e.getMessage()), System.nanoTime() - start));
+      return;
+    }
+    AtomicBoolean timedOut = new AtomicBoolean();
+    ScheduledFuture<?> timer =
+        blocking.schedule(
+            () -> onTimeout(process, timeout, start, timedOut, result),
+            timeout.toNanos() - (System.nanoTime() - start),
+            TimeUnit.NANOSECONDS);
+    process
+        .onExit()
+        .thenRunAsync(
+            () -> {
+              timer.cancel(false);
+              String text = readHead(output);
+              deleteQuietly(output);
+              if (!timedOut.get()) {
+                result.complete(exitResult(process.exitValue(), text, System.nanoTime() - start));
+              }
+            },
+            blocking);
+  }
+
+  private static void onTimeout(
+      Process process,
+      Duration timeout,
+      long start,
+      AtomicBoolean timedOut,
+      CompletableFuture<CheckResult> result) {
+    if (!process.isAlive()) {
+      return; // exited just now; onExit reports it
+    }
+    timedOut.set(true);
+    int killed = killTree(process);
+    result.complete(
+        CheckResult.unhealthy(
+            "timeout after " + timeout.toMillis() + " ms (killed " + killed + " processes)",
+            System.nanoTime() - start));
+  }
+
+  /** Kills the process and the descendants it has now; returns how many were signalled. */
+  static int killTree(Process process) {
+    List<ProcessHandle> tree = new ArrayList<>(process.descendants().toList());
+    int killed = 0;
+    if (process.isAlive()) {
+      process.destroyForcibly();
+      killed++;
+    }
+    for (ProcessHandle child : tree) {
+      if (child.isAlive() && child.destroyForcibly()) {
+        killed++;
+      }
+    }
+    return killed;
+  }
+
+  private static CheckResult exitResult(int exit, String output, long nanos) {
+    String detail = "exit " + exit + (output.isEmpty() ? "" : ": " + output);
+    return exit == 0 ? CheckResult.healthy(detail, nanos) : CheckResult.unhealthy(detail, nanos);
+  }
+
+  private static String readHead(Path file) {
+    try (InputStream in = Files.newInputStream(file)) {
+      byte[] head = in.readNBytes(MAX_OUTPUT);
+      return new String(head, StandardCharsets.UTF_8).replaceAll("\\s+", " ").trim();
+    } catch (IOException e) {
+      return "";
+    }
+  }
+
+  private static void deleteQuietly(Path file) {
+    try {
+      Files.deleteIfExists(file);
+    } catch (IOException ignored) {
+      // a leftover file in the temp directory is harmless
+    }
+  }
+
+  @Override
+  public String describe() {
+    return "exec " + display;
+  }
+}

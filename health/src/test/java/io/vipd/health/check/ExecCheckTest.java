@@ -1,0 +1,139 @@
+package io.vipd.health.check;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.vipd.health.CheckResult;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Real processes: exit codes, output, argv handling and killing the tree on timeout. */
+class ExecCheckTest {
+
+  private static final Duration TIMEOUT = Duration.ofSeconds(10);
+  private static ScheduledExecutorService blocking;
+  @TempDir Path tmp;
+
+  @BeforeAll
+  static void start() {
+    blocking = CheckExecutors.newBlockingExecutor(2, "exec-test");
+  }
+
+  @AfterAll
+  static void stop() {
+    blocking.shutdownNow();
+  }
+
+  private static CheckResult run(List<String> command, boolean shell, Duration timeout) {
+    return new ExecCheck(command, shell, blocking)
+        .run(timeout)
+        .orTimeout(30, TimeUnit.SECONDS)
+        .join();
+  }
+
+  @Test
+  void exitZeroIsHealthy() {
+    CheckResult r = run(List.of("/bin/true"), false, TIMEOUT);
+    assertTrue(r.healthy(), r.detail());
+    assertEquals("exit 0", r.detail());
+  }
+
+  @Test
+  void nonZeroExitIsUnhealthyWithItsOutput() {
+    CheckResult r =
+        run(List.of("/bin/sh", "-c", "echo disk full; echo oops >&2; exit 3"), false, TIMEOUT);
+    assertFalse(r.healthy());
+    assertEquals("exit 3: disk full oops", r.detail());
+  }
+
+  @Test
+  void withoutShellArgumentsArePassedLiterally() {
+    CheckResult r = run(List.of("/bin/echo", "$HOME", "*", ";", "exit", "7"), false, TIMEOUT);
+    assertTrue(r.healthy(), r.detail());
+    assertEquals("exit 0: $HOME * ; exit 7", r.detail());
+  }
+
+  @Test
+  void withShellTheWordsAreAShellLine() {
+    CheckResult r = run(List.of("echo", "$((40+2));", "exit", "4"), true, TIMEOUT);
+    assertFalse(r.healthy());
+    assertEquals("exit 4: 42", r.detail());
+  }
+
+  @Test
+  void missingProgramIsUnhealthy() {
+    CheckResult r = run(List.of("/nonexistent/vipd-check"), false, TIMEOUT);
+    assertFalse(r.healthy());
+    assertTrue(r.detail().startsWith("cannot start:"), r.detail());
+  }
+
+  @Test
+  void outputIsBounded() {
+    CheckResult r =
+        run(List.of("/bin/sh", "-c", "yes xyz | head -c 200000; exit 1"), false, TIMEOUT);
+    assertFalse(r.healthy());
+    assertTrue(r.detail().length() <= ExecCheck.MAX_OUTPUT + 10, "length " + r.detail().length());
+  }
+
+  @Test
+  void stdinIsEmpty() {
+    CheckResult r = run(List.of("/bin/sh", "-c", "cat; echo done"), false, TIMEOUT);
+    assertEquals("exit 0: done", r.detail());
+  }
+
+  @Test
+  void runDoesNotBlockTheCaller() {
+    CompletableFuture<CheckResult> f =
+        new ExecCheck(List.of("/bin/sleep", "0.5"), false, blocking).run(TIMEOUT);
+    assertFalse(f.isDone(), "run() must return before the command ends");
+    assertTrue(f.orTimeout(30, TimeUnit.SECONDS).join().healthy());
+  }
+
+  @Test
+  void timeoutKillsTheProcessTree() throws Exception {
+    Path pidFile = tmp.resolve("child.pid");
+    // The shell starts a grandchild `sleep 30`, records its pid and waits for it.
+    CheckResult r =
+        run(
+            List.of("/bin/sh", "-c", "sleep 30 & echo $! > " + pidFile + "; wait"),
+            false,
+            Duration.ofMillis(1500));
+    assertFalse(r.healthy());
+    assertEquals("timeout after 1500 ms (killed 2 processes)", r.detail());
+    long sleepPid = Long.parseLong(Files.readString(pidFile).trim());
+    assertTrue(waitUntilGone(sleepPid, Duration.ofSeconds(10)), "sleep 30 survived: " + sleepPid);
+  }
+
+  /** True once the process is gone or a zombie (killed, waiting for its reaper). */
+  private static boolean waitUntilGone(long pid, Duration limit) throws InterruptedException {
+    long deadline = System.nanoTime() + limit.toNanos();
+    while (System.nanoTime() < deadline) {
+      if (!runningOrSleeping(pid)) {
+        return true;
+      }
+      Thread.sleep(20);
+    }
+    return false;
+  }
+
+  private static boolean runningOrSleeping(long pid) {
+    try {
+      String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+      char state = stat.charAt(stat.lastIndexOf(')') + 2);
+      return state != 'Z' && state != 'X';
+    } catch (IOException e) {
+      return false; // no such process
+    }
+  }
+}

@@ -1,0 +1,425 @@
+package io.vipd.vrrp.router;
+
+import io.vipd.vrrp.packet.RxDropReason;
+import io.vipd.vrrp.packet.VrrpAdvertisement;
+import io.vipd.vrrp.packet.VrrpVersion;
+import java.net.InetAddress;
+import java.util.Arrays;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * One VRRP virtual router: the RFC 3768 (v2) / RFC 9568 (v3) state machine plus keepalived's FAULT
+ * state, preempt delay and initial MASTER state. See {@code package-info.java} for the diagram.
+ *
+ * <p>Sans-I/O: every event carries the current time ({@code nowNanos}, any monotonic origin, from
+ * the caller's injected clock); the router never reads a clock, never blocks and never throws on
+ * network input. Side effects go to {@link VrrpActions}, observations to {@link
+ * VirtualRouterListener}. After each event the owner asks {@link #nextDeadlineNanos()} and calls
+ * {@link #timerFired(long)} when that time comes.
+ *
+ * <p>Not thread-safe: one owner thread makes every call (the runtime's VRRP thread, or a test).
+ *
+ * <p>Preempt delay (keepalived {@code preempt_delay}): a backup holds back preemption for the delay
+ * after entering BACKUP from start or FAULT, or after the first lower priority advert it hears
+ * otherwise; while held, lower priority adverts are accepted like any other. When the delay ends
+ * with a lower priority master still advertising, the Master_Down_Timer restarts from the end of
+ * the delay, so the router takes over exactly one Master_Down_Interval later: the takeover comes
+ * exactly the delay later than without one. The cost is that a master dying in the last advert
+ * interval of the delay is detected up to one interval late.
+ */
+public final class VirtualRouter {
+
+  private static final long NONE = Long.MAX_VALUE;
+  private static final int MAX_TIMER_ROUNDS = 8;
+  private static final String DOWN_TIMER_EXPIRED = "master down timer expired";
+
+  private final VirtualRouterConfig config;
+  private final VrrpActions actions;
+  private final VirtualRouterListener listener;
+  private final AdvertisementFilter filter;
+  private final byte[] primaryAddressBytes;
+
+  private VrrpState state = VrrpState.INITIALIZE;
+  private int effectivePriority;
+  private int masterAdverIntervalCentis;
+  private long adverDeadlineNanos = NONE;
+  private long masterDownDeadlineNanos = NONE;
+  private String masterDownReason = DOWN_TIMER_EXPIRED;
+  private InetAddress lastMasterAddress;
+
+  /** Preempt delay: whether a hold is set, until when, and whether a lower master is being held. */
+  private boolean preemptHoldSet;
+
+  private long preemptHoldUntilNanos;
+  private boolean lowerMasterHeld;
+
+  private boolean faulted;
+  private String faultReason;
+
+  /**
+   * Creates a router in INITIALIZE; nothing happens until {@link #start(long)}.
+   *
+   * @param config the validated configuration
+   * @param actions the protocol side effects (sockets, addresses, GARP/NA)
+   * @param listener observer for logs and metrics ({@link VirtualRouterListener#NONE} for none)
+   */
+  public VirtualRouter(
+      VirtualRouterConfig config, VrrpActions actions, VirtualRouterListener listener) {
+    this.config = Objects.requireNonNull(config, "config");
+    this.actions = Objects.requireNonNull(actions, "actions");
+    this.listener = Objects.requireNonNull(listener, "listener");
+    this.filter = new AdvertisementFilter(config);
+    this.primaryAddressBytes = config.primaryAddress().getAddress();
+    this.effectivePriority = config.priority();
+    this.masterAdverIntervalCentis = config.advertIntervalCentis();
+  }
+
+  /**
+   * Startup event (RFC 9568 6.4.1): the owner goes MASTER, so does a router configured with {@code
+   * initialMaster}; any other goes BACKUP with the Master_Down_Timer running. A router whose fault
+   * is set goes FAULT. Restarting after {@link #shutdown(long)} is allowed.
+   *
+   * @throws IllegalStateException if the router is already running (not INITIALIZE)
+   */
+  public void start(long nowNanos) {
+    if (state != VrrpState.INITIALIZE) {
+      throw new IllegalStateException(config.name() + " is already running (" + state + ")");
+    }
+    masterAdverIntervalCentis = config.advertIntervalCentis();
+    lastMasterAddress = null;
+    if (faulted) {
+      enterFault(nowNanos, "fault: " + faultReason);
+    } else if (config.isAddressOwner()) {
+      becomeMaster(nowNanos, "address owner (priority 255) starting");
+    } else if (config.initialMaster()) {
+      becomeMaster(nowNanos, "initial state MASTER");
+    } else {
+      enterBackup(nowNanos, "startup");
+    }
+  }
+
+  /**
+   * An advertisement the codec accepted arrived from {@code source} (the IP source address).
+   * Instance-level failures are reported through {@link
+   * VirtualRouterListener#onAdvertisementDropped(RxDropReason)}; never throws on any advert.
+   * Ignored without a report while INITIALIZE or FAULT.
+   */
+  public void advertisementReceived(VrrpAdvertisement adv, InetAddress source, long nowNanos) {
+    if (state != VrrpState.BACKUP && state != VrrpState.MASTER) {
+      return;
+    }
+    Optional<RxDropReason> drop = filter.check(adv, source, effectivePriority);
+    if (drop.isPresent()) {
+      listener.onAdvertisementDropped(drop.get());
+      return;
+    }
+    if (effectivePriority == VirtualRouterConfig.OWNER_PRIORITY) {
+      listener.onAddressOwnerConflict(source, adv.priority());
+    }
+    if (state == VrrpState.BACKUP) {
+      advertisementAsBackup(adv, source, nowNanos);
+    } else {
+      advertisementAsMaster(adv, source, nowNanos);
+    }
+  }
+
+  /**
+   * Processes every deadline at or before {@code nowNanos}. Safe to call early or more than once:
+   * without a due deadline it does nothing.
+   */
+  public void timerFired(long nowNanos) {
+    for (int round = 0; round < MAX_TIMER_ROUNDS && nextDeadlineNanos() <= nowNanos; round++) {
+      if (state == VrrpState.MASTER) {
+        actions.sendAdvertisement(effectivePriority);
+        adverDeadlineNanos = nowNanos + config.advertIntervalNanos();
+      } else if (lowerMasterHeld && preemptHoldUntilNanos <= masterDownDeadlineNanos) {
+        endPreemptHold();
+      } else {
+        becomeMaster(nowNanos, masterDownReason);
+      }
+    }
+  }
+
+  /** The earliest time {@link #timerFired(long)} has work to do; {@link Long#MAX_VALUE} if none. */
+  public long nextDeadlineNanos() {
+    return switch (state) {
+      case MASTER -> adverDeadlineNanos;
+      case BACKUP ->
+          lowerMasterHeld
+              ? Math.min(masterDownDeadlineNanos, preemptHoldUntilNanos)
+              : masterDownDeadlineNanos;
+      default -> NONE;
+    };
+  }
+
+  /**
+   * Sets the effective priority computed by the daemon from tracked checks and interfaces. Values
+   * are clamped to 1..254; the address owner keeps 255 and ignores this call. The change takes
+   * effect the RFC way: a master sends it in its next advert (and keeps MASTER until it hears a
+   * higher one); a backup uses it for the next advert it judges (a backup now above the master
+   * discards the master's adverts and takes over when its Master_Down_Timer expires) and for its
+   * next skew time.
+   */
+  public void setTrackedPriority(int priority, long nowNanos) {
+    if (config.isAddressOwner()) {
+      return;
+    }
+    int clamped =
+        Math.max(
+            VirtualRouterConfig.MIN_PRIORITY,
+            Math.min(VirtualRouterConfig.MAX_BACKUP_PRIORITY, priority));
+    if (clamped == effectivePriority) {
+      return;
+    }
+    int previous = effectivePriority;
+    effectivePriority = clamped;
+    listener.onPriorityChanged(previous, clamped);
+  }
+
+  /**
+   * Sets or clears the fault (keepalived FAULT state: interface down, or a weight-0 tracked check
+   * failing). Entering FAULT a master sends a priority 0 advert and removes the addresses; in FAULT
+   * the router sends nothing and ignores adverts. Clearing the fault goes to BACKUP (the owner to
+   * MASTER). Before {@link #start(long)} the fault is only remembered.
+   *
+   * @param reason in words, e.g. "interface eth0 down"; appears in the transition's reason
+   */
+  public void setFault(boolean fault, String reason, long nowNanos) {
+    Objects.requireNonNull(reason, "reason");
+    if (fault) {
+      faulted = true;
+      faultReason = reason;
+      if (state == VrrpState.MASTER || state == VrrpState.BACKUP) {
+        resignIfMaster();
+        enterFault(nowNanos, "fault: " + reason);
+      }
+      return;
+    }
+    if (!faulted) {
+      return;
+    }
+    faulted = false;
+    faultReason = null;
+    if (state == VrrpState.FAULT) {
+      if (config.isAddressOwner()) {
+        becomeMaster(nowNanos, "fault cleared: " + reason);
+      } else {
+        enterBackup(nowNanos, "fault cleared: " + reason);
+      }
+    }
+  }
+
+  /**
+   * Shutdown event (RFC 9568 6.4.3): a master sends a priority 0 advert so that a backup takes over
+   * after its Skew_Time, and removes the addresses; any state goes INITIALIZE. No-op when already
+   * INITIALIZE.
+   */
+  public void shutdown(long nowNanos) {
+    if (state == VrrpState.INITIALIZE) {
+      return;
+    }
+    resignIfMaster();
+    VrrpState from = state;
+    state = VrrpState.INITIALIZE;
+    clearTimers();
+    transition(from, "shutdown", nowNanos);
+  }
+
+  /** The current state. */
+  public VrrpState state() {
+    return state;
+  }
+
+  /** The priority this router uses now: configured, or as last set by tracking. */
+  public int effectivePriority() {
+    return effectivePriority;
+  }
+
+  /**
+   * Master_Adver_Interval in centiseconds: v3 learns it from the master's adverts; it starts as
+   * (and for v2 always is) our own interval.
+   */
+  public int masterAdverIntervalCentis() {
+    return masterAdverIntervalCentis;
+  }
+
+  /**
+   * The primary address of the router this one believes is master: its own while MASTER, else the
+   * source of the last advert it judged; empty before any.
+   */
+  public Optional<InetAddress> lastMasterAddress() {
+    return Optional.ofNullable(lastMasterAddress);
+  }
+
+  /** The configuration. */
+  public VirtualRouterConfig config() {
+    return config;
+  }
+
+  private void advertisementAsBackup(VrrpAdvertisement adv, InetAddress source, long nowNanos) {
+    int priority = adv.priority();
+    if (priority == 0) {
+      // RFC 9568 6.4.2: the master resigned; take over after Skew_Time unless a backup
+      // with a higher priority (shorter skew) announces itself first.
+      lowerMasterHeld = false;
+      masterDownDeadlineNanos = nowNanos + skewTimeNanos();
+      masterDownReason = "priority 0 advertisement from " + source.getHostAddress();
+      return;
+    }
+    lastMasterAddress = source;
+    if (priority >= effectivePriority) {
+      preemptHoldSet = false;
+      lowerMasterHeld = false;
+      acceptMaster(adv, nowNanos);
+    } else if (!preempts() || preemptionHeld(nowNanos)) {
+      acceptMaster(adv, nowNanos);
+    } else {
+      // Preempt: discard, so the Master_Down_Timer runs out and we take over.
+      masterDownReason =
+          DOWN_TIMER_EXPIRED
+              + "; preempting lower priority master "
+              + source.getHostAddress()
+              + " (prio "
+              + priority
+              + ")";
+    }
+  }
+
+  private void acceptMaster(VrrpAdvertisement adv, long nowNanos) {
+    adoptMasterInterval(adv);
+    masterDownDeadlineNanos = nowNanos + masterDownIntervalNanos();
+    masterDownReason = DOWN_TIMER_EXPIRED;
+  }
+
+  /** RFC 9568 6.1: the address owner always preempts, whatever Preempt_Mode says. */
+  private boolean preempts() {
+    return config.preempt() || config.isAddressOwner();
+  }
+
+  /** True while the preempt delay holds back preempting a lower priority master. */
+  private boolean preemptionHeld(long nowNanos) {
+    long delay = config.preemptDelayNanos();
+    if (delay == 0) {
+      return false;
+    }
+    if (!preemptHoldSet) {
+      preemptHoldSet = true;
+      preemptHoldUntilNanos = nowNanos + delay;
+    }
+    if (nowNanos < preemptHoldUntilNanos) {
+      lowerMasterHeld = true;
+      return true;
+    }
+    return false;
+  }
+
+  private void endPreemptHold() {
+    lowerMasterHeld = false;
+    masterDownDeadlineNanos =
+        Math.max(masterDownDeadlineNanos, preemptHoldUntilNanos + masterDownIntervalNanos());
+  }
+
+  private void advertisementAsMaster(VrrpAdvertisement adv, InetAddress source, long nowNanos) {
+    int priority = adv.priority();
+    if (priority == 0) {
+      // RFC 9568 6.4.3: another master resigned; assert ourselves at once.
+      actions.sendAdvertisement(effectivePriority);
+      adverDeadlineNanos = nowNanos + config.advertIntervalNanos();
+      return;
+    }
+    boolean higher = priority > effectivePriority;
+    if (higher || (priority == effectivePriority && addressIsGreater(source))) {
+      actions.removeVirtualAddresses();
+      adverDeadlineNanos = NONE;
+      state = VrrpState.BACKUP;
+      lastMasterAddress = source;
+      adoptMasterInterval(adv);
+      masterDownDeadlineNanos = nowNanos + masterDownIntervalNanos();
+      masterDownReason = DOWN_TIMER_EXPIRED;
+      preemptHoldSet = false;
+      lowerMasterHeld = false;
+      String why =
+          higher
+              ? "higher priority advertisement from "
+              : "equal priority advertisement from higher address ";
+      transition(
+          VrrpState.MASTER, why + source.getHostAddress() + " (prio " + priority + ")", nowNanos);
+    } else if (config.advertOnLowerPriority()) {
+      // RFC 9568 6.4.3: assert MASTER to the sender and refresh learning bridges.
+      actions.sendAdvertisement(effectivePriority);
+    }
+  }
+
+  /** RFC 9568 6.4.3: unsigned comparison of the addresses in network byte order. */
+  private boolean addressIsGreater(InetAddress source) {
+    return Arrays.compareUnsigned(source.getAddress(), primaryAddressBytes) > 0;
+  }
+
+  private void adoptMasterInterval(VrrpAdvertisement adv) {
+    if (config.version() == VrrpVersion.V3) {
+      masterAdverIntervalCentis = adv.advertIntervalCentis();
+    }
+  }
+
+  private void becomeMaster(long nowNanos, String reason) {
+    VrrpState from = state;
+    state = VrrpState.MASTER;
+    clearTimers();
+    lastMasterAddress = config.primaryAddress();
+    actions.sendAdvertisement(effectivePriority);
+    actions.addVirtualAddresses();
+    actions.announce();
+    adverDeadlineNanos = nowNanos + config.advertIntervalNanos();
+    transition(from, reason, nowNanos);
+  }
+
+  /** BACKUP from INITIALIZE or FAULT: Master_Down_Timer from our own interval, preempt hold on. */
+  private void enterBackup(long nowNanos, String reason) {
+    VrrpState from = state;
+    state = VrrpState.BACKUP;
+    clearTimers();
+    masterAdverIntervalCentis = config.advertIntervalCentis();
+    masterDownDeadlineNanos = nowNanos + masterDownIntervalNanos();
+    if (preempts() && config.preemptDelayNanos() > 0) {
+      preemptHoldSet = true;
+      preemptHoldUntilNanos = nowNanos + config.preemptDelayNanos();
+    }
+    transition(from, reason, nowNanos);
+  }
+
+  private void enterFault(long nowNanos, String reason) {
+    VrrpState from = state;
+    state = VrrpState.FAULT;
+    clearTimers();
+    transition(from, reason, nowNanos);
+  }
+
+  private void resignIfMaster() {
+    if (state == VrrpState.MASTER) {
+      actions.sendAdvertisement(0);
+      actions.removeVirtualAddresses();
+    }
+  }
+
+  private void clearTimers() {
+    adverDeadlineNanos = NONE;
+    masterDownDeadlineNanos = NONE;
+    masterDownReason = DOWN_TIMER_EXPIRED;
+    preemptHoldSet = false;
+    lowerMasterHeld = false;
+  }
+
+  private void transition(VrrpState from, String reason, long nowNanos) {
+    listener.onTransition(new Transition(from, state, reason, nowNanos));
+  }
+
+  private long skewTimeNanos() {
+    return VrrpTimers.skewTimeNanos(config.version(), effectivePriority, masterAdverIntervalCentis);
+  }
+
+  private long masterDownIntervalNanos() {
+    return VrrpTimers.masterDownIntervalNanos(
+        config.version(), effectivePriority, masterAdverIntervalCentis);
+  }
+}

@@ -70,9 +70,12 @@ public final class ConfigLoader {
     Config userResolved;
     Config reference = reference();
     try {
+      // Includes resolve against the file's directory, which Typesafe Config cannot find for a
+      // bare name such as "vipd.conf"; "./vipd.conf" has one.
+      Path named = file.getParent() == null ? Path.of(".").resolve(file) : file;
       user =
           ConfigFactory.parseFile(
-              file.toFile(),
+              named.toFile(),
               ConfigParseOptions.defaults().setSyntax(ConfigSyntax.CONF).setAllowMissing(false));
     } catch (ConfigException e) {
       problems.fileError(lineOf(e), "syntax error: " + withoutOrigin(e));

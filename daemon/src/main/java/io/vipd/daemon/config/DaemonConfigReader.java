@@ -74,17 +74,17 @@ final class DaemonConfigReader {
    */
   private static void checkDefaultsKeys(Node defaults, ConfigObject reference) {
     defaults.consumeAll();
-    walk(defaults.userObject(), reference, defaults.path(), defaults.problems());
+    walk(defaults.userObject(), reference, defaults.path(), defaults);
   }
 
-  private static void walk(ConfigObject user, ConfigObject reference, String path, Problems p) {
+  private static void walk(ConfigObject user, ConfigObject reference, String path, Node p) {
     for (String k : new TreeSet<>(user.keySet())) {
       ConfigValue u = user.get(k);
       ConfigValue r = reference.get(k);
       String kp = path + "." + k;
       if (r == null) {
         String hint = Suggestions.hint(k, reference.keySet());
-        p.error(
+        p.errorAt(
             u.origin(),
             kp,
             hint.isEmpty()

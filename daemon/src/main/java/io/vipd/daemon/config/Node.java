@@ -44,17 +44,29 @@ final class Node {
   private final ConfigObject merged;
   private final ConfigOrigin origin;
   private final Problems problems;
-  private final int errorsAtStart;
+  private final Node parent;
+  private int errors;
   private final Set<String> consumed = new LinkedHashSet<>();
 
+  /** The root of a file. */
   Node(
       String path, ConfigObject user, ConfigObject merged, ConfigOrigin origin, Problems problems) {
+    this(null, path, user, merged, origin, problems);
+  }
+
+  private Node(
+      Node parent,
+      String path,
+      ConfigObject user,
+      ConfigObject merged,
+      ConfigOrigin origin,
+      Problems problems) {
+    this.parent = parent;
     this.path = path;
     this.user = user;
     this.merged = merged;
     this.origin = origin;
     this.problems = problems;
-    this.errorsAtStart = problems.errorCount();
   }
 
   String path() {
@@ -91,9 +103,17 @@ final class Node {
     return path.isEmpty() ? k : path + "." + k;
   }
 
-  /** True when an error was recorded through this node or its children since it was made. */
+  /** True when an error was recorded for this object or anything inside it. */
   boolean hasErrors() {
-    return problems.errorCount() > errorsAtStart;
+    return errors > 0;
+  }
+
+  /** Records an error at an explicit place (a list element) inside this object. */
+  void errorAt(ConfigOrigin where, String keyPath, String message) {
+    for (Node n = this; n != null; n = n.parent) {
+      n.errors++;
+    }
+    problems.error(where, keyPath, message);
   }
 
   /** True when the user's own object (not a default) has this key. */
@@ -119,7 +139,7 @@ final class Node {
   }
 
   void error(String key, String message) {
-    problems.error(originOf(key), keyPath(key), message);
+    errorAt(originOf(key), keyPath(key), message);
   }
 
   void warning(String key, String message) {
@@ -128,7 +148,7 @@ final class Node {
 
   /** A problem of this object as a whole. */
   void errorHere(String message) {
-    problems.error(origin, path, message);
+    errorAt(origin, path, message);
   }
 
   /** A warning about this object as a whole. */
@@ -384,8 +404,7 @@ final class Node {
       if (e.valueType() == ConfigValueType.OBJECT
           || e.valueType() == ConfigValueType.LIST
           || e.valueType() == ConfigValueType.NULL) {
-        problems.error(
-            e.origin(), p, "found " + describe(key, e) + ", expected " + elementExpected);
+        errorAt(e.origin(), p, "found " + describe(key, e) + ", expected " + elementExpected);
         ok = false;
       } else {
         out.add(new Item(String.valueOf(e.unwrapped()), e.origin(), p));
@@ -404,7 +423,8 @@ final class Node {
     ConfigValue u = user.get(key);
     ConfigObject userChild = u instanceof ConfigObject o ? o : ConfigFactory.empty().root();
     ConfigOrigin childOrigin = u != null ? u.origin() : origin;
-    return Optional.of(new Node(keyPath(key), userChild, (ConfigObject) v, childOrigin, problems));
+    return Optional.of(
+        new Node(this, keyPath(key), userChild, (ConfigObject) v, childOrigin, problems));
   }
 
   /**
@@ -428,9 +448,9 @@ final class Node {
       String p = keyPath(key) + "[" + i++ + "]";
       if (e instanceof ConfigObject o) {
         ConfigObject m = o.withFallback(elementDefaults);
-        out.add(new Node(p, o, m, o.origin(), problems));
+        out.add(new Node(this, p, o, m, o.origin(), problems));
       } else {
-        problems.error(e.origin(), p, "found " + describe(key, e) + ", expected an object { ... }");
+        errorAt(e.origin(), p, "found " + describe(key, e) + ", expected an object { ... }");
         ok = false;
       }
     }
@@ -455,9 +475,10 @@ final class Node {
       if (e instanceof ConfigObject o) {
         out.put(
             name,
-            new Node(map.keyPath(name), o, o.withFallback(entryDefaults), o.origin(), problems));
+            new Node(
+                map, map.keyPath(name), o, o.withFallback(entryDefaults), o.origin(), problems));
       } else {
-        problems.error(
+        map.errorAt(
             e.origin(), map.keyPath(name), "found " + describe(name, e) + ", expected an object");
         ok = false;
       }
@@ -474,7 +495,7 @@ final class Node {
             hint.isEmpty()
                 ? "unknown key, expected one of: " + String.join(", ", new TreeSet<>(consumed))
                 : "unknown key" + hint;
-        problems.error(user.get(k).origin(), keyPath(k), msg);
+        errorAt(user.get(k).origin(), keyPath(k), msg);
       }
     }
   }

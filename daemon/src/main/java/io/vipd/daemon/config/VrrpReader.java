@@ -272,19 +272,17 @@ final class VrrpReader {
       try {
         InetAddress a = Addresses.ipLiteral(item.text());
         if (peers.contains(a) || source.map(a::equals).orElse(false)) {
-          u.problems()
-              .error(
-                  item.origin(),
-                  item.path(),
-                  "found " + item.text() + " twice, expected each peer once and not the source");
+          u.errorAt(
+              item.origin(),
+              item.path(),
+              "found " + item.text() + " twice, expected each peer once and not the source");
         }
         peers.add(a);
       } catch (IllegalArgumentException e) {
-        u.problems()
-            .error(
-                item.origin(),
-                item.path(),
-                "found " + Node.quoteIfNeeded(item.text()) + ", expected " + e.getMessage());
+        u.errorAt(
+            item.origin(),
+            item.path(),
+            "found " + Node.quoteIfNeeded(item.text()) + ", expected " + e.getMessage());
       }
     }
     if (peers.isEmpty()) {
@@ -321,32 +319,29 @@ final class VrrpReader {
       try {
         VirtualIp v = Addresses.virtualIp(item.text(), device.isEmpty() ? "eth0" : device);
         if (!out.isEmpty() && out.get(0).family() != v.family()) {
-          n.problems()
-              .error(
-                  item.origin(),
-                  item.path(),
-                  "found an "
-                      + v.family()
-                      + " address, expected "
-                      + out.get(0).family()
-                      + " like the first one (one instance carries one family; use a second"
-                      + " instance for the other)");
+          n.errorAt(
+              item.origin(),
+              item.path(),
+              "found an "
+                  + v.family()
+                  + " address, expected "
+                  + out.get(0).family()
+                  + " like the first one (one instance carries one family; use a second"
+                  + " instance for the other)");
           ok = false;
         } else if (out.stream().anyMatch(o -> o.address().equals(v.address()))) {
-          n.problems()
-              .error(
-                  item.origin(),
-                  item.path(),
-                  "found " + Addresses.format(v.address()) + " twice, expected each address once");
+          n.errorAt(
+              item.origin(),
+              item.path(),
+              "found " + Addresses.format(v.address()) + " twice, expected each address once");
           ok = false;
         }
         out.add(v);
       } catch (IllegalArgumentException e) {
-        n.problems()
-            .error(
-                item.origin(),
-                item.path(),
-                "found " + Node.quoteIfNeeded(item.text()) + ", expected " + e.getMessage());
+        n.errorAt(
+            item.origin(),
+            item.path(),
+            "found " + Node.quoteIfNeeded(item.text()) + ", expected " + e.getMessage());
         ok = false;
       }
     }

@@ -155,4 +155,52 @@ class AllProblemsAndWarningsTest {
     assertTrue(all.contains("<redacted>"));
     assertEquals(token, c.admin().token().orElseThrow().reveal());
   }
+
+  @Test
+  void anErrorInOneElementDoesNotHideCrossChecksOfTheOthers() {
+    String text =
+        String.join(
+            "\n",
+            "vrrp.instances = [",
+            "  { name = A, interface = eth0, virtual-router-id = 51, virtual-ips = [10.0.0.1] }",
+            "  { name = B, interface = eth0, virtual-router-id = 51, virtual-ips = [10.0.0.2] }",
+            "  { name = C, interface = eth0, virtual-router-id = 999, virtual-ips = [10.0.0.3] }",
+            "]",
+            "proxy {",
+            "  frontends = [ { name = f, bind = \"0.0.0.0:8443\", backend = b }",
+            "                { name = f, bind = \"0.0.0.0:8443\", backend = b } ]",
+            "  backends.b.servers = [ { name = s, address = \"10.0.0.9\" } ]",
+            "}",
+            "");
+    LoadResult r = TestFiles.load(dir, text);
+    String f = dir.resolve("vipd.conf").toString();
+    assertEquals(
+        List.of(
+            f
+                + ":3: vrrp.instances[1].virtual-router-id: found 51, expected a VRID not already"
+                + " used on eth0 by instance A (same VRID, version 3 and IPv4)",
+            f + ":4: vrrp.instances[2].virtual-router-id: found 999, expected an integer 1..255",
+            f
+                + ":8: proxy.frontends[1].name: found f again, expected a name not used by another"
+                + " frontend",
+            f
+                + ":8: proxy.frontends[1].bind: found 0.0.0.0:8443, expected an address not already"
+                + " bound by frontend f",
+            f
+                + ":9: proxy.backends.b.servers[0].address: found 10.0.0.9, expected host:port with"
+                + " a port 1..65535 (the port is missing)"),
+        TestFiles.formatted(r.errors()));
+  }
+
+  @Test
+  void includesResolveNextToTheFileAndKeepTheirOwnLines() throws Exception {
+    java.nio.file.Files.writeString(dir.resolve("part.conf"), "# part\nlogging.level = debugg\n");
+    LoadResult r = TestFiles.load(dir, "include \"part.conf\"\n");
+    assertEquals(
+        List.of(
+            dir.resolve("part.conf")
+                + ":2: logging.level: found debugg, expected one of error|warn|info|debug|trace,"
+                + " did you mean debug?"),
+        TestFiles.formatted(r.errors()));
+  }
 }

@@ -34,8 +34,11 @@ public final class ConfigLoader {
 
   /** Loads and validates {@code file}. */
   public static LoadResult load(Path file) {
-    Problems problems = new Problems(file.toString());
-    Optional<DaemonConfig> config = parseAndRead(file, problems);
+    // Includes resolve against the file's directory, which Typesafe Config cannot find for a
+    // bare name such as "vipd.conf"; "./vipd.conf" has one.
+    Path named = file.getParent() == null ? Path.of(".").resolve(file) : file;
+    Problems problems = new Problems(file.toString(), named.toString());
+    Optional<DaemonConfig> config = parseAndRead(file, named, problems);
     List<ConfigProblem> errors = problems.ofSeverity(ConfigProblem.Severity.ERROR);
     if (!errors.isEmpty()) {
       config = Optional.empty();
@@ -56,7 +59,7 @@ public final class ConfigLoader {
         ConfigParseOptions.defaults().setSyntax(ConfigSyntax.CONF).setAllowMissing(false));
   }
 
-  private static Optional<DaemonConfig> parseAndRead(Path file, Problems problems) {
+  private static Optional<DaemonConfig> parseAndRead(Path file, Path named, Problems problems) {
     if (!Files.isRegularFile(file) || !Files.isReadable(file)) {
       problems.fileError(
           0,
@@ -70,9 +73,6 @@ public final class ConfigLoader {
     Config userResolved;
     Config reference = reference();
     try {
-      // Includes resolve against the file's directory, which Typesafe Config cannot find for a
-      // bare name such as "vipd.conf"; "./vipd.conf" has one.
-      Path named = file.getParent() == null ? Path.of(".").resolve(file) : file;
       user =
           ConfigFactory.parseFile(
               named.toFile(),

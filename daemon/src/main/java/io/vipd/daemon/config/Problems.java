@@ -11,11 +11,18 @@ import java.util.Set;
 final class Problems {
 
   private final String fallbackFile;
+  private final String parsedAs;
   private final Set<ConfigProblem> all = new LinkedHashSet<>();
   private int errorCount;
 
-  Problems(String fallbackFile) {
+  /**
+   * @param fallbackFile the file as the user named it
+   * @param parsedAs the name the parser saw ({@code ./vipd.conf} for {@code vipd.conf}); shown as
+   *     {@code fallbackFile}
+   */
+  Problems(String fallbackFile, String parsedAs) {
     this.fallbackFile = fallbackFile;
+    this.parsedAs = parsedAs;
   }
 
   void error(ConfigOrigin origin, String key, String message) {
@@ -39,7 +46,7 @@ final class Problems {
       if (origin.resource() != null) {
         file = origin.resource();
       } else if (origin.filename() != null) {
-        file = origin.filename();
+        file = origin.filename().equals(parsedAs) ? fallbackFile : origin.filename();
       }
       line = Math.max(0, origin.lineNumber());
     }

@@ -1,0 +1,88 @@
+package io.vipd.daemon;
+
+import io.vipd.daemon.config.DaemonConfig;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The composition root: builds the VRRP engine, health checks, proxy and admin endpoint from a
+ * validated {@link DaemonConfig}, starts them and stops them in order.
+ *
+ * <p>Placeholder body: logs {@code vipd started} and blocks until SIGTERM/SIGINT (seen through a
+ * JVM shutdown hook) or {@link #stop()}, then returns 0. The integrator replaces the body; keep the
+ * contract ({@code new Daemon(config).run()} returns the exit status).
+ *
+ * <p>Exit status: a JVM that exits because of SIGTERM reports 143 even when every shutdown hook
+ * completed; the CLI contract is "0 after a clean stop". So the hook waits (bounded) for {@link
+ * #run()} to finish its orderly stop and then halts the JVM with the status {@code run()} returned.
+ * If the stop does not finish in time the JVM exits the default way (143/130).
+ */
+public final class Daemon {
+
+  private static final Logger LOG = LoggerFactory.getLogger(Daemon.class);
+  private static final long STOP_DEADLINE_SECONDS = 20;
+
+  private final DaemonConfig config;
+  private final CountDownLatch stopRequested = new CountDownLatch(1);
+  private final CountDownLatch stopped = new CountDownLatch(1);
+  private volatile int exitStatus = 1;
+
+  public Daemon(DaemonConfig config) {
+    this.config = config;
+  }
+
+  /**
+   * Runs in the calling thread until a stop is requested.
+   *
+   * @return the process exit status: 0 after a clean stop
+   */
+  public int run() {
+    Thread hook = new Thread(this::onSignal, "vipd-shutdown");
+    Runtime.getRuntime().addShutdownHook(hook);
+    try {
+      LOG.info(
+          "vipd started ({} VRRP instance(s), config {})",
+          config.vrrp().instances().size(),
+          config.source());
+      awaitStopRequest();
+      LOG.info("vipd stopping");
+      exitStatus = 0;
+      LOG.info("vipd stopped");
+    } finally {
+      stopped.countDown();
+      try {
+        Runtime.getRuntime().removeShutdownHook(hook);
+      } catch (IllegalStateException e) {
+        // The JVM is shutting down: the hook is running and will end the process.
+      }
+    }
+    return exitStatus;
+  }
+
+  /** Asks {@link #run()} to stop; returns at once. Thread-safe. */
+  public void stop() {
+    stopRequested.countDown();
+  }
+
+  private void awaitStopRequest() {
+    try {
+      stopRequested.await();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private void onSignal() {
+    stop();
+    try {
+      if (stopped.await(STOP_DEADLINE_SECONDS, TimeUnit.SECONDS)) {
+        System.out.flush();
+        Runtime.getRuntime().halt(exitStatus);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}

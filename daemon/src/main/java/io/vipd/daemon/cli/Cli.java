@@ -1,0 +1,96 @@
+package io.vipd.daemon.cli;
+
+import io.vipd.daemon.Daemon;
+import io.vipd.daemon.config.DaemonConfig;
+import java.io.PrintStream;
+import java.util.Set;
+
+/**
+ * The {@code vipd} command line, hand-parsed. {@link #execute} returns the exit status instead of
+ * exiting, so tests run it in-process; {@code Main} does the exit.
+ *
+ * <p>Exit statuses: 0 success; 1 invalid configuration (or the daemon's own failure status); 2
+ * usage error or a command this version does not have yet.
+ */
+public final class Cli {
+
+  /** Runs the daemon for a validated configuration and returns its exit status. */
+  @FunctionalInterface
+  public interface DaemonLauncher {
+    int run(DaemonConfig config);
+  }
+
+  public static final int OK = 0;
+  public static final int INVALID = 1;
+  public static final int USAGE = 2;
+
+  private static final Set<String> COMING = Set.of("import", "status", "manifest", "demo");
+
+  private final DaemonLauncher launcher;
+
+  /** The real CLI: {@code run} starts a {@link Daemon}. */
+  public Cli() {
+    this(config -> new Daemon(config).run());
+  }
+
+  /** A CLI whose {@code run} hands the configuration to {@code launcher} (tests). */
+  public Cli(DaemonLauncher launcher) {
+    this.launcher = launcher;
+  }
+
+  /**
+   * Runs one command line.
+   *
+   * @param args the arguments after {@code vipd}
+   * @param out normal output (help, version, check results, run warnings)
+   * @param err errors and usage problems
+   * @return the exit status
+   */
+  public int execute(String[] args, PrintStream out, PrintStream err) {
+    String command = args.length == 0 ? "" : args[0];
+    try {
+      switch (command) {
+        case "help", "--help", "-h":
+          out.print(Usage.TEXT);
+          return OK;
+        case "version", "--version":
+          CliArgs.parse(args, Set.of(), Set.of());
+          out.println("vipd " + Version.get());
+          return OK;
+        case "check":
+          {
+            CliArgs a = CliArgs.parse(args, Set.of("config"), Set.of("help"));
+            if (a.flags().contains("help")) {
+              out.print(Usage.TEXT);
+              return OK;
+            }
+            return new CheckCommand(out).run(a.values("config"));
+          }
+        case "run":
+          {
+            CliArgs a = CliArgs.parse(args, Set.of("config"), Set.of("help"));
+            if (a.flags().contains("help")) {
+              out.print(Usage.TEXT);
+              return OK;
+            }
+            if (a.values("config").size() > 1) {
+              throw new UsageException("run takes one --config");
+            }
+            return new RunCommand(out, err, launcher).run(a.values("config"));
+          }
+        default:
+          if (COMING.contains(command)) {
+            err.println(
+                "vipd " + command + ": not implemented in this version (coming; see vipd help)");
+            return USAGE;
+          }
+          throw new UsageException(
+              command.isEmpty() ? "no command given" : "unknown command \"" + command + "\"");
+      }
+    } catch (UsageException e) {
+      err.println("vipd: " + e.getMessage());
+      err.print(Usage.TEXT);
+      return USAGE;
+    }
+  }
+}

@@ -1,0 +1,33 @@
+package io.vipd.daemon.cli;
+
+/** The help text. */
+final class Usage {
+
+  static final String DEFAULT_CONFIG = "/etc/vipd/vipd.conf";
+
+  static final String TEXT =
+      String.join(
+          "\n",
+          "usage: vipd COMMAND [OPTIONS]",
+          "",
+          "VRRP virtual IPs and a TCP load balancer for Kubernetes control planes.",
+          "",
+          "commands:",
+          "  run --config FILE            run the daemon in the foreground, logging to stdout",
+          "  check --config FILE [...]    validate config files; print every problem as",
+          "                               file:line: key: found X, expected Y",
+          "  version                      print the version",
+          "  help                         print this text",
+          "",
+          "coming (not implemented in this version):",
+          "  import --keepalived FILE [--haproxy FILE]   convert keepalived/haproxy configs",
+          "  status [--admin HOST:PORT]                  show the running daemon's state",
+          "  manifest static-pod --config FILE           print a static pod manifest",
+          "  demo                                        show VIP and proxy at work in netns",
+          "",
+          "--config defaults to " + DEFAULT_CONFIG + ". Exit status: 0 ok, 1 invalid",
+          "configuration, 2 usage error or command not available.",
+          "");
+
+  private Usage() {}
+}

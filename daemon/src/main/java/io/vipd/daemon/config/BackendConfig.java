@@ -1,0 +1,29 @@
+package io.vipd.daemon.config;
+
+import java.util.List;
+
+/**
+ * One {@code proxy.backends.<name>} entry.
+ *
+ * @param name the key under {@code backends}
+ * @param balance algorithm
+ * @param servers at least one, names unique
+ * @param check active check
+ * @param timeouts timeouts
+ * @param retries connect attempts after the first one fails (haproxy {@code retries})
+ * @param redispatch retries may go to another server (haproxy {@code option redispatch})
+ * @param onMarkedDown what happens to connections of a server marked down
+ */
+public record BackendConfig(
+    String name,
+    Balance balance,
+    List<ServerConfig> servers,
+    BackendCheckConfig check,
+    ProxyTimeouts timeouts,
+    int retries,
+    boolean redispatch,
+    OnMarkedDown onMarkedDown) {
+  public BackendConfig {
+    servers = List.copyOf(servers);
+  }
+}

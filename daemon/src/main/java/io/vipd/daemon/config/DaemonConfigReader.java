@@ -1,0 +1,135 @@
+package io.vipd.daemon.config;
+
+import com.typesafe.config.ConfigObject;
+import com.typesafe.config.ConfigValue;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+
+/** Reads the whole file, section by section, from the merged (user over reference) config. */
+final class DaemonConfigReader {
+
+  static final List<String> LOG_LEVELS = List.of("error", "warn", "info", "debug", "trace");
+
+  private DaemonConfigReader() {}
+
+  static Optional<DaemonConfig> read(Path source, Node root, ConfigObject referenceDefaults) {
+    Optional<Node> defaultsNode = root.child("defaults");
+    ConfigObject defaults =
+        defaultsNode.map(DaemonConfigReader::mergedOf).orElse(referenceDefaults);
+    defaultsNode.ifPresent(d -> checkDefaultsKeys(d, referenceDefaults));
+
+    Set<String> checkNames = new TreeSet<>();
+    Map<String, CheckConfig> checks =
+        new CheckReader(object(defaults, "check")).read(root, checkNames);
+    Optional<VrrpConfig> vrrp =
+        root.child("vrrp")
+            .flatMap(
+                n ->
+                    new VrrpReader(
+                            object(defaults, "vrrp-instance"),
+                            object(defaults, "track"),
+                            checkNames)
+                        .read(n));
+    Optional<ProxyConfig> proxy =
+        root.child("proxy")
+            .flatMap(
+                n ->
+                    new ProxyReader(
+                            object(defaults, "frontend"),
+                            object(defaults, "backend"),
+                            object(defaults, "server"))
+                        .read(n));
+    Optional<AdminConfig> admin = root.child("admin").flatMap(DaemonConfigReader::admin);
+    Optional<LoggingConfig> logging = root.child("logging").flatMap(DaemonConfigReader::logging);
+    root.finish();
+    if (root.hasErrors()) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        new DaemonConfig(
+            source,
+            vrrp.orElseThrow(),
+            checks,
+            proxy.orElseThrow(),
+            admin.orElseThrow(),
+            logging.orElseThrow()));
+  }
+
+  private static ConfigObject mergedOf(Node n) {
+    return n.mergedObject();
+  }
+
+  private static ConfigObject object(ConfigObject defaults, String key) {
+    return (ConfigObject) defaults.get(key);
+  }
+
+  /**
+   * The user's {@code defaults} block may only hold keys that reference.conf's has: it feeds list
+   * elements, where a misspelt default would otherwise silently do nothing.
+   */
+  private static void checkDefaultsKeys(Node defaults, ConfigObject reference) {
+    defaults.consumeAll();
+    walk(defaults.userObject(), reference, defaults.path(), defaults);
+  }
+
+  private static void walk(ConfigObject user, ConfigObject reference, String path, Node p) {
+    for (String k : new TreeSet<>(user.keySet())) {
+      ConfigValue u = user.get(k);
+      ConfigValue r = reference.get(k);
+      String kp = path + "." + k;
+      if (r == null) {
+        String hint = Suggestions.hint(k, reference.keySet());
+        p.errorAt(
+            u.origin(),
+            kp,
+            hint.isEmpty()
+                ? "unknown key, expected one of: "
+                    + String.join(", ", new TreeSet<>(reference.keySet()))
+                : "unknown key" + hint);
+      } else if (u instanceof ConfigObject uo && r instanceof ConfigObject ro) {
+        walk(uo, ro, kp, p);
+      }
+    }
+  }
+
+  private static Optional<AdminConfig> admin(Node a) {
+    Optional<Boolean> enabled = a.bool("enabled");
+    Optional<HostPort> bind =
+        a.text("bind", "ip:port").flatMap(s -> CheckReader.hostPort(a, "bind", s, false, 0));
+    Optional<String> token = a.optionalText("token", "a token");
+    a.finish();
+    if (enabled.orElse(false) && bind.isPresent() && token.isEmpty() && !isLoopback(bind.get())) {
+      a.warning(
+          "bind",
+          "admin listens on "
+              + bind.get()
+              + " beyond loopback without a token: anyone who can"
+              + " reach it can read /status and /metrics");
+    }
+    if (a.hasErrors()) {
+      return Optional.empty();
+    }
+    return Optional.of(new AdminConfig(enabled.get(), bind.get(), token.map(Secret::new)));
+  }
+
+  private static boolean isLoopback(HostPort hp) {
+    try {
+      return Addresses.ipLiteral(hp.host()).isLoopbackAddress();
+    } catch (IllegalArgumentException e) {
+      return false;
+    }
+  }
+
+  private static Optional<LoggingConfig> logging(Node l) {
+    Map<String, String> levels = new LinkedHashMap<>();
+    LOG_LEVELS.forEach(s -> levels.put(s, s));
+    Optional<String> level = l.choice("level", levels);
+    l.finish();
+    return level.map(LoggingConfig::new);
+  }
+}

@@ -1,0 +1,24 @@
+package io.vipd.daemon.config;
+
+import java.util.Optional;
+
+/**
+ * Scripts run on state changes, like keepalived's {@code notify_master} etc. Each value is a
+ * program path, run without a shell; {@code any} receives keepalived's generic arguments {@code
+ * INSTANCE <name> <STATE> <priority>}.
+ */
+public record NotifyConfig(
+    Optional<String> master,
+    Optional<String> backup,
+    Optional<String> fault,
+    Optional<String> stop,
+    Optional<String> any) {
+
+  public boolean isEmpty() {
+    return master.isEmpty()
+        && backup.isEmpty()
+        && fault.isEmpty()
+        && stop.isEmpty()
+        && any.isEmpty();
+  }
+}

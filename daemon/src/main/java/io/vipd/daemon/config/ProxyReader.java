@@ -1,0 +1,216 @@
+package io.vipd.daemon.config;
+
+import com.typesafe.config.ConfigObject;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/** Reads and validates {@code proxy}: frontends, backends and the references between them. */
+final class ProxyReader {
+
+  private static final Duration MAX_TIMEOUT = Duration.ofDays(7);
+
+  private final ConfigObject frontendDefaults;
+  private final ConfigObject backendDefaults;
+  private final ConfigObject serverDefaults;
+
+  ProxyReader(
+      ConfigObject frontendDefaults, ConfigObject backendDefaults, ConfigObject serverDefaults) {
+    this.frontendDefaults = frontendDefaults;
+    this.backendDefaults = backendDefaults;
+    this.serverDefaults = serverDefaults;
+  }
+
+  Optional<ProxyConfig> read(Node proxy) {
+    Optional<Integer> maxconn = proxy.integer("maxconn", 1, 1_000_000);
+    Optional<Map<String, Node>> backendNodes = proxy.namedObjects("backends", backendDefaults);
+    Optional<List<Node>> frontendNodes = proxy.objectList("frontends", frontendDefaults);
+    proxy.finish();
+
+    Map<String, BackendConfig> backends = new LinkedHashMap<>();
+    Set<String> backendNames = backendNodes.map(m -> m.keySet()).orElse(Set.of());
+    for (Map.Entry<String, Node> e : backendNodes.orElse(Map.of()).entrySet()) {
+      readBackend(e.getKey(), e.getValue()).ifPresent(b -> backends.put(e.getKey(), b));
+    }
+    List<FrontendConfig> frontends = new ArrayList<>();
+    Map<String, FrontendConfig> byName = new HashMap<>();
+    Map<HostPort, FrontendConfig> byBind = new HashMap<>();
+    Set<String> used = new HashSet<>();
+    for (Node n : frontendNodes.orElse(List.of())) {
+      Optional<FrontendConfig> f = readFrontend(n, backendNames);
+      if (f.isEmpty()) {
+        continue;
+      }
+      FrontendConfig c = f.get();
+      used.add(c.backend());
+      if (byName.putIfAbsent(c.name(), c) != null) {
+        n.error(
+            "name", "found " + c.name() + " again, expected a name not used by another frontend");
+      }
+      FrontendConfig sameBind = byBind.putIfAbsent(c.bind(), c);
+      if (sameBind != null) {
+        n.error(
+            "bind",
+            "found "
+                + c.bind()
+                + ", expected an address not already bound by frontend "
+                + sameBind.name());
+      }
+      frontends.add(c);
+    }
+    for (Map.Entry<String, Node> e : backendNodes.orElse(Map.of()).entrySet()) {
+      if (!used.contains(e.getKey()) && frontendNodes.isPresent()) {
+        e.getValue().warningHere("not used by any frontend");
+      }
+    }
+    if (proxy.hasErrors()) {
+      return Optional.empty();
+    }
+    return Optional.of(new ProxyConfig(frontends, backends, maxconn.orElseThrow()));
+  }
+
+  private static Optional<FrontendConfig> readFrontend(Node n, Set<String> backendNames) {
+    Optional<String> name = n.text("name", "a frontend name");
+    Optional<HostPort> bind =
+        n.text("bind", "ip:port").flatMap(s -> CheckReader.hostPort(n, "bind", s, false, 1));
+    Optional<String> backend = n.text("backend", "the name of a backend under proxy.backends");
+    Optional<Integer> maxconn = n.integer("maxconn", 0, 1_000_000);
+    n.finish();
+    if (backend.isPresent() && !backendNames.contains(backend.get())) {
+      n.error(
+          "backend",
+          "found "
+              + Node.quoteIfNeeded(backend.get())
+              + ", expected the name of a backend defined under proxy.backends"
+              + (backendNames.isEmpty()
+                  ? " (none is defined)"
+                  : Suggestions.hint(backend.get(), backendNames)));
+    }
+    if (n.hasErrors()) {
+      return Optional.empty();
+    }
+    return Optional.of(new FrontendConfig(name.get(), bind.get(), backend.get(), maxconn.get()));
+  }
+
+  private Optional<BackendConfig> readBackend(String name, Node n) {
+    Optional<Balance> balance = n.choice("balance", CheckReader.names(Balance.values()));
+    Optional<List<Node>> serverNodes = n.objectList("servers", serverDefaults);
+    Optional<BackendCheckConfig> check = n.child("check").flatMap(ProxyReader::readCheck);
+    Optional<ProxyTimeouts> timeouts = n.child("timeouts").flatMap(ProxyReader::readTimeouts);
+    Optional<Integer> retries = n.integer("retries", 0, 100);
+    Optional<Boolean> redispatch = n.bool("redispatch");
+    Optional<OnMarkedDown> onMarkedDown =
+        n.choice("on-marked-down", CheckReader.names(OnMarkedDown.values()));
+    n.finish();
+    List<ServerConfig> servers = new ArrayList<>();
+    Set<String> serverNames = new HashSet<>();
+    for (Node s : serverNodes.orElse(List.of())) {
+      Optional<ServerConfig> server = readServer(s);
+      if (server.isPresent()) {
+        if (!serverNames.add(server.get().name())) {
+          s.error(
+              "name",
+              "found "
+                  + server.get().name()
+                  + " again, expected a name not used by another server of "
+                  + name);
+        }
+        servers.add(server.get());
+      }
+    }
+    if (serverNodes.isPresent() && serverNodes.get().isEmpty()) {
+      n.error("servers", "found an empty list, expected at least one server");
+    }
+    if (!servers.isEmpty() && servers.stream().allMatch(ServerConfig::backup)) {
+      n.warning("servers", "every server is a backup server: backups are used like normal ones");
+    }
+    if (n.hasErrors()) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        new BackendConfig(
+            name,
+            balance.get(),
+            servers,
+            check.get(),
+            timeouts.get(),
+            retries.get(),
+            redispatch.get(),
+            onMarkedDown.get()));
+  }
+
+  private static Optional<ServerConfig> readServer(Node s) {
+    Optional<String> name = s.text("name", "a server name");
+    Optional<HostPort> address =
+        s.text("address", "host:port").flatMap(a -> CheckReader.hostPort(s, "address", a, true, 1));
+    Optional<Integer> weight = s.integer("weight", 0, 256);
+    Optional<Boolean> backup = s.bool("backup");
+    Optional<Integer> maxconn = s.integer("maxconn", 0, 1_000_000);
+    s.finish();
+    if (s.hasErrors()) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        new ServerConfig(name.get(), address.get(), weight.get(), backup.get(), maxconn.get()));
+  }
+
+  private static Optional<BackendCheckConfig> readCheck(Node c) {
+    Optional<BackendCheckType> type =
+        c.choice("type", CheckReader.names(BackendCheckType.values()));
+    Optional<String> path = c.text("path", "an HTTP path starting with /");
+    if (path.isPresent() && !path.get().startsWith("/")) {
+      c.error(
+          "path",
+          "found " + Node.quoteIfNeeded(path.get()) + ", expected an HTTP path starting with /");
+    }
+    Optional<Boolean> insecure = c.bool("insecure");
+    Optional<Path> caFile = CheckReader.path(c, "ca-file");
+    Optional<Integer> expectStatus = c.integer("expect-status", 100, 599);
+    Optional<Duration> interval =
+        c.duration("interval", Duration.ofMillis(10), Duration.ofHours(24));
+    Optional<Duration> fast =
+        c.optionalDuration("fast-interval", Duration.ofMillis(10), Duration.ofHours(24));
+    Optional<Duration> timeout = c.duration("timeout", Duration.ofMillis(10), Duration.ofHours(1));
+    Optional<Integer> fall = c.integer("fall", 1, 1000);
+    Optional<Integer> rise = c.integer("rise", 1, 1000);
+    c.finish();
+    if (c.hasErrors()) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        new BackendCheckConfig(
+            type.get(),
+            path.get(),
+            insecure.get(),
+            caFile,
+            expectStatus.get(),
+            interval.get(),
+            fast.orElse(interval.get()),
+            timeout.get(),
+            fall.get(),
+            rise.get()));
+  }
+
+  private static Optional<ProxyTimeouts> readTimeouts(Node t) {
+    Duration min = Duration.ofMillis(1);
+    Optional<Duration> connect = t.duration("connect", min, MAX_TIMEOUT);
+    Optional<Duration> client = t.duration("client", min, MAX_TIMEOUT);
+    Optional<Duration> server = t.duration("server", min, MAX_TIMEOUT);
+    Optional<Duration> tunnel = t.duration("tunnel", min, MAX_TIMEOUT);
+    Optional<Duration> clientFin = t.duration("client-fin", min, MAX_TIMEOUT);
+    t.finish();
+    if (t.hasErrors()) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        new ProxyTimeouts(
+            connect.get(), client.get(), server.get(), tunnel.get(), clientFin.get()));
+  }
+}

@@ -1,0 +1,471 @@
+package io.vipd.daemon.config;
+
+import com.typesafe.config.ConfigObject;
+import io.vipd.vrrp.packet.Ipv4ChecksumMode;
+import io.vipd.vrrp.packet.VrrpVersion;
+import java.net.InetAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/** Reads and validates {@code vrrp}: each instance on its own, then the instances together. */
+final class VrrpReader {
+
+  private static final Duration V3_MAX = Duration.ofMillis(40_950);
+  private static final Duration V2_MAX = Duration.ofSeconds(255);
+
+  private final ConfigObject instanceDefaults;
+  private final ConfigObject trackDefaults;
+  private final Set<String> checkNames;
+
+  /**
+   * @param instanceDefaults {@code defaults.vrrp-instance}
+   * @param trackDefaults {@code defaults.track}, merged into each track list element
+   * @param checkNames the checks defined under {@code checks}, for track references
+   */
+  VrrpReader(ConfigObject instanceDefaults, ConfigObject trackDefaults, Set<String> checkNames) {
+    this.instanceDefaults = instanceDefaults;
+    this.trackDefaults = trackDefaults;
+    this.checkNames = checkNames;
+  }
+
+  Optional<VrrpConfig> read(Node vrrp) {
+    Optional<List<Node>> elements = vrrp.objectList("instances", instanceDefaults);
+    vrrp.finish();
+    if (elements.isEmpty()) {
+      return Optional.empty();
+    }
+    List<VrrpInstanceConfig> instances = new ArrayList<>();
+    List<Node> nodes = new ArrayList<>();
+    for (Node n : elements.get()) {
+      readInstance(n)
+          .ifPresent(
+              i -> {
+                instances.add(i);
+                nodes.add(n);
+              });
+    }
+    crossCheck(instances, nodes);
+    return vrrp.hasErrors() ? Optional.empty() : Optional.of(new VrrpConfig(instances));
+  }
+
+  private Optional<VrrpInstanceConfig> readInstance(Node n) {
+    Optional<String> name = n.text("name", "an instance name such as VI_1");
+    Optional<String> itf = interfaceName(n, "interface");
+    Optional<Integer> vrid = n.integer("virtual-router-id", 1, 255);
+    Optional<Integer> priority = n.integer("priority", 1, 255);
+    Optional<VrrpVersion> version =
+        n.integer("version", 2, 3, "2 or 3").map(v -> v == 2 ? VrrpVersion.V2 : VrrpVersion.V3);
+    Optional<Duration> advert = advertInterval(n, version);
+    Optional<InitialState> initial =
+        n.choice(
+            "initial-state",
+            orderedMap("backup", InitialState.BACKUP, "master", InitialState.MASTER));
+    Optional<Boolean> preempt = n.bool("preempt");
+    Optional<Duration> preemptDelay =
+        n.duration("preempt-delay", Duration.ZERO, Duration.ofSeconds(1000));
+    Optional<Optional<AuthenticationConfig>> auth =
+        n.child("authentication").map(a -> auth(a, version));
+    Optional<Ipv4ChecksumMode> checksum =
+        n.choice(
+            "checksum-mode",
+            orderedMap(
+                "pseudo-header",
+                Ipv4ChecksumMode.PSEUDO_HEADER,
+                "rfc9568",
+                Ipv4ChecksumMode.MESSAGE_ONLY));
+    Optional<Boolean> lowerPrioAdvert = n.bool("lower-priority-advert");
+    Optional<Optional<UnicastConfig>> unicast = n.child("unicast").map(VrrpReader::unicast);
+    Optional<List<VirtualIp>> vips = virtualIps(n, itf.orElse(""));
+    Optional<TrackConfig> track = n.child("track").flatMap(this::track);
+    Optional<NotifyConfig> notify = n.child("notify").map(VrrpReader::notify);
+    Optional<GarpConfig> garp = n.child("garp").flatMap(VrrpReader::garp);
+    n.finish();
+
+    if (version.isPresent() && vips.isPresent()) {
+      if (version.get() == VrrpVersion.V2) {
+        for (VirtualIp v : vips.get()) {
+          if (v.family() == IpFamily.IPV6) {
+            n.error(
+                "version",
+                "found 2 with IPv6 virtual-ips, expected 3 (VRRPv2 is IPv4 only, RFC 3768)");
+            break;
+          }
+        }
+      }
+      if (n.isSetByUser("checksum-mode")
+          && (version.get() == VrrpVersion.V2 || vips.get().get(0).family() == IpFamily.IPV6)) {
+        n.warning("checksum-mode", "ignored: it applies only to VRRPv3 over IPv4");
+      }
+    }
+    if (unicast.isPresent() && unicast.get().isPresent() && vips.isPresent()) {
+      IpFamily family = vips.get().get(0).family();
+      UnicastConfig u = unicast.get().get();
+      List<InetAddress> all = new ArrayList<>(u.peers());
+      u.source().ifPresent(all::add);
+      for (InetAddress a : all) {
+        if (IpFamily.of(a) != family) {
+          n.error(
+              "unicast",
+              "found "
+                  + IpFamily.of(a)
+                  + " address "
+                  + Addresses.format(a)
+                  + ", expected "
+                  + family
+                  + " addresses like the virtual-ips");
+          break;
+        }
+      }
+    }
+    if (preempt.isPresent() && track.isPresent() && !preempt.get() && track.get().hasWeights()) {
+      n.warning(
+          "preempt",
+          "false with track weights: a lowered priority does not move the VIP while preempt is"
+              + " false (only weight 0, which means FAULT, does)");
+    }
+    if (preemptDelay.isPresent() && !preemptDelay.get().isZero()) {
+      if (initial.orElse(null) == InitialState.MASTER) {
+        n.warning(
+            "preempt-delay",
+            "set with initial-state = master: the instance starts as master at once, the delay"
+                + " only applies after it has become backup");
+      }
+      if (preempt.isPresent() && !preempt.get()) {
+        n.warning("preempt-delay", "ignored: preempt is false");
+      }
+    }
+    if (priority.orElse(0) == VrrpInstanceConfig.OWNER_PRIORITY
+        && track.isPresent()
+        && track.get().hasWeights()) {
+      n.warning(
+          "priority",
+          "255 (address owner) is never changed by track weights (RFC 5798 section 5.2.4)");
+    }
+    if (n.hasErrors()) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        new VrrpInstanceConfig(
+            name.orElseThrow(),
+            itf.orElseThrow(),
+            vrid.orElseThrow(),
+            priority.orElseThrow(),
+            version.orElseThrow(),
+            advert.orElseThrow(),
+            initial.orElseThrow(),
+            preempt.orElseThrow(),
+            preemptDelay.orElseThrow(),
+            auth.orElseThrow(),
+            checksum.orElseThrow(),
+            lowerPrioAdvert.orElseThrow(),
+            unicast.orElseThrow(),
+            vips.orElseThrow(),
+            track.orElseThrow(),
+            notify.orElseThrow(),
+            garp.orElseThrow()));
+  }
+
+  static Optional<String> interfaceName(Node n, String key) {
+    Optional<String> s = n.text(key, "an interface name such as eth0");
+    if (s.isPresent() && !Addresses.isInterfaceName(s.get())) {
+      n.error(
+          key,
+          "found "
+              + Node.quoteIfNeeded(s.get())
+              + ", expected an interface name of 1..15 characters without spaces, / or :");
+      return Optional.empty();
+    }
+    return s;
+  }
+
+  private static Optional<Duration> advertInterval(Node n, Optional<VrrpVersion> version) {
+    // Read loosely, then say what the version at hand accepts: that is the useful message.
+    Optional<Duration> d =
+        n.duration(
+            "advert-interval",
+            Duration.ZERO,
+            Duration.ofDays(1),
+            "a duration such as 1s (version 2: whole seconds) or 100ms (version 3)");
+    if (d.isEmpty()) {
+      return d;
+    }
+    Duration v = d.get();
+    boolean exactMs = v.toNanos() % 1_000_000 == 0;
+    long ms = v.toMillis();
+    VrrpVersion ver = version.orElse(null);
+    boolean v2ok = exactMs && ms % 1000 == 0 && ms >= 1000 && v.compareTo(V2_MAX) <= 0;
+    boolean v3ok = exactMs && ms % 10 == 0 && ms >= 10 && v.compareTo(V3_MAX) <= 0;
+    if (ver == VrrpVersion.V2 && !v2ok) {
+      n.error(
+          "advert-interval",
+          "found "
+              + Durations.format(v)
+              + ", expected whole seconds 1s..255s for version 2 (VRRPv2 carries seconds; use"
+              + " version 3 for sub-second adverts)");
+      return Optional.empty();
+    }
+    if (ver == VrrpVersion.V3 && !v3ok) {
+      n.error(
+          "advert-interval",
+          "found "
+              + Durations.format(v)
+              + ", expected 10ms..40.95s in steps of 10ms for version 3 (VRRPv3 carries"
+              + " centiseconds)");
+      return Optional.empty();
+    }
+    if (ver == null && !v2ok && !v3ok) {
+      n.error(
+          "advert-interval", "found " + Durations.format(v) + ", expected a duration 10ms..255s");
+      return Optional.empty();
+    }
+    return d;
+  }
+
+  private static Optional<AuthenticationConfig> auth(Node a, Optional<VrrpVersion> version) {
+    Optional<Boolean> pass = a.choice("type", orderedMap("none", false, "pass", true));
+    int errorsBefore = a.problems().errorCount();
+    Optional<String> password = a.optionalText("password", "a password");
+    boolean badPassword = a.problems().errorCount() > errorsBefore;
+    a.finish();
+    if (pass.isEmpty() || !pass.get()) {
+      if (password.isPresent() && pass.isPresent()) {
+        a.warning("password", "ignored: type is none");
+      }
+      return Optional.empty();
+    }
+    if (version.orElse(VrrpVersion.V2) == VrrpVersion.V3) {
+      a.error(
+          "type",
+          "found pass on a version 3 instance, expected none (VRRPv3 has no authentication,"
+              + " RFC 5798 section 9)");
+    }
+    if (password.isEmpty()) {
+      if (badPassword) {
+        return Optional.empty();
+      }
+      a.error("password", "missing, expected a password of 1..8 bytes for type pass");
+      return Optional.empty();
+    }
+    AuthenticationConfig c = new AuthenticationConfig(new Secret(password.get()));
+    if (c.password().utf8().length > AuthenticationConfig.WIRE_BYTES) {
+      a.warning(
+          "password",
+          "longer than the 8 bytes VRRPv2 carries; only its first 8 bytes are sent and compared"
+              + " (as keepalived does)");
+    }
+    return Optional.of(c);
+  }
+
+  private static Optional<UnicastConfig> unicast(Node u) {
+    Optional<InetAddress> source =
+        u.optionalText("source", Addresses.IP_EXPECTED).flatMap(s -> ip(u, "source", s));
+    Optional<List<Node.Item>> peerItems = u.scalarList("peers", Addresses.IP_EXPECTED);
+    u.finish();
+    List<InetAddress> peers = new ArrayList<>();
+    for (Node.Item item : peerItems.orElse(List.of())) {
+      try {
+        InetAddress a = Addresses.ipLiteral(item.text());
+        if (peers.contains(a) || source.map(a::equals).orElse(false)) {
+          u.errorAt(
+              item.origin(),
+              item.path(),
+              "found " + item.text() + " twice, expected each peer once and not the source");
+        }
+        peers.add(a);
+      } catch (IllegalArgumentException e) {
+        u.errorAt(
+            item.origin(),
+            item.path(),
+            "found " + Node.quoteIfNeeded(item.text()) + ", expected " + e.getMessage());
+      }
+    }
+    if (peers.isEmpty()) {
+      if (source.isPresent()) {
+        u.error("peers", "found an empty list with a source set, expected at least one peer");
+      }
+      return Optional.empty();
+    }
+    return Optional.of(new UnicastConfig(source, peers));
+  }
+
+  private static Optional<InetAddress> ip(Node n, String key, String text) {
+    try {
+      return Optional.of(Addresses.ipLiteral(text));
+    } catch (IllegalArgumentException e) {
+      n.error(key, "found " + Node.quoteIfNeeded(text) + ", expected " + e.getMessage());
+      return Optional.empty();
+    }
+  }
+
+  private static Optional<List<VirtualIp>> virtualIps(Node n, String device) {
+    Optional<List<Node.Item>> items =
+        n.scalarList("virtual-ips", "\"ADDRESS[/PREFIX] [dev IF] [label L]\" strings");
+    if (items.isEmpty()) {
+      return Optional.empty();
+    }
+    if (items.get().isEmpty()) {
+      n.error("virtual-ips", "found an empty list, expected at least one address");
+      return Optional.empty();
+    }
+    List<VirtualIp> out = new ArrayList<>();
+    boolean ok = true;
+    for (Node.Item item : items.get()) {
+      try {
+        VirtualIp v = Addresses.virtualIp(item.text(), device.isEmpty() ? "eth0" : device);
+        if (!out.isEmpty() && out.get(0).family() != v.family()) {
+          n.errorAt(
+              item.origin(),
+              item.path(),
+              "found an "
+                  + v.family()
+                  + " address, expected "
+                  + out.get(0).family()
+                  + " like the first one (one instance carries one family; use a second"
+                  + " instance for the other)");
+          ok = false;
+        } else if (out.stream().anyMatch(o -> o.address().equals(v.address()))) {
+          n.errorAt(
+              item.origin(),
+              item.path(),
+              "found " + Addresses.format(v.address()) + " twice, expected each address once");
+          ok = false;
+        }
+        out.add(v);
+      } catch (IllegalArgumentException e) {
+        n.errorAt(
+            item.origin(),
+            item.path(),
+            "found " + Node.quoteIfNeeded(item.text()) + ", expected " + e.getMessage());
+        ok = false;
+      }
+    }
+    return ok ? Optional.of(out) : Optional.empty();
+  }
+
+  private Optional<TrackConfig> track(Node t) {
+    Optional<List<TrackConfig.Tracked>> checks = trackList(t, "checks", true);
+    Optional<List<TrackConfig.Tracked>> interfaces = trackList(t, "interfaces", false);
+    t.finish();
+    if (checks.isEmpty() || interfaces.isEmpty()) {
+      return Optional.empty();
+    }
+    return Optional.of(new TrackConfig(checks.get(), interfaces.get()));
+  }
+
+  private Optional<List<TrackConfig.Tracked>> trackList(Node t, String key, boolean isCheck) {
+    Optional<List<Node>> elements = t.objectList(key, trackDefaults);
+    if (elements.isEmpty()) {
+      return Optional.empty();
+    }
+    List<TrackConfig.Tracked> out = new ArrayList<>();
+    boolean ok = true;
+    for (Node e : elements.get()) {
+      Optional<String> name =
+          isCheck
+              ? e.text("name", "the name of a check defined under checks")
+              : interfaceName(e, "name");
+      Optional<Integer> weight = e.integer("weight", -253, 253);
+      e.finish();
+      if (isCheck && name.isPresent() && !checkNames.contains(name.get())) {
+        String hint = Suggestions.hint(name.get(), checkNames);
+        e.error(
+            "name",
+            "found "
+                + Node.quoteIfNeeded(name.get())
+                + ", expected the name of a check defined under checks"
+                + (checkNames.isEmpty() ? " (none is defined)" : hint));
+      }
+      if (e.hasErrors()) {
+        ok = false;
+      } else {
+        out.add(new TrackConfig.Tracked(name.orElseThrow(), weight.orElseThrow()));
+      }
+    }
+    return ok ? Optional.of(out) : Optional.empty();
+  }
+
+  private static NotifyConfig notify(Node n) {
+    String expected = "the path of a program";
+    NotifyConfig c =
+        new NotifyConfig(
+            n.optionalText("master", expected),
+            n.optionalText("backup", expected),
+            n.optionalText("fault", expected),
+            n.optionalText("stop", expected),
+            n.optionalText("any", expected));
+    n.finish();
+    return c;
+  }
+
+  private static Optional<GarpConfig> garp(Node g) {
+    Optional<Integer> repeat = g.integer("repeat", 1, 255);
+    Optional<Duration> delay = g.duration("delay", Duration.ZERO, Duration.ofHours(1));
+    Optional<Duration> refresh = g.duration("refresh", Duration.ZERO, Duration.ofDays(1));
+    Optional<Integer> refreshRepeat = g.integer("refresh-repeat", 1, 255);
+    g.finish();
+    if (g.hasErrors()) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        new GarpConfig(repeat.get(), delay.get(), refresh.get(), refreshRepeat.get()));
+  }
+
+  /** Checks between instances: unique names, VRIDs and VIPs. */
+  private static void crossCheck(List<VrrpInstanceConfig> instances, List<Node> nodes) {
+    Map<String, VrrpInstanceConfig> byName = new HashMap<>();
+    Map<String, VrrpInstanceConfig> byRouter = new HashMap<>();
+    Map<InetAddress, VrrpInstanceConfig> byVip = new HashMap<>();
+    for (int i = 0; i < instances.size(); i++) {
+      VrrpInstanceConfig c = instances.get(i);
+      Node n = nodes.get(i);
+      VrrpInstanceConfig sameName = byName.putIfAbsent(c.name(), c);
+      if (sameName != null) {
+        n.error(
+            "name", "found " + c.name() + " again, expected a name not used by another instance");
+      }
+      String router =
+          c.interfaceName() + "/" + c.virtualRouterId() + "/" + c.version() + "/" + c.family();
+      VrrpInstanceConfig sameRouter = byRouter.putIfAbsent(router, c);
+      if (sameRouter != null) {
+        n.error(
+            "virtual-router-id",
+            "found "
+                + c.virtualRouterId()
+                + ", expected a VRID not already used on "
+                + c.interfaceName()
+                + " by instance "
+                + sameRouter.name()
+                + " (same VRID, version "
+                + c.version().wireValue()
+                + " and "
+                + c.family()
+                + ")");
+      }
+      for (VirtualIp v : c.virtualIps()) {
+        VrrpInstanceConfig other = byVip.putIfAbsent(v.address(), c);
+        if (other != null && other != c) {
+          n.error(
+              "virtual-ips",
+              "found "
+                  + Addresses.format(v.address())
+                  + ", expected an address not already held by instance "
+                  + other.name());
+        }
+      }
+    }
+  }
+
+  /** A small insertion-ordered map so "expected one of a|b" lists values in a sensible order. */
+  static <E> Map<String, E> orderedMap(String k1, E v1, String k2, E v2) {
+    Map<String, E> m = new LinkedHashMap<>();
+    m.put(k1, v1);
+    m.put(k2, v2);
+    return m;
+  }
+}

@@ -1,6 +1,8 @@
 package io.vipd.daemon;
 
 import io.vipd.daemon.config.DaemonConfig;
+import io.vipd.daemon.vrrp.VrrpService;
+import java.io.IOException;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -10,9 +12,9 @@ import org.slf4j.LoggerFactory;
  * The composition root: builds the VRRP engine, health checks, proxy and admin endpoint from a
  * validated {@link DaemonConfig}, starts them and stops them in order.
  *
- * <p>Placeholder body: logs {@code vipd started} and blocks until SIGTERM/SIGINT (seen through a
- * JVM shutdown hook) or {@link #stop()}, then returns 0. The integrator replaces the body; keep the
- * contract ({@code new Daemon(config).run()} returns the exit status).
+ * <p>Starts the VRRP instances, then blocks until SIGTERM/SIGINT (seen through a JVM shutdown hook)
+ * or {@link #stop()}; on stop, masters send priority 0 and remove their VIPs, then {@code run()}
+ * returns 0.
  *
  * <p>Exit status: a JVM that exits because of SIGTERM reports 143 even when every shutdown hook
  * completed; the CLI contract is "0 after a clean stop". So the hook waits (bounded) for {@link
@@ -41,16 +43,26 @@ public final class Daemon {
   public int run() {
     Thread hook = new Thread(this::onSignal, "vipd-shutdown");
     Runtime.getRuntime().addShutdownHook(hook);
+    VrrpService vrrp = null;
     try {
+      vrrp = VrrpService.start(config.vrrp());
       LOG.info(
           "vipd started ({} VRRP instance(s), config {})",
           config.vrrp().instances().size(),
           config.source());
       awaitStopRequest();
       LOG.info("vipd stopping");
+      vrrp.close();
+      vrrp = null;
       exitStatus = 0;
       LOG.info("vipd stopped");
+    } catch (IOException e) {
+      LOG.error("vipd cannot start: {}", e.getMessage());
+      exitStatus = 1;
     } finally {
+      if (vrrp != null) {
+        vrrp.close();
+      }
       stopped.countDown();
       try {
         Runtime.getRuntime().removeShutdownHook(hook);

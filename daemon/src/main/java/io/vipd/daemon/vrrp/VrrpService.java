@@ -1,0 +1,270 @@
+package io.vipd.daemon.vrrp;
+
+import io.vipd.daemon.config.AuthenticationConfig;
+import io.vipd.daemon.config.InitialState;
+import io.vipd.daemon.config.IpFamily;
+import io.vipd.daemon.config.VirtualIp;
+import io.vipd.daemon.config.VrrpConfig;
+import io.vipd.daemon.config.VrrpInstanceConfig;
+import io.vipd.vrrp.linux.NetlinkLinkMonitor;
+import io.vipd.vrrp.linux.NetlinkVipManager;
+import io.vipd.vrrp.linux.PacketSocketAnnouncer;
+import io.vipd.vrrp.linux.RawVrrpSocket;
+import io.vipd.vrrp.port.LinkInfo;
+import io.vipd.vrrp.port.LinkState;
+import io.vipd.vrrp.port.VirtualAddress;
+import io.vipd.vrrp.port.VrrpSocket;
+import io.vipd.vrrp.router.VirtualRouterConfig;
+import io.vipd.vrrp.runtime.InstanceStatus;
+import io.vipd.vrrp.runtime.VrrpInstanceSpec;
+import io.vipd.vrrp.runtime.VrrpRuntime;
+import io.vipd.vrrp.runtime.VrrpStats;
+import java.io.Closeable;
+import java.io.IOException;
+import java.net.Inet4Address;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs the configured VRRP instances: one {@link VrrpRuntime} thread and one link-watch thread per
+ * instance, with the Linux adapters. Owns every socket it opens.
+ */
+public final class VrrpService implements Closeable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(VrrpService.class);
+  private static final long LINK_POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
+
+  private final List<Instance> instances = new ArrayList<>();
+  private final NetlinkVipManager vipManager;
+
+  private VrrpService(NetlinkVipManager vipManager) {
+    this.vipManager = vipManager;
+  }
+
+  /**
+   * Opens the sockets of every instance and starts them. Fails (and closes what it opened) when an
+   * interface or capability is missing.
+   */
+  public static VrrpService start(VrrpConfig config) throws IOException {
+    VrrpService service = new VrrpService(NetlinkVipManager.open());
+    try {
+      for (VrrpInstanceConfig instance : config.instances()) {
+        service.instances.add(service.open(instance));
+      }
+    } catch (IOException | RuntimeException e) {
+      service.close();
+      throw e;
+    }
+    service.instances.forEach(Instance::start);
+    return service;
+  }
+
+  /** Status of every instance, in configuration order. */
+  public List<InstanceStatus> status() {
+    return instances.stream().map(i -> i.runtime.status()).toList();
+  }
+
+  /** Counters of every instance, in configuration order. */
+  public List<VrrpStats> stats() {
+    return instances.stream().map(i -> i.runtime.stats()).toList();
+  }
+
+  /** The runtime of the named instance, for tracking. */
+  public Optional<VrrpRuntime> runtime(String name) {
+    return instances.stream()
+        .filter(i -> i.spec.name().equals(name))
+        .map(i -> i.runtime)
+        .findFirst();
+  }
+
+  private Instance open(VrrpInstanceConfig cfg) throws IOException {
+    String ifName = cfg.interfaceName();
+    InetAddress primary = primaryAddress(cfg);
+    VirtualRouterConfig router = routerConfig(cfg, primary);
+    List<VirtualAddress> vips = cfg.virtualIps().stream().map(VrrpService::toVirtual).toList();
+    VrrpInstanceSpec spec = new VrrpInstanceSpec(router, ifName, vips, cfg.checksumMode());
+    removeStale(spec);
+    boolean join = cfg.unicast().isEmpty();
+    VrrpSocket socket =
+        primary instanceof Inet4Address v4
+            ? RawVrrpSocket.openIpv4(ifName, v4, join)
+            : RawVrrpSocket.openIpv6(ifName, (Inet6Address) primary, join);
+    PacketSocketAnnouncer announcer = null;
+    NetlinkLinkMonitor monitor = null;
+    try {
+      announcer = PacketSocketAnnouncer.open(ifName);
+      monitor = NetlinkLinkMonitor.open(ifName);
+    } catch (IOException e) {
+      closeQuietly(socket);
+      closeQuietly(announcer);
+      throw e;
+    }
+    VrrpRuntime runtime =
+        new VrrpRuntime(
+            spec,
+            socket,
+            vipManager,
+            announcer,
+            new KeepalivedStyleLog(spec.name()),
+            System::nanoTime,
+            new VrrpStats());
+    return new Instance(spec, runtime, socket, announcer, monitor);
+  }
+
+  /** VIPs left behind by a vipd that was killed are removed before the instance starts. */
+  private void removeStale(VrrpInstanceSpec spec) {
+    for (VirtualAddress vip : spec.virtualAddresses()) {
+      try {
+        if (vipManager.remove(vip)) {
+          LOG.info("({}) removed stale VIP {} left by an earlier run", spec.name(), vip);
+        }
+      } catch (IOException e) {
+        LOG.warn("({}) could not check for stale VIP {}: {}", spec.name(), vip, e.getMessage());
+      }
+    }
+  }
+
+  private static InetAddress primaryAddress(VrrpInstanceConfig cfg) throws IOException {
+    Optional<InetAddress> source = cfg.unicast().flatMap(u -> u.source());
+    if (source.isPresent()) {
+      return source.get();
+    }
+    String ifName = cfg.interfaceName();
+    Optional<? extends InetAddress> found =
+        cfg.family() == IpFamily.IPV4
+            ? LinkInfo.DEFAULT.primaryIpv4Address(ifName)
+            : LinkInfo.DEFAULT.ipv6LinkLocalAddress(ifName);
+    return found.orElseThrow(
+        () ->
+            new IOException(
+                "("
+                    + cfg.name()
+                    + ") interface "
+                    + ifName
+                    + " has no "
+                    + (cfg.family() == IpFamily.IPV4 ? "IPv4 address" : "IPv6 link-local address")
+                    + " to send advertisements from"));
+  }
+
+  static VirtualRouterConfig routerConfig(VrrpInstanceConfig cfg, InetAddress primary) {
+    VirtualRouterConfig.Builder b =
+        VirtualRouterConfig.builder(cfg.name(), cfg.virtualRouterId(), primary)
+            .version(cfg.version())
+            .priority(cfg.priority())
+            .advertIntervalCentis((int) (cfg.advertInterval().toMillis() / 10))
+            .preempt(cfg.preempt())
+            .preemptDelayNanos(cfg.preemptDelay().toNanos())
+            .initialMaster(cfg.initialState() == InitialState.MASTER)
+            .virtualAddresses(cfg.virtualIps().stream().map(VirtualIp::address).toList())
+            .advertOnLowerPriority(cfg.lowerPriorityAdvert())
+            .unicastPeers(cfg.unicast().map(u -> u.peers()).orElse(List.of()));
+    cfg.authentication().map(AuthenticationConfig::wireBytes).ifPresent(b::password);
+    return b.build();
+  }
+
+  private static VirtualAddress toVirtual(VirtualIp vip) {
+    return new VirtualAddress(vip.address(), vip.prefixLength(), vip.device(), vip.label());
+  }
+
+  /**
+   * Stops every instance (masters send priority 0 and remove their VIPs) and closes the sockets.
+   */
+  @Override
+  public void close() {
+    for (Instance instance : instances) {
+      instance.stop();
+    }
+    closeQuietly(vipManager);
+  }
+
+  private static void closeQuietly(Closeable c) {
+    if (c == null) {
+      return;
+    }
+    try {
+      c.close();
+    } catch (IOException e) {
+      LOG.debug("close failed: {}", e.getMessage());
+    }
+  }
+
+  /** One running instance and the resources it owns. */
+  private static final class Instance {
+    final VrrpInstanceSpec spec;
+    final VrrpRuntime runtime;
+    final VrrpSocket socket;
+    final PacketSocketAnnouncer announcer;
+    final NetlinkLinkMonitor monitor;
+    final Thread runtimeThread;
+    final Thread linkThread;
+    volatile boolean watching = true;
+
+    Instance(
+        VrrpInstanceSpec spec,
+        VrrpRuntime runtime,
+        VrrpSocket socket,
+        PacketSocketAnnouncer announcer,
+        NetlinkLinkMonitor monitor) {
+      this.spec = spec;
+      this.runtime = runtime;
+      this.socket = socket;
+      this.announcer = announcer;
+      this.monitor = monitor;
+      this.runtimeThread = new Thread(runtime, "vrrp-" + spec.name());
+      this.linkThread = new Thread(this::watchLink, "link-" + spec.name());
+      linkThread.setDaemon(true);
+    }
+
+    void start() {
+      LinkState initial = monitor.current();
+      if (!initial.up()) {
+        runtime.setFault(true, "interface " + spec.interfaceName() + " down");
+      }
+      runtimeThread.start();
+      linkThread.start();
+    }
+
+    private void watchLink() {
+      while (watching) {
+        try {
+          LinkState change = monitor.poll(LINK_POLL_NANOS);
+          if (change != null) {
+            runtime.setFault(
+                !change.up(),
+                "interface " + spec.interfaceName() + (change.up() ? " up" : " down"));
+          }
+        } catch (IOException e) {
+          if (watching) {
+            LOG.warn("({}) link monitor failed: {}", spec.name(), e.getMessage());
+          }
+          return;
+        }
+      }
+    }
+
+    void stop() {
+      watching = false;
+      try {
+        if (runtimeThread.isAlive() && !runtime.stop(5, TimeUnit.SECONDS)) {
+          LOG.warn("({}) did not stop within 5 s", spec.name());
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      try {
+        linkThread.join(TimeUnit.NANOSECONDS.toMillis(LINK_POLL_NANOS) * 3);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      closeQuietly(socket);
+      closeQuietly(announcer);
+      closeQuietly(monitor);
+    }
+  }
+}

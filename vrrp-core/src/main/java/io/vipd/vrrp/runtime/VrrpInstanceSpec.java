@@ -1,0 +1,34 @@
+package io.vipd.vrrp.runtime;
+
+import io.vipd.vrrp.packet.Ipv4ChecksumMode;
+import io.vipd.vrrp.port.VirtualAddress;
+import io.vipd.vrrp.router.VirtualRouterConfig;
+import java.util.List;
+
+/**
+ * Everything the runtime needs to run one VRRP instance on a real interface: the protocol
+ * configuration of the router plus what only the I/O side cares about.
+ *
+ * @param router the state machine's configuration (its primary address is the advert source)
+ * @param interfaceName the interface the instance runs on
+ * @param virtualAddresses the VIPs as installed (prefix, device, label)
+ * @param checksumMode how VRRPv3 over IPv4 is checksummed on send
+ */
+public record VrrpInstanceSpec(
+    VirtualRouterConfig router,
+    String interfaceName,
+    List<VirtualAddress> virtualAddresses,
+    Ipv4ChecksumMode checksumMode) {
+
+  public VrrpInstanceSpec {
+    virtualAddresses = List.copyOf(virtualAddresses);
+    if (virtualAddresses.isEmpty()) {
+      throw new IllegalArgumentException(router.name() + ": no virtual addresses");
+    }
+  }
+
+  /** The instance name, e.g. {@code VI_1}. */
+  public String name() {
+    return router.name();
+  }
+}

@@ -1,0 +1,320 @@
+package io.vipd.vrrp.runtime;
+
+import io.vipd.vrrp.packet.DecodeResult;
+import io.vipd.vrrp.packet.RxDropReason;
+import io.vipd.vrrp.packet.VrrpAdvertisement;
+import io.vipd.vrrp.packet.VrrpPacketCodec;
+import io.vipd.vrrp.packet.VrrpVersion;
+import io.vipd.vrrp.port.LinkAnnouncer;
+import io.vipd.vrrp.port.ReceivedDatagram;
+import io.vipd.vrrp.port.VipManager;
+import io.vipd.vrrp.port.VirtualAddress;
+import io.vipd.vrrp.port.VrrpSocket;
+import io.vipd.vrrp.router.VirtualRouter;
+import io.vipd.vrrp.router.VirtualRouterConfig;
+import io.vipd.vrrp.router.VirtualRouterListener;
+import io.vipd.vrrp.router.VrrpActions;
+import io.vipd.vrrp.router.VrrpState;
+import java.io.IOException;
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.function.LongSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Drives one {@link VirtualRouter} with a real socket and a real clock: the only thread that
+ * touches the router. It waits for the earlier of the router's next deadline and the next packet,
+ * feeds either to the router, and runs commands (priority changes, faults, stop) that other threads
+ * queue.
+ *
+ * <p>Thread-safe entry points: {@link #setTrackedPriority}, {@link #setFault}, {@link #stop},
+ * {@link #status}. Everything else runs on the runtime thread.
+ */
+public final class VrrpRuntime implements Runnable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(VrrpRuntime.class);
+
+  /** Longest wait for a packet, so that queued commands are picked up promptly. */
+  private static final long MAX_WAIT_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
+
+  private final VrrpInstanceSpec spec;
+  private final VrrpSocket socket;
+  private final VipManager vipManager;
+  private final LinkAnnouncer announcer;
+  private final LongSupplier nanoClock;
+  private final VrrpStats stats;
+  private final VirtualRouter router;
+  private final List<InetAddress> destinations;
+  private final Queue<Consumer<Long>> commands = new ConcurrentLinkedQueue<>();
+  private final CountDownLatch stopped = new CountDownLatch(1);
+  private volatile boolean running = true;
+  private volatile InstanceStatus status;
+
+  /**
+   * Creates the runtime; nothing happens until {@link #run()}.
+   *
+   * @param spec the instance
+   * @param socket an open VRRP socket on the instance's interface
+   * @param vipManager installs and removes the VIPs
+   * @param announcer sends gratuitous ARP / unsolicited NA on the instance's interface
+   * @param listener observes transitions and drops (logs, metrics); called on the runtime thread
+   * @param nanoClock monotonic clock in nanoseconds ({@code System::nanoTime} in production)
+   * @param stats counters this runtime updates
+   */
+  public VrrpRuntime(
+      VrrpInstanceSpec spec,
+      VrrpSocket socket,
+      VipManager vipManager,
+      LinkAnnouncer announcer,
+      VirtualRouterListener listener,
+      LongSupplier nanoClock,
+      VrrpStats stats) {
+    this.spec = spec;
+    this.socket = socket;
+    this.vipManager = vipManager;
+    this.announcer = announcer;
+    this.nanoClock = nanoClock;
+    this.stats = stats;
+    VirtualRouterConfig config = spec.router();
+    this.destinations =
+        config.isUnicast()
+            ? config.unicastPeers()
+            : List.of(
+                config.primaryAddress() instanceof Inet4Address
+                    ? VrrpPacketCodec.IPV4_GROUP
+                    : VrrpPacketCodec.IPV6_GROUP);
+    this.router = new VirtualRouter(config, new Actions(), new CountingListener(listener));
+    this.status = new InstanceStatus(spec.name(), VrrpState.INITIALIZE, config.priority(), null);
+  }
+
+  /** The counters of this instance. */
+  public VrrpStats stats() {
+    return stats;
+  }
+
+  /** The latest snapshot; safe from any thread. */
+  public InstanceStatus status() {
+    return status;
+  }
+
+  /** Queues a new effective priority (from tracking). */
+  public void setTrackedPriority(int effectivePriority) {
+    commands.add(now -> router.setTrackedPriority(effectivePriority, now));
+  }
+
+  /** Queues entering or leaving FAULT. */
+  public void setFault(boolean fault, String reason) {
+    commands.add(now -> router.setFault(fault, reason, now));
+  }
+
+  /**
+   * Stops the instance: a master sends priority 0 and removes its VIPs. Returns once the runtime
+   * thread has finished, or after the timeout.
+   */
+  public boolean stop(long timeout, TimeUnit unit) throws InterruptedException {
+    commands.add(
+        now -> {
+          router.shutdown(now);
+          running = false;
+        });
+    return stopped.await(timeout, unit);
+  }
+
+  @Override
+  public void run() {
+    try {
+      router.start(nanoClock.getAsLong());
+      publish();
+      while (running) {
+        step();
+      }
+    } catch (RuntimeException | Error e) {
+      LOG.error("({}) VRRP runtime failed; removing virtual addresses", spec.name(), e);
+      removeAll();
+      throw e;
+    } finally {
+      publish();
+      stopped.countDown();
+    }
+  }
+
+  private void step() {
+    for (Consumer<Long> command; (command = commands.poll()) != null; ) {
+      command.accept(nanoClock.getAsLong());
+    }
+    if (!running) {
+      return;
+    }
+    long now = nanoClock.getAsLong();
+    router.timerFired(now);
+    long wait = Math.min(MAX_WAIT_NANOS, Math.max(0, router.nextDeadlineNanos() - now));
+    ReceivedDatagram datagram = receive(wait);
+    if (datagram != null) {
+      dispatch(datagram);
+    }
+    publish();
+  }
+
+  private ReceivedDatagram receive(long waitNanos) {
+    try {
+      return socket.receive(waitNanos);
+    } catch (IOException e) {
+      // A receive error (e.g. the interface vanished) must not kill the instance; the link
+      // monitor puts it in FAULT. Wait out the interval so that we do not spin.
+      LOG.warn("({}) receive failed: {}", spec.name(), e.getMessage());
+      try {
+        TimeUnit.NANOSECONDS.sleep(waitNanos);
+      } catch (InterruptedException ie) {
+        Thread.currentThread().interrupt();
+        running = false;
+      }
+      return null;
+    }
+  }
+
+  private void dispatch(ReceivedDatagram datagram) {
+    DecodeResult result = VrrpPacketCodec.decode(datagram.payload(), datagram.ip());
+    if (result instanceof DecodeResult.Rejected rejected) {
+      stats.dropped(rejected.reason());
+      RateLimitedLog.debug(LOG, rejected.reason(), spec.name(), datagram.ip().source());
+      return;
+    }
+    DecodeResult.Decoded decoded = (DecodeResult.Decoded) result;
+    stats.advertReceived();
+    router.advertisementReceived(decoded.adv(), datagram.ip().source(), nanoClock.getAsLong());
+  }
+
+  private void publish() {
+    InetAddress master =
+        router.state() == VrrpState.MASTER
+            ? spec.router().primaryAddress()
+            : router.lastMasterAddress().orElse(null);
+    status =
+        new InstanceStatus(
+            spec.name(),
+            router.state(),
+            router.effectivePriority(),
+            master == null ? null : master.getHostAddress());
+  }
+
+  private void removeAll() {
+    for (VirtualAddress vip : spec.virtualAddresses()) {
+      try {
+        vipManager.remove(vip);
+      } catch (IOException | RuntimeException e) {
+        LOG.error("({}) could not remove {}: {}", spec.name(), vip, e.getMessage());
+      }
+    }
+  }
+
+  /** The router's side effects, performed with the real adapters. */
+  private final class Actions implements VrrpActions {
+
+    @Override
+    public void sendAdvertisement(int priority) {
+      VirtualRouterConfig config = spec.router();
+      VrrpAdvertisement adv =
+          config.version() == VrrpVersion.V2
+              ? new VrrpAdvertisement(
+                  VrrpVersion.V2,
+                  config.virtualRouterId(),
+                  priority,
+                  config.advertIntervalCentis(),
+                  config.virtualAddresses(),
+                  config.authType(),
+                  config.authData())
+              : VrrpAdvertisement.v3(
+                  config.virtualRouterId(),
+                  priority,
+                  config.advertIntervalCentis(),
+                  config.virtualAddresses());
+      for (InetAddress destination : destinations) {
+        try {
+          byte[] message =
+              VrrpPacketCodec.encode(
+                  adv, config.primaryAddress(), destination, spec.checksumMode());
+          socket.send(message, destination);
+          stats.advertSent();
+        } catch (IOException e) {
+          stats.sendError();
+          LOG.warn(
+              "({}) sending advertisement to {} failed: {}",
+              spec.name(),
+              destination.getHostAddress(),
+              e.getMessage());
+        }
+      }
+    }
+
+    @Override
+    public void addVirtualAddresses() {
+      for (VirtualAddress vip : spec.virtualAddresses()) {
+        try {
+          vipManager.add(vip);
+          LOG.info("({}) Adding VIP {}", spec.name(), vip);
+        } catch (IOException e) {
+          LOG.error("({}) could not add {}: {}", spec.name(), vip, e.getMessage());
+        }
+      }
+    }
+
+    @Override
+    public void removeVirtualAddresses() {
+      for (VirtualAddress vip : spec.virtualAddresses()) {
+        try {
+          if (vipManager.remove(vip)) {
+            LOG.info("({}) Removing VIP {}", spec.name(), vip);
+          }
+        } catch (IOException e) {
+          LOG.error("({}) could not remove {}: {}", spec.name(), vip, e.getMessage());
+        }
+      }
+    }
+
+    @Override
+    public void announce() {
+      for (VirtualAddress vip : spec.virtualAddresses()) {
+        try {
+          announcer.announce(vip.address());
+          stats.announcementSent();
+        } catch (IOException e) {
+          stats.sendError();
+          LOG.warn("({}) announcing {} failed: {}", spec.name(), vip, e.getMessage());
+        }
+      }
+    }
+  }
+
+  /** Counts what the router reports, then passes it on. */
+  private final class CountingListener implements VirtualRouterListener {
+    private final VirtualRouterListener delegate;
+
+    CountingListener(VirtualRouterListener delegate) {
+      this.delegate = delegate;
+    }
+
+    @Override
+    public void onTransition(io.vipd.vrrp.router.Transition transition) {
+      stats.transition();
+      delegate.onTransition(transition);
+    }
+
+    @Override
+    public void onAdvertisementDropped(RxDropReason reason) {
+      stats.dropped(reason);
+      delegate.onAdvertisementDropped(reason);
+    }
+
+    @Override
+    public void onPriorityChanged(int from, int to) {
+      delegate.onPriorityChanged(from, to);
+    }
+  }
+}

@@ -10,6 +10,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Random;
 import java.util.Set;
+import java.util.SplittableRandom;
 import java.util.stream.IntStream;
 
 /**
@@ -41,10 +42,12 @@ final class RandomScenario {
   private final long healedMaxDelayNanos;
   private final long maxPreemptDelayNanos;
   private final StringBuilder description = new StringBuilder();
+  private final Set<String> features = new java.util.TreeSet<>();
 
   RandomScenario(long seed) {
     this.seed = seed;
-    this.random = new Random(seed);
+    // Random(seed) for consecutive small seeds gives nearly equal first draws: scramble first.
+    this.random = new Random(new SplittableRandom(seed).nextLong());
     int n = 2 + random.nextInt(4);
     VrrpVersion version = random.nextBoolean() ? VrrpVersion.V2 : VrrpVersion.V3;
     boolean ipv6 = version == VrrpVersion.V3 && random.nextInt(4) == 0;
@@ -99,6 +102,32 @@ final class RandomScenario {
             preemptDelay / MS,
             perturbationNanos / SECOND));
     configs.forEach(c -> description.append("  ").append(c).append('\n'));
+    features.add(n + " routers");
+    features.add(version.toString());
+    features.add(ipv6 ? "IPv6" : "IPv4");
+    features.add(unicast ? "unicast" : "multicast");
+    features.add(preempt ? "preempt" : "nopreempt");
+    if (preemptDelay > 0) {
+      features.add("preempt delay");
+    }
+    if (owner >= 0) {
+      features.add("owner");
+    }
+    if (password != null) {
+      features.add("password");
+    }
+    if (configs.stream().mapToInt(VirtualRouterConfig::advertIntervalCentis).distinct().count()
+        > 1) {
+      features.add("mixed intervals");
+    }
+    if (configs.stream().anyMatch(VirtualRouterConfig::initialMaster)) {
+      features.add("initial master");
+    }
+  }
+
+  /** The kinds of configuration this schedule covers, for the suite's coverage check. */
+  Set<String> features() {
+    return Set.copyOf(features);
   }
 
   /**

@@ -2,6 +2,9 @@ package io.vipd.vrrp.sim;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -12,6 +15,25 @@ import org.junit.jupiter.api.Test;
 class SimulatedLanFuzzTest {
 
   private static final int DEFAULT_SEEDS = 3000;
+  private static final List<String> FEATURES =
+      List.of(
+          "2 routers",
+          "3 routers",
+          "4 routers",
+          "5 routers",
+          "V2",
+          "V3",
+          "IPv4",
+          "IPv6",
+          "unicast",
+          "multicast",
+          "preempt",
+          "nopreempt",
+          "preempt delay",
+          "owner",
+          "password",
+          "mixed intervals",
+          "initial master");
 
   @Test
   void everyScheduleConvergesToTheRightSingleMaster() {
@@ -27,9 +49,12 @@ class SimulatedLanFuzzTest {
     long transitions = 0;
     long simulatedNanos = 0;
     int withoutMaster = 0;
+    Map<String, Integer> coverage = new TreeMap<>();
     for (long seed = 1; seed <= seeds; seed++) {
       try {
-        RandomScenario.Outcome o = new RandomScenario(seed).run(false);
+        RandomScenario scenario = new RandomScenario(seed);
+        scenario.features().forEach(f -> coverage.merge(f, 1, Integer::sum));
+        RandomScenario.Outcome o = scenario.run(false);
         maxSteps = Math.max(maxSteps, o.steps());
         steps += o.steps();
         transitions += o.transitions();
@@ -45,5 +70,14 @@ class SimulatedLanFuzzTest {
         "%d schedules, %.0f h simulated, %d events (max %d in one), %d transitions,"
             + " %d ended with no eligible router%n",
         seeds, simulatedNanos / 3.6e12, steps, maxSteps, transitions, withoutMaster);
+    System.out.println("coverage: " + coverage);
+    if (seeds >= 1000) {
+      // Guards the generator itself: every kind of configuration must really be drawn.
+      for (String feature : FEATURES) {
+        int runs = coverage.getOrDefault(feature, 0);
+        assertTrue(runs >= seeds / 50, feature + " covered by only " + runs + " schedules");
+      }
+      assertTrue(withoutMaster > 0, "no schedule ended without an eligible router");
+    }
   }
 }

@@ -159,7 +159,7 @@ public final class VirtualRouter {
    * effect the RFC way: a master sends it in its next advert (and keeps MASTER until it hears a
    * higher one); a backup uses it for the next advert it judges (a backup now above the master
    * discards the master's adverts and takes over when its Master_Down_Timer expires) and for its
-   * next skew time.
+   * next skew time. The value is kept across {@link #shutdown(long)} and {@link #start(long)}.
    */
   public void setTrackedPriority(int priority, long nowNanos) {
     if (config.isAddressOwner()) {

@@ -1,0 +1,153 @@
+package io.vipd.daemon.vrrp;
+
+import io.vipd.vrrp.linux.Background;
+import io.vipd.vrrp.linux.NetnsLan;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * A LAN of network namespaces where each node runs a real vipd (the daemon's {@code Main} in a
+ * child JVM) or a real keepalived, and the test watches where the VIP is installed.
+ */
+final class VipCluster implements AutoCloseable {
+
+  private final NetnsLan lan;
+  private final Path dir;
+  private final Map<Integer, Background> nodes = new HashMap<>();
+
+  VipCluster(int lanNumber, int nodeCount) throws IOException {
+    this.lan = NetnsLan.create(lanNumber, nodeCount);
+    this.dir = Files.createTempDirectory("vipd-cluster");
+  }
+
+  NetnsLan lan() {
+    return lan;
+  }
+
+  /** The LAN's spare address {@code k} as a string, used for VIPs. */
+  String vip(int k) {
+    return lan.spareIpv4(k).getHostAddress();
+  }
+
+  /** Starts vipd on {@code node} with the given HOCON config; waits until it logs "started". */
+  Background startVipd(int node, String hocon) throws IOException {
+    Path config = dir.resolve("vipd-" + node + ".conf");
+    Files.writeString(config, hocon);
+    Background b =
+        lan.start(
+            node,
+            NetnsLan.javaCommand("io.vipd.daemon.Main", "run", "--config", config.toString()));
+    nodes.put(node, b);
+    b.awaitOutput("vipd started", Duration.ofSeconds(30));
+    return b;
+  }
+
+  /** Starts keepalived in the foreground on {@code node} with the given keepalived.conf. */
+  Background startKeepalived(int node, String conf) throws IOException {
+    Path config = dir.resolve("keepalived-" + node + ".conf");
+    Files.writeString(config, conf);
+    Background b =
+        lan.start(
+            node,
+            "keepalived",
+            "--dont-fork",
+            "--log-console",
+            "--log-detail",
+            "--vrrp",
+            "-f",
+            config.toString(),
+            "-p",
+            dir.resolve("ka-" + node + ".pid").toString(),
+            "-r",
+            dir.resolve("ka-vrrp-" + node + ".pid").toString());
+    nodes.put(node, b);
+    return b;
+  }
+
+  Background node(int node) {
+    return nodes.get(node);
+  }
+
+  /** Which nodes have {@code vip} installed on eth0 now. */
+  Set<Integer> holders(String vip) throws IOException {
+    Set<Integer> holders = new TreeSet<>();
+    for (int i = 1; i <= lan.nodes(); i++) {
+      String out = lan.ip(lan.namespace(i), "-o", "addr", "show", "dev", NetnsLan.INTERFACE);
+      if (out.contains(" " + vip + "/")) {
+        holders.add(i);
+      }
+    }
+    return holders;
+  }
+
+  /**
+   * Waits until exactly {@code expected} holds the VIP (none when empty), and returns how long it
+   * took; fails with the holders seen and every node's log otherwise.
+   */
+  Duration awaitHolders(String vip, Set<Integer> expected, Duration timeout)
+      throws IOException, InterruptedException {
+    long start = System.nanoTime();
+    long deadline = start + timeout.toNanos();
+    Set<Integer> seen;
+    do {
+      seen = holders(vip);
+      if (seen.equals(expected)) {
+        return Duration.ofNanos(System.nanoTime() - start);
+      }
+      Thread.sleep(20);
+    } while (System.nanoTime() < deadline);
+    throw new AssertionError(
+        "VIP " + vip + " held by " + seen + ", expected " + expected + "\n" + logs());
+  }
+
+  /** Asserts that the holders stay {@code expected} for {@code period}. */
+  void assertStable(String vip, Set<Integer> expected, Duration period)
+      throws IOException, InterruptedException {
+    long deadline = System.nanoTime() + period.toNanos();
+    while (System.nanoTime() < deadline) {
+      Set<Integer> seen = holders(vip);
+      if (!seen.equals(expected)) {
+        throw new AssertionError(
+            "VIP " + vip + " moved to " + seen + ", expected " + expected + "\n" + logs());
+      }
+      Thread.sleep(50);
+    }
+  }
+
+  /** Every node's output, for failure messages. */
+  String logs() {
+    StringBuilder sb = new StringBuilder();
+    List<Integer> keys = new ArrayList<>(new TreeSet<>(nodes.keySet()));
+    for (int node : keys) {
+      sb.append("---- node ").append(node).append(" ----\n");
+      try {
+        sb.append(nodes.get(node).stdout()).append(nodes.get(node).stderr());
+      } catch (IOException e) {
+        sb.append("(log unreadable: ").append(e.getMessage()).append(")\n");
+      }
+    }
+    return sb.toString();
+  }
+
+  @Override
+  public void close() {
+    nodes.values().forEach(Background::close);
+    lan.close();
+    try (var files = Files.list(dir)) {
+      for (Path p : files.toList()) {
+        Files.deleteIfExists(p);
+      }
+      Files.deleteIfExists(dir);
+    } catch (IOException e) {
+      // Temporary files only; the namespaces, which matter, are gone.
+    }
+  }
+}

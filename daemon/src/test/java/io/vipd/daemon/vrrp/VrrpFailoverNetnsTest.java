@@ -172,6 +172,28 @@ class VrrpFailoverNetnsTest {
     }
   }
 
+  @Test
+  void ipv6VipMovesBetweenVipdNodes() throws Exception {
+    try (VipCluster c = new VipCluster(214, 2)) {
+      // ip(8) prints the compressed form.
+      String vip = "fd77:214::101";
+      for (int node = 1; node <= 2; node++) {
+        c.startVipd(
+            node,
+            "vrrp.instances = [ { name = VI_6, interface = eth0, virtual-router-id = 61,"
+                + " priority = "
+                + (100 + node)
+                + ", advert-interval = 100ms, virtual-ips = [\""
+                + vip
+                + "/64\"] } ]\nadmin.enabled = false\n");
+      }
+      c.awaitHolders(vip, Set.of(2), START);
+      assertEquals(0, c.lan().exec(1, "ping", "-6", "-c", "1", "-W", "2", vip).exitCode());
+      c.node(2).process().destroy();
+      c.awaitHolders(vip, Set.of(1), Duration.ofSeconds(3));
+    }
+  }
+
   private static String mac(NetnsLan lan, int node) {
     StringBuilder sb = new StringBuilder();
     for (byte b : lan.mac(node)) {

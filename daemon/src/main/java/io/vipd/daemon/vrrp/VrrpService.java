@@ -224,7 +224,10 @@ public final class VrrpService implements Closeable {
     void start() {
       LinkState initial = monitor.current();
       if (!initial.up()) {
-        runtime.setFault(true, "interface " + spec.interfaceName() + " down");
+        runtime.setFault(
+            "interface " + spec.interfaceName(),
+            true,
+            "interface " + spec.interfaceName() + " down");
       }
       runtimeThread.start();
       linkThread.start();
@@ -236,6 +239,7 @@ public final class VrrpService implements Closeable {
           LinkState change = monitor.poll(LINK_POLL_NANOS);
           if (change != null) {
             runtime.setFault(
+                "interface " + spec.interfaceName(),
                 !change.up(),
                 "interface " + spec.interfaceName() + (change.up() ? " up" : " down"));
           }

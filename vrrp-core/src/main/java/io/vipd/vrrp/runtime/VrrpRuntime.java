@@ -19,7 +19,9 @@ import java.io.IOException;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.util.List;
+import java.util.Map;
 import java.util.Queue;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -54,6 +56,7 @@ public final class VrrpRuntime implements Runnable {
   private final List<InetAddress> destinations;
   private final Queue<Consumer<Long>> commands = new ConcurrentLinkedQueue<>();
   private final CountDownLatch stopped = new CountDownLatch(1);
+  private final Map<String, String> faults = new TreeMap<>();
   private volatile boolean running = true;
   private volatile InstanceStatus status;
 
@@ -109,9 +112,26 @@ public final class VrrpRuntime implements Runnable {
     commands.add(now -> router.setTrackedPriority(effectivePriority, now));
   }
 
-  /** Queues entering or leaving FAULT. */
-  public void setFault(boolean fault, String reason) {
-    commands.add(now -> router.setFault(fault, reason, now));
+  /**
+   * Queues a fault condition from one source (the interface, a tracked check with weight 0, ...).
+   * The instance is in FAULT while any source reports a fault; the reason names them all.
+   *
+   * @param source a stable name of the condition, e.g. {@code interface eth0}
+   * @param fault whether the condition holds
+   * @param reason words for the log, e.g. {@code interface eth0 down}
+   */
+  public void setFault(String source, boolean fault, String reason) {
+    commands.add(
+        now -> {
+          boolean changed =
+              fault ? !reason.equals(faults.put(source, reason)) : faults.remove(source) != null;
+          if (changed || fault != (router.state() == VrrpState.FAULT)) {
+            router.setFault(
+                !faults.isEmpty(),
+                faults.isEmpty() ? "fault cleared: " + reason : String.join(", ", faults.values()),
+                now);
+          }
+        });
   }
 
   /**

@@ -34,12 +34,18 @@ final class Fixtures {
     }
   }
 
-  /** The 1-based number of the first line of {@code fixture} that contains {@code text}. */
+  /**
+   * The 1-based number of the first line of {@code fixture} that starts with {@code text} (runs of
+   * whitespace count as one space), or else the first line containing it.
+   */
   static int lineOf(String fixture, String text) {
     String[] lines = read(fixture).split("\n", -1);
-    for (int i = 0; i < lines.length; i++) {
-      if (lines[i].contains(text)) {
-        return i + 1;
+    for (int pass = 0; pass < 2; pass++) {
+      for (int i = 0; i < lines.length; i++) {
+        String line = lines[i].trim().replaceAll("\\s+", " ");
+        if (pass == 0 ? line.startsWith(text) : line.contains(text)) {
+          return i + 1;
+        }
       }
     }
     throw new IllegalArgumentException("'" + text + "' not in " + fixture);

@@ -168,13 +168,17 @@ final class ScriptClassifier {
                 ? Integer.parseInt(m.group(3))
                 : m.group(1).equals("https") ? 443 : 80;
         String path = m.group(4) == null ? "/" : m.group(4).replaceAll("[?#].*", "");
+        // The proxy's port or the script's name only count for HTTPS: plain HTTP behind them may
+        // be any web service.
+        boolean https = m.group(1).equals("https");
         boolean apiLike =
             API_PATHS.contains(path)
                 || port == APISERVER_PORT
-                || frontends.stream().anyMatch(f -> f.port() == port)
-                || hint.contains("apiserver")
-                || hint.contains("kube")
-                || hint.contains("k8s");
+                || https && frontends.stream().anyMatch(f -> f.port() == port)
+                || https
+                    && (hint.contains("apiserver")
+                        || hint.contains("kube")
+                        || hint.contains("k8s"));
         if (apiLike) {
           first =
               new ScriptCheck.ApiServer(
@@ -207,7 +211,7 @@ final class ScriptClassifier {
     for (String line : lines) {
       Matcher process = HAPROXY_PROCESS.matcher(line);
       if (process.find()) {
-        return Optional.of(new ScriptCheck.ProxyAlive(frontends.get(0), process.group()));
+        return Optional.of(new ScriptCheck.ProxyAlive(localFrontend(), process.group()));
       }
       for (FrontendBind f : frontends) {
         Pattern portCheck =
@@ -226,6 +230,17 @@ final class ScriptClassifier {
       }
     }
     return Optional.empty();
+  }
+
+  /**
+   * The frontend a liveness check connects to: a wildcard bind if there is one, because an address
+   * such as the VIP exists only on the master.
+   */
+  private FrontendBind localFrontend() {
+    return frontends.stream()
+        .filter(f -> f.host().equals("0.0.0.0") || f.host().equals("[::]"))
+        .findFirst()
+        .orElse(frontends.get(0));
   }
 
   private static OptionalLong maxTime(String line) {

@@ -110,7 +110,24 @@ class ScriptClassifierTest {
 
   @Test
   void plainHttpRequestToAnUnrelatedServiceIsNotAnApiserver() {
-    var c = classify("web", "curl -sf http://127.0.0.1:8080/status");
-    assertInstanceOf(ScriptCheck.Exec.class, c.check());
+    assertInstanceOf(
+        ScriptCheck.Exec.class, classify("web", "curl -sf http://127.0.0.1:8080/status").check());
+    assertInstanceOf(
+        ScriptCheck.Exec.class,
+        classify("kube_web", "curl -sf http://127.0.0.1:8443/index.html").check(),
+        "plain HTTP on the proxy port is not taken for the apiserver");
+  }
+
+  @Test
+  void livenessCheckPrefersAWildcardFrontendOverTheVip() {
+    var c =
+        new ScriptClassifier(
+                dir,
+                List.of(
+                    new FrontendBind("vip", "10.0.0.100", 8443),
+                    new FrontendBind("any", "0.0.0.0", 7443)))
+            .classify("chk", "pidof haproxy");
+    ScriptCheck.ProxyAlive p = assertInstanceOf(ScriptCheck.ProxyAlive.class, c.check());
+    assertEquals("127.0.0.1:7443", p.frontend().localAddress());
   }
 }

@@ -1,0 +1,229 @@
+package io.vipd.daemon.importer;
+
+import io.vipd.daemon.importer.HaproxySectionDraft.Server;
+import io.vipd.daemon.importer.HaproxySettings.CheckOption;
+import io.vipd.daemon.importer.HaproxySettings.Setting;
+import java.util.List;
+import java.util.Set;
+
+/** Writes one {@code proxy.backends.<name>} object from a haproxy backend or listen section. */
+final class HaproxyBackendWriter {
+
+  /** haproxy's check defaults (configuration manual, "inter", "fall", "rise"). */
+  static final long DEFAULT_INTER_MILLIS = 2000;
+
+  static final long DEFAULT_FALL = 3;
+  static final long DEFAULT_RISE = 2;
+
+  private static final Set<String> BALANCE = Set.of("roundrobin", "leastconn", "source", "random");
+  private static final List<String> TIMEOUT_ORDER =
+      List.of("connect", "client", "server", "tunnel", "client-fin");
+
+  private final HaproxySectionDraft draft;
+  private final HaproxySettings s;
+  private final ImportNotes notes;
+  private final HoconObject out = HoconObject.block();
+
+  HaproxyBackendWriter(HaproxySectionDraft draft, ImportNotes notes) {
+    this.draft = draft;
+    this.s = draft.settings;
+    this.notes = notes;
+  }
+
+  HoconObject write() {
+    draft.comments.forEach(out::comment);
+    balance();
+    servers();
+    check();
+    timeouts();
+    if (s.retries != null) {
+      out.put("retries", s.retries.value());
+    }
+    onMarkedDown();
+    return out;
+  }
+
+  private void balance() {
+    if (s.balance == null) {
+      out.putWord("balance", "roundrobin");
+      return;
+    }
+    String algo = s.balance.value();
+    String base = algo.replaceAll("\\(.*", "");
+    if (BALANCE.contains(algo)) {
+      out.putWord("balance", algo);
+      return;
+    }
+    String replacement = base.equals("random") ? "random" : "roundrobin";
+    out.comment(
+        notes.changed(
+            s.balance.line().where(),
+            s.balance.line().text(),
+            "vipd balances roundrobin, leastconn, source or random; using " + replacement));
+    out.putWord("balance", replacement);
+  }
+
+  private void servers() {
+    HoconArray servers = new HoconArray();
+    for (Server server : draft.servers) {
+      HoconObject entry =
+          HoconObject.inline().put("name", server.name()).put("address", server.address());
+      server.options().weight.ifPresent(w -> entry.put("weight", w));
+      if (server.options().backup) {
+        entry.put("backup", true);
+      }
+      servers.add(entry);
+    }
+    out.put("servers", servers);
+  }
+
+  private void check() {
+    List<Server> checked = draft.servers.stream().filter(sv -> sv.options().check).toList();
+    if (checked.isEmpty()) {
+      out.comment(
+          "no server has 'check' in haproxy, so none is checked and no check is written;"
+              + " consider adding one");
+      return;
+    }
+    if (checked.size() < draft.servers.size()) {
+      Server unchecked =
+          draft.servers.stream().filter(sv -> !sv.options().check).findFirst().orElseThrow();
+      out.comment(
+          notes.changed(
+              unchecked.line().where(),
+              unchecked.line().text(),
+              "vipd checks every server of a backend; haproxy did not check this one"));
+    }
+    Server first = checked.get(0);
+    HaproxyServerOptions o = first.options();
+    noteDifferentCheckSettings(checked);
+    boolean tls = o.checksUseTls() || s.httpCheckSsl;
+    HoconObject check = HoconObject.inline();
+    if (s.overriddenCheckLine != null) {
+      out.comment(
+          notes.dropped(
+              s.overriddenCheckLine.where(),
+              s.overriddenCheckLine.text(),
+              "a later '" + s.checkOptionLine.text() + "' replaces it, as in haproxy"));
+    }
+    if (s.checkOption == CheckOption.HTTPCHK) {
+      httpCheck(check, tls);
+    } else if (s.checkOption == CheckOption.SSL_HELLO || tls) {
+      check.putWord("type", "tls");
+      if (s.checkOption == CheckOption.SSL_HELLO) {
+        out.comment(
+            "option ssl-hello-chk: vipd's tls check completes a TLS handshake with each server");
+      }
+    } else {
+      check.putWord("type", "tcp");
+    }
+    if (tls || s.checkOption == CheckOption.SSL_HELLO) {
+      if (Boolean.TRUE.equals(o.verifyNone)) {
+        check.put("insecure", true);
+      } else if (o.caFile != null) {
+        check.put("ca-file", o.caFile);
+      }
+    }
+    checkTimes(check, o);
+    out.put("check", check);
+  }
+
+  private void httpCheck(HoconObject check, boolean tls) {
+    check.putWord("type", tls ? "https" : "http");
+    check.put("path", s.httpPath);
+    if (!s.httpMethod.equalsIgnoreCase("GET")) {
+      out.comment(
+          notes.changed(
+              s.checkOptionLine.where(),
+              s.checkOptionLine.text(),
+              "vipd's HTTP check sends GET, haproxy sent " + s.httpMethod));
+    }
+    if (s.expectStatus != null) {
+      check.put("expect-status", Long.parseLong(s.expectStatus.value()));
+    } else {
+      out.comment(
+          "haproxy accepted any 2xx or 3xx check response; vipd's default expect-status applies");
+    }
+    if (tls && (s.httpPath.equals("/healthz") || s.httpPath.equals("/livez"))) {
+      out.comment(
+          "for kube-apiserver backends consider path = \"/readyz\": it fails as soon as an"
+              + " apiserver begins to shut down, so connections move away before it stops");
+    }
+  }
+
+  private void checkTimes(HoconObject check, HaproxyServerOptions o) {
+    long inter = o.interMillis.orElse(DEFAULT_INTER_MILLIS);
+    check.putDuration("interval", inter);
+    o.fastInterMillis.ifPresent(f -> check.putDuration("fast-interval", f));
+    Setting<Long> timeoutCheck = s.timeouts.get("check");
+    long timeout = timeoutCheck == null ? inter : timeoutCheck.value();
+    if (timeout > inter) {
+      out.comment(
+          notes.changed(
+              timeoutCheck.line().where(),
+              timeoutCheck.line().text(),
+              "a check may not outlast its interval in vipd; timeout = " + Durations.hocon(inter)));
+      timeout = inter;
+    }
+    check.putDuration("timeout", timeout);
+    check.put("fall", o.fall.orElse(DEFAULT_FALL));
+    check.put("rise", o.rise.orElse(DEFAULT_RISE));
+  }
+
+  private void noteDifferentCheckSettings(List<Server> checked) {
+    HaproxyServerOptions a = checked.get(0).options();
+    for (Server other : checked.subList(1, checked.size())) {
+      HaproxyServerOptions b = other.options();
+      if (!a.interMillis.equals(b.interMillis)
+          || !a.fall.equals(b.fall)
+          || !a.rise.equals(b.rise)
+          || a.checksUseTls() != b.checksUseTls()
+          || !java.util.Objects.equals(a.verifyNone, b.verifyNone)) {
+        out.comment(
+            notes.changed(
+                other.line().where(),
+                other.line().text(),
+                "vipd has one check per backend; the settings of server "
+                    + checked.get(0).name()
+                    + " are used"));
+      }
+    }
+  }
+
+  private void timeouts() {
+    HoconObject t = HoconObject.inline();
+    for (String name : TIMEOUT_ORDER) {
+      Setting<Long> value = s.timeouts.get(name);
+      if (name.equals("client") && draft.clientTimeout != null) {
+        value = draft.clientTimeout;
+      } else if (name.equals("client-fin") && draft.clientFinTimeout != null) {
+        value = draft.clientFinTimeout;
+      }
+      if (value != null) {
+        t.putDuration(name, value.value());
+      }
+    }
+    if (t.hasMembers()) {
+      out.put("timeouts", t);
+    }
+  }
+
+  private void onMarkedDown() {
+    for (Server server : draft.servers) {
+      String action = server.options().onMarkedDown;
+      if (action == null) {
+        continue;
+      }
+      if (action.equals("shutdown-sessions")) {
+        out.putWord("on-marked-down", "shutdown-sessions");
+      } else {
+        out.comment(
+            notes.dropped(
+                server.line().where(),
+                "on-marked-down " + action,
+                "vipd supports on-marked-down shutdown-sessions only"));
+      }
+      return;
+    }
+  }
+}

@@ -1,0 +1,206 @@
+package io.vipd.daemon.importer;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Turns a parsed haproxy.cfg into vipd's {@code proxy} section. Defaults sections are read for the
+ * values they set and apply to the sections after them; global is read for {@code maxconn}. Not
+ * thread-safe; one instance per import.
+ */
+final class HaproxyImporter {
+
+  /**
+   * The translated proxy.
+   *
+   * @param proxy the {@code proxy} object, or null when nothing could be carried over
+   * @param headerComments comments about global/defaults/other sections, placed before {@code
+   *     proxy}
+   * @param binds the frontends written, for keepalived scripts that check haproxy
+   */
+  record Result(HoconObject proxy, List<String> headerComments, List<FrontendBind> binds) {}
+
+  private final HaproxyConfig config;
+  private final ImportNotes notes;
+  private final HaproxyDirectiveReader reader;
+  private final List<String> header = new ArrayList<>();
+  private final List<HaproxySectionDraft> frontends = new ArrayList<>();
+  private final Map<String, HaproxySectionDraft> backends = new LinkedHashMap<>();
+  private HaproxySettings.Setting<Long> globalMaxconn;
+
+  HaproxyImporter(HaproxyConfig config, ImportNotes notes) {
+    this.config = config;
+    this.notes = notes;
+    this.reader = new HaproxyDirectiveReader(notes);
+  }
+
+  Result translate() {
+    HaproxySettings defaults = new HaproxySettings();
+    for (HaproxySection section : config.sections()) {
+      switch (section.type()) {
+        case "global":
+          global(section);
+          break;
+        case "defaults":
+          // Each defaults section starts again from haproxy's built-in values.
+          defaults = new HaproxySettings();
+          for (HaproxyLine line : section.lines()) {
+            reader.apply(line, defaults, null, header);
+          }
+          break;
+        case "frontend":
+        case "backend":
+        case "listen":
+          proxySection(section, defaults.copy());
+          break;
+        default:
+          header.add(
+              notes.dropped(
+                  section.where(),
+                  section.header().text(),
+                  "haproxy " + section.type() + " sections have no equivalent in vipd"));
+      }
+    }
+    return build();
+  }
+
+  private void global(HaproxySection section) {
+    for (HaproxyLine line : section.lines()) {
+      if (line.keyword().equals("maxconn") && line.word(1).matches("[0-9]+")) {
+        globalMaxconn = new HaproxySettings.Setting<>(Long.parseLong(line.word(1)), line);
+      } else {
+        header.add(reader.drop(line, HaproxyReasons.of(line)));
+      }
+    }
+  }
+
+  private void proxySection(HaproxySection section, HaproxySettings settings) {
+    HaproxySectionDraft draft = new HaproxySectionDraft(section, settings);
+    if (section.type().equals("listen") && section.header().words().size() > 2) {
+      // Old style: "listen NAME ADDR:PORT" binds in the header line.
+      reader.apply(
+          new HaproxyLine(List.of("bind", section.header().word(2)), section.header().where()),
+          settings,
+          draft,
+          draft.comments);
+    }
+    for (HaproxyLine line : section.lines()) {
+      reader.apply(line, settings, draft, draft.comments);
+    }
+    if (settings.httpMode()) {
+      HaproxyLine modeLine = settings.mode.line();
+      draft.comments.add(
+          notes.changed(
+              modeLine.where(),
+              modeLine.text(),
+              section.type()
+                  + " "
+                  + section.name()
+                  + " is in http mode: vipd forwards TCP, so connections pass through unchanged"
+                  + " and HTTP features are dropped"));
+    }
+    if (draft.isFrontend()) {
+      frontends.add(draft);
+    }
+    if (draft.isBackend()) {
+      backends.put(section.name(), draft);
+    }
+  }
+
+  private Result build() {
+    HoconArray frontendArray = new HoconArray();
+    List<FrontendBind> binds = new ArrayList<>();
+    for (HaproxySectionDraft f : frontends) {
+      frontend(f, frontendArray, binds);
+    }
+    HoconObject backendObject = HoconObject.block();
+    for (HaproxySectionDraft b : backends.values()) {
+      if (b.servers.isEmpty()) {
+        for (String c : b.comments) {
+          backendObject.comment(c);
+        }
+        backendObject.comment(
+            notes.dropped(b.section.where(), b.section.header().text(), "it has no usable server"));
+        continue;
+      }
+      backendObject.put(b.name(), new HaproxyBackendWriter(b, notes).write());
+    }
+    if (binds.isEmpty() && !backendObject.hasMembers()) {
+      return new Result(null, header, binds);
+    }
+    HoconObject proxy = HoconObject.block();
+    if (globalMaxconn != null) {
+      proxy.put("maxconn", globalMaxconn.value());
+    }
+    proxy.put("frontends", frontendArray);
+    proxy.put("backends", backendObject);
+    return new Result(proxy, header, binds);
+  }
+
+  private void frontend(HaproxySectionDraft f, HoconArray out, List<FrontendBind> binds) {
+    String backendName = f.section.type().equals("listen") ? f.name() : f.defaultBackend;
+    HaproxySectionDraft backend = backendName == null ? null : backends.get(backendName);
+    String problem =
+        f.binds.isEmpty()
+            ? "it has no usable bind address"
+            : backendName == null
+                ? "it has no default_backend"
+                : backend == null
+                    ? "its backend " + backendName + " is not defined"
+                    : backend.servers.isEmpty()
+                        ? "its backend " + backendName + " has no usable server"
+                        : null;
+    boolean listen = f.section.type().equals("listen");
+    if (!listen) {
+      f.comments.forEach(out::comment);
+    } else if (backend == f && f.servers.isEmpty()) {
+      return; // reported once, with the backend
+    }
+    if (problem != null) {
+      out.comment(notes.dropped(f.section.where(), f.section.header().text(), problem));
+      return;
+    }
+    passClientTimeouts(f, backend);
+    if (f.binds.size() > 1) {
+      out.comment(
+          notes.changed(
+              f.section.where(),
+              f.section.header().text(),
+              "vipd has one bind per frontend: one frontend per bind address"));
+    }
+    for (int i = 0; i < f.binds.size(); i++) {
+      String name = i == 0 ? f.name() : f.name() + "-" + (i + 1);
+      HaproxyAddress bind = f.binds.get(i);
+      HoconObject entry = HoconObject.inline().put("name", name).put("bind", bind.text());
+      entry.put("backend", backendName);
+      if (f.settings.maxconn != null) {
+        entry.put("maxconn", f.settings.maxconn.value());
+      }
+      out.add(entry);
+      binds.add(new FrontendBind(name, bind.host(), bind.port()));
+    }
+  }
+
+  /** haproxy keeps client-side timeouts on the frontend; vipd keeps them on the backend. */
+  private void passClientTimeouts(HaproxySectionDraft f, HaproxySectionDraft backend) {
+    if (backend == f) {
+      return;
+    }
+    HaproxySettings.Setting<Long> client = f.settings.timeouts.get("client");
+    HaproxySettings.Setting<Long> fin = f.settings.timeouts.get("client-fin");
+    if (backend.clientTimeout == null) {
+      backend.clientTimeout = client;
+      backend.clientFinTimeout = fin;
+    } else if (client != null && !client.value().equals(backend.clientTimeout.value())) {
+      backend.comments.add(
+          notes.changed(
+              client.line().where(),
+              client.line().text(),
+              "frontends using backend "
+                  + backend.name()
+                  + " set different client timeouts; the first frontend's is used"));
+    }
+  }
+}

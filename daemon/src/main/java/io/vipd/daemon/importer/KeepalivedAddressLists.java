@@ -1,0 +1,202 @@
+package io.vipd.daemon.importer;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The list blocks of a keepalived {@code vrrp_instance}: {@code unicast_src_ip}/{@code
+ * unicast_peer}, {@code virtual_ipaddress}, {@code track_script} and {@code track_interface}. Not
+ * thread-safe.
+ */
+final class KeepalivedAddressLists {
+
+  private final ImportNotes notes;
+  private final List<String> comments;
+  private String unicastSource;
+  private KeepalivedStatement unicastPeers;
+  private KeepalivedStatement virtualIps;
+  private KeepalivedStatement trackScripts;
+  private KeepalivedStatement trackInterfaces;
+
+  KeepalivedAddressLists(ImportNotes notes, List<String> comments) {
+    this.notes = notes;
+    this.comments = comments;
+  }
+
+  /** Takes {@code st} if it is one of the list directives; false otherwise. */
+  boolean read(KeepalivedStatement st) {
+    switch (st.keyword()) {
+      case "unicast_src_ip":
+        unicastSource = st.arg(0).orElse(null);
+        return true;
+      case "unicast_peer":
+        unicastPeers = st;
+        return true;
+      case "virtual_ipaddress":
+        virtualIps = st;
+        return true;
+      case "track_script":
+        trackScripts = st;
+        return true;
+      case "track_interface":
+        trackInterfaces = st;
+        return true;
+      default:
+        return false;
+    }
+  }
+
+  void writeUnicast(HoconObject out) {
+    if (unicastPeers == null || unicastPeers.block().isEmpty()) {
+      if (unicastSource != null) {
+        out.comment("unicast_src_ip without unicast_peer: keepalived used multicast, so does vipd");
+      }
+      return;
+    }
+    HoconObject unicast = HoconObject.inline();
+    if (unicastSource != null) {
+      unicast.put("source", unicastSource);
+    } else {
+      out.comment("no unicast_src_ip: vipd sends from the interface's primary address");
+    }
+    HoconArray peers = new HoconArray();
+    for (KeepalivedStatement peer : unicastPeers.block()) {
+      peers.add(peer.keyword());
+      if (!peer.args().isEmpty()) {
+        out.comment(
+            notes.dropped(
+                peer.where(),
+                peer.text(),
+                "per-peer options are not supported: vipd requires TTL 255 from every peer"));
+      }
+    }
+    unicast.put("peers", peers);
+    out.put("unicast", unicast);
+  }
+
+  void writeVirtualIps(HoconObject out, String instanceInterface) {
+    HoconArray vips = new HoconArray();
+    if (virtualIps != null) {
+      for (KeepalivedStatement vip : virtualIps.block()) {
+        virtualIp(vip, instanceInterface, out).ifPresent(vips::add);
+      }
+    }
+    if (vips.isEmpty()) {
+      out.comment("no virtual_ipaddress: the instance holds no address (keepalived warns too)");
+    }
+    out.put("virtual-ips", vips);
+  }
+
+  private java.util.Optional<String> virtualIp(
+      KeepalivedStatement vip, String instanceInterface, HoconObject out) {
+    String address = vip.keyword();
+    if (!address.contains(".") && !address.contains(":")) {
+      out.comment(notes.dropped(vip.where(), vip.text(), "not an IP address"));
+      return java.util.Optional.empty();
+    }
+    if (!address.contains("/")) {
+      address += address.contains(":") ? "/128" : "/32";
+    }
+    StringBuilder text = new StringBuilder(address);
+    List<String> dropped = new ArrayList<>();
+    List<String> args = vip.args();
+    for (int i = 0; i < args.size(); i++) {
+      String opt = args.get(i);
+      boolean hasValue = i + 1 < args.size();
+      if (opt.equals("dev") && hasValue) {
+        String dev = args.get(++i);
+        if (!dev.equals(instanceInterface)) {
+          text.append(" dev ").append(dev);
+        }
+      } else if (opt.equals("label") && hasValue) {
+        text.append(" label ").append(args.get(++i));
+      } else if (takesValue(opt) && hasValue) {
+        dropped.add(opt + " " + args.get(++i));
+      } else {
+        dropped.add(opt);
+      }
+    }
+    if (!dropped.isEmpty()) {
+      out.comment(
+          notes.dropped(
+              vip.where(),
+              String.join(" ", dropped),
+              "vipd adds the address with the kernel's defaults for broadcast and scope"));
+    }
+    return java.util.Optional.of(text.toString());
+  }
+
+  private static boolean takesValue(String opt) {
+    return List.of("brd", "scope", "peer", "preferred_lft", "track_group", "metric").contains(opt);
+  }
+
+  void writeTrack(HoconObject out, Map<String, KeepalivedScript> scripts) {
+    HoconArray checks = new HoconArray();
+    if (trackScripts != null) {
+      for (KeepalivedStatement ref : trackScripts.block()) {
+        trackedScript(ref, scripts, out).ifPresent(checks::add);
+      }
+    }
+    HoconArray interfaces = new HoconArray();
+    if (trackInterfaces != null) {
+      for (KeepalivedStatement ref : trackInterfaces.block()) {
+        long weight = weight(ref, 0, out);
+        interfaces.add(HoconObject.inline().put("name", ref.keyword()).put("weight", weight));
+      }
+    }
+    if (checks.isEmpty() && interfaces.isEmpty()) {
+      return;
+    }
+    HoconObject track = HoconObject.block();
+    if (!checks.isEmpty()) {
+      track.put("checks", checks);
+    }
+    if (!interfaces.isEmpty()) {
+      track.put("interfaces", interfaces);
+    }
+    out.put("track", track);
+  }
+
+  private java.util.Optional<HoconObject> trackedScript(
+      KeepalivedStatement ref, Map<String, KeepalivedScript> scripts, HoconObject out) {
+    KeepalivedScript script = scripts.get(ref.keyword());
+    if (script == null || script.script == null) {
+      out.comment(
+          notes.dropped(
+              ref.where(),
+              "track_script " + ref.keyword(),
+              "no usable vrrp_script of that name (keepalived ignores it too)"));
+      return java.util.Optional.empty();
+    }
+    long weight = weight(ref, script.weight, out);
+    return java.util.Optional.of(
+        HoconObject.inline().put("name", ref.keyword()).put("weight", weight));
+  }
+
+  /** The {@code weight W [reverse]} of a track reference, else {@code fallback}. */
+  private long weight(KeepalivedStatement ref, long fallback, HoconObject out) {
+    List<String> args = ref.args();
+    int at = args.indexOf("weight");
+    if (at < 0 || at + 1 >= args.size()) {
+      return fallback;
+    }
+    try {
+      long w = Long.parseLong(args.get(at + 1));
+      if (w < -254 || w > 254) {
+        throw new NumberFormatException();
+      }
+      if (args.contains("reverse")) {
+        out.comment(
+            notes.changed(
+                ref.where(),
+                ref.text(),
+                "vipd has no reverse weights; the weight is applied the normal way"));
+      }
+      return w;
+    } catch (NumberFormatException e) {
+      out.comment(notes.dropped(ref.where(), ref.text(), "weight must be -254..254"));
+      return fallback;
+    }
+  }
+}

@@ -1,0 +1,110 @@
+package io.vipd.daemon.importer;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Turns a parsed keepalived.conf into vipd's {@code vrrp.instances} and {@code checks}. Not
+ * thread-safe; one instance per import.
+ */
+final class KeepalivedImporter {
+
+  /**
+   * The translated parts.
+   *
+   * @param instances the {@code vrrp.instances} array (possibly only comments)
+   * @param instanceCount how many instances were written
+   * @param checks the {@code checks} object (possibly empty)
+   * @param headerComments comments about global_defs and unsupported top-level blocks
+   */
+  record Result(
+      HoconArray instances, int instanceCount, HoconObject checks, List<String> headerComments) {}
+
+  private final KeepalivedConfig config;
+  private final ImportNotes notes;
+  private final ScriptClassifier classifier;
+
+  KeepalivedImporter(
+      KeepalivedConfig config, Path keepalivedDir, List<FrontendBind> binds, ImportNotes notes) {
+    this.config = config;
+    this.notes = notes;
+    this.classifier = new ScriptClassifier(keepalivedDir, binds);
+  }
+
+  Result translate() {
+    List<String> header = new ArrayList<>();
+    KeepalivedGlobals globals = new KeepalivedGlobals();
+    Map<String, KeepalivedScript> scripts = new LinkedHashMap<>();
+    List<KeepalivedStatement> instances = new ArrayList<>();
+    for (KeepalivedStatement st : config.statements()) {
+      switch (st.keyword()) {
+        case "global_defs":
+          globals(st, globals, header);
+          break;
+        case "vrrp_script":
+          scripts.put(st.arg(0).orElse(""), KeepalivedScript.read(st, notes));
+          break;
+        case "vrrp_instance":
+          instances.add(st);
+          break;
+        default:
+          header.add(notes.dropped(st.where(), st.text(), KeepalivedReasons.of(st.keyword())));
+      }
+    }
+    HoconArray instanceArray = new HoconArray();
+    Set<String> tracked = new HashSet<>();
+    int written = 0;
+    for (KeepalivedStatement st : instances) {
+      if (new KeepalivedInstanceWriter(st, globals, scripts, notes).write(instanceArray)) {
+        written++;
+        trackedScripts(st, tracked);
+      }
+    }
+    HoconObject checks = HoconObject.block();
+    KeepalivedCheckWriter checkWriter = new KeepalivedCheckWriter(classifier, notes);
+    for (KeepalivedScript script : scripts.values()) {
+      checkWriter.write(script, checks, tracked.contains(script.name));
+    }
+    return new Result(instanceArray, written, checks, header);
+  }
+
+  private static void trackedScripts(KeepalivedStatement instance, Set<String> tracked) {
+    for (KeepalivedStatement st : instance.block()) {
+      if (st.keyword().equals("track_script")) {
+        st.block().forEach(ref -> tracked.add(ref.keyword()));
+      }
+    }
+  }
+
+  private void globals(KeepalivedStatement block, KeepalivedGlobals g, List<String> header) {
+    for (KeepalivedStatement st : block.block()) {
+      switch (st.keyword()) {
+        case "vrrp_version":
+          g.vrrpVersion = st.arg(0).orElse("").equals("3") ? 3 : 2;
+          break;
+        case "vrrp_strict":
+          g.strict = KeepalivedGlobals.flag(st);
+          header.add(
+              notes.changed(
+                  st.where(),
+                  st.text(),
+                  "only its rule 'no advert in reply to a lower priority' is carried over"));
+          break;
+        case "vrrp_lower_prio_no_advert":
+          g.lowerPrioNoAdvert = KeepalivedGlobals.flag(st);
+          break;
+        case "v3_checksum_as_v2":
+        case "vrrp_v3_checksum_as_v2":
+          g.v3ChecksumAsV2 = KeepalivedGlobals.flag(st);
+          break;
+        default:
+          header.add(notes.dropped(st.where(), st.text(), KeepalivedReasons.of(st.keyword())));
+      }
+    }
+  }
+}

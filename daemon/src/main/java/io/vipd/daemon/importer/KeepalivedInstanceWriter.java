@@ -1,0 +1,272 @@
+package io.vipd.daemon.importer;
+
+import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.OptionalLong;
+
+/**
+ * Writes one {@code vrrp.instances} entry from a keepalived {@code vrrp_instance} block, applying
+ * keepalived's defaults and start-up corrections (priority 255 for an initial MASTER without a
+ * priority; nopreempt and preempt_delay cleared for an initial MASTER). Not thread-safe.
+ */
+final class KeepalivedInstanceWriter {
+
+  private static final int OWNER_PRIORITY = 255;
+  private static final int DEFAULT_PRIORITY = 100;
+
+  private final KeepalivedStatement block;
+  private final KeepalivedGlobals globals;
+  private final Map<String, KeepalivedScript> scripts;
+  private final ImportNotes notes;
+  private final List<String> comments = new ArrayList<>();
+  private final KeepalivedAddressLists lists;
+
+  private String interfaceName;
+  private OptionalLong vrid = OptionalLong.empty();
+  private OptionalLong priority = OptionalLong.empty();
+  private String state;
+  private KeepalivedStatement advertInt;
+  private int version;
+  private boolean nopreempt;
+  private long preemptDelayMillis;
+  private KeepalivedStatement nopreemptLine;
+  private KeepalivedStatement preemptDelayLine;
+  private boolean lowerPrioNoAdvert;
+  private boolean checksumAsV2;
+  private KeepalivedStatement authentication;
+  private final HoconObject notify = HoconObject.block();
+
+  KeepalivedInstanceWriter(
+      KeepalivedStatement block,
+      KeepalivedGlobals globals,
+      Map<String, KeepalivedScript> scripts,
+      ImportNotes notes) {
+    this.block = block;
+    this.globals = globals;
+    this.scripts = scripts;
+    this.notes = notes;
+    this.version = globals.vrrpVersion;
+    this.lowerPrioNoAdvert = globals.lowerPrioNoAdvert || globals.strict;
+    this.checksumAsV2 = globals.v3ChecksumAsV2;
+    this.lists = new KeepalivedAddressLists(notes, comments);
+  }
+
+  String name() {
+    return block.arg(0).orElse("");
+  }
+
+  /**
+   * Writes the instance into {@code instances}.
+   *
+   * @return true when the instance was written; false when it lacked what vipd needs (a comment
+   *     saying so is written instead)
+   */
+  boolean write(HoconArray instances) {
+    for (KeepalivedStatement st : block.block()) {
+      read(st);
+    }
+    String missing =
+        interfaceName == null
+            ? "it has no interface"
+            : vrid.isEmpty() ? "it has no valid virtual_router_id (1..255)" : null;
+    if (missing != null) {
+      comments.forEach(instances::comment);
+      instances.comment(notes.dropped(block.where(), block.text(), missing));
+      return false;
+    }
+    HoconObject out = HoconObject.block();
+    comments.forEach(out::comment);
+    out.put("name", name());
+    out.put("interface", interfaceName);
+    out.put("virtual-router-id", vrid.getAsLong());
+    writeStateAndTiming(out);
+    writeAuthentication(out);
+    lists.writeUnicast(out);
+    lists.writeVirtualIps(out, interfaceName);
+    lists.writeTrack(out, scripts);
+    if (notify.hasMembers()) {
+      out.put("notify", notify);
+    }
+    instances.add(out);
+    return true;
+  }
+
+  private void read(KeepalivedStatement st) {
+    switch (st.keyword()) {
+      case "interface":
+        interfaceName = st.arg(0).orElse(null);
+        break;
+      case "virtual_router_id":
+        vrid = KeepalivedScript.integer(st, notes, null, 1, 255);
+        break;
+      case "priority":
+        priority = KeepalivedScript.integer(st, notes, null, 1, 255);
+        if (priority.isEmpty()) {
+          comments.add(notes.dropped(st.where(), st.text(), "expected 1..255"));
+        }
+        break;
+      case "state":
+        state = st.arg(0).orElse("").toUpperCase(Locale.ROOT);
+        break;
+      case "advert_int":
+        advertInt = st;
+        break;
+      case "version":
+        version = st.arg(0).orElse("").equals("3") ? 3 : 2;
+        break;
+      case "nopreempt":
+        nopreempt = true;
+        nopreemptLine = st;
+        break;
+      case "preempt":
+        nopreempt = false;
+        break;
+      case "preempt_delay":
+        preemptDelayLine = st;
+        preemptDelayMillis = Durations.keepalivedSeconds(st.arg(0).orElse("")).orElse(0);
+        break;
+      case "lower_prio_no_advert":
+        lowerPrioNoAdvert = KeepalivedGlobals.flag(st);
+        break;
+      case "strict_mode":
+        lowerPrioNoAdvert |= KeepalivedGlobals.flag(st);
+        break;
+      case "v3_checksum_as_v2":
+        checksumAsV2 = KeepalivedGlobals.flag(st);
+        break;
+      case "authentication":
+        authentication = st;
+        break;
+      case "notify_master":
+      case "notify_backup":
+      case "notify_fault":
+      case "notify_stop":
+      case "notify":
+        String key = st.keyword().equals("notify") ? "any" : st.keyword().substring(7);
+        notify.put(key, String.join(" ", st.args()));
+        break;
+      default:
+        if (!lists.read(st)) {
+          comments.add(notes.dropped(st.where(), st.text(), KeepalivedReasons.of(st.keyword())));
+        }
+    }
+  }
+
+  private void writeStateAndTiming(HoconObject out) {
+    boolean master = "MASTER".equals(state);
+    long prio = priority.orElse(master ? OWNER_PRIORITY : DEFAULT_PRIORITY);
+    if (priority.isEmpty() && master) {
+      out.comment("no priority: keepalived makes an initial MASTER the address owner (255)");
+    }
+    if (state == null && prio == OWNER_PRIORITY) {
+      master = true;
+    }
+    if ((master || prio == OWNER_PRIORITY) && nopreempt) {
+      out.comment(
+          notes.changed(
+              nopreemptLine.where(),
+              "nopreempt",
+              "keepalived clears nopreempt for an initial MASTER or the address owner, so vipd preempts too"));
+      nopreempt = false;
+    }
+    if (preemptDelayLine != null && (master || nopreempt)) {
+      out.comment(
+          notes.dropped(
+              preemptDelayLine.where(),
+              preemptDelayLine.text(),
+              "keepalived ignores preempt_delay "
+                  + (master ? "for an initial MASTER" : "with nopreempt")));
+      preemptDelayMillis = 0;
+    }
+    out.put("priority", prio);
+    out.put("version", version);
+    out.putDuration("advert-interval", advertIntervalMillis(out));
+    out.putWord("initial-state", master ? "master" : "backup");
+    out.put("preempt", !nopreempt);
+    out.putDuration("preempt-delay", preemptDelayMillis);
+    if (version == 3) {
+      out.putWord("checksum-mode", checksumAsV2 ? "rfc9568" : "pseudo-header");
+    }
+    out.put("lower-priority-advert", !lowerPrioNoAdvert);
+  }
+
+  private long advertIntervalMillis(HoconObject out) {
+    if (advertInt == null) {
+      return 1000;
+    }
+    BigDecimal seconds;
+    try {
+      seconds = new BigDecimal(advertInt.arg(0).orElse(""));
+    } catch (NumberFormatException e) {
+      out.comment(notes.dropped(advertInt.where(), advertInt.text(), "not a number; 1s is used"));
+      return 1000;
+    }
+    long centis = seconds.movePointRight(2).setScale(0, java.math.RoundingMode.HALF_UP).longValue();
+    if (version == 2) {
+      long whole = Math.max(1, Math.min(255, (centis + 50) / 100));
+      if (whole * 100 != centis) {
+        out.comment(
+            notes.changed(
+                advertInt.where(),
+                advertInt.text(),
+                "VRRPv2 advertises whole seconds; " + whole + "s is used"));
+      }
+      return whole * 1000;
+    }
+    long clamped = Math.max(1, Math.min(4095, centis));
+    if (clamped * 10 != seconds.movePointRight(3).longValue()) {
+      out.comment(
+          notes.changed(
+              advertInt.where(),
+              advertInt.text(),
+              "VRRPv3 advertises 0.01s to 40.95s in 0.01s steps; "
+                  + Durations.hocon(clamped * 10)
+                  + " is used"));
+    }
+    return clamped * 10;
+  }
+
+  private void writeAuthentication(HoconObject out) {
+    if (authentication == null) {
+      return;
+    }
+    String type = "";
+    String pass = null;
+    for (KeepalivedStatement st : authentication.block()) {
+      if (st.keyword().equals("auth_type")) {
+        type = st.arg(0).orElse("").toUpperCase(Locale.ROOT);
+      } else if (st.keyword().equals("auth_pass")) {
+        pass = st.arg(0).orElse("");
+      }
+    }
+    if (version == 3) {
+      out.comment(
+          notes.dropped(
+              authentication.where(),
+              "authentication",
+              "VRRPv3 has no authentication (RFC 5798); keepalived ignores it too"));
+      return;
+    }
+    if (!type.equals("PASS") || pass == null) {
+      out.comment(
+          notes.dropped(
+              authentication.where(),
+              "authentication auth_type " + type,
+              "vipd supports PASS only (AH is not supported): keepalived peers that still use AH"
+                  + " will not accept vipd's adverts; remove AH from every node"));
+      return;
+    }
+    if (pass.length() > 8) {
+      out.comment(
+          notes.changed(
+              authentication.where(),
+              "auth_pass",
+              "VRRPv2 carries 8 password bytes; keepalived used the first 8, and so does this"));
+      pass = pass.substring(0, 8);
+    }
+    out.put("authentication", HoconObject.inline().putWord("type", "pass").put("password", pass));
+  }
+}

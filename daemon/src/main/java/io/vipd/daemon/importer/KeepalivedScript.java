@@ -1,0 +1,101 @@
+package io.vipd.daemon.importer;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.OptionalLong;
+
+/**
+ * A keepalived {@code vrrp_script} block as read, with keepalived's defaults filled in (interval 1
+ * s, weight 0, fall 1, rise 1, timeout = interval).
+ */
+final class KeepalivedScript {
+
+  final String name;
+  final KeepalivedStatement block;
+  String script;
+  long intervalMillis = 1000;
+  OptionalLong timeoutMillis = OptionalLong.empty();
+  long weight;
+  boolean weightReverse;
+  long fall = 1;
+  long rise = 1;
+
+  /** Comments for directives of the block that are not carried over. */
+  final List<String> comments = new ArrayList<>();
+
+  private KeepalivedScript(String name, KeepalivedStatement block) {
+    this.name = name;
+    this.block = block;
+  }
+
+  /** Reads a {@code vrrp_script NAME { ... }} block; problems become comments in {@code notes}. */
+  static KeepalivedScript read(KeepalivedStatement block, ImportNotes notes) {
+    KeepalivedScript s = new KeepalivedScript(block.arg(0).orElse(""), block);
+    for (KeepalivedStatement st : block.block()) {
+      switch (st.keyword()) {
+        case "script":
+          s.script = String.join(" ", st.args());
+          break;
+        case "interval":
+          s.intervalMillis = seconds(st, notes, s).orElse(s.intervalMillis);
+          break;
+        case "timeout":
+          OptionalLong t = seconds(st, notes, s);
+          s.timeoutMillis = t;
+          break;
+        case "weight":
+          s.weight = integer(st, notes, s, -253, 253).orElse(0);
+          s.weightReverse = st.args().contains("reverse");
+          break;
+        case "fall":
+          s.fall = integer(st, notes, s, 1, 1_000_000).orElse(1);
+          break;
+        case "rise":
+          s.rise = integer(st, notes, s, 1, 1_000_000).orElse(1);
+          break;
+        default:
+          s.comments.add(notes.dropped(st.where(), st.text(), KeepalivedReasons.of(st.keyword())));
+      }
+    }
+    if (s.weightReverse) {
+      s.comments.add(
+          notes.changed(
+              block.where(),
+              "weight " + s.weight + " reverse",
+              "vipd has no reverse weights; the weight is applied the normal way"));
+    }
+    return s;
+  }
+
+  /** keepalived's default timeout is the interval; vipd never lets a check outlast it. */
+  long effectiveTimeoutMillis() {
+    return Math.min(timeoutMillis.orElse(intervalMillis), intervalMillis);
+  }
+
+  private static OptionalLong seconds(
+      KeepalivedStatement st, ImportNotes notes, KeepalivedScript s) {
+    OptionalLong ms = Durations.keepalivedSeconds(st.arg(0).orElse(""));
+    if (ms.isEmpty() || ms.getAsLong() == 0) {
+      s.comments.add(notes.dropped(st.where(), st.text(), "not a positive number of seconds"));
+      return OptionalLong.empty();
+    }
+    return ms;
+  }
+
+  static OptionalLong integer(
+      KeepalivedStatement st, ImportNotes notes, KeepalivedScript s, long min, long max) {
+    try {
+      long v = Long.parseLong(st.arg(0).orElse(""));
+      if (v >= min && v <= max) {
+        return OptionalLong.of(v);
+      }
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    String why = "expected a whole number from " + min + " to " + max;
+    if (s != null) {
+      s.comments.add(notes.dropped(st.where(), st.text(), why));
+    }
+    return OptionalLong.empty();
+  }
+}

@@ -1,0 +1,331 @@
+package io.vipd.daemon.importer;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Decides what a keepalived {@code vrrp_script} checks, by reading the command and, when it runs a
+ * small shell script file, that file: an API server request, haproxy's liveness, or something else.
+ * Reads files only; thread-safe.
+ */
+final class ScriptClassifier {
+
+  /** Script files larger than this are not read: check scripts are a few lines. */
+  static final long MAX_SCRIPT_BYTES = 64 * 1024;
+
+  private static final Set<String> SHELLS = Set.of("sh", "bash", "dash", "ash", "ksh", "zsh");
+  private static final Set<String> API_PATHS = Set.of("/healthz", "/readyz", "/livez");
+  private static final int APISERVER_PORT = 6443;
+
+  private static final Pattern ASSIGNMENT =
+      Pattern.compile(
+          "^\\s*(?:export\\s+|readonly\\s+|local\\s+)?([A-Za-z_][A-Za-z0-9_]*)="
+              + "(?:\"([^\"]*)\"|'([^']*)'|([^\\s;#]*))");
+  private static final Pattern VAR_WITH_DEFAULT =
+      Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*):?-([^}]*)}");
+  private static final Pattern VAR =
+      Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)}|\\$([A-Za-z_][A-Za-z0-9_]*)");
+  private static final Pattern HTTP_CLIENT = Pattern.compile("\\b(curl|wget)\\b");
+  private static final Pattern URL =
+      Pattern.compile(
+          "(https?)://(\\[[0-9A-Fa-f:.]+]|[A-Za-z0-9._$\\-{}]+)(?::([0-9]+))?(/[^\\s\"'|;&)]*)?");
+  private static final Pattern CURL_INSECURE =
+      Pattern.compile(
+          "(?:^|\\s)(?:--insecure|-[A-Za-z]*k[A-Za-z]*|--no-check-certificate)(?=\\s|$)");
+  private static final Pattern MAX_TIME =
+      Pattern.compile("(?:--max-time[= ]|-m |--timeout[= ]|-T )\\s*([0-9]+(?:\\.[0-9]+)?)");
+  private static final Pattern HAPROXY_PROCESS =
+      Pattern.compile(
+          "\\b(?:killall\\s+-0\\s+haproxy|pidof\\s+(?:-\\S+\\s+)*haproxy|pgrep\\s+(?:-\\S+\\s+)*haproxy"
+              + "|systemctl\\s+(?:-\\S+\\s+)*is-active\\s+(?:-\\S+\\s+)*haproxy|haproxy\\.pid)\\b");
+
+  private final Path keepalivedDir;
+  private final Path displayRoot;
+  private final List<FrontendBind> frontends;
+
+  /**
+   * @param keepalivedDir directory of keepalived.conf: script files are looked for there first
+   * @param frontends the imported proxy frontends (empty without a haproxy config)
+   */
+  ScriptClassifier(Path keepalivedDir, List<FrontendBind> frontends) {
+    this.keepalivedDir = keepalivedDir.toAbsolutePath().normalize();
+    this.displayRoot = this.keepalivedDir;
+    this.frontends = List.copyOf(frontends);
+  }
+
+  /**
+   * The outcome for one script.
+   *
+   * @param check what the script becomes
+   * @param source where its content was read (the command itself or a file), for the comment
+   * @param warning why the result may differ from what keepalived did, if it may
+   */
+  record Classification(ScriptCheck check, String source, Optional<String> warning) {}
+
+  /**
+   * Classifies {@code script}.
+   *
+   * @param name the vrrp_script name, a hint when it mentions the API server
+   */
+  Classification classify(String name, String script) {
+    List<String> argv = ShellWords.split(script);
+    boolean shell = ShellWords.needsShell(script);
+    ScriptCheck.Exec exec = new ScriptCheck.Exec(shell ? List.of(script) : argv, shell);
+    if (argv.isEmpty()) {
+      return new Classification(exec, "the script line", Optional.of("the script is empty"));
+    }
+    if (argv.size() == 3 && isShell(argv.get(0)) && argv.get(1).equals("-c")) {
+      // "sh -c 'CMD'": vipd's shell = true runs CMD through sh -c itself.
+      exec = new ScriptCheck.Exec(List.of(argv.get(2)), true);
+    }
+    Optional<String> scriptPath = scriptFile(argv);
+    String text = script;
+    String source = "the script command";
+    if (scriptPath.isPresent()) {
+      Optional<Path> found = locate(scriptPath.get());
+      if (found.isEmpty()) {
+        return new Classification(
+            exec,
+            "the script command",
+            Optional.of(
+                "script file "
+                    + scriptPath.get()
+                    + " not found (looked beside keepalived.conf and at its own path), so what it"
+                    + " checks is unknown; kept as an exec check: review it"));
+      }
+      Optional<String> content = SourceFiles.readText(found.get(), MAX_SCRIPT_BYTES);
+      if (content.isEmpty()) {
+        return new Classification(
+            exec,
+            "the script command",
+            Optional.of(
+                "script file " + found.get() + " is not a small text file; kept as an exec check"));
+      }
+      text = content.get();
+      source = "script file " + SourceLocation.displayName(displayRoot, found.get());
+    }
+    String hint = (name + " " + scriptPath.orElse("")).toLowerCase(Locale.ROOT);
+    Optional<ScriptCheck> detected = detect(text, hint);
+    if (detected.isPresent()) {
+      return new Classification(detected.get(), source, Optional.empty());
+    }
+    if (HAPROXY_PROCESS.matcher(text).find()) {
+      return new Classification(
+          exec,
+          source,
+          Optional.of(
+              "it checks haproxy, but no haproxy config was given: pass --haproxy so it becomes a"
+                  + " check of vipd's own proxy; as an exec check it fails once haproxy is gone"));
+    }
+    return new Classification(exec, source, Optional.empty());
+  }
+
+  private Optional<ScriptCheck> detect(String rawText, String hint) {
+    List<String> lines = codeLines(rawText);
+    Map<String, String> vars = assignments(lines);
+    List<String> expanded = new ArrayList<>();
+    for (String line : lines) {
+      expanded.add(expand(line, vars));
+    }
+    Optional<ScriptCheck> api = apiServer(expanded, hint);
+    if (api.isPresent()) {
+      return api;
+    }
+    return proxyAlive(expanded);
+  }
+
+  private Optional<ScriptCheck> apiServer(List<String> lines, String hint) {
+    ScriptCheck.ApiServer first = null;
+    List<String> others = new ArrayList<>();
+    for (String line : lines) {
+      if (!HTTP_CLIENT.matcher(line).find()) {
+        continue;
+      }
+      Matcher m = URL.matcher(line);
+      while (m.find()) {
+        String url = m.group();
+        if (url.contains("$") || others.contains(url)) {
+          continue;
+        }
+        if (first != null) {
+          if (!url.equals(first.originalUrl())) {
+            others.add(url);
+          }
+          continue;
+        }
+        int port =
+            m.group(3) != null
+                ? Integer.parseInt(m.group(3))
+                : m.group(1).equals("https") ? 443 : 80;
+        String path = m.group(4) == null ? "/" : m.group(4).replaceAll("[?#].*", "");
+        // The proxy's port or the script's name only count for HTTPS: plain HTTP behind them may
+        // be any web service.
+        boolean https = m.group(1).equals("https");
+        boolean apiLike =
+            API_PATHS.contains(path)
+                || port == APISERVER_PORT
+                || https && frontends.stream().anyMatch(f -> f.port() == port)
+                || https
+                    && (hint.contains("apiserver")
+                        || hint.contains("kube")
+                        || hint.contains("k8s"));
+        if (apiLike) {
+          first =
+              new ScriptCheck.ApiServer(
+                  m.group(1),
+                  m.group(2) + ":" + port,
+                  url,
+                  CURL_INSECURE.matcher(line).find(),
+                  maxTime(line),
+                  List.of());
+        }
+      }
+    }
+    if (first == null) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        new ScriptCheck.ApiServer(
+            first.scheme(),
+            first.hostPort(),
+            first.originalUrl(),
+            first.insecure(),
+            first.maxTimeMillis(),
+            others));
+  }
+
+  private Optional<ScriptCheck> proxyAlive(List<String> lines) {
+    if (frontends.isEmpty()) {
+      return Optional.empty();
+    }
+    for (String line : lines) {
+      Matcher process = HAPROXY_PROCESS.matcher(line);
+      if (process.find()) {
+        return Optional.of(new ScriptCheck.ProxyAlive(localFrontend(), process.group()));
+      }
+      for (FrontendBind f : frontends) {
+        Pattern portCheck =
+            Pattern.compile(
+                "\\b(?:nc|ncat|netcat)\\b.*\\b"
+                    + f.port()
+                    + "\\b|/dev/tcp/[^/\\s]+/"
+                    + f.port()
+                    + "\\b|\\b(?:ss|netstat)\\b.*:"
+                    + f.port()
+                    + "\\b");
+        Matcher m = portCheck.matcher(line);
+        if (m.find()) {
+          return Optional.of(new ScriptCheck.ProxyAlive(f, m.group().trim()));
+        }
+      }
+    }
+    return Optional.empty();
+  }
+
+  /**
+   * The frontend a liveness check connects to: a wildcard bind if there is one, because an address
+   * such as the VIP exists only on the master.
+   */
+  private FrontendBind localFrontend() {
+    return frontends.stream()
+        .filter(f -> f.host().equals("0.0.0.0") || f.host().equals("[::]"))
+        .findFirst()
+        .orElse(frontends.get(0));
+  }
+
+  private static OptionalLong maxTime(String line) {
+    Matcher m = MAX_TIME.matcher(line);
+    return m.find() ? Durations.keepalivedSeconds(m.group(1)) : OptionalLong.empty();
+  }
+
+  /** Lines of the script that are not comments (a shebang is a comment too). */
+  private static List<String> codeLines(String text) {
+    List<String> out = new ArrayList<>();
+    for (String line : text.split("\r?\n")) {
+      String t = line.trim();
+      if (!t.isEmpty() && !t.startsWith("#")) {
+        out.add(line);
+      }
+    }
+    return out;
+  }
+
+  private static Map<String, String> assignments(List<String> lines) {
+    Map<String, String> vars = new LinkedHashMap<>();
+    for (String line : lines) {
+      Matcher m = ASSIGNMENT.matcher(line);
+      if (m.find()) {
+        String value =
+            m.group(2) != null ? m.group(2) : m.group(3) != null ? m.group(3) : m.group(4);
+        vars.put(m.group(1), expand(value, vars));
+      }
+    }
+    return vars;
+  }
+
+  /** Replaces {@code $NAME}, {@code ${NAME}} and {@code ${NAME:-default}} by known values. */
+  static String expand(String text, Map<String, String> vars) {
+    Matcher d = VAR_WITH_DEFAULT.matcher(text);
+    StringBuilder withDefaults = new StringBuilder();
+    while (d.find()) {
+      String value = vars.getOrDefault(d.group(1), d.group(2));
+      d.appendReplacement(withDefaults, Matcher.quoteReplacement(value));
+    }
+    d.appendTail(withDefaults);
+    Matcher m = VAR.matcher(withDefaults);
+    StringBuilder out = new StringBuilder();
+    while (m.find()) {
+      String var = m.group(1) != null ? m.group(1) : m.group(2);
+      String value = vars.get(var);
+      m.appendReplacement(out, Matcher.quoteReplacement(value != null ? value : m.group()));
+    }
+    m.appendTail(out);
+    return out.toString();
+  }
+
+  /** The script file the command runs, if it runs one: {@code /path/x.sh} or {@code sh x.sh}. */
+  private static Optional<String> scriptFile(List<String> argv) {
+    String program = argv.get(0);
+    String base = program.substring(program.lastIndexOf('/') + 1);
+    if (SHELLS.contains(base)) {
+      if (argv.size() >= 2 && !argv.get(1).startsWith("-")) {
+        return Optional.of(argv.get(1));
+      }
+      return Optional.empty();
+    }
+    return program.contains("/") && !isTool(base) ? Optional.of(program) : Optional.empty();
+  }
+
+  private static boolean isShell(String program) {
+    return SHELLS.contains(program.substring(program.lastIndexOf('/') + 1));
+  }
+
+  private static boolean isTool(String base) {
+    return Set.of("curl", "wget", "killall", "pidof", "pgrep", "nc", "ncat", "systemctl", "test")
+        .contains(base);
+  }
+
+  /** The script file beside keepalived.conf first (a copied /etc/keepalived), then its own path. */
+  private Optional<Path> locate(String path) {
+    Path given = Path.of(path);
+    Path fileName = given.getFileName();
+    List<Path> candidates = new ArrayList<>();
+    if (fileName != null) {
+      candidates.add(keepalivedDir.resolve(given.isAbsolute() ? fileName : given));
+    }
+    if (given.isAbsolute()) {
+      candidates.add(given);
+    }
+    return candidates.stream().filter(Files::isRegularFile).findFirst();
+  }
+}

@@ -1,0 +1,91 @@
+package io.vipd.daemon.importer;
+
+import java.io.IOException;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystems;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.PathMatcher;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Stream;
+
+/** Reads configuration and script files with size limits, and expands include globs. */
+final class SourceFiles {
+
+  /** Configuration files larger than this are refused: they are not hand-written configs. */
+  static final long MAX_CONFIG_BYTES = 4L * 1024 * 1024;
+
+  /** An include glob never expands to more files than this. */
+  static final int MAX_GLOB_MATCHES = 256;
+
+  private SourceFiles() {}
+
+  /**
+   * Reads a UTF-8 text file of at most {@code maxBytes}.
+   *
+   * @return the text, or empty when the file is missing, unreadable, too large or not text
+   */
+  static Optional<String> readText(Path file, long maxBytes) {
+    try {
+      if (!Files.isRegularFile(file) || Files.size(file) > maxBytes) {
+        return Optional.empty();
+      }
+      byte[] bytes = Files.readAllBytes(file);
+      for (byte b : bytes) {
+        if (b == 0) {
+          return Optional.empty();
+        }
+      }
+      return Optional.of(
+          StandardCharsets.UTF_8
+              .newDecoder()
+              .onMalformedInput(CodingErrorAction.REPORT)
+              .decode(java.nio.ByteBuffer.wrap(bytes))
+              .toString());
+    } catch (CharacterCodingException e) {
+      return Optional.empty();
+    } catch (IOException e) {
+      return Optional.empty();
+    }
+  }
+
+  static boolean hasGlob(String s) {
+    return s.indexOf('*') >= 0 || s.indexOf('?') >= 0 || s.indexOf('[') >= 0;
+  }
+
+  /**
+   * The regular files an include pattern names, sorted by path so imports are deterministic.
+   *
+   * @param baseDir directory of the including file; relative patterns resolve against it
+   */
+  static List<Path> expandInclude(Path baseDir, String pattern) throws IOException {
+    Path p = baseDir.resolve(pattern).toAbsolutePath().normalize();
+    if (!hasGlob(pattern)) {
+      return Files.isRegularFile(p) ? List.of(p) : List.of();
+    }
+    Path fixed = p.getRoot();
+    int i = 0;
+    for (; i < p.getNameCount(); i++) {
+      String segment = p.getName(i).toString();
+      if (hasGlob(segment)) {
+        break;
+      }
+      fixed = fixed.resolve(segment);
+    }
+    if (!Files.isDirectory(fixed)) {
+      return List.of();
+    }
+    PathMatcher matcher = FileSystems.getDefault().getPathMatcher("glob:" + p);
+    try (Stream<Path> files = Files.walk(fixed, p.getNameCount() - i)) {
+      return files
+          .filter(Files::isRegularFile)
+          .filter(matcher::matches)
+          .sorted()
+          .limit(MAX_GLOB_MATCHES)
+          .toList();
+    }
+  }
+}

@@ -1,0 +1,37 @@
+package io.vipd.daemon.importer;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.OptionalLong;
+import org.junit.jupiter.api.Test;
+
+class DurationsTest {
+
+  @Test
+  void haproxyTimesDefaultToMilliseconds() {
+    assertEquals(OptionalLong.of(5000), Durations.haproxyTime("5000"));
+    assertEquals(OptionalLong.of(5000), Durations.haproxyTime("5s"));
+    assertEquals(OptionalLong.of(60_000), Durations.haproxyTime("1m"));
+    assertEquals(OptionalLong.of(3_600_000), Durations.haproxyTime("1h"));
+    assertEquals(OptionalLong.of(1), Durations.haproxyTime("500us"));
+    assertEquals(OptionalLong.empty(), Durations.haproxyTime("5x"));
+    assertEquals(OptionalLong.empty(), Durations.haproxyTime("s"));
+  }
+
+  @Test
+  void keepalivedSecondsMayBeDecimal() {
+    assertEquals(OptionalLong.of(500), Durations.keepalivedSeconds("0.5"));
+    assertEquals(OptionalLong.of(3000), Durations.keepalivedSeconds("3"));
+    assertEquals(OptionalLong.empty(), Durations.keepalivedSeconds("-1"));
+    assertEquals(OptionalLong.empty(), Durations.keepalivedSeconds("abc"));
+  }
+
+  @Test
+  void hoconUsesTheLargestExactUnit() {
+    assertEquals("0s", Durations.hocon(0));
+    assertEquals("250ms", Durations.hocon(250));
+    assertEquals("3s", Durations.hocon(3000));
+    assertEquals("2m", Durations.hocon(120_000));
+    assertEquals("1h", Durations.hocon(3_600_000));
+  }
+}

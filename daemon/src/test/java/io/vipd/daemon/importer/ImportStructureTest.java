@@ -1,0 +1,217 @@
+package io.vipd.daemon.importer;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** Reads each import back with Typesafe Config and checks the values that matter. */
+class ImportStructureTest {
+
+  private static Config importOf(String keepalived, String haproxy) {
+    ImportResult r =
+        ConfigImporter.importConfigs(
+            Fixtures.path(keepalived), haproxy == null ? null : Fixtures.path(haproxy));
+    assertTrue(r.usable(), () -> "usable: " + r.warnings());
+    return ConfigFactory.parseString(r.hocon());
+  }
+
+  private static Config instance(Config c, int index) {
+    return c.getConfigList("vrrp.instances").get(index);
+  }
+
+  @Test
+  void kubeadmGuideMasterNode() {
+    Config c = importOf("kubeadm-ha/keepalived.conf", "kubeadm-ha/haproxy.cfg");
+    Config vi = instance(c, 0);
+    assertEquals("VI_1", vi.getString("name"));
+    assertEquals("eth0", vi.getString("interface"));
+    assertEquals(51, vi.getInt("virtual-router-id"));
+    assertEquals(101, vi.getInt("priority"));
+    assertEquals(2, vi.getInt("version"));
+    assertEquals(Duration.ofSeconds(1), vi.getDuration("advert-interval"));
+    assertEquals("master", vi.getString("initial-state"));
+    assertTrue(vi.getBoolean("preempt"));
+    assertEquals("pass", vi.getString("authentication.type"));
+    assertEquals("42", vi.getString("authentication.password"));
+    assertEquals(List.of("192.168.1.100/32"), vi.getStringList("virtual-ips"));
+    Config track = vi.getConfigList("track.checks").get(0);
+    assertEquals("check_apiserver", track.getString("name"));
+    assertEquals(-2, track.getInt("weight"));
+    assertFalse(vi.hasPath("unicast"), "multicast like the guide");
+
+    Config check = c.getConfig("checks.check_apiserver");
+    assertEquals("https", check.getString("type"));
+    assertEquals("https://localhost:8443/readyz", check.getString("url"));
+    assertTrue(check.getBoolean("insecure"), "curl -k");
+    assertEquals(200, check.getInt("expect-status"));
+    assertEquals(Duration.ofSeconds(3), check.getDuration("interval"));
+    assertEquals(Duration.ofSeconds(2), check.getDuration("timeout"), "curl --max-time 2");
+    assertEquals(10, check.getInt("fall"));
+    assertEquals(2, check.getInt("rise"));
+
+    Config fe = c.getConfigList("proxy.frontends").get(0);
+    assertEquals("apiserver", fe.getString("name"));
+    assertEquals("0.0.0.0:8443", fe.getString("bind"));
+    assertEquals("apiserverbackend", fe.getString("backend"));
+    Config be = c.getConfig("proxy.backends.apiserverbackend");
+    assertEquals("roundrobin", be.getString("balance"));
+    assertEquals(
+        List.of("192.168.1.11:6443", "192.168.1.12:6443", "192.168.1.13:6443"),
+        be.getConfigList("servers").stream().map(s -> s.getString("address")).toList());
+    assertEquals("https", be.getString("check.type"), "http-check connect ssl");
+    assertEquals("/healthz", be.getString("check.path"), "the path the user wrote");
+    assertTrue(be.getBoolean("check.insecure"), "verify none");
+    assertEquals(200, be.getInt("check.expect-status"));
+    assertEquals(Duration.ofSeconds(2), be.getDuration("check.interval"), "haproxy default");
+    assertEquals(3, be.getInt("check.fall"));
+    assertEquals(2, be.getInt("check.rise"));
+    assertEquals(Duration.ofSeconds(5), be.getDuration("timeouts.connect"), "from defaults");
+    assertEquals(Duration.ofSeconds(35), be.getDuration("timeouts.client"));
+    assertEquals(Duration.ofSeconds(35), be.getDuration("timeouts.server"));
+    assertEquals(1, be.getInt("retries"), "from defaults");
+  }
+
+  @Test
+  void kubeadmGuideBackupNodeWithOlderHaproxyConfig() {
+    Config c = importOf("kubeadm-ha-backup/keepalived.conf", "kubeadm-ha-backup/haproxy.cfg");
+    assertEquals(100, instance(c, 0).getInt("priority"));
+    assertEquals("backup", instance(c, 0).getString("initial-state"));
+    // The script reads its port from a variable it defines.
+    assertEquals("https://localhost:8443/readyz", c.getString("checks.check_apiserver.url"));
+    Config be = c.getConfig("proxy.backends.apiserverbackend");
+    assertEquals("tls", be.getString("check.type"), "ssl-hello-chk comes last and wins");
+    assertFalse(be.hasPath("check.path"));
+    assertEquals(Duration.ofSeconds(20), be.getDuration("timeouts.client"));
+  }
+
+  @Test
+  void threeMastersHavePriorities101To99AndTrackTheProxy() {
+    int[] priorities = {101, 100, 99};
+    for (int n = 1; n <= 3; n++) {
+      Config c = importOf("three-masters/node" + n + ".conf", "three-masters/haproxy.cfg");
+      Config vi = instance(c, 0);
+      assertEquals(priorities[n - 1], vi.getInt("priority"));
+      assertEquals(n == 1 ? "master" : "backup", vi.getString("initial-state"));
+      assertEquals(60, vi.getInt("virtual-router-id"));
+      assertEquals("k8s-cont", vi.getString("authentication.password"), "8 bytes on the wire");
+      List<? extends Config> tracked = vi.getConfigList("track.checks");
+      assertEquals("chk_haproxy", tracked.get(0).getString("name"));
+      assertEquals(2, tracked.get(0).getInt("weight"), "the script's weight");
+      assertEquals("check_apiserver", tracked.get(1).getString("name"));
+      assertEquals(-10, tracked.get(1).getInt("weight"), "track_script override");
+      Config iface = vi.getConfigList("track.interfaces").get(0);
+      assertEquals("ens192", iface.getString("name"));
+      assertEquals(-50, iface.getInt("weight"));
+
+      assertEquals("tcp", c.getString("checks.chk_haproxy.type"));
+      assertEquals("127.0.0.1:8443", c.getString("checks.chk_haproxy.address"));
+      assertEquals("https://127.0.0.1:6443/readyz", c.getString("checks.check_apiserver.url"));
+      assertEquals(
+          Duration.ofSeconds(2), c.getDuration("checks.check_apiserver.timeout"), "--max-time 2");
+
+      assertEquals(4000, c.getInt("proxy.maxconn"));
+      Config fe = c.getConfigList("proxy.frontends").get(0);
+      assertEquals(1000, fe.getInt("maxconn"));
+      assertEquals(1, c.getConfigList("proxy.frontends").size(), "listen stats is dropped");
+      Config be = c.getConfig("proxy.backends.k8s-api");
+      assertEquals("leastconn", be.getString("balance"));
+      assertEquals("https", be.getString("check.type"), "default-server check-ssl");
+      assertEquals("/readyz", be.getString("check.path"));
+      assertEquals(Duration.ofSeconds(3), be.getDuration("check.interval"));
+      assertEquals(Duration.ofSeconds(1), be.getDuration("check.fast-interval"));
+      assertEquals(Duration.ofMillis(5000), be.getDuration("timeouts.connect"), "unitless = ms");
+      assertEquals(Duration.ofMinutes(1), be.getDuration("timeouts.server"));
+      assertEquals(3, be.getInt("retries"));
+      assertEquals("shutdown-sessions", be.getString("on-marked-down"));
+    }
+  }
+
+  @Test
+  void unicastVrrpV3WithIncludedScriptsAndListenSection() {
+    Config c = importOf("unicast/keepalived.conf", "unicast/haproxy.cfg");
+    Config vi = instance(c, 0);
+    assertEquals(3, vi.getInt("version"), "global_defs vrrp_version");
+    assertEquals(Duration.ofMillis(500), vi.getDuration("advert-interval"));
+    assertEquals("pseudo-header", vi.getString("checksum-mode"), "keepalived's default");
+    assertEquals(Duration.ofSeconds(5), vi.getDuration("preempt-delay"));
+    assertFalse(vi.hasPath("authentication"), "VRRPv3 has none");
+    assertEquals("10.0.0.11", vi.getString("unicast.source"));
+    assertEquals(List.of("10.0.0.12", "10.0.0.13"), vi.getStringList("unicast.peers"));
+    assertEquals(
+        List.of("10.0.0.100/24 label eth1:vip", "10.0.1.100/24 dev eth2"),
+        vi.getStringList("virtual-ips"));
+    assertEquals(0, vi.getConfigList("track.interfaces").get(1).getInt("weight"), "FAULT");
+    assertEquals("/etc/keepalived/notify.sh master", vi.getString("notify.master"));
+    assertEquals("/etc/keepalived/notify.sh stop", vi.getString("notify.stop"));
+    assertEquals("/etc/keepalived/notify-any.sh", vi.getString("notify.any"));
+
+    Config ready = c.getConfig("checks.chk_ready");
+    assertEquals("exec", ready.getString("type"));
+    assertTrue(ready.getBoolean("shell"));
+    assertEquals(
+        List.of("test -f /run/ready && grep -q ok /run/ready"), ready.getStringList("command"));
+    assertEquals("tcp", c.getString("checks.chk_proxy_port.type"));
+    assertEquals("127.0.0.1:7443", c.getString("checks.chk_proxy_port.address"));
+    assertEquals(-40, vi.getConfigList("track.checks").get(1).getInt("weight"));
+
+    List<? extends Config> fes = c.getConfigList("proxy.frontends");
+    assertEquals(
+        List.of("0.0.0.0:7443", "10.0.0.100:8443"),
+        fes.stream().map(f -> f.getString("bind")).toList());
+    assertEquals("kube-api", fes.get(1).getString("backend"));
+    Config be = c.getConfig("proxy.backends.kube-api");
+    assertEquals("source", be.getString("balance"));
+    assertEquals("tls", be.getString("check.type"));
+    assertEquals(Duration.ofSeconds(1), be.getDuration("check.interval"), "default-server inter");
+    assertEquals(2, be.getInt("check.fall"));
+    List<? extends Config> servers = be.getConfigList("servers");
+    assertEquals(10, servers.get(0).getInt("weight"));
+    assertTrue(servers.get(2).getBoolean("backup"));
+    assertFalse(servers.get(0).hasPath("backup"));
+    assertEquals(Duration.ofHours(1), be.getDuration("timeouts.tunnel"));
+    assertEquals(Duration.ofSeconds(5), be.getDuration("timeouts.client-fin"));
+    assertEquals(Duration.ofSeconds(30), be.getDuration("timeouts.client"), "30000 ms");
+    Config web = c.getConfig("proxy.backends.static-web");
+    assertEquals("roundrobin", web.getString("balance"), "balance uri is not supported");
+    assertFalse(web.hasPath("check"), "haproxy did not check these servers");
+  }
+
+  @Test
+  void missingScriptFileBecomesExecCheckWithWarning() {
+    ImportResult r =
+        ConfigImporter.importConfigs(Fixtures.path("missing-script/keepalived.conf"), null);
+    Config c = ConfigFactory.parseString(r.hocon());
+    Config check = c.getConfig("checks.chk_custom");
+    assertEquals("exec", check.getString("type"));
+    assertEquals(
+        List.of("/etc/keepalived/does_not_exist.sh", "--quick"), check.getStringList("command"));
+    assertFalse(check.hasPath("shell"));
+    assertEquals(Duration.ofSeconds(5), check.getDuration("timeout"), "keepalived: the interval");
+    assertEquals(-30, instance(c, 0).getConfigList("track.checks").get(0).getInt("weight"));
+    assertEquals(100, instance(c, 0).getInt("priority"), "keepalived's default");
+    assertTrue(
+        r.warnings().stream()
+            .anyMatch(
+                w ->
+                    w.startsWith("keepalived.conf:1: review:")
+                        && w.contains("/etc/keepalived/does_not_exist.sh not found")),
+        () -> "warnings: " + r.warnings());
+    assertTrue(r.hocon().contains("# review: vrrp_script chk_custom (keepalived.conf:1)"));
+    assertTrue(r.usable());
+  }
+
+  @Test
+  void keepalivedOnlyImportHasNoProxy() {
+    Config c = importOf("kubeadm-ha/keepalived.conf", null);
+    assertFalse(c.hasPath("proxy"));
+    assertEquals(101, instance(c, 0).getInt("priority"));
+    // Without haproxy's frontends the script is still recognised by its name and curl.
+    assertEquals("https", c.getString("checks.check_apiserver.type"));
+  }
+}

@@ -1,0 +1,129 @@
+package io.vipd.daemon.importer;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class KeepalivedConfigParserTest {
+
+  @TempDir Path dir;
+
+  private Path write(String name, String text) throws IOException {
+    Path p = dir.resolve(name);
+    Files.createDirectories(p.getParent());
+    Files.writeString(p, text);
+    return p;
+  }
+
+  @Test
+  void commentsQuotesAndBracesWithLineNumbers() throws IOException {
+    Path conf =
+        write(
+            "keepalived.conf",
+            String.join(
+                "\n",
+                "! a comment",
+                "# another",
+                "vrrp_script chk{   # glued brace, trailing comment",
+                "  script \"/bin/check { not a brace } # not a comment\"",
+                "}",
+                "vrrp_instance VI_1",
+                "{",
+                "  priority 101 ! trailing",
+                "  virtual_ipaddress { 10.0.0.1/24 }",
+                "}"));
+    KeepalivedConfig c = KeepalivedConfigParser.parse(conf);
+    assertEquals(List.of(), c.issues());
+    assertEquals(2, c.statements().size());
+    KeepalivedStatement script = c.statements().get(0);
+    assertEquals("vrrp_script", script.keyword());
+    assertEquals(List.of("chk"), script.args());
+    assertEquals(new SourceLocation("keepalived.conf", 3), script.where());
+    KeepalivedStatement line = script.block().get(0);
+    assertEquals(List.of("/bin/check { not a brace } # not a comment"), line.args());
+    assertEquals(4, line.where().line());
+
+    KeepalivedStatement vi = c.statements().get(1);
+    assertTrue(vi.hasBlock(), "'{' on the next line opens the block");
+    assertEquals(List.of("101"), vi.block().get(0).args());
+    assertEquals(8, vi.block().get(0).where().line());
+    KeepalivedStatement vips = vi.block().get(1);
+    assertEquals("10.0.0.1/24", vips.block().get(0).keyword());
+  }
+
+  @Test
+  void includeResolvesRelativeToTheIncludingFileAndExpandsGlobsInOrder() throws IOException {
+    write("conf.d/b.conf", "vrrp_script b {\n  script \"/b\"\n}\n");
+    write("conf.d/a.conf", "vrrp_script a {\n  script \"/a\"\n}\ninclude ../more/x.conf\n");
+    write("more/x.conf", "vrrp_script x {\n}\n");
+    write("conf.d/skip.txt", "garbage {{{\n");
+    Path conf =
+        write(
+            "keepalived.conf",
+            "include conf.d/*.conf\nvrrp_instance VI {\n  include inner.conf\n}\n");
+    write("inner.conf", "priority 7\n");
+    KeepalivedConfig c = KeepalivedConfigParser.parse(conf);
+    assertEquals(List.of(), c.issues());
+    List<String> names =
+        c.statements().stream().map(s -> s.keyword() + " " + s.arg(0).orElse("")).toList();
+    assertEquals(
+        List.of("vrrp_script a", "vrrp_script x", "vrrp_script b", "vrrp_instance VI"), names);
+    assertEquals(
+        new SourceLocation("conf.d/b.conf", 1), c.statements().get(2).where(), "file:line kept");
+    KeepalivedStatement prio = c.statements().get(3).block().get(0);
+    assertEquals("priority", prio.keyword(), "include inside a block");
+    assertEquals(new SourceLocation("inner.conf", 1), prio.where());
+  }
+
+  @Test
+  void includeOfMissingFileIsAWarningAndALoopIsAnError() throws IOException {
+    write("loop.conf", "include keepalived.conf\n");
+    Path conf = write("keepalived.conf", "include nothere.conf\ninclude loop.conf\n");
+    KeepalivedConfig c = KeepalivedConfigParser.parse(conf);
+    assertEquals(2, c.issues().size(), c.issues()::toString);
+    ParseIssue missing = c.issues().get(0);
+    assertFalse(missing.error());
+    assertEquals(new SourceLocation("keepalived.conf", 1), missing.where());
+    ParseIssue loop = c.issues().get(1);
+    assertTrue(loop.error());
+    assertEquals(
+        "loop.conf:1: error: include loop: keepalived.conf includes itself", loop.toString());
+  }
+
+  @Test
+  void missingClosingBraceIsReportedWhereTheBlockOpened() throws IOException {
+    Path conf = write("k.conf", "global_defs {\n}\nvrrp_instance VI_1 {\n  interface eth0\n");
+    KeepalivedConfig c = KeepalivedConfigParser.parse(conf);
+    assertTrue(c.hasErrors());
+    assertEquals(
+        "k.conf:3: error: missing '}' for the block of vrrp_instance opened here",
+        c.issues().get(0).toString());
+  }
+
+  @Test
+  void strayBracesAndUnterminatedQuotesAreErrorsWithTheirLine() throws IOException {
+    Path conf = write("k.conf", "a {\n}\n}\n{\nvrrp_script s {\n script \"/x\n}\n");
+    KeepalivedConfig c = KeepalivedConfigParser.parse(conf);
+    assertEquals(
+        List.of(
+            "k.conf:6: error: unterminated quoted string",
+            "k.conf:3: error: unexpected '}' without a matching '{'",
+            "k.conf:4: error: unexpected '{' without a directive"),
+        c.issues().stream().map(ParseIssue::toString).toList());
+  }
+
+  @Test
+  void unreadableTopLevelFileIsAnErrorNotAnException() {
+    KeepalivedConfig c = KeepalivedConfigParser.parse(dir.resolve("absent.conf"));
+    assertTrue(c.hasErrors());
+    assertTrue(c.issues().get(0).message().startsWith("cannot read absent.conf"));
+    assertEquals(List.of(), c.statements());
+  }
+}

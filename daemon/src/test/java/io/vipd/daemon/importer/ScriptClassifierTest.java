@@ -1,0 +1,133 @@
+package io.vipd.daemon.importer;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.OptionalLong;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ScriptClassifierTest {
+
+  @TempDir Path dir;
+
+  private static final List<FrontendBind> FRONTEND =
+      List.of(new FrontendBind("apiserver", "0.0.0.0", 8443));
+
+  private ScriptClassifier.Classification classify(String name, String script) {
+    return new ScriptClassifier(dir, FRONTEND).classify(name, script);
+  }
+
+  @Test
+  void inlineCurlOfHealthzBecomesReadyzCheck() {
+    var c = classify("chk", "curl -s --max-time 1.5 https://10.0.0.1:6443/healthz");
+    ScriptCheck.ApiServer api = assertInstanceOf(ScriptCheck.ApiServer.class, c.check());
+    assertEquals("https://10.0.0.1:6443/readyz", api.readyzUrl());
+    assertFalse(api.insecure(), "no -k");
+    assertEquals(OptionalLong.of(1500), api.maxTimeMillis());
+  }
+
+  @Test
+  void wgetWithoutCertificateCheckIsInsecure() {
+    var c = classify("x", "wget -q -T 2 --no-check-certificate -O - https://127.0.0.1:6443/livez");
+    ScriptCheck.ApiServer api = assertInstanceOf(ScriptCheck.ApiServer.class, c.check());
+    assertTrue(api.insecure());
+    assertEquals(OptionalLong.of(2000), api.maxTimeMillis());
+  }
+
+  @Test
+  void scriptFileBesideKeepalivedConfIsReadWithVariablesAndDefaults() throws IOException {
+    Files.writeString(
+        dir.resolve("check_apiserver.sh"),
+        "#!/bin/bash\n"
+            + "# curl https://ignored.example:1/healthz in a comment\n"
+            + "PORT=${APISERVER_PORT:-6443}\n"
+            + "curl -sfk https://localhost:${PORT}/ -o /dev/null || exit 1\n");
+    var c = classify("check", "/etc/keepalived/check_apiserver.sh");
+    ScriptCheck.ApiServer api = assertInstanceOf(ScriptCheck.ApiServer.class, c.check());
+    assertEquals("https://localhost:6443/readyz", api.readyzUrl());
+    assertTrue(api.insecure(), "-sfk holds -k");
+    assertEquals("script file check_apiserver.sh", c.source());
+  }
+
+  @Test
+  void shellRunningAScriptFileIsFollowed() throws IOException {
+    Files.writeString(dir.resolve("chk.sh"), "pidof haproxy >/dev/null\n");
+    var c = classify("chk", "/bin/bash /etc/keepalived/chk.sh");
+    ScriptCheck.ProxyAlive p = assertInstanceOf(ScriptCheck.ProxyAlive.class, c.check());
+    assertEquals("127.0.0.1:8443", p.frontend().localAddress());
+  }
+
+  @Test
+  void haproxyProcessChecksTrackTheProxyFrontend() {
+    for (String s :
+        List.of(
+            "killall -0 haproxy",
+            "/usr/bin/pgrep -x haproxy",
+            "systemctl is-active --quiet haproxy",
+            "/usr/bin/nc -z 127.0.0.1 8443")) {
+      var c = classify("chk", s);
+      assertInstanceOf(ScriptCheck.ProxyAlive.class, c.check(), s);
+    }
+  }
+
+  @Test
+  void haproxyCheckWithoutHaproxyConfigStaysExecWithWarning() {
+    var c = new ScriptClassifier(dir, List.of()).classify("chk_haproxy", "killall -0 haproxy");
+    ScriptCheck.Exec exec = assertInstanceOf(ScriptCheck.Exec.class, c.check());
+    assertEquals(List.of("killall", "-0", "haproxy"), exec.command());
+    assertTrue(c.warning().orElseThrow().contains("--haproxy"));
+  }
+
+  @Test
+  void otherCommandsBecomeExecSplitIntoArgvOrShell() {
+    var plain = classify("x", "/usr/local/bin/ok --name 'a b'");
+    ScriptCheck.Exec e = assertInstanceOf(ScriptCheck.Exec.class, plain.check());
+    assertEquals(List.of("/usr/local/bin/ok", "--name", "a b"), e.command());
+    assertFalse(e.shell());
+    assertTrue(plain.warning().isPresent(), "the file /usr/local/bin/ok is not here to read");
+
+    var piped = classify("x", "ip addr | grep -q 10.0.0.1");
+    ScriptCheck.Exec p = assertInstanceOf(ScriptCheck.Exec.class, piped.check());
+    assertTrue(p.shell());
+    assertEquals(List.of("ip addr | grep -q 10.0.0.1"), p.command());
+    assertTrue(piped.warning().isEmpty());
+  }
+
+  @Test
+  void missingScriptFileIsExecWithWarning() {
+    var c = classify("chk", "/etc/keepalived/nope.sh");
+    ScriptCheck.Exec e = assertInstanceOf(ScriptCheck.Exec.class, c.check());
+    assertEquals(List.of("/etc/keepalived/nope.sh"), e.command());
+    assertTrue(c.warning().orElseThrow().contains("not found"));
+  }
+
+  @Test
+  void plainHttpRequestToAnUnrelatedServiceIsNotAnApiserver() {
+    assertInstanceOf(
+        ScriptCheck.Exec.class, classify("web", "curl -sf http://127.0.0.1:8080/status").check());
+    assertInstanceOf(
+        ScriptCheck.Exec.class,
+        classify("kube_web", "curl -sf http://127.0.0.1:8443/index.html").check(),
+        "plain HTTP on the proxy port is not taken for the apiserver");
+  }
+
+  @Test
+  void livenessCheckPrefersAWildcardFrontendOverTheVip() {
+    var c =
+        new ScriptClassifier(
+                dir,
+                List.of(
+                    new FrontendBind("vip", "10.0.0.100", 8443),
+                    new FrontendBind("any", "0.0.0.0", 7443)))
+            .classify("chk", "pidof haproxy");
+    ScriptCheck.ProxyAlive p = assertInstanceOf(ScriptCheck.ProxyAlive.class, c.check());
+    assertEquals("127.0.0.1:7443", p.frontend().localAddress());
+  }
+}

@@ -24,7 +24,7 @@ public final class Cli {
   public static final int INVALID = 1;
   public static final int USAGE = 2;
 
-  private static final Set<String> COMING = Set.of("import", "status", "manifest", "demo");
+  private static final Set<String> COMING = Set.of("status", "manifest", "demo");
 
   private final DaemonLauncher launcher;
 
@@ -77,6 +77,11 @@ public final class Cli {
               throw new UsageException("run takes one --config");
             }
             return new RunCommand(out, err, launcher).run(a.values("config"));
+          }
+        case "import":
+          {
+            CliArgs a = CliArgs.parse(args, Set.of("keepalived", "haproxy"), Set.of());
+            return new ImportCommand(out, err).run(a.values("keepalived"), a.values("haproxy"));
           }
         default:
           if (COMING.contains(command)) {

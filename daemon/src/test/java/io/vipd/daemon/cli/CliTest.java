@@ -135,13 +135,29 @@ class CliTest {
 
   @Test
   void comingCommandsExitTwo() {
-    for (String c : new String[] {"import", "status", "manifest", "demo"}) {
+    for (String c : new String[] {"status", "manifest", "demo"}) {
       errBytes.reset();
       assertEquals(2, run(c, "--keepalived", "/etc/keepalived/keepalived.conf"), c);
       assertEquals(
           "vipd " + c + ": not implemented in this version (coming; see vipd help)\n", err());
     }
     assertEquals("", out());
+  }
+
+  @Test
+  void importPrintsTheVipdConfigOrExitsOneWhenNothingIsUsable() throws Exception {
+    String fixture =
+        java.nio.file.Path.of(
+                getClass().getResource("/importer/kubeadm-ha/keepalived.conf").toURI())
+            .toString();
+    assertEquals(0, run("import", "--keepalived", fixture));
+    assertTrue(out().contains("virtual-router-id = 51"), out());
+    outBytes.reset();
+    errBytes.reset();
+    assertEquals(1, run("import", "--keepalived", "/nonexistent/keepalived.conf"));
+    assertTrue(err().contains("nothing usable"), err());
+    errBytes.reset();
+    assertEquals(2, run("import"));
   }
 
   @Test

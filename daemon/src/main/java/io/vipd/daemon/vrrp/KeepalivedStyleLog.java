@@ -27,7 +27,7 @@ final class KeepalivedStyleLog implements VirtualRouterListener {
 
   @Override
   public void onPriorityChanged(int from, int to) {
-    LOG.info("({}) Changing effective priority from {} to {}", instance, from, to);
+    LOG.debug("({}) effective priority now {} (was {})", instance, to, from);
   }
 
   @Override

@@ -15,6 +15,7 @@ import io.vipd.vrrp.port.LinkState;
 import io.vipd.vrrp.port.VirtualAddress;
 import io.vipd.vrrp.port.VrrpSocket;
 import io.vipd.vrrp.router.VirtualRouterConfig;
+import io.vipd.vrrp.router.VirtualRouterListener;
 import io.vipd.vrrp.runtime.InstanceStatus;
 import io.vipd.vrrp.runtime.VrrpInstanceSpec;
 import io.vipd.vrrp.runtime.VrrpRuntime;
@@ -28,6 +29,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BiFunction;
+import java.util.function.IntSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -52,10 +56,22 @@ public final class VrrpService implements Closeable {
    * interface or capability is missing.
    */
   public static VrrpService start(VrrpConfig config) throws IOException {
+    return start(config, (instance, priority) -> VirtualRouterListener.NONE);
+  }
+
+  /**
+   * Like {@link #start(VrrpConfig)}, with an extra observer per instance (notify scripts).
+   *
+   * @param observers makes the observer of an instance, given a reader of its effective priority
+   */
+  public static VrrpService start(
+      VrrpConfig config,
+      BiFunction<VrrpInstanceConfig, IntSupplier, VirtualRouterListener> observers)
+      throws IOException {
     VrrpService service = new VrrpService(NetlinkVipManager.open());
     try {
       for (VrrpInstanceConfig instance : config.instances()) {
-        service.instances.add(service.open(instance));
+        service.instances.add(service.open(instance, observers));
       }
     } catch (IOException | RuntimeException e) {
       service.close();
@@ -83,7 +99,10 @@ public final class VrrpService implements Closeable {
         .findFirst();
   }
 
-  private Instance open(VrrpInstanceConfig cfg) throws IOException {
+  private Instance open(
+      VrrpInstanceConfig cfg,
+      BiFunction<VrrpInstanceConfig, IntSupplier, VirtualRouterListener> observers)
+      throws IOException {
     String ifName = cfg.interfaceName();
     InetAddress primary = primaryAddress(cfg);
     VirtualRouterConfig router = routerConfig(cfg, primary);
@@ -105,15 +124,19 @@ public final class VrrpService implements Closeable {
       closeQuietly(announcer);
       throw e;
     }
+    AtomicReference<VrrpRuntime> self = new AtomicReference<>();
+    VirtualRouterListener observer =
+        observers.apply(cfg, () -> self.get().status().effectivePriority());
     VrrpRuntime runtime =
         new VrrpRuntime(
             spec,
             socket,
             vipManager,
             announcer,
-            new KeepalivedStyleLog(spec.name()),
+            new Listeners(List.of(new KeepalivedStyleLog(spec.name()), observer)),
             System::nanoTime,
             new VrrpStats());
+    self.set(runtime);
     return new Instance(spec, runtime, socket, announcer, monitor);
   }
 

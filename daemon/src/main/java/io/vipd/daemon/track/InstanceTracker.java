@@ -1,0 +1,97 @@
+package io.vipd.daemon.track;
+
+import io.vipd.health.EffectivePriority;
+import io.vipd.health.HealthState;
+import io.vipd.health.PriorityPolicy;
+import io.vipd.health.TrackedCheck;
+import io.vipd.vrrp.runtime.VrrpRuntime;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Turns the states of what one VRRP instance tracks (checks, interfaces, the proxy) into its
+ * effective priority and FAULT, with keepalived's weight semantics ({@link PriorityPolicy}), and
+ * pushes changes to the instance's runtime. Thread-safe: updates come from check loops and link
+ * watchers.
+ */
+public final class InstanceTracker {
+
+  private static final Logger LOG = LoggerFactory.getLogger("vipd.vrrp");
+  static final String FAULT_SOURCE = "tracking";
+
+  private final String instance;
+  private final int basePriority;
+  private final VrrpRuntime runtime;
+  private final Map<String, Entry> tracked = new LinkedHashMap<>();
+  private EffectivePriority last;
+  private volatile String breakdown;
+
+  /**
+   * @param instance the instance name, e.g. {@code VI_1}
+   * @param basePriority the configured priority
+   * @param runtime where priority and fault changes go
+   */
+  public InstanceTracker(String instance, int basePriority, VrrpRuntime runtime) {
+    this.instance = instance;
+    this.basePriority = basePriority;
+    this.runtime = runtime;
+    this.breakdown = "base " + basePriority;
+  }
+
+  /** Declares a tracked item (before any update). Its state starts UNKNOWN: no weight applies. */
+  public synchronized void track(String label, int weight) {
+    tracked.put(label, new Entry(weight, HealthState.UNKNOWN, ""));
+  }
+
+  /**
+   * Records a new state of a tracked item and applies the resulting priority / fault.
+   *
+   * @param label as given to {@link #track}
+   * @param state the item's new state
+   * @param detail why, for the log (e.g. {@code connection refused, 3 of 3})
+   */
+  public synchronized void update(String label, HealthState state, String detail) {
+    Entry entry = tracked.get(label);
+    if (entry == null) {
+      return;
+    }
+    tracked.put(label, new Entry(entry.weight, state, detail));
+    List<TrackedCheck> checks = new ArrayList<>();
+    tracked.forEach((l, e) -> checks.add(new TrackedCheck(l, e.weight, e.state)));
+    EffectivePriority now = PriorityPolicy.evaluate(basePriority, checks);
+    breakdown = now.breakdown();
+    String cause = label + (state == HealthState.UP ? " succeeded" : " failed") + why(detail);
+    if (last == null || last.priority() != now.priority()) {
+      int from = last == null ? basePriority : last.priority();
+      if (from != now.priority()) {
+        LOG.info(
+            "({}) Changing effective priority from {} to {}: {} [{}]",
+            instance,
+            from,
+            now.priority(),
+            cause,
+            now.breakdown());
+      }
+      runtime.setTrackedPriority(now.priority());
+    }
+    if (last == null || last.fault() != now.fault()) {
+      runtime.setFault(FAULT_SOURCE, now.fault(), now.fault() ? cause : "tracking recovered");
+    }
+    last = now;
+  }
+
+  /** The latest breakdown, e.g. {@code base 101, check apiserver failed (-20) -> 81}. */
+  public String breakdown() {
+    return breakdown;
+  }
+
+  private static String why(String detail) {
+    return detail == null || detail.isEmpty() ? "" : " (" + detail + ")";
+  }
+
+  private record Entry(int weight, HealthState state, String detail) {}
+}

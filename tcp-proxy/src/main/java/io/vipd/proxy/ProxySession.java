@@ -10,6 +10,7 @@ import io.netty.channel.ConnectTimeoutException;
 import io.netty.channel.socket.DuplexChannel;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.util.ArrayDeque;
 import java.util.BitSet;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -40,6 +41,13 @@ final class ProxySession {
   private final BitSet triedPrimaries = new BitSet();
   private final BitSet triedBackups = new BitSet();
   private final ChannelFutureListener channelClosed = f -> onChannelClosed();
+
+  /**
+   * Client bytes read before the server connected. Auto-read is off until then, but epoll still
+   * reads once when the client half-closes early (EPOLLRDHUP), so this holds at most one read
+   * burst; it is replayed on connect and released if the session ends first.
+   */
+  private ArrayDeque<ByteBuf> early;
 
   private int attempts;
   private ServerState server;
@@ -125,6 +133,7 @@ final class ProxySession {
       long now = context.nanoClock.getAsLong();
       clientActivityNanos = now;
       serverActivityNanos = now;
+      replayEarly();
       client.config().setAutoRead(true);
       serverChannel.config().setAutoRead(true);
       checkTimeouts();
@@ -151,6 +160,13 @@ final class ProxySession {
   // ---- relay, called by RelayHandler on the event loop ----
 
   void forward(boolean fromClient, ByteBuf data) {
+    if (fromClient && !connected && !closing) {
+      if (early == null) {
+        early = new ArrayDeque<>(2);
+      }
+      early.add(data);
+      return;
+    }
     Channel peer = fromClient ? serverChannel : client;
     if (closing || !connected || !peer.isActive()) {
       data.release();
@@ -192,12 +208,41 @@ final class ProxySession {
     peer.config().setAutoRead(self.isWritable());
   }
 
+  private void replayEarly() {
+    if (early != null) {
+      for (ByteBuf b; (b = early.poll()) != null; ) {
+        forward(true, b);
+      }
+      early = null;
+      serverChannel.flush();
+    }
+    if (clientInputDone) {
+      propagateFin(true);
+    }
+  }
+
+  private void releaseEarly() {
+    if (early != null) {
+      for (ByteBuf b; (b = early.poll()) != null; ) {
+        b.release();
+      }
+      early = null;
+    }
+  }
+
   void inputShutdown(boolean fromClient) {
     if (fromClient) {
       clientInputDone = true;
+      if (!connected && !closing) {
+        return; // replayed once the server is connected
+      }
     } else {
       serverInputDone = true;
     }
+    propagateFin(fromClient);
+  }
+
+  private void propagateFin(boolean fromClient) {
     if (clientInputDone && serverInputDone) {
       close(fromClient ? CloseReason.SERVER_CLOSED : CloseReason.CLIENT_CLOSED);
       return;
@@ -290,6 +335,7 @@ final class ProxySession {
       return;
     }
     finished = true;
+    releaseEarly();
     if (timer != null) {
       timer.cancel(false);
     }

@@ -66,11 +66,17 @@ final class TestServers implements AutoCloseable {
             .childHandler(
                 new ChannelInboundHandlerAdapter() {
                   @Override
+                  public boolean isSharable() {
+                    return true;
+                  }
+
+                  @Override
                   public void channelRegistered(ChannelHandlerContext ctx) {
                     holder[0].accepted.incrementAndGet();
                     children.add(ctx.channel());
                     channels.add(ctx.channel());
                     ctx.pipeline().replace(this, "behaviour", handler.get());
+                    ctx.fireChannelRegistered();
                   }
                 })
             .bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))

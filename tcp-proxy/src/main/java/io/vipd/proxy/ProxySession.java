@@ -429,6 +429,29 @@ final class ProxySession {
     return pending(client);
   }
 
+  @Override
+  public String toString() {
+    return "ProxySession{frontend="
+        + frontend.name()
+        + ", server="
+        + (server == null ? null : server.name())
+        + ", connected="
+        + connected
+        + ", in="
+        + bytesIn
+        + ", out="
+        + bytesOut
+        + ", clientAutoRead="
+        + client.config().isAutoRead()
+        + ", serverAutoRead="
+        + (serverChannel == null ? null : serverChannel.config().isAutoRead())
+        + ", clientWritable="
+        + client.isWritable()
+        + ", reason="
+        + reason
+        + "}";
+  }
+
   Channel clientChannel() {
     return client;
   }

@@ -19,10 +19,14 @@ import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -32,6 +36,7 @@ import java.util.function.Supplier;
 final class TestServers implements AutoCloseable {
   private final EventLoopGroup group = new NioEventLoopGroup(1);
   private final ChannelGroup channels = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
+  private final List<StreamServer> blocking = new CopyOnWriteArrayList<>();
 
   /** Server that counts what it accepted, read and wrote. */
   static final class Server {
@@ -106,11 +111,59 @@ final class TestServers implements AutoCloseable {
             });
   }
 
-  /** Writes {@code chunk}-byte blocks of a counting pattern as fast as the socket accepts them. */
-  Server stream(int chunk, long total) {
-    Server[] s = new Server[1];
-    s[0] = start(() -> new Streamer(chunk, total, s[0]));
-    return s[0];
+  /**
+   * Writes {@code total} bytes of a counting pattern ({@code i % 251}) to its first client with
+   * blocking writes of {@code chunk} bytes, then closes. {@code written} counts bytes the kernel
+   * accepted: it stops growing while nobody drains the connection.
+   */
+  StreamServer stream(int chunk, long total) throws IOException {
+    StreamServer s = new StreamServer(chunk, total);
+    blocking.add(s);
+    return s;
+  }
+
+  /** A blocking one-connection streaming server on its own thread. */
+  static final class StreamServer implements AutoCloseable {
+    final InetSocketAddress address;
+    final AtomicLong written = new AtomicLong();
+    private final ServerSocket listener;
+    private final Thread thread;
+
+    StreamServer(int chunk, long total) throws IOException {
+      listener = new ServerSocket(0, 8, InetAddress.getLoopbackAddress());
+      address = (InetSocketAddress) listener.getLocalSocketAddress();
+      thread =
+          new Thread(
+              () -> {
+                try (Socket s = listener.accept()) {
+                  OutputStream out = s.getOutputStream();
+                  byte[] buf = new byte[chunk];
+                  for (long sent = 0; sent < total; ) {
+                    int n = (int) Math.min(chunk, total - sent);
+                    for (int i = 0; i < n; i++) {
+                      buf[i] = (byte) ((sent + i) % 251);
+                    }
+                    out.write(buf, 0, n);
+                    sent += n;
+                    written.set(sent);
+                  }
+                } catch (IOException e) {
+                  // closed by the test
+                }
+              },
+              "stream-server");
+      thread.setDaemon(true);
+      thread.start();
+    }
+
+    @Override
+    public void close() {
+      try {
+        listener.close();
+      } catch (IOException e) {
+        // nothing to do
+      }
+    }
   }
 
   /** Says {@code name\n}, sends {@code bytes} bytes, then closes: a server dying mid-stream. */
@@ -166,6 +219,7 @@ final class TestServers implements AutoCloseable {
 
   @Override
   public void close() {
+    blocking.forEach(StreamServer::close);
     channels.close().awaitUninterruptibly();
     group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly();
   }
@@ -204,51 +258,6 @@ final class TestServers implements AutoCloseable {
       if (evt == ChannelInputShutdownEvent.INSTANCE) {
         ctx.writeAndFlush(Unpooled.EMPTY_BUFFER)
             .addListener(f -> ((DuplexChannel) ctx.channel()).shutdownOutput());
-      }
-    }
-
-    @Override
-    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-      ctx.close();
-    }
-  }
-
-  private static final class Streamer extends ChannelInboundHandlerAdapter {
-    private final int chunk;
-    private final long total;
-    private final Server server;
-    private long sent;
-
-    Streamer(int chunk, long total, Server server) {
-      this.chunk = chunk;
-      this.total = total;
-      this.server = server;
-    }
-
-    @Override
-    public void channelActive(ChannelHandlerContext ctx) {
-      pump(ctx);
-    }
-
-    @Override
-    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
-      pump(ctx);
-    }
-
-    private void pump(ChannelHandlerContext ctx) {
-      while (ctx.channel().isWritable() && sent < total) {
-        int n = (int) Math.min(chunk, total - sent);
-        ByteBuf b = ctx.alloc().buffer(n);
-        for (int i = 0; i < n; i++) {
-          b.writeByte((int) ((sent + i) % 251));
-        }
-        sent += n;
-        server.written.addAndGet(n);
-        ctx.writeAndFlush(b);
-      }
-      if (sent == total) {
-        sent++; // once
-        ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
       }
     }
 

@@ -1,0 +1,177 @@
+package io.vipd.proxy;
+
+import io.vipd.proxy.balance.Balancer;
+import io.vipd.proxy.balance.Candidates;
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.random.RandomGenerator;
+
+/**
+ * The servers of one backend, their health and the balancers over them.
+ *
+ * <p>Health seam: the integrator feeds active-check results (and its verdict on passive failures
+ * reported through {@link ProxyEvents#onConnectFailed}) into {@link #setServerUp}. Servers start
+ * up. Thread-safe: selection runs on every event loop, health updates come from any thread.
+ */
+public final class BackendPool {
+  private final BackendSettings settings;
+  private final ServerState[] primaries;
+  private final ServerState[] backups;
+  private final Balancer primaryBalancer;
+  private final Balancer backupBalancer;
+  private final Map<String, ServerState> byName = new HashMap<>();
+
+  BackendPool(BackendSettings settings) {
+    this(settings, ThreadLocalRandomGenerator.INSTANCE);
+  }
+
+  BackendPool(BackendSettings settings, RandomGenerator random) {
+    this.settings = settings;
+    List<ServerState> p = new ArrayList<>();
+    List<ServerState> b = new ArrayList<>();
+    for (ServerSettings s : settings.servers()) {
+      List<ServerState> group = s.backup() ? b : p;
+      ServerState state = new ServerState(s, group.size());
+      group.add(state);
+      byName.put(s.name(), state);
+    }
+    this.primaries = p.toArray(new ServerState[0]);
+    this.backups = b.toArray(new ServerState[0]);
+    this.primaryBalancer = newBalancer(primaries, random);
+    this.backupBalancer = newBalancer(backups, random);
+  }
+
+  private Balancer newBalancer(ServerState[] group, RandomGenerator random) {
+    int[] weights = new int[group.length];
+    List<String> keys = new ArrayList<>();
+    for (int i = 0; i < group.length; i++) {
+      weights[i] = group[i].settings.weight();
+      keys.add(group[i].name());
+    }
+    return settings.balance().newBalancer(weights, keys, random);
+  }
+
+  /** Backend name. */
+  public String name() {
+    return settings.name();
+  }
+
+  /** The settings this pool was built from. */
+  public BackendSettings settings() {
+    return settings;
+  }
+
+  /**
+   * Marks a server up or down. Down servers get no new connections; with {@link
+   * OnMarkedDown#SHUTDOWN_SESSIONS} their established sessions are closed too (asynchronously, each
+   * on its own event loop). Callable from any thread.
+   *
+   * @return true if the state changed
+   * @throws IllegalArgumentException if the backend has no such server
+   */
+  public boolean setServerUp(String server, boolean up) {
+    ServerState s = state(server);
+    if (s.up == up) {
+      return false;
+    }
+    s.up = up;
+    if (!up && settings.onMarkedDown() == OnMarkedDown.SHUTDOWN_SESSIONS) {
+      for (ProxySession session : s.sessions) {
+        session.closeFromAnyThread(CloseReason.SERVER_MARKED_DOWN);
+      }
+    }
+    return true;
+  }
+
+  /** Whether {@code server} is currently up. */
+  public boolean isServerUp(String server) {
+    return state(server).up;
+  }
+
+  ServerState state(String server) {
+    ServerState s = byName.get(server);
+    if (s == null) {
+      throw new IllegalArgumentException("backend " + name() + " has no server " + server);
+    }
+    return s;
+  }
+
+  /**
+   * Chooses the server for a connect attempt: an up primary not yet tried by this session, else any
+   * up primary (a retry to the same server), else the same over the backups when no primary is up
+   * at all; null if none is up.
+   */
+  ServerState select(BitSet triedPrimaries, BitSet triedBackups, long sourceHash) {
+    ServerState s = pick(primaries, primaryBalancer, triedPrimaries, sourceHash);
+    if (s != null) {
+      return s;
+    }
+    return pick(backups, backupBalancer, triedBackups, sourceHash);
+  }
+
+  private static ServerState pick(
+      ServerState[] group, Balancer balancer, BitSet tried, long sourceHash) {
+    int i = balancer.pick(new GroupView(group, tried), sourceHash);
+    if (i == Balancer.NONE && !tried.isEmpty()) {
+      i = balancer.pick(new GroupView(group, null), sourceHash);
+    }
+    return i == Balancer.NONE ? null : group[i];
+  }
+
+  void addStatus(List<ServerStatus> out) {
+    for (ServerSettings s : settings.servers()) {
+      ServerState st = byName.get(s.name());
+      out.add(
+          new ServerStatus(
+              name(),
+              s.name(),
+              st.up,
+              s.backup(),
+              st.active.get(),
+              st.connections.sum(),
+              st.connectFailures.sum(),
+              st.bytesIn.sum(),
+              st.bytesOut.sum()));
+    }
+  }
+
+  /** One group as the balancer sees it for one attempt: up and, if {@code tried} given, untried. */
+  private static final class GroupView implements Candidates {
+    private final ServerState[] group;
+    private final BitSet tried;
+
+    GroupView(ServerState[] group, BitSet tried) {
+      this.group = group;
+      this.tried = tried;
+    }
+
+    @Override
+    public boolean eligible(int index) {
+      return group[index].up && (tried == null || !tried.get(index));
+    }
+
+    @Override
+    public int activeConnections(int index) {
+      return group[index].active.get();
+    }
+  }
+
+  /** Delegates to the calling thread's {@link ThreadLocalRandom}: safe from every event loop. */
+  private enum ThreadLocalRandomGenerator implements RandomGenerator {
+    INSTANCE;
+
+    @Override
+    public long nextLong() {
+      return ThreadLocalRandom.current().nextLong();
+    }
+
+    @Override
+    public long nextLong(long bound) {
+      return ThreadLocalRandom.current().nextLong(bound);
+    }
+  }
+}

@@ -1,0 +1,50 @@
+package io.vipd.proxy;
+
+import io.vipd.proxy.balance.BalanceAlgorithm;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * A pool of servers and how to use them.
+ *
+ * @param name unique among backends; frontends refer to it
+ * @param balance algorithm that picks the server of a new connection
+ * @param servers primaries and backups, names unique; order is the balancer's index order
+ * @param timeouts connect and inactivity timeouts of sessions routed here
+ * @param retries extra connect attempts after a failure, each to another server if one is eligible
+ *     (haproxy {@code retries} + {@code option redispatch}); 0 means one attempt
+ * @param onMarkedDown what to do with established sessions of a server that goes down
+ */
+public record BackendSettings(
+    String name,
+    BalanceAlgorithm balance,
+    List<ServerSettings> servers,
+    ProxyTimeouts timeouts,
+    int retries,
+    OnMarkedDown onMarkedDown) {
+
+  public BackendSettings {
+    Objects.requireNonNull(name, "name");
+    Objects.requireNonNull(balance, "balance");
+    Objects.requireNonNull(timeouts, "timeouts");
+    Objects.requireNonNull(onMarkedDown, "onMarkedDown");
+    servers = List.copyOf(servers);
+    if (retries < 0) {
+      throw new IllegalArgumentException("backend " + name + ": negative retries " + retries);
+    }
+    Set<String> seen = new HashSet<>();
+    for (ServerSettings s : servers) {
+      if (!seen.add(s.name())) {
+        throw new IllegalArgumentException("backend " + name + ": duplicate server " + s.name());
+      }
+    }
+  }
+
+  /** Round-robin over {@code servers} with default timeouts, 3 retries and no session shutdown. */
+  public static BackendSettings of(String name, List<ServerSettings> servers) {
+    return new BackendSettings(
+        name, BalanceAlgorithm.ROUNDROBIN, servers, ProxyTimeouts.DEFAULTS, 3, OnMarkedDown.NONE);
+  }
+}

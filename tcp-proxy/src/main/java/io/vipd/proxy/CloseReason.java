@@ -1,0 +1,49 @@
+package io.vipd.proxy;
+
+/** Why a proxied session ended; one counter per value per frontend. */
+public enum CloseReason {
+  /** The client finished (FIN or close) first and the server followed. */
+  CLIENT_CLOSED,
+  /** The server finished first (including a server dying mid-stream with FIN). */
+  SERVER_CLOSED,
+  /** The client connection failed (reset, I/O error). */
+  CLIENT_ERROR,
+  /** The server connection failed after it was established (reset, I/O error). */
+  SERVER_ERROR,
+  /** No eligible server: every server of the backend (and its backups) is down. */
+  NO_SERVER,
+  /** Every connect attempt failed (refused, unreachable), retries included. */
+  CONNECT_FAILED,
+  /** The last connect attempt timed out ({@code timeout connect}). */
+  CONNECT_TIMEOUT,
+  /** {@code timeout client} expired. */
+  CLIENT_TIMEOUT,
+  /** {@code timeout server} expired. */
+  SERVER_TIMEOUT,
+  /** {@code timeout tunnel} expired. */
+  TUNNEL_TIMEOUT,
+  /** {@code timeout client-fin} expired after the client half-closed. */
+  CLIENT_FIN_TIMEOUT,
+  /** The server was marked down and its backend has {@link OnMarkedDown#SHUTDOWN_SESSIONS}. */
+  SERVER_MARKED_DOWN,
+  /** The proxy stopped and the grace period ran out. */
+  PROXY_STOPPED;
+
+  /** The timeout behind this reason, or {@code null} if it is not a timeout. */
+  public TimeoutKind timeout() {
+    switch (this) {
+      case CONNECT_TIMEOUT:
+        return TimeoutKind.CONNECT;
+      case CLIENT_TIMEOUT:
+        return TimeoutKind.CLIENT;
+      case SERVER_TIMEOUT:
+        return TimeoutKind.SERVER;
+      case TUNNEL_TIMEOUT:
+        return TimeoutKind.TUNNEL;
+      case CLIENT_FIN_TIMEOUT:
+        return TimeoutKind.CLIENT_FIN;
+      default:
+        return null;
+    }
+  }
+}

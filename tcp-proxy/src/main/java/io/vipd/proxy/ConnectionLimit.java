@@ -1,0 +1,40 @@
+package io.vipd.proxy;
+
+import java.util.concurrent.atomic.AtomicInteger;
+
+/** A maxconn counter shared by event loops: acquire on accept, release when the session ends. */
+final class ConnectionLimit {
+  private final int max;
+  private final AtomicInteger active = new AtomicInteger();
+
+  /**
+   * @param max concurrent holders allowed; 0 means unlimited (only counted)
+   */
+  ConnectionLimit(int max) {
+    this.max = max;
+  }
+
+  boolean tryAcquire() {
+    if (max == 0) {
+      active.incrementAndGet();
+      return true;
+    }
+    while (true) {
+      int n = active.get();
+      if (n >= max) {
+        return false;
+      }
+      if (active.compareAndSet(n, n + 1)) {
+        return true;
+      }
+    }
+  }
+
+  void release() {
+    active.decrementAndGet();
+  }
+
+  int active() {
+    return active.get();
+  }
+}

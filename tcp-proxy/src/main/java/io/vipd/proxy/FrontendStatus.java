@@ -1,0 +1,33 @@
+package io.vipd.proxy;
+
+import java.util.Map;
+
+/**
+ * A snapshot of one frontend's counters.
+ *
+ * @param frontend frontend name
+ * @param activeConnections client connections open now
+ * @param accepted client connections accepted and proxied since start
+ * @param refused client connections closed at once because of maxconn since start
+ * @param bytesIn bytes received from clients
+ * @param bytesOut bytes sent to clients
+ * @param closed ended sessions by reason (timeouts included), every reason present
+ */
+public record FrontendStatus(
+    String frontend,
+    int activeConnections,
+    long accepted,
+    long refused,
+    long bytesIn,
+    long bytesOut,
+    Map<CloseReason, Long> closed) {
+
+  public FrontendStatus {
+    closed = Map.copyOf(closed);
+  }
+
+  /** Sessions ended for {@code reason}. */
+  public long closed(CloseReason reason) {
+    return closed.getOrDefault(reason, 0L);
+  }
+}

@@ -1,0 +1,49 @@
+package io.vipd.proxy;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.WriteBufferWaterMark;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.LongSupplier;
+
+/** What every session of one running {@link ProxyServer} shares. */
+final class ProxyContext {
+  final ProxyEvents events;
+  final Transport transport;
+  final ConnectionLimit globalLimit;
+  final LongSupplier nanoClock;
+  final WriteBufferWaterMark waterMark;
+  final Set<ProxySession> sessions = ConcurrentHashMap.newKeySet();
+
+  /** Options of every server-side connection; cloned onto the client's event loop per attempt. */
+  private final Bootstrap connectTemplate;
+
+  ProxyContext(
+      ProxyEvents events,
+      Transport transport,
+      ProxyOptions options,
+      int globalMaxConnections,
+      LongSupplier nanoClock) {
+    this.events = events;
+    this.transport = transport;
+    this.globalLimit = new ConnectionLimit(globalMaxConnections);
+    this.nanoClock = nanoClock;
+    this.waterMark =
+        new WriteBufferWaterMark(options.writeLowWaterMark(), options.writeHighWaterMark());
+    this.connectTemplate =
+        new Bootstrap()
+            .channel(transport.socketChannel)
+            .option(ChannelOption.AUTO_READ, false)
+            .option(ChannelOption.ALLOW_HALF_CLOSURE, true)
+            .option(ChannelOption.TCP_NODELAY, true)
+            .option(ChannelOption.WRITE_BUFFER_WATER_MARK, waterMark);
+  }
+
+  Bootstrap connectBootstrap(io.netty.channel.EventLoop loop, long connectNanos) {
+    long millis = connectNanos == 0 ? 0 : Math.max(1, connectNanos / 1_000_000);
+    return connectTemplate
+        .clone(loop)
+        .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, millis));
+  }
+}

@@ -1,0 +1,30 @@
+package io.vipd.proxy;
+
+/**
+ * Process-level knobs of a {@link ProxyServer} that are not part of the reloadable settings.
+ *
+ * @param ioThreads event loops (one per core by default); each connection, client and server side,
+ *     lives on one of them
+ * @param nativeTransport use epoll when {@code Epoll.isAvailable()}; NIO otherwise or when false
+ * @param writeLowWaterMark bytes pending on a channel below which it is writable again and its peer
+ *     resumes reading
+ * @param writeHighWaterMark bytes pending on a channel above which its peer stops reading; the
+ *     memory one direction of a session may hold is about this plus one read (64 KiB at most)
+ */
+public record ProxyOptions(
+    int ioThreads, boolean nativeTransport, int writeLowWaterMark, int writeHighWaterMark) {
+
+  /** One event loop per core, epoll if available, watermarks 32 KiB / 64 KiB. */
+  public static final ProxyOptions DEFAULTS =
+      new ProxyOptions(Runtime.getRuntime().availableProcessors(), true, 32 * 1024, 64 * 1024);
+
+  public ProxyOptions {
+    if (ioThreads < 1) {
+      throw new IllegalArgumentException("ioThreads < 1: " + ioThreads);
+    }
+    if (writeLowWaterMark < 0 || writeHighWaterMark < writeLowWaterMark) {
+      throw new IllegalArgumentException(
+          "bad watermarks " + writeLowWaterMark + "/" + writeHighWaterMark);
+    }
+  }
+}

@@ -1,0 +1,467 @@
+package io.vipd.proxy;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelOutboundBuffer;
+import io.netty.channel.ConnectTimeoutException;
+import io.netty.channel.socket.DuplexChannel;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.ArrayDeque;
+import java.util.BitSet;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One proxied connection: the client channel, the server channel (connected on the client's event
+ * loop), and the relay between them.
+ *
+ * <p>Thread ownership: every field is read and written only on the client channel's event loop,
+ * which is also the server channel's; other threads go through {@link #closeFromAnyThread}.
+ *
+ * <p>Data path: each {@link ByteBuf} read on one side is written as is to the other (no copy) and
+ * flushed once per read burst. Back-pressure: when a channel's pending writes pass the high
+ * watermark it turns unwritable and its peer stops reading (auto-read off) until it drains below
+ * the low watermark. Half-close: end of input on one side becomes {@code shutdownOutput} on the
+ * other once pending writes are flushed; the session closes when both directions are done.
+ */
+final class ProxySession {
+  private static final Logger log = LoggerFactory.getLogger(ProxySession.class);
+
+  private final ProxyContext context;
+  private final Frontend frontend;
+  private final Channel client;
+  private final long acceptedNanos;
+  private final long sourceHash;
+  private final BitSet triedPrimaries = new BitSet();
+  private final BitSet triedBackups = new BitSet();
+  private final ChannelFutureListener channelClosed = f -> onChannelClosed();
+
+  /**
+   * Client bytes read before the server connected. Auto-read is off until then, but epoll still
+   * reads once when the client half-closes early (EPOLLRDHUP), so this holds at most one read
+   * burst; it is replayed on connect and released if the session ends first.
+   */
+  private ArrayDeque<ByteBuf> early;
+
+  private int attempts;
+  private ServerState server;
+  private Channel serverChannel;
+  private long connectStartNanos;
+  private boolean connected;
+  private int openChannels;
+
+  private long bytesIn;
+  private long bytesOut;
+  private boolean clientInputDone;
+  private boolean serverInputDone;
+  private CloseReason reason;
+  private boolean closing;
+  private boolean finished;
+
+  private long clientActivityNanos;
+  private long serverActivityNanos;
+  private long flushedToClient;
+  private long flushedToServer;
+  private ScheduledFuture<?> timer;
+
+  ProxySession(ProxyContext context, Frontend frontend, Channel client) {
+    this.context = context;
+    this.frontend = frontend;
+    this.client = client;
+    this.acceptedNanos = context.nanoClock.getAsLong();
+    InetSocketAddress remote = (InetSocketAddress) client.remoteAddress();
+    this.sourceHash = remote == null ? 0 : sourceHash(remote.getAddress());
+  }
+
+  /** Called once from the client channel's initializer, on its event loop. */
+  void start() {
+    context.sessions.add(this);
+    frontend.accepted.increment();
+    context.events.onConnectionAccepted(
+        frontend.name(), (InetSocketAddress) client.remoteAddress());
+    client.pipeline().addLast(new RelayHandler(this, true));
+    openChannels++;
+    client.closeFuture().addListener(channelClosed);
+    connect();
+  }
+
+  private void connect() {
+    ServerState s = frontend.pool.select(triedPrimaries, triedBackups, sourceHash);
+    if (s == null) {
+      close(CloseReason.NO_SERVER);
+      return;
+    }
+    (s.settings.backup() ? triedBackups : triedPrimaries).set(s.index);
+    attempts++;
+    server = s;
+    s.active.incrementAndGet();
+    connectStartNanos = context.nanoClock.getAsLong();
+    ChannelFuture f =
+        context
+            .connectBootstrap(client.eventLoop(), frontend.timeouts.connectNanos)
+            .handler(new RelayHandler(this, false))
+            .connect(s.settings.address());
+    serverChannel = f.channel();
+    openChannels++;
+    serverChannel.closeFuture().addListener(channelClosed);
+    f.addListener((ChannelFutureListener) this::onConnectDone);
+  }
+
+  private void onConnectDone(ChannelFuture f) {
+    ServerState s = server;
+    if (f.isSuccess()) {
+      if (closing) {
+        f.channel().close();
+        return;
+      }
+      connected = true;
+      s.connections.increment();
+      s.sessions.add(this);
+      context.events.onServerConnected(
+          frontend.pool.name(), s.name(), context.nanoClock.getAsLong() - connectStartNanos);
+      if (!s.up && frontend.pool.settings().onMarkedDown() == OnMarkedDown.SHUTDOWN_SESSIONS) {
+        // marked down while we were connecting: setServerUp did not see this session yet
+        close(CloseReason.SERVER_MARKED_DOWN);
+        return;
+      }
+      long now = context.nanoClock.getAsLong();
+      clientActivityNanos = now;
+      serverActivityNanos = now;
+      replayEarly();
+      client.config().setAutoRead(true);
+      serverChannel.config().setAutoRead(true);
+      checkTimeouts();
+      return;
+    }
+    s.active.decrementAndGet();
+    s.connectFailures.increment();
+    server = null;
+    serverChannel = null;
+    boolean timedOut = f.cause() instanceof ConnectTimeoutException;
+    context.events.onConnectFailed(frontend.pool.name(), s.name(), timedOut, f.cause());
+    if (closing) {
+      return;
+    }
+    if (attempts <= frontend.pool.settings().retries()) {
+      connect();
+    } else if (timedOut) {
+      timeout(TimeoutKind.CONNECT);
+    } else {
+      close(CloseReason.CONNECT_FAILED);
+    }
+  }
+
+  // ---- relay, called by RelayHandler on the event loop ----
+
+  void forward(boolean fromClient, ByteBuf data) {
+    if (fromClient && !connected && !closing) {
+      if (early == null) {
+        early = new ArrayDeque<>(2);
+      }
+      early.add(data);
+      return;
+    }
+    Channel peer = fromClient ? serverChannel : client;
+    if (closing || !connected || !peer.isActive()) {
+      data.release();
+      return;
+    }
+    int n = data.readableBytes();
+    if (fromClient) {
+      bytesIn += n;
+      frontend.bytesIn.add(n);
+      server.bytesIn.add(n);
+    } else {
+      bytesOut += n;
+      frontend.bytesOut.add(n);
+      server.bytesOut.add(n);
+    }
+    peer.write(data, peer.voidPromise());
+  }
+
+  void readComplete(boolean fromClient) {
+    if (fromClient) {
+      clientActivityNanos = context.nanoClock.getAsLong();
+      if (connected) {
+        serverChannel.flush();
+      }
+    } else {
+      serverActivityNanos = context.nanoClock.getAsLong();
+      client.flush();
+    }
+  }
+
+  /** The channel on {@code fromClient}'s side changed writability: gate its peer's reads. */
+  void writabilityChanged(boolean clientSide) {
+    Channel self = clientSide ? client : serverChannel;
+    Channel peer = clientSide ? serverChannel : client;
+    boolean peerInputDone = clientSide ? serverInputDone : clientInputDone;
+    if (self == null || peer == null || !connected || peerInputDone) {
+      return;
+    }
+    peer.config().setAutoRead(self.isWritable());
+  }
+
+  private void replayEarly() {
+    if (early != null) {
+      for (ByteBuf b; (b = early.poll()) != null; ) {
+        forward(true, b);
+      }
+      early = null;
+      serverChannel.flush();
+    }
+    if (clientInputDone) {
+      propagateFin(true);
+    }
+  }
+
+  private void releaseEarly() {
+    if (early != null) {
+      for (ByteBuf b; (b = early.poll()) != null; ) {
+        b.release();
+      }
+      early = null;
+    }
+  }
+
+  void inputShutdown(boolean fromClient) {
+    if (fromClient) {
+      clientInputDone = true;
+      if (!connected && !closing) {
+        return; // replayed once the server is connected
+      }
+    } else {
+      serverInputDone = true;
+    }
+    propagateFin(fromClient);
+  }
+
+  private void propagateFin(boolean fromClient) {
+    if (clientInputDone && serverInputDone) {
+      close(fromClient ? CloseReason.SERVER_CLOSED : CloseReason.CLIENT_CLOSED);
+      return;
+    }
+    Channel peer = fromClient ? serverChannel : client;
+    if (!connected || !peer.isActive()) {
+      close(fromClient ? CloseReason.CLIENT_CLOSED : CloseReason.SERVER_CLOSED);
+      return;
+    }
+    // shutdownOutput fails writes still queued, so flush them first
+    peer.writeAndFlush(Unpooled.EMPTY_BUFFER)
+        .addListener(
+            f -> {
+              if (f.isSuccess() && peer.isActive()) {
+                ((DuplexChannel) peer).shutdownOutput();
+              }
+            });
+    if (fromClient) {
+      // client-fin may now be the shorter timeout
+      checkTimeouts();
+    }
+  }
+
+  void failed(boolean clientSide, Throwable cause) {
+    log.debug("{} side of {} failed", clientSide ? "client" : "server", frontend.name(), cause);
+    abort(clientSide ? CloseReason.CLIENT_ERROR : CloseReason.SERVER_ERROR);
+  }
+
+  /** A channel went inactive: if we did not close it, the peer closed or reset it. */
+  void channelInactive(boolean clientSide) {
+    if (!clientSide && !connected) {
+      return; // a failed connect attempt; onConnectDone handles it
+    }
+    close(clientSide ? CloseReason.CLIENT_CLOSED : CloseReason.SERVER_CLOSED);
+  }
+
+  // ---- closing ----
+
+  /** Thread-safe: hops onto the session's event loop and closes at once. */
+  void closeFromAnyThread(CloseReason why) {
+    client.eventLoop().execute(() -> abort(why));
+  }
+
+  /** Graceful: each side gets what is already queued for it, then closes. */
+  private void close(CloseReason why) {
+    if (reason == null) {
+      reason = why;
+    }
+    if (closing) {
+      return;
+    }
+    closing = true;
+    closeOnFlush(client);
+    if (serverChannel != null) {
+      closeOnFlush(serverChannel);
+    }
+  }
+
+  /** Immediate: drops whatever is queued (timeouts, errors, marked down, stop). */
+  void abort(CloseReason why) {
+    if (reason == null) {
+      reason = why;
+    }
+    closing = true;
+    client.close();
+    if (serverChannel != null) {
+      serverChannel.close();
+    }
+  }
+
+  private static void closeOnFlush(Channel ch) {
+    if (ch.isActive()) {
+      ch.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+    } else {
+      ch.close();
+    }
+  }
+
+  private void onChannelClosed() {
+    if (--openChannels == 0) {
+      if (client.isOpen()) {
+        return; // between connect attempts
+      }
+      finish();
+    }
+  }
+
+  private void finish() {
+    if (finished) {
+      return;
+    }
+    finished = true;
+    releaseEarly();
+    if (timer != null) {
+      timer.cancel(false);
+    }
+    CloseReason why = reason == null ? CloseReason.CLIENT_CLOSED : reason;
+    if (server != null) {
+      server.active.decrementAndGet();
+      server.sessions.remove(this);
+    }
+    frontend.limit.release();
+    context.globalLimit.release();
+    frontend.countClosed(why);
+    context.sessions.remove(this);
+    context.events.onConnectionClosed(
+        frontend.name(),
+        connected ? server.name() : null,
+        why,
+        bytesIn,
+        bytesOut,
+        context.nanoClock.getAsLong() - acceptedNanos);
+  }
+
+  // ---- timeouts ----
+
+  private void checkTimeouts() {
+    if (timer != null) {
+      timer.cancel(false);
+      timer = null;
+    }
+    if (finished) {
+      return;
+    }
+    long now = context.nanoClock.getAsLong();
+    long toClient = bytesOut - pending(client);
+    if (toClient != flushedToClient) {
+      flushedToClient = toClient;
+      clientActivityNanos = now;
+    }
+    long toServer = bytesIn - pending(serverChannel);
+    if (toServer != flushedToServer) {
+      flushedToServer = toServer;
+      serverActivityNanos = now;
+    }
+    boolean tunnel = bytesIn > 0 && bytesOut > 0;
+    SessionTimeouts t = frontend.timeouts;
+    TimeoutKind clientKind = t.clientKind(tunnel, clientInputDone);
+    TimeoutKind serverKind = t.serverKind(tunnel);
+    long clientNanos = t.nanos(clientKind);
+    long serverNanos = t.nanos(serverKind);
+    long next = Long.MAX_VALUE;
+    if (clientNanos > 0) {
+      long left = clientActivityNanos + clientNanos - now;
+      if (left <= 0) {
+        timeout(clientKind);
+        return;
+      }
+      next = left;
+    }
+    if (serverNanos > 0) {
+      long left = serverActivityNanos + serverNanos - now;
+      if (left <= 0) {
+        timeout(serverKind);
+        return;
+      }
+      next = Math.min(next, left);
+    }
+    if (next != Long.MAX_VALUE) {
+      timer = client.eventLoop().schedule(this::onTimer, next, TimeUnit.NANOSECONDS);
+    }
+  }
+
+  private void onTimer() {
+    timer = null;
+    checkTimeouts();
+  }
+
+  private void timeout(TimeoutKind kind) {
+    context.events.onTimeout(frontend.name(), kind);
+    abort(SessionTimeouts.reason(kind));
+  }
+
+  private static long pending(Channel ch) {
+    if (ch == null) {
+      return 0;
+    }
+    ChannelOutboundBuffer out = ch.unsafe().outboundBuffer();
+    return out == null ? 0 : out.totalPendingWriteBytes();
+  }
+
+  /** Test hook: bytes queued towards the client (must stay near the high watermark). */
+  long pendingToClient() {
+    return pending(client);
+  }
+
+  @Override
+  public String toString() {
+    return "ProxySession{frontend="
+        + frontend.name()
+        + ", server="
+        + (server == null ? null : server.name())
+        + ", connected="
+        + connected
+        + ", in="
+        + bytesIn
+        + ", out="
+        + bytesOut
+        + ", clientAutoRead="
+        + client.config().isAutoRead()
+        + ", serverAutoRead="
+        + (serverChannel == null ? null : serverChannel.config().isAutoRead())
+        + ", clientWritable="
+        + client.isWritable()
+        + ", reason="
+        + reason
+        + "}";
+  }
+
+  Channel clientChannel() {
+    return client;
+  }
+
+  private static long sourceHash(InetAddress address) {
+    long h = 0xcbf29ce484222325L;
+    for (byte b : address.getAddress()) {
+      h ^= b & 0xff;
+      h *= 0x100000001b3L;
+    }
+    return h;
+  }
+}

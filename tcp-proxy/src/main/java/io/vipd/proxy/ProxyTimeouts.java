@@ -1,0 +1,43 @@
+package io.vipd.proxy;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * Timeouts of one backend, with haproxy's meaning. {@link Duration#ZERO} disables a timeout.
+ *
+ * @param connect time allowed for a TCP connect to a server, per attempt
+ * @param client client-side inactivity: nothing read from the client and nothing flushed to it
+ * @param server server-side inactivity: nothing read from the server and nothing flushed to it
+ * @param tunnel replaces {@code client} and {@code server} once both sides have sent data (long
+ *     watch streams); zero keeps client/server
+ * @param clientFin client-side inactivity once the client has half-closed (sent FIN); zero keeps
+ *     the client (or tunnel) timeout
+ */
+public record ProxyTimeouts(
+    Duration connect, Duration client, Duration server, Duration tunnel, Duration clientFin) {
+
+  /** connect 5s, client 20s, server 20s, tunnel 1h, client-fin 10s. */
+  public static final ProxyTimeouts DEFAULTS =
+      new ProxyTimeouts(
+          Duration.ofSeconds(5),
+          Duration.ofSeconds(20),
+          Duration.ofSeconds(20),
+          Duration.ofHours(1),
+          Duration.ofSeconds(10));
+
+  public ProxyTimeouts {
+    check(connect, "connect");
+    check(client, "client");
+    check(server, "server");
+    check(tunnel, "tunnel");
+    check(clientFin, "clientFin");
+  }
+
+  private static void check(Duration d, String name) {
+    Objects.requireNonNull(d, name);
+    if (d.isNegative()) {
+      throw new IllegalArgumentException("timeout " + name + " is negative: " + d);
+    }
+  }
+}

@@ -1,0 +1,25 @@
+package io.vipd.proxy;
+
+/**
+ * A snapshot of one server's state and counters.
+ *
+ * @param backend backend name
+ * @param server server name
+ * @param up as last set through {@link ProxyServer#setServerUp} (servers start up)
+ * @param backup whether it is a backup server
+ * @param activeConnections connections open or being opened now
+ * @param connections established connections since start
+ * @param connectFailures failed connect attempts since start (refused, unreachable, timeout)
+ * @param bytesIn bytes forwarded from clients to this server
+ * @param bytesOut bytes forwarded from this server to clients
+ */
+public record ServerStatus(
+    String backend,
+    String server,
+    boolean up,
+    boolean backup,
+    int activeConnections,
+    long connections,
+    long connectFailures,
+    long bytesIn,
+    long bytesOut) {}

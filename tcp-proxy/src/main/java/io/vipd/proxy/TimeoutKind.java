@@ -1,0 +1,10 @@
+package io.vipd.proxy;
+
+/** The timeouts of {@link ProxyTimeouts}. */
+public enum TimeoutKind {
+  CONNECT,
+  CLIENT,
+  SERVER,
+  TUNNEL,
+  CLIENT_FIN
+}

@@ -1,0 +1,92 @@
+package io.vipd.proxy;
+
+import static io.vipd.proxy.ProxyHarness.await;
+import static io.vipd.proxy.ProxyHarness.server;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.vipd.proxy.balance.BalanceAlgorithm;
+import java.io.InputStream;
+import java.net.Socket;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** A client that stops reading must stall the server, not fill the proxy's memory. */
+class ProxyBackPressureTest {
+  private static final int HIGH = 64 * 1024;
+  private static final int ONE_READ = 64 * 1024; // Netty's largest adaptive read buffer
+  private static final long TOTAL = 32L << 20;
+
+  private final TestServers servers = new TestServers();
+  private ProxyServer proxy;
+
+  @AfterEach
+  void tearDown() {
+    if (proxy != null) {
+      proxy.stop(Duration.ZERO);
+    }
+    servers.close();
+  }
+
+  @Test
+  void slowClientBoundsProxyBufferAndBlocksServerThenEverythingArrives() throws Exception {
+    TestServers.StreamServer streamer = servers.stream(16 * 1024, TOTAL);
+    proxy = new ProxyServer(ProxyEvents.NOOP, new ProxyOptions(1, true, HIGH / 2, HIGH));
+    proxy.start(
+        ProxyHarness.oneFrontend(
+            ProxyHarness.backend(
+                BalanceAlgorithm.ROUNDROBIN, 0, OnMarkedDown.NONE, server("s", streamer.address)),
+            0,
+            0));
+    try (Socket c = new Socket()) {
+      c.setReceiveBufferSize(16 * 1024);
+      c.setSoTimeout(5000);
+      c.connect(proxy.localAddress("fe"));
+      await("session", Duration.ofSeconds(5), () -> proxy.sessions().iterator().hasNext());
+      ProxySession session = proxy.sessions().iterator().next();
+
+      // the client does not read for a second; sample what the proxy holds for it
+      long maxPending = 0;
+      long writtenAtHalf = 0;
+      for (int i = 0; i < 200; i++) {
+        maxPending = Math.max(maxPending, pendingOnLoop(session));
+        if (i == 100) {
+          writtenAtHalf = streamer.written.get();
+        }
+        Thread.sleep(5);
+      }
+      long writtenAtEnd = streamer.written.get();
+      assertTrue(
+          maxPending <= HIGH + ONE_READ,
+          "proxy held " + maxPending + " bytes for a stalled client, bound " + (HIGH + ONE_READ));
+      assertTrue(
+          maxPending > 0,
+          "the test must fill the proxy; server wrote "
+              + writtenAtEnd
+              + " "
+              + session.clientChannel().eventLoop().submit(session::toString).get());
+      assertEquals(
+          writtenAtHalf, writtenAtEnd, "server writes are blocked while the client stalls");
+      assertTrue(writtenAtEnd < TOTAL / 2, "server wrote " + writtenAtEnd + " of " + TOTAL);
+
+      // reading resumes: every byte arrives, in order
+      InputStream in = c.getInputStream();
+      byte[] buf = new byte[64 * 1024];
+      long got = 0;
+      for (int n; (n = in.read(buf)) >= 0; ) {
+        for (int i = 0; i < n; i++) {
+          if (buf[i] != (byte) ((got + i) % 251)) {
+            throw new AssertionError("byte " + (got + i) + " corrupted");
+          }
+        }
+        got += n;
+      }
+      assertEquals(TOTAL, got);
+    }
+  }
+
+  private static long pendingOnLoop(ProxySession session) throws Exception {
+    return session.clientChannel().eventLoop().submit(session::pendingToClient).get();
+  }
+}

@@ -1,0 +1,291 @@
+package io.vipd.proxy;
+
+import static io.vipd.proxy.ProxyHarness.await;
+import static io.vipd.proxy.ProxyHarness.connect;
+import static io.vipd.proxy.ProxyHarness.readLine;
+import static io.vipd.proxy.ProxyHarness.server;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.vipd.proxy.balance.BalanceAlgorithm;
+import java.io.IOException;
+import java.net.Socket;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** Server choice over real loopback connections: balancers, retries, backups, health, maxconn. */
+class ProxyBalancingTest {
+  private final TestServers servers = new TestServers();
+  private final RecordingEvents events = new RecordingEvents();
+  private ProxyServer proxy;
+
+  @AfterEach
+  void tearDown() {
+    if (proxy != null) {
+      proxy.stop(Duration.ZERO);
+    }
+    servers.close();
+  }
+
+  private void start(ProxySettings settings) throws IOException {
+    proxy = new ProxyServer(events, new ProxyOptions(2, true, 32 * 1024, 64 * 1024));
+    proxy.start(settings);
+  }
+
+  private void start(BackendSettings backend) throws IOException {
+    start(ProxyHarness.oneFrontend(backend, 0, 0));
+  }
+
+  /** Opens a connection through the proxy and returns the greeting of the server reached. */
+  private String hit() throws IOException {
+    try (Socket c = connect(proxy)) {
+      return readLine(c);
+    }
+  }
+
+  @Test
+  void roundRobinWeights511GiveHaproxyOrder() throws Exception {
+    start(
+        ProxyHarness.backend(
+            BalanceAlgorithm.ROUNDROBIN,
+            0,
+            OnMarkedDown.NONE,
+            new ServerSettings("a", servers.echo("a").address, 5, false),
+            new ServerSettings("b", servers.echo("b").address, 1, false),
+            new ServerSettings("c", servers.echo("c").address, 1, false)));
+    StringBuilder order = new StringBuilder();
+    for (int i = 0; i < 14; i++) {
+      order.append(hit());
+    }
+    assertEquals("aabacaaaabacaa", order.toString());
+  }
+
+  @Test
+  void leastConnSendsNewConnectionsToTheIdleServer() throws Exception {
+    start(
+        ProxyHarness.backend(
+            BalanceAlgorithm.LEASTCONN,
+            0,
+            OnMarkedDown.NONE,
+            server("a", servers.echo("a").address),
+            server("b", servers.echo("b").address)));
+    List<Socket> held = new ArrayList<>();
+    try {
+      Socket first = connect(proxy);
+      held.add(first);
+      String busy = readLine(first);
+      String idle = busy.equals("a") ? "b" : "a";
+      // while one session is open on `busy`, every new short one goes to `idle`
+      for (int i = 0; i < 3; i++) {
+        Socket s = connect(proxy);
+        held.add(s);
+        assertEquals(idle, readLine(s));
+        s.close();
+        await(
+            "release",
+            Duration.ofSeconds(5),
+            () -> proxy.status().server("be", idle).activeConnections() == 0);
+      }
+    } finally {
+      for (Socket s : held) {
+        s.close();
+      }
+    }
+  }
+
+  @Test
+  void sourceHashSendsOneClientToOneServer() throws Exception {
+    start(
+        ProxyHarness.backend(
+            BalanceAlgorithm.SOURCE,
+            0,
+            OnMarkedDown.NONE,
+            server("a", servers.echo("a").address),
+            server("b", servers.echo("b").address),
+            server("c", servers.echo("c").address)));
+    String first = hit();
+    for (int i = 0; i < 5; i++) {
+      assertEquals(first, hit());
+    }
+    proxy.setServerUp("be", first, false);
+    String second = hit();
+    assertTrue(!second.equals(first));
+    for (int i = 0; i < 3; i++) {
+      assertEquals(second, hit());
+    }
+    proxy.setServerUp("be", first, true);
+    assertEquals(first, hit(), "the client returns to its server");
+  }
+
+  @Test
+  void randomSpreadsOverUpServersOnly() throws Exception {
+    start(
+        ProxyHarness.backend(
+            BalanceAlgorithm.RANDOM,
+            0,
+            OnMarkedDown.NONE,
+            server("a", servers.echo("a").address),
+            server("b", servers.echo("b").address),
+            server("c", servers.echo("c").address)));
+    proxy.setServerUp("be", "c", false);
+    int a = 0;
+    for (int i = 0; i < 40; i++) {
+      String s = hit();
+      assertTrue(s.equals("a") || s.equals("b"), s);
+      a += s.equals("a") ? 1 : 0;
+    }
+    assertTrue(a > 5 && a < 35, "both servers used: a=" + a);
+  }
+
+  @Test
+  void connectFailureIsRetriedOnAnotherServerAndReported() throws Exception {
+    start(
+        ProxyHarness.backend(
+            BalanceAlgorithm.ROUNDROBIN,
+            1,
+            OnMarkedDown.NONE,
+            server("dead", TestServers.closedPort()),
+            server("live", servers.echo("live").address)));
+    for (int i = 0; i < 4; i++) {
+      assertEquals("live", hit());
+    }
+    ProxyStatus st = proxy.status();
+    assertEquals(2, st.server("be", "dead").connectFailures(), "every other pick hits dead");
+    assertEquals(0, st.server("be", "dead").connections());
+    assertEquals(4, st.server("be", "live").connections());
+    assertEquals(2, events.connectFailures.size());
+    assertEquals("dead", events.connectFailures.get(0).server());
+  }
+
+  @Test
+  void withoutRetriesAFailedConnectClosesTheClient() throws Exception {
+    start(
+        ProxyHarness.backend(
+            BalanceAlgorithm.ROUNDROBIN,
+            0,
+            OnMarkedDown.NONE,
+            server("dead", TestServers.closedPort())));
+    assertNull(hit());
+    await("close", Duration.ofSeconds(5), () -> events.closed.size() == 1);
+    assertEquals(CloseReason.CONNECT_FAILED, events.closed.peek().reason());
+  }
+
+  @Test
+  void noServerUpClosesTheClient() throws Exception {
+    start(
+        ProxyHarness.backend(
+            BalanceAlgorithm.ROUNDROBIN,
+            3,
+            OnMarkedDown.NONE,
+            server("a", servers.echo("a").address)));
+    proxy.setServerUp("be", "a", false);
+    assertNull(hit());
+    await("close", Duration.ofSeconds(5), () -> events.closed.size() == 1);
+    assertEquals(CloseReason.NO_SERVER, events.closed.peek().reason());
+  }
+
+  @Test
+  void backupServesOnlyWhenEveryPrimaryIsDown() throws Exception {
+    start(
+        ProxyHarness.backend(
+            BalanceAlgorithm.ROUNDROBIN,
+            0,
+            OnMarkedDown.NONE,
+            server("p1", servers.echo("p1").address),
+            server("p2", servers.echo("p2").address),
+            new ServerSettings("bk", servers.echo("bk").address, 1, true)));
+    for (int i = 0; i < 4; i++) {
+      assertTrue(hit().startsWith("p"));
+    }
+    proxy.setServerUp("be", "p1", false);
+    assertEquals("p2", hit());
+    proxy.setServerUp("be", "p2", false);
+    assertEquals("bk", hit());
+    assertEquals("bk", hit());
+    proxy.setServerUp("be", "p2", true);
+    assertEquals("p2", hit());
+  }
+
+  @Test
+  void markedDownWithShutdownSessionsClosesEstablishedSessions() throws Exception {
+    start(
+        new BackendSettings(
+            "be",
+            BalanceAlgorithm.ROUNDROBIN,
+            List.of(server("a", servers.echo("a").address)),
+            ProxyTimeouts.DEFAULTS,
+            0,
+            OnMarkedDown.SHUTDOWN_SESSIONS));
+    try (Socket c = connect(proxy)) {
+      assertEquals("a", readLine(c));
+      proxy.setServerUp("be", "a", false);
+      assertEquals(-1, c.getInputStream().read());
+    }
+    await("close", Duration.ofSeconds(5), () -> events.closed.size() == 1);
+    assertEquals(CloseReason.SERVER_MARKED_DOWN, events.closed.peek().reason());
+  }
+
+  @Test
+  void markedDownWithoutShutdownSessionsKeepsThem() throws Exception {
+    start(
+        ProxyHarness.backend(
+            BalanceAlgorithm.ROUNDROBIN,
+            0,
+            OnMarkedDown.NONE,
+            server("a", servers.echo("a").address)));
+    try (Socket c = connect(proxy)) {
+      assertEquals("a", readLine(c));
+      proxy.setServerUp("be", "a", false);
+      c.getOutputStream().write("still\n".getBytes());
+      assertEquals("still", readLine(c));
+    }
+  }
+
+  @Test
+  void frontendMaxconnRefusesExcessAndCountsIt() throws Exception {
+    start(
+        ProxyHarness.oneFrontend(
+            ProxyHarness.backend(
+                BalanceAlgorithm.ROUNDROBIN,
+                0,
+                OnMarkedDown.NONE,
+                server("a", servers.echo("a").address)),
+            2,
+            0));
+    checkLimitOfTwo();
+  }
+
+  @Test
+  void globalMaxconnRefusesExcessAndCountsIt() throws Exception {
+    start(
+        ProxyHarness.oneFrontend(
+            ProxyHarness.backend(
+                BalanceAlgorithm.ROUNDROBIN,
+                0,
+                OnMarkedDown.NONE,
+                server("a", servers.echo("a").address)),
+            0,
+            2));
+    checkLimitOfTwo();
+  }
+
+  private void checkLimitOfTwo() throws Exception {
+    try (Socket one = connect(proxy);
+        Socket two = connect(proxy)) {
+      assertEquals("a", readLine(one));
+      assertEquals("a", readLine(two));
+      try (Socket three = connect(proxy)) {
+        assertNull(readLine(three), "third connection is closed at once");
+      }
+      assertEquals(1, proxy.status().frontend("fe").refused());
+      assertEquals(1, events.refused.size());
+      assertEquals(2, proxy.status().activeConnections());
+    }
+    await("slots free", Duration.ofSeconds(5), () -> proxy.status().activeConnections() == 0);
+    assertEquals("a", hit());
+  }
+}

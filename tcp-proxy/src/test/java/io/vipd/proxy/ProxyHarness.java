@@ -1,0 +1,93 @@
+package io.vipd.proxy;
+
+import io.vipd.proxy.balance.BalanceAlgorithm;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.function.BooleanSupplier;
+
+/** Helpers shared by the proxy tests: settings shorthands, blocking clients, bounded waits. */
+final class ProxyHarness {
+  static final InetSocketAddress ANY_LOOPBACK_PORT =
+      new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
+
+  private ProxyHarness() {}
+
+  static ProxyTimeouts timeouts(long connectMs, long clientMs, long serverMs, long tunnelMs) {
+    return new ProxyTimeouts(
+        Duration.ofMillis(connectMs),
+        Duration.ofMillis(clientMs),
+        Duration.ofMillis(serverMs),
+        Duration.ofMillis(tunnelMs),
+        Duration.ZERO);
+  }
+
+  static BackendSettings backend(
+      BalanceAlgorithm balance, int retries, OnMarkedDown down, ServerSettings... servers) {
+    return new BackendSettings(
+        "be", balance, List.of(servers), ProxyTimeouts.DEFAULTS, retries, down);
+  }
+
+  static ProxySettings oneFrontend(BackendSettings backend, int frontendMax, int globalMax) {
+    return new ProxySettings(
+        List.of(new FrontendSettings("fe", ANY_LOOPBACK_PORT, backend.name(), frontendMax, true)),
+        List.of(backend),
+        globalMax);
+  }
+
+  static ServerSettings server(String name, InetSocketAddress address) {
+    return ServerSettings.of(name, address);
+  }
+
+  static Socket connect(ProxyServer proxy) throws IOException {
+    Socket s = new Socket();
+    s.setSoTimeout(5000);
+    s.connect(proxy.localAddress("fe"), 2000);
+    return s;
+  }
+
+  /** Reads one {@code \n}-terminated line; null at end of stream. */
+  static String readLine(Socket s) throws IOException {
+    InputStream in = s.getInputStream();
+    ByteArrayOutputStream line = new ByteArrayOutputStream();
+    for (int i = 0; i < 1024; i++) {
+      int b = in.read();
+      if (b < 0) {
+        return line.size() == 0 ? null : line.toString(StandardCharsets.US_ASCII);
+      }
+      if (b == '\n') {
+        return line.toString(StandardCharsets.US_ASCII);
+      }
+      line.write(b);
+    }
+    throw new IOException("line too long");
+  }
+
+  /** Reads until end of stream; returns the byte count. */
+  static long drain(Socket s) throws IOException {
+    byte[] buf = new byte[8192];
+    long total = 0;
+    for (int n; (n = s.getInputStream().read(buf)) >= 0; ) {
+      total += n;
+    }
+    return total;
+  }
+
+  /** Waits up to {@code timeout} for {@code condition}; fails with {@code what} otherwise. */
+  static void await(String what, Duration timeout, BooleanSupplier condition)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() - deadline > 0) {
+        throw new AssertionError("timed out waiting for " + what);
+      }
+      Thread.sleep(5);
+    }
+  }
+}

@@ -1,0 +1,187 @@
+package io.vipd.proxy;
+
+import static io.vipd.proxy.ProxyHarness.await;
+import static io.vipd.proxy.ProxyHarness.connect;
+import static io.vipd.proxy.ProxyHarness.drain;
+import static io.vipd.proxy.ProxyHarness.readLine;
+import static io.vipd.proxy.ProxyHarness.server;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.netty.channel.epoll.Epoll;
+import io.vipd.proxy.balance.BalanceAlgorithm;
+import java.io.IOException;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.time.Duration;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class ProxyRelayTest {
+  private final TestServers servers = new TestServers();
+  private final RecordingEvents events = new RecordingEvents();
+  private ProxyServer proxy;
+
+  @AfterEach
+  void tearDown() {
+    if (proxy != null) {
+      proxy.stop(Duration.ZERO);
+    }
+    servers.close();
+  }
+
+  private ProxyServer start(boolean nativeTransport, ProxySettings settings) throws IOException {
+    ProxyOptions o = ProxyOptions.DEFAULTS;
+    proxy =
+        new ProxyServer(
+            events,
+            new ProxyOptions(2, nativeTransport, o.writeLowWaterMark(), o.writeHighWaterMark()));
+    proxy.start(settings);
+    return proxy;
+  }
+
+  private ProxySettings echoSettings(TestServers.Server echo) {
+    return ProxyHarness.oneFrontend(
+        ProxyHarness.backend(
+            BalanceAlgorithm.ROUNDROBIN, 0, OnMarkedDown.NONE, server("s1", echo.address)),
+        0,
+        0);
+  }
+
+  @ParameterizedTest(name = "native={0}")
+  @ValueSource(booleans = {true, false})
+  void relaysBytesUntouchedBothWaysAndCountsThem(boolean nativeTransport) throws Exception {
+    TestServers.Server echo = servers.echo("s1");
+    start(nativeTransport, echoSettings(echo));
+    assertEquals(nativeTransport && Epoll.isAvailable(), proxy.nativeTransport());
+    byte[] payload = new byte[1 << 20];
+    new Random(1).nextBytes(payload);
+    try (Socket c = connect(proxy)) {
+      assertEquals("s1", readLine(c));
+      Thread writer =
+          new Thread(
+              () -> {
+                try {
+                  c.getOutputStream().write(payload);
+                  c.shutdownOutput();
+                } catch (IOException e) {
+                  throw new RuntimeException(e);
+                }
+              });
+      writer.start();
+      byte[] back = c.getInputStream().readNBytes(payload.length + 1);
+      writer.join(5000);
+      assertArrayEquals(payload, back);
+    }
+    await("session end", Duration.ofSeconds(5), () -> events.closed.size() == 1);
+    RecordingEvents.Closed closed = events.closed.peek();
+    assertEquals(CloseReason.CLIENT_CLOSED, closed.reason());
+    assertEquals(payload.length, closed.bytesIn());
+    assertEquals(payload.length + 3, closed.bytesOut());
+    ProxyStatus status = proxy.status();
+    assertEquals(payload.length, status.frontend("fe").bytesIn());
+    assertEquals(payload.length + 3, status.server("be", "s1").bytesOut());
+    assertEquals(1, status.frontend("fe").closed(CloseReason.CLIENT_CLOSED));
+    assertEquals(0, status.activeConnections());
+    assertEquals(0, status.server("be", "s1").activeConnections());
+  }
+
+  @Test
+  void clientHalfCloseReachesServerAndRepliesStillFlow() throws Exception {
+    TestServers.Server echo = servers.echo(null);
+    start(true, echoSettings(echo));
+    try (Socket c = connect(proxy)) {
+      c.getOutputStream().write("ping".getBytes());
+      c.shutdownOutput();
+      // the echo server answers the FIN with its own only after echoing: we see both
+      assertEquals("ping", new String(c.getInputStream().readAllBytes()));
+    }
+    await("session end", Duration.ofSeconds(5), () -> events.closed.size() == 1);
+    assertEquals(CloseReason.CLIENT_CLOSED, events.closed.peek().reason());
+  }
+
+  @Test
+  void serverHalfCloseReachesClientAndClientCanStillSend() throws Exception {
+    TestServers.Server fin = servers.finFirst("bye");
+    start(true, echoSettings(fin));
+    try (Socket c = connect(proxy)) {
+      assertEquals("bye", readLine(c));
+      assertEquals(-1, c.getInputStream().read(), "server FIN must reach the client");
+      c.getOutputStream().write(new byte[1000]);
+      c.getOutputStream().flush();
+      await(
+          "server got bytes after its FIN",
+          Duration.ofSeconds(5),
+          () -> fin.received.get() == 1000);
+      c.shutdownOutput();
+    }
+    await("session end", Duration.ofSeconds(5), () -> events.closed.size() == 1);
+    assertEquals(CloseReason.SERVER_CLOSED, events.closed.peek().reason());
+    assertEquals(1000, events.closed.peek().bytesIn());
+  }
+
+  @Test
+  void serverDyingMidStreamDeliversWhatItSentThenCloses() throws Exception {
+    TestServers.Server dying = servers.dieAfter("d", 300_000);
+    start(true, echoSettings(dying));
+    try (Socket c = connect(proxy)) {
+      assertEquals("d", readLine(c));
+      assertEquals(300_000, drain(c));
+    }
+    await("session end", Duration.ofSeconds(5), () -> events.closed.size() == 1);
+    assertEquals(CloseReason.SERVER_CLOSED, events.closed.peek().reason());
+  }
+
+  @Test
+  void ipv6FrontendRelays() throws Exception {
+    TestServers.Server echo = servers.echo("v6");
+    InetSocketAddress v6 = new InetSocketAddress(InetAddress.getByName("::1"), 0);
+    ProxySettings settings =
+        new ProxySettings(
+            List.of(FrontendSettings.of("fe", v6, "be")),
+            List.of(
+                ProxyHarness.backend(
+                    BalanceAlgorithm.ROUNDROBIN, 0, OnMarkedDown.NONE, server("s1", echo.address))),
+            0);
+    start(true, settings);
+    assertTrue(proxy.localAddress("fe").getAddress() instanceof Inet6Address);
+    try (Socket c = connect(proxy)) {
+      assertEquals("v6", readLine(c));
+    }
+  }
+
+  @Test
+  void freebindBindsAnAddressTheNodeDoesNotHold() throws Exception {
+    // TEST-NET-1 (RFC 5737): on no interface here; we only bind to it, never send to it
+    InetSocketAddress notLocal = new InetSocketAddress(InetAddress.getByName("192.0.2.1"), 0);
+    BackendSettings be =
+        ProxyHarness.backend(
+            BalanceAlgorithm.ROUNDROBIN,
+            0,
+            OnMarkedDown.NONE,
+            server("s1", TestServers.closedPort()));
+    ProxySettings without =
+        new ProxySettings(
+            List.of(new FrontendSettings("fe", notLocal, "be", 0, false)), List.of(be), 0);
+    ProxyServer plain = new ProxyServer(events, new ProxyOptions(1, true, 1024, 2048));
+    IOException e = assertThrows(IOException.class, () -> plain.start(without));
+    assertTrue(e.getMessage().contains("cannot bind"), e.getMessage());
+    plain.stop(Duration.ZERO);
+
+    ProxySettings with =
+        new ProxySettings(
+            List.of(new FrontendSettings("fe", notLocal, "be", 0, true)), List.of(be), 0);
+    start(true, with);
+    assertTrue(proxy.nativeTransport(), "IP_FREEBIND needs epoll");
+    assertEquals(notLocal.getAddress(), proxy.localAddress("fe").getAddress());
+    assertTrue(proxy.localAddress("fe").getPort() > 0);
+  }
+}

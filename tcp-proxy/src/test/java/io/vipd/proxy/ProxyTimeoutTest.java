@@ -1,0 +1,154 @@
+package io.vipd.proxy;
+
+import static io.vipd.proxy.ProxyHarness.await;
+import static io.vipd.proxy.ProxyHarness.connect;
+import static io.vipd.proxy.ProxyHarness.readLine;
+import static io.vipd.proxy.ProxyHarness.server;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.vipd.proxy.balance.BalanceAlgorithm;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** Every timeout of {@link ProxyTimeouts}, each fired by a real idle connection. */
+class ProxyTimeoutTest {
+  private final TestServers servers = new TestServers();
+  private final RecordingEvents events = new RecordingEvents();
+  private ProxyServer proxy;
+
+  @AfterEach
+  void tearDown() {
+    if (proxy != null) {
+      proxy.stop(Duration.ZERO);
+    }
+    servers.close();
+  }
+
+  private void start(InetSocketAddress server, ProxyTimeouts timeouts) throws IOException {
+    BackendSettings be =
+        new BackendSettings(
+            "be",
+            BalanceAlgorithm.ROUNDROBIN,
+            List.of(server("s", server)),
+            timeouts,
+            0,
+            OnMarkedDown.NONE);
+    proxy = new ProxyServer(events, new ProxyOptions(1, true, 32 * 1024, 64 * 1024));
+    proxy.start(ProxyHarness.oneFrontend(be, 0, 0));
+  }
+
+  private static ProxyTimeouts ms(long connect, long client, long server, long tunnel, long fin) {
+    return new ProxyTimeouts(
+        Duration.ofMillis(connect),
+        Duration.ofMillis(client),
+        Duration.ofMillis(server),
+        Duration.ofMillis(tunnel),
+        Duration.ofMillis(fin));
+  }
+
+  /** Waits for the single session to end and checks why and roughly when. */
+  private void expectClosed(CloseReason reason, long startNanos, long minMillis)
+      throws InterruptedException {
+    await("session end", Duration.ofSeconds(5), () -> events.closed.size() == 1);
+    long tookMs = (System.nanoTime() - startNanos) / 1_000_000;
+    assertEquals(reason, events.closed.peek().reason());
+    assertTrue(tookMs >= minMillis, "closed after " + tookMs + " ms, before " + minMillis);
+    assertEquals(1, proxy.status().frontend("fe").closed(reason));
+    assertEquals(List.of(reason.timeout()), events.timeouts);
+  }
+
+  @Test
+  void connectTimeoutWhenTheServerNeverAnswersTheHandshake() throws Exception {
+    // a listener whose accept queue is full drops SYNs: connects to it hang (loopback only)
+    try (ServerSocket full = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      List<Socket> fillers = new ArrayList<>();
+      try {
+        for (int i = 0; i < 4; i++) {
+          Socket s = new Socket();
+          fillers.add(s);
+          try {
+            s.connect(full.getLocalSocketAddress(), 200);
+          } catch (IOException expectedOnceFull) {
+            break;
+          }
+        }
+        start((InetSocketAddress) full.getLocalSocketAddress(), ms(300, 5000, 5000, 0, 0));
+        long t0 = System.nanoTime();
+        try (Socket c = connect(proxy)) {
+          assertNull(readLine(c));
+        }
+        expectClosed(CloseReason.CONNECT_TIMEOUT, t0, 250);
+        assertTrue(events.connectFailures.get(0).timedOut());
+        assertEquals(1, proxy.status().server("be", "s").connectFailures());
+      } finally {
+        for (Socket s : fillers) {
+          s.close();
+        }
+      }
+    }
+  }
+
+  @Test
+  void clientTimeoutWhenTheClientIsIdleButActivityKeepsItAlive() throws Exception {
+    start(servers.echo(null).address, ms(1000, 300, 5000, 0, 0));
+    try (Socket c = connect(proxy)) {
+      for (int i = 0; i < 6; i++) {
+        c.getOutputStream().write("k\n".getBytes());
+        assertEquals("k", readLine(c));
+        Thread.sleep(100);
+      }
+      assertTrue(events.closed.isEmpty(), "activity every 100 ms beats a 300 ms timeout");
+      long t0 = System.nanoTime();
+      assertNull(readLine(c));
+      expectClosed(CloseReason.CLIENT_TIMEOUT, t0, 250);
+    }
+  }
+
+  @Test
+  void serverTimeoutWhenTheServerIsIdle() throws Exception {
+    start(servers.hang().address, ms(1000, 5000, 300, 0, 0));
+    long t0 = System.nanoTime();
+    try (Socket c = connect(proxy)) {
+      assertNull(readLine(c));
+    }
+    expectClosed(CloseReason.SERVER_TIMEOUT, t0, 250);
+  }
+
+  @Test
+  void tunnelTimeoutReplacesClientAndServerOnceBothSpoke() throws Exception {
+    start(servers.echo("hello").address, ms(1000, 200, 200, 900, 0));
+    try (Socket c = connect(proxy)) {
+      assertEquals("hello", readLine(c));
+      c.getOutputStream().write("x\n".getBytes());
+      assertEquals("x", readLine(c));
+      Thread.sleep(500); // longer than client and server timeouts, shorter than tunnel
+      c.getOutputStream().write("y\n".getBytes());
+      assertEquals("y", readLine(c), "still open: tunnel replaced client/server");
+      long t0 = System.nanoTime();
+      assertNull(readLine(c));
+      expectClosed(CloseReason.TUNNEL_TIMEOUT, t0, 800);
+    }
+  }
+
+  @Test
+  void clientFinTimeoutAfterTheClientHalfCloses() throws Exception {
+    start(servers.hang().address, ms(1000, 5000, 5000, 0, 300));
+    try (Socket c = connect(proxy)) {
+      Thread.sleep(50);
+      long t0 = System.nanoTime();
+      c.shutdownOutput();
+      assertNull(readLine(c));
+      expectClosed(CloseReason.CLIENT_FIN_TIMEOUT, t0, 250);
+    }
+  }
+}

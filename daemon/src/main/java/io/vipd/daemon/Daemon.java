@@ -1,7 +1,6 @@
 package io.vipd.daemon;
 
 import io.vipd.daemon.config.DaemonConfig;
-import io.vipd.daemon.vrrp.VrrpService;
 import java.io.IOException;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -43,26 +42,25 @@ public final class Daemon {
   public int run() {
     Thread hook = new Thread(this::onSignal, "vipd-shutdown");
     Runtime.getRuntime().addShutdownHook(hook);
-    VrrpService vrrp = null;
+    Components components = new Components();
     try {
-      vrrp = VrrpService.start(config.vrrp());
+      components.start(config);
       LOG.info(
-          "vipd started ({} VRRP instance(s), config {})",
+          "vipd started ({} VRRP instance(s), {} frontend(s), config {})",
           config.vrrp().instances().size(),
+          config.proxy().frontends().size(),
           config.source());
       awaitStopRequest();
       LOG.info("vipd stopping");
-      vrrp.close();
-      vrrp = null;
+      components.close();
       exitStatus = 0;
       LOG.info("vipd stopped");
-    } catch (IOException e) {
+    } catch (IOException | RuntimeException e) {
       LOG.error("vipd cannot start: {}", e.getMessage());
+      LOG.debug("start failure", e);
+      components.close();
       exitStatus = 1;
     } finally {
-      if (vrrp != null) {
-        vrrp.close();
-      }
       stopped.countDown();
       try {
         Runtime.getRuntime().removeShutdownHook(hook);

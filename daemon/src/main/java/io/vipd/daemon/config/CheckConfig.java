@@ -42,7 +42,9 @@ public record CheckConfig(
     Duration interval,
     Duration timeout,
     int fall,
-    int rise) {
+    int rise,
+    Optional<String> backend,
+    int minServersUp) {
 
   public CheckConfig {
     command = List.copyOf(command);

@@ -31,6 +31,8 @@ final class CheckReader {
     APPLIES_TO.put("command", EnumSet.of(CheckType.EXEC));
     APPLIES_TO.put("shell", EnumSet.of(CheckType.EXEC));
     APPLIES_TO.put("path", EnumSet.of(CheckType.FILE));
+    APPLIES_TO.put("backend", EnumSet.of(CheckType.PROXY));
+    APPLIES_TO.put("min-servers-up", EnumSet.of(CheckType.PROXY));
   }
 
   private final ConfigObject checkDefaults;
@@ -69,6 +71,8 @@ final class CheckReader {
     Optional<Duration> timeout = n.duration("timeout", Duration.ofMillis(10), Duration.ofHours(1));
     Optional<Integer> fall = n.integer("fall", 1, 1000);
     Optional<Integer> rise = n.integer("rise", 1, 1000);
+    Optional<String> backend = n.optionalText("backend", "a backend name under proxy.backends");
+    Optional<Integer> minServersUp = n.integer("min-servers-up", 1, 10000);
     n.finish();
     if (type.isEmpty()) {
       return Optional.empty();
@@ -112,6 +116,12 @@ final class CheckReader {
           n.error("path", "missing, expected an absolute file path for type file");
         }
       }
+      case PROXY -> {
+        if (backend.isEmpty()) {
+          n.error(
+              "backend", "missing, expected a backend name under proxy.backends for type proxy");
+        }
+      }
     }
     if ((t == CheckType.HTTPS || t == CheckType.TLS)
         && clientCert.isPresent() != clientKey.isPresent()) {
@@ -153,7 +163,9 @@ final class CheckReader {
             interval.get(),
             timeout.get(),
             fall.get(),
-            rise.get()));
+            rise.get(),
+            backend,
+            minServersUp.get()));
   }
 
   private static Optional<URI> url(Node n, String text, String scheme) {

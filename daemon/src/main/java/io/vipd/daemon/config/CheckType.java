@@ -13,5 +13,7 @@ public enum CheckType {
   /** Run {@code command}; exit 0 is up. */
   EXEC,
   /** Up while {@code path} exists. */
-  FILE
+  FILE,
+  /** vipd's own proxy: frontends listening and enough servers of a backend up. */
+  PROXY
 }

@@ -44,6 +44,7 @@ final class DaemonConfigReader {
                             object(defaults, "backend"),
                             object(defaults, "server"))
                         .read(n));
+    proxy.ifPresent(p -> checkProxyReferences(root, checks, p));
     Optional<AdminConfig> admin = root.child("admin").flatMap(DaemonConfigReader::admin);
     Optional<LoggingConfig> logging = root.child("logging").flatMap(DaemonConfigReader::logging);
     root.finish();
@@ -58,6 +59,25 @@ final class DaemonConfigReader {
             proxy.orElseThrow(),
             admin.orElseThrow(),
             logging.orElseThrow()));
+  }
+
+  /** A check of type proxy must name a backend that exists. */
+  private static void checkProxyReferences(
+      Node root, Map<String, CheckConfig> checks, ProxyConfig proxy) {
+    for (CheckConfig c : checks.values()) {
+      if (c.type() != CheckType.PROXY || proxy.backends().containsKey(c.backend().orElse(""))) {
+        continue;
+      }
+      Node check = root.child("checks").flatMap(n -> n.child(c.name())).orElseThrow();
+      check.error(
+          "backend",
+          "found "
+              + Node.quoteIfNeeded(c.backend().orElse(""))
+              + ", expected the name of a backend defined under proxy.backends"
+              + (proxy.backends().isEmpty()
+                  ? " (none is defined)"
+                  : Suggestions.hint(c.backend().orElse(""), proxy.backends().keySet())));
+    }
   }
 
   private static ConfigObject mergedOf(Node n) {

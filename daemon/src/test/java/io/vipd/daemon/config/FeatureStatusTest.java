@@ -16,7 +16,9 @@ class FeatureStatusTest {
   @Test
   void vrrpIsActiveTheRestIsReportedWhenUsed() {
     assertTrue(FeatureStatus.isActive(FeatureStatus.Feature.VRRP));
-    assertFalse(FeatureStatus.isActive(FeatureStatus.Feature.PROXY));
+    assertTrue(FeatureStatus.isActive(FeatureStatus.Feature.PROXY));
+    assertTrue(FeatureStatus.isActive(FeatureStatus.Feature.TRACK));
+    assertFalse(FeatureStatus.isActive(FeatureStatus.Feature.GARP_TUNING));
     LoadResult vrrpOnly =
         TestFiles.load(
             dir,
@@ -34,9 +36,7 @@ class FeatureStatusTest {
                 + " garp.repeat = 3 } ]\n");
     assertEquals(
         List.of(
-            "vrrp.instances[].track (A): accepted and validated, not yet active in this version",
             "vrrp.instances[].garp: accepted and validated, not yet active in this version",
-            "checks (c): accepted and validated, not yet active in this version",
             "admin (127.0.0.1:9188): accepted and validated, not yet active in this version"),
         more.notYetActive());
   }

@@ -66,6 +66,6 @@ class ReferenceConfTest {
     assertTrue(
         r.warnings().stream().allMatch(w -> w.message().startsWith("ignored for type file")),
         r.warnings().toString());
-    assertEquals(9, r.warnings().size(), r.warnings().toString());
+    assertEquals(11, r.warnings().size(), r.warnings().toString());
   }
 }

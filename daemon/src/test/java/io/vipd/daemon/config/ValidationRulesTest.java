@@ -281,7 +281,7 @@ class ValidationRulesTest {
         ":1: checks.api.url: missing, expected a https:// URL for type https");
     assertErrors(
         "checks.api { type = htps }\n",
-        ":1: checks.api.type: found htps, expected one of http|https|tcp|tls|exec|file, did you"
+        ":1: checks.api.type: found htps, expected one of http|https|tcp|tls|exec|file|proxy, did you"
             + " mean https?");
   }
 

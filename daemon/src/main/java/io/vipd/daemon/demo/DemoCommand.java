@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.stream.Stream;
 
 /**
@@ -122,8 +123,26 @@ public final class DemoCommand {
         say.detail("node " + i + " running again, pid " + ctx.node(i).pid());
       }
     }
+    for (DemoNode n : ctx.nodes()) {
+      for (String line : n.logLines(l -> l.contains("removed stale VIP"))) {
+        say.detail("node " + n.number() + ": " + EvidenceStep.shorten(line));
+      }
+    }
+    long start = System.nanoTime();
+    int preferred = lan.nodes();
+    ctx.awaitHolderOutside(Set.of(), Duration.ofSeconds(10));
+    while (!lan.holders(DemoContext.VIP).equals(Set.of(preferred))) {
+      if (DemoContext.millisSince(start) > 10_000) {
+        throw new DemoFailure("node " + preferred + " did not take the VIP back");
+      }
+      Sleep.of(DemoContext.POLL);
+    }
     say.detail(
-        "node " + lan.nodes() + " has the highest priority and takes the VIP back (preemption)");
+        "node "
+            + preferred
+            + " has the highest priority and took the VIP back (preemption) after "
+            + DemoContext.millisSince(start)
+            + " ms");
     say.plain("");
     say.plain("look around (as root, in another terminal):");
     for (int i = 1; i <= lan.nodes(); i++) {

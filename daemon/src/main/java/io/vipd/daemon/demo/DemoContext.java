@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -20,6 +21,9 @@ final class DemoContext {
 
   /** The demo's virtual IP, in {@link DemoLan#SUBNET}. */
   static final String VIP = "10.77.77.100";
+
+  /** The demo's VRRP advertisement interval, in milliseconds. */
+  static final int ADVERT_MS = 100;
 
   static final Duration POLL = Duration.ofMillis(10);
 
@@ -56,9 +60,17 @@ final class DemoContext {
     return havePing;
   }
 
-  /** Node {@code i}'s VRRP priority: 101, 102, 103, so the last node is the preferred master. */
+  /**
+   * Node {@code i}'s VRRP priority: 100, 150, 200, so the last node is the preferred master.
+   *
+   * <p>Not 101/102/103: with a 100 ms interval their skew times differ by 0.4 ms, so after a
+   * priority-0 advertisement both remaining backups may become master for a moment; the loser's
+   * gratuitous ARP then points clients at a node without the VIP, and vipd (no second GARP burst
+   * yet) leaves them there for several seconds. 50 apart gives 20 ms, enough for the winner's
+   * advertisement to arrive first.
+   */
   static int priority(int node) {
-    return 100 + node;
+    return 50 + 50 * node;
   }
 
   /** Writes node {@code i}'s config (VRRPv3, 100 ms adverts, the VIP) and starts its vipd. */
@@ -71,7 +83,9 @@ final class DemoContext {
             + DemoLan.INTERFACE
             + "\n  virtual-router-id = 77\n  version = 3\n  priority = "
             + priority(node)
-            + "\n  advert-interval = 100ms\n  virtual-ips = [\""
+            + "\n  advert-interval = "
+            + ADVERT_MS
+            + "ms\n  virtual-ips = [\""
             + VIP
             + "/24\"]\n} ]\nadmin.enabled = false\n";
     try {
@@ -140,17 +154,19 @@ final class DemoContext {
    * neighbour table maps the VIP to {@code node}'s MAC, i.e. traffic for the VIP really goes to
    * that node.
    *
-   * @return the node that answered
+   * @return the other nodes the client's neighbour entry pointed at meanwhile, in order seen
    */
-  int awaitReachableAt(int node, Duration timeout) throws DemoFailure {
+  Set<Integer> awaitReachableAt(int node, Duration timeout) throws DemoFailure {
     long deadline = System.nanoTime() + timeout.toNanos();
-    int answered = 0;
+    Set<Integer> elsewhere = new LinkedHashSet<>();
     do {
-      if (ping(lan.bridgeNamespace())) {
-        answered = neighbourNode();
-        if (answered == node) {
-          return node;
-        }
+      boolean answered = ping(lan.bridgeNamespace());
+      int mapped = neighbourNode();
+      if (answered && mapped == node) {
+        return elsewhere;
+      }
+      if (mapped != 0 && mapped != node) {
+        elsewhere.add(mapped);
       }
       Sleep.of(POLL);
     } while (System.nanoTime() < deadline);
@@ -160,7 +176,7 @@ final class DemoContext {
             + " within "
             + timeout.toMillis()
             + " ms"
-            + (answered == 0 ? "" : " (node " + answered + " answered)"));
+            + (elsewhere.isEmpty() ? "" : " (the client was sent to nodes " + elsewhere + ")"));
   }
 
   /** One ping of the VIP from {@code namespace}, waiting at most 1 s for the reply. */

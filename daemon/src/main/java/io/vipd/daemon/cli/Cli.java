@@ -2,6 +2,7 @@ package io.vipd.daemon.cli;
 
 import io.vipd.daemon.Daemon;
 import io.vipd.daemon.config.DaemonConfig;
+import io.vipd.daemon.demo.DemoCommand;
 import java.io.PrintStream;
 import java.util.Set;
 
@@ -24,7 +25,7 @@ public final class Cli {
   public static final int INVALID = 1;
   public static final int USAGE = 2;
 
-  private static final Set<String> COMING = Set.of("status", "manifest", "demo");
+  private static final Set<String> COMING = Set.of("status", "manifest");
 
   private final DaemonLauncher launcher;
 
@@ -82,6 +83,15 @@ public final class Cli {
           {
             CliArgs a = CliArgs.parse(args, Set.of("keepalived", "haproxy"), Set.of());
             return new ImportCommand(out, err).run(a.values("keepalived"), a.values("haproxy"));
+          }
+        case "demo":
+          {
+            CliArgs a = CliArgs.parse(args, Set.of(), Set.of("help", "keep"));
+            if (a.flags().contains("help")) {
+              out.print(Usage.TEXT);
+              return OK;
+            }
+            return new DemoCommand(out, err).run(a.flags().contains("keep"));
           }
         default:
           if (COMING.contains(command)) {

@@ -16,6 +16,7 @@ import io.vipd.vrrp.port.VirtualAddress;
 import io.vipd.vrrp.port.VrrpSocket;
 import io.vipd.vrrp.router.VirtualRouterConfig;
 import io.vipd.vrrp.router.VirtualRouterListener;
+import io.vipd.vrrp.runtime.GarpSettings;
 import io.vipd.vrrp.runtime.InstanceStatus;
 import io.vipd.vrrp.runtime.VrrpInstanceSpec;
 import io.vipd.vrrp.runtime.VrrpRuntime;
@@ -107,7 +108,13 @@ public final class VrrpService implements Closeable {
     InetAddress primary = primaryAddress(cfg);
     VirtualRouterConfig router = routerConfig(cfg, primary);
     List<VirtualAddress> vips = cfg.virtualIps().stream().map(VrrpService::toVirtual).toList();
-    VrrpInstanceSpec spec = new VrrpInstanceSpec(router, ifName, vips, cfg.checksumMode());
+    GarpSettings garp =
+        new GarpSettings(
+            cfg.garp().repeat(),
+            cfg.garp().delay().toNanos(),
+            cfg.garp().refresh().toNanos(),
+            cfg.garp().refreshRepeat());
+    VrrpInstanceSpec spec = new VrrpInstanceSpec(router, ifName, vips, cfg.checksumMode(), garp);
     removeStale(spec);
     boolean join = cfg.unicast().isEmpty();
     VrrpSocket socket =

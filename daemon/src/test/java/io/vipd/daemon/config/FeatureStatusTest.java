@@ -18,7 +18,8 @@ class FeatureStatusTest {
     assertTrue(FeatureStatus.isActive(FeatureStatus.Feature.VRRP));
     assertTrue(FeatureStatus.isActive(FeatureStatus.Feature.PROXY));
     assertTrue(FeatureStatus.isActive(FeatureStatus.Feature.TRACK));
-    assertFalse(FeatureStatus.isActive(FeatureStatus.Feature.GARP_TUNING));
+    assertTrue(FeatureStatus.isActive(FeatureStatus.Feature.GARP_TUNING));
+    assertFalse(FeatureStatus.isActive(FeatureStatus.Feature.ADMIN));
     LoadResult vrrpOnly =
         TestFiles.load(
             dir,
@@ -35,9 +36,7 @@ class FeatureStatusTest {
                 + " virtual-ips = [10.0.0.1], track.checks = [ { name = c } ],"
                 + " garp.repeat = 3 } ]\n");
     assertEquals(
-        List.of(
-            "vrrp.instances[].garp: accepted and validated, not yet active in this version",
-            "admin (127.0.0.1:9188): accepted and validated, not yet active in this version"),
+        List.of("admin (127.0.0.1:9188): accepted and validated, not yet active in this version"),
         more.notYetActive());
   }
 }

@@ -13,12 +13,14 @@ import java.util.List;
  * @param interfaceName the interface the instance runs on
  * @param virtualAddresses the VIPs as installed (prefix, device, label)
  * @param checksumMode how VRRPv3 over IPv4 is checksummed on send
+ * @param garp how the VIPs are announced while master
  */
 public record VrrpInstanceSpec(
     VirtualRouterConfig router,
     String interfaceName,
     List<VirtualAddress> virtualAddresses,
-    Ipv4ChecksumMode checksumMode) {
+    Ipv4ChecksumMode checksumMode,
+    GarpSettings garp) {
 
   public VrrpInstanceSpec {
     virtualAddresses = List.copyOf(virtualAddresses);

@@ -58,6 +58,10 @@ public final class VrrpRuntime implements Runnable {
   private final CountDownLatch stopped = new CountDownLatch(1);
   private final Map<String, String> faults = new TreeMap<>();
   private volatile boolean running = true;
+  // Announcement schedule while master; Long.MAX_VALUE when nothing is due.
+  private long secondBurstAtNanos = Long.MAX_VALUE;
+  private long refreshAtNanos = Long.MAX_VALUE;
+  private long lastLowerPriorityBurstNanos = Long.MIN_VALUE;
   private volatile InstanceStatus status;
 
   /**
@@ -174,7 +178,10 @@ public final class VrrpRuntime implements Runnable {
     }
     long now = nanoClock.getAsLong();
     router.timerFired(now);
-    long wait = Math.min(MAX_WAIT_NANOS, Math.max(0, router.nextDeadlineNanos() - now));
+    announceIfDue(now);
+    long deadline =
+        Math.min(router.nextDeadlineNanos(), Math.min(secondBurstAtNanos, refreshAtNanos));
+    long wait = Math.min(MAX_WAIT_NANOS, Math.max(0, deadline - now));
     ReceivedDatagram datagram = receive(wait);
     if (datagram != null) {
       dispatch(datagram);
@@ -208,7 +215,49 @@ public final class VrrpRuntime implements Runnable {
     }
     DecodeResult.Decoded decoded = (DecodeResult.Decoded) result;
     stats.advertReceived();
-    router.advertisementReceived(decoded.adv(), datagram.ip().source(), nanoClock.getAsLong());
+    long now = nanoClock.getAsLong();
+    router.advertisementReceived(decoded.adv(), datagram.ip().source(), now);
+    VrrpAdvertisement adv = decoded.adv();
+    if (router.state() == VrrpState.MASTER
+        && adv.virtualRouterId() == spec.router().virtualRouterId()
+        && adv.priority() > 0
+        && adv.priority() < router.effectivePriority()
+        && now - lastLowerPriorityBurstNanos >= spec.router().advertIntervalNanos()) {
+      // Another router believed it was master: the LAN may have learnt its MAC after ours.
+      lastLowerPriorityBurstNanos = now;
+      burst(spec.garp().repeat());
+    }
+  }
+
+  /** Second burst and refreshes, while master; forgets the schedule otherwise. */
+  private void announceIfDue(long now) {
+    if (router.state() != VrrpState.MASTER) {
+      secondBurstAtNanos = Long.MAX_VALUE;
+      refreshAtNanos = Long.MAX_VALUE;
+      return;
+    }
+    if (now >= secondBurstAtNanos) {
+      secondBurstAtNanos = Long.MAX_VALUE;
+      burst(spec.garp().repeat());
+    }
+    if (now >= refreshAtNanos) {
+      refreshAtNanos = now + spec.garp().refreshNanos();
+      burst(spec.garp().refreshRepeat());
+    }
+  }
+
+  private void burst(int repeat) {
+    for (int i = 0; i < repeat; i++) {
+      for (VirtualAddress vip : spec.virtualAddresses()) {
+        try {
+          announcer.announce(vip.address());
+          stats.announcementSent();
+        } catch (IOException e) {
+          stats.sendError();
+          LOG.warn("({}) announcing {} failed: {}", spec.name(), vip, e.getMessage());
+        }
+      }
+    }
   }
 
   private void publish() {
@@ -300,15 +349,12 @@ public final class VrrpRuntime implements Runnable {
 
     @Override
     public void announce() {
-      for (VirtualAddress vip : spec.virtualAddresses()) {
-        try {
-          announcer.announce(vip.address());
-          stats.announcementSent();
-        } catch (IOException e) {
-          stats.sendError();
-          LOG.warn("({}) announcing {} failed: {}", spec.name(), vip, e.getMessage());
-        }
-      }
+      burst(spec.garp().repeat());
+      long now = nanoClock.getAsLong();
+      GarpSettings garp = spec.garp();
+      secondBurstAtNanos =
+          garp.secondBurstDelayNanos() > 0 ? now + garp.secondBurstDelayNanos() : Long.MAX_VALUE;
+      refreshAtNanos = garp.refreshNanos() > 0 ? now + garp.refreshNanos() : Long.MAX_VALUE;
     }
   }
 

@@ -6,8 +6,9 @@ package io.vipd.daemon.importer;
  * @param frontend the frontend (or listen) name
  * @param host the bind host as vipd writes it: {@code 0.0.0.0}, {@code [::]}, or an address
  * @param port the TCP port
+ * @param backend the backend it sends to
  */
-record FrontendBind(String frontend, String host, int port) {
+record FrontendBind(String frontend, String host, int port, String backend) {
 
   /** {@code host:port} as written in {@code proxy.frontends[].bind}. */
   String bind() {

@@ -179,7 +179,7 @@ final class HaproxyImporter {
         entry.put("maxconn", f.settings.maxconn.value());
       }
       out.add(entry);
-      binds.add(new FrontendBind(name, bind.host(), bind.port()));
+      binds.add(new FrontendBind(name, bind.host(), bind.port(), backendName));
     }
   }
 

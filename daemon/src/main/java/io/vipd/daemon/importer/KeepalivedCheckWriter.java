@@ -42,12 +42,16 @@ final class KeepalivedCheckWriter {
       checks.comment(
           "it checks haproxy ("
               + proxy.evidence()
-              + "); vipd's proxy is in-process, so this tracks the proxy listening on "
-              + proxy.frontend().bind()
-              + " (frontend "
+              + "); vipd's proxy is in-process, so this tracks the proxy itself (fate"
+              + " sharing): up while frontend "
               + proxy.frontend().frontend()
-              + ")");
-      check.putWord("type", "tcp").put("address", proxy.frontend().localAddress());
+              + " listens and a server of backend "
+              + proxy.frontend().backend()
+              + " is up");
+      check
+          .putWord("type", "proxy")
+          .put("backend", proxy.frontend().backend())
+          .put("min-servers-up", 1);
     } else if (c.check() instanceof ScriptCheck.Exec exec) {
       c.warning()
           .ifPresent(

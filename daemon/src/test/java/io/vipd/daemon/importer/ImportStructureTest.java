@@ -109,8 +109,10 @@ class ImportStructureTest {
       assertEquals("ens192", iface.getString("name"));
       assertEquals(-50, iface.getInt("weight"));
 
-      assertEquals("tcp", c.getString("checks.chk_haproxy.type"));
-      assertEquals("127.0.0.1:8443", c.getString("checks.chk_haproxy.address"));
+      assertEquals("proxy", c.getString("checks.chk_haproxy.type"));
+      assertEquals(
+          c.getConfigList("proxy.frontends").get(0).getString("backend"),
+          c.getString("checks.chk_haproxy.backend"));
       assertEquals("https://127.0.0.1:6443/readyz", c.getString("checks.check_apiserver.url"));
       assertEquals(
           Duration.ofSeconds(2), c.getDuration("checks.check_apiserver.timeout"), "--max-time 2");
@@ -156,8 +158,8 @@ class ImportStructureTest {
     assertTrue(ready.getBoolean("shell"));
     assertEquals(
         List.of("test -f /run/ready && grep -q ok /run/ready"), ready.getStringList("command"));
-    assertEquals("tcp", c.getString("checks.chk_proxy_port.type"));
-    assertEquals("127.0.0.1:7443", c.getString("checks.chk_proxy_port.address"));
+    assertEquals("proxy", c.getString("checks.chk_proxy_port.type"));
+    assertEquals("kube-api", c.getString("checks.chk_proxy_port.backend"));
     assertEquals(-40, vi.getConfigList("track.checks").get(1).getInt("weight"));
 
     List<? extends Config> fes = c.getConfigList("proxy.frontends");

@@ -18,7 +18,7 @@ class ScriptClassifierTest {
   @TempDir Path dir;
 
   private static final List<FrontendBind> FRONTEND =
-      List.of(new FrontendBind("apiserver", "0.0.0.0", 8443));
+      List.of(new FrontendBind("apiserver", "0.0.0.0", 8443, "apiservers"));
 
   private ScriptClassifier.Classification classify(String name, String script) {
     return new ScriptClassifier(dir, FRONTEND).classify(name, script);
@@ -124,8 +124,8 @@ class ScriptClassifierTest {
         new ScriptClassifier(
                 dir,
                 List.of(
-                    new FrontendBind("vip", "10.0.0.100", 8443),
-                    new FrontendBind("any", "0.0.0.0", 7443)))
+                    new FrontendBind("vip", "10.0.0.100", 8443, "apiservers"),
+                    new FrontendBind("any", "0.0.0.0", 7443, "apiservers")))
             .classify("chk", "pidof haproxy");
     ScriptCheck.ProxyAlive p = assertInstanceOf(ScriptCheck.ProxyAlive.class, c.check());
     assertEquals("127.0.0.1:7443", p.frontend().localAddress());

@@ -45,6 +45,13 @@ public final class VrrpService implements Closeable {
   private static final Logger LOG = LoggerFactory.getLogger(VrrpService.class);
   private static final long LINK_POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
 
+  /**
+   * VIPs are installed with this lifetime and refreshed every third of it while master: a vipd
+   * killed with SIGKILL leaves its VIP behind for at most this long (keepalived leaves it for
+   * ever).
+   */
+  static final int VIP_LIFETIME_SECONDS = 3;
+
   private final List<Instance> instances = new ArrayList<>();
   private final NetlinkVipManager vipManager;
 
@@ -114,7 +121,8 @@ public final class VrrpService implements Closeable {
             cfg.garp().delay().toNanos(),
             cfg.garp().refresh().toNanos(),
             cfg.garp().refreshRepeat());
-    VrrpInstanceSpec spec = new VrrpInstanceSpec(router, ifName, vips, cfg.checksumMode(), garp);
+    VrrpInstanceSpec spec =
+        new VrrpInstanceSpec(router, ifName, vips, cfg.checksumMode(), garp, VIP_LIFETIME_SECONDS);
     removeStale(spec);
     boolean join = cfg.unicast().isEmpty();
     VrrpSocket socket =

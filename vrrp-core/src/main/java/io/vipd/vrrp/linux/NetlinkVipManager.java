@@ -53,6 +53,25 @@ public final class NetlinkVipManager implements VipManager, Closeable {
   }
 
   @Override
+  public void install(VirtualAddress v, int lifetimeSeconds) throws IOException {
+    int ifIndex = socket.link(v.interfaceName()).ifIndex();
+    int seq = socket.nextSequence();
+    byte[] msg =
+        AddressMessages.installAddress(
+            seq,
+            ifIndex,
+            v.address(),
+            v.prefixLength(),
+            v.label().orElse(null),
+            lifetimeSeconds,
+            NetlinkSocket.ORDER);
+    int errno = socket.request(msg, seq, "RTM_NEWADDR " + v).errno();
+    if (errno != 0) {
+      throw new SyscallException("RTM_NEWADDR", "installing " + v, errno);
+    }
+  }
+
+  @Override
   public boolean remove(VirtualAddress v) throws IOException {
     int ifIndex = socket.link(v.interfaceName()).ifIndex();
     int seq = socket.nextSequence();

@@ -27,6 +27,13 @@ public interface VipManager {
   boolean remove(VirtualAddress address) throws IOException;
 
   /**
+   * Installs the address, or refreshes it if it is there, so that it expires by itself {@code
+   * lifetimeSeconds} after the last call (0: never). A VIP installed this way cannot outlive a
+   * killed vipd for longer than its lifetime.
+   */
+  void install(VirtualAddress address, int lifetimeSeconds) throws IOException;
+
+  /**
    * Every address currently on the interface, IPv4 and IPv6, in the kernel's order (for IPv4 the
    * primary address first), with its label where the kernel reports one that differs from the
    * interface name.

@@ -14,16 +14,22 @@ import java.util.List;
  * @param virtualAddresses the VIPs as installed (prefix, device, label)
  * @param checksumMode how VRRPv3 over IPv4 is checksummed on send
  * @param garp how the VIPs are announced while master
+ * @param vipLifetimeSeconds lifetime the VIPs are installed with and refreshed within while master,
+ *     so that a killed vipd's VIPs expire by themselves; 0 installs them for ever
  */
 public record VrrpInstanceSpec(
     VirtualRouterConfig router,
     String interfaceName,
     List<VirtualAddress> virtualAddresses,
     Ipv4ChecksumMode checksumMode,
-    GarpSettings garp) {
+    GarpSettings garp,
+    int vipLifetimeSeconds) {
 
   public VrrpInstanceSpec {
     virtualAddresses = List.copyOf(virtualAddresses);
+    if (vipLifetimeSeconds < 0) {
+      throw new IllegalArgumentException(router.name() + ": negative VIP lifetime");
+    }
     if (virtualAddresses.isEmpty()) {
       throw new IllegalArgumentException(router.name() + ": no virtual addresses");
     }

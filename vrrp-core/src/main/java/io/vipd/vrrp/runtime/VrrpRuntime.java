@@ -62,6 +62,7 @@ public final class VrrpRuntime implements Runnable {
   private long secondBurstAtNanos = Long.MAX_VALUE;
   private long refreshAtNanos = Long.MAX_VALUE;
   private long lastLowerPriorityBurstNanos = Long.MIN_VALUE;
+  private long vipRefreshAtNanos = Long.MAX_VALUE;
   private volatile InstanceStatus status;
 
   /**
@@ -246,6 +247,35 @@ public final class VrrpRuntime implements Runnable {
     }
   }
 
+  /**
+   * While master, re-installs the VIPs well within their lifetime, so that they stay while vipd
+   * runs and expire soon after it is killed.
+   */
+  private void refreshVipsIfDue(long now) {
+    if (router.state() != VrrpState.MASTER || spec.vipLifetimeSeconds() == 0) {
+      vipRefreshAtNanos = Long.MAX_VALUE;
+      return;
+    }
+    if (now >= vipRefreshAtNanos) {
+      scheduleVipRefresh(now);
+      for (VirtualAddress vip : spec.virtualAddresses()) {
+        try {
+          vipManager.install(vip, spec.vipLifetimeSeconds());
+        } catch (IOException e) {
+          LOG.error("({}) could not refresh {}: {}", spec.name(), vip, e.getMessage());
+        }
+      }
+    }
+  }
+
+  private void scheduleVipRefresh(long now) {
+    // A third of the lifetime: two refreshes may be lost or late before the VIP expires.
+    vipRefreshAtNanos =
+        spec.vipLifetimeSeconds() == 0
+            ? Long.MAX_VALUE
+            : now + TimeUnit.SECONDS.toNanos(spec.vipLifetimeSeconds()) / 3;
+  }
+
   private void burst(int repeat) {
     for (int i = 0; i < repeat; i++) {
       for (VirtualAddress vip : spec.virtualAddresses()) {
@@ -326,12 +356,13 @@ public final class VrrpRuntime implements Runnable {
     public void addVirtualAddresses() {
       for (VirtualAddress vip : spec.virtualAddresses()) {
         try {
-          vipManager.add(vip);
+          vipManager.install(vip, spec.vipLifetimeSeconds());
           LOG.info("({}) Adding VIP {}", spec.name(), vip);
         } catch (IOException e) {
           LOG.error("({}) could not add {}: {}", spec.name(), vip, e.getMessage());
         }
       }
+      scheduleVipRefresh(nanoClock.getAsLong());
     }
 
     @Override

@@ -61,6 +61,33 @@ class NetlinkVipManagerNetnsTest {
   }
 
   @Test
+  void vipsInstalledWithALifetimeStayWhileRefreshedAndExpireWhenNot() throws Exception {
+    VirtualAddress v4 = new VirtualAddress(lan.spareIpv4(2), 32, IF, Optional.of("eth0:life"));
+    VirtualAddress v6 = VirtualAddress.of(lan.spareIpv6(2), 128, IF);
+    vips.install(v4, 2);
+    vips.install(v6, 2);
+    String shown = addresses();
+    assertTrue(shown.contains("10.77.201.102/32") && shown.contains("dynamic"), shown);
+    assertTrue(shown.contains("fd77:201::102/128"), shown);
+    // Refreshing before expiry keeps them (and is not an error for an existing address).
+    for (int i = 0; i < 4; i++) {
+      Thread.sleep(700);
+      vips.install(v4, 2);
+      vips.install(v6, 2);
+    }
+    assertTrue(addresses().contains("10.77.201.102/32"), addresses());
+    assertTrue(addresses().contains("fd77:201::102/128"), addresses());
+    // Left alone, the kernel removes both by itself.
+    long deadline = System.nanoTime() + 6_000_000_000L;
+    while (System.nanoTime() < deadline
+        && (addresses().contains("10.77.201.102/") || addresses().contains("fd77:201::102/"))) {
+      Thread.sleep(100);
+    }
+    assertFalse(addresses().contains("10.77.201.102/"), addresses());
+    assertFalse(addresses().contains("fd77:201::102/"), addresses());
+  }
+
+  @Test
   void ipv6VipIsUsableAtOnce() throws Exception {
     VirtualAddress vip = VirtualAddress.of(lan.spareIpv6(1), 64, IF);
     assertTrue(vips.add(vip));

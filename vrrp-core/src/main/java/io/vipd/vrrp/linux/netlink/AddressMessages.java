@@ -50,6 +50,41 @@ public final class AddressMessages {
   }
 
   /**
+   * Adds an address or, if it is there, replaces it (NLM_F_REPLACE), with valid and preferred
+   * lifetimes of {@code lifetimeSeconds}: the kernel removes the address by itself when the
+   * lifetime runs out unless it is refreshed by sending this again. 0 means forever.
+   */
+  public static byte[] installAddress(
+      int sequence,
+      int ifIndex,
+      InetAddress address,
+      int prefixLength,
+      String label,
+      int lifetimeSeconds,
+      ByteOrder order) {
+    int flags =
+        RtNetlink.NLM_F_REQUEST
+            | RtNetlink.NLM_F_ACK
+            | RtNetlink.NLM_F_CREATE
+            | RtNetlink.NLM_F_REPLACE;
+    NetlinkWriter w = new NetlinkWriter(RtNetlink.RTM_NEWADDR, flags, sequence, order);
+    boolean v4 = address instanceof Inet4Address;
+    ifaddrmsg(w, v4, prefixLength, v4 ? 0 : RtNetlink.IFA_F_NODAD, ifIndex);
+    if (v4) {
+      w.attribute(RtNetlink.IFA_LOCAL, address.getAddress());
+    }
+    w.attribute(RtNetlink.IFA_ADDRESS, address.getAddress());
+    if (v4 && label != null) {
+      w.attribute(RtNetlink.IFA_LABEL, label);
+    }
+    int life = lifetimeSeconds == 0 ? RtNetlink.INFINITY_LIFE_TIME : lifetimeSeconds;
+    java.nio.ByteBuffer cacheinfo = java.nio.ByteBuffer.allocate(16).order(order);
+    cacheinfo.putInt(life).putInt(life).putInt(0).putInt(0);
+    w.attribute(RtNetlink.IFA_CACHEINFO, cacheinfo.array());
+    return w.finish();
+  }
+
+  /**
    * Removes an address, acknowledged; EADDRNOTAVAIL if it is not there. Whatever its label: the
    * kernel would otherwise require the label to match.
    */

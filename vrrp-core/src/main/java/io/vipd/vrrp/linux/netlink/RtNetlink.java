@@ -32,6 +32,9 @@ public final class RtNetlink {
   public static final int NLM_F_EXCL = 0x200;
   public static final int NLM_F_CREATE = 0x400;
 
+  /** Replace an existing object (with RTM_NEWADDR: update its lifetimes). */
+  public static final int NLM_F_REPLACE = 0x100;
+
   /** Multicast group bitmask for link events (RTMGRP_LINK). */
   public static final int RTMGRP_LINK = 0x1;
 
@@ -40,6 +43,13 @@ public final class RtNetlink {
 
   public static final int IFA_LOCAL = 2;
   public static final int IFA_LABEL = 3;
+
+  /** struct ifa_cacheinfo: preferred and valid lifetimes in seconds. */
+  public static final int IFA_CACHEINFO = 6;
+
+  /** Lifetime meaning "forever" in ifa_cacheinfo. */
+  public static final int INFINITY_LIFE_TIME = 0xFFFFFFFF;
+
   public static final int IFA_FLAGS = 8;
 
   /** Address flags (IFA_F_*). */

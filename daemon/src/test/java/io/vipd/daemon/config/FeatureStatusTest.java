@@ -14,9 +14,11 @@ class FeatureStatusTest {
   @TempDir Path dir;
 
   @Test
-  void vrrpIsActiveTheRestIsReportedWhenUsed() {
+  void onlyGarpTuningIsStillReportedWhenUsed() {
     assertTrue(FeatureStatus.isActive(FeatureStatus.Feature.VRRP));
-    assertFalse(FeatureStatus.isActive(FeatureStatus.Feature.PROXY));
+    assertTrue(FeatureStatus.isActive(FeatureStatus.Feature.PROXY));
+    assertTrue(FeatureStatus.isActive(FeatureStatus.Feature.ADMIN));
+    assertFalse(FeatureStatus.isActive(FeatureStatus.Feature.GARP_TUNING));
     LoadResult vrrpOnly =
         TestFiles.load(
             dir,
@@ -33,11 +35,7 @@ class FeatureStatusTest {
                 + " virtual-ips = [10.0.0.1], track.checks = [ { name = c } ],"
                 + " garp.repeat = 3 } ]\n");
     assertEquals(
-        List.of(
-            "vrrp.instances[].track (A): accepted and validated, not yet active in this version",
-            "vrrp.instances[].garp: accepted and validated, not yet active in this version",
-            "checks (c): accepted and validated, not yet active in this version",
-            "admin (127.0.0.1:9188): accepted and validated, not yet active in this version"),
+        List.of("vrrp.instances[].garp: accepted and validated, not yet active in this version"),
         more.notYetActive());
   }
 }

@@ -59,12 +59,12 @@ public final class Cli {
           return OK;
         case "check":
           {
-            CliArgs a = CliArgs.parse(args, Set.of("config"), Set.of("help"));
+            CliArgs a = CliArgs.parse(args, Set.of("config"), Set.of("help", "host"));
             if (a.flags().contains("help")) {
               out.print(Usage.TEXT);
               return OK;
             }
-            return new CheckCommand(out).run(a.values("config"));
+            return new CheckCommand(out).run(a.values("config"), a.flags().contains("host"));
           }
         case "run":
           {

@@ -39,7 +39,10 @@ public final class HostCheck {
             && !exists(out, file, vkey, vip.device(), host)) {
           continue;
         }
-        List<HostFacts.Subnet> subnets = host.subnets(vip.device()).orElse(List.of());
+        List<HostFacts.Subnet> subnets =
+            host.subnets(vip.device()).orElse(List.of()).stream()
+                .filter(s -> IpFamily.of(s.address()) == vip.family())
+                .toList();
         if (subnets.stream().noneMatch(s -> contains(s, vip.address()))) {
           out.add(
               new ConfigProblem(
@@ -53,7 +56,7 @@ public final class HostCheck {
                       + vip.device()
                       + " ("
                       + (subnets.isEmpty()
-                          ? "no addresses"
+                          ? "no " + (vip.family() == IpFamily.IPV4 ? "IPv4" : "IPv6") + " address"
                           : String.join(
                               ", ",
                               subnets.stream()

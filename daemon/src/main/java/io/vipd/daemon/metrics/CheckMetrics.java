@@ -65,6 +65,7 @@ final class CheckMetrics implements MeterBinder {
           .description("How long the most recent run took")
           .baseUnit("seconds")
           .tags(tags)
+          .strongReference(true)
           .register(registry);
       gauge(
           registry,
@@ -94,6 +95,7 @@ final class CheckMetrics implements MeterBinder {
     Gauge.builder(prefix + "." + suffix, status, l -> of(l, name, f))
         .description(description)
         .tags(tags)
+        .strongReference(true)
         .register(registry);
   }
 

@@ -38,6 +38,7 @@ final class ProxyMetrics implements MeterBinder {
               s -> s.get().frontend(name).activeConnections())
           .description("Client connections open now")
           .tags(tags)
+          .strongReference(true)
           .register(registry);
       frontendCounter(
           registry,
@@ -149,6 +150,7 @@ final class ProxyMetrics implements MeterBinder {
     Gauge.builder(meter, status, s -> f.applyAsDouble(s.get().server(backend, server)))
         .description(description)
         .tags(tags)
+        .strongReference(true)
         .register(registry);
   }
 

@@ -1,6 +1,7 @@
 package io.vipd.daemon.metrics;
 
 import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.binder.MeterBinder;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
@@ -14,6 +15,8 @@ import io.vipd.daemon.config.DaemonConfig;
 import io.vipd.daemon.proxy.ProxyService;
 import io.vipd.daemon.track.TrackingService;
 import io.vipd.daemon.vrrp.VrrpService;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -26,9 +29,17 @@ public final class VipdMetrics implements AutoCloseable {
   private final PrometheusMeterRegistry registry;
   private final JvmGcMetrics gc;
 
-  private VipdMetrics(PrometheusMeterRegistry registry, JvmGcMetrics gc) {
+  /**
+   * Function counters hold their source weakly (Micrometer): the binders and the snapshots they
+   * read must live as long as the registry.
+   */
+  private final List<MeterBinder> binders;
+
+  private VipdMetrics(
+      PrometheusMeterRegistry registry, JvmGcMetrics gc, List<MeterBinder> binders) {
     this.registry = registry;
     this.gc = gc;
+    this.binders = List.copyOf(binders);
   }
 
   /**
@@ -44,18 +55,18 @@ public final class VipdMetrics implements AutoCloseable {
       Optional<ProxyService> proxy,
       MastersSeen masters) {
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    List<MeterBinder> binders = new ArrayList<>();
     vrrp.ifPresent(
-        v -> new VrrpMetrics(config.vrrp().instances(), v, tracking, masters).bindTo(registry));
+        v -> binders.add(new VrrpMetrics(config.vrrp().instances(), v, tracking, masters)));
     tracking.ifPresent(
-        t ->
-            new CheckMetrics("vipd.check", t::checkStatus, name -> Tags.of("check", name))
-                .bindTo(registry));
+        t -> binders.add(new CheckMetrics("vipd.check", t::checkStatus, n -> Tags.of("check", n))));
     proxy.ifPresent(
         p -> {
-          new ProxyMetrics(p::status).bindTo(registry);
-          new CheckMetrics("vipd.server.check", p::checkStatus, CheckMetrics::serverTags)
-              .bindTo(registry);
+          binders.add(new ProxyMetrics(p::status));
+          binders.add(
+              new CheckMetrics("vipd.server.check", p::checkStatus, CheckMetrics::serverTags));
         });
+    binders.forEach(b -> b.bindTo(registry));
     new JvmMemoryMetrics().bindTo(registry);
     new JvmThreadMetrics().bindTo(registry);
     new ClassLoaderMetrics().bindTo(registry);
@@ -64,7 +75,7 @@ public final class VipdMetrics implements AutoCloseable {
     new FileDescriptorMetrics().bindTo(registry);
     JvmGcMetrics gc = new JvmGcMetrics();
     gc.bindTo(registry);
-    return new VipdMetrics(registry, gc);
+    return new VipdMetrics(registry, gc, binders);
   }
 
   /** The Prometheus text exposition of every meter; safe from any thread. */
@@ -75,6 +86,11 @@ public final class VipdMetrics implements AutoCloseable {
   /** The registry, for tests and further binders. */
   public PrometheusMeterRegistry registry() {
     return registry;
+  }
+
+  /** The vipd binders registered (for tests). */
+  List<MeterBinder> binders() {
+    return binders;
   }
 
   @Override

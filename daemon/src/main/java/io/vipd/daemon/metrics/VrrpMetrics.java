@@ -67,6 +67,7 @@ final class VrrpMetrics implements MeterBinder {
       Gauge.builder("vipd.vrrp.base.priority", cfg, VrrpInstanceConfig::priority)
           .description("Configured priority (255: address owner)")
           .tags(tags)
+          .strongReference(true)
           .register(registry);
       gauge(
           registry,
@@ -78,6 +79,7 @@ final class VrrpMetrics implements MeterBinder {
       Gauge.builder("vipd.vrrp.masters.seen", masters, m -> m.count(name))
           .description("Distinct routers seen as master since start, this one included")
           .tags(tags)
+          .strongReference(true)
           .register(registry);
       tracking.flatMap(t -> t.tracker(name)).ifPresent(t -> bindTrackers(registry, name, t));
       bindCounters(registry, tags, stats.get(i));
@@ -102,10 +104,12 @@ final class VrrpMetrics implements MeterBinder {
               t -> find(t, label).map(PriorityPolicy::contribution).orElse(0))
           .description("This tracker's signed part of the effective priority now")
           .tags(tags)
+          .strongReference(true)
           .register(registry);
       Gauge.builder("vipd.vrrp.tracker.weight", declared, TrackedCheck::weight)
           .description("Configured weight (0: FAULT while failing)")
           .tags(tags)
+          .strongReference(true)
           .register(registry);
       Gauge.builder(
               "vipd.vrrp.tracker.up",
@@ -114,6 +118,7 @@ final class VrrpMetrics implements MeterBinder {
           .description(
               "1 while the tracked object is up, 0 while down, NaN before its first result")
           .tags(tags)
+          .strongReference(true)
           .register(registry);
     }
   }
@@ -195,6 +200,7 @@ final class VrrpMetrics implements MeterBinder {
                     .orElse(Double.NaN))
         .description(description)
         .tags(tags)
+        .strongReference(true)
         .register(registry);
   }
 }

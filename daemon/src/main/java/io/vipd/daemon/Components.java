@@ -1,6 +1,7 @@
 package io.vipd.daemon;
 
 import io.netty.channel.EventLoopGroup;
+import io.vipd.daemon.admin.Admin;
 import io.vipd.daemon.config.CheckConfig;
 import io.vipd.daemon.config.CheckType;
 import io.vipd.daemon.config.DaemonConfig;
@@ -40,8 +41,14 @@ final class Components implements AutoCloseable {
   private VrrpService vrrp;
   private TrackingService tracking;
   private final Map<String, NotifyScripts> notifiers = new LinkedHashMap<>();
+  private Admin admin; // admin endpoint: started last, closed first
 
   void start(DaemonConfig config) throws IOException {
+    startServices(config);
+    admin = Admin.start(config, vrrp(), tracking(), proxy());
+  }
+
+  private void startServices(DaemonConfig config) throws IOException {
     checkLoops = CheckExecutors.newEventLoopGroup(1, "vipd-checks");
     blocking = CheckExecutors.newBlockingExecutor(2, "vipd-exec");
     CheckFactory factory = new CheckFactory(checkLoops, blocking);
@@ -106,6 +113,10 @@ final class Components implements AutoCloseable {
 
   @Override
   public void close() {
+    if (admin != null) {
+      admin.close();
+      admin = null;
+    }
     if (vrrp != null) {
       vrrp.close();
       vrrp = null;

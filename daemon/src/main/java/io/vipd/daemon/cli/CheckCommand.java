@@ -1,16 +1,21 @@
 package io.vipd.daemon.cli;
 
+import io.vipd.daemon.config.ClusterCheck;
 import io.vipd.daemon.config.ConfigLoader;
 import io.vipd.daemon.config.ConfigProblem;
+import io.vipd.daemon.config.HostCheck;
+import io.vipd.daemon.config.HostFacts;
 import io.vipd.daemon.config.LoadResult;
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
- * {@code vipd check --config FILE [--config FILE ...]}: validates each file and prints every
- * problem. Several files are checked one by one (a cluster-wide check across nodes' files is a
- * later feature).
+ * {@code vipd check --config FILE [--config FILE ...] [--host]}: validates each file and prints
+ * every problem. With {@code --host} each file is also judged against this machine ({@link
+ * HostCheck}); with two or more valid files they are also judged together as one cluster's nodes
+ * ({@link ClusterCheck}).
  */
 final class CheckCommand {
 
@@ -21,8 +26,13 @@ final class CheckCommand {
   }
 
   int run(List<String> files) {
+    return run(files, false);
+  }
+
+  int run(List<String> files, boolean host) {
     List<String> targets = files.isEmpty() ? List.of(Usage.DEFAULT_CONFIG) : files;
     boolean anyError = false;
+    List<ClusterCheck.NodeFile> nodes = new ArrayList<>();
     for (String f : targets) {
       LoadResult r = ConfigLoader.load(Path.of(f));
       for (ConfigProblem p : r.errors()) {
@@ -34,18 +44,43 @@ final class CheckCommand {
       for (String n : r.notYetActive()) {
         out.println(f + ": note: " + n);
       }
-      out.println(summary(f, r));
-      anyError |= !r.isValid();
+      List<ConfigProblem> hostProblems = List.of();
+      if (host && r.isValid()) {
+        hostProblems = HostCheck.check(f, r.config().orElseThrow(), HostFacts.local());
+        hostProblems.forEach(p -> out.println(p.format()));
+      }
+      long hostErrors = hostProblems.stream().filter(ConfigProblem::isError).count();
+      out.println(
+          hostProblems.isEmpty()
+              ? summary(f, r)
+              : summary(
+                  f,
+                  (int) (r.errors().size() + hostErrors),
+                  (int) (r.warnings().size() + hostProblems.size() - hostErrors)));
+      anyError |= !r.isValid() || hostErrors > 0;
+      r.config().ifPresent(c -> nodes.add(new ClusterCheck.NodeFile(f, c)));
+    }
+    if (targets.size() >= 2 && nodes.size() == targets.size()) {
+      List<ConfigProblem> cluster = ClusterCheck.check(nodes);
+      cluster.forEach(p -> out.println(p.format()));
+      int errors = (int) cluster.stream().filter(ConfigProblem::isError).count();
+      out.println(
+          summary("cluster of " + nodes.size() + " files", errors, cluster.size() - errors));
+      anyError |= errors > 0;
     }
     return anyError ? Cli.INVALID : Cli.OK;
   }
 
   static String summary(String file, LoadResult r) {
-    String w = count(r.warnings().size(), "warning");
-    if (r.isValid()) {
-      return file + ": valid" + (r.warnings().isEmpty() ? "" : " (" + w + ")");
+    return summary(file, r.errors().size(), r.warnings().size());
+  }
+
+  private static String summary(String what, int errors, int warnings) {
+    String w = count(warnings, "warning");
+    if (errors == 0) {
+      return what + ": valid" + (warnings == 0 ? "" : " (" + w + ")");
     }
-    return file + ": invalid, " + count(r.errors().size(), "error") + ", " + w;
+    return what + ": invalid, " + count(errors, "error") + ", " + w;
   }
 
   private static String count(int n, String noun) {

@@ -25,7 +25,7 @@ public final class Cli {
   public static final int INVALID = 1;
   public static final int USAGE = 2;
 
-  private static final Set<String> COMING = Set.of("status", "manifest");
+  private static final Set<String> COMING = Set.of("manifest");
 
   private final DaemonLauncher launcher;
 
@@ -60,12 +60,12 @@ public final class Cli {
           return OK;
         case "check":
           {
-            CliArgs a = CliArgs.parse(args, Set.of("config"), Set.of("help"));
+            CliArgs a = CliArgs.parse(args, Set.of("config"), Set.of("help", "host"));
             if (a.flags().contains("help")) {
               out.print(Usage.TEXT);
               return OK;
             }
-            return new CheckCommand(out).run(a.values("config"));
+            return new CheckCommand(out).run(a.values("config"), a.flags().contains("host"));
           }
         case "run":
           {
@@ -78,6 +78,15 @@ public final class Cli {
               throw new UsageException("run takes one --config");
             }
             return new RunCommand(out, err, launcher).run(a.values("config"));
+          }
+        case "status":
+          {
+            CliArgs a = CliArgs.parse(args, Set.of("admin", "token"), Set.of("help"));
+            if (a.flags().contains("help")) {
+              out.print(Usage.TEXT);
+              return OK;
+            }
+            return new StatusCommand(out, err).run(last(a, "admin"), last(a, "token"));
           }
         case "import":
           {
@@ -107,5 +116,10 @@ public final class Cli {
       err.print(Usage.TEXT);
       return USAGE;
     }
+  }
+
+  private static java.util.Optional<String> last(CliArgs a, String name) {
+    java.util.List<String> v = a.values(name);
+    return v.isEmpty() ? java.util.Optional.empty() : java.util.Optional.of(v.get(v.size() - 1));
   }
 }

@@ -78,7 +78,7 @@ public final class FeatureStatus {
    * of writing VRRP is being implemented (treated as active) and logging is applied by the CLI.
    * {@link Feature#GARP_TUNING} is reported only for values other than keepalived's defaults.
    */
-  private static final Set<Feature> NOT_YET_ACTIVE = EnumSet.of(Feature.ADMIN);
+  private static final Set<Feature> NOT_YET_ACTIVE = EnumSet.noneOf(Feature.class);
 
   /** keepalived's GARP defaults, which the VRRP engine follows whatever the file says. */
   private static final GarpConfig KEEPALIVED_GARP =

@@ -100,6 +100,11 @@ public final class ProxyService implements Closeable {
     return server.status();
   }
 
+  /** Whether the frontends are bound and accepting (false once stopping). */
+  public boolean listening() {
+    return listening;
+  }
+
   /** Status of every server check. */
   public List<HealthStatus> checkStatus() {
     return monitors.values().stream().map(HealthMonitor::status).toList();

@@ -89,6 +89,21 @@ public final class InstanceTracker {
     return breakdown;
   }
 
+  /**
+   * What this instance tracks and the current state of each, in declaration order; read-only, for
+   * status and metrics ({@link PriorityPolicy#contribution} gives each one's part of the priority).
+   */
+  public synchronized List<TrackedCheck> tracked() {
+    List<TrackedCheck> out = new ArrayList<>();
+    tracked.forEach((l, e) -> out.add(new TrackedCheck(l, e.weight, e.state)));
+    return out;
+  }
+
+  /** The configured priority the weights apply to. */
+  public int basePriority() {
+    return basePriority;
+  }
+
   private static String why(String detail) {
     return detail == null || detail.isEmpty() ? "" : " (" + detail + ")";
   }

@@ -63,7 +63,7 @@ class CliTest {
     Path f = file("ok.conf", VALID);
     assertEquals(0, run("check", "--config", f.toString()));
     assertTrue(out().contains(f + ":1: warning: vrrp.instances[0].preempt-delay: "), out());
-    assertTrue(out().contains(f + ": note: admin (127.0.0.1:9188): accepted and validated"), out());
+    assertFalse(out().contains(": note: admin"), out());
     assertTrue(out().endsWith(f + ": valid (1 warning)\n"), out());
     assertEquals("", err());
   }
@@ -107,7 +107,7 @@ class CliTest {
     assertEquals(0, run("run", "--config", f.toString()));
     assertEquals(51, launched.get().vrrp().instances().get(0).virtualRouterId());
     assertTrue(out().contains("warning: vrrp.instances[0].preempt-delay"), out());
-    assertTrue(out().contains("note: admin"), out());
+    assertFalse(out().contains("note: admin"), out());
   }
 
   @Test
@@ -135,7 +135,7 @@ class CliTest {
 
   @Test
   void comingCommandsExitTwo() {
-    for (String c : new String[] {"status", "manifest"}) {
+    for (String c : new String[] {"manifest"}) {
       errBytes.reset();
       assertEquals(2, run(c, "--keepalived", "/etc/keepalived/keepalived.conf"), c);
       assertEquals(

@@ -31,7 +31,8 @@ class RunProcessTest {
     Files.writeString(
         conf,
         "vrrp.instances = [ { name = VI_1, interface = eth0, virtual-router-id = 51,"
-            + " virtual-ips = [\"192.168.1.100/24\"] } ]\n");
+            + " virtual-ips = [\"192.168.1.100/24\"] } ]\n"
+            + "admin.bind = \"127.0.0.1:0\"\n");
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     Process p =
         new ProcessBuilder(
@@ -59,7 +60,9 @@ class RunProcessTest {
       }
       assertTrue(p.waitFor(30, TimeUnit.SECONDS), "vipd did not stop: " + lines);
       assertEquals(0, p.exitValue(), String.join("\n", lines));
-      assertTrue(lines.stream().anyMatch(l -> l.contains("note: admin")), lines.toString());
+      assertTrue(
+          lines.stream().anyMatch(l -> l.contains("admin listening on http://127.0.0.1:")),
+          lines.toString());
       assertTrue(lines.stream().anyMatch(l -> l.contains("vipd stopped")), lines.toString());
     } finally {
       p.destroyForcibly();

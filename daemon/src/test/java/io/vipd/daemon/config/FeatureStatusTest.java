@@ -1,7 +1,6 @@
 package io.vipd.daemon.config;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
@@ -14,12 +13,12 @@ class FeatureStatusTest {
   @TempDir Path dir;
 
   @Test
-  void vrrpIsActiveTheRestIsReportedWhenUsed() {
+  void onlyGarpTuningIsStillReportedWhenUsed() {
     assertTrue(FeatureStatus.isActive(FeatureStatus.Feature.VRRP));
     assertTrue(FeatureStatus.isActive(FeatureStatus.Feature.PROXY));
     assertTrue(FeatureStatus.isActive(FeatureStatus.Feature.TRACK));
     assertTrue(FeatureStatus.isActive(FeatureStatus.Feature.GARP_TUNING));
-    assertFalse(FeatureStatus.isActive(FeatureStatus.Feature.ADMIN));
+    assertTrue(FeatureStatus.isActive(FeatureStatus.Feature.ADMIN));
     LoadResult vrrpOnly =
         TestFiles.load(
             dir,
@@ -35,8 +34,6 @@ class FeatureStatusTest {
                 + "vrrp.instances = [ { name = A, interface = eth0, virtual-router-id = 1,"
                 + " virtual-ips = [10.0.0.1], track.checks = [ { name = c } ],"
                 + " garp.repeat = 3 } ]\n");
-    assertEquals(
-        List.of("admin (127.0.0.1:9188): accepted and validated, not yet active in this version"),
-        more.notYetActive());
+    assertEquals(List.of(), more.notYetActive());
   }
 }

@@ -1,0 +1,166 @@
+package io.vipd.daemon.admin;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import io.vipd.daemon.config.AdminConfig;
+import io.vipd.daemon.config.Secret;
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The admin HTTP endpoint: {@code /healthz} (the process answers), {@code /readyz} (every component
+ * runs), {@code /status} (JSON) and {@code /metrics} (Prometheus text).
+ *
+ * <p>Built on the JDK's {@code com.sun.net.httpserver}: a low-traffic endpoint needs no more, and
+ * its one thread ({@code vipd-admin}) keeps scrapes off the proxy's event loops. With {@code
+ * admin.token} set, every endpoint but {@code /healthz} requires {@code Authorization: Bearer
+ * <token>}; without a token only a loopback bind is accepted.
+ */
+public final class AdminServer implements Closeable {
+
+  private static final Logger LOG = LoggerFactory.getLogger("vipd.admin");
+  private static final String PROMETHEUS_TYPE = "text/plain; version=0.0.4; charset=utf-8";
+
+  private final HttpServer server;
+  private final ExecutorService executor;
+
+  private AdminServer(HttpServer server, ExecutorService executor) {
+    this.server = server;
+    this.executor = executor;
+  }
+
+  /** What the endpoints serve. */
+  public interface Content {
+    /** {@code /readyz}. */
+    Readiness readiness();
+
+    /** {@code /status}: a JSON document. */
+    String statusJson();
+
+    /** {@code /metrics}: Prometheus text exposition. */
+    String metrics();
+  }
+
+  /**
+   * Binds and starts serving.
+   *
+   * @throws IOException if the address cannot be bound, or is not loopback while no token is set
+   */
+  public static AdminServer start(AdminConfig config, Content content) throws IOException {
+    InetAddress host = InetAddress.getByName(config.bind().host());
+    if (!host.isLoopbackAddress() && config.token().isEmpty()) {
+      throw new IOException(
+          "admin.bind "
+              + config.bind()
+              + " is not a loopback address and admin.token is not set: refusing to serve"
+              + " /status and /metrics to the network without a token (set admin.token, or bind"
+              + " 127.0.0.1)");
+    }
+    HttpServer server;
+    try {
+      server = HttpServer.create(new InetSocketAddress(host, config.bind().port()), 16);
+    } catch (IOException e) {
+      throw new IOException("admin.bind " + config.bind() + ": " + e.getMessage(), e);
+    }
+    ExecutorService executor =
+        Executors.newSingleThreadExecutor(
+            r -> {
+              Thread t = new Thread(r, "vipd-admin");
+              t.setDaemon(true);
+              return t;
+            });
+    BearerToken token = new BearerToken(config.token().map(Secret::reveal));
+    Map<String, Route> routes =
+        Map.of(
+            "/healthz", new Route(false, () -> Response.text(200, "ok\n")),
+            "/readyz", new Route(true, () -> ready(content.readiness())),
+            "/status", new Route(true, () -> Response.json(content.statusJson())),
+            "/metrics",
+                new Route(true, () -> new Response(200, PROMETHEUS_TYPE, content.metrics())));
+    server.createContext("/", exchange -> handle(exchange, routes, token));
+    server.setExecutor(executor);
+    server.start();
+    return new AdminServer(server, executor);
+  }
+
+  /** The bound address (the real port when {@code admin.bind} asked for port 0). */
+  public InetSocketAddress address() {
+    return server.getAddress();
+  }
+
+  private static Response ready(Readiness r) {
+    return r.ready()
+        ? Response.text(200, "ready\n")
+        : Response.text(503, "not ready: " + String.join(", ", r.notReady()) + "\n");
+  }
+
+  private static void handle(HttpExchange exchange, Map<String, Route> routes, BearerToken token)
+      throws IOException {
+    try (exchange) {
+      String method = exchange.getRequestMethod();
+      Route route = routes.get(exchange.getRequestURI().getPath());
+      Response response;
+      if (route == null) {
+        response = Response.text(404, "not found; try /metrics, /status, /healthz, /readyz\n");
+      } else if (!method.equals("GET") && !method.equals("HEAD")) {
+        exchange.getResponseHeaders().add("Allow", "GET, HEAD");
+        response = Response.text(405, "method not allowed\n");
+      } else if (route.protectedByToken
+          && !token.accepts(exchange.getRequestHeaders().getFirst("Authorization"))) {
+        exchange.getResponseHeaders().add("WWW-Authenticate", "Bearer realm=\"vipd\"");
+        response = Response.text(401, "unauthorized: Authorization: Bearer <admin.token> needed\n");
+      } else {
+        try {
+          response = route.body.get();
+        } catch (RuntimeException e) {
+          LOG.warn("admin {} failed: {}", exchange.getRequestURI().getPath(), e.toString());
+          response = Response.text(500, "internal error: " + e.getMessage() + "\n");
+        }
+      }
+      send(exchange, response, method.equals("HEAD"));
+    }
+  }
+
+  private static void send(HttpExchange exchange, Response r, boolean head) throws IOException {
+    byte[] body = r.body.getBytes(StandardCharsets.UTF_8);
+    exchange.getResponseHeaders().set("Content-Type", r.contentType);
+    exchange.getResponseHeaders().set("Cache-Control", "no-store");
+    if (head) {
+      exchange.sendResponseHeaders(r.status, -1);
+      return;
+    }
+    exchange.sendResponseHeaders(r.status, body.length);
+    try (OutputStream out = exchange.getResponseBody()) {
+      out.write(body);
+    }
+  }
+
+  /** Stops at once; requests in flight are cut off. */
+  @Override
+  public void close() {
+    server.stop(0);
+    executor.shutdownNow();
+  }
+
+  private record Route(boolean protectedByToken, Supplier<Response> body) {}
+
+  private record Response(int status, String contentType, String body) {
+    static Response text(int status, String body) {
+      return new Response(status, "text/plain; charset=utf-8", body);
+    }
+
+    static Response json(String body) {
+      return new Response(200, "application/json", body);
+    }
+  }
+}

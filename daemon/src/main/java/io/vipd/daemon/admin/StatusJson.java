@@ -1,0 +1,176 @@
+package io.vipd.daemon.admin;
+
+import io.vipd.daemon.config.VrrpInstanceConfig;
+import io.vipd.health.CheckResult;
+import io.vipd.health.HealthStatus;
+import io.vipd.health.PriorityPolicy;
+import io.vipd.health.TrackedCheck;
+import io.vipd.proxy.FrontendStatus;
+import io.vipd.proxy.ProxyStatus;
+import io.vipd.proxy.ServerStatus;
+import io.vipd.vrrp.runtime.InstanceStatus;
+import io.vipd.vrrp.runtime.VrrpStats;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * The {@code /status} document, the data behind {@code vipd status}. Top-level members: {@code
+ * ready}, {@code notReady}, {@code instances}, {@code checks}, {@code proxy} (null without a
+ * proxy). States are lower case ({@code master}, {@code up}, {@code pending}); durations in
+ * milliseconds.
+ */
+public final class StatusJson {
+
+  private StatusJson() {}
+
+  /** Renders the current status of {@code view}. */
+  public static String render(DaemonView view) {
+    JsonWriter w = new JsonWriter().beginObject();
+    Readiness r = view.readiness();
+    w.field("ready", r.ready()).name("notReady").beginArray();
+    r.notReady().forEach(w::value);
+    w.endArray();
+    instances(w, view);
+    w.name("checks").beginArray();
+    view.tracking().ifPresent(t -> t.checkStatus().forEach(c -> check(w, c)));
+    w.endArray();
+    w.name("proxy");
+    if (view.proxy().isEmpty()) {
+      w.value((String) null);
+    } else {
+      proxy(w, view.proxy().get().status(), view.proxy().get().checkStatus());
+    }
+    return w.endObject().toString();
+  }
+
+  private static void instances(JsonWriter w, DaemonView view) {
+    w.name("instances").beginArray();
+    if (view.vrrp().isPresent()) {
+      List<InstanceStatus> status = view.vrrp().get().status();
+      List<VrrpStats> stats = view.vrrp().get().stats();
+      for (int i = 0; i < status.size(); i++) {
+        instance(w, view, status.get(i), stats.get(i));
+      }
+    }
+    w.endArray();
+  }
+
+  private static void instance(JsonWriter w, DaemonView view, InstanceStatus s, VrrpStats stats) {
+    Optional<VrrpInstanceConfig> cfg = view.instanceConfig(s.name());
+    w.beginObject()
+        .field("name", s.name())
+        .field("interface", cfg.map(VrrpInstanceConfig::interfaceName).orElse(null))
+        .field("vrid", cfg.map(VrrpInstanceConfig::virtualRouterId).orElse(0))
+        .field("state", lower(s.state().name()))
+        .field("priority", cfg.map(VrrpInstanceConfig::priority).orElse(0))
+        .field("effectivePriority", s.effectivePriority())
+        .field("master", s.masterAddress());
+    var tracker = view.tracker(s.name());
+    w.field(
+        "breakdown",
+        tracker
+            .map(t -> t.breakdown())
+            .orElse("base " + cfg.map(VrrpInstanceConfig::priority).orElse(0)));
+    w.name("trackers").beginArray();
+    tracker.ifPresent(
+        t -> {
+          for (TrackedCheck c : t.tracked()) {
+            w.beginObject()
+                .field("name", c.label())
+                .field("weight", c.weight())
+                .field("state", state(c.state()))
+                .field("contribution", PriorityPolicy.contribution(c))
+                .endObject();
+          }
+        });
+    w.endArray();
+    w.name("mastersSeen").beginArray();
+    view.masters().addresses(s.name()).forEach(w::value);
+    w.endArray();
+    w.field("advertsSent", stats.advertsSent())
+        .field("advertsReceived", stats.advertsReceived())
+        .field("garpsSent", stats.announcementsSent())
+        .field("transitions", stats.transitions())
+        .endObject();
+  }
+
+  private static void check(JsonWriter w, HealthStatus c) {
+    w.beginObject()
+        .field("name", c.checkName())
+        .field("target", c.target())
+        .field("state", state(c.state()));
+    lastResult(w, c.lastResult());
+    w.field("consecutiveSuccesses", c.consecutiveSuccesses())
+        .field("consecutiveFailures", c.consecutiveFailures())
+        .field("runs", c.runs())
+        .endObject();
+  }
+
+  private static void lastResult(JsonWriter w, Optional<CheckResult> last) {
+    w.name("lastResult");
+    if (last.isEmpty()) {
+      w.value((String) null);
+      return;
+    }
+    CheckResult r = last.get();
+    w.beginObject()
+        .field("healthy", r.healthy())
+        .field("detail", r.detail())
+        .name("durationMillis")
+        .value(r.durationNanos() / 1e6)
+        .endObject();
+  }
+
+  private static void proxy(JsonWriter w, ProxyStatus p, List<HealthStatus> checks) {
+    w.beginObject().field("activeConnections", p.activeConnections());
+    w.name("frontends").beginArray();
+    for (FrontendStatus f : p.frontends()) {
+      w.beginObject()
+          .field("name", f.frontend())
+          .field("activeConnections", f.activeConnections())
+          .field("accepted", f.accepted())
+          .field("refused", f.refused())
+          .field("bytesIn", f.bytesIn())
+          .field("bytesOut", f.bytesOut())
+          .endObject();
+    }
+    w.endArray().name("servers").beginArray();
+    for (ServerStatus s : p.servers()) {
+      w.beginObject()
+          .field("backend", s.backend())
+          .field("name", s.server())
+          .field("up", s.up())
+          .field("backup", s.backup())
+          .field("activeConnections", s.activeConnections())
+          .field("connections", s.connections())
+          .field("connectFailures", s.connectFailures())
+          .field("bytesIn", s.bytesIn())
+          .field("bytesOut", s.bytesOut());
+      Optional<HealthStatus> check =
+          checks.stream()
+              .filter(c -> c.checkName().equals(s.backend() + "/" + s.server()))
+              .findFirst();
+      w.name("check");
+      if (check.isEmpty()) {
+        w.value((String) null);
+      } else {
+        check(w, check.get());
+      }
+      w.endObject();
+    }
+    w.endArray().endObject();
+  }
+
+  private static String state(io.vipd.health.HealthState s) {
+    return switch (s) {
+      case UP -> "up";
+      case DOWN -> "down";
+      case UNKNOWN -> "pending";
+    };
+  }
+
+  private static String lower(String s) {
+    return s.toLowerCase(Locale.ROOT);
+  }
+}

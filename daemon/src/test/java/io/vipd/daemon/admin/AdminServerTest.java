@@ -1,0 +1,334 @@
+package io.vipd.daemon.admin;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.netty.channel.EventLoopGroup;
+import io.vipd.daemon.cli.Cli;
+import io.vipd.daemon.config.AdminConfig;
+import io.vipd.daemon.config.ConfigLoader;
+import io.vipd.daemon.config.DaemonConfig;
+import io.vipd.daemon.config.HostPort;
+import io.vipd.daemon.config.LoadResult;
+import io.vipd.daemon.health.CheckFactory;
+import io.vipd.daemon.proxy.ProxyService;
+import io.vipd.health.check.CheckExecutors;
+import io.vipd.proxy.ProxyEvents;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The admin endpoint over real HTTP on an ephemeral loopback port, in front of a real proxy (a
+ * loopback frontend relaying to a tiny echo server, with an active TCP check).
+ */
+@Timeout(60)
+class AdminServerTest {
+
+  private static final String TOKEN = "t0ken-for-tests";
+
+  @TempDir Path dir;
+
+  private ServerSocket echo;
+  private Thread echoThread;
+  private EventLoopGroup loops;
+  private ScheduledExecutorService blocking;
+  private ProxyService proxy;
+  private Admin admin;
+  private int port;
+
+  @BeforeEach
+  void start() throws Exception {
+    echo = new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress());
+    echoThread = new Thread(this::serveEcho, "echo");
+    echoThread.setDaemon(true);
+    echoThread.start();
+    DaemonConfig config =
+        load(
+            "proxy {\n"
+                + "  frontends = [ { name = api, bind = \"127.0.0.1:"
+                + freePort()
+                + "\", backend = servers } ]\n"
+                + "  backends.servers {\n"
+                + "    servers = [ { name = s1, address = \"127.0.0.1:"
+                + echo.getLocalPort()
+                + "\" } ]\n"
+                + "    check { type = tcp, interval = 100ms, rise = 1, fall = 1 }\n"
+                + "  }\n"
+                + "}\n"
+                + "admin { bind = \"127.0.0.1:0\", token = \""
+                + TOKEN
+                + "\" }\n");
+    loops = CheckExecutors.newEventLoopGroup(1, "test-checks");
+    blocking = CheckExecutors.newBlockingExecutor(1, "test-exec");
+    proxy =
+        ProxyService.start(
+            config.proxy(), new CheckFactory(loops, blocking), loops, ProxyEvents.NOOP);
+    admin = Admin.start(config, Optional.empty(), Optional.empty(), Optional.of(proxy));
+    port = admin.address().orElseThrow().getPort();
+  }
+
+  @AfterEach
+  void stop() throws Exception {
+    if (admin != null) {
+      admin.close();
+    }
+    if (proxy != null) {
+      proxy.stop(Duration.ZERO);
+    }
+    if (blocking != null) {
+      blocking.shutdownNow();
+    }
+    if (loops != null) {
+      loops.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(2000);
+    }
+    echo.close();
+  }
+
+  /** A port free a moment ago (frontends need a real port; a clash would fail the start). */
+  static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      return s.getLocalPort();
+    }
+  }
+
+  private DaemonConfig load(String text) throws IOException {
+    Path f = dir.resolve("vipd.conf");
+    Files.writeString(f, text);
+    LoadResult r = ConfigLoader.load(f);
+    assertTrue(r.isValid(), r.errors().toString());
+    return r.config().orElseThrow();
+  }
+
+  private void serveEcho() {
+    while (!echo.isClosed()) {
+      try (Socket s = echo.accept()) {
+        s.setSoTimeout(2000);
+        InputStream in = s.getInputStream();
+        OutputStream out = s.getOutputStream();
+        byte[] buf = new byte[256];
+        int n = in.read(buf);
+        if (n > 0) {
+          out.write(buf, 0, n);
+          out.flush();
+        }
+      } catch (IOException e) {
+        // closed at the end of the test, or a check's connection that sent nothing
+      }
+    }
+  }
+
+  private RawHttp.Response get(String path, String token) throws IOException {
+    return RawHttp.get("127.0.0.1", port, path, token);
+  }
+
+  private void relayOnce(String text) throws IOException {
+    InetSocketAddress fe = proxy.server().localAddress("api");
+    try (Socket s = new Socket("127.0.0.1", fe.getPort())) {
+      s.setSoTimeout(5000);
+      s.getOutputStream().write(text.getBytes(StandardCharsets.US_ASCII));
+      byte[] back = s.getInputStream().readNBytes(text.length());
+      assertEquals(text, new String(back, StandardCharsets.US_ASCII));
+    }
+  }
+
+  private String awaitServerChecked() throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    String body;
+    do {
+      body = get("/metrics", TOKEN).body();
+      if (MetricsText.value(body, "vipd_server_check_runs_total", "server=\"s1\"") >= 1) {
+        return body;
+      }
+      Thread.sleep(50);
+    } while (System.nanoTime() < deadline);
+    throw new AssertionError("server check never ran:\n" + body);
+  }
+
+  @Test
+  void healthzNeedsNoTokenEverythingElseDoes() throws Exception {
+    assertEquals(200, get("/healthz", null).status());
+    assertEquals("ok\n", get("/healthz", null).body());
+    for (String path : List.of("/readyz", "/status", "/metrics")) {
+      RawHttp.Response none = get(path, null);
+      assertEquals(401, none.status(), path);
+      assertTrue(
+          none.headers().toLowerCase(java.util.Locale.ROOT).contains("www-authenticate: bearer"),
+          none.headers());
+      assertEquals(401, get(path, "wrong").status(), path);
+      assertEquals(401, get(path, TOKEN + "x").status(), path);
+      assertEquals(200, get(path, TOKEN).status(), path);
+    }
+    assertEquals(404, get("/nope", TOKEN).status());
+    assertEquals(405, RawHttp.request("POST", "127.0.0.1", port, "/status", TOKEN).status());
+  }
+
+  @Test
+  void readyzFollowsTheProxy() throws Exception {
+    assertEquals("ready\n", get("/readyz", TOKEN).body());
+    proxy.stop(Duration.ZERO);
+    RawHttp.Response r = get("/readyz", TOKEN);
+    assertEquals(503, r.status());
+    assertEquals("not ready: proxy frontends not listening\n", r.body());
+    assertEquals(200, get("/healthz", null).status(), "the process is still alive");
+  }
+
+  @Test
+  void metricsCountTheProxiedConnectionAndTheChecks() throws Exception {
+    relayOnce("hello");
+    String m = awaitServerChecked();
+    assertEquals(1.0, MetricsText.value(m, "vipd_frontend_connections_total", "frontend=\"api\""));
+    assertEquals(5.0, MetricsText.value(m, "vipd_frontend_bytes_in_total", "frontend=\"api\""));
+    assertEquals(5.0, MetricsText.value(m, "vipd_frontend_bytes_out_total", "frontend=\"api\""));
+    assertEquals(1.0, MetricsText.value(m, "vipd_server_connections_total", "server=\"s1\""));
+    assertEquals(
+        1.0, MetricsText.value(m, "vipd_server_up", "backend=\"servers\"", "server=\"s1\""));
+    assertEquals(1.0, MetricsText.value(m, "vipd_server_check_last_result", "server=\"s1\""));
+    double seconds = MetricsText.value(m, "vipd_server_check_duration_seconds", "server=\"s1\"");
+    assertTrue(seconds > 0 && seconds < 2, "check duration " + seconds);
+    assertEquals(
+        0.0,
+        MetricsText.value(
+            m, "vipd_frontend_sessions_closed_total", "frontend=\"api\"", "reason=\"no_server\""));
+    for (String jvm :
+        List.of(
+            "jvm_memory_used_bytes",
+            "jvm_threads_live_threads",
+            "process_uptime_seconds",
+            "process_cpu_usage",
+            "process_files_open_files",
+            "system_cpu_count")) {
+      assertTrue(MetricsText.hasSample(m, jvm), jvm + " missing");
+    }
+    assertTrue(get("/metrics", TOKEN).headers().contains("text/plain; version=0.0.4"));
+  }
+
+  @Test
+  void proxyMetricsDocumentedAreExported() throws Exception {
+    String m = awaitServerChecked();
+    List<String> documented =
+        MetricsText.documentedNames().stream()
+            .filter(n -> n.startsWith("vipd_frontend_") || n.startsWith("vipd_server_"))
+            .toList();
+    assertTrue(documented.size() >= 10, "documented: " + documented);
+    for (String name : documented) {
+      assertTrue(MetricsText.hasSample(m, name), name + " documented but not exported");
+    }
+  }
+
+  @Test
+  void statusJsonDescribesTheProxy() throws Exception {
+    relayOnce("ping");
+    awaitServerChecked();
+    Object doc = JsonReader.parse(get("/status", TOKEN).body());
+    @SuppressWarnings("unchecked")
+    Map<String, Object> status = (Map<String, Object>) doc;
+    assertEquals(true, status.get("ready"));
+    assertEquals(List.of(), status.get("instances"));
+    Map<?, ?> proxyStatus = (Map<?, ?>) status.get("proxy");
+    Map<?, ?> fe = (Map<?, ?>) ((List<?>) proxyStatus.get("frontends")).get(0);
+    assertEquals("api", fe.get("name"));
+    assertEquals(1L, fe.get("accepted"));
+    Map<?, ?> s1 = (Map<?, ?>) ((List<?>) proxyStatus.get("servers")).get(0);
+    assertEquals("s1", s1.get("name"));
+    assertEquals(true, s1.get("up"));
+    Map<?, ?> check = (Map<?, ?>) s1.get("check");
+    assertEquals("up", check.get("state"));
+    assertEquals(true, ((Map<?, ?>) check.get("lastResult")).get("healthy"));
+  }
+
+  @Test
+  void vipdStatusRendersTheLiveDaemonAsATable() throws Exception {
+    relayOnce("x");
+    awaitServerChecked();
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    int status =
+        new Cli()
+            .execute(
+                new String[] {"status", "--admin", "127.0.0.1:" + port, "--token", TOKEN},
+                new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
+    String text = out.toString(StandardCharsets.UTF_8);
+    assertEquals(0, status, err.toString(StandardCharsets.UTF_8));
+    assertTrue(text.startsWith("vipd: ready\n"), text);
+    assertTrue(text.contains("FRONTEND  ACTIVE  ACCEPTED"), text);
+    assertTrue(text.matches("(?s).*\\napi\\s+0\\s+1\\s+0\\s+1\\s+1\\n.*"), text);
+    assertTrue(text.matches("(?s).*\\nservers/s1\\s+UP\\s+0\\s+1\\s+0\\s+[^-\\s].*"), text);
+    assertFalse(text.contains("INSTANCE"), "no VRRP in this setup: " + text);
+  }
+
+  @Test
+  void vipdStatusWithoutTokenOrDaemonFailsClearly() throws Exception {
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8);
+    PrintStream o = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
+    assertEquals(
+        1, new Cli().execute(new String[] {"status", "--admin", "127.0.0.1:" + port}, o, e));
+    assertTrue(
+        err.toString(StandardCharsets.UTF_8).contains("needs the admin token"), err.toString());
+    err.reset();
+    int closed;
+    try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      closed = s.getLocalPort();
+    }
+    assertEquals(
+        1, new Cli().execute(new String[] {"status", "--admin", "127.0.0.1:" + closed}, o, e));
+    assertTrue(
+        err.toString(StandardCharsets.UTF_8)
+            .startsWith("vipd status: cannot reach vipd at http://127.0.0.1:" + closed),
+        err.toString());
+  }
+
+  @Test
+  void nonLoopbackBindWithoutTokenIsRefused() {
+    IOException e =
+        assertThrows(
+            IOException.class,
+            () ->
+                AdminServer.start(
+                    new AdminConfig(true, new HostPort("0.0.0.0", 0), Optional.empty()),
+                    new AdminServer.Content() {
+                      @Override
+                      public Readiness readiness() {
+                        return new Readiness(List.of());
+                      }
+
+                      @Override
+                      public String statusJson() {
+                        return "{}";
+                      }
+
+                      @Override
+                      public String metrics() {
+                        return "";
+                      }
+                    }));
+    assertTrue(
+        e.getMessage()
+            .startsWith(
+                "admin.bind 0.0.0.0:0 is not a loopback address and admin.token is not set"),
+        e.getMessage());
+  }
+}

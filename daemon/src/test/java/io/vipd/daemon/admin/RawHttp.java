@@ -1,0 +1,51 @@
+package io.vipd.daemon.admin;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * HTTP/1.0 over a plain socket opened by the calling thread, so that it also works from a thread
+ * inside a network namespace (the JDK's HttpClient opens its sockets on its own threads).
+ */
+final class RawHttp {
+
+  /** A response: status code and body. */
+  record Response(int status, String headers, String body) {}
+
+  private RawHttp() {}
+
+  static Response get(String host, int port, String path, String token) throws IOException {
+    return request("GET", host, port, path, token);
+  }
+
+  static Response request(String method, String host, int port, String path, String token)
+      throws IOException {
+    try (Socket s = new Socket()) {
+      s.connect(new InetSocketAddress(host, port), 5000);
+      s.setSoTimeout(10_000);
+      StringBuilder req = new StringBuilder();
+      req.append(method).append(' ').append(path).append(" HTTP/1.0\r\n");
+      req.append("Host: ").append(host).append("\r\n");
+      if (token != null) {
+        req.append("Authorization: Bearer ").append(token).append("\r\n");
+      }
+      req.append("\r\n");
+      OutputStream out = s.getOutputStream();
+      out.write(req.toString().getBytes(StandardCharsets.US_ASCII));
+      out.flush();
+      InputStream in = s.getInputStream();
+      String all = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+      int end = all.indexOf("\r\n\r\n");
+      if (end < 0) {
+        throw new IOException("no complete HTTP response: " + all);
+      }
+      String head = all.substring(0, end);
+      int status = Integer.parseInt(head.split(" ", 3)[1]);
+      return new Response(status, head, all.substring(end + 4));
+    }
+  }
+}

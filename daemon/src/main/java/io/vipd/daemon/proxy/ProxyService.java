@@ -119,7 +119,6 @@ public final class ProxyService implements Closeable {
     Map<String, HealthMonitor> oldMonitors = monitors;
     Map<String, HealthCheck> oldChecks = checks;
     Map<String, HealthMonitor> keptMonitors = new LinkedHashMap<>();
-    Map<String, HealthCheck> keptChecks = new LinkedHashMap<>();
     List<HealthMonitor> started = new ArrayList<>();
     Map<String, HealthMonitor> newMonitors = new LinkedHashMap<>();
     Map<String, HealthCheck> newChecks = new LinkedHashMap<>();
@@ -133,7 +132,6 @@ public final class ProxyService implements Closeable {
             && old.servers().stream()
                 .anyMatch(o -> o.name().equals(s.name()) && o.address().equals(s.address()))) {
           keptMonitors.put(key, oldMonitors.get(key));
-          keptChecks.put(key, oldChecks.get(key));
           newMonitors.put(key, oldMonitors.get(key));
           newChecks.put(key, oldChecks.get(key));
           continue;

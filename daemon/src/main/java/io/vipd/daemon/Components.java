@@ -5,6 +5,7 @@ import io.vipd.daemon.admin.Admin;
 import io.vipd.daemon.config.CheckConfig;
 import io.vipd.daemon.config.CheckType;
 import io.vipd.daemon.config.DaemonConfig;
+import io.vipd.daemon.config.VrrpInstanceConfig;
 import io.vipd.daemon.health.CheckFactory;
 import io.vipd.daemon.notify.NotifyScripts;
 import io.vipd.daemon.proxy.ProxyService;
@@ -16,11 +17,15 @@ import io.vipd.proxy.ProxyEvents;
 import io.vipd.vrrp.router.VirtualRouterListener;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.IntSupplier;
 
 /**
  * What a running vipd is made of, started in dependency order and stopped in reverse: the check
@@ -37,6 +42,8 @@ final class Components implements AutoCloseable {
 
   private EventLoopGroup checkLoops;
   private ScheduledExecutorService blocking;
+  private CheckFactory factory;
+  private DaemonConfig running;
   private ProxyService proxy;
   private VrrpService vrrp;
   private TrackingService tracking;
@@ -51,26 +58,19 @@ final class Components implements AutoCloseable {
   private void startServices(DaemonConfig config) throws IOException {
     checkLoops = CheckExecutors.newEventLoopGroup(1, "vipd-checks");
     blocking = CheckExecutors.newBlockingExecutor(2, "vipd-exec");
-    CheckFactory factory = new CheckFactory(checkLoops, blocking);
+    factory = new CheckFactory(checkLoops, blocking);
+    running = config;
     if (!config.proxy().frontends().isEmpty()) {
       proxy = ProxyService.start(config.proxy(), factory, checkLoops, ProxyEvents.NOOP);
     }
     if (config.vrrp().instances().isEmpty()) {
       return;
     }
-    vrrp =
-        VrrpService.start(
-            config.vrrp(),
-            (instance, priority) -> {
-              if (instance.notifyScripts().isEmpty()) {
-                return VirtualRouterListener.NONE;
-              }
-              NotifyScripts n =
-                  new NotifyScripts(
-                      instance.name(), instance.notifyScripts(), priority, NOTIFY_TIMEOUT);
-              notifiers.put(instance.name(), n);
-              return n;
-            });
+    startVrrp(config);
+  }
+
+  private void startVrrp(DaemonConfig config) throws IOException {
+    vrrp = VrrpService.start(config.vrrp(), this::observer);
     tracking =
         TrackingService.start(
             config.vrrp().instances(),
@@ -79,6 +79,112 @@ final class Components implements AutoCloseable {
             factory,
             checkLoops,
             proxySources(config));
+  }
+
+  private VirtualRouterListener observer(VrrpInstanceConfig instance, IntSupplier priority) {
+    if (instance.notifyScripts().isEmpty()) {
+      return VirtualRouterListener.NONE;
+    }
+    NotifyScripts n =
+        new NotifyScripts(instance.name(), instance.notifyScripts(), priority, NOTIFY_TIMEOUT);
+    notifiers.put(instance.name(), n);
+    return n;
+  }
+
+  /**
+   * Reload in place (issue 6): applies {@code next} without cutting established connections.
+   *
+   * <ul>
+   *   <li>Proxy: {@link ProxyService#apply} (listeners of unchanged frontends kept, changed ones
+   *       re-bound, pools swapped, server checks of unchanged servers kept). All or nothing: if a
+   *       frontend cannot bind, the proxy and everything after it stay as they were.
+   *   <li>VRRP: {@link VrrpService#reconcile}: unchanged instances are untouched (no re-election);
+   *       a changed instance is stopped (priority 0 if master) and started anew; added and removed
+   *       instances start and stop.
+   *   <li>Tracking: {@link TrackingService#reconcile}: trackers of unchanged instances (with
+   *       unchanged checks) are kept; the others are rebuilt on the current check states.
+   *   <li>{@code admin} and {@code logging} are not reloaded: a change is reported as needing a
+   *       restart.
+   * </ul>
+   *
+   * <p>Called by one thread at a time (the {@link io.vipd.daemon.reload.Reloader} serializes).
+   *
+   * @return one line per change
+   * @throws IOException if a part could not be applied; the message says which
+   * @throws IllegalStateException if not started
+   */
+  synchronized List<String> reload(DaemonConfig next) throws IOException {
+    if (running == null) {
+      throw new IllegalStateException("vipd is not running");
+    }
+    List<String> changes = new ArrayList<>();
+    if (proxy != null) {
+      changes.addAll(proxy.apply(next.proxy(), factory, checkLoops));
+    } else if (!next.proxy().frontends().isEmpty()) {
+      proxy = ProxyService.start(next.proxy(), factory, checkLoops, ProxyEvents.NOOP);
+      changes.add("proxy started: " + next.proxy().frontends().size() + " frontend(s)");
+    }
+    DaemonConfig before = running;
+    running = next;
+    if (vrrp == null) {
+      if (!next.vrrp().instances().isEmpty()) {
+        startVrrp(next);
+        changes.add("VRRP started: " + next.vrrp().instances().size() + " instance(s)");
+      }
+    } else {
+      IOException failure = null;
+      VrrpService.Changes c;
+      try {
+        c = vrrp.reconcile(next.vrrp(), this::observer, this::closeNotifier);
+      } catch (IOException e) {
+        failure = e;
+        c = null;
+      }
+      if (c != null) {
+        c.added().forEach(n -> changes.add("VRRP instance " + n + " added"));
+        c.restarted().forEach(n -> changes.add("VRRP instance " + n + " changed: restarted"));
+        c.removed().forEach(n -> changes.add("VRRP instance " + n + " removed"));
+      }
+      List<String> rebuilt =
+          tracking.reconcile(
+              next.vrrp().instances().stream()
+                  .filter(i -> vrrp.runtime(i.name()).isPresent())
+                  .toList(),
+              next.checks(),
+              Set.copyOf(c == null ? restartedSince(before, next) : c.replaced()),
+              vrrp::runtime,
+              factory,
+              checkLoops,
+              proxySources(next));
+      if (!rebuilt.isEmpty()) {
+        changes.add("tracking rebuilt for " + String.join(", ", rebuilt));
+      }
+      if (failure != null) {
+        throw failure;
+      }
+    }
+    if (!before.admin().equals(next.admin())) {
+      changes.add("admin settings changed: not applied until restart");
+    }
+    if (!before.logging().equals(next.logging())) {
+      changes.add("logging settings changed: not applied until restart");
+    }
+    return changes;
+  }
+
+  /** Every instance whose configuration differs: rebuilt when the VRRP reconcile failed midway. */
+  private static List<String> restartedSince(DaemonConfig before, DaemonConfig next) {
+    return next.vrrp().instances().stream()
+        .filter(i -> !before.vrrp().instances().contains(i))
+        .map(VrrpInstanceConfig::name)
+        .toList();
+  }
+
+  private void closeNotifier(String instance) {
+    NotifyScripts n = notifiers.remove(instance);
+    if (n != null) {
+      n.close();
+    }
   }
 
   private Map<String, TrackedSource> proxySources(DaemonConfig config) {
@@ -112,7 +218,7 @@ final class Components implements AutoCloseable {
   }
 
   @Override
-  public void close() {
+  public synchronized void close() {
     if (admin != null) {
       admin.close();
       admin = null;

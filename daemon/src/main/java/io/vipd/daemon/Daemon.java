@@ -1,7 +1,12 @@
 package io.vipd.daemon;
 
 import io.vipd.daemon.config.DaemonConfig;
+import io.vipd.daemon.reload.HangupSignal;
+import io.vipd.daemon.reload.ReloadObserver;
+import io.vipd.daemon.reload.ReloadResult;
+import io.vipd.daemon.reload.Reloader;
 import java.io.IOException;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -15,6 +20,9 @@ import org.slf4j.LoggerFactory;
  * or {@link #stop()}; on stop, masters send priority 0 and remove their VIPs, then {@code run()}
  * returns 0.
  *
+ * <p>SIGHUP (and {@link #reload()}, for the admin API) reloads the configuration file in place; see
+ * {@link io.vipd.daemon.reload.Reloader}.
+ *
  * <p>Exit status: a JVM that exits because of SIGTERM reports 143 even when every shutdown hook
  * completed; the CLI contract is "0 after a clean stop". So the hook waits (bounded) for {@link
  * #run()} to finish its orderly stop and then halts the JVM with the status {@code run()} returned.
@@ -26,12 +34,39 @@ public final class Daemon {
   private static final long STOP_DEADLINE_SECONDS = 20;
 
   private final DaemonConfig config;
+  private final Reloader reloader;
+  private volatile Components components;
   private final CountDownLatch stopRequested = new CountDownLatch(1);
   private final CountDownLatch stopped = new CountDownLatch(1);
   private volatile int exitStatus = 1;
 
   public Daemon(DaemonConfig config) {
     this.config = config;
+    this.reloader = new Reloader(config.source(), this::apply);
+  }
+
+  /**
+   * Reload in place (SIGHUP does the same): re-reads the file vipd was started with and, if it is
+   * valid, applies what changed without cutting connections (see {@code Components.reload}). An
+   * invalid file changes nothing; every problem is logged and returned. Thread-safe; reloads run
+   * one at a time. Blocks for the time the reload takes (a VRRP instance that must restart adds up
+   * to a few seconds).
+   */
+  public ReloadResult reload() {
+    return reloader.reload();
+  }
+
+  /** Tells {@code observer} before and after every reload (systemd {@code RELOADING=1}). */
+  public void addReloadObserver(ReloadObserver observer) {
+    reloader.addObserver(observer);
+  }
+
+  private List<String> apply(DaemonConfig next) throws IOException {
+    Components c = components;
+    if (c == null) {
+      throw new IllegalStateException("vipd is not running");
+    }
+    return c.reload(next);
   }
 
   /**
@@ -45,12 +80,16 @@ public final class Daemon {
     Components components = new Components();
     try {
       components.start(config);
+      this.components = components;
+      HangupSignal.install(reloader::reload)
+          .ifPresent(why -> LOG.warn("SIGHUP will not reload: {}", why));
       LOG.info(
           "vipd started ({} VRRP instance(s), {} frontend(s), config {})",
           config.vrrp().instances().size(),
           config.proxy().frontends().size(),
           config.source());
       awaitStopRequest();
+      this.components = null;
       LOG.info("vipd stopping");
       components.close();
       exitStatus = 0;

@@ -26,16 +26,35 @@ public final class BackendPool {
   private final Map<String, ServerState> byName = new HashMap<>();
 
   BackendPool(BackendSettings settings) {
-    this(settings, ThreadLocalRandomGenerator.INSTANCE);
+    this(settings, ThreadLocalRandomGenerator.INSTANCE, null);
   }
 
   BackendPool(BackendSettings settings, RandomGenerator random) {
+    this(settings, random, null);
+  }
+
+  /**
+   * The pool of {@code settings} after a reload: every server of {@code previous} with the same
+   * name and address is carried over (up/down state, active count, counters and established
+   * sessions); the others start fresh and up. Balancer state starts afresh.
+   *
+   * @param previous the pool being replaced, or null for a new backend
+   */
+  BackendPool(BackendSettings settings, BackendPool previous) {
+    this(settings, ThreadLocalRandomGenerator.INSTANCE, previous);
+  }
+
+  private BackendPool(BackendSettings settings, RandomGenerator random, BackendPool previous) {
     this.settings = settings;
     List<ServerState> p = new ArrayList<>();
     List<ServerState> b = new ArrayList<>();
     for (ServerSettings s : settings.servers()) {
       List<ServerState> group = s.backup() ? b : p;
-      ServerState state = new ServerState(s, group.size());
+      ServerState old = previous == null ? null : previous.byName.get(s.name());
+      ServerState state =
+          old != null && old.sameServer(s)
+              ? new ServerState(s, group.size(), old)
+              : new ServerState(s, group.size());
       group.add(state);
       byName.put(s.name(), state);
     }
@@ -85,6 +104,32 @@ public final class BackendPool {
       }
     }
     return true;
+  }
+
+  /**
+   * Retires the servers of this (replaced) pool that {@code next} does not carry over: they get no
+   * new connection, and their established sessions follow {@code onMarkedDown} (closed for {@link
+   * OnMarkedDown#SHUTDOWN_SESSIONS}, left to finish otherwise).
+   *
+   * @param next the replacing pool, or null if the backend was removed
+   * @return the names of the retired servers
+   */
+  List<String> retire(BackendPool next, OnMarkedDown onMarkedDown) {
+    List<String> retired = new ArrayList<>();
+    for (ServerState s : byName.values()) {
+      ServerState kept = next == null ? null : next.byName.get(s.name());
+      if (kept != null && kept.sessions == s.sessions) {
+        continue;
+      }
+      retired.add(s.name());
+      s.up = false;
+      if (onMarkedDown == OnMarkedDown.SHUTDOWN_SESSIONS) {
+        for (ProxySession session : s.sessions) {
+          session.closeFromAnyThread(CloseReason.SERVER_MARKED_DOWN);
+        }
+      }
+    }
+    return retired;
   }
 
   /** Whether {@code server} is currently up. */

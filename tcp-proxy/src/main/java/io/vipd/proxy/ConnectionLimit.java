@@ -4,7 +4,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /** A maxconn counter shared by event loops: acquire on accept, release when the session ends. */
 final class ConnectionLimit {
-  private final int max;
+  private volatile int max;
   private final AtomicInteger active = new AtomicInteger();
 
   /**
@@ -14,7 +14,13 @@ final class ConnectionLimit {
     this.max = max;
   }
 
+  /** Changes the limit at once (reload); holders above a lowered limit keep their place. */
+  void setMax(int max) {
+    this.max = max;
+  }
+
   boolean tryAcquire() {
+    int max = this.max;
     if (max == 0) {
       active.incrementAndGet();
       return true;

@@ -6,11 +6,19 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.LongAdder;
 
-/** One frontend's settings, backend, limit and counters. Counters are thread-safe. */
+/**
+ * One frontend's settings, backend, limit and counters. Counters are thread-safe.
+ *
+ * <p>Reload: one object per frontend name for as long as the name is configured, so counters and
+ * the connection limit carry over. {@link #settings}, {@link #pool} and {@link #timeouts} are
+ * replaced by {@link #update} (from the reloading thread) and read by sessions on their event
+ * loops: a new connection picks from the current pool, and a running session sees the new timeouts
+ * and retries from its next check on.
+ */
 final class Frontend {
-  final FrontendSettings settings;
-  final BackendPool pool;
-  final SessionTimeouts timeouts;
+  volatile FrontendSettings settings;
+  volatile BackendPool pool;
+  volatile SessionTimeouts timeouts;
   final ConnectionLimit limit;
   final LongAdder accepted = new LongAdder();
   final LongAdder refused = new LongAdder();
@@ -18,7 +26,7 @@ final class Frontend {
   final LongAdder bytesOut = new LongAdder();
   private final AtomicLongArray closed = new AtomicLongArray(CloseReason.values().length);
 
-  /** The listening channel once bound; written once by {@link ProxyServer}. */
+  /** The listening channel once bound; replaced by {@link ProxyServer} when the bind changes. */
   volatile Channel listener;
 
   Frontend(FrontendSettings settings, BackendPool pool) {
@@ -26,6 +34,14 @@ final class Frontend {
     this.pool = pool;
     this.timeouts = new SessionTimeouts(pool.settings().timeouts());
     this.limit = new ConnectionLimit(settings.maxConnections());
+  }
+
+  /** Reload: the new settings and pool apply to connections accepted from now on. */
+  void update(FrontendSettings settings, BackendPool pool) {
+    this.timeouts = new SessionTimeouts(pool.settings().timeouts());
+    this.pool = pool;
+    this.settings = settings;
+    limit.setMax(settings.maxConnections());
   }
 
   String name() {

@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -21,9 +22,9 @@ import org.slf4j.LoggerFactory;
  * The L4 proxy: listens on every frontend and relays each connection, bytes untouched, to a server
  * of the frontend's backend.
  *
- * <p>Lifecycle: {@link #start} once, then {@link #stop}. Lifecycle methods are synchronized and may
- * be called from any thread; {@link #setServerUp} and {@link #status} are thread-safe and
- * lock-free.
+ * <p>Lifecycle: {@link #start} once, {@link #apply} (reload) any number of times, then {@link
+ * #stop}. Lifecycle methods and {@link #setServerUp} are synchronized and may be called from any
+ * thread; {@link #status} is thread-safe and lock-free.
  *
  * <p>Threads: {@link ProxyOptions#ioThreads()} event loops (epoll if available) serve listeners and
  * connections; a server connection always lives on its client connection's event loop.
@@ -37,8 +38,11 @@ public final class ProxyServer implements AutoCloseable {
 
   private EventLoopGroup group;
   private ProxyContext context;
-  private final Map<String, BackendPool> pools = new LinkedHashMap<>();
-  private final Map<String, Frontend> frontends = new LinkedHashMap<>();
+
+  /** Immutable snapshots, replaced whole by {@link #apply}; read lock-free. */
+  private volatile Map<String, BackendPool> pools = Map.of();
+
+  private volatile Map<String, Frontend> frontends = Map.of();
 
   /** A proxy with default options reporting to {@code events}. */
   public ProxyServer(ProxyEvents events) {
@@ -70,19 +74,24 @@ public final class ProxyServer implements AutoCloseable {
     group = transport.newGroup(options.ioThreads(), "vipd-proxy");
     context =
         new ProxyContext(events, transport, options, settings.maxConnections(), System::nanoTime);
+    Map<String, BackendPool> newPools = new LinkedHashMap<>();
     for (BackendSettings b : settings.backends()) {
-      pools.put(b.name(), new BackendPool(b));
+      newPools.put(b.name(), new BackendPool(b));
     }
+    pools = Collections.unmodifiableMap(newPools);
+    Map<String, Frontend> bound = new LinkedHashMap<>();
     try {
       for (FrontendSettings f : settings.frontends()) {
-        Frontend frontend = new Frontend(f, pools.get(f.backend()));
-        frontend.listener = bind(frontend);
-        frontends.put(f.name(), frontend);
+        Frontend frontend = new Frontend(f, newPools.get(f.backend()));
+        bound.put(f.name(), frontend);
+        frontend.listener = bind(f, frontend);
       }
     } catch (IOException | RuntimeException e) {
+      frontends = Collections.unmodifiableMap(bound);
       stop(Duration.ZERO);
       throw e;
     }
+    frontends = Collections.unmodifiableMap(bound);
     log.info(
         "proxy started: {} frontends, {} backends, transport {}",
         frontends.size(),
@@ -90,8 +99,16 @@ public final class ProxyServer implements AutoCloseable {
         transport.epoll ? "epoll" : "nio");
   }
 
-  private Channel bind(Frontend frontend) throws IOException {
-    FrontendSettings f = frontend.settings;
+  /**
+   * True if {@code f} binds where {@code existing} listens (as configured, or as bound: port 0).
+   */
+  private static boolean sameBind(Frontend existing, FrontendSettings f) {
+    return f.bind().equals(existing.settings.bind())
+        || f.bind().equals(existing.listener.localAddress());
+  }
+
+  /** Binds {@code f}'s address; accepted connections become sessions of {@code frontend}. */
+  private Channel bind(FrontendSettings f, Frontend frontend) throws IOException {
     ServerBootstrap b =
         new ServerBootstrap()
             .group(group)
@@ -134,7 +151,7 @@ public final class ProxyServer implements AutoCloseable {
    *
    * @return true if the state changed
    */
-  public boolean setServerUp(String backend, String server, boolean up) {
+  public synchronized boolean setServerUp(String backend, String server, boolean up) {
     return backend(backend).setServerUp(server, up);
   }
 
@@ -169,16 +186,139 @@ public final class ProxyServer implements AutoCloseable {
   }
 
   /**
-   * Reload. Not implemented yet: the model is built for it (immutable settings, one {@link
-   * BackendPool} per backend, sessions holding their own pool and server), so a reload will keep
-   * listeners whose {@link FrontendSettings} are unchanged, bind new ones, close removed ones with
-   * grace, and swap in new pools (carrying over up/down state by server name) while established
-   * sessions finish on the pool they started with.
+   * Reload in place: applies {@code settings} without closing any established session.
    *
-   * @throws UnsupportedOperationException always, for now
+   * <ul>
+   *   <li>A frontend whose bind address is unchanged keeps its listener (no accept gap); other
+   *       changes (backend, maxconn) apply to the connections it accepts from now on, maxconn at
+   *       once. {@code freebind} only matters when binding, so it changes with the bind.
+   *   <li>A frontend whose bind changed is bound on the new address first, then its old listener is
+   *       closed; sessions accepted on the old address go on.
+   *   <li>A removed frontend stops listening; its established sessions go on until they end.
+   *   <li>Every backend gets a new pool: servers with the same name and address are carried over
+   *       (up/down state, active count, counters, sessions); weights, balance, timeouts and retries
+   *       apply to new connections (timeouts and retries also to running sessions from their next
+   *       check on). A server that is gone (or whose address changed) is retired: no new
+   *       connections, and its sessions follow the backend's {@code on-marked-down} ({@link
+   *       OnMarkedDown#SHUTDOWN_SESSIONS} closes them, {@link OnMarkedDown#NONE} lets them finish).
+   *   <li>The global maxconn changes at once.
+   * </ul>
+   *
+   * <p>All or nothing: every new listener is bound before anything else changes; if one cannot
+   * bind, the others are closed and the running configuration stays. Moving a bind address from one
+   * frontend name to another in one reload fails that way (the old listener still holds it).
+   *
+   * <p>Thread-safety: synchronized with the other lifecycle methods and {@link #setServerUp} (so no
+   * health change is lost while pools are swapped); connections keep flowing meanwhile, and each
+   * new connection looks its frontend's pool up when it picks a server.
+   *
+   * @return one human-readable line per change, empty if nothing changed
+   * @throws IOException if a new or moved frontend cannot bind; nothing was changed
+   * @throws IllegalStateException if the proxy is not running
    */
-  public synchronized void apply(ProxySettings settings) {
-    throw new UnsupportedOperationException("reload is not implemented yet; restart to apply");
+  public synchronized List<String> apply(ProxySettings settings) throws IOException {
+    if (group == null) {
+      throw new IllegalStateException("not started");
+    }
+    Map<String, BackendPool> oldPools = pools;
+    Map<String, Frontend> oldFrontends = frontends;
+    Map<String, BackendPool> newPools = new LinkedHashMap<>();
+    for (BackendSettings b : settings.backends()) {
+      newPools.put(b.name(), new BackendPool(b, oldPools.get(b.name())));
+    }
+
+    // 1. bind what needs a new listener; undo on failure
+    Map<String, Frontend> added = new LinkedHashMap<>();
+    Map<String, Channel> moved = new LinkedHashMap<>();
+    try {
+      for (FrontendSettings f : settings.frontends()) {
+        Frontend existing = oldFrontends.get(f.name());
+        if (existing == null) {
+          Frontend frontend = new Frontend(f, newPools.get(f.backend()));
+          added.put(f.name(), frontend);
+          frontend.listener = bind(f, frontend);
+        } else if (!sameBind(existing, f)) {
+          moved.put(f.name(), bind(f, existing));
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      for (Frontend f : added.values()) {
+        if (f.listener != null) {
+          f.listener.close().awaitUninterruptibly();
+        }
+      }
+      moved.values().forEach(ch -> ch.close().awaitUninterruptibly());
+      throw e;
+    }
+
+    // 2. commit
+    List<String> changes = new ArrayList<>();
+    List<Channel> toClose = new ArrayList<>();
+    Map<String, Frontend> newFrontends = new LinkedHashMap<>();
+    for (FrontendSettings f : settings.frontends()) {
+      Frontend frontend = added.get(f.name());
+      if (frontend != null) {
+        changes.add("frontend " + f.name() + " added on " + frontend.listener.localAddress());
+      } else {
+        frontend = oldFrontends.get(f.name());
+        FrontendSettings before = frontend.settings;
+        frontend.update(f, newPools.get(f.backend()));
+        Channel newListener = moved.get(f.name());
+        if (newListener != null) {
+          changes.add(
+              "frontend "
+                  + f.name()
+                  + " moved from "
+                  + frontend.listener.localAddress()
+                  + " to "
+                  + newListener.localAddress());
+          toClose.add(frontend.listener);
+          frontend.listener = newListener;
+        } else if (!before.equals(f)) {
+          changes.add("frontend " + f.name() + " changed");
+        }
+      }
+      newFrontends.put(f.name(), frontend);
+    }
+    for (Frontend f : oldFrontends.values()) {
+      if (!newFrontends.containsKey(f.name())) {
+        changes.add(
+            "frontend " + f.name() + " removed (" + f.limit.active() + " connections go on)");
+        toClose.add(f.listener);
+      }
+    }
+    frontends = Collections.unmodifiableMap(newFrontends);
+    pools = Collections.unmodifiableMap(newPools);
+    context.globalLimit.setMax(settings.maxConnections());
+    toClose.forEach(ch -> ch.close().awaitUninterruptibly());
+
+    for (BackendPool old : oldPools.values()) {
+      BackendPool next = newPools.get(old.name());
+      OnMarkedDown policy = (next == null ? old : next).settings().onMarkedDown();
+      for (String server : old.retire(next, policy)) {
+        changes.add(
+            "server "
+                + old.name()
+                + "/"
+                + server
+                + " removed"
+                + (policy == OnMarkedDown.SHUTDOWN_SESSIONS
+                    ? ", its sessions shut down"
+                    : ", its sessions go on"));
+      }
+      if (next == null) {
+        changes.add("backend " + old.name() + " removed");
+      } else if (!old.settings().equals(next.settings())) {
+        changes.add("backend " + old.name() + " changed");
+      }
+    }
+    for (BackendPool p : newPools.values()) {
+      if (!oldPools.containsKey(p.name())) {
+        changes.add("backend " + p.name() + " added");
+      }
+    }
+    log.info("proxy reloaded: {}", changes.isEmpty() ? "no change" : String.join("; ", changes));
+    return changes;
   }
 
   /**

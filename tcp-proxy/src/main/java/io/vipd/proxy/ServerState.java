@@ -15,19 +15,47 @@ final class ServerState {
   volatile boolean up = true;
 
   /** Connections open or being opened: the load seen by leastconn and random. */
-  final AtomicInteger active = new AtomicInteger();
+  final AtomicInteger active;
 
-  final LongAdder connections = new LongAdder();
-  final LongAdder connectFailures = new LongAdder();
-  final LongAdder bytesIn = new LongAdder();
-  final LongAdder bytesOut = new LongAdder();
+  final LongAdder connections;
+  final LongAdder connectFailures;
+  final LongAdder bytesIn;
+  final LongAdder bytesOut;
 
   /** Established sessions, for {@link OnMarkedDown#SHUTDOWN_SESSIONS}. */
-  final Set<ProxySession> sessions = ConcurrentHashMap.newKeySet();
+  final Set<ProxySession> sessions;
 
   ServerState(ServerSettings settings, int index) {
     this.settings = settings;
     this.index = index;
+    this.active = new AtomicInteger();
+    this.connections = new LongAdder();
+    this.connectFailures = new LongAdder();
+    this.bytesIn = new LongAdder();
+    this.bytesOut = new LongAdder();
+    this.sessions = ConcurrentHashMap.newKeySet();
+  }
+
+  /**
+   * The same server after a reload, with possibly new settings and index: shares the live counts,
+   * counters and session set of {@code previous} (sessions still running update them through the
+   * old object) and starts in its up/down state.
+   */
+  ServerState(ServerSettings settings, int index, ServerState previous) {
+    this.settings = settings;
+    this.index = index;
+    this.up = previous.up;
+    this.active = previous.active;
+    this.connections = previous.connections;
+    this.connectFailures = previous.connectFailures;
+    this.bytesIn = previous.bytesIn;
+    this.bytesOut = previous.bytesOut;
+    this.sessions = previous.sessions;
+  }
+
+  /** True if a reload may carry this server's state over to {@code next}: same address. */
+  boolean sameServer(ServerSettings next) {
+    return settings.name().equals(next.name()) && settings.address().equals(next.address());
   }
 
   String name() {

@@ -21,9 +21,11 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -37,10 +39,16 @@ public final class ProxyService implements Closeable {
 
   private static final Logger LOG = LoggerFactory.getLogger("vipd.proxy");
 
-  private final ProxyConfig config;
+  private volatile ProxyConfig config;
   private final ProxyServer server;
-  private final Map<String, HealthMonitor> monitors = new LinkedHashMap<>();
-  private final Map<String, HealthCheck> checks = new LinkedHashMap<>();
+
+  /**
+   * Server monitors and their checks by {@code backend/server}: replaced whole by {@link #apply}
+   * (under this object's lock), read lock-free by the proxy's event loops.
+   */
+  private volatile Map<String, HealthMonitor> monitors = new LinkedHashMap<>();
+
+  private volatile Map<String, HealthCheck> checks = new LinkedHashMap<>();
   private final List<Runnable> stateWatchers = new CopyOnWriteArrayList<>();
   private volatile boolean listening;
 
@@ -80,14 +88,82 @@ public final class ProxyService implements Closeable {
   private void monitor(BackendConfig b, ServerConfig s, HealthCheck check, EventLoopGroup loops) {
     String key = b.name() + "/" + s.name();
     checks.put(key, check);
-    monitors.put(
-        key,
-        new HealthMonitor(
-            key,
-            check,
-            CheckFactory.serverSettings(b.check()),
-            loops.next(),
-            new ServerHealth(b.name(), s.name())));
+    monitors.put(key, newMonitor(b, s, check, loops));
+  }
+
+  private HealthMonitor newMonitor(
+      BackendConfig b, ServerConfig s, HealthCheck check, EventLoopGroup loops) {
+    return new HealthMonitor(
+        b.name() + "/" + s.name(),
+        check,
+        CheckFactory.serverSettings(b.check()),
+        loops.next(),
+        new ServerHealth(b.name(), s.name()));
+  }
+
+  /**
+   * Reload in place ({@link ProxyServer#apply}): listeners of unchanged frontends and every
+   * established connection are kept. Server checks: a server whose address and backend check
+   * settings are unchanged keeps its running monitor (and its up/down state); a new or changed one
+   * gets a new monitor; a removed one's monitor stops.
+   *
+   * @return one human-readable line per change
+   * @throws IOException if an address does not resolve or a new frontend cannot bind; then nothing
+   *     changed
+   */
+  public synchronized List<String> apply(
+      ProxyConfig next, CheckFactory factory, EventLoopGroup checkLoops) throws IOException {
+    ProxySettings settings = ProxySettingsMapper.map(next);
+    List<String> changes = new ArrayList<>(server.apply(settings));
+    ProxyConfig before = config;
+    Map<String, HealthMonitor> oldMonitors = monitors;
+    Map<String, HealthCheck> oldChecks = checks;
+    Map<String, HealthMonitor> keptMonitors = new LinkedHashMap<>();
+    List<HealthMonitor> started = new ArrayList<>();
+    Map<String, HealthMonitor> newMonitors = new LinkedHashMap<>();
+    Map<String, HealthCheck> newChecks = new LinkedHashMap<>();
+    for (BackendConfig b : next.backends().values()) {
+      BackendConfig old = before.backends().get(b.name());
+      for (ServerConfig s : b.servers()) {
+        String key = b.name() + "/" + s.name();
+        if (old != null
+            && old.check().equals(b.check())
+            && oldMonitors.containsKey(key)
+            && old.servers().stream()
+                .anyMatch(o -> o.name().equals(s.name()) && o.address().equals(s.address()))) {
+          keptMonitors.put(key, oldMonitors.get(key));
+          newMonitors.put(key, oldMonitors.get(key));
+          newChecks.put(key, oldChecks.get(key));
+          continue;
+        }
+        InetSocketAddress address = ProxySettingsMapper.resolve(s.address());
+        Optional<HealthCheck> check = factory.create(b.check(), address);
+        if (check.isPresent()) {
+          newChecks.put(key, check.get());
+          HealthMonitor m = newMonitor(b, s, check.get(), checkLoops);
+          newMonitors.put(key, m);
+          started.add(m);
+        }
+      }
+    }
+    config = next;
+    monitors = newMonitors;
+    checks = newChecks;
+    for (Map.Entry<String, HealthMonitor> e : oldMonitors.entrySet()) {
+      if (!keptMonitors.containsKey(e.getKey())) {
+        e.getValue().close();
+        HealthCheck c = oldChecks.get(e.getKey());
+        if (c != null) {
+          c.close();
+        }
+      }
+    }
+    started.forEach(HealthMonitor::start);
+    if (!started.isEmpty()) {
+      changes.add(started.size() + " server check(s) (re)started");
+    }
+    stateWatchers.forEach(Runnable::run);
+    return changes;
   }
 
   /** The proxy, for status and tests. */
@@ -128,15 +204,18 @@ public final class ProxyService implements Closeable {
             .filter(s -> s.backend().equals(backend) && s.up())
             .count();
     boolean ok = listening && up >= minServersUp;
+    BackendConfig b = config.backends().get(backend);
     String detail =
         !listening
             ? "frontends not listening"
-            : up + " of " + config.backends().get(backend).servers().size() + " servers up";
+            : b == null
+                ? "backend " + backend + " not configured"
+                : up + " of " + b.servers().size() + " servers up";
     sink.accept(ok ? HealthState.UP : HealthState.DOWN, detail);
   }
 
   /** Stops accepting and lets established connections finish for up to {@code grace}. */
-  public void stop(Duration grace) {
+  public synchronized void stop(Duration grace) {
     listening = false;
     stateWatchers.forEach(Runnable::run);
     monitors.values().forEach(HealthMonitor::close);
@@ -162,6 +241,9 @@ public final class ProxyService implements Closeable {
     @Override
     public void onTransition(HealthTransition t) {
       boolean up = t.to() == HealthState.UP;
+      if (monitors.get(backend + "/" + serverName) == null) {
+        return; // removed by a reload while this transition was on its way
+      }
       if (server.setServerUp(backend, serverName, up)) {
         long left =
             server.status().servers().stream()

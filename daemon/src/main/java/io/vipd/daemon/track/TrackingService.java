@@ -17,10 +17,14 @@ import io.vipd.vrrp.runtime.VrrpRuntime;
 import java.io.Closeable;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
@@ -36,11 +40,18 @@ public final class TrackingService implements Closeable {
   private static final Logger LOG = LoggerFactory.getLogger(TrackingService.class);
   private static final long LINK_POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
 
-  private final Map<String, HealthMonitor> monitors = new LinkedHashMap<>();
-  private final Map<String, HealthCheck> checks = new LinkedHashMap<>();
-  private final Map<String, List<InstanceTracker>> byCheck = new LinkedHashMap<>();
-  private final Map<String, InstanceTracker> trackers = new LinkedHashMap<>();
-  private final List<LinkWatch> linkWatches = new ArrayList<>();
+  private final Map<String, HealthMonitor> monitors = new ConcurrentHashMap<>();
+  private final Map<String, HealthCheck> checks = new ConcurrentHashMap<>();
+  private final Map<String, CheckConfig> monitoredConfigs = new HashMap<>();
+  private final Map<String, List<InstanceTracker>> byCheck = new ConcurrentHashMap<>();
+  private final Map<String, InstanceTracker> trackers = new ConcurrentHashMap<>();
+  private final Map<String, VrrpInstanceConfig> trackedConfigs = new HashMap<>();
+  private final Map<String, List<LinkWatch>> linkWatches = new HashMap<>();
+
+  /** Daemon-provided sources subscribed to, and the last state each reported. */
+  private final Map<String, Reported> extraStates = new ConcurrentHashMap<>();
+
+  private volatile boolean closed;
 
   private TrackingService() {}
 
@@ -64,54 +75,166 @@ public final class TrackingService implements Closeable {
       throws IOException {
     TrackingService service = new TrackingService();
     try {
-      for (VrrpInstanceConfig instance : instances) {
-        TrackConfig track = instance.track();
-        if (track.isEmpty()) {
-          continue;
-        }
-        VrrpRuntime runtime = runtimes.apply(instance.name()).orElseThrow();
-        InstanceTracker tracker =
-            new InstanceTracker(instance.name(), instance.priority(), runtime);
-        service.trackers.put(instance.name(), tracker);
-        for (TrackConfig.Tracked t : track.checks()) {
-          tracker.track(label(t.name()), t.weight());
-          service.byCheck.computeIfAbsent(t.name(), n -> new CopyOnWriteArrayList<>()).add(tracker);
-        }
-        for (TrackConfig.Tracked t : track.interfaces()) {
-          String label = "interface " + t.name();
-          tracker.track(label, t.weight());
-          service.linkWatches.add(new LinkWatch(t.name(), tracker, label));
-        }
-      }
-      for (String name : service.byCheck.keySet()) {
-        TrackedSource extra = extraChecks.get(name);
-        if (extra != null) {
-          extra.subscribe(
-              (state, detail) ->
-                  service.byCheck.get(name).forEach(t -> t.update(label(name), state, detail)));
-          continue;
-        }
-        CheckConfig cfg = checkConfigs.get(name);
-        HealthCheck check = factory.create(cfg);
-        service.checks.put(name, check);
-        HealthMonitor monitor =
-            new HealthMonitor(
-                name,
-                check,
-                CheckFactory.trackingSettings(cfg),
-                loops.next(),
-                service.listener(name, cfg));
-        service.monitors.put(name, monitor);
-      }
+      service.reconcile(instances, checkConfigs, Set.of(), runtimes, factory, loops, extraChecks);
     } catch (IOException | RuntimeException e) {
       service.close();
       throw e;
     }
-    service.monitors.values().forEach(HealthMonitor::start);
-    for (LinkWatch w : service.linkWatches) {
+    return service;
+  }
+
+  /**
+   * Reload: brings tracking in line with {@code instances} while leaving alone what did not change.
+   * The tracker of an instance is kept (state, effective priority, no new push to its runtime) when
+   * the instance is not in {@code restarted}, its configuration is unchanged and no check it tracks
+   * changed; otherwise it is rebuilt, and seeded with the current state of the checks that keep
+   * running. A check's monitor is kept while its configuration is unchanged and some instance
+   * tracks it.
+   *
+   * @param restarted instances whose runtime was replaced: their trackers must be rebuilt
+   * @return the names of the instances whose trackers were (re)built
+   * @throws IOException if a new check or interface watch cannot be set up
+   */
+  public synchronized List<String> reconcile(
+      List<VrrpInstanceConfig> instances,
+      Map<String, CheckConfig> checkConfigs,
+      Set<String> restarted,
+      Function<String, Optional<VrrpRuntime>> runtimes,
+      CheckFactory factory,
+      EventLoopGroup loops,
+      Map<String, TrackedSource> extraChecks)
+      throws IOException {
+    Set<String> changedChecks = new HashSet<>();
+    monitoredConfigs.forEach(
+        (name, cfg) -> {
+          if (!cfg.equals(checkConfigs.get(name))) {
+            changedChecks.add(name);
+          }
+        });
+    Map<String, VrrpInstanceConfig> wanted = new LinkedHashMap<>();
+    for (VrrpInstanceConfig i : instances) {
+      if (!i.track().isEmpty()) {
+        wanted.put(i.name(), i);
+      }
+    }
+    // drop trackers that are gone or must be rebuilt
+    for (String name : new ArrayList<>(trackers.keySet())) {
+      VrrpInstanceConfig next = wanted.get(name);
+      boolean keep =
+          next != null
+              && !restarted.contains(name)
+              && next.equals(trackedConfigs.get(name))
+              && next.track().checks().stream().noneMatch(t -> changedChecks.contains(t.name()));
+      if (!keep) {
+        InstanceTracker t = trackers.remove(name);
+        trackedConfigs.remove(name);
+        byCheck.values().forEach(list -> list.remove(t));
+        linkWatches.getOrDefault(name, List.of()).forEach(LinkWatch::close);
+        linkWatches.remove(name);
+      }
+    }
+    // checks nobody tracks any more, or whose settings changed, stop
+    for (String name : new ArrayList<>(byCheck.keySet())) {
+      if (byCheck.get(name).isEmpty() || changedChecks.contains(name)) {
+        stopCheck(name);
+      }
+    }
+    // build the missing trackers
+    List<String> built = new ArrayList<>();
+    List<LinkWatch> newWatches = new ArrayList<>();
+    List<InstanceTracker> newTrackers = new ArrayList<>();
+    for (VrrpInstanceConfig instance : wanted.values()) {
+      if (trackers.containsKey(instance.name())) {
+        continue;
+      }
+      VrrpRuntime runtime = runtimes.apply(instance.name()).orElseThrow();
+      InstanceTracker tracker = new InstanceTracker(instance.name(), instance.priority(), runtime);
+      for (TrackConfig.Tracked t : instance.track().checks()) {
+        tracker.track(label(t.name()), t.weight());
+        byCheck.computeIfAbsent(t.name(), n -> new CopyOnWriteArrayList<>()).add(tracker);
+      }
+      List<LinkWatch> watches = new ArrayList<>();
+      for (TrackConfig.Tracked t : instance.track().interfaces()) {
+        String label = "interface " + t.name();
+        tracker.track(label, t.weight());
+        watches.add(new LinkWatch(t.name(), tracker, label));
+      }
+      trackers.put(instance.name(), tracker);
+      trackedConfigs.put(instance.name(), instance);
+      linkWatches.put(instance.name(), watches);
+      newWatches.addAll(watches);
+      newTrackers.add(tracker);
+      built.add(instance.name());
+    }
+    // new trackers learn the state of checks that keep running
+    for (InstanceTracker tracker : newTrackers) {
+      for (Map.Entry<String, List<InstanceTracker>> e : byCheck.entrySet()) {
+        if (!e.getValue().contains(tracker)) {
+          continue;
+        }
+        HealthMonitor m = monitors.get(e.getKey());
+        Reported r = extraStates.get(e.getKey());
+        if (m != null && m.state() != HealthState.UNKNOWN) {
+          tracker.update(label(e.getKey()), m.state(), "state kept across reload");
+        } else if (r != null) {
+          tracker.update(label(e.getKey()), r.state(), r.detail());
+        }
+      }
+    }
+    // start the checks that are tracked but not running
+    List<HealthMonitor> started = new ArrayList<>();
+    for (String name : byCheck.keySet()) {
+      if (monitors.containsKey(name) || extraStates.containsKey(name)) {
+        continue;
+      }
+      TrackedSource extra = extraChecks.get(name);
+      if (extra != null) {
+        extraStates.put(name, new Reported(HealthState.UNKNOWN, ""));
+        extra.subscribe(
+            (state, detail) -> {
+              if (closed || !extraStates.containsKey(name)) {
+                return;
+              }
+              extraStates.put(name, new Reported(state, detail));
+              byCheck
+                  .getOrDefault(name, List.of())
+                  .forEach(t -> t.update(label(name), state, detail));
+            });
+        continue;
+      }
+      CheckConfig cfg = checkConfigs.get(name);
+      HealthCheck check = factory.create(cfg);
+      checks.put(name, check);
+      monitoredConfigs.put(name, cfg);
+      HealthMonitor monitor =
+          new HealthMonitor(
+              name,
+              check,
+              CheckFactory.trackingSettings(cfg),
+              loops.next(),
+              listener(name, cfg, check));
+      monitors.put(name, monitor);
+      started.add(monitor);
+    }
+    started.forEach(HealthMonitor::start);
+    for (LinkWatch w : newWatches) {
       w.start();
     }
-    return service;
+    return built;
+  }
+
+  private void stopCheck(String name) {
+    byCheck.remove(name);
+    extraStates.remove(name);
+    monitoredConfigs.remove(name);
+    HealthMonitor m = monitors.remove(name);
+    if (m != null) {
+      m.close();
+    }
+    HealthCheck c = checks.remove(name);
+    if (c != null) {
+      c.close();
+    }
   }
 
   /** The tracker of an instance, if it tracks anything. */
@@ -119,19 +242,27 @@ public final class TrackingService implements Closeable {
     return Optional.ofNullable(trackers.get(instance));
   }
 
-  /** Status of every tracked check, in configuration order. */
+  /** Status of every tracked check, by check name (the configuration's order). */
   public List<HealthStatus> checkStatus() {
-    return monitors.values().stream().map(HealthMonitor::status).toList();
+    return monitors.entrySet().stream()
+        .sorted(Map.Entry.comparingByKey())
+        .map(e -> e.getValue().status())
+        .toList();
   }
 
-  private HealthListener listener(String name, CheckConfig cfg) {
+  private HealthListener listener(String name, CheckConfig cfg, HealthCheck check) {
     return new HealthListener() {
       @Override
       public void onTransition(HealthTransition t) {
         int count = t.to() == HealthState.DOWN ? t.consecutiveFailures() : t.consecutiveSuccesses();
         int of = t.to() == HealthState.DOWN ? cfg.fall() : cfg.rise();
         String detail = t.lastResult().detail() + ", " + count + " of " + of;
-        byCheck.get(name).forEach(tracker -> tracker.update(label(name), t.to(), detail));
+        if (checks.get(name) != check) {
+          return; // stopped by a reload
+        }
+        byCheck
+            .getOrDefault(name, List.of())
+            .forEach(tracker -> tracker.update(label(name), t.to(), detail));
       }
     };
   }
@@ -141,11 +272,14 @@ public final class TrackingService implements Closeable {
   }
 
   @Override
-  public void close() {
+  public synchronized void close() {
+    closed = true;
     monitors.values().forEach(HealthMonitor::close);
     checks.values().forEach(HealthCheck::close);
-    linkWatches.forEach(LinkWatch::close);
+    linkWatches.values().forEach(ws -> ws.forEach(LinkWatch::close));
   }
+
+  private record Reported(HealthState state, String detail) {}
 
   /** A state source the daemon provides itself instead of a configured check. */
   public interface TrackedSource {

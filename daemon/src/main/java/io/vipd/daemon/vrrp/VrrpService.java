@@ -27,11 +27,14 @@ import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BiFunction;
+import java.util.function.Consumer;
 import java.util.function.IntSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -52,7 +55,9 @@ public final class VrrpService implements Closeable {
    */
   static final int VIP_LIFETIME_SECONDS = 3;
 
-  private final List<Instance> instances = new ArrayList<>();
+  /** In configuration order; replaced whole by {@link #reconcile}, read from any thread. */
+  private volatile List<Instance> instances = List.of();
+
   private final NetlinkVipManager vipManager;
 
   private VrrpService(NetlinkVipManager vipManager) {
@@ -77,16 +82,104 @@ public final class VrrpService implements Closeable {
       BiFunction<VrrpInstanceConfig, IntSupplier, VirtualRouterListener> observers)
       throws IOException {
     VrrpService service = new VrrpService(NetlinkVipManager.open());
+    List<Instance> opened = new ArrayList<>();
     try {
       for (VrrpInstanceConfig instance : config.instances()) {
-        service.instances.add(service.open(instance, observers));
+        opened.add(service.open(instance, observers));
       }
     } catch (IOException | RuntimeException e) {
+      service.instances = List.copyOf(opened);
       service.close();
       throw e;
     }
-    service.instances.forEach(Instance::start);
+    service.instances = List.copyOf(opened);
+    opened.forEach(Instance::start);
     return service;
+  }
+
+  /** What {@link #reconcile} did, by instance name. */
+  public record Changes(
+      List<String> kept, List<String> added, List<String> restarted, List<String> removed) {
+    public Changes {
+      kept = List.copyOf(kept);
+      added = List.copyOf(added);
+      restarted = List.copyOf(restarted);
+      removed = List.copyOf(removed);
+    }
+
+    /** Instances whose runtime is new: their trackers and observers must be rebuilt. */
+    public List<String> replaced() {
+      List<String> all = new ArrayList<>(added);
+      all.addAll(restarted);
+      return all;
+    }
+  }
+
+  /**
+   * Reload: an instance whose configuration is unchanged keeps running untouched (state, timers,
+   * VIPs: no re-election). Any change to an instance (priority included) stops it the way vipd
+   * stops (a master sends priority 0 and removes its VIPs, so a peer takes over at once) and starts
+   * it anew from its new configuration; removed instances stop, added ones start. Stopping before
+   * opening lets a restarted instance reuse its VRID and interface.
+   *
+   * <p>If an instance cannot be opened (interface gone), the others are still applied and the
+   * exception names it; that instance is then not running.
+   *
+   * @param observers as for {@link #start(VrrpConfig, BiFunction)}, used for new runtimes only
+   * @param stopped told the name of every instance stopped here (to release its observer)
+   * @throws IOException for the first instance that could not be opened
+   */
+  public synchronized Changes reconcile(
+      VrrpConfig next,
+      BiFunction<VrrpInstanceConfig, IntSupplier, VirtualRouterListener> observers,
+      Consumer<String> stopped)
+      throws IOException {
+    List<String> kept = new ArrayList<>();
+    List<String> added = new ArrayList<>();
+    List<String> restarted = new ArrayList<>();
+    List<String> removed = new ArrayList<>();
+    Map<String, Instance> running = new LinkedHashMap<>();
+    instances.forEach(i -> running.put(i.spec.name(), i));
+    Map<String, VrrpInstanceConfig> wanted = new LinkedHashMap<>();
+    next.instances().forEach(c -> wanted.put(c.name(), c));
+    for (Instance i : running.values()) {
+      VrrpInstanceConfig w = wanted.get(i.spec.name());
+      if (w == null || !w.equals(i.config)) {
+        i.stop();
+        stopped.accept(i.spec.name());
+        (w == null ? removed : restarted).add(i.spec.name());
+      }
+    }
+    List<Instance> now = new ArrayList<>();
+    List<Instance> fresh = new ArrayList<>();
+    IOException failure = null;
+    for (VrrpInstanceConfig c : next.instances()) {
+      Instance old = running.get(c.name());
+      if (old != null && c.equals(old.config)) {
+        now.add(old);
+        kept.add(c.name());
+        continue;
+      }
+      if (old == null) {
+        added.add(c.name());
+      }
+      try {
+        Instance opened = open(c, observers);
+        now.add(opened);
+        fresh.add(opened);
+      } catch (IOException | RuntimeException e) {
+        LOG.error("({}) cannot start after reload: {}", c.name(), e.getMessage());
+        if (failure == null) {
+          failure = new IOException("(" + c.name() + ") " + e.getMessage(), e);
+        }
+      }
+    }
+    instances = List.copyOf(now);
+    fresh.forEach(Instance::start);
+    if (failure != null) {
+      throw failure;
+    }
+    return new Changes(kept, added, restarted, removed);
   }
 
   /** Status of every instance, in configuration order. */
@@ -152,7 +245,7 @@ public final class VrrpService implements Closeable {
             System::nanoTime,
             new VrrpStats());
     self.set(runtime);
-    return new Instance(spec, runtime, socket, announcer, monitor);
+    return new Instance(cfg, spec, runtime, socket, announcer, monitor);
   }
 
   /** VIPs left behind by a vipd that was killed are removed before the instance starts. */
@@ -234,6 +327,7 @@ public final class VrrpService implements Closeable {
 
   /** One running instance and the resources it owns. */
   private static final class Instance {
+    final VrrpInstanceConfig config;
     final VrrpInstanceSpec spec;
     final VrrpRuntime runtime;
     final VrrpSocket socket;
@@ -244,11 +338,13 @@ public final class VrrpService implements Closeable {
     volatile boolean watching = true;
 
     Instance(
+        VrrpInstanceConfig config,
         VrrpInstanceSpec spec,
         VrrpRuntime runtime,
         VrrpSocket socket,
         PacketSocketAnnouncer announcer,
         NetlinkLinkMonitor monitor) {
+      this.config = config;
       this.spec = spec;
       this.runtime = runtime;
       this.socket = socket;

@@ -50,6 +50,52 @@ final class VipCluster implements AutoCloseable {
     return b;
   }
 
+  /**
+   * Rewrites {@code node}'s vipd config file and sends that vipd SIGHUP (reload); waits until its
+   * log shows the reload's outcome, {@code reloaded:} or {@code reload rejected}.
+   */
+  void reload(int node, String hocon) throws IOException, InterruptedException {
+    Files.writeString(dir.resolve("vipd-" + node + ".conf"), hocon);
+    Background b = nodes.get(node);
+    int before = count(b.stdout(), "reloading ");
+    Process kill =
+        new ProcessBuilder("kill", "-HUP", Long.toString(b.process().pid()))
+            .redirectErrorStream(true)
+            .start();
+    if (!kill.waitFor(5, java.util.concurrent.TimeUnit.SECONDS) || kill.exitValue() != 0) {
+      throw new IOException("kill -HUP failed");
+    }
+    long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+    while (System.nanoTime() < deadline) {
+      String out = b.stdout();
+      int at = nthIndex(out, "reloading ", before + 1);
+      if (at >= 0 && (out.indexOf("reloaded:", at) >= 0 || out.indexOf("problem(s);", at) >= 0)) {
+        return;
+      }
+      Thread.sleep(20);
+    }
+    throw new AssertionError("node " + node + " did not reload\n" + logs());
+  }
+
+  static int count(String text, String what) {
+    int n = 0;
+    for (int i = text.indexOf(what); i >= 0; i = text.indexOf(what, i + 1)) {
+      n++;
+    }
+    return n;
+  }
+
+  private static int nthIndex(String text, String what, int n) {
+    int i = -1;
+    for (int k = 0; k < n; k++) {
+      i = text.indexOf(what, i + 1);
+      if (i < 0) {
+        return -1;
+      }
+    }
+    return i;
+  }
+
   /** Starts keepalived in the foreground on {@code node} with the given keepalived.conf. */
   Background startKeepalived(int node, String conf) throws IOException {
     Path config = dir.resolve("keepalived-" + node + ".conf");

@@ -9,6 +9,7 @@ import io.vipd.daemon.config.VrrpInstanceConfig;
 import io.vipd.daemon.health.CheckFactory;
 import io.vipd.daemon.notify.NotifyScripts;
 import io.vipd.daemon.proxy.ProxyService;
+import io.vipd.daemon.reload.ReloadResult;
 import io.vipd.daemon.track.TrackingService;
 import io.vipd.daemon.track.TrackingService.TrackedSource;
 import io.vipd.daemon.vrrp.VrrpService;
@@ -26,6 +27,7 @@ import java.util.Set;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.IntSupplier;
+import java.util.function.Supplier;
 
 /**
  * What a running vipd is made of, started in dependency order and stopped in reverse: the check
@@ -50,9 +52,13 @@ final class Components implements AutoCloseable {
   private final Map<String, NotifyScripts> notifiers = new LinkedHashMap<>();
   private Admin admin; // admin endpoint: started last, closed first
 
-  void start(DaemonConfig config) throws IOException {
+  /**
+   * Starts everything; {@code reload} is what {@code POST /reload} on the admin endpoint runs (the
+   * daemon's reloader, as SIGHUP).
+   */
+  void start(DaemonConfig config, Supplier<ReloadResult> reload) throws IOException {
     startServices(config);
-    admin = Admin.start(config, vrrp(), tracking(), proxy());
+    admin = Admin.start(config, vrrp(), tracking(), proxy(), reload);
   }
 
   private void startServices(DaemonConfig config) throws IOException {

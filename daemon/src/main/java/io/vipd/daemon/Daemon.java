@@ -79,7 +79,7 @@ public final class Daemon {
     Runtime.getRuntime().addShutdownHook(hook);
     Components components = new Components();
     try {
-      components.start(config);
+      components.start(config, this::reload);
       this.components = components;
       HangupSignal.install(reloader::reload)
           .ifPresent(why -> LOG.warn("SIGHUP will not reload: {}", why));

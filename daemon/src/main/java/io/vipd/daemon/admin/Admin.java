@@ -3,6 +3,7 @@ package io.vipd.daemon.admin;
 import io.vipd.daemon.config.DaemonConfig;
 import io.vipd.daemon.metrics.VipdMetrics;
 import io.vipd.daemon.proxy.ProxyService;
+import io.vipd.daemon.reload.ReloadResult;
 import io.vipd.daemon.track.TrackingService;
 import io.vipd.daemon.vrrp.VrrpService;
 import java.io.IOException;
@@ -11,6 +12,7 @@ import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -47,7 +49,8 @@ public final class Admin implements AutoCloseable {
       DaemonConfig config,
       Optional<VrrpService> vrrp,
       Optional<TrackingService> tracking,
-      Optional<ProxyService> proxy)
+      Optional<ProxyService> proxy,
+      Supplier<ReloadResult> reload)
       throws IOException {
     DaemonView view = new DaemonView(config, vrrp, tracking, proxy);
     if (!config.admin().enabled()) {
@@ -73,6 +76,11 @@ public final class Admin implements AutoCloseable {
                 @Override
                 public String metrics() {
                   return metrics.scrape();
+                }
+
+                @Override
+                public ReloadResult reload() {
+                  return reload.get();
                 }
               });
     } catch (IOException | RuntimeException e) {

@@ -4,6 +4,7 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.vipd.daemon.config.AdminConfig;
 import io.vipd.daemon.config.Secret;
+import io.vipd.daemon.reload.ReloadResult;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -29,6 +30,7 @@ import org.slf4j.LoggerFactory;
 public final class AdminServer implements Closeable {
 
   private static final Logger LOG = LoggerFactory.getLogger("vipd.admin");
+  private static final String RELOAD_PATH = "/reload";
   private static final String PROMETHEUS_TYPE = "text/plain; version=0.0.4; charset=utf-8";
 
   private final HttpServer server;
@@ -49,6 +51,9 @@ public final class AdminServer implements Closeable {
 
     /** {@code /metrics}: Prometheus text exposition. */
     String metrics();
+
+    /** {@code POST /reload}: re-reads and applies the configuration file, like SIGHUP. */
+    ReloadResult reload();
   }
 
   /**
@@ -87,7 +92,7 @@ public final class AdminServer implements Closeable {
             "/status", new Route(true, () -> Response.json(content.statusJson())),
             "/metrics",
                 new Route(true, () -> new Response(200, PROMETHEUS_TYPE, content.metrics())));
-    server.createContext("/", exchange -> handle(exchange, routes, token));
+    server.createContext("/", exchange -> handle(exchange, routes, token, content::reload));
     server.setExecutor(executor);
     server.start();
     return new AdminServer(server, executor);
@@ -104,13 +109,40 @@ public final class AdminServer implements Closeable {
         : Response.text(503, "not ready: " + String.join(", ", r.notReady()) + "\n");
   }
 
-  private static void handle(HttpExchange exchange, Map<String, Route> routes, BearerToken token)
+  private static Response reload(
+      HttpExchange exchange, String method, BearerToken token, Supplier<ReloadResult> reload) {
+    if (!method.equals("POST")) {
+      exchange.getResponseHeaders().add("Allow", "POST");
+      return Response.text(405, "method not allowed: POST /reload\n");
+    }
+    if (!token.accepts(exchange.getRequestHeaders().getFirst("Authorization"))) {
+      exchange.getResponseHeaders().add("WWW-Authenticate", "Bearer realm=\"vipd\"");
+      return Response.text(401, "unauthorized: Authorization: Bearer <admin.token> needed\n");
+    }
+    ReloadResult r = reload.get();
+    String body =
+        r.ok()
+            ? "reloaded: " + String.join("; ", r.changes()) + "\n"
+            : "reload rejected; the running configuration stays:\n"
+                + String.join("\n", r.errors())
+                + "\n";
+    return Response.text(r.ok() ? 200 : 422, body);
+  }
+
+  private static void handle(
+      HttpExchange exchange,
+      Map<String, Route> routes,
+      BearerToken token,
+      Supplier<ReloadResult> reload)
       throws IOException {
     try (exchange) {
       String method = exchange.getRequestMethod();
-      Route route = routes.get(exchange.getRequestURI().getPath());
+      String path = exchange.getRequestURI().getPath();
+      Route route = routes.get(path);
       Response response;
-      if (route == null) {
+      if (path.equals(RELOAD_PATH)) {
+        response = reload(exchange, method, token, reload);
+      } else if (route == null) {
         response = Response.text(404, "not found; try /metrics, /status, /healthz, /readyz\n");
       } else if (!method.equals("GET") && !method.equals("HEAD")) {
         exchange.getResponseHeaders().add("Allow", "GET, HEAD");

@@ -14,6 +14,7 @@ import io.vipd.daemon.config.HostPort;
 import io.vipd.daemon.config.LoadResult;
 import io.vipd.daemon.health.CheckFactory;
 import io.vipd.daemon.proxy.ProxyService;
+import io.vipd.daemon.reload.ReloadResult;
 import io.vipd.health.check.CheckExecutors;
 import io.vipd.proxy.ProxyEvents;
 import java.io.ByteArrayOutputStream;
@@ -85,7 +86,16 @@ class AdminServerTest {
     proxy =
         ProxyService.start(
             config.proxy(), new CheckFactory(loops, blocking), loops, ProxyEvents.NOOP);
-    admin = Admin.start(config, Optional.empty(), Optional.empty(), Optional.of(proxy));
+    admin =
+        Admin.start(
+            config,
+            Optional.empty(),
+            Optional.empty(),
+            Optional.of(proxy),
+            () -> {
+              reloads.incrementAndGet();
+              return reloadAnswer;
+            });
     port = admin.address().orElseThrow().getPort();
   }
 
@@ -138,6 +148,10 @@ class AdminServerTest {
       }
     }
   }
+
+  private final java.util.concurrent.atomic.AtomicInteger reloads =
+      new java.util.concurrent.atomic.AtomicInteger();
+  private volatile ReloadResult reloadAnswer = ReloadResult.applied(List.of());
 
   private RawHttp.Response get(String path, String token) throws IOException {
     return RawHttp.get("127.0.0.1", port, path, token);
@@ -302,6 +316,24 @@ class AdminServerTest {
   }
 
   @Test
+  void reloadIsAPostWithTheTokenAndReportsWhatChangedOrWhyNot() throws Exception {
+    assertEquals(405, RawHttp.get("127.0.0.1", port, "/reload", TOKEN).status());
+    assertEquals(401, RawHttp.request("POST", "127.0.0.1", port, "/reload", null).status());
+    assertEquals(0, reloads.get(), "refused requests do not reload");
+
+    reloadAnswer = ReloadResult.applied(List.of("server apis/c removed"));
+    RawHttp.Response ok = RawHttp.request("POST", "127.0.0.1", port, "/reload", TOKEN);
+    assertEquals(200, ok.status());
+    assertEquals("reloaded: server apis/c removed\n", ok.body());
+
+    reloadAnswer = ReloadResult.rejected(List.of("vipd.conf:3: proxy.maxconn: found -1"));
+    RawHttp.Response bad = RawHttp.request("POST", "127.0.0.1", port, "/reload", TOKEN);
+    assertEquals(422, bad.status());
+    assertTrue(bad.body().contains("vipd.conf:3: proxy.maxconn: found -1"), bad.body());
+    assertEquals(2, reloads.get());
+  }
+
+  @Test
   void nonLoopbackBindWithoutTokenIsRefused() {
     IOException e =
         assertThrows(
@@ -323,6 +355,11 @@ class AdminServerTest {
                       @Override
                       public String metrics() {
                         return "";
+                      }
+
+                      @Override
+                      public ReloadResult reload() {
+                        return ReloadResult.applied(List.of());
                       }
                     }));
     assertTrue(

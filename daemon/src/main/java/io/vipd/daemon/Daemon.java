@@ -1,7 +1,10 @@
 package io.vipd.daemon;
 
 import io.vipd.daemon.config.DaemonConfig;
+import io.vipd.daemon.systemd.CapabilityCheck;
+import io.vipd.daemon.systemd.SystemdLifecycle;
 import java.io.IOException;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -14,6 +17,11 @@ import org.slf4j.LoggerFactory;
  * <p>Starts the VRRP instances, then blocks until SIGTERM/SIGINT (seen through a JVM shutdown hook)
  * or {@link #stop()}; on stop, masters send priority 0 and remove their VIPs, then {@code run()}
  * returns 0.
+ *
+ * <p>Before anything starts, {@link CapabilityCheck} refuses (status 1, one stderr line per missing
+ * capability) a process that lacks a capability the configuration needs. Under systemd {@link
+ * SystemdLifecycle} reports {@code READY=1} once started, {@code WATCHDOG=1} pings and {@code
+ * STOPPING=1}.
  *
  * <p>Exit status: a JVM that exits because of SIGTERM reports 143 even when every shutdown hook
  * completed; the CLI contract is "0 after a clean stop". So the hook waits (bounded) for {@link
@@ -40,6 +48,12 @@ public final class Daemon {
    * @return the process exit status: 0 after a clean stop
    */
   public int run() {
+    List<String> missingCapabilities = CapabilityCheck.missing(config);
+    if (!missingCapabilities.isEmpty()) {
+      missingCapabilities.forEach(System.err::println);
+      return 1;
+    }
+    SystemdLifecycle systemd = SystemdLifecycle.fromEnvironment();
     Thread hook = new Thread(this::onSignal, "vipd-shutdown");
     Runtime.getRuntime().addShutdownHook(hook);
     Components components = new Components();
@@ -50,14 +64,17 @@ public final class Daemon {
           config.vrrp().instances().size(),
           config.proxy().frontends().size(),
           config.source());
+      systemd.started("running: " + config.source());
       awaitStopRequest();
       LOG.info("vipd stopping");
+      systemd.stopping();
       components.close();
       exitStatus = 0;
       LOG.info("vipd stopped");
     } catch (IOException | RuntimeException e) {
       LOG.error("vipd cannot start: {}", e.getMessage());
       LOG.debug("start failure", e);
+      systemd.stopping();
       components.close();
       exitStatus = 1;
     } finally {

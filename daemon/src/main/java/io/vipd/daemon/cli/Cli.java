@@ -83,6 +83,25 @@ public final class Cli {
             CliArgs a = CliArgs.parse(args, Set.of("keepalived", "haproxy"), Set.of());
             return new ImportCommand(out, err).run(a.values("keepalived"), a.values("haproxy"));
           }
+        case "manifest":
+          {
+            if (args.length < 2 || !args[1].equals("static-pod")) {
+              throw new UsageException("manifest needs a kind: manifest static-pod --config FILE");
+            }
+            CliArgs a =
+                CliArgs.parse(
+                    java.util.Arrays.copyOfRange(args, 1, args.length),
+                    Set.of("config", "image"),
+                    Set.of());
+            if (a.values("config").size() > 1 || a.values("image").size() > 1) {
+              throw new UsageException("manifest static-pod takes one --config and one --image");
+            }
+            return new io.vipd.daemon.manifest.StaticPodCommand(out, err)
+                .run(
+                    a.values("config").stream().findFirst().orElse(Usage.DEFAULT_CONFIG),
+                    a.values("image").stream().findFirst().orElse(null),
+                    Version.get());
+          }
         default:
           if (COMING.contains(command)) {
             err.println(

@@ -135,7 +135,7 @@ class CliTest {
 
   @Test
   void comingCommandsExitTwo() {
-    for (String c : new String[] {"status", "manifest", "demo"}) {
+    for (String c : new String[] {"status", "demo"}) {
       errBytes.reset();
       assertEquals(2, run(c, "--keepalived", "/etc/keepalived/keepalived.conf"), c);
       assertEquals(

@@ -173,7 +173,12 @@ class StaticPodTest {
   @Test
   void shippedFlagsAgreeEverywhere() throws Exception {
     String flags = String.join(" ", JvmFlags.DEFAULT);
-    for (String f : List.of("bin/vipd", "systemd/vipd.service", "systemd/cds-archive.sh")) {
+    for (String f :
+        List.of(
+            "bin/vipd",
+            "systemd/vipd.service",
+            "systemd/cds-archive.sh",
+            "deploy/image/build.sh")) {
       assertTrue(
           Files.readString(AppJar.repoDir().resolve(f)).contains(flags), f + " lacks " + flags);
     }

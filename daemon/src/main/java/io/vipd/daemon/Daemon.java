@@ -5,6 +5,8 @@ import io.vipd.daemon.reload.HangupSignal;
 import io.vipd.daemon.reload.ReloadObserver;
 import io.vipd.daemon.reload.ReloadResult;
 import io.vipd.daemon.reload.Reloader;
+import io.vipd.daemon.systemd.CapabilityCheck;
+import io.vipd.daemon.systemd.SystemdLifecycle;
 import java.io.IOException;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -22,6 +24,11 @@ import org.slf4j.LoggerFactory;
  *
  * <p>SIGHUP (and {@link #reload()}, for the admin API) reloads the configuration file in place; see
  * {@link io.vipd.daemon.reload.Reloader}.
+ *
+ * <p>Before anything starts, {@link CapabilityCheck} refuses (status 1, one stderr line per missing
+ * capability) a process that lacks a capability the configuration needs. Under systemd {@link
+ * SystemdLifecycle} reports {@code READY=1} once started, {@code WATCHDOG=1} pings and {@code
+ * STOPPING=1}.
  *
  * <p>Exit status: a JVM that exits because of SIGTERM reports 143 even when every shutdown hook
  * completed; the CLI contract is "0 after a clean stop". So the hook waits (bounded) for {@link
@@ -75,12 +82,30 @@ public final class Daemon {
    * @return the process exit status: 0 after a clean stop
    */
   public int run() {
+    List<String> missingCapabilities = CapabilityCheck.missing(config);
+    if (!missingCapabilities.isEmpty()) {
+      missingCapabilities.forEach(System.err::println);
+      return 1;
+    }
+    SystemdLifecycle systemd = SystemdLifecycle.fromEnvironment();
     Thread hook = new Thread(this::onSignal, "vipd-shutdown");
     Runtime.getRuntime().addShutdownHook(hook);
     Components components = new Components();
     try {
       components.start(config, this::reload);
       this.components = components;
+      reloader.addObserver(
+          new ReloadObserver() {
+            @Override
+            public void reloading() {
+              systemd.reloading();
+            }
+
+            @Override
+            public void reloaded(ReloadResult result) {
+              systemd.reloaded(result.summary());
+            }
+          });
       HangupSignal.install(reloader::reload)
           .ifPresent(why -> LOG.warn("SIGHUP will not reload: {}", why));
       LOG.info(
@@ -88,15 +113,18 @@ public final class Daemon {
           config.vrrp().instances().size(),
           config.proxy().frontends().size(),
           config.source());
+      systemd.started("running: " + config.source());
       awaitStopRequest();
       this.components = null;
       LOG.info("vipd stopping");
+      systemd.stopping();
       components.close();
       exitStatus = 0;
       LOG.info("vipd stopped");
     } catch (IOException | RuntimeException e) {
       LOG.error("vipd cannot start: {}", e.getMessage());
       LOG.debug("start failure", e);
+      systemd.stopping();
       components.close();
       exitStatus = 1;
     } finally {

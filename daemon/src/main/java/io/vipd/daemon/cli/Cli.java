@@ -25,8 +25,6 @@ public final class Cli {
   public static final int INVALID = 1;
   public static final int USAGE = 2;
 
-  private static final Set<String> COMING = Set.of("manifest");
-
   private final DaemonLauncher launcher;
 
   /** The real CLI: {@code run} starts a {@link Daemon}. */
@@ -102,12 +100,26 @@ public final class Cli {
             }
             return new DemoCommand(out, err).run(a.flags().contains("keep"));
           }
-        default:
-          if (COMING.contains(command)) {
-            err.println(
-                "vipd " + command + ": not implemented in this version (coming; see vipd help)");
-            return USAGE;
+        case "manifest":
+          {
+            if (args.length < 2 || !args[1].equals("static-pod")) {
+              throw new UsageException("manifest needs a kind: manifest static-pod --config FILE");
+            }
+            CliArgs a =
+                CliArgs.parse(
+                    java.util.Arrays.copyOfRange(args, 1, args.length),
+                    Set.of("config", "image"),
+                    Set.of());
+            if (a.values("config").size() > 1 || a.values("image").size() > 1) {
+              throw new UsageException("manifest static-pod takes one --config and one --image");
+            }
+            return new io.vipd.daemon.manifest.StaticPodCommand(out, err)
+                .run(
+                    a.values("config").stream().findFirst().orElse(Usage.DEFAULT_CONFIG),
+                    a.values("image").stream().findFirst().orElse(null),
+                    Version.get());
           }
+        default:
           throw new UsageException(
               command.isEmpty() ? "no command given" : "unknown command \"" + command + "\"");
       }

@@ -27,14 +27,14 @@ final class Usage {
           "                               (and haproxy.cfg); what is not carried over is said",
           "  demo [--keep]                three nodes in network namespaces on this machine:",
           "                               election, failover on SIGTERM and SIGKILL (root)",
+          "  manifest static-pod [--config FILE] [--image IMAGE]",
+          "                               print a static pod for /etc/kubernetes/manifests",
+          "                               (image defaults to vipd:VERSION)",
           "  version                      print the version",
           "  help                         print this text",
           "",
-          "coming (not implemented in this version):",
-          "  manifest static-pod --config FILE           print a static pod manifest",
-          "",
           "--config defaults to " + DEFAULT_CONFIG + ". Exit status: 0 ok, 1 invalid",
-          "configuration, 2 usage error or command not available.",
+          "configuration, 2 usage error.",
           "");
 
   private Usage() {}

@@ -125,23 +125,13 @@ class CliTest {
     outBytes.reset();
     assertEquals(0, run("--help"));
     assertTrue(out().contains("run --config FILE"), out());
-    assertTrue(out().contains("coming (not implemented in this version):"), out());
+    assertTrue(out().contains("manifest static-pod"), out());
+    assertTrue(out().contains("demo [--keep]"), out());
     assertTrue(out().contains("import --keepalived FILE"), out());
     outBytes.reset();
     assertEquals(0, run("help"));
     assertEquals(0, run("check", "--help"));
     assertEquals("", err());
-  }
-
-  @Test
-  void comingCommandsExitTwo() {
-    for (String c : new String[] {"manifest"}) {
-      errBytes.reset();
-      assertEquals(2, run(c, "--keepalived", "/etc/keepalived/keepalived.conf"), c);
-      assertEquals(
-          "vipd " + c + ": not implemented in this version (coming; see vipd help)\n", err());
-    }
-    assertEquals("", out());
   }
 
   @Test

@@ -27,9 +27,10 @@ if [ ! -f "$JAR" ] || [ -n "$(find "$REPO"/{daemon,tcp-proxy,health,vrrp-core}/s
   (cd "$REPO" && mvn -o -B -q package -pl daemon -am -DskipTests)
 fi
 
-# Serial GC: the proxy pinned to one CPU has one event loop and allocates little on the heap
-# (buffers are pooled direct memory), so a small fixed heap and the simplest collector win.
-VIPD_JVM=${VIPD_JVM:--XX:+UseSerialGC -Xms32m -Xmx128m -XX:+AlwaysPreTouch}
+# Production-like JVM flags (README.md, "JVM flags"): Serial GC, as a JVM picks by itself on one
+# CPU (one event loop, little heap churn: buffers are pooled direct memory); a small initial heap
+# and capped code cache / metaspace / thread stacks for a lower RSS; no hsperfdata file.
+VIPD_JVM=${VIPD_JVM:--XX:+UseSerialGC -Xms8m -Xmx128m -XX:ReservedCodeCacheSize=32m -XX:MaxMetaspaceSize=64m -Xss256k -XX:-UsePerfData}
 OUT_DIR=${OUT_DIR:-$REPO/bench/load/out}
 mkdir -p "$OUT_DIR"
 

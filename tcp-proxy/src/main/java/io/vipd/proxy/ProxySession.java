@@ -1,5 +1,6 @@
 package io.vipd.proxy;
 
+import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
@@ -102,11 +103,28 @@ final class ProxySession {
     server = s;
     s.active.incrementAndGet();
     connectStartNanos = context.nanoClock.getAsLong();
-    ChannelFuture f =
+    Bootstrap b =
         context
             .connectBootstrap(client.eventLoop(), frontend.timeouts.connectNanos)
-            .handler(new RelayHandler(this, false))
-            .connect(s.settings.address());
+            .handler(new RelayHandler(this, false));
+    InetSocketAddress address = s.settings.address();
+    ChannelFuture f;
+    if (address.isUnresolved()) {
+      f = b.connect(address); // the bootstrap's resolver; never for the usual address literals
+    } else {
+      // We are on the channel's event loop, so register() completes inline and connect() runs
+      // right after it. Bootstrap.connect() would queue the connect as a task instead; when the
+      // loop defers tasks under load, epoll first reports the registered but unconnected socket
+      // (EPOLLOUT|EPOLLHUP), Netty reads it and the session died of NotYetConnectedException.
+      ChannelFuture registered = b.register();
+      if (registered.isDone() && !registered.isSuccess()) {
+        f = registered;
+      } else {
+        f = registered.channel().connect(address);
+        // as Bootstrap.connect does: a failed attempt's channel is closed before the next one
+        f.addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
+      }
+    }
     serverChannel = f.channel();
     openChannels++;
     serverChannel.closeFuture().addListener(channelClosed);
@@ -268,6 +286,9 @@ final class ProxySession {
 
   void failed(boolean clientSide, Throwable cause) {
     log.debug("{} side of {} failed", clientSide ? "client" : "server", frontend.name(), cause);
+    if (!clientSide && !connected && !closing) {
+      return; // the connect attempt's own outcome decides (onConnectDone: retry or close)
+    }
     abort(clientSide ? CloseReason.CLIENT_ERROR : CloseReason.SERVER_ERROR);
   }
 

@@ -23,8 +23,11 @@ import java.util.TreeSet;
  */
 public final class VipCluster implements AutoCloseable {
 
-  /** Where {@link #startApiServer} listens inside each node. */
+  /** Where vipd reaches the node's own stand-in apiserver: its loopback, port 6443. */
   public static final String APISERVER = "127.0.0.1:6443";
+
+  /** Where {@link #startApiServer} listens inside each node: every address, so also the VIP. */
+  public static final String APISERVER_BIND = "0.0.0.0:6443";
 
   private final NetnsLan lan;
   private final Path dir;
@@ -60,7 +63,12 @@ public final class VipCluster implements AutoCloseable {
             node,
             NetnsLan.javaCommand("io.vipd.daemon.Main", "run", "--config", config.toString()));
     nodes.put(node, b);
-    b.awaitOutput("vipd started", Duration.ofSeconds(30));
+    try {
+      b.awaitOutput("vipd started", Duration.ofSeconds(30));
+    } catch (IOException e) {
+      throw new IOException(
+          "vipd on node " + node + " did not start\n" + b.stdout() + b.stderr(), e);
+    }
     return b;
   }
 
@@ -96,7 +104,7 @@ public final class VipCluster implements AutoCloseable {
   }
 
   /**
-   * Starts the stand-in apiserver of {@code node} on {@link #APISERVER} inside the node, named
+   * Starts the stand-in apiserver of {@code node} on {@link #APISERVER_BIND} inside the node, named
    * {@code n<node>}, and waits until it listens. Its readiness follows {@link #setReady}.
    */
   public Background startApiServer(int node) throws IOException {
@@ -106,13 +114,18 @@ public final class VipCluster implements AutoCloseable {
             NetnsLan.javaCommand(
                 ApiServerMain.class.getName(),
                 "--bind",
-                APISERVER,
+                APISERVER_BIND,
                 "--down-file",
                 downFile(node).toString(),
                 "--name",
                 "n" + node));
     apiservers.put(node, b);
-    b.awaitOutput(ApiServerMain.LISTENING, Duration.ofSeconds(30));
+    try {
+      b.awaitOutput(ApiServerMain.LISTENING, Duration.ofSeconds(30));
+    } catch (IOException e) {
+      throw new IOException(
+          "apiserver on node " + node + " did not start\n" + b.stdout() + b.stderr(), e);
+    }
     return b;
   }
 

@@ -123,25 +123,27 @@ class TrackingFailoverNetnsTest {
       String vip = c.vip(1);
       NetnsLan lan = c.lan();
       for (int node = 1; node <= 2; node++) {
-        lan.exec(node, "ip", "link", "add", "dummy0", "type", "dummy").orThrow();
-        lan.exec(node, "ip", "link", "set", "dummy0", "up").orThrow();
+        // A veth pair inside the node (the dummy driver may be missing from the kernel).
+        lan.exec(node, "ip", "link", "add", "trk0", "type", "veth", "peer", "name", "trk1")
+            .orThrow();
+        lan.exec(node, "ip", "link", "set", "trk1", "up").orThrow();
+        lan.exec(node, "ip", "link", "set", "trk0", "up").orThrow();
       }
-      c.startVipd(1, new NodeConfig(101, vip).trackInterface("dummy0", -50).hocon());
-      c.startVipd(2, new NodeConfig(100, vip).trackInterface("dummy0", -50).hocon());
+      c.startVipd(1, new NodeConfig(101, vip).trackInterface("trk0", -50).hocon());
+      c.startVipd(2, new NodeConfig(100, vip).trackInterface("trk0", -50).hocon());
       c.awaitHolders(vip, Set.of(1), START);
 
-      lan.exec(1, "ip", "link", "set", "dummy0", "down").orThrow();
+      lan.exec(1, "ip", "link", "set", "trk0", "down").orThrow();
       c.awaitHolders(vip, Set.of(2), FAILOVER);
       c.node(1)
           .awaitOutput(
-              "(VI_1) Changing effective priority from 101 to 51: interface dummy0 failed",
-              FAILOVER);
+              "(VI_1) Changing effective priority from 101 to 51: interface trk0 failed", FAILOVER);
 
-      lan.exec(1, "ip", "link", "set", "dummy0", "up").orThrow();
+      lan.exec(1, "ip", "link", "set", "trk0", "up").orThrow();
       c.awaitHolders(vip, Set.of(1), FAILOVER);
 
       // Deleting the interface counts as down too.
-      lan.exec(1, "ip", "link", "del", "dummy0").orThrow();
+      lan.exec(1, "ip", "link", "del", "trk0").orThrow();
       c.awaitHolders(vip, Set.of(2), FAILOVER);
       assertTrue(c.node(1).process().isAlive(), "vipd survives a deleted interface");
     }

@@ -82,6 +82,9 @@ class NotifyScriptsNetnsTest {
                       + "\" }")
               .hocon());
       awaitLines(any2, 1, START);
+      Settle.awaitPriority(c, 2, 100, START);
+      Settle.awaitPriority(c, 1, 101, START);
+      c.awaitHolders(vip, Set.of(1), START);
 
       // The hanging script of node 1 does not keep it from giving the VIP away.
       c.setReady(1, false);

@@ -39,6 +39,8 @@ class TrackingFailoverNetnsTest {
       startApiServers(c, 2);
       c.startVipd(1, new NodeConfig(101, vip).trackApiserver(-20).hocon());
       c.startVipd(2, new NodeConfig(100, vip).trackApiserver(-20).hocon());
+      Settle.awaitPriority(c, 1, 101, START);
+      Settle.awaitPriority(c, 2, 100, START);
       c.awaitHolders(vip, Set.of(1), START);
       assertEquals("n1", servedBy(c, vip, 6443), "node 1's apiserver answers on the VIP");
 
@@ -68,9 +70,11 @@ class TrackingFailoverNetnsTest {
       c.startVipd(
           1, new NodeConfig(101, vip).trackApiserver(0).instance("preempt = false").hocon());
       c.awaitHolders(vip, Set.of(1), START);
+      Settle.awaitPriority(c, 1, 101, START);
       c.startVipd(
           2, new NodeConfig(100, vip).trackApiserver(0).instance("preempt = false").hocon());
-      c.assertStable(vip, Set.of(1), Duration.ofMillis(600));
+      Settle.awaitPriority(c, 2, 100, START);
+      c.assertStable(vip, Set.of(1), Duration.ofMillis(300));
 
       c.setReady(1, false);
       c.awaitHolders(vip, Set.of(2), FAILOVER);
@@ -98,6 +102,8 @@ class TrackingFailoverNetnsTest {
       startApiServers(c, 2);
       c.startVipd(1, new NodeConfig(101, vip).withProxy().trackCheck("proxy-ready", 0).hocon());
       c.startVipd(2, new NodeConfig(100, vip).withProxy().trackCheck("proxy-ready", 0).hocon());
+      Settle.awaitPriority(c, 1, 101, START);
+      Settle.awaitPriority(c, 2, 100, START);
       c.awaitHolders(vip, Set.of(1), START);
       assertEquals("n1", servedBy(c, vip, 8443), "the client goes through node 1's proxy");
 

@@ -13,7 +13,8 @@
 # Usage (as root, after `mvn -o -B -q install -DskipTests` in the repository):
 #   bench/failover/run.sh [-n REPETITIONS] [-v "vipd ka-kubeadm ka-fast"]
 # Creates namespaces vipd-fo-{br,n1,n2,c} on 10.77.230.0/24 and removes them (and every process it
-# started) on exit, also on failure or Ctrl-C. Every wait is bounded.
+# started) on exit, also on failure or Ctrl-C. Every wait is bounded. KEEP_WORK=1 keeps the logs
+# (configs, vipd/keepalived output, the client's probe lines) in /tmp/vipd-fo.*.
 set -euo pipefail
 
 REPS=5
@@ -37,6 +38,8 @@ NET=10.77.230
 VIP="$NET.100"
 WORK=""
 PIDS=()
+# The stand-ins and the client: small heaps, serial GC, fewer threads on a shared 2-core machine.
+SMALL_JVM="-XX:+UseSerialGC -Xmx128m -XX:TieredStopAtLevel=1 -XX:CICompilerCount=1"
 
 [ "$(id -u)" = 0 ] || { echo "run as root" >&2; exit 1; }
 for c in ip java curl keepalived awk; do
@@ -57,7 +60,9 @@ cleanup() {
       ip netns del "$P-$ns"
     fi
   done
-  [ -n "$WORK" ] && rm -rf "$WORK"
+  if [ -n "$WORK" ]; then
+    if [ -n "${KEEP_WORK:-}" ]; then echo "kept $WORK" >&2; else rm -rf "$WORK"; fi
+  fi
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
@@ -107,7 +112,7 @@ await_text() { # FILE TEXT SECONDS
 
 start_apiservers() {
   for n in n1 n2; do
-    start_bg "$n" "$WORK/api-$n.log" java -XX:TieredStopAtLevel=1 -cp "$CP" \
+    start_bg "$n" "$WORK/api-$n.log" java $SMALL_JVM -cp "$CP" \
       io.vipd.health.testing.ApiServerMain --bind 0.0.0.0:6443 --down-file "$WORK/$n.down" \
       --name "$n"
   done
@@ -136,22 +141,19 @@ await_settled() { # PORT SECONDS: VIP on n1 only and answered by n1, three times
   done
 }
 
-# The client: one new TLS connection and GET /readyz after another, each line
-# "END_NANOS CODE SERVED_BY", until the stop file appears (bounded by COUNT probes).
+# The client (ProbeMain): a new TCP connection + TLS handshake + GET /readyz every 20 ms,
+# overlapping, each bounded by 250 ms; lines "END_NANOS CODE SERVED_BY" until the stop file appears
+# (at most 120 s).
 start_probe() { # PORT OUT STOPFILE
-  start_bg c "$2" bash -c '
-    for ((k = 0; k < 20000; k++)); do
-      [ -e "$3" ] && break
-      r=$(curl -sk --max-time 0.3 -o /dev/null -w "%{http_code} %header{x-served-by}" \
-        "https://$1/readyz" 2>/dev/null)
-      echo "$(date +%s%N) ${r:-000}"
-      sleep 0.005
-    done' probe "$VIP:$1" "$2" "$3"
+  start_bg c "$2" java $SMALL_JVM -cp "$CP" io.vipd.health.testing.ProbeMain --host "$VIP" --port "$1" \
+    --stop-file "$3" --period-ms 20 --timeout-ms 250 --max-seconds 120
 }
 
 # One repetition: settle on n1, flip n1's /readyz, wait for a 200 from n2 through the VIP.
 # Sets RESULT to the failover time in ms (or "timeout").
 RESULT=""
+GAPS=""
+VARIANT=""
 measure_once() { # PORT TIMEOUT_SECONDS TAG
   local port="$1" limit="$2" tag="$3"
   rm -f "$WORK/n1.down" "$WORK/n2.down"
@@ -160,6 +162,12 @@ measure_once() { # PORT TIMEOUT_SECONDS TAG
   rm -f "$stop"
   start_probe "$port" "$out" "$stop"
   local ppid="$LAST_PID"
+  # Until the client's JVM is warm and the VIP answers it (bounded), then one more second.
+  local warm=0
+  until [ "$(awk '$2 == 200 && $3 == "n1"' "$out" 2>/dev/null | wc -l)" -ge 20 ] || [ "$warm" -ge 100 ]; do
+    sleep 0.1
+    warm=$((warm + 1))
+  done
   sleep 1
   local t0
   t0=$(now)
@@ -173,12 +181,27 @@ measure_once() { # PORT TIMEOUT_SECONDS TAG
   done
   touch "$stop"
   wait "$ppid" 2>/dev/null || true
-  # Probes before the flip that did not get 200 from n1: flapping or a broken setup.
+  # Probes before the flip that did not get 200 from n1, once the client was warm: flapping or a
+  # broken setup.
   local bad
-  bad=$(awk -v t0="$t0" '$1 <= t0 && !($2 == 200 && $3 == "n1")' "$out" | wc -l)
+  bad=$(awk -v t0="$t0" '$2 == 200 && $3 == "n1" { ok++ } ok >= 20 && $1 <= t0 && !($2 == 200 && $3 == "n1")' "$out" | wc -l)
   [ "$bad" -eq 0 ] || log "$tag: $bad probes before the flip were not answered 200 by n1"
+  # The client's resolution: the median time between two probe results.
+  GAPS="$GAPS $(awk 'NR > 1 { print ($1 - p) / 1e6 } { p = $1 }' "$out" | sort -n |
+    awk '{ a[NR] = $1 } END { printf "%.0f", a[int((NR + 1) / 2)] }')"
   rm -f "$WORK/n1.down"
   RESULT="$result"
+  if [ "$VARIANT" = vipd ]; then breakdown "$t0" "$tag"; fi
+}
+
+# vipd's own log timestamps (ms) split a vipd failover into detection and VRRP takeover.
+breakdown() { # T0 TAG
+  local drop master
+  drop=$(grep "Changing effective priority from 101 to 81" "$WORK/vipd-n1.log" | tail -1 | cut -d' ' -f1)
+  master=$(grep "Entering MASTER STATE" "$WORK/vipd-n2.log" | tail -1 | cut -d' ' -f1)
+  [ -n "$drop" ] && [ -n "$master" ] || return 0
+  log "$2: node 1 priority lowered after $((($(date -d "$drop" +%s%N) - $1) / 1000000)) ms," \
+    "node 2 MASTER after $((($(date -d "$master" +%s%N) - $1) / 1000000)) ms"
 }
 
 # ---- variants ----
@@ -326,6 +349,7 @@ main() {
   declare -A RESULTS
   for v in $VARIANTS; do
     log "variant $v: starting"
+    VARIANT="$v"
     start_variant "$v"
     # One discarded warm-up repetition (JIT, ARP caches), then REPS measured ones.
     measure_once "$PORT" "$(limit_for "$v")" "$v-warmup"
@@ -344,7 +368,9 @@ main() {
   [ -n "${RESULTS[vipd]:-}" ] && base=$(echo "${RESULTS[vipd]}" | tr ' ' '\n' | grep -E '^[0-9]+$' | stats | cut -d' ' -f1)
   echo
   echo "Failover: master's /readyz fails -> first GET /readyz 200 via the VIP from the other node"
-  echo "(ms; $REPS repetitions per variant after one warm-up; client probe period about 15-25 ms)"
+  local gap
+  gap=$(echo "$GAPS" | tr ' ' '\n' | grep . | stats | cut -d' ' -f1)
+  echo "(ms; $REPS repetitions per variant after one warm-up; median client probe period ${gap} ms)"
   printf '%-11s %6s %6s %6s %6s %9s  %s\n' variant n median min max "x vipd" "values"
   for v in $VARIANTS; do
     local ok n med mn mx ratio

@@ -32,6 +32,9 @@ public final class NotifyScripts implements VirtualRouterListener, AutoCloseable
   private static final Logger LOG = LoggerFactory.getLogger("vipd.notify");
   private static final int MAX_OUTPUT = 1024;
 
+  /** How long {@link #close()} lets queued scripts run before killing them. */
+  static final Duration STOP_GRACE = Duration.ofSeconds(2);
+
   private final String instance;
   private final NotifyConfig config;
   private final IntSupplier priority;
@@ -117,9 +120,10 @@ public final class NotifyScripts implements VirtualRouterListener, AutoCloseable
 
   private void run(List<String> argv) {
     Path output = null;
+    Process p = null;
     try {
       output = Files.createTempFile("vipd-notify", ".out");
-      Process p =
+      p =
           new ProcessBuilder(argv)
               .redirectErrorStream(true)
               .redirectOutput(output.toFile())
@@ -127,8 +131,7 @@ public final class NotifyScripts implements VirtualRouterListener, AutoCloseable
               .start();
       boolean done = p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
       if (!done) {
-        p.descendants().forEach(ProcessHandle::destroyForcibly);
-        p.destroyForcibly();
+        kill(p);
         LOG.warn("({}) notify script {} killed after {} ms", instance, argv, timeout.toMillis());
         return;
       }
@@ -141,6 +144,11 @@ public final class NotifyScripts implements VirtualRouterListener, AutoCloseable
     } catch (IOException e) {
       LOG.warn("({}) notify script {} could not run: {}", instance, argv, e.getMessage());
     } catch (InterruptedException e) {
+      // Stopping: a script still running is not left behind as an orphan.
+      if (p != null && p.isAlive()) {
+        kill(p);
+        LOG.warn("({}) notify script {} killed: vipd is stopping", instance, argv);
+      }
       Thread.currentThread().interrupt();
     } finally {
       if (output != null) {
@@ -153,6 +161,11 @@ public final class NotifyScripts implements VirtualRouterListener, AutoCloseable
     }
   }
 
+  private static void kill(Process p) {
+    p.descendants().forEach(ProcessHandle::destroyForcibly);
+    p.destroyForcibly();
+  }
+
   private static String tail(Path output) throws IOException {
     byte[] bytes = Files.readAllBytes(output);
     if (bytes.length == 0) {
@@ -163,13 +176,23 @@ public final class NotifyScripts implements VirtualRouterListener, AutoCloseable
     return ": " + text.replace('\n', '|');
   }
 
-  /** Lets queued scripts finish for a moment, then stops the runner thread. */
+  /**
+   * Lets queued scripts (typically {@code notify.stop}) finish for at most {@link #STOP_GRACE} (or
+   * the script timeout, if shorter), then kills the running script and drops the rest: a hanging
+   * script must not hold up vipd's stop, nor outlive it.
+   */
   @Override
   public void close() {
     runner.shutdown();
+    long graceMillis = Math.min(timeout.toMillis(), STOP_GRACE.toMillis());
     try {
-      if (!runner.awaitTermination(timeout.toMillis() + 1000, TimeUnit.MILLISECONDS)) {
-        runner.shutdownNow();
+      if (!runner.awaitTermination(graceMillis, TimeUnit.MILLISECONDS)) {
+        List<Runnable> dropped = runner.shutdownNow();
+        if (!dropped.isEmpty()) {
+          LOG.warn(
+              "({}) {} notify script run(s) dropped: vipd is stopping", instance, dropped.size());
+        }
+        runner.awaitTermination(1, TimeUnit.SECONDS);
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

@@ -44,12 +44,13 @@ import java.util.Comparator;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
 import javax.net.ssl.SSLException;
 
 /**
- * A stand-in kube-apiserver on loopback for tests: HTTP/1.1 over TLS (or plain), an ephemeral port,
- * with
+ * A stand-in kube-apiserver on loopback for tests: HTTP/1.1 over TLS (or plain), an ephemeral port
+ * unless {@link Builder#bind} says otherwise, with
  *
  * <ul>
  *   <li>{@code /readyz}, {@code /healthz}, {@code /livez}: 200 {@code ok}, or 500 with a
@@ -65,6 +66,9 @@ import javax.net.ssl.SSLException;
  */
 public final class ApiServerFixture implements AutoCloseable {
 
+  /** Response header naming the node that answered, when {@link Builder#servedBy} is set. */
+  public static final String SERVED_BY = "X-Served-By";
+
   private final EventLoopGroup group;
   private final Channel serverChannel;
   private final Path dir;
@@ -72,6 +76,8 @@ public final class ApiServerFixture implements AutoCloseable {
   private final boolean tls;
   private final Duration watchInterval;
   private volatile boolean ready = true;
+  private final BooleanSupplier readiness;
+  private final String servedBy;
   private final AtomicLong requests = new AtomicLong();
   private final AtomicLong connections = new AtomicLong();
   private final AtomicInteger openWatches = new AtomicInteger();
@@ -80,6 +86,8 @@ public final class ApiServerFixture implements AutoCloseable {
   private ApiServerFixture(Builder b) {
     this.tls = b.tls;
     this.watchInterval = b.watchInterval;
+    this.readiness = b.readiness;
+    this.servedBy = b.servedBy;
     try {
       this.dir = Files.createTempDirectory("vipd-apiserver-fixture-");
     } catch (IOException e) {
@@ -111,7 +119,7 @@ public final class ApiServerFixture implements AutoCloseable {
                             new Handler());
                   }
                 })
-            .bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))
+            .bind(b.bind)
             .syncUninterruptibly()
             .channel();
   }
@@ -130,8 +138,32 @@ public final class ApiServerFixture implements AutoCloseable {
     private boolean tls = true;
     private boolean requireClientCertificate;
     private Duration watchInterval = Duration.ofMillis(100);
+    private InetSocketAddress bind = new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
+    private BooleanSupplier readiness = () -> true;
+    private String servedBy;
 
     private Builder() {}
+
+    /** Where to listen; default loopback, ephemeral port. */
+    public Builder bind(InetSocketAddress address) {
+      this.bind = address;
+      return this;
+    }
+
+    /**
+     * A further readiness condition, asked on every request (on the event loop, so it must be
+     * quick): the health endpoints answer 200 only while it and {@link #setReady} are both true.
+     */
+    public Builder readiness(BooleanSupplier condition) {
+      this.readiness = condition;
+      return this;
+    }
+
+    /** Sends {@code X-Served-By: NAME} with every response, so clients see which node answered. */
+    public Builder servedBy(String name) {
+      this.servedBy = name;
+      return this;
+    }
 
     /** Serve plain HTTP instead of HTTPS. */
     public Builder plainHttp() {
@@ -239,7 +271,7 @@ public final class ApiServerFixture implements AutoCloseable {
       String path = new QueryStringDecoder(request.uri()).path();
       switch (path) {
         case "/readyz", "/healthz", "/livez" -> {
-          if (ready) {
+          if (ready && readiness.getAsBoolean()) {
             respond(ctx, HttpResponseStatus.OK, "ok", keepAlive);
           } else {
             respond(
@@ -263,6 +295,9 @@ public final class ApiServerFixture implements AutoCloseable {
           .headers()
           .set(HttpHeaderNames.CONTENT_TYPE, "text/plain; charset=utf-8")
           .setInt(HttpHeaderNames.CONTENT_LENGTH, response.content().readableBytes());
+      if (servedBy != null) {
+        response.headers().set(SERVED_BY, servedBy);
+      }
       if (!keepAlive) {
         response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
       }

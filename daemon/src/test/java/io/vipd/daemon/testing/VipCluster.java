@@ -1,5 +1,6 @@
-package io.vipd.daemon.vrrp;
+package io.vipd.daemon.testing;
 
+import io.vipd.health.testing.ApiServerMain;
 import io.vipd.vrrp.linux.Background;
 import io.vipd.vrrp.linux.NetnsLan;
 import java.io.IOException;
@@ -15,30 +16,46 @@ import java.util.TreeSet;
 
 /**
  * A LAN of network namespaces where each node runs a real vipd (the daemon's {@code Main} in a
- * child JVM) or a real keepalived, and the test watches where the VIP is installed.
+ * child JVM) or a real keepalived, optionally next to a stand-in kube-apiserver ({@link
+ * ApiServerMain}, TLS on the node's own {@code 127.0.0.1:6443}), and the test watches where the VIP
+ * is installed. Not thread-safe: one test thread drives it. {@link #close()} stops every process
+ * and deletes every namespace and temporary file.
  */
-final class VipCluster implements AutoCloseable {
+public final class VipCluster implements AutoCloseable {
+
+  /** Where vipd reaches the node's own stand-in apiserver: its loopback, port 6443. */
+  public static final String APISERVER = "127.0.0.1:6443";
+
+  /** Where {@link #startApiServer} listens inside each node: every address, so also the VIP. */
+  public static final String APISERVER_BIND = "0.0.0.0:6443";
 
   private final NetnsLan lan;
   private final Path dir;
   private final Map<Integer, Background> nodes = new HashMap<>();
+  private final Map<Integer, Background> apiservers = new HashMap<>();
 
-  VipCluster(int lanNumber, int nodeCount) throws IOException {
+  /**
+   * Creates the namespaces.
+   *
+   * @param lanNumber the {@link NetnsLan} number (third octet of the node addresses)
+   * @param nodeCount nodes 1..nodeCount
+   */
+  public VipCluster(int lanNumber, int nodeCount) throws IOException {
     this.lan = NetnsLan.create(lanNumber, nodeCount);
     this.dir = Files.createTempDirectory("vipd-cluster");
   }
 
-  NetnsLan lan() {
+  public NetnsLan lan() {
     return lan;
   }
 
   /** The LAN's spare address {@code k} as a string, used for VIPs. */
-  String vip(int k) {
+  public String vip(int k) {
     return lan.spareIpv4(k).getHostAddress();
   }
 
   /** Starts vipd on {@code node} with the given HOCON config; waits until it logs "started". */
-  Background startVipd(int node, String hocon) throws IOException {
+  public Background startVipd(int node, String hocon) throws IOException {
     Path config = dir.resolve("vipd-" + node + ".conf");
     Files.writeString(config, hocon);
     Background b =
@@ -46,7 +63,12 @@ final class VipCluster implements AutoCloseable {
             node,
             NetnsLan.javaCommand("io.vipd.daemon.Main", "run", "--config", config.toString()));
     nodes.put(node, b);
-    b.awaitOutput("vipd started", Duration.ofSeconds(30));
+    try {
+      b.awaitOutput("vipd started", Duration.ofSeconds(30));
+    } catch (IOException e) {
+      throw new IOException(
+          "vipd on node " + node + " did not start\n" + b.stdout() + b.stderr(), e);
+    }
     return b;
   }
 
@@ -97,7 +119,7 @@ final class VipCluster implements AutoCloseable {
   }
 
   /** Starts keepalived in the foreground on {@code node} with the given keepalived.conf. */
-  Background startKeepalived(int node, String conf) throws IOException {
+  public Background startKeepalived(int node, String conf) throws IOException {
     Path config = dir.resolve("keepalived-" + node + ".conf");
     Files.writeString(config, conf);
     Background b =
@@ -118,12 +140,61 @@ final class VipCluster implements AutoCloseable {
     return b;
   }
 
-  Background node(int node) {
+  public Background node(int node) {
     return nodes.get(node);
   }
 
+  /** The temporary directory of this cluster (configs, scripts' output), deleted on close. */
+  public Path dir() {
+    return dir;
+  }
+
+  /**
+   * Starts the stand-in apiserver of {@code node} on {@link #APISERVER_BIND} inside the node, named
+   * {@code n<node>}, and waits until it listens. Its readiness follows {@link #setReady}.
+   */
+  public Background startApiServer(int node) throws IOException {
+    Background b =
+        lan.start(
+            node,
+            NetnsLan.javaCommand(
+                ApiServerMain.class.getName(),
+                "--bind",
+                APISERVER_BIND,
+                "--down-file",
+                downFile(node).toString(),
+                "--name",
+                "n" + node));
+    apiservers.put(node, b);
+    try {
+      b.awaitOutput(ApiServerMain.LISTENING, Duration.ofSeconds(30));
+    } catch (IOException e) {
+      throw new IOException(
+          "apiserver on node " + node + " did not start\n" + b.stdout() + b.stderr(), e);
+    }
+    return b;
+  }
+
+  /** The stand-in apiserver process of {@code node}, or null. */
+  public Background apiServer(int node) {
+    return apiservers.get(node);
+  }
+
+  /** Makes {@code node}'s apiserver answer {@code /readyz} with 200 (true) or 500 (false). */
+  public void setReady(int node, boolean ready) throws IOException {
+    if (ready) {
+      Files.deleteIfExists(downFile(node));
+    } else {
+      Files.writeString(downFile(node), "down\n");
+    }
+  }
+
+  private Path downFile(int node) {
+    return dir.resolve("apiserver-" + node + ".down");
+  }
+
   /** Which nodes have {@code vip} installed on eth0 now. */
-  Set<Integer> holders(String vip) throws IOException {
+  public Set<Integer> holders(String vip) throws IOException {
     Set<Integer> holders = new TreeSet<>();
     for (int i = 1; i <= lan.nodes(); i++) {
       String out = lan.ip(lan.namespace(i), "-o", "addr", "show", "dev", NetnsLan.INTERFACE);
@@ -138,7 +209,7 @@ final class VipCluster implements AutoCloseable {
    * Waits until exactly {@code expected} holds the VIP (none when empty), and returns how long it
    * took; fails with the holders seen and every node's log otherwise.
    */
-  Duration awaitHolders(String vip, Set<Integer> expected, Duration timeout)
+  public Duration awaitHolders(String vip, Set<Integer> expected, Duration timeout)
       throws IOException, InterruptedException {
     long start = System.nanoTime();
     long deadline = start + timeout.toNanos();
@@ -155,7 +226,7 @@ final class VipCluster implements AutoCloseable {
   }
 
   /** Asserts that the holders stay {@code expected} for {@code period}. */
-  void assertStable(String vip, Set<Integer> expected, Duration period)
+  public void assertStable(String vip, Set<Integer> expected, Duration period)
       throws IOException, InterruptedException {
     long deadline = System.nanoTime() + period.toNanos();
     while (System.nanoTime() < deadline) {
@@ -169,7 +240,7 @@ final class VipCluster implements AutoCloseable {
   }
 
   /** Every node's output, for failure messages. */
-  String logs() {
+  public String logs() {
     StringBuilder sb = new StringBuilder();
     List<Integer> keys = new ArrayList<>(new TreeSet<>(nodes.keySet()));
     for (int node : keys) {
@@ -186,6 +257,7 @@ final class VipCluster implements AutoCloseable {
   @Override
   public void close() {
     nodes.values().forEach(Background::close);
+    apiservers.values().forEach(Background::close);
     lan.close();
     try (var files = Files.list(dir)) {
       for (Path p : files.toList()) {

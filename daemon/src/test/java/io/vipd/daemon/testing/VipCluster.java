@@ -76,7 +76,7 @@ public final class VipCluster implements AutoCloseable {
    * Rewrites {@code node}'s vipd config file and sends that vipd SIGHUP (reload); waits until its
    * log shows the reload's outcome, {@code reloaded:} or {@code reload rejected}.
    */
-  void reload(int node, String hocon) throws IOException, InterruptedException {
+  public void reload(int node, String hocon) throws IOException, InterruptedException {
     Files.writeString(dir.resolve("vipd-" + node + ".conf"), hocon);
     Background b = nodes.get(node);
     int before = count(b.stdout(), "reloading ");
@@ -99,7 +99,7 @@ public final class VipCluster implements AutoCloseable {
     throw new AssertionError("node " + node + " did not reload\n" + logs());
   }
 
-  static int count(String text, String what) {
+  public static int count(String text, String what) {
     int n = 0;
     for (int i = text.indexOf(what); i >= 0; i = text.indexOf(what, i + 1)) {
       n++;

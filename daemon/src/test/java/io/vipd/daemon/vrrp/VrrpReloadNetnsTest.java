@@ -3,6 +3,7 @@ package io.vipd.daemon.vrrp;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.vipd.daemon.testing.VipCluster;
 import io.vipd.vrrp.linux.NetnsRequirement;
 import java.time.Duration;
 import java.util.Set;

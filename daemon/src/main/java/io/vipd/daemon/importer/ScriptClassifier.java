@@ -1,5 +1,6 @@
 package io.vipd.daemon.importer;
 
+import io.vipd.daemon.text.ShellWords;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;

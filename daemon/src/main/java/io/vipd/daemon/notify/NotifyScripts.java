@@ -1,6 +1,7 @@
 package io.vipd.daemon.notify;
 
 import io.vipd.daemon.config.NotifyConfig;
+import io.vipd.daemon.text.ShellWords;
 import io.vipd.vrrp.router.Transition;
 import io.vipd.vrrp.router.VirtualRouterListener;
 import io.vipd.vrrp.router.VrrpState;
@@ -69,12 +70,12 @@ public final class NotifyScripts implements VirtualRouterListener, AutoCloseable
       return;
     }
     int prio = priority.getAsInt();
-    specific(transition.to()).ifPresent(script -> submit(ScriptCommand.split(script)));
+    specific(transition.to()).ifPresent(script -> submit(ShellWords.split(script)));
     config
         .any()
         .ifPresent(
             script -> {
-              List<String> argv = new ArrayList<>(ScriptCommand.split(script));
+              List<String> argv = new ArrayList<>(ShellWords.split(script));
               argv.addAll(List.of("INSTANCE", instance, state, Integer.toString(prio)));
               submit(argv);
             });

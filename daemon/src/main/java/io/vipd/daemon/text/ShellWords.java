@@ -1,11 +1,14 @@
-package io.vipd.daemon.importer;
+package io.vipd.daemon.text;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
 
-/** Splits a command line into argv the way a POSIX shell would for simple commands. Pure. */
-final class ShellWords {
+/**
+ * Splits a command line into argv the way a POSIX shell would for simple commands (and keepalived
+ * does for its scripts): used by the importer and by notify scripts. Pure.
+ */
+public final class ShellWords {
 
   /** Characters that make a command need a shell: pipes, lists, redirections, expansions. */
   private static final Pattern METACHARACTERS = Pattern.compile("[|&;<>()$`*?\\[\\]~{}\\n]");
@@ -13,12 +16,12 @@ final class ShellWords {
   private ShellWords() {}
 
   /** True when {@code command} only works through {@code sh -c}. */
-  static boolean needsShell(String command) {
+  public static boolean needsShell(String command) {
     return METACHARACTERS.matcher(command).find();
   }
 
   /** Words of {@code command}: whitespace separates; quotes group; backslash escapes. */
-  static List<String> split(String command) {
+  public static List<String> split(String command) {
     List<String> words = new ArrayList<>();
     StringBuilder word = new StringBuilder();
     boolean inWord = false;

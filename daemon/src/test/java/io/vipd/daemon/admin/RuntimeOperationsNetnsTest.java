@@ -119,6 +119,23 @@ class RuntimeOperationsNetnsTest {
 
       vipd(lan, "vrrp", "release", "VI_1");
       c.awaitHolders(vip, Set.of(1), Duration.ofSeconds(3));
+
+      // --- no other node to take over: the handover says so, and the node stays in maintenance ---
+      c.node(2).process().destroy();
+      c.node(2).awaitExit(Duration.ofSeconds(10));
+      NetnsLan.ExecResult alone =
+          lan.exec(
+              1,
+              NetnsLan.javaCommand(
+                  "io.vipd.daemon.Main", "vrrp", "handover", "VI_1", "--wait", "1s"));
+      assertEquals(1, alone.exitCode(), alone.stdout() + alone.stderr());
+      assertTrue(
+          alone.stderr().contains("no other node became master of VI_1")
+              && alone.stderr().contains("stays in maintenance"),
+          alone.stderr());
+      c.assertStable(vip, Set.of(), Duration.ofMillis(800));
+      vipd(lan, "vrrp", "release", "VI_1");
+      c.awaitHolders(vip, Set.of(1), Duration.ofSeconds(3));
     }
   }
 

@@ -21,8 +21,13 @@ public final class BackendPool {
   private final BackendSettings settings;
   private final ServerState[] primaries;
   private final ServerState[] backups;
-  private final Balancer primaryBalancer;
-  private final Balancer backupBalancer;
+  private final RandomGenerator random;
+
+  /** Rebuilt (under this pool's monitor) when the operator changes a weight; read lock-free. */
+  private volatile Balancer primaryBalancer;
+
+  private volatile Balancer backupBalancer;
+
   private final Map<String, ServerState> byName = new HashMap<>();
 
   BackendPool(BackendSettings settings) {
@@ -46,6 +51,7 @@ public final class BackendPool {
 
   private BackendPool(BackendSettings settings, RandomGenerator random, BackendPool previous) {
     this.settings = settings;
+    this.random = random;
     List<ServerState> p = new ArrayList<>();
     List<ServerState> b = new ArrayList<>();
     for (ServerSettings s : settings.servers()) {
@@ -68,7 +74,7 @@ public final class BackendPool {
     int[] weights = new int[group.length];
     List<String> keys = new ArrayList<>();
     for (int i = 0; i < group.length; i++) {
-      weights[i] = group[i].settings.weight();
+      weights[i] = group[i].weight;
       keys.add(group[i].name());
     }
     return settings.balance().newBalancer(weights, keys, random);
@@ -104,6 +110,54 @@ public final class BackendPool {
       }
     }
     return true;
+  }
+
+  /**
+   * Sets a server's operator state (haproxy {@code set server ... state}). {@link
+   * ServerAdminState#DRAIN} and {@link ServerAdminState#MAINT} stop new connections at once;
+   * established sessions are never closed by this. Health checks keep feeding {@link #setServerUp}
+   * meanwhile, and do not change the operator state. Callable from any thread.
+   *
+   * @return the previous state
+   * @throws IllegalArgumentException if the backend has no such server
+   */
+  public ServerAdminState setServerAdminState(String server, ServerAdminState state) {
+    ServerState s = state(server);
+    ServerAdminState before = s.adminState;
+    s.adminState = java.util.Objects.requireNonNull(state, "state");
+    return before;
+  }
+
+  /** The operator state of {@code server}. */
+  public ServerAdminState serverAdminState(String server) {
+    return state(server).adminState;
+  }
+
+  /**
+   * Sets the weight {@code server} gets for new connections from now on (haproxy {@code set
+   * weight}); 0 gives it none. The balancer of its group starts afresh. Callable from any thread.
+   *
+   * @param weight 0..256
+   * @return the previous weight
+   * @throws IllegalArgumentException if the backend has no such server or the weight is out of
+   *     range
+   */
+  public synchronized int setServerWeight(String server, int weight) {
+    if (weight < 0 || weight > 256) {
+      throw new IllegalArgumentException("weight out of 0..256: " + weight);
+    }
+    ServerState s = state(server);
+    int before = s.weight;
+    if (before == weight) {
+      return before;
+    }
+    s.weight = weight;
+    if (s.settings.backup()) {
+      backupBalancer = newBalancer(backups, random);
+    } else {
+      primaryBalancer = newBalancer(primaries, random);
+    }
+    return before;
   }
 
   /**
@@ -180,7 +234,9 @@ public final class BackendPool {
               st.connections.sum(),
               st.connectFailures.sum(),
               st.bytesIn.sum(),
-              st.bytesOut.sum()));
+              st.bytesOut.sum(),
+              st.adminState,
+              st.weight));
     }
   }
 
@@ -196,7 +252,7 @@ public final class BackendPool {
 
     @Override
     public boolean eligible(int index) {
-      return group[index].up && (tried == null || !tried.get(index));
+      return group[index].takesConnections() && (tried == null || !tried.get(index));
     }
 
     @Override

@@ -155,6 +155,32 @@ public final class ProxyServer implements AutoCloseable {
     return backend(backend).setServerUp(server, up);
   }
 
+  /**
+   * Operator seam: sets the operator state of server {@code server} of backend {@code backend}
+   * (drain, maintenance, ready). See {@link BackendPool#setServerAdminState}. Synchronized with
+   * {@link #apply}, so a reload never loses it.
+   *
+   * @return the previous state
+   * @throws IllegalArgumentException if there is no such backend or server
+   */
+  public synchronized ServerAdminState setServerAdminState(
+      String backend, String server, ServerAdminState state) {
+    return backend(backend).setServerAdminState(server, state);
+  }
+
+  /**
+   * Operator seam: sets the weight of a server for new connections. See {@link
+   * BackendPool#setServerWeight}. Synchronized with {@link #apply}.
+   *
+   * @param weight 0..256
+   * @return the previous weight
+   * @throws IllegalArgumentException if there is no such backend or server, or the weight is out of
+   *     range
+   */
+  public synchronized int setServerWeight(String backend, String server, int weight) {
+    return backend(backend).setServerWeight(server, weight);
+  }
+
   /** The pool of backend {@code name}, to feed its health. */
   public BackendPool backend(String name) {
     BackendPool pool = pools.get(name);
@@ -196,10 +222,11 @@ public final class ProxyServer implements AutoCloseable {
    *       closed; sessions accepted on the old address go on.
    *   <li>A removed frontend stops listening; its established sessions go on until they end.
    *   <li>Every backend gets a new pool: servers with the same name and address are carried over
-   *       (up/down state, active count, counters, sessions); weights, balance, timeouts and retries
-   *       apply to new connections (timeouts and retries also to running sessions from their next
-   *       check on). A server that is gone (or whose address changed) is retired: no new
-   *       connections, and its sessions follow the backend's {@code on-marked-down} ({@link
+   *       (up/down state, operator state, active count, counters, sessions; a runtime weight too,
+   *       unless the configured weight changed); weights, balance, timeouts and retries apply to
+   *       new connections (timeouts and retries also to running sessions from their next check on).
+   *       A server that is gone (or whose address changed) is retired: no new connections, and its
+   *       sessions follow the backend's {@code on-marked-down} ({@link
    *       OnMarkedDown#SHUTDOWN_SESSIONS} closes them, {@link OnMarkedDown#NONE} lets them finish).
    *   <li>The global maxconn changes at once.
    * </ul>

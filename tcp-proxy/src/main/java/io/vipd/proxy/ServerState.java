@@ -14,6 +14,12 @@ final class ServerState {
 
   volatile boolean up = true;
 
+  /** Operator state; see {@link ServerAdminState}. */
+  volatile ServerAdminState adminState = ServerAdminState.READY;
+
+  /** Weight for new connections: the configured one until the operator sets another. */
+  volatile int weight;
+
   /** Connections open or being opened: the load seen by leastconn and random. */
   final AtomicInteger active;
 
@@ -28,6 +34,7 @@ final class ServerState {
   ServerState(ServerSettings settings, int index) {
     this.settings = settings;
     this.index = index;
+    this.weight = settings.weight();
     this.active = new AtomicInteger();
     this.connections = new LongAdder();
     this.connectFailures = new LongAdder();
@@ -39,12 +46,16 @@ final class ServerState {
   /**
    * The same server after a reload, with possibly new settings and index: shares the live counts,
    * counters and session set of {@code previous} (sessions still running update them through the
-   * old object) and starts in its up/down state.
+   * old object) and starts in its up/down and operator state. A weight set at runtime is kept
+   * unless the reload changes the configured weight, which then wins.
    */
   ServerState(ServerSettings settings, int index, ServerState previous) {
     this.settings = settings;
     this.index = index;
     this.up = previous.up;
+    this.adminState = previous.adminState;
+    this.weight =
+        previous.settings.weight() == settings.weight() ? previous.weight : settings.weight();
     this.active = previous.active;
     this.connections = previous.connections;
     this.connectFailures = previous.connectFailures;
@@ -56,6 +67,11 @@ final class ServerState {
   /** True if a reload may carry this server's state over to {@code next}: same address. */
   boolean sameServer(ServerSettings next) {
     return settings.name().equals(next.name()) && settings.address().equals(next.address());
+  }
+
+  /** True if this server may receive a new connection: up and ready. */
+  boolean takesConnections() {
+    return up && adminState == ServerAdminState.READY;
   }
 
   String name() {

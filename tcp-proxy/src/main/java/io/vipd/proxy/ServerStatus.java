@@ -12,6 +12,8 @@ package io.vipd.proxy;
  * @param connectFailures failed connect attempts since start (refused, unreachable, timeout)
  * @param bytesIn bytes forwarded from clients to this server
  * @param bytesOut bytes forwarded from this server to clients
+ * @param adminState the operator state ({@link ServerAdminState#READY} unless set at runtime)
+ * @param weight the weight for new connections (configured, or as set at runtime)
  */
 public record ServerStatus(
     String backend,
@@ -22,4 +24,6 @@ public record ServerStatus(
     long connections,
     long connectFailures,
     long bytesIn,
-    long bytesOut) {}
+    long bytesOut,
+    ServerAdminState adminState,
+    int weight) {}

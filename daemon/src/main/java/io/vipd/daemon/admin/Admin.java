@@ -56,6 +56,7 @@ public final class Admin implements AutoCloseable {
     if (!config.admin().enabled()) {
       return new Admin(view, null, null, null);
     }
+    RuntimeOperations operations = new RuntimeOperations(proxy, vrrp);
     VipdMetrics metrics = VipdMetrics.create(config, vrrp, tracking, proxy, view.masters());
     AdminServer server;
     try {
@@ -81,6 +82,17 @@ public final class Admin implements AutoCloseable {
                 @Override
                 public ReloadResult reload() {
                   return reload.get();
+                }
+
+                @Override
+                public OperationResult serverOperation(
+                    String backend, String server, String action, Optional<String> value) {
+                  return operations.server(backend, server, action, value);
+                }
+
+                @Override
+                public OperationResult vrrpOperation(String instance, String action) {
+                  return operations.vrrp(instance, action);
                 }
               });
     } catch (IOException | RuntimeException e) {

@@ -8,7 +8,10 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Optional;
 
-/** Fetches a running vipd's admin endpoints, for {@code vipd status}. */
+/**
+ * Fetches a running vipd's admin endpoints, for {@code vipd status}, and posts runtime operations,
+ * for {@code vipd server} and {@code vipd vrrp}.
+ */
 public final class AdminClient {
 
   private static final Duration TIMEOUT = Duration.ofSeconds(5);
@@ -35,9 +38,27 @@ public final class AdminClient {
    *     message says which)
    */
   public String get(String path) throws IOException {
+    return send("GET", path);
+  }
+
+  /**
+   * POSTs {@code path} with an empty body.
+   *
+   * @return the body of a 200 response
+   * @throws IOException when the daemon cannot be reached or answers with another status (the
+   *     message says which, with the daemon's one-line answer)
+   */
+  public String post(String path) throws IOException {
+    return send("POST", path);
+  }
+
+  private String send(String method, String path) throws IOException {
     HttpRequest.Builder b;
     try {
-      b = HttpRequest.newBuilder(URI.create(base + path)).timeout(TIMEOUT).GET();
+      b =
+          HttpRequest.newBuilder(URI.create(base + path))
+              .timeout(TIMEOUT)
+              .method(method, HttpRequest.BodyPublishers.noBody());
     } catch (IllegalArgumentException e) {
       throw new IOException("bad admin address " + base + ": " + e.getMessage(), e);
     }
@@ -63,7 +84,8 @@ public final class AdminClient {
       throw new IOException(base + path + " needs the admin token (--token or VIPD_TOKEN)");
     }
     if (r.statusCode() != 200) {
-      throw new IOException(base + path + " answered " + r.statusCode() + ": " + r.body().trim());
+      throw new IOException(
+          method + " " + base + path + " answered " + r.statusCode() + ": " + r.body().trim());
     }
     return r.body();
   }

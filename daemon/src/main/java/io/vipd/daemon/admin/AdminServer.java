@@ -10,8 +10,10 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.Supplier;
@@ -20,7 +22,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The admin HTTP endpoint: {@code /healthz} (the process answers), {@code /readyz} (every component
- * runs), {@code /status} (JSON) and {@code /metrics} (Prometheus text).
+ * runs), {@code /status} (JSON) and {@code /metrics} (Prometheus text); {@code POST /reload} and
+ * the runtime operations {@code POST /servers/B/S/{drain,disable,enable,weight?value=N}} and {@code
+ * POST /vrrp/I/{handover,release}}.
  *
  * <p>Built on the JDK's {@code com.sun.net.httpserver}: a low-traffic endpoint needs no more, and
  * its one thread ({@code vipd-admin}) keeps scrapes off the proxy's event loops. With {@code
@@ -31,6 +35,8 @@ public final class AdminServer implements Closeable {
 
   private static final Logger LOG = LoggerFactory.getLogger("vipd.admin");
   private static final String RELOAD_PATH = "/reload";
+  private static final String SERVERS_PREFIX = "/servers/";
+  private static final String VRRP_PREFIX = "/vrrp/";
   private static final String PROMETHEUS_TYPE = "text/plain; version=0.0.4; charset=utf-8";
 
   private final HttpServer server;
@@ -54,6 +60,17 @@ public final class AdminServer implements Closeable {
 
     /** {@code POST /reload}: re-reads and applies the configuration file, like SIGHUP. */
     ReloadResult reload();
+
+    /** {@code POST /servers/<backend>/<server>/<action>[?value=N]}: a runtime server operation. */
+    default OperationResult serverOperation(
+        String backend, String server, String action, Optional<String> value) {
+      return OperationResult.notFound("runtime operations not available");
+    }
+
+    /** {@code POST /vrrp/<instance>/<action>}: a VRRP maintenance operation. */
+    default OperationResult vrrpOperation(String instance, String action) {
+      return OperationResult.notFound("runtime operations not available");
+    }
   }
 
   /**
@@ -92,7 +109,7 @@ public final class AdminServer implements Closeable {
             "/status", new Route(true, () -> Response.json(content.statusJson())),
             "/metrics",
                 new Route(true, () -> new Response(200, PROMETHEUS_TYPE, content.metrics())));
-    server.createContext("/", exchange -> handle(exchange, routes, token, content::reload));
+    server.createContext("/", exchange -> handle(exchange, routes, token, content));
     server.setExecutor(executor);
     server.start();
     return new AdminServer(server, executor);
@@ -129,11 +146,56 @@ public final class AdminServer implements Closeable {
     return Response.text(r.ok() ? 200 : 422, body);
   }
 
+  /**
+   * {@code POST /servers/B/S/ACTION} and {@code POST /vrrp/I/ACTION}: token required as for {@code
+   * /reload}; 404 with a clear line for unknown names.
+   */
+  private static Response operation(
+      HttpExchange exchange, String method, String path, BearerToken token, Content content) {
+    if (!method.equals("POST")) {
+      exchange.getResponseHeaders().add("Allow", "POST");
+      return Response.text(405, "method not allowed: runtime operations are POST\n");
+    }
+    if (!token.accepts(exchange.getRequestHeaders().getFirst("Authorization"))) {
+      exchange.getResponseHeaders().add("WWW-Authenticate", "Bearer realm=\"vipd\"");
+      return Response.text(401, "unauthorized: Authorization: Bearer <admin.token> needed\n");
+    }
+    String[] parts = path.split("/", -1);
+    OperationResult r;
+    if (path.startsWith(SERVERS_PREFIX) && parts.length == 5) {
+      r =
+          content.serverOperation(
+              parts[2], parts[3], parts[4], query(exchange.getRequestURI().getRawQuery(), "value"));
+    } else if (path.startsWith(VRRP_PREFIX) && parts.length == 4) {
+      r = content.vrrpOperation(parts[2], parts[3]);
+    } else {
+      r =
+          OperationResult.notFound(
+              "not found; try POST /servers/BACKEND/SERVER/{drain,disable,enable,weight} or"
+                  + " POST /vrrp/INSTANCE/{handover,release}");
+    }
+    LOG.info("admin POST {}: {} {}", path, r.status(), r.message());
+    return Response.text(r.status(), r.message() + "\n");
+  }
+
+  /** The decoded value of {@code name} in a raw query string, if present. */
+  private static Optional<String> query(String rawQuery, String name) {
+    if (rawQuery == null) {
+      return Optional.empty();
+    }
+    for (String pair : rawQuery.split("&")) {
+      int eq = pair.indexOf('=');
+      String key = eq < 0 ? pair : pair.substring(0, eq);
+      if (key.equals(name)) {
+        return Optional.of(
+            URLDecoder.decode(eq < 0 ? "" : pair.substring(eq + 1), StandardCharsets.UTF_8));
+      }
+    }
+    return Optional.empty();
+  }
+
   private static void handle(
-      HttpExchange exchange,
-      Map<String, Route> routes,
-      BearerToken token,
-      Supplier<ReloadResult> reload)
+      HttpExchange exchange, Map<String, Route> routes, BearerToken token, Content content)
       throws IOException {
     try (exchange) {
       String method = exchange.getRequestMethod();
@@ -141,7 +203,14 @@ public final class AdminServer implements Closeable {
       Route route = routes.get(path);
       Response response;
       if (path.equals(RELOAD_PATH)) {
-        response = reload(exchange, method, token, reload);
+        response = reload(exchange, method, token, content::reload);
+      } else if (path.startsWith(SERVERS_PREFIX) || path.startsWith(VRRP_PREFIX)) {
+        try {
+          response = operation(exchange, method, path, token, content);
+        } catch (RuntimeException e) {
+          LOG.warn("admin {} failed: {}", path, e.toString());
+          response = Response.text(500, "internal error: " + e.getMessage() + "\n");
+        }
       } else if (route == null) {
         response = Response.text(404, "not found; try /metrics, /status, /healthz, /readyz\n");
       } else if (!method.equals("GET") && !method.equals("HEAD")) {

@@ -65,7 +65,8 @@ public final class StatusJson {
         .field("state", lower(s.state().name()))
         .field("priority", cfg.map(VrrpInstanceConfig::priority).orElse(0))
         .field("effectivePriority", s.effectivePriority())
-        .field("master", s.masterAddress());
+        .field("master", s.masterAddress())
+        .field("maintenance", s.maintenance());
     var tracker = view.tracker(s.name());
     w.field(
         "breakdown",
@@ -141,6 +142,8 @@ public final class StatusJson {
           .field("backend", s.backend())
           .field("name", s.server())
           .field("up", s.up())
+          .field("adminState", s.adminState().label())
+          .field("weight", s.weight())
           .field("backup", s.backup())
           .field("activeConnections", s.activeConnections())
           .field("connections", s.connections())

@@ -33,7 +33,8 @@ public final class StatusTable {
             i.get("name"),
             i.get("interface"),
             i.get("vrid"),
-            upper(i.get("state")),
+            upper(i.get("state"))
+                + (Boolean.TRUE.equals(i.get("maintenance")) ? " (MAINTENANCE)" : ""),
             i.get("effectivePriority") + "/" + i.get("priority"),
             i.get("master"),
             i.get("breakdown"));
@@ -63,7 +64,13 @@ public final class StatusTable {
       section(sb, f);
       TextTable s =
           new TextTable(
-              "SERVER", "STATE", "ACTIVE", "CONNECTIONS", "CONNECT FAILURES", "LAST CHECK");
+              "SERVER",
+              "STATE",
+              "WEIGHT",
+              "ACTIVE",
+              "CONNECTIONS",
+              "CONNECT FAILURES",
+              "LAST CHECK");
       for (Map<String, Object> sv : objects(proxy.get("servers"))) {
         String check = "-";
         if (sv.get("check") instanceof Map<?, ?> c && c.get("lastResult") instanceof Map<?, ?> r) {
@@ -71,7 +78,8 @@ public final class StatusTable {
         }
         s.row(
             sv.get("backend") + "/" + sv.get("name"),
-            Boolean.TRUE.equals(sv.get("up")) ? "UP" : "DOWN",
+            (Boolean.TRUE.equals(sv.get("up")) ? "UP" : "DOWN") + operator(sv),
+            sv.get("weight"),
             sv.get("activeConnections"),
             sv.get("connections"),
             sv.get("connectFailures"),
@@ -80,6 +88,12 @@ public final class StatusTable {
       section(sb, s);
     }
     return sb.toString();
+  }
+
+  /** The operator state when not ready, e.g. {@code " DRAIN"}; empty otherwise. */
+  private static String operator(Map<String, Object> sv) {
+    Object admin = sv.get("adminState");
+    return admin == null || "ready".equals(admin) ? "" : " " + upper(admin);
   }
 
   private static void checkRow(TextTable t, String name, Map<String, Object> c) {

@@ -4,6 +4,10 @@ import io.vipd.daemon.Daemon;
 import io.vipd.daemon.config.DaemonConfig;
 import io.vipd.daemon.demo.DemoCommand;
 import java.io.PrintStream;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -86,6 +90,40 @@ public final class Cli {
             }
             return new StatusCommand(out, err).run(last(a, "admin"), last(a, "token"));
           }
+        case "server":
+          {
+            List<String> pos = positionals(args);
+            CliArgs a = CliArgs.parse(rest(args, pos.size()), Set.of("admin", "token"), Set.of());
+            String action = pos.isEmpty() ? "" : pos.get(0);
+            boolean weight = action.equals("weight");
+            if (!Set.of("drain", "disable", "enable", "weight").contains(action)
+                || pos.size() != (weight ? 3 : 2)
+                || pos.get(1).indexOf('/') <= 0
+                || pos.get(1).endsWith("/")) {
+              throw new UsageException(
+                  "server needs drain|disable|enable BACKEND/SERVER, or weight BACKEND/SERVER N");
+            }
+            return new OperationCommand(out, err, last(a, "admin"), last(a, "token"))
+                .server(action, pos.get(1), weight ? Optional.of(pos.get(2)) : Optional.empty());
+          }
+        case "vrrp":
+          {
+            List<String> pos = positionals(args);
+            CliArgs a =
+                CliArgs.parse(rest(args, pos.size()), Set.of("admin", "token", "wait"), Set.of());
+            String action = pos.isEmpty() ? "" : pos.get(0);
+            if (!Set.of("handover", "release").contains(action) || pos.size() != 2) {
+              throw new UsageException("vrrp needs handover INSTANCE or release INSTANCE");
+            }
+            OperationCommand c = new OperationCommand(out, err, last(a, "admin"), last(a, "token"));
+            if (action.equals("release")) {
+              if (!a.values("wait").isEmpty()) {
+                throw new UsageException("--wait is for vrrp handover");
+              }
+              return c.release(pos.get(1));
+            }
+            return c.handover(pos.get(1), waitOption(last(a, "wait")));
+          }
         case "import":
           {
             CliArgs a = CliArgs.parse(args, Set.of("keepalived", "haproxy"), Set.of());
@@ -128,6 +166,42 @@ public final class Cli {
       err.print(Usage.TEXT);
       return USAGE;
     }
+  }
+
+  /** The words after the command and before the first option. */
+  private static List<String> positionals(String[] args) {
+    List<String> pos = new ArrayList<>();
+    for (int i = 1; i < args.length && !args[i].startsWith("-"); i++) {
+      pos.add(args[i]);
+    }
+    return pos;
+  }
+
+  /** {@code args} without the {@code n} positionals after the command word. */
+  private static String[] rest(String[] args, int n) {
+    String[] r = new String[args.length - n];
+    r[0] = args[0];
+    System.arraycopy(args, 1 + n, r, 1, args.length - 1 - n);
+    return r;
+  }
+
+  /** {@code --wait} as {@code 10s}, {@code 500ms}, {@code 2m} or plain seconds; 10 s by default. */
+  static Duration waitOption(Optional<String> v) throws UsageException {
+    if (v.isEmpty()) {
+      return Duration.ofSeconds(10);
+    }
+    java.util.regex.Matcher m =
+        java.util.regex.Pattern.compile("(\\d{1,6})(ms|s|m)?").matcher(v.get().trim());
+    if (!m.matches()) {
+      throw new UsageException("--wait needs a duration like 10s, 500ms or 2m, got " + v.get());
+    }
+    long n = Long.parseLong(m.group(1));
+    String unit = m.group(2) == null ? "s" : m.group(2);
+    return switch (unit) {
+      case "ms" -> Duration.ofMillis(n);
+      case "m" -> Duration.ofMinutes(n);
+      default -> Duration.ofSeconds(n);
+    };
   }
 
   private static java.util.Optional<String> last(CliArgs a, String name) {

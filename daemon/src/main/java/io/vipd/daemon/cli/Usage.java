@@ -22,6 +22,19 @@ final class Usage {
           "  status [--admin HOST:PORT] [--token T]",
           "                               show the running daemon's instances, priorities,",
           "                               checks and servers (token also from VIPD_TOKEN)",
+          "  server drain|disable|enable BACKEND/SERVER [--admin HOST:PORT] [--token T]",
+          "                               runtime server state, as haproxy's stats socket:",
+          "                               drain and disable take no new connections (existing",
+          "                               ones continue), enable takes them again",
+          "  server weight BACKEND/SERVER N [--admin HOST:PORT] [--token T]",
+          "                               set the weight (0..256) for new connections",
+          "  vrrp handover INSTANCE [--wait 10s] [--admin HOST:PORT] [--token T]",
+          "                               maintenance: send priority 0, wait until another",
+          "                               node is master; this node stays backup (and stays so",
+          "                               if none took over: exit 1) until vrrp release",
+          "  vrrp release INSTANCE [--admin HOST:PORT] [--token T]",
+          "                               end maintenance: an ordinary backup again (it",
+          "                               preempts back if its priority is higher)",
           "  import --keepalived FILE [--haproxy FILE]",
           "                               print the equivalent vipd config of keepalived.conf",
           "                               (and haproxy.cfg); what is not carried over is said",
@@ -34,7 +47,7 @@ final class Usage {
           "  help                         print this text",
           "",
           "--config defaults to " + DEFAULT_CONFIG + ". Exit status: 0 ok, 1 invalid",
-          "configuration, 2 usage error.",
+          "configuration (or a refused runtime operation), 2 usage error.",
           "");
 
   private Usage() {}

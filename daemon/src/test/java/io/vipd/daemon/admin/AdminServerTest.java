@@ -289,7 +289,7 @@ class AdminServerTest {
     assertTrue(text.startsWith("vipd: ready\n"), text);
     assertTrue(text.contains("FRONTEND  ACTIVE  ACCEPTED"), text);
     assertTrue(text.matches("(?s).*\\napi\\s+0\\s+1\\s+0\\s+1\\s+1\\n.*"), text);
-    assertTrue(text.matches("(?s).*\\nservers/s1\\s+UP\\s+0\\s+1\\s+0\\s+[^-\\s].*"), text);
+    assertTrue(text.matches("(?s).*\\nservers/s1\\s+UP\\s+1\\s+0\\s+1\\s+0\\s+[^-\\s].*"), text);
     assertFalse(text.contains("INSTANCE"), "no VRRP in this setup: " + text);
   }
 
@@ -331,6 +331,104 @@ class AdminServerTest {
     assertEquals(422, bad.status());
     assertTrue(bad.body().contains("vipd.conf:3: proxy.maxconn: found -1"), bad.body());
     assertEquals(2, reloads.get());
+  }
+
+  private RawHttp.Response post(String path, String token) throws IOException {
+    return RawHttp.request("POST", "127.0.0.1", port, path, token);
+  }
+
+  private Map<?, ?> serverStatus() throws IOException {
+    Map<?, ?> status = (Map<?, ?>) JsonReader.parse(get("/status", TOKEN).body());
+    return (Map<?, ?>) ((List<?>) ((Map<?, ?>) status.get("proxy")).get("servers")).get(0);
+  }
+
+  private int cli(ByteArrayOutputStream out, ByteArrayOutputStream err, String... args) {
+    return new Cli()
+        .execute(
+            args,
+            new PrintStream(out, true, StandardCharsets.UTF_8),
+            new PrintStream(err, true, StandardCharsets.UTF_8));
+  }
+
+  @Test
+  void serverOperationsArePostsWithTheTokenAndNameUnknownThings() throws Exception {
+    assertEquals(401, post("/servers/servers/s1/drain", null).status());
+    assertEquals(401, post("/servers/servers/s1/drain", "wrong").status());
+    assertEquals(405, get("/servers/servers/s1/drain", TOKEN).status());
+    RawHttp.Response noBackend = post("/servers/nope/s1/drain", TOKEN);
+    assertEquals(404, noBackend.status());
+    assertEquals("no backend nope\n", noBackend.body());
+    RawHttp.Response noServer = post("/servers/servers/s9/drain", TOKEN);
+    assertEquals(404, noServer.status());
+    assertEquals("backend servers has no server s9\n", noServer.body());
+    assertEquals(404, post("/servers/servers/s1/explode", TOKEN).status());
+    assertEquals(404, post("/servers/servers/s1", TOKEN).status());
+    assertEquals(404, post("/vrrp/VI_1/handover", TOKEN).status(), "no VRRP here");
+    assertEquals("ready", serverStatus().get("adminState"), "refused requests change nothing");
+
+    RawHttp.Response drained = post("/servers/servers/s1/drain", TOKEN);
+    assertEquals(200, drained.status());
+    assertEquals(
+        "server servers/s1: ready -> drain (no new connections; established ones continue)\n",
+        drained.body());
+    assertEquals("drain", serverStatus().get("adminState"));
+    InetSocketAddress fe = proxy.server().localAddress("api");
+    try (Socket s = new Socket("127.0.0.1", fe.getPort())) {
+      s.setSoTimeout(5000);
+      s.getOutputStream().write('x');
+      int read;
+      try {
+        read = s.getInputStream().read();
+      } catch (java.net.SocketException reset) {
+        read = -1; // closed with a reset: no server to relay to
+      }
+      assertEquals(-1, read, "no server takes a new connection");
+    }
+    assertEquals(200, post("/servers/servers/s1/enable", TOKEN).status());
+    relayOnce("back");
+
+    assertEquals(400, post("/servers/servers/s1/weight", TOKEN).status());
+    assertEquals(400, post("/servers/servers/s1/weight?value=300", TOKEN).status());
+    assertEquals(400, post("/servers/servers/s1/weight?value=x", TOKEN).status());
+    RawHttp.Response weight = post("/servers/servers/s1/weight?value=7", TOKEN);
+    assertEquals("server servers/s1: weight 1 -> 7\n", weight.body());
+    assertEquals(7L, ((Number) serverStatus().get("weight")).longValue());
+  }
+
+  @Test
+  void vipdServerCommandsDriveTheLiveDaemon() throws Exception {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    String admin = "127.0.0.1:" + port;
+    assertEquals(
+        0, cli(out, err, "server", "disable", "servers/s1", "--admin", admin, "--token", TOKEN));
+    assertTrue(
+        out.toString(StandardCharsets.UTF_8).startsWith("server servers/s1: ready -> maint"));
+    assertEquals("maint", serverStatus().get("adminState"));
+    out.reset();
+    assertEquals(0, cli(out, err, "status", "--admin", admin, "--token", TOKEN));
+    assertTrue(
+        out.toString(StandardCharsets.UTF_8).matches("(?s).*\\nservers/s1\\s+UP MAINT\\s+1\\s.*"),
+        out.toString(StandardCharsets.UTF_8));
+    assertEquals(
+        0,
+        cli(out, err, "server", "weight", "servers/s1", "3", "--admin", admin, "--token", TOKEN));
+    assertEquals(3L, ((Number) serverStatus().get("weight")).longValue());
+    err.reset();
+    assertEquals(
+        1, cli(out, err, "server", "drain", "servers/zz", "--admin", admin, "--token", TOKEN));
+    assertTrue(
+        err.toString(StandardCharsets.UTF_8).contains("404: backend servers has no server zz"),
+        err.toString(StandardCharsets.UTF_8));
+    assertEquals(2, cli(out, err, "server", "drain", "nobackend", "--admin", admin));
+    assertEquals(2, cli(out, err, "server", "weight", "servers/s1", "--admin", admin));
+    assertEquals(2, cli(out, err, "vrrp", "handover"));
+    assertEquals(2, cli(out, err, "vrrp", "handover", "VI_1", "--wait", "soon"));
+    err.reset();
+    assertEquals(1, cli(out, err, "vrrp", "release", "VI_1", "--admin", admin, "--token", TOKEN));
+    assertTrue(
+        err.toString(StandardCharsets.UTF_8).contains("no VRRP instance configured"),
+        err.toString(StandardCharsets.UTF_8));
   }
 
   @Test

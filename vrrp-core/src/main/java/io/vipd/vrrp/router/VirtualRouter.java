@@ -57,6 +57,9 @@ public final class VirtualRouter {
   private boolean faulted;
   private String faultReason;
 
+  /** Operator maintenance: never MASTER while set (see {@link #setMaintenance}). */
+  private boolean maintenance;
+
   /**
    * Creates a router in INITIALIZE; nothing happens until {@link #start(long)}.
    *
@@ -90,6 +93,8 @@ public final class VirtualRouter {
     lastMasterAddress = null;
     if (faulted) {
       enterFault(nowNanos, "fault: " + faultReason);
+    } else if (maintenance) {
+      enterBackup(nowNanos, "startup in maintenance");
     } else if (config.isAddressOwner()) {
       becomeMaster(nowNanos, "address owner (priority 255) starting");
     } else if (config.initialMaster()) {
@@ -135,6 +140,11 @@ public final class VirtualRouter {
         adverDeadlineNanos = nowNanos + config.advertIntervalNanos();
       } else if (lowerMasterHeld && preemptHoldUntilNanos <= masterDownDeadlineNanos) {
         endPreemptHold();
+      } else if (maintenance) {
+        // Nobody is master (or only a resigned one): stay backup, and say so in the status.
+        lastMasterAddress = null;
+        masterDownDeadlineNanos = nowNanos + masterDownIntervalNanos();
+        masterDownReason = DOWN_TIMER_EXPIRED;
       } else {
         becomeMaster(nowNanos, masterDownReason);
       }
@@ -202,12 +212,45 @@ public final class VirtualRouter {
     faulted = false;
     faultReason = null;
     if (state == VrrpState.FAULT) {
-      if (config.isAddressOwner()) {
+      if (config.isAddressOwner() && !maintenance) {
         becomeMaster(nowNanos, "fault cleared: " + reason);
       } else {
         enterBackup(nowNanos, "fault cleared: " + reason);
       }
     }
+  }
+
+  /**
+   * Sets or clears operator maintenance: a maintenance handover. Set on a MASTER, the router
+   * resigns the RFC way (priority 0 advert, addresses removed, RFC 9568 6.4.3 as on shutdown) and
+   * goes BACKUP, so that the best backup takes over after its Skew_Time. While set, the router
+   * stays BACKUP: it follows the master's adverts (so {@link #lastMasterAddress} names the new
+   * master), accepts a lower priority master instead of preempting it, and when its
+   * Master_Down_Timer runs out it re-arms it instead of becoming master, forgetting the last master
+   * (nobody is). Cleared, it is an ordinary backup again: with preemption on and a higher priority
+   * it takes over at the next Master_Down_Timer expiry (the lower master's adverts are discarded
+   * from then on). Kept across {@link #shutdown(long)}, {@link #start(long)} and FAULT.
+   */
+  public void setMaintenance(boolean on, long nowNanos) {
+    if (on == maintenance) {
+      return;
+    }
+    maintenance = on;
+    if (on && state == VrrpState.MASTER) {
+      resignIfMaster();
+      VrrpState from = state;
+      state = VrrpState.BACKUP;
+      clearTimers();
+      lastMasterAddress = null;
+      masterAdverIntervalCentis = config.advertIntervalCentis();
+      masterDownDeadlineNanos = nowNanos + masterDownIntervalNanos();
+      transition(from, "maintenance: handing over (priority 0 sent)", nowNanos);
+    }
+  }
+
+  /** Whether operator maintenance is set. */
+  public boolean maintenance() {
+    return maintenance;
   }
 
   /**
@@ -272,7 +315,7 @@ public final class VirtualRouter {
       preemptHoldSet = false;
       lowerMasterHeld = false;
       acceptMaster(adv, nowNanos);
-    } else if (!preempts() || preemptionHeld(nowNanos)) {
+    } else if (maintenance || !preempts() || preemptionHeld(nowNanos)) {
       acceptMaster(adv, nowNanos);
     } else {
       // Preempt: discard, so the Master_Down_Timer runs out and we take over.

@@ -9,6 +9,17 @@ import io.vipd.vrrp.router.VrrpState;
  * @param state current state
  * @param effectivePriority priority after tracking
  * @param masterAddress the last master heard (or our own address while master), or null
+ * @param maintenance whether operator maintenance holds this instance in BACKUP
  */
 public record InstanceStatus(
-    String name, VrrpState state, int effectivePriority, String masterAddress) {}
+    String name,
+    VrrpState state,
+    int effectivePriority,
+    String masterAddress,
+    boolean maintenance) {
+
+  /** A status without maintenance. */
+  public InstanceStatus(String name, VrrpState state, int effectivePriority, String masterAddress) {
+    this(name, state, effectivePriority, masterAddress, false);
+  }
+}

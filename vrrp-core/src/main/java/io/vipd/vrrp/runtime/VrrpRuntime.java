@@ -36,8 +36,8 @@ import org.slf4j.LoggerFactory;
  * feeds either to the router, and runs commands (priority changes, faults, stop) that other threads
  * queue.
  *
- * <p>Thread-safe entry points: {@link #setTrackedPriority}, {@link #setFault}, {@link #stop},
- * {@link #status}. Everything else runs on the runtime thread.
+ * <p>Thread-safe entry points: {@link #setTrackedPriority}, {@link #setFault}, {@link
+ * #setMaintenance}, {@link #stop}, {@link #status}. Everything else runs on the runtime thread.
  */
 public final class VrrpRuntime implements Runnable {
 
@@ -137,6 +137,14 @@ public final class VrrpRuntime implements Runnable {
                 now);
           }
         });
+  }
+
+  /**
+   * Queues operator maintenance on or off; see {@link VirtualRouter#setMaintenance}. On a master
+   * this is a handover: priority 0 is sent at once and the VIPs removed.
+   */
+  public void setMaintenance(boolean on) {
+    commands.add(now -> router.setMaintenance(on, now));
   }
 
   /**
@@ -300,7 +308,8 @@ public final class VrrpRuntime implements Runnable {
             spec.name(),
             router.state(),
             router.effectivePriority(),
-            master == null ? null : master.getHostAddress());
+            master == null ? null : master.getHostAddress(),
+            router.maintenance());
   }
 
   private void removeAll() {

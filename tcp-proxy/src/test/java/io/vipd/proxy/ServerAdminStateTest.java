@@ -1,0 +1,181 @@
+package io.vipd.proxy;
+
+import static io.vipd.proxy.ProxyHarness.ANY_LOOPBACK_PORT;
+import static io.vipd.proxy.ProxyHarness.readLine;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import io.vipd.proxy.balance.BalanceAlgorithm;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** Operator states and runtime weights over real loopback connections. */
+class ServerAdminStateTest {
+  private final TestServers servers = new TestServers();
+  private final RecordingEvents events = new RecordingEvents();
+  private final List<Socket> clients = new ArrayList<>();
+  private ProxyServer proxy;
+  private InetSocketAddress a;
+  private InetSocketAddress b;
+
+  @AfterEach
+  void tearDown() throws IOException {
+    for (Socket c : clients) {
+      c.close();
+    }
+    if (proxy != null) {
+      proxy.stop(Duration.ZERO);
+    }
+    servers.close();
+  }
+
+  private static ProxySettings settings(
+      InetSocketAddress bind, BalanceAlgorithm balance, ServerSettings... servers) {
+    BackendSettings be =
+        new BackendSettings(
+            "be", balance, List.of(servers), ProxyTimeouts.DEFAULTS, 0, OnMarkedDown.NONE);
+    return new ProxySettings(
+        List.of(new FrontendSettings("fe", bind, "be", 0, false)), List.of(be), 0);
+  }
+
+  private void start(BalanceAlgorithm balance, int weightA, int weightB) throws IOException {
+    a = servers.echo("a").address;
+    b = servers.echo("b").address;
+    proxy = new ProxyServer(events, new ProxyOptions(2, true, 32 * 1024, 64 * 1024));
+    proxy.start(
+        settings(
+            ANY_LOOPBACK_PORT,
+            balance,
+            new ServerSettings("a", a, weightA, false),
+            new ServerSettings("b", b, weightB, false)));
+  }
+
+  private Socket open() throws IOException {
+    Socket s = new Socket();
+    clients.add(s);
+    s.setSoTimeout(5000);
+    s.connect(proxy.localAddress("fe"), 2000);
+    return s;
+  }
+
+  private String hit() throws IOException {
+    try (Socket c = open()) {
+      return readLine(c);
+    }
+  }
+
+  private static String roundTrip(Socket s, String text) throws IOException {
+    s.getOutputStream().write((text + "\n").getBytes(StandardCharsets.US_ASCII));
+    s.getOutputStream().flush();
+    return readLine(s);
+  }
+
+  private String hits(int n) throws IOException {
+    StringBuilder out = new StringBuilder();
+    for (int i = 0; i < n; i++) {
+      out.append(hit());
+    }
+    return out.toString();
+  }
+
+  private ServerStatus statusOf(String server) {
+    return proxy.status().servers().stream()
+        .filter(s -> s.server().equals(server))
+        .findFirst()
+        .orElseThrow();
+  }
+
+  @Test
+  void drainStopsNewConnectionsWhileEstablishedOnesGoOn() throws Exception {
+    start(BalanceAlgorithm.ROUNDROBIN, 1, 1);
+    Socket toA = null;
+    for (int i = 0; i < 4 && toA == null; i++) {
+      Socket s = open();
+      if (readLine(s).equals("a")) {
+        toA = s;
+      }
+    }
+    assertEquals(
+        ServerAdminState.READY, proxy.setServerAdminState("be", "a", ServerAdminState.DRAIN));
+
+    assertEquals("bbbbbb", hits(6), "no new connection to the drained server");
+    assertEquals("still", roundTrip(toA, "still"), "the established one relays on");
+    assertEquals(ServerAdminState.DRAIN, statusOf("a").adminState());
+    assertEquals(true, statusOf("a").up(), "drain is not a health state");
+
+    proxy.setServerAdminState("be", "a", ServerAdminState.READY);
+    assertEquals(true, hits(4).contains("a"), "ready again takes connections");
+  }
+
+  @Test
+  void operatorStateSurvivesHealthTransitions() throws Exception {
+    start(BalanceAlgorithm.ROUNDROBIN, 1, 1);
+    proxy.setServerAdminState("be", "a", ServerAdminState.MAINT);
+    proxy.setServerUp("be", "a", false);
+    proxy.setServerUp("be", "a", true);
+    assertEquals(ServerAdminState.MAINT, statusOf("a").adminState());
+    assertEquals("bbbb", hits(4));
+  }
+
+  @Test
+  void noServerReadyMeansNoServer() throws Exception {
+    start(BalanceAlgorithm.LEASTCONN, 1, 1);
+    proxy.setServerAdminState("be", "a", ServerAdminState.MAINT);
+    proxy.setServerAdminState("be", "b", ServerAdminState.DRAIN);
+    try (Socket c = open()) {
+      assertNull(readLine(c), "closed without a server");
+    }
+  }
+
+  @Test
+  void runtimeWeightSteersNewConnections() throws Exception {
+    start(BalanceAlgorithm.ROUNDROBIN, 1, 1);
+    assertEquals(1, proxy.setServerWeight("be", "b", 3));
+    String order = hits(8);
+    assertEquals(6, order.chars().filter(c -> c == 'b').count(), order);
+    assertEquals(3, statusOf("b").weight());
+
+    proxy.setServerWeight("be", "b", 0);
+    assertEquals("aaaa", hits(4), "weight 0 gets nothing");
+    assertThrows(IllegalArgumentException.class, () -> proxy.setServerWeight("be", "b", 257));
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> proxy.setServerAdminState("be", "nope", ServerAdminState.DRAIN));
+    assertThrows(IllegalArgumentException.class, () -> proxy.setServerWeight("nope", "b", 1));
+  }
+
+  @Test
+  void reloadKeepsOperatorStateAndRuntimeWeightUnlessTheConfiguredWeightChanged() throws Exception {
+    start(BalanceAlgorithm.ROUNDROBIN, 1, 1);
+    InetSocketAddress fe = proxy.localAddress("fe");
+    proxy.setServerAdminState("be", "a", ServerAdminState.DRAIN);
+    proxy.setServerWeight("be", "b", 7);
+
+    proxy.apply(
+        settings(
+            fe,
+            BalanceAlgorithm.ROUNDROBIN,
+            new ServerSettings("a", a, 1, false),
+            new ServerSettings("b", b, 1, false)));
+    assertEquals(ServerAdminState.DRAIN, statusOf("a").adminState());
+    assertEquals(7, statusOf("b").weight(), "runtime weight kept: configured weight unchanged");
+    assertEquals("bbbb", hits(4));
+
+    proxy.apply(
+        settings(
+            fe,
+            BalanceAlgorithm.ROUNDROBIN,
+            new ServerSettings("a", a, 1, false),
+            new ServerSettings("b", b, 2, false)));
+    assertEquals(2, statusOf("b").weight(), "a new configured weight wins");
+    assertEquals(ServerAdminState.DRAIN, statusOf("a").adminState());
+  }
+}

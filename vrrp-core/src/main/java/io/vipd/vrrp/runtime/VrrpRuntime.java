@@ -188,8 +188,11 @@ public final class VrrpRuntime implements Runnable {
     long now = nanoClock.getAsLong();
     router.timerFired(now);
     announceIfDue(now);
+    refreshVipsIfDue(now);
     long deadline =
-        Math.min(router.nextDeadlineNanos(), Math.min(secondBurstAtNanos, refreshAtNanos));
+        Math.min(
+            Math.min(router.nextDeadlineNanos(), vipRefreshAtNanos),
+            Math.min(secondBurstAtNanos, refreshAtNanos));
     long wait = Math.min(MAX_WAIT_NANOS, Math.max(0, deadline - now));
     ReceivedDatagram datagram = receive(wait);
     if (datagram != null) {

@@ -37,9 +37,6 @@ import java.util.function.Supplier;
  */
 final class Components implements AutoCloseable {
 
-  /** How long established proxy connections may finish when vipd stops. */
-  static final Duration DRAIN_GRACE = Duration.ofSeconds(5);
-
   private static final Duration NOTIFY_TIMEOUT = Duration.ofSeconds(30);
 
   private EventLoopGroup checkLoops;
@@ -240,7 +237,8 @@ final class Components implements AutoCloseable {
     notifiers.values().forEach(NotifyScripts::close);
     notifiers.clear();
     if (proxy != null) {
-      proxy.stop(DRAIN_GRACE);
+      // The grace of the configuration in force: a reload may have changed it.
+      proxy.stop(running.proxy().drainGrace());
       proxy = null;
     }
     if (blocking != null) {

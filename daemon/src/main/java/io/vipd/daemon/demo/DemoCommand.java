@@ -152,6 +152,16 @@ public final class DemoCommand {
           "  ip netns exec " + lan.namespace(i) + " ip -br addr show dev " + DemoLan.INTERFACE);
     }
     say.plain("  ip netns exec " + lan.bridgeNamespace() + " ping " + DemoContext.VIP);
+    if (ctx.proxying()) {
+      say.plain(
+          "  ip netns exec "
+              + lan.bridgeNamespace()
+              + " curl -sk https://"
+              + DemoContext.VIP
+              + ":"
+              + DemoContext.PROXY_PORT
+              + "/    # which apiserver answers, via which node's proxy");
+    }
     for (int i = 1; i <= lan.nodes(); i++) {
       say.plain(
           "  kill "

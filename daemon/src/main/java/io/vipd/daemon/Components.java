@@ -8,6 +8,7 @@ import io.vipd.daemon.config.DaemonConfig;
 import io.vipd.daemon.config.VrrpInstanceConfig;
 import io.vipd.daemon.health.CheckFactory;
 import io.vipd.daemon.notify.NotifyScripts;
+import io.vipd.daemon.proxy.ConnectionLog;
 import io.vipd.daemon.proxy.ProxyService;
 import io.vipd.daemon.reload.ReloadResult;
 import io.vipd.daemon.track.TrackingService;
@@ -37,9 +38,6 @@ import java.util.function.Supplier;
  */
 final class Components implements AutoCloseable {
 
-  /** How long established proxy connections may finish when vipd stops. */
-  static final Duration DRAIN_GRACE = Duration.ofSeconds(5);
-
   private static final Duration NOTIFY_TIMEOUT = Duration.ofSeconds(30);
 
   private EventLoopGroup checkLoops;
@@ -51,6 +49,7 @@ final class Components implements AutoCloseable {
   private TrackingService tracking;
   private final Map<String, NotifyScripts> notifiers = new LinkedHashMap<>();
   private Admin admin; // admin endpoint: started last, closed first
+  private ProxyEvents proxyEvents = ProxyEvents.NOOP; // logging is not reloaded: fixed at start
 
   /**
    * Starts everything; {@code reload} is what {@code POST /reload} on the admin endpoint runs (the
@@ -66,8 +65,9 @@ final class Components implements AutoCloseable {
     blocking = CheckExecutors.newBlockingExecutor(2, "vipd-exec");
     factory = new CheckFactory(checkLoops, blocking);
     running = config;
+    proxyEvents = config.logging().connections() ? new ConnectionLog() : ProxyEvents.NOOP;
     if (!config.proxy().frontends().isEmpty()) {
-      proxy = ProxyService.start(config.proxy(), factory, checkLoops, ProxyEvents.NOOP);
+      proxy = ProxyService.start(config.proxy(), factory, checkLoops, proxyEvents);
     }
     if (config.vrrp().instances().isEmpty()) {
       return;
@@ -127,7 +127,7 @@ final class Components implements AutoCloseable {
     if (proxy != null) {
       changes.addAll(proxy.apply(next.proxy(), factory, checkLoops));
     } else if (!next.proxy().frontends().isEmpty()) {
-      proxy = ProxyService.start(next.proxy(), factory, checkLoops, ProxyEvents.NOOP);
+      proxy = ProxyService.start(next.proxy(), factory, checkLoops, proxyEvents);
       changes.add("proxy started: " + next.proxy().frontends().size() + " frontend(s)");
     }
     DaemonConfig before = running;
@@ -240,7 +240,8 @@ final class Components implements AutoCloseable {
     notifiers.values().forEach(NotifyScripts::close);
     notifiers.clear();
     if (proxy != null) {
-      proxy.stop(DRAIN_GRACE);
+      // The grace of the configuration in force: a reload may have changed it.
+      proxy.stop(running.proxy().drainGrace());
       proxy = null;
     }
     if (blocking != null) {

@@ -221,6 +221,15 @@ public final class BackendPool {
     return i == Balancer.NONE ? null : group[i];
   }
 
+  /** Sessions open to any server of this pool (counts may be a moment stale). */
+  int activeSessions() {
+    int n = 0;
+    for (ServerState s : byName.values()) {
+      n += s.active.get();
+    }
+    return n;
+  }
+
   void addStatus(List<ServerStatus> out) {
     for (ServerSettings s : settings.servers()) {
       ServerState st = byName.get(s.name());

@@ -48,4 +48,10 @@ public interface ProxyEvents {
       long bytesIn,
       long bytesOut,
       long durationNanos) {}
+
+  /**
+   * A session ended, with the details of a connection log line; called right after {@link
+   * #onConnectionClosed} for the same session.
+   */
+  default void onSessionClosed(ClosedSession session) {}
 }

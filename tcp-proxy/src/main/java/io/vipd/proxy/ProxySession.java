@@ -42,6 +42,8 @@ final class ProxySession {
   private final Frontend frontend;
   private final Channel client;
   private final long acceptedNanos;
+  private final long acceptedEpochMillis = System.currentTimeMillis();
+  private long connectNanos = -1;
   private final long sourceHash;
   private final BitSet triedPrimaries = new BitSet();
   private final BitSet triedBackups = new BitSet();
@@ -145,8 +147,8 @@ final class ProxySession {
       connected = true;
       s.connections.increment();
       s.sessions.add(this);
-      context.events.onServerConnected(
-          frontend.pool.name(), s.name(), context.nanoClock.getAsLong() - connectStartNanos);
+      connectNanos = context.nanoClock.getAsLong() - connectStartNanos;
+      context.events.onServerConnected(frontend.pool.name(), s.name(), connectNanos);
       if (!s.up && frontend.pool.settings().onMarkedDown() == OnMarkedDown.SHUTDOWN_SESSIONS) {
         // marked down while we were connecting: setServerUp did not see this session yet
         close(CloseReason.SERVER_MARKED_DOWN);
@@ -365,6 +367,7 @@ final class ProxySession {
       timer.cancel(false);
     }
     CloseReason why = reason == null ? CloseReason.CLIENT_CLOSED : reason;
+    ClosedSession closed = closedSession(why); // counts taken before this session is released
     if (server != null) {
       server.active.decrementAndGet();
       server.sessions.remove(this);
@@ -380,6 +383,27 @@ final class ProxySession {
         bytesIn,
         bytesOut,
         context.nanoClock.getAsLong() - acceptedNanos);
+    context.events.onSessionClosed(closed);
+  }
+
+  private ClosedSession closedSession(CloseReason why) {
+    boolean hasServer = connected && server != null;
+    return new ClosedSession(
+        frontend.name(),
+        frontend.pool.name(),
+        hasServer ? server.name() : null,
+        (InetSocketAddress) client.remoteAddress(),
+        acceptedEpochMillis,
+        hasServer ? connectNanos : -1,
+        context.nanoClock.getAsLong() - acceptedNanos,
+        bytesIn,
+        bytesOut,
+        why,
+        Math.max(0, attempts - 1),
+        context.sessions.size(),
+        frontend.limit.active(),
+        frontend.pool.activeSessions(),
+        hasServer ? server.active.get() : 0);
   }
 
   // ---- timeouts ----

@@ -149,7 +149,11 @@ final class DaemonConfigReader {
     Map<String, String> levels = new LinkedHashMap<>();
     LOG_LEVELS.forEach(s -> levels.put(s, s));
     Optional<String> level = l.choice("level", levels);
+    Optional<Boolean> connections = l.bool("connections");
     l.finish();
-    return level.map(LoggingConfig::new);
+    if (level.isEmpty() || connections.isEmpty()) {
+      return Optional.empty();
+    }
+    return Optional.of(new LoggingConfig(level.get(), connections.get()));
   }
 }

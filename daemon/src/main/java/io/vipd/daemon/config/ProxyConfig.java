@@ -1,9 +1,11 @@
 package io.vipd.daemon.config;
 
+import java.time.Duration;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * The {@code proxy} section.
@@ -11,10 +13,16 @@ import java.util.Map;
  * @param frontends listeners, in file order
  * @param backends by name, sorted
  * @param maxconn concurrent client connections over all frontends
+ * @param drainGrace how long established connections may go on when vipd stops (after the VIP has
+ *     been given away); the rest are closed when it ends
  */
 public record ProxyConfig(
-    List<FrontendConfig> frontends, Map<String, BackendConfig> backends, int maxconn) {
+    List<FrontendConfig> frontends,
+    Map<String, BackendConfig> backends,
+    int maxconn,
+    Duration drainGrace) {
   public ProxyConfig {
+    Objects.requireNonNull(drainGrace, "drainGrace");
     frontends = List.copyOf(frontends);
     backends = Collections.unmodifiableMap(new LinkedHashMap<>(backends));
   }

@@ -30,6 +30,8 @@ final class ProxyReader {
 
   Optional<ProxyConfig> read(Node proxy) {
     Optional<Integer> maxconn = proxy.integer("maxconn", 1, 1_000_000);
+    Optional<Duration> drainGrace =
+        proxy.duration("drain-grace", Duration.ZERO, Duration.ofHours(1));
     Optional<Map<String, Node>> backendNodes = proxy.namedObjects("backends", backendDefaults);
     Optional<List<Node>> frontendNodes = proxy.objectList("frontends", frontendDefaults);
     proxy.finish();
@@ -73,7 +75,8 @@ final class ProxyReader {
     if (proxy.hasErrors()) {
       return Optional.empty();
     }
-    return Optional.of(new ProxyConfig(frontends, backends, maxconn.orElseThrow()));
+    return Optional.of(
+        new ProxyConfig(frontends, backends, maxconn.orElseThrow(), drainGrace.orElseThrow()));
   }
 
   private static Optional<FrontendConfig> readFrontend(Node n, Set<String> backendNames) {

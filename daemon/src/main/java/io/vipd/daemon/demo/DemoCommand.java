@@ -15,7 +15,9 @@ import java.util.stream.Stream;
 /**
  * {@code vipd demo}: builds a LAN of network namespaces on this machine, runs three vipd processes
  * in it and narrates, with measured timings, how the VIP is elected and moves when masters are
- * stopped and killed. Everything it creates is removed at the end, on failure and on Ctrl-C.
+ * stopped and killed; with a stand-in kube-apiserver per node behind every vipd's proxy, where
+ * HTTPS requests to the VIP land before and after each failover. Everything it creates is removed
+ * at the end, on failure and on Ctrl-C.
  *
  * <p>Runs on the calling thread; call {@link #run} once per instance.
  */
@@ -82,7 +84,7 @@ public final class DemoCommand {
         }
         say.detail("configs and logs in " + dir);
         ctx = new DemoContext(say, lan, dir, cleanup, Prerequisites.onPath("ping"));
-        for (DemoStep step : DemoScript.vrrp()) {
+        for (DemoStep step : DemoScript.steps()) {
           step.run(ctx);
         }
         say.plain("");
@@ -150,6 +152,16 @@ public final class DemoCommand {
           "  ip netns exec " + lan.namespace(i) + " ip -br addr show dev " + DemoLan.INTERFACE);
     }
     say.plain("  ip netns exec " + lan.bridgeNamespace() + " ping " + DemoContext.VIP);
+    if (ctx.proxying()) {
+      say.plain(
+          "  ip netns exec "
+              + lan.bridgeNamespace()
+              + " curl -sk https://"
+              + DemoContext.VIP
+              + ":"
+              + DemoContext.PROXY_PORT
+              + "/    # which apiserver answers, via which node's proxy");
+    }
     for (int i = 1; i <= lan.nodes(); i++) {
       say.plain(
           "  kill "

@@ -27,12 +27,19 @@ final class DemoContext {
 
   static final Duration POLL = Duration.ofMillis(10);
 
+  /** Where each node's stand-in apiserver listens (HTTPS). */
+  static final int APISERVER_PORT = 6443;
+
+  /** Where each node's vipd proxies to the apiservers (TLS passes through). */
+  static final int PROXY_PORT = 8443;
+
   private final Narrator narrator;
   private final DemoLan lan;
   private final Path dir;
   private final Cleanup cleanup;
   private final boolean havePing;
   private final Map<Integer, DemoNode> nodes = new TreeMap<>();
+  private final Map<Integer, DemoNode> apiServers = new TreeMap<>();
   private final List<String> summary = new ArrayList<>();
   private int holder;
 
@@ -87,7 +94,12 @@ final class DemoContext {
             + ADVERT_MS
             + "ms\n  virtual-ips = [\""
             + VIP
-            + "/24\"]\n} ]\nadmin.enabled = false\n";
+            + "/24\"]\n"
+            + (apiServers.isEmpty()
+                ? ""
+                : "  track.checks = [ { name = proxy-ready, weight = 0 } ]\n")
+            + "} ]\nadmin.enabled = false\n"
+            + (apiServers.isEmpty() ? "" : proxyConfig());
     try {
       Files.writeString(config, hocon);
     } catch (IOException e) {
@@ -98,6 +110,65 @@ final class DemoContext {
     nodes.put(node, n);
     cleanup.add(n::close);
     return n;
+  }
+
+  /**
+   * The proxy part of every node's config: frontend {@code 0.0.0.0:8443} to all the apiservers,
+   * each checked with {@code GET /readyz} over TLS (the demo's self-signed certificate: insecure),
+   * and a {@code type = proxy} check that the VRRP instance tracks with weight 0, so that a node
+   * whose proxy cannot serve does not hold the VIP.
+   */
+  private String proxyConfig() {
+    StringBuilder servers = new StringBuilder();
+    for (int i : apiServers.keySet()) {
+      servers
+          .append(servers.length() == 0 ? "" : ",\n")
+          .append("    { name = n")
+          .append(i)
+          .append(", address = \"")
+          .append(DemoLan.address(i))
+          .append(':')
+          .append(APISERVER_PORT)
+          .append("\" }");
+    }
+    return "proxy.frontends = [ { name = apiserver, bind = \"0.0.0.0:"
+        + PROXY_PORT
+        + "\", backend = apiserver } ]\n"
+        + "proxy.backends.apiserver {\n  balance = roundrobin\n  servers = [\n"
+        + servers
+        // Relaxed timings: nine TLS checks (3 vipd x 3 servers) share a small machine with six
+        // JVMs; a tight timeout there made healthy servers flap and the VIP with them.
+        + "\n  ]\n  check { type = https, path = /readyz, insecure = true, interval = 1s,"
+        + " timeout = 2s, fall = 3, rise = 1 }\n}\n"
+        + "checks.proxy-ready { type = proxy, backend = apiserver, min-servers-up = 1 }\n";
+  }
+
+  /** Starts node {@code i}'s stand-in apiserver ({@link DemoApiServer}); returns at once. */
+  DemoNode startApiServer(int node, Path keystore, Path passwordFile) throws DemoFailure {
+    DemoNode n =
+        DemoNode.startJava(
+            node,
+            lan.namespace(node),
+            dir.resolve("apiserver-" + node + ".log"),
+            List.of(
+                DemoApiServer.class.getName(),
+                Integer.toString(APISERVER_PORT),
+                "n" + node,
+                keystore.toString(),
+                passwordFile.toString()),
+            "the apiserver");
+    apiServers.put(node, n);
+    cleanup.add(n::close);
+    return n;
+  }
+
+  DemoNode apiServer(int node) {
+    return apiServers.get(node);
+  }
+
+  /** Whether the apiservers run and every vipd proxies to them. */
+  boolean proxying() {
+    return !apiServers.isEmpty();
   }
 
   DemoNode node(int node) {

@@ -24,8 +24,10 @@ final class DemoNode implements AutoCloseable {
   private final int number;
   private final Path log;
   private final Process process;
+  private final String what;
 
-  private DemoNode(int number, Path log, Process process) {
+  private DemoNode(int number, Path log, Process process, String what) {
+    this.what = what;
     this.number = number;
     this.log = log;
     this.process = process;
@@ -33,13 +35,28 @@ final class DemoNode implements AutoCloseable {
 
   /** Starts vipd for {@code config} in {@code namespace}; returns without waiting for it. */
   static DemoNode start(int number, String namespace, Path config, Path log) throws DemoFailure {
+    return startJava(
+        number,
+        namespace,
+        log,
+        List.of("io.vipd.daemon.Main", "run", "--config", config.toString()),
+        "vipd");
+  }
+
+  /**
+   * Starts a JVM running {@code mainAndArgs} (a main class of this class path and its arguments) in
+   * {@code namespace}, output appended to {@code log}; {@code what} names it in errors.
+   */
+  static DemoNode startJava(
+      int number, String namespace, Path log, List<String> mainAndArgs, String what)
+      throws DemoFailure {
     List<String> argv = new ArrayList<>(List.of("ip", "netns", "exec", namespace));
     argv.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     // A small, quick-starting JVM: the demo runs three of them on what may be a small machine.
     argv.addAll(
         List.of("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xshare:auto", "-Xmx64m", "-cp"));
     argv.add(System.getProperty("java.class.path"));
-    argv.addAll(List.of("io.vipd.daemon.Main", "run", "--config", config.toString()));
+    argv.addAll(mainAndArgs);
     try {
       Process p =
           new ProcessBuilder(argv)
@@ -47,9 +64,9 @@ final class DemoNode implements AutoCloseable {
               .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
               .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
               .start();
-      return new DemoNode(number, log, p);
+      return new DemoNode(number, log, p, what);
     } catch (IOException e) {
-      throw new DemoFailure("cannot start vipd on node " + number + ": " + e.getMessage());
+      throw new DemoFailure("cannot start " + what + " on node " + number + ": " + e.getMessage());
     }
   }
 
@@ -78,11 +95,16 @@ final class DemoNode implements AutoCloseable {
       }
       if (!process.isAlive()) {
         throw new DemoFailure(
-            "vipd on node " + number + " exited with status " + process.exitValue() + "; see log");
+            what
+                + " on node "
+                + number
+                + " exited with status "
+                + process.exitValue()
+                + "; see log");
       }
       if (System.nanoTime() > deadline) {
         throw new DemoFailure(
-            "vipd on node " + number + " did not log \"" + text + "\" within " + timeout);
+            what + " on node " + number + " did not log \"" + text + "\" within " + timeout);
       }
       Sleep.of(POLL);
     }

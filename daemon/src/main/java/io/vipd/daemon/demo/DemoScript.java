@@ -3,9 +3,8 @@ package io.vipd.daemon.demo;
 import java.util.List;
 
 /**
- * The demo's steps in order. To show the proxy as well, add steps here (e.g. start apiserver
- * stand-ins in the node namespaces, then send requests through the VIP before and after each
- * failover); the LAN, nodes, narration and cleanup are shared through {@link DemoContext}.
+ * The demo's steps in order; the LAN, nodes, narration and cleanup are shared through {@link
+ * DemoContext}.
  */
 final class DemoScript {
 
@@ -14,13 +13,21 @@ final class DemoScript {
 
   private DemoScript() {}
 
-  /** VRRP only: election, SIGTERM failover, SIGKILL failover, log evidence. */
-  static List<DemoStep> vrrp() {
+  /**
+   * Apiserver stand-ins behind each node's proxy, election, where proxied requests land, SIGTERM
+   * failover, requests again, SIGKILL failover, requests again, log evidence. Without {@code
+   * keytool} the apiserver and request steps do nothing and the demo is VRRP only.
+   */
+  static List<DemoStep> steps() {
     return List.of(
+        new ApiServersStep(),
         new StartNodesStep(NODES),
         new ElectionStep(),
+        new ProxyRequestsStep("after the election"),
         new FailoverStep(FailoverStep.Signal.TERM),
+        new ProxyRequestsStep("after SIGTERM"),
         new FailoverStep(FailoverStep.Signal.KILL),
+        new ProxyRequestsStep("after SIGKILL"),
         new EvidenceStep());
   }
 }

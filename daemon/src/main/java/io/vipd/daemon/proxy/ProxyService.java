@@ -311,5 +311,10 @@ public final class ProxyService implements Closeable {
         long durationNanos) {
       delegate.onConnectionClosed(frontend, serverName, reason, bytesIn, bytesOut, durationNanos);
     }
+
+    @Override
+    public void onSessionClosed(io.vipd.proxy.ClosedSession session) {
+      delegate.onSessionClosed(session);
+    }
   }
 }

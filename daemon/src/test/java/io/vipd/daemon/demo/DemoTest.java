@@ -10,6 +10,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -29,7 +30,7 @@ class DemoTest {
   private static final Pattern RUN_ID = Pattern.compile("(vipd-demo-[0-9a-f]{6})-br");
 
   @Test
-  @Timeout(120)
+  @Timeout(240)
   void demoShowsTheVipMovingTwiceAndLeavesNothingBehind() throws Exception {
     NetnsRequirement.require("ip", "ping");
     ByteArrayOutputStream outBytes = new ByteArrayOutputStream();
@@ -62,6 +63,21 @@ class DemoTest {
     // The log evidence: node 2 became master when node 3 gave up with priority 0.
     assertTrue(out.contains("(VI_1) Entering MASTER STATE (priority 0"), both);
     assertTrue(out.contains("summary: VIP 10.77.77.100"), both);
+
+    // The proxy: HTTPS through the VIP lands on the holder's proxy, which spreads the requests
+    // over the apiservers, before and after each failover.
+    Matcher first =
+        Pattern.compile("proxied after the election: via node 3 to nodes \\[([0-9, ]+)\\]")
+            .matcher(out);
+    assertTrue(first.find(), both);
+    assertTrue(
+        Arrays.stream(first.group(1).split(", ")).distinct().count() >= 2,
+        "round-robin over several apiservers: " + first.group(1));
+    assertTrue(out.contains("proxied after SIGTERM: via node 2 to nodes ["), both);
+    assertTrue(out.contains("proxied after SIGKILL: via node 1 to nodes ["), both);
+    assertTrue(out.contains("forwarded by node 3's proxy"), both);
+    assertTrue(out.contains("forwarded by node 2's proxy"), both);
+    assertTrue(out.contains("forwarded by node 1's proxy"), both);
 
     Matcher id = RUN_ID.matcher(out);
     assertTrue(id.find(), both);

@@ -154,17 +154,26 @@ public final class VipCluster implements AutoCloseable {
    * {@code n<node>}, and waits until it listens. Its readiness follows {@link #setReady}.
    */
   public Background startApiServer(int node) throws IOException {
-    Background b =
-        lan.start(
-            node,
-            NetnsLan.javaCommand(
-                ApiServerMain.class.getName(),
+    return startApiServer(node, false);
+  }
+
+  /** As {@link #startApiServer(int)}; {@code plain} serves plain HTTP instead of TLS. */
+  public Background startApiServer(int node, boolean plain) throws IOException {
+    List<String> args =
+        new ArrayList<>(
+            List.of(
                 "--bind",
                 APISERVER_BIND,
                 "--down-file",
                 downFile(node).toString(),
                 "--name",
                 "n" + node));
+    if (plain) {
+      args.add("--plain");
+    }
+    Background b =
+        lan.start(
+            node, NetnsLan.javaCommand(ApiServerMain.class.getName(), args.toArray(String[]::new)));
     apiservers.put(node, b);
     try {
       b.awaitOutput(ApiServerMain.LISTENING, Duration.ofSeconds(30));

@@ -1,0 +1,120 @@
+package io.vipd.daemon.proxy;
+
+import io.vipd.proxy.CloseReason;
+import io.vipd.proxy.ClosedSession;
+import java.net.InetSocketAddress;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.util.Locale;
+
+/**
+ * Formats a finished session as haproxy's {@code option tcplog} line:
+ *
+ * <pre>
+ * client_ip:port [accept_date] frontend backend/server Tw/Tc/Tt bytes_read termination_state
+ *     actconn/feconn/beconn/srv_conn/retries srv_queue/backend_queue
+ * </pre>
+ *
+ * Times are whole milliseconds; {@code Tw} (time in queue) is always 0 and both queues 0, since
+ * vipd does not queue (connections over maxconn wait in the kernel's accept queue); {@code Tc} is
+ * -1 and the server {@code <NOSRV>} when no server was reached, as in haproxy. Only addresses,
+ * names, counts and times are printed: nothing a client sent. Stateless and thread-safe.
+ */
+public final class TcpLogLine {
+
+  private static final DateTimeFormatter ACCEPT_DATE =
+      DateTimeFormatter.ofPattern("dd/MMM/yyyy:HH:mm:ss.SSS", Locale.ROOT);
+
+  private TcpLogLine() {}
+
+  /** The line for {@code s}, the accept date in {@code zone} (haproxy logs local time). */
+  public static String format(ClosedSession s, ZoneId zone) {
+    StringBuilder sb = new StringBuilder(160);
+    appendClient(sb, s.client());
+    sb.append(" [")
+        .append(ACCEPT_DATE.format(Instant.ofEpochMilli(s.acceptedEpochMillis()).atZone(zone)))
+        .append("] ")
+        .append(s.frontend())
+        .append(' ')
+        .append(s.backend())
+        .append('/')
+        .append(s.server() == null ? "<NOSRV>" : s.server())
+        .append(" 0/")
+        .append(s.connectNanos() < 0 ? -1 : millis(s.connectNanos()))
+        .append('/')
+        .append(millis(s.durationNanos()))
+        .append(' ')
+        .append(s.bytesOut())
+        .append(' ')
+        .append(terminationState(s.reason(), s.server() != null))
+        .append(' ')
+        .append(s.activeSessions())
+        .append('/')
+        .append(s.frontendSessions())
+        .append('/')
+        .append(s.backendSessions())
+        .append('/')
+        .append(s.serverSessions())
+        .append('/')
+        .append(s.retries())
+        .append(" 0/0");
+    return sb.toString();
+  }
+
+  /**
+   * haproxy's two-character termination state: first who or what ended the session ({@code -}
+   * normal, {@code C}/{@code S} client/server abort or error, {@code c}/{@code s} client/server
+   * side timeout, {@code D} server marked down, {@code K} killed by the proxy stopping), then the
+   * phase ({@code C} waiting for the server connection, {@code D} data; {@code -} normal).
+   *
+   * @param connected whether a server connection had been established
+   */
+  public static String terminationState(CloseReason reason, boolean connected) {
+    char phase = connected ? 'D' : 'C';
+    switch (reason) {
+      case CLIENT_CLOSED:
+        // The client leaving before any server answered the connect is an abort in haproxy.
+        return connected ? "--" : "CC";
+      case SERVER_CLOSED:
+        return connected ? "--" : "SC";
+      case CLIENT_ERROR:
+        return "C" + phase;
+      case SERVER_ERROR:
+      case NO_SERVER:
+      case CONNECT_FAILED:
+        return "S" + phase;
+      case CONNECT_TIMEOUT:
+        return "sC";
+      case CLIENT_TIMEOUT:
+      case CLIENT_FIN_TIMEOUT:
+      case TUNNEL_TIMEOUT: // haproxy reports an expired tunnel timeout on the client side
+        return "c" + phase;
+      case SERVER_TIMEOUT:
+        return "s" + phase;
+      case SERVER_MARKED_DOWN:
+        return "D" + phase;
+      case PROXY_STOPPED:
+        return "K" + phase;
+      default:
+        return "--";
+    }
+  }
+
+  private static void appendClient(StringBuilder sb, InetSocketAddress client) {
+    if (client == null) {
+      sb.append("-:-");
+      return;
+    }
+    sb.append(
+            client.getAddress() == null
+                ? client.getHostString()
+                : client.getAddress().getHostAddress())
+        .append(':')
+        .append(client.getPort());
+  }
+
+  private static long millis(long nanos) {
+    return nanos / 1_000_000;
+  }
+}

@@ -1,5 +1,9 @@
 package io.vipd.daemon.admin;
 
+import io.vipd.daemon.config.BackendConfig;
+import io.vipd.daemon.config.FrontendConfig;
+import io.vipd.daemon.config.ProxyConfig;
+import io.vipd.daemon.config.ServerConfig;
 import io.vipd.daemon.config.VrrpInstanceConfig;
 import io.vipd.health.CheckResult;
 import io.vipd.health.HealthStatus;
@@ -8,7 +12,10 @@ import io.vipd.health.TrackedCheck;
 import io.vipd.proxy.FrontendStatus;
 import io.vipd.proxy.ProxyStatus;
 import io.vipd.proxy.ServerStatus;
+import io.vipd.vrrp.packet.VrrpVersion;
+import io.vipd.vrrp.router.VrrpState;
 import io.vipd.vrrp.runtime.InstanceStatus;
+import io.vipd.vrrp.runtime.LastTransition;
 import io.vipd.vrrp.runtime.VrrpStats;
 import java.util.List;
 import java.util.Locale;
@@ -18,7 +25,11 @@ import java.util.Optional;
  * The {@code /status} document, the data behind {@code vipd status}. Top-level members: {@code
  * ready}, {@code notReady}, {@code instances}, {@code checks}, {@code proxy} (null without a
  * proxy). States are lower case ({@code master}, {@code up}, {@code pending}); durations in
- * milliseconds.
+ * milliseconds; times since the epoch in milliseconds. Per instance: VRRP timers ({@code
+ * advertIntervalMillis}, {@code masterAdverIntervalMillis}, {@code skewTimeMillis}, {@code
+ * masterDownIntervalMillis}), counters and {@code lastTransition} ({@code from}, {@code to}, {@code
+ * reason}, {@code atEpochMillis}, {@code agoMillis}; null before the first). Per server: the
+ * configured {@code weight} (-1 when unknown), counters and its {@code check}.
  */
 public final class StatusJson {
 
@@ -39,7 +50,8 @@ public final class StatusJson {
     if (view.proxy().isEmpty()) {
       w.value((String) null);
     } else {
-      proxy(w, view.proxy().get().status(), view.proxy().get().checkStatus());
+      proxy(
+          w, view.proxy().get().status(), view.proxy().get().checkStatus(), view.config().proxy());
     }
     return w.endObject().toString();
   }
@@ -65,7 +77,14 @@ public final class StatusJson {
         .field("state", lower(s.state().name()))
         .field("priority", cfg.map(VrrpInstanceConfig::priority).orElse(0))
         .field("effectivePriority", s.effectivePriority())
-        .field("master", s.masterAddress());
+        .field("master", s.masterAddress())
+        .field("masterIsSelf", s.state() == VrrpState.MASTER)
+        .field("version", s.version() == null ? 0 : s.version() == VrrpVersion.V2 ? 2 : 3);
+    millis(w, "advertIntervalMillis", s.advertIntervalCentis() * 10L * 1_000_000L);
+    millis(w, "masterAdverIntervalMillis", s.masterAdverIntervalCentis() * 10L * 1_000_000L);
+    millis(w, "skewTimeMillis", s.skewTimeNanos());
+    millis(w, "masterDownIntervalMillis", s.masterDownIntervalNanos());
+    lastTransition(w, s.lastTransition());
     var tracker = view.tracker(s.name());
     w.field(
         "breakdown",
@@ -92,6 +111,27 @@ public final class StatusJson {
         .field("advertsReceived", stats.advertsReceived())
         .field("garpsSent", stats.announcementsSent())
         .field("transitions", stats.transitions())
+        .field("drops", stats.dropsSnapshot().values().stream().mapToLong(Long::longValue).sum())
+        .field("sendErrors", stats.sendErrors())
+        .endObject();
+  }
+
+  private static void millis(JsonWriter w, String name, long nanos) {
+    w.name(name).value(nanos / 1e6);
+  }
+
+  private static void lastTransition(JsonWriter w, LastTransition t) {
+    w.name("lastTransition");
+    if (t == null) {
+      w.value((String) null);
+      return;
+    }
+    w.beginObject()
+        .field("from", lower(t.from().name()))
+        .field("to", lower(t.to().name()))
+        .field("reason", t.reason())
+        .field("atEpochMillis", t.atEpochMillis())
+        .field("agoMillis", Math.max(0, System.currentTimeMillis() - t.atEpochMillis()))
         .endObject();
   }
 
@@ -122,12 +162,14 @@ public final class StatusJson {
         .endObject();
   }
 
-  private static void proxy(JsonWriter w, ProxyStatus p, List<HealthStatus> checks) {
+  private static void proxy(
+      JsonWriter w, ProxyStatus p, List<HealthStatus> checks, ProxyConfig config) {
     w.beginObject().field("activeConnections", p.activeConnections());
     w.name("frontends").beginArray();
     for (FrontendStatus f : p.frontends()) {
       w.beginObject()
           .field("name", f.frontend())
+          .field("backend", backendOf(config, f.frontend()))
           .field("activeConnections", f.activeConnections())
           .field("accepted", f.accepted())
           .field("refused", f.refused())
@@ -142,6 +184,7 @@ public final class StatusJson {
           .field("name", s.server())
           .field("up", s.up())
           .field("backup", s.backup())
+          .field("weight", weight(config, s.backend(), s.server()))
           .field("activeConnections", s.activeConnections())
           .field("connections", s.connections())
           .field("connectFailures", s.connectFailures())
@@ -160,6 +203,27 @@ public final class StatusJson {
       w.endObject();
     }
     w.endArray().endObject();
+  }
+
+  /** The configured weight, or -1 when the server is not in the configuration read at start. */
+  private static int weight(ProxyConfig config, String backend, String server) {
+    BackendConfig b = config.backends().get(backend);
+    if (b == null) {
+      return -1;
+    }
+    return b.servers().stream()
+        .filter(sc -> sc.name().equals(server))
+        .mapToInt(ServerConfig::weight)
+        .findFirst()
+        .orElse(-1);
+  }
+
+  private static String backendOf(ProxyConfig config, String frontend) {
+    return config.frontends().stream()
+        .filter(f -> f.name().equals(frontend))
+        .map(FrontendConfig::backend)
+        .findFirst()
+        .orElse(null);
   }
 
   private static String state(io.vipd.health.HealthState s) {

@@ -109,7 +109,7 @@ public final class Admin implements AutoCloseable {
     sampler.scheduleWithFixedDelay(view.masters()::sample, 0, SAMPLE_MILLIS, TimeUnit.MILLISECONDS);
     InetSocketAddress a = server.address();
     LOG.info(
-        "admin listening on http://{}:{} (/metrics, /status, /healthz, /readyz){}",
+        "admin listening on http://{}:{} (/metrics, /status, /stats, /healthz, /readyz){}",
         a.getAddress().getHostAddress(),
         a.getPort(),
         config.admin().token().isPresent() ? ", bearer token required" : "");

@@ -37,6 +37,7 @@ public final class AdminServer implements Closeable {
   private static final String RELOAD_PATH = "/reload";
   private static final String SERVERS_PREFIX = "/servers/";
   private static final String VRRP_PREFIX = "/vrrp/";
+  private static final String HTML_TYPE = "text/html; charset=utf-8";
   private static final String PROMETHEUS_TYPE = "text/plain; version=0.0.4; charset=utf-8";
 
   private final HttpServer server;
@@ -107,6 +108,7 @@ public final class AdminServer implements Closeable {
             "/healthz", new Route(false, () -> Response.text(200, "ok\n")),
             "/readyz", new Route(true, () -> ready(content.readiness())),
             "/status", new Route(true, () -> Response.json(content.statusJson())),
+            "/stats", new Route(false, () -> new Response(200, HTML_TYPE, StatsPage.html())),
             "/metrics",
                 new Route(true, () -> new Response(200, PROMETHEUS_TYPE, content.metrics())));
     server.createContext("/", exchange -> handle(exchange, routes, token, content));

@@ -1,5 +1,7 @@
 package io.vipd.daemon.admin;
 
+import io.vipd.daemon.config.FrontendConfig;
+import io.vipd.daemon.config.ProxyConfig;
 import io.vipd.daemon.config.VrrpInstanceConfig;
 import io.vipd.health.CheckResult;
 import io.vipd.health.HealthStatus;
@@ -8,7 +10,10 @@ import io.vipd.health.TrackedCheck;
 import io.vipd.proxy.FrontendStatus;
 import io.vipd.proxy.ProxyStatus;
 import io.vipd.proxy.ServerStatus;
+import io.vipd.vrrp.packet.VrrpVersion;
+import io.vipd.vrrp.router.VrrpState;
 import io.vipd.vrrp.runtime.InstanceStatus;
+import io.vipd.vrrp.runtime.LastTransition;
 import io.vipd.vrrp.runtime.VrrpStats;
 import java.util.List;
 import java.util.Locale;
@@ -18,7 +23,11 @@ import java.util.Optional;
  * The {@code /status} document, the data behind {@code vipd status}. Top-level members: {@code
  * ready}, {@code notReady}, {@code instances}, {@code checks}, {@code proxy} (null without a
  * proxy). States are lower case ({@code master}, {@code up}, {@code pending}); durations in
- * milliseconds.
+ * milliseconds; times since the epoch in milliseconds. Per instance: VRRP timers ({@code
+ * advertIntervalMillis}, {@code masterAdverIntervalMillis}, {@code skewTimeMillis}, {@code
+ * masterDownIntervalMillis}), counters and {@code lastTransition} ({@code from}, {@code to}, {@code
+ * reason}, {@code atEpochMillis}, {@code agoMillis}; null before the first). Per server: the
+ * current {@code weight} (configured or set at run time), counters and its {@code check}.
  */
 public final class StatusJson {
 
@@ -39,7 +48,8 @@ public final class StatusJson {
     if (view.proxy().isEmpty()) {
       w.value((String) null);
     } else {
-      proxy(w, view.proxy().get().status(), view.proxy().get().checkStatus());
+      proxy(
+          w, view.proxy().get().status(), view.proxy().get().checkStatus(), view.config().proxy());
     }
     return w.endObject().toString();
   }
@@ -66,7 +76,14 @@ public final class StatusJson {
         .field("priority", cfg.map(VrrpInstanceConfig::priority).orElse(0))
         .field("effectivePriority", s.effectivePriority())
         .field("master", s.masterAddress())
-        .field("maintenance", s.maintenance());
+        .field("maintenance", s.maintenance())
+        .field("masterIsSelf", s.state() == VrrpState.MASTER)
+        .field("version", s.version() == null ? 0 : s.version() == VrrpVersion.V2 ? 2 : 3);
+    millis(w, "advertIntervalMillis", s.advertIntervalCentis() * 10L * 1_000_000L);
+    millis(w, "masterAdverIntervalMillis", s.masterAdverIntervalCentis() * 10L * 1_000_000L);
+    millis(w, "skewTimeMillis", s.skewTimeNanos());
+    millis(w, "masterDownIntervalMillis", s.masterDownIntervalNanos());
+    lastTransition(w, s.lastTransition());
     var tracker = view.tracker(s.name());
     w.field(
         "breakdown",
@@ -93,6 +110,27 @@ public final class StatusJson {
         .field("advertsReceived", stats.advertsReceived())
         .field("garpsSent", stats.announcementsSent())
         .field("transitions", stats.transitions())
+        .field("drops", stats.dropsSnapshot().values().stream().mapToLong(Long::longValue).sum())
+        .field("sendErrors", stats.sendErrors())
+        .endObject();
+  }
+
+  private static void millis(JsonWriter w, String name, long nanos) {
+    w.name(name).value(nanos / 1e6);
+  }
+
+  private static void lastTransition(JsonWriter w, LastTransition t) {
+    w.name("lastTransition");
+    if (t == null) {
+      w.value((String) null);
+      return;
+    }
+    w.beginObject()
+        .field("from", lower(t.from().name()))
+        .field("to", lower(t.to().name()))
+        .field("reason", t.reason())
+        .field("atEpochMillis", t.atEpochMillis())
+        .field("agoMillis", Math.max(0, System.currentTimeMillis() - t.atEpochMillis()))
         .endObject();
   }
 
@@ -123,12 +161,14 @@ public final class StatusJson {
         .endObject();
   }
 
-  private static void proxy(JsonWriter w, ProxyStatus p, List<HealthStatus> checks) {
+  private static void proxy(
+      JsonWriter w, ProxyStatus p, List<HealthStatus> checks, ProxyConfig config) {
     w.beginObject().field("activeConnections", p.activeConnections());
     w.name("frontends").beginArray();
     for (FrontendStatus f : p.frontends()) {
       w.beginObject()
           .field("name", f.frontend())
+          .field("backend", backendOf(config, f.frontend()))
           .field("activeConnections", f.activeConnections())
           .field("accepted", f.accepted())
           .field("refused", f.refused())
@@ -163,6 +203,14 @@ public final class StatusJson {
       w.endObject();
     }
     w.endArray().endObject();
+  }
+
+  private static String backendOf(ProxyConfig config, String frontend) {
+    return config.frontends().stream()
+        .filter(f -> f.name().equals(frontend))
+        .map(FrontendConfig::backend)
+        .findFirst()
+        .orElse(null);
   }
 
   private static String state(io.vipd.health.HealthState s) {

@@ -6,7 +6,8 @@ import java.util.Map;
 
 /**
  * Renders a parsed {@code /status} document ({@link StatusJson}) as the tables {@code vipd status}
- * prints: VRRP instances with their priority breakdown, tracked checks, frontends and servers.
+ * prints: a block per VRRP instance like FRR's {@code show vrrp} ({@link InstanceBlock}), tracked
+ * checks, and frontends and servers like haproxy's {@code show stat} ({@link ProxyStatTable}).
  */
 public final class StatusTable {
 
@@ -23,23 +24,9 @@ public final class StatusTable {
         .append(
             ready ? "ready" : "NOT READY: " + String.join(", ", strings(status.get("notReady"))))
         .append('\n');
-    List<Map<String, Object>> instances = objects(status.get("instances"));
-    if (!instances.isEmpty()) {
-      TextTable t =
-          new TextTable(
-              "INSTANCE", "INTERFACE", "VRID", "STATE", "PRIORITY", "MASTER", "BREAKDOWN");
-      for (Map<String, Object> i : instances) {
-        t.row(
-            i.get("name"),
-            i.get("interface"),
-            i.get("vrid"),
-            upper(i.get("state"))
-                + (Boolean.TRUE.equals(i.get("maintenance")) ? " (MAINTENANCE)" : ""),
-            i.get("effectivePriority") + "/" + i.get("priority"),
-            i.get("master"),
-            i.get("breakdown"));
-      }
-      section(sb, t);
+    for (Map<String, Object> i : objects(status.get("instances"))) {
+      sb.append('\n');
+      InstanceBlock.appendTo(sb, i);
     }
     List<Map<String, Object>> checks = objects(status.get("checks"));
     if (!checks.isEmpty()) {
@@ -50,50 +37,10 @@ public final class StatusTable {
       section(sb, t);
     }
     if (status.get("proxy") instanceof Map<?, ?> proxy) {
-      TextTable f =
-          new TextTable("FRONTEND", "ACTIVE", "ACCEPTED", "REFUSED", "BYTES IN", "BYTES OUT");
-      for (Map<String, Object> fe : objects(proxy.get("frontends"))) {
-        f.row(
-            fe.get("name"),
-            fe.get("activeConnections"),
-            fe.get("accepted"),
-            fe.get("refused"),
-            fe.get("bytesIn"),
-            fe.get("bytesOut"));
-      }
-      section(sb, f);
-      TextTable s =
-          new TextTable(
-              "SERVER",
-              "STATE",
-              "WEIGHT",
-              "ACTIVE",
-              "CONNECTIONS",
-              "CONNECT FAILURES",
-              "LAST CHECK");
-      for (Map<String, Object> sv : objects(proxy.get("servers"))) {
-        String check = "-";
-        if (sv.get("check") instanceof Map<?, ?> c && c.get("lastResult") instanceof Map<?, ?> r) {
-          check = r.get("detail") + " (" + millis(r.get("durationMillis")) + ")";
-        }
-        s.row(
-            sv.get("backend") + "/" + sv.get("name"),
-            (Boolean.TRUE.equals(sv.get("up")) ? "UP" : "DOWN") + operator(sv),
-            sv.get("weight"),
-            sv.get("activeConnections"),
-            sv.get("connections"),
-            sv.get("connectFailures"),
-            check);
-      }
-      section(sb, s);
+      section(sb, ProxyStatTable.frontends(objects(proxy.get("frontends"))));
+      section(sb, ProxyStatTable.servers(objects(proxy.get("servers"))));
     }
     return sb.toString();
-  }
-
-  /** The operator state when not ready, e.g. {@code " DRAIN"}; empty otherwise. */
-  private static String operator(Map<String, Object> sv) {
-    Object admin = sv.get("adminState");
-    return admin == null || "ready".equals(admin) ? "" : " " + upper(admin);
   }
 
   private static void checkRow(TextTable t, String name, Map<String, Object> c) {
@@ -112,16 +59,16 @@ public final class StatusTable {
     t.appendTo(sb);
   }
 
-  private static String millis(Object v) {
+  static String millis(Object v) {
     return v instanceof Number n ? String.format(Locale.ROOT, "%.1fms", n.doubleValue()) : "-";
   }
 
-  private static String upper(Object v) {
+  static String upper(Object v) {
     return v == null ? null : String.valueOf(v).toUpperCase(Locale.ROOT);
   }
 
   @SuppressWarnings("unchecked")
-  private static List<Map<String, Object>> objects(Object v) {
+  static List<Map<String, Object>> objects(Object v) {
     if (!(v instanceof List<?> l)) {
       return List.of();
     }

@@ -164,14 +164,22 @@ class AdminNetnsTest {
                   "--token",
                   TOKEN));
       assertEquals(0, table.exitCode(), table.stdout() + table.stderr());
-      assertTrue(
-          table
-              .stdout()
-              .matches(
-                  "(?s).*\\nVI_1\\s+eth0\\s+61\\s+MASTER\\s+98/100\\s+"
-                      + Pattern.quote(lan.ipv4(1).getHostAddress())
-                      + "\\s+base 100, check flag failed \\(-2\\) -> 98\\n.*"),
-          table.stdout());
+      String out = table.stdout();
+      String ip1 = Pattern.quote(lan.ipv4(1).getHostAddress());
+      for (String line :
+          List.of(
+              "VRRP instance VI_1",
+              " Interface\\s+eth0",
+              " Virtual Router ID\\s+61",
+              " State\\s+MASTER",
+              " Priority\\s+100",
+              " Effective Priority\\s+98 \\(base 100, check flag failed \\(-2\\) -> 98\\)",
+              " Master\\s+" + ip1 + " \\(this node\\)",
+              " Master Down Interval\\s+\\d+(\\.\\d+)? ms",
+              " Adverts Sent / Received\\s+[1-9]\\d* / [1-9]\\d*",
+              " Last Transition\\s+BACKUP -> MASTER \\d+s ago \\(.+\\)")) {
+        assertTrue(out.matches("(?s).*\\n" + line + "\\n.*"), line + " not in\n" + out);
+      }
       assertTrue(
           table.stdout().matches("(?s).*\\nflag\\s+DOWN\\s+failed: file missing.*"),
           table.stdout());

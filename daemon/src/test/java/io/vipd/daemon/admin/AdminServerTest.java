@@ -287,10 +287,15 @@ class AdminServerTest {
     String text = out.toString(StandardCharsets.UTF_8);
     assertEquals(0, status, err.toString(StandardCharsets.UTF_8));
     assertTrue(text.startsWith("vipd: ready\n"), text);
-    assertTrue(text.contains("FRONTEND  ACTIVE  ACCEPTED"), text);
-    assertTrue(text.matches("(?s).*\\napi\\s+0\\s+1\\s+0\\s+1\\s+1\\n.*"), text);
-    assertTrue(text.matches("(?s).*\\nservers/s1\\s+UP\\s+1\\s+0\\s+1\\s+0\\s+[^-\\s].*"), text);
-    assertFalse(text.contains("INSTANCE"), "no VRRP in this setup: " + text);
+    assertTrue(text.contains("FRONTEND  BACKEND  ACTIVE  TOTAL  REFUSED  BYTES IN"), text);
+    assertTrue(text.matches("(?s).*\\napi\\s+servers\\s+0\\s+1\\s+0\\s+1\\s+1\\n.*"), text);
+    // status, weight, active, total, bytes in/out, connect failures, check, last check
+    assertTrue(
+        text.matches(
+            "(?s).*\\nservers/s1\\s+UP\\s+1\\s+0\\s+1\\s+1\\s+1\\s+0\\s+UP\\s+\\S.* in"
+                + " \\d+\\.\\dms\\n.*"),
+        text);
+    assertFalse(text.contains("VRRP instance"), "no VRRP in this setup: " + text);
   }
 
   @Test

@@ -15,6 +15,7 @@ import io.vipd.vrrp.router.VirtualRouterConfig;
 import io.vipd.vrrp.router.VirtualRouterListener;
 import io.vipd.vrrp.router.VrrpActions;
 import io.vipd.vrrp.router.VrrpState;
+import io.vipd.vrrp.router.VrrpTimers;
 import java.io.IOException;
 import java.net.Inet4Address;
 import java.net.InetAddress;
@@ -64,6 +65,8 @@ public final class VrrpRuntime implements Runnable {
   private long lastLowerPriorityBurstNanos = Long.MIN_VALUE;
   private long vipRefreshAtNanos = Long.MAX_VALUE;
   private volatile InstanceStatus status;
+  // Written by the listener on the runtime thread, read by publish() on the same thread.
+  private LastTransition lastTransition;
 
   /**
    * Creates the runtime; nothing happens until {@link #run()}.
@@ -306,13 +309,26 @@ public final class VrrpRuntime implements Runnable {
         router.state() == VrrpState.MASTER
             ? spec.router().primaryAddress()
             : router.lastMasterAddress().orElse(null);
+    VirtualRouterConfig config = spec.router();
+    int priority = router.effectivePriority();
+    int masterInterval = router.masterAdverIntervalCentis();
     status =
         new InstanceStatus(
             spec.name(),
             router.state(),
-            router.effectivePriority(),
+            priority,
             master == null ? null : master.getHostAddress(),
-            router.maintenance());
+            router.maintenance(),
+            config.version(),
+            config.advertIntervalCentis(),
+            masterInterval,
+            masterInterval > 0
+                ? VrrpTimers.skewTimeNanos(config.version(), priority, masterInterval)
+                : 0,
+            masterInterval > 0
+                ? VrrpTimers.masterDownIntervalNanos(config.version(), priority, masterInterval)
+                : 0,
+            lastTransition);
   }
 
   private void removeAll() {
@@ -412,6 +428,9 @@ public final class VrrpRuntime implements Runnable {
     @Override
     public void onTransition(io.vipd.vrrp.router.Transition transition) {
       stats.transition();
+      lastTransition =
+          new LastTransition(
+              transition.from(), transition.to(), transition.reason(), System.currentTimeMillis());
       delegate.onTransition(transition);
     }
 

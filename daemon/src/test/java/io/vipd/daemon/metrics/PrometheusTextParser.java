@@ -42,17 +42,19 @@ public final class PrometheusTextParser {
       String name, Map<String, String> labels, double value, OptionalLong timestampMillis) {}
 
   /**
-   * One metric family: the name of its TYPE line (or of its samples when untyped), its type, help
-   * text (empty when none) and samples in exposition order.
+   * One metric family: the name of its TYPE line (or of its samples when untyped), its type,
+   * whether a TYPE line declared it, help text (empty when none) and samples in exposition order.
    */
-  public record Family(String name, String type, String help, List<Sample> samples) {}
+  public record Family(
+      String name, String type, boolean declared, String help, List<Sample> samples) {}
 
   /** A whole scrape, families by name in exposition order. */
   public record Exposition(Map<String, Family> families) {
 
     /** Whether a TYPE line declared {@code name}. */
     public boolean hasType(String name) {
-      return families.containsKey(name) && typed.contains(name);
+      Family f = families.get(name);
+      return f != null && f.declared();
     }
 
     /** Every sample of family {@code name} (empty when there is no such family). */
@@ -62,8 +64,8 @@ public final class PrometheusTextParser {
     }
 
     /**
-     * The value of the first sample of {@code family} named {@code sampleName} whose labels include
-     * every given {@code key, value} pair.
+     * The value of the first sample named {@code sampleName} whose labels include every given
+     * {@code key, value} pair.
      */
     public Optional<Double> value(String sampleName, String... labelPairs) {
       for (Family f : families.values()) {
@@ -84,8 +86,6 @@ public final class PrometheusTextParser {
       }
       return true;
     }
-
-    private static final Set<String> typed = Collections.synchronizedSet(new HashSet<>());
   }
 
   /** Parses a whole exposition. */
@@ -122,10 +122,10 @@ public final class PrometheusTextParser {
           new Family(
               n,
               types.getOrDefault(n, "untyped"),
+              types.containsKey(n),
               helps.getOrDefault(n, ""),
               List.copyOf(samples.getOrDefault(n, List.of()))));
     }
-    Exposition.typed.addAll(types.keySet());
     return new Exposition(Collections.unmodifiableMap(families));
   }
 

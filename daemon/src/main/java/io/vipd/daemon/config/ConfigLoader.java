@@ -78,7 +78,7 @@ public final class ConfigLoader {
               named.toFile(),
               ConfigParseOptions.defaults().setSyntax(ConfigSyntax.CONF).setAllowMissing(false));
     } catch (ConfigException e) {
-      problems.fileError(lineOf(e), "syntax error: " + withoutOrigin(e));
+      problems.fileError(lineOf(e), "syntax error: " + SyntaxMessages.plain(withoutOrigin(e)));
       return Optional.empty();
     }
     try {

@@ -387,8 +387,12 @@ final class Node {
 
   /** A list of scalars, each with its own origin for precise messages. */
   Optional<List<Item>> scalarList(String key, String elementExpected) {
+    return scalarList(key, "a list of " + elementExpected, elementExpected);
+  }
+
+  /** As {@link #scalarList(String, String)}, with the whole list's description given apart. */
+  Optional<List<Item>> scalarList(String key, String expected, String elementExpected) {
     ConfigValue v = value(key);
-    String expected = "a list of " + elementExpected;
     if (missing(key, v, expected)) {
       return Optional.empty();
     }

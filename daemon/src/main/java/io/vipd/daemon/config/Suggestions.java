@@ -24,7 +24,31 @@ final class Suggestions {
         best = c;
       }
     }
-    return best != null && bestDistance <= budget ? Optional.of(best) : Optional.empty();
+    if (best != null && bestDistance <= budget) {
+      return Optional.of(best);
+    }
+    return abbreviated(typed, candidates);
+  }
+
+  /**
+   * The one candidate that {@code typed} abbreviates, such as advert-int for advert-interval
+   * (keepalived's {@code advert_int}): too many edits for a typo, but plainly meant.
+   */
+  private static Optional<String> abbreviated(String typed, Collection<String> candidates) {
+    if (typed.length() < 4) {
+      return Optional.empty();
+    }
+    String t = typed.toLowerCase(java.util.Locale.ROOT);
+    String found = null;
+    for (String c : candidates) {
+      if (c.toLowerCase(java.util.Locale.ROOT).startsWith(t)) {
+        if (found != null) {
+          return Optional.empty();
+        }
+        found = c;
+      }
+    }
+    return Optional.ofNullable(found);
   }
 
   /** Classic edit distance (insert, delete, substitute, each cost 1). */

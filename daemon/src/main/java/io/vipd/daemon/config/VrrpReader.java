@@ -80,8 +80,9 @@ final class VrrpReader {
                 "rfc9568",
                 Ipv4ChecksumMode.MESSAGE_ONLY));
     Optional<Boolean> lowerPrioAdvert = n.bool("lower-priority-advert");
-    Optional<Optional<UnicastConfig>> unicast = n.child("unicast").map(VrrpReader::unicast);
     Optional<List<VirtualIp>> vips = virtualIps(n, itf.orElse(""));
+    Optional<IpFamily> vipFamily = vips.filter(l -> !l.isEmpty()).map(l -> l.get(0).family());
+    Optional<Optional<UnicastConfig>> unicast = n.child("unicast").map(u -> unicast(u, vipFamily));
     Optional<TrackConfig> track = n.child("track").flatMap(this::track);
     Optional<NotifyConfig> notify = n.child("notify").map(VrrpReader::notify);
     Optional<GarpConfig> garp = n.child("garp").flatMap(VrrpReader::garp);
@@ -101,26 +102,6 @@ final class VrrpReader {
       if (n.isSetByUser("checksum-mode")
           && (version.get() == VrrpVersion.V2 || vips.get().get(0).family() == IpFamily.IPV6)) {
         n.warning("checksum-mode", "ignored: it applies only to VRRPv3 over IPv4");
-      }
-    }
-    if (unicast.isPresent() && unicast.get().isPresent() && vips.isPresent()) {
-      IpFamily family = vips.get().get(0).family();
-      UnicastConfig u = unicast.get().get();
-      List<InetAddress> all = new ArrayList<>(u.peers());
-      u.source().ifPresent(all::add);
-      for (InetAddress a : all) {
-        if (IpFamily.of(a) != family) {
-          n.error(
-              "unicast",
-              "found "
-                  + IpFamily.of(a)
-                  + " address "
-                  + Addresses.format(a)
-                  + ", expected "
-                  + family
-                  + " addresses like the virtual-ips");
-          break;
-        }
       }
     }
     if (preempt.isPresent() && track.isPresent() && !preempt.get() && track.get().hasWeights()) {
@@ -262,20 +243,35 @@ final class VrrpReader {
     return Optional.of(c);
   }
 
-  private static Optional<UnicastConfig> unicast(Node u) {
+  /**
+   * Reads {@code unicast}; {@code family} is the virtual-ips' address family, which the source and
+   * every peer must share (one advert carries one family).
+   */
+  private static Optional<UnicastConfig> unicast(Node u, Optional<IpFamily> family) {
     Optional<InetAddress> source =
         u.optionalText("source", Addresses.IP_EXPECTED).flatMap(s -> ip(u, "source", s));
-    Optional<List<Node.Item>> peerItems = u.scalarList("peers", Addresses.IP_EXPECTED);
+    source.ifPresent(s -> checkFamily(u, u.originOf("source"), u.keyPath("source"), s, family));
+    int errorsBefore = u.problems().errorCount();
+    Optional<List<Node.Item>> peerItems =
+        u.scalarList("peers", "a list of IPv4 or IPv6 addresses", Addresses.IP_EXPECTED);
+    boolean badPeers = u.problems().errorCount() > errorsBefore;
     u.finish();
     List<InetAddress> peers = new ArrayList<>();
     for (Node.Item item : peerItems.orElse(List.of())) {
       try {
         InetAddress a = Addresses.ipLiteral(item.text());
-        if (peers.contains(a) || source.map(a::equals).orElse(false)) {
+        if (source.map(a::equals).orElse(false)) {
           u.errorAt(
               item.origin(),
               item.path(),
-              "found " + item.text() + " twice, expected each peer once and not the source");
+              "found " + item.text() + ", the source address, expected the other nodes' addresses");
+        } else if (peers.contains(a)) {
+          u.errorAt(
+              item.origin(),
+              item.path(),
+              "found " + item.text() + " twice, expected each peer once");
+        } else {
+          checkFamily(u, item.origin(), item.path(), a, family);
         }
         peers.add(a);
       } catch (IllegalArgumentException e) {
@@ -284,6 +280,9 @@ final class VrrpReader {
             item.path(),
             "found " + Node.quoteIfNeeded(item.text()) + ", expected " + e.getMessage());
       }
+    }
+    if (badPeers) {
+      return Optional.empty();
     }
     if (peers.isEmpty()) {
       if (source.isPresent()) {
@@ -390,8 +389,29 @@ final class VrrpReader {
     return ok ? Optional.of(out) : Optional.empty();
   }
 
+  private static void checkFamily(
+      Node u,
+      com.typesafe.config.ConfigOrigin where,
+      String path,
+      InetAddress a,
+      Optional<IpFamily> family) {
+    IpFamily f = IpFamily.of(a);
+    if (family.isPresent() && f != family.get()) {
+      u.errorAt(
+          where,
+          path,
+          "found "
+              + f
+              + " address "
+              + Addresses.format(a)
+              + ", expected an "
+              + family.get()
+              + " address like the virtual-ips");
+    }
+  }
+
   private static NotifyConfig notify(Node n) {
-    String expected = "the path of a program";
+    String expected = "a command line as one string, such as \"/etc/vipd/notify.sh master\"";
     NotifyConfig c =
         new NotifyConfig(
             n.optionalText("master", expected),

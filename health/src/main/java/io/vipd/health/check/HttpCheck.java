@@ -94,7 +94,9 @@ public final class HttpCheck implements HealthCheck {
                 if (f.isSuccess()) {
                   attempt.phase("waiting for response");
                 } else {
-                  attempt.fail(f.cause());
+                  // A refused connect also fails the handshake ("SslHandler removed"), possibly
+                  // before the connect future reports: let the connect's own cause win.
+                  ch.eventLoop().execute(() -> attempt.fail(f.cause()));
                 }
               });
     }

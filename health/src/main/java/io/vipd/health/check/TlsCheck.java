@@ -46,7 +46,8 @@ public final class TlsCheck implements HealthCheck {
                           attempt.succeed(
                               "TLS handshake ok (" + ClientTls.describeSession(ssl) + ")");
                         } else {
-                          attempt.fail(f.cause());
+                          // As in HttpCheck: a refused connect must be reported as refused.
+                          ch.eventLoop().execute(() -> attempt.fail(f.cause()));
                         }
                       });
             },

@@ -115,7 +115,7 @@ class RuntimeOperationsNetnsTest {
       c.awaitHolders(vip, Set.of(2), Duration.ofSeconds(2));
       c.assertStable(vip, Set.of(2), Duration.ofMillis(1500));
       String status = vipd(lan, "status");
-      assertTrue(status.contains("BACKUP (MAINTENANCE)"), status);
+      assertTrue(status.contains("BACKUP (maintenance: held as backup)"), status);
 
       vipd(lan, "vrrp", "release", "VI_1");
       c.awaitHolders(vip, Set.of(1), Duration.ofSeconds(3));

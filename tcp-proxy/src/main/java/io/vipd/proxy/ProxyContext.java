@@ -36,8 +36,10 @@ final class ProxyContext {
             .channel(transport.socketChannel)
             .option(ChannelOption.AUTO_READ, false)
             .option(ChannelOption.ALLOW_HALF_CLOSURE, true)
-            .option(ChannelOption.TCP_NODELAY, true)
             .option(ChannelOption.WRITE_BUFFER_WATER_MARK, waterMark);
+    if (!Transport.TCP_NODELAY_BY_DEFAULT) {
+      connectTemplate.option(ChannelOption.TCP_NODELAY, true);
+    }
   }
 
   Bootstrap connectBootstrap(io.netty.channel.EventLoop loop, long connectNanos) {

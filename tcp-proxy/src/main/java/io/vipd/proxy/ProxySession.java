@@ -481,6 +481,11 @@ final class ProxySession {
     return client;
   }
 
+  /** Test hook: the current server-side channel, null between attempts. Event loop only. */
+  Channel serverSideChannel() {
+    return serverChannel;
+  }
+
   private static long sourceHash(InetAddress address) {
     long h = 0xcbf29ce484222325L;
     for (byte b : address.getAddress()) {

@@ -11,9 +11,16 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
+import io.netty.util.internal.PlatformDependent;
 
 /** Native epoll where the platform has it, NIO otherwise: the group and channel classes to use. */
 final class Transport {
+  /**
+   * True where every new socket channel (epoll and NIO) already has TCP_NODELAY on: setting it
+   * again would cost one {@code setsockopt} per connection for nothing. Off only on Android.
+   */
+  static final boolean TCP_NODELAY_BY_DEFAULT = PlatformDependent.canEnableTcpNoDelayByDefault();
+
   final boolean epoll;
   final Class<? extends ServerChannel> serverChannel;
   final Class<? extends SocketChannel> socketChannel;

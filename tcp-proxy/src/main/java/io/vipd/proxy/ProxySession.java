@@ -107,11 +107,11 @@ final class ProxySession {
     server = s;
     s.active.incrementAndGet();
     connectStartNanos = context.nanoClock.getAsLong();
+    InetSocketAddress address = s.settings.address();
     Bootstrap b =
         context
-            .connectBootstrap(client.eventLoop(), frontend.timeouts.connectNanos)
+            .connectBootstrap(client.eventLoop(), address, frontend.timeouts.connectNanos)
             .handler(new RelayHandler(this, false));
-    InetSocketAddress address = s.settings.address();
     ChannelFuture f;
     if (address.isUnresolved()) {
       f = b.connect(address); // the bootstrap's resolver; never for the usual address literals

@@ -253,6 +253,9 @@ final class ProxySession {
   }
 
   void inputShutdown(boolean fromClient) {
+    // Its input is at end of stream: nothing more to read. Left on, auto-read makes Netty re-arm
+    // EPOLLIN after this read burst and read the EOF again (an epoll_ctl and a recvfrom each).
+    (fromClient ? client : serverChannel).config().setAutoRead(false);
     if (fromClient) {
       clientInputDone = true;
       if (!connected && !closing) {

@@ -4,6 +4,7 @@ import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelConfig;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelOption;
@@ -255,8 +256,12 @@ final class ProxySession {
 
   void inputShutdown(boolean fromClient) {
     // Its input is at end of stream: nothing more to read. Left on, auto-read makes Netty re-arm
-    // EPOLLIN after this read burst and read the EOF again (an epoll_ctl and a recvfrom each).
-    (fromClient ? client : serverChannel).config().setAutoRead(false);
+    // EPOLLIN after this read burst (an epoll_ctl), and half-closure makes its EPOLLRDHUP handler
+    // read the EOF a second time (a recvfrom). Netty consults half-closure only on reaching end of
+    // stream, which this side already has, so the relay's half-close semantics do not change.
+    ChannelConfig ended = (fromClient ? client : serverChannel).config();
+    ended.setAutoRead(false);
+    ended.setOption(ChannelOption.ALLOW_HALF_CLOSURE, false);
     if (fromClient) {
       clientInputDone = true;
       if (!connected && !closing) {

@@ -254,12 +254,13 @@ final class ProxySession {
     }
   }
 
-  void inputShutdown(boolean fromClient) {
+  /** {@code self}, the {@code fromClient} side's channel, read its peer's FIN. */
+  void inputShutdown(boolean fromClient, Channel self) {
     // Its input is at end of stream: nothing more to read. Left on, auto-read makes Netty re-arm
     // EPOLLIN after this read burst (an epoll_ctl), and half-closure makes its EPOLLRDHUP handler
     // read the EOF a second time (a recvfrom). Netty consults half-closure only on reaching end of
     // stream, which this side already has, so the relay's half-close semantics do not change.
-    ChannelConfig ended = (fromClient ? client : serverChannel).config();
+    ChannelConfig ended = self.config();
     ended.setAutoRead(false);
     ended.setOption(ChannelOption.ALLOW_HALF_CLOSURE, false);
     if (fromClient) {

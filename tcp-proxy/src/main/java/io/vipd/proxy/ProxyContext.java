@@ -3,6 +3,7 @@ package io.vipd.proxy;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.WriteBufferWaterMark;
+import java.net.InetSocketAddress;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongSupplier;
@@ -32,18 +33,22 @@ final class ProxyContext {
     this.waterMark =
         new WriteBufferWaterMark(options.writeLowWaterMark(), options.writeHighWaterMark());
     this.connectTemplate =
-        new Bootstrap()
-            .channel(transport.socketChannel)
+        new Bootstrap() // the channel factory depends on the target: see connectBootstrap
             .option(ChannelOption.AUTO_READ, false)
             .option(ChannelOption.ALLOW_HALF_CLOSURE, true)
-            .option(ChannelOption.TCP_NODELAY, true)
             .option(ChannelOption.WRITE_BUFFER_WATER_MARK, waterMark);
+    if (!Transport.TCP_NODELAY_BY_DEFAULT) {
+      connectTemplate.option(ChannelOption.TCP_NODELAY, true);
+    }
   }
 
-  Bootstrap connectBootstrap(io.netty.channel.EventLoop loop, long connectNanos) {
+  /** A bootstrap for one connect attempt to {@code target} from a session on {@code loop}. */
+  Bootstrap connectBootstrap(
+      io.netty.channel.EventLoop loop, InetSocketAddress target, long connectNanos) {
     long millis = connectNanos == 0 ? 0 : Math.max(1, connectNanos / 1_000_000);
     return connectTemplate
         .clone(loop)
+        .channelFactory(transport.socketChannelFactory(target))
         .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, millis));
   }
 }

@@ -117,9 +117,11 @@ public final class ProxyServer implements AutoCloseable {
             .option(ChannelOption.SO_BACKLOG, 4096)
             .childOption(ChannelOption.AUTO_READ, false)
             .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
-            .childOption(ChannelOption.TCP_NODELAY, true)
             .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, context.waterMark)
             .childHandler(new FrontendInitializer(context, frontend));
+    if (!Transport.TCP_NODELAY_BY_DEFAULT) {
+      b.childOption(ChannelOption.TCP_NODELAY, true);
+    }
     if (f.freebind()) {
       if (transport.epoll) {
         b.option(EpollChannelOption.IP_FREEBIND, true);

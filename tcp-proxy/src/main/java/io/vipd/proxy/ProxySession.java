@@ -4,8 +4,10 @@ import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelConfig;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.channel.ConnectTimeoutException;
 import io.netty.channel.socket.DuplexChannel;
@@ -109,11 +111,11 @@ final class ProxySession {
     server = s;
     s.active.incrementAndGet();
     connectStartNanos = context.nanoClock.getAsLong();
+    InetSocketAddress address = s.settings.address();
     Bootstrap b =
         context
-            .connectBootstrap(client.eventLoop(), frontend.timeouts.connectNanos)
+            .connectBootstrap(client.eventLoop(), address, frontend.timeouts.connectNanos)
             .handler(new RelayHandler(this, false));
-    InetSocketAddress address = s.settings.address();
     ChannelFuture f;
     if (address.isUnresolved()) {
       f = b.connect(address); // the bootstrap's resolver; never for the usual address literals
@@ -254,7 +256,15 @@ final class ProxySession {
     }
   }
 
-  void inputShutdown(boolean fromClient) {
+  /** {@code self}, the {@code fromClient} side's channel, read its peer's FIN. */
+  void inputShutdown(boolean fromClient, Channel self) {
+    // Its input is at end of stream: nothing more to read. Left on, auto-read makes Netty re-arm
+    // EPOLLIN after this read burst (an epoll_ctl), and half-closure makes its EPOLLRDHUP handler
+    // read the EOF a second time (a recvfrom). Netty consults half-closure only on reaching end of
+    // stream, which this side already has, so the relay's half-close semantics do not change.
+    ChannelConfig ended = self.config();
+    ended.setAutoRead(false);
+    ended.setOption(ChannelOption.ALLOW_HALF_CLOSURE, false);
     if (fromClient) {
       clientInputDone = true;
       if (!connected && !closing) {
@@ -282,6 +292,10 @@ final class ProxySession {
             f -> {
               if (f.isSuccess() && peer.isActive()) {
                 ((DuplexChannel) peer).shutdownOutput();
+                // Both directions now end with the peer's own FIN: let Netty close it on that EOF
+                // instead of shutting its input down first (a shutdown and an epoll_ctl fewer).
+                // Nothing is queued towards it any more, so the close drops nothing.
+                peer.config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, false);
               }
             });
     if (fromClient) {
@@ -302,6 +316,11 @@ final class ProxySession {
   void channelInactive(boolean clientSide) {
     if (!clientSide && !connected) {
       return; // a failed connect attempt; onConnectDone handles it
+    }
+    if (clientSide ? serverInputDone : clientInputDone) {
+      // the other side's FIN came first (the usual end after propagateFin): named as in there
+      close(clientSide ? CloseReason.SERVER_CLOSED : CloseReason.CLIENT_CLOSED);
+      return;
     }
     close(clientSide ? CloseReason.CLIENT_CLOSED : CloseReason.SERVER_CLOSED);
   }
@@ -503,6 +522,11 @@ final class ProxySession {
 
   Channel clientChannel() {
     return client;
+  }
+
+  /** Test hook: the current server-side channel, null between attempts. Event loop only. */
+  Channel serverSideChannel() {
+    return serverChannel;
   }
 
   private static long sourceHash(InetAddress address) {

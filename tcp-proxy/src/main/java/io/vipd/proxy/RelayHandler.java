@@ -41,7 +41,7 @@ final class RelayHandler extends ChannelInboundHandlerAdapter {
   @Override
   public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
     if (evt == ChannelInputShutdownEvent.INSTANCE) {
-      session.inputShutdown(clientSide);
+      session.inputShutdown(clientSide, ctx.channel());
     }
     ReferenceCountUtil.release(evt);
   }

@@ -1,27 +1,58 @@
 package io.vipd.proxy;
 
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFactory;
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.ReflectiveChannelFactory;
 import io.netty.channel.ServerChannel;
 import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollEventLoopGroup;
 import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.nio.NioEventLoopGroup;
+import io.netty.channel.socket.InternetProtocolFamily;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
+import io.netty.util.internal.PlatformDependent;
+import java.net.Inet4Address;
+import java.net.InetSocketAddress;
 
 /** Native epoll where the platform has it, NIO otherwise: the group and channel classes to use. */
 final class Transport {
+  /**
+   * True where every new socket channel (epoll and NIO) already has TCP_NODELAY on: setting it
+   * again would cost one {@code setsockopt} per connection for nothing. Off only on Android.
+   */
+  static final boolean TCP_NODELAY_BY_DEFAULT = PlatformDependent.canEnableTcpNoDelayByDefault();
+
   final boolean epoll;
   final Class<? extends ServerChannel> serverChannel;
   final Class<? extends SocketChannel> socketChannel;
+
+  private final ChannelFactory<? extends Channel> defaultSocketFactory;
+
+  private static final ChannelFactory<EpollSocketChannel> IPV4_EPOLL =
+      () -> new EpollSocketChannel(InternetProtocolFamily.IPv4);
 
   private Transport(boolean epoll) {
     this.epoll = epoll;
     this.serverChannel = epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
     this.socketChannel = epoll ? EpollSocketChannel.class : NioSocketChannel.class;
+    this.defaultSocketFactory = new ReflectiveChannelFactory<>(socketChannel);
+  }
+
+  /**
+   * Creates the channels that connect to {@code target}. With epoll and an IPv4 literal target the
+   * socket is AF_INET: Netty's default is a dual-stack AF_INET6 socket, which costs an extra {@code
+   * setsockopt(IPV6_V6ONLY)} per connection. NIO, IPv6 and unresolved targets keep the default.
+   */
+  ChannelFactory<? extends Channel> socketChannelFactory(InetSocketAddress target) {
+    if (epoll && !target.isUnresolved() && target.getAddress() instanceof Inet4Address) {
+      return IPV4_EPOLL;
+    }
+    return defaultSocketFactory;
   }
 
   static Transport select(boolean preferNative) {

@@ -60,6 +60,10 @@ final class TestServers implements AutoCloseable {
   }
 
   private Server start(Supplier<ChannelHandler> handler) {
+    return start(InetAddress.getLoopbackAddress(), handler);
+  }
+
+  private Server start(InetAddress bind, Supplier<ChannelHandler> handler) {
     ChannelGroup children = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
     Server[] holder = new Server[1];
     Channel listener =
@@ -84,7 +88,7 @@ final class TestServers implements AutoCloseable {
                     ctx.fireChannelRegistered();
                   }
                 })
-            .bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))
+            .bind(new InetSocketAddress(bind, 0))
             .syncUninterruptibly()
             .channel();
     channels.add(listener);
@@ -94,8 +98,13 @@ final class TestServers implements AutoCloseable {
 
   /** Says {@code name\n} on connect, then echoes; answers a half-close with a half-close. */
   Server echo(String name) {
+    return echo(InetAddress.getLoopbackAddress(), name);
+  }
+
+  /** {@link #echo(String)} listening on {@code bind} (e.g. {@code ::1}). */
+  Server echo(InetAddress bind, String name) {
     Server[] s = new Server[1];
-    s[0] = start(() -> new Echo(name, s[0]));
+    s[0] = start(bind, () -> new Echo(name, s[0]));
     return s[0];
   }
 

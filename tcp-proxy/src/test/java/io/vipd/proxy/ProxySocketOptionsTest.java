@@ -1,0 +1,117 @@
+package io.vipd.proxy;
+
+import static io.vipd.proxy.ProxyHarness.await;
+import static io.vipd.proxy.ProxyHarness.connect;
+import static io.vipd.proxy.ProxyHarness.readLine;
+import static io.vipd.proxy.ProxyHarness.server;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.epoll.Epoll;
+import io.vipd.proxy.balance.BalanceAlgorithm;
+import java.io.IOException;
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * The socket options a session's two channels end up with, now that the proxy relies on Netty's
+ * defaults instead of setting them again (one system call fewer each per connection).
+ */
+class ProxySocketOptionsTest {
+  private final TestServers servers = new TestServers();
+  private ProxyServer proxy;
+
+  @AfterEach
+  void tearDown() {
+    if (proxy != null) {
+      proxy.stop(Duration.ZERO);
+    }
+    servers.close();
+  }
+
+  @ParameterizedTest(name = "native={0}")
+  @ValueSource(booleans = {true, false})
+  void bothSidesHaveNoDelayAndTheServerSideMatchesTheBackendFamily(boolean nativeTransport)
+      throws Exception {
+    TestServers.Server echo = servers.echo("s1");
+    proxy = new ProxyServer(ProxyEvents.NOOP, new ProxyOptions(1, nativeTransport, 1024, 2048));
+    proxy.start(
+        ProxyHarness.oneFrontend(
+            ProxyHarness.backend(
+                BalanceAlgorithm.ROUNDROBIN, 0, OnMarkedDown.NONE, server("s1", echo.address)),
+            0,
+            0));
+    assertEquals(nativeTransport && Epoll.isAvailable(), proxy.nativeTransport());
+    try (Socket c = connect(proxy)) {
+      assertEquals("s1", readLine(c)); // relayed: the server side is connected
+      await("session", Duration.ofSeconds(5), () -> proxy.sessions().iterator().hasNext());
+      ProxySession session = proxy.sessions().iterator().next();
+      Channel client = session.clientChannel();
+      Channel server = client.eventLoop().submit(session::serverSideChannel).get();
+      assertNotNull(server);
+      assertTrue(client.config().getOption(ChannelOption.TCP_NODELAY), "client TCP_NODELAY");
+      assertTrue(server.config().getOption(ChannelOption.TCP_NODELAY), "server TCP_NODELAY");
+      InetSocketAddress local = (InetSocketAddress) server.localAddress();
+      assertInstanceOf(Inet4Address.class, echo.address.getAddress());
+      if (proxy.nativeTransport()) {
+        // an IPv4 backend is reached from an AF_INET socket, not a dual-stack AF_INET6 one (which
+        // costs a setsockopt(IPV6_V6ONLY) each): the kernel lists it in /proc/net/tcp
+        assertTrue(
+            listedIn("/proc/self/net/tcp", local.getPort(), echo.address.getPort()),
+            "server-side socket " + local + " is not AF_INET");
+        assertFalse(
+            listedIn("/proc/self/net/tcp6", local.getPort(), echo.address.getPort()),
+            "AF_INET6: " + local);
+      }
+    }
+  }
+
+  @ParameterizedTest(name = "native={0}")
+  @ValueSource(booleans = {true, false})
+  void ipv6BackendIsReachedFromAnIpv6Socket(boolean nativeTransport) throws Exception {
+    TestServers.Server echo = servers.echo(InetAddress.getByName("::1"), "v6");
+    proxy = new ProxyServer(ProxyEvents.NOOP, new ProxyOptions(1, nativeTransport, 1024, 2048));
+    proxy.start(
+        ProxyHarness.oneFrontend(
+            ProxyHarness.backend(
+                BalanceAlgorithm.ROUNDROBIN, 0, OnMarkedDown.NONE, server("s1", echo.address)),
+            0,
+            0));
+    try (Socket c = connect(proxy)) {
+      assertEquals("v6", readLine(c));
+      c.getOutputStream().write("ping\n".getBytes(StandardCharsets.US_ASCII));
+      assertEquals("ping", readLine(c));
+    }
+  }
+
+  /**
+   * True if {@code table} lists the connection from 127.0.0.1:{@code localPort} to 127.0.0.1:{@code
+   * remotePort} (the table covers the whole network namespace, so match both ends).
+   */
+  private static boolean listedIn(String table, int localPort, int remotePort) throws IOException {
+    String prefix = table.endsWith("6") ? "0000000000000000FFFF00000100007F" : "0100007F";
+    String local = String.format("%s:%04X", prefix, localPort);
+    String remote = String.format("%s:%04X", prefix, remotePort);
+    for (String line : Files.readAllLines(Path.of(table))) {
+      String[] f = line.trim().split("\\s+");
+      if (f.length > 2 && f[1].equals(local) && f[2].equals(remote)) {
+        return true;
+      }
+    }
+    return false;
+  }
+}

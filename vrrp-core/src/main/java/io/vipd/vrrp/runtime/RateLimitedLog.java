@@ -17,7 +17,7 @@ final class RateLimitedLog {
 
   private RateLimitedLog() {}
 
-  static void debug(Logger log, RxDropReason reason, String instance, InetAddress source) {
+  static void dropped(Logger log, RxDropReason reason, String instance, InetAddress source) {
     long now = System.nanoTime();
     if (now - lastLogNanos >= INTERVAL_NANOS) {
       lastLogNanos = now;

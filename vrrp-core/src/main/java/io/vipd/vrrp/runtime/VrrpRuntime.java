@@ -225,7 +225,7 @@ public final class VrrpRuntime implements Runnable {
     DecodeResult result = VrrpPacketCodec.decode(datagram.payload(), datagram.ip());
     if (result instanceof DecodeResult.Rejected rejected) {
       stats.dropped(rejected.reason());
-      RateLimitedLog.debug(LOG, rejected.reason(), spec.name(), datagram.ip().source());
+      RateLimitedLog.dropped(LOG, rejected.reason(), spec.name(), datagram.ip().source());
       return;
     }
     DecodeResult.Decoded decoded = (DecodeResult.Decoded) result;

@@ -2,7 +2,6 @@ package io.vipd.daemon.manifest;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import io.vipd.daemon.systemd.Tools;
 import java.io.InputStream;
@@ -16,7 +15,6 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.zip.GZIPInputStream;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -40,10 +38,7 @@ class ImageBuildTest {
     boolean root = "0".equals(Tools.run(List.of("id", "-u"), Map.of(), 10).output().trim());
     if (!Files.isExecutable(jlink) || !root) {
       String why = !root ? "chroot needs root" : "no jlink in " + System.getProperty("java.home");
-      if ("true".equals(System.getenv("CI"))) {
-        fail(why + " (CI=true)");
-      }
-      Assumptions.assumeTrue(false, why + "; skipped outside CI");
+      Tools.missing(why);
     }
     Tools.require("unshare");
     Path jar = AppJar.write(dir.resolve("vipd.jar"));

@@ -22,11 +22,19 @@ public final class Tools {
   public static void require(String tool) throws Exception {
     boolean present = run(List.of("sh", "-c", "command -v " + tool), Map.of(), 30).status() == 0;
     if (!present) {
-      if ("true".equals(System.getenv("CI"))) {
-        fail(tool + " is not installed (CI=true: install it, see .ci/run)");
-      }
-      Assumptions.assumeTrue(false, tool + " is not installed; skipped outside CI");
+      missing(tool + " is not installed (install it, see .ci/run)");
     }
+  }
+
+  /**
+   * The one policy for a missing capability: fails the test when CI=true (CI must run every test),
+   * skips it with {@code why} otherwise.
+   */
+  public static void missing(String why) {
+    if ("true".equals(System.getenv("CI"))) {
+      fail(why + " (CI=true: not skipping)");
+    }
+    Assumptions.abort(why + "; skipped outside CI");
   }
 
   /** Runs {@code command} with extra environment, waiting at most {@code seconds}. */

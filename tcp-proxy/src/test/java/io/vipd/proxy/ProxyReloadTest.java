@@ -292,6 +292,6 @@ class ProxyReloadTest {
   }
 
   private static InetSocketAddress freePort() throws IOException {
-    return TestServers.closedPort();
+    return TestServers.freePort();
   }
 }

@@ -24,7 +24,9 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -34,6 +36,10 @@ import java.util.function.Supplier;
 
 /** Loopback servers with scripted behaviour for proxy tests. Close it to close them all. */
 final class TestServers implements AutoCloseable {
+
+  /** Sockets bound, never listening, held until the JVM exits: see {@link #closedPort()}. */
+  private static final List<SocketChannel> REFUSING = new ArrayList<>();
+
   private final EventLoopGroup group = new NioEventLoopGroup(1);
   private final ChannelGroup channels = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
   private final List<StreamServer> blocking = new CopyOnWriteArrayList<>();
@@ -219,8 +225,20 @@ final class TestServers implements AutoCloseable {
     return s[0];
   }
 
-  /** A loopback port with nothing listening: connects are refused. */
-  static InetSocketAddress closedPort() throws IOException {
+  /**
+   * A loopback port that refuses connects for the rest of the test JVM: bound by a socket that
+   * never listens, so no other process can start listening there and no connect picks it as its own
+   * ephemeral port (a TCP self-connect), either of which would turn "refused" into "connected".
+   */
+  static synchronized InetSocketAddress closedPort() throws IOException {
+    SocketChannel ch = SocketChannel.open();
+    ch.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+    REFUSING.add(ch);
+    return (InetSocketAddress) ch.getLocalAddress();
+  }
+
+  /** A loopback port free a moment ago, for a listener the test is about to bind. */
+  static InetSocketAddress freePort() throws IOException {
     try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       return new InetSocketAddress(InetAddress.getLoopbackAddress(), s.getLocalPort());
     }

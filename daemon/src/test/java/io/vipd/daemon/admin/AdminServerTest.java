@@ -308,10 +308,7 @@ class AdminServerTest {
     assertTrue(
         err.toString(StandardCharsets.UTF_8).contains("needs the admin token"), err.toString());
     err.reset();
-    int closed;
-    try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-      closed = s.getLocalPort();
-    }
+    int closed = io.vipd.health.testing.RefusedPorts.reserve().getPort();
     assertEquals(
         1, new Cli().execute(new String[] {"status", "--admin", "127.0.0.1:" + closed}, o, e));
     assertTrue(

@@ -125,7 +125,7 @@ class ConnectionLogTest {
       Thread server = new Thread(() -> servePong(backend), "pong");
       server.setDaemon(true);
       server.start();
-      int refused = freePort();
+      int refused = io.vipd.health.testing.RefusedPorts.reserve().getPort();
       int front = freePort();
       int front2 = freePort();
       DaemonConfig config =

@@ -76,11 +76,19 @@ final class Connector {
         f -> {
           if (!f.isSuccess()) {
             attempt.fail(f.cause());
+          } else if (isSelfConnect(connected.channel())) {
+            // Linux lets a connect to a local port in the ephemeral range, where nothing listens,
+            // pick that very port as its source: TCP simultaneous open "succeeds" with itself.
+            attempt.fail("connection refused (nothing listening; connected to itself)");
           } else {
             onConnected.accept(attempt);
           }
         });
     return attempt;
+  }
+
+  private static boolean isSelfConnect(Channel ch) {
+    return ch.localAddress() != null && ch.localAddress().equals(ch.remoteAddress());
   }
 
   static String hostString(InetSocketAddress address) {

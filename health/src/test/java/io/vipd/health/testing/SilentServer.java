@@ -27,13 +27,14 @@ public final class SilentServer implements AutoCloseable {
     return (InetSocketAddress) socket.getLocalSocketAddress();
   }
 
-  /** A loopback address where nothing listens (a port that was just bound and released). */
+  /**
+   * A loopback address where nothing listens and nothing can start to: the port stays bound by a
+   * socket that never listens, until the JVM exits. A port merely bound and released could be taken
+   * by any other process before the test connects, or picked as the connecting socket's own
+   * ephemeral port (a TCP self-connect); either turns "refused" into a flaky "connected".
+   */
   public static InetSocketAddress refusedAddress() {
-    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return (InetSocketAddress) s.getLocalSocketAddress();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    return RefusedPorts.reserve();
   }
 
   @Override

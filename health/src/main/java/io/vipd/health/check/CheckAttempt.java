@@ -20,6 +20,7 @@ final class CheckAttempt {
   private final ScheduledFuture<?> timer;
   private volatile String phase = "connect";
   private volatile Channel channel;
+  private volatile boolean connected;
 
   CheckAttempt(EventLoop loop, Duration timeout) {
     this.timeoutMillis = timeout.toMillis();
@@ -66,6 +67,23 @@ final class CheckAttempt {
   void fail(Throwable cause) {
     if (!future.isDone()) {
       fail(FailureText.describe(cause, phase));
+    }
+  }
+
+  /** Called by the connector once the TCP connection is established. */
+  void connected() {
+    connected = true;
+  }
+
+  /**
+   * Fails with a cause seen after the connection was established (a TLS handshake). Before that,
+   * the pipeline's failures are only echoes of a failed connect (a refused connect closes the
+   * channel, which fails the handshake with "SslHandler removed"), and the connect future reports
+   * the real cause itself, in whatever order Netty notifies the two.
+   */
+  void failAfterConnect(Throwable cause) {
+    if (connected) {
+      fail(cause);
     }
   }
 

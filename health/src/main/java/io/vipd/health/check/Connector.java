@@ -81,6 +81,7 @@ final class Connector {
             // pick that very port as its source: TCP simultaneous open "succeeds" with itself.
             attempt.fail("connection refused (nothing listening; connected to itself)");
           } else {
+            attempt.connected();
             onConnected.accept(attempt);
           }
         });

@@ -94,9 +94,7 @@ public final class HttpCheck implements HealthCheck {
                 if (f.isSuccess()) {
                   attempt.phase("waiting for response");
                 } else {
-                  // A refused connect also fails the handshake ("SslHandler removed"), possibly
-                  // before the connect future reports: let the connect's own cause win.
-                  ch.eventLoop().execute(() -> attempt.fail(f.cause()));
+                  attempt.failAfterConnect(f.cause());
                 }
               });
     }

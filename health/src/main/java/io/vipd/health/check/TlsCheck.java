@@ -46,8 +46,7 @@ public final class TlsCheck implements HealthCheck {
                           attempt.succeed(
                               "TLS handshake ok (" + ClientTls.describeSession(ssl) + ")");
                         } else {
-                          // As in HttpCheck: a refused connect must be reported as refused.
-                          ch.eventLoop().execute(() -> attempt.fail(f.cause()));
+                          attempt.failAfterConnect(f.cause());
                         }
                       });
             },

@@ -124,6 +124,18 @@ final class Components implements AutoCloseable {
       throw new IllegalStateException("vipd is not running");
     }
     List<String> changes = new ArrayList<>();
+    try {
+      apply(next, changes);
+    } finally {
+      // Also after a partial failure: the admin endpoint shows what runs, whatever that is.
+      if (admin != null) {
+        admin.refresh(running, vrrp(), tracking(), proxy());
+      }
+    }
+    return changes;
+  }
+
+  private void apply(DaemonConfig next, List<String> changes) throws IOException {
     if (proxy != null) {
       changes.addAll(proxy.apply(next.proxy(), factory, checkLoops));
     } else if (!next.proxy().frontends().isEmpty()) {
@@ -175,7 +187,6 @@ final class Components implements AutoCloseable {
     if (!before.logging().equals(next.logging())) {
       changes.add("logging settings changed: not applied until restart");
     }
-    return changes;
   }
 
   /** Every instance whose configuration differs: rebuilt when the VRRP reconcile failed midway. */
@@ -209,6 +220,11 @@ final class Components implements AutoCloseable {
       }
     }
     return sources;
+  }
+
+  /** The admin endpoint's address while it serves (for tests). */
+  synchronized Optional<java.net.InetSocketAddress> adminAddress() {
+    return admin == null ? Optional.empty() : admin.address();
   }
 
   Optional<VrrpService> vrrp() {

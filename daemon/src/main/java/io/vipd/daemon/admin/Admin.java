@@ -1,6 +1,7 @@
 package io.vipd.daemon.admin;
 
 import io.vipd.daemon.config.DaemonConfig;
+import io.vipd.daemon.metrics.MastersSeen;
 import io.vipd.daemon.metrics.VipdMetrics;
 import io.vipd.daemon.proxy.ProxyService;
 import io.vipd.daemon.reload.ReloadResult;
@@ -8,10 +9,12 @@ import io.vipd.daemon.track.TrackingService;
 import io.vipd.daemon.vrrp.VrrpService;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,17 +29,25 @@ public final class Admin implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger("vipd.admin");
   private static final long SAMPLE_MILLIS = 100;
 
-  private final DaemonView view;
-  private final VipdMetrics metrics;
-  private final ScheduledExecutorService sampler;
-  private final AdminServer server;
+  private final MastersSeen masters;
+  private final AtomicReference<Optional<VrrpService>> currentVrrp;
+  private volatile DaemonView view;
+  private volatile RuntimeOperations operations;
+  private VipdMetrics metrics;
+  private ScheduledExecutorService sampler;
+  private AdminServer server;
 
   private Admin(
-      DaemonView view, VipdMetrics metrics, ScheduledExecutorService sampler, AdminServer server) {
-    this.view = view;
-    this.metrics = metrics;
-    this.sampler = sampler;
-    this.server = server;
+      DaemonConfig config,
+      Optional<VrrpService> vrrp,
+      Optional<TrackingService> tracking,
+      Optional<ProxyService> proxy) {
+    this.currentVrrp = new AtomicReference<>(vrrp);
+    // Masters seen count since start, across reloads: one sampler over whatever VRRP runs now.
+    this.masters =
+        new MastersSeen(() -> currentVrrp.get().map(VrrpService::status).orElse(List.of()));
+    this.view = new DaemonView(config, vrrp, tracking, proxy, masters);
+    this.operations = new RuntimeOperations(proxy, vrrp);
   }
 
   /**
@@ -52,13 +63,21 @@ public final class Admin implements AutoCloseable {
       Optional<ProxyService> proxy,
       Supplier<ReloadResult> reload)
       throws IOException {
-    DaemonView view = new DaemonView(config, vrrp, tracking, proxy);
-    if (!config.admin().enabled()) {
-      return new Admin(view, null, null, null);
+    Admin admin = new Admin(config, vrrp, tracking, proxy);
+    if (config.admin().enabled()) {
+      admin.serve(config, vrrp, tracking, proxy, reload);
     }
-    RuntimeOperations operations = new RuntimeOperations(proxy, vrrp);
-    VipdMetrics metrics = VipdMetrics.create(config, vrrp, tracking, proxy, view.masters());
-    AdminServer server;
+    return admin;
+  }
+
+  private void serve(
+      DaemonConfig config,
+      Optional<VrrpService> vrrp,
+      Optional<TrackingService> tracking,
+      Optional<ProxyService> proxy,
+      Supplier<ReloadResult> reload)
+      throws IOException {
+    metrics = VipdMetrics.create(config, vrrp, tracking, proxy, masters);
     try {
       server =
           AdminServer.start(
@@ -99,21 +118,39 @@ public final class Admin implements AutoCloseable {
       metrics.close();
       throw e;
     }
-    ScheduledExecutorService sampler =
+    sampler =
         Executors.newSingleThreadScheduledExecutor(
             r -> {
               Thread t = new Thread(r, "vipd-masters-seen");
               t.setDaemon(true);
               return t;
             });
-    sampler.scheduleWithFixedDelay(view.masters()::sample, 0, SAMPLE_MILLIS, TimeUnit.MILLISECONDS);
+    sampler.scheduleWithFixedDelay(masters::sample, 0, SAMPLE_MILLIS, TimeUnit.MILLISECONDS);
     InetSocketAddress a = server.address();
     LOG.info(
         "admin listening on http://{}:{} (/metrics, /status, /stats, /healthz, /readyz){}",
         a.getAddress().getHostAddress(),
         a.getPort(),
         config.admin().token().isPresent() ? ", bearer token required" : "");
-    return new Admin(view, metrics, sampler, server);
+  }
+
+  /**
+   * Points every endpoint at what runs after a reload: {@code /status}, {@code /readyz} and the
+   * runtime operations see the new configuration and the components a reload started, and the
+   * meters of frontends, servers, checks and instances are registered anew (those removed
+   * disappear, those added appear). The admin endpoint itself is not reloaded.
+   */
+  public synchronized void refresh(
+      DaemonConfig config,
+      Optional<VrrpService> vrrp,
+      Optional<TrackingService> tracking,
+      Optional<ProxyService> proxy) {
+    currentVrrp.set(vrrp);
+    view = new DaemonView(config, vrrp, tracking, proxy, masters);
+    operations = new RuntimeOperations(proxy, vrrp);
+    if (metrics != null) {
+      metrics.rebind(config, vrrp, tracking, proxy, masters);
+    }
   }
 
   /** The bound address, empty when the endpoint is disabled. */
@@ -127,7 +164,7 @@ public final class Admin implements AutoCloseable {
   }
 
   @Override
-  public void close() {
+  public synchronized void close() {
     if (server != null) {
       server.close();
     }

@@ -31,11 +31,28 @@ public final class DaemonView {
       Optional<VrrpService> vrrp,
       Optional<TrackingService> tracking,
       Optional<ProxyService> proxy) {
+    this(
+        config,
+        vrrp,
+        tracking,
+        proxy,
+        new MastersSeen(() -> vrrp.map(VrrpService::status).orElse(List.of())));
+  }
+
+  /**
+   * @param masters masters seen since start, kept across reloads
+   */
+  public DaemonView(
+      DaemonConfig config,
+      Optional<VrrpService> vrrp,
+      Optional<TrackingService> tracking,
+      Optional<ProxyService> proxy,
+      MastersSeen masters) {
     this.config = config;
     this.vrrp = vrrp;
     this.tracking = tracking;
     this.proxy = proxy;
-    this.masters = new MastersSeen(() -> vrrp.map(VrrpService::status).orElse(List.of()));
+    this.masters = masters;
   }
 
   public DaemonConfig config() {

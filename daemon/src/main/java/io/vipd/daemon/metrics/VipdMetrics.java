@@ -1,5 +1,6 @@
 package io.vipd.daemon.metrics;
 
+import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
@@ -16,8 +17,10 @@ import io.vipd.daemon.proxy.ProxyService;
 import io.vipd.daemon.track.TrackingService;
 import io.vipd.daemon.vrrp.VrrpService;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Every meter vipd exports, in one Prometheus registry: VRRP, tracked checks, proxy frontends and
@@ -31,15 +34,16 @@ public final class VipdMetrics implements AutoCloseable {
 
   /**
    * Function counters hold their source weakly (Micrometer): the binders and the snapshots they
-   * read must live as long as the registry.
+   * read must live as long as their meters.
    */
-  private final List<MeterBinder> binders;
+  private List<MeterBinder> binders;
 
-  private VipdMetrics(
-      PrometheusMeterRegistry registry, JvmGcMetrics gc, List<MeterBinder> binders) {
+  /** The meters the vipd binders registered: removed when a reload rebinds them. */
+  private List<Meter.Id> bound;
+
+  private VipdMetrics(PrometheusMeterRegistry registry, JvmGcMetrics gc) {
     this.registry = registry;
     this.gc = gc;
-    this.binders = List.copyOf(binders);
   }
 
   /**
@@ -55,18 +59,6 @@ public final class VipdMetrics implements AutoCloseable {
       Optional<ProxyService> proxy,
       MastersSeen masters) {
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    List<MeterBinder> binders = new ArrayList<>();
-    vrrp.ifPresent(
-        v -> binders.add(new VrrpMetrics(config.vrrp().instances(), v, tracking, masters)));
-    tracking.ifPresent(
-        t -> binders.add(new CheckMetrics("vipd.check", t::checkStatus, n -> Tags.of("check", n))));
-    proxy.ifPresent(
-        p -> {
-          binders.add(new ProxyMetrics(p::status));
-          binders.add(
-              new CheckMetrics("vipd.server.check", p::checkStatus, CheckMetrics::serverTags));
-        });
-    binders.forEach(b -> b.bindTo(registry));
     new JvmMemoryMetrics().bindTo(registry);
     new JvmThreadMetrics().bindTo(registry);
     new ClassLoaderMetrics().bindTo(registry);
@@ -75,7 +67,50 @@ public final class VipdMetrics implements AutoCloseable {
     new FileDescriptorMetrics().bindTo(registry);
     JvmGcMetrics gc = new JvmGcMetrics();
     gc.bindTo(registry);
-    return new VipdMetrics(registry, gc, binders);
+    VipdMetrics metrics = new VipdMetrics(registry, gc);
+    metrics.rebind(config, vrrp, tracking, proxy, masters);
+    return metrics;
+  }
+
+  /**
+   * Replaces the vipd meters with those of what runs now (after a reload): frontends, servers,
+   * checks and instances that were removed lose their meters, added ones get theirs. Counters keep
+   * counting where their source was kept (they read the components' own adders).
+   */
+  public synchronized void rebind(
+      DaemonConfig config,
+      Optional<VrrpService> vrrp,
+      Optional<TrackingService> tracking,
+      Optional<ProxyService> proxy,
+      MastersSeen masters) {
+    if (bound != null) {
+      bound.forEach(registry::remove);
+    }
+    List<MeterBinder> next = new ArrayList<>();
+    vrrp.ifPresent(v -> next.add(new VrrpMetrics(config.vrrp().instances(), v, tracking, masters)));
+    tracking.ifPresent(
+        t -> next.add(new CheckMetrics("vipd.check", t::checkStatus, n -> Tags.of("check", n))));
+    proxy.ifPresent(
+        p -> {
+          next.add(new ProxyMetrics(p::status));
+          next.add(new CheckMetrics("vipd.server.check", p::checkStatus, CheckMetrics::serverTags));
+        });
+    Set<Meter.Id> before = ids();
+    next.forEach(b -> b.bindTo(registry));
+    List<Meter.Id> added = new ArrayList<>();
+    for (Meter.Id id : ids()) {
+      if (!before.contains(id)) {
+        added.add(id);
+      }
+    }
+    binders = List.copyOf(next);
+    bound = added;
+  }
+
+  private Set<Meter.Id> ids() {
+    Set<Meter.Id> ids = new HashSet<>();
+    registry.getMeters().forEach(m -> ids.add(m.getId()));
+    return ids;
   }
 
   /** The Prometheus text exposition of every meter; safe from any thread. */
@@ -89,7 +124,7 @@ public final class VipdMetrics implements AutoCloseable {
   }
 
   /** The vipd binders registered (for tests). */
-  List<MeterBinder> binders() {
+  synchronized List<MeterBinder> binders() {
     return binders;
   }
 

@@ -62,7 +62,7 @@ public final class RuntimeOperations {
             "unknown server operation " + action + "; try drain, disable, enable, weight");
       }
     }
-    ServerAdminState before = p.server().setServerAdminState(backend, server, target);
+    ServerAdminState before = p.setServerAdminState(backend, server, target);
     return OperationResult.ok(
         "server " + name + ": " + before.label() + " -> " + target.label() + describe(target));
   }
@@ -89,7 +89,7 @@ public final class RuntimeOperations {
     if (weight < 0 || weight > 256) {
       return OperationResult.badRequest("weight out of 0..256: " + weight);
     }
-    int before = p.server().setServerWeight(backend, server, weight);
+    int before = p.setServerWeight(backend, server, weight);
     return OperationResult.ok(
         "server " + backend + "/" + server + ": weight " + before + " -> " + weight);
   }

@@ -17,6 +17,8 @@ import io.vipd.proxy.ProxyEvents;
 import io.vipd.proxy.ProxyServer;
 import io.vipd.proxy.ProxySettings;
 import io.vipd.proxy.ProxyStatus;
+import io.vipd.proxy.ServerAdminState;
+import io.vipd.proxy.ServerStatus;
 import java.io.Closeable;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -199,19 +201,56 @@ public final class ProxyService implements Closeable {
   }
 
   private void report(StateSink sink, String backend, int minServersUp) {
-    long up =
-        server.status().servers().stream()
-            .filter(s -> s.backend().equals(backend) && s.up())
-            .count();
-    boolean ok = listening && up >= minServersUp;
+    long up = 0;
+    long serving = 0;
+    for (ServerStatus s : server.status().servers()) {
+      if (s.backend().equals(backend) && s.up()) {
+        up++;
+        // A drained, disabled or weight-0 server takes no new connection: it cannot serve.
+        if (s.adminState() == ServerAdminState.READY && s.weight() > 0) {
+          serving++;
+        }
+      }
+    }
+    boolean ok = listening && serving >= minServersUp;
     BackendConfig b = config.backends().get(backend);
     String detail =
         !listening
             ? "frontends not listening"
             : b == null
                 ? "backend " + backend + " not configured"
-                : up + " of " + b.servers().size() + " servers up";
+                : up
+                    + " of "
+                    + b.servers().size()
+                    + " servers up"
+                    + (serving < up ? ", " + serving + " taking new connections" : "");
     sink.accept(ok ? HealthState.UP : HealthState.DOWN, detail);
+  }
+
+  /**
+   * Sets a server's operator state (haproxy's {@code set server ... state}) and re-evaluates the
+   * fate-sharing checks: a backend whose servers are all drained cannot serve.
+   *
+   * @return the state before
+   * @throws IllegalArgumentException if there is no such server
+   */
+  public ServerAdminState setServerAdminState(
+      String backend, String serverName, ServerAdminState state) {
+    ServerAdminState before = server.setServerAdminState(backend, serverName, state);
+    stateWatchers.forEach(Runnable::run);
+    return before;
+  }
+
+  /**
+   * Sets a server's weight for new connections (0: none) and re-evaluates the fate-sharing checks.
+   *
+   * @return the weight before
+   * @throws IllegalArgumentException if there is no such server
+   */
+  public int setServerWeight(String backend, String serverName, int weight) {
+    int before = server.setServerWeight(backend, serverName, weight);
+    stateWatchers.forEach(Runnable::run);
+    return before;
   }
 
   /** Stops accepting and lets established connections finish for up to {@code grace}. */

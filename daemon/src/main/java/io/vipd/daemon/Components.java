@@ -214,7 +214,10 @@ final class Components implements AutoCloseable {
         // No frontend at all: the proxy can never serve, so the check is down for good.
         sources.put(
             c.name(),
-            sink -> sink.accept(io.vipd.health.HealthState.DOWN, "no proxy frontend configured"));
+            sink -> {
+              sink.accept(io.vipd.health.HealthState.DOWN, "no proxy frontend configured");
+              return () -> {};
+            });
       } else {
         sources.put(c.name(), proxy.readiness(c.backend().orElseThrow(), c.minServersUp()));
       }

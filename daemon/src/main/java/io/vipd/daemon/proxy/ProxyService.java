@@ -197,6 +197,7 @@ public final class ProxyService implements Closeable {
       Runnable evaluate = () -> report(sink, backend, minServersUp);
       stateWatchers.add(evaluate);
       evaluate.run();
+      return () -> stateWatchers.remove(evaluate);
     };
   }
 

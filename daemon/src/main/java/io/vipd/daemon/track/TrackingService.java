@@ -51,6 +51,12 @@ public final class TrackingService implements Closeable {
   /** Daemon-provided sources subscribed to, and the last state each reported. */
   private final Map<String, Reported> extraStates = new ConcurrentHashMap<>();
 
+  /** How to cancel each subscription to a daemon-provided source. */
+  private final Map<String, Runnable> extraSubscriptions = new HashMap<>();
+
+  /** The live subscription of each source: deliveries of an older one are ignored. */
+  private final Map<String, Object> extraTokens = new ConcurrentHashMap<>();
+
   private volatile boolean closed;
 
   private TrackingService() {}
@@ -181,25 +187,17 @@ public final class TrackingService implements Closeable {
         }
       }
     }
-    // start the checks that are tracked but not running
+    // start the checks that are tracked but not running; daemon-provided sources are subscribed
+    // to anew on every reload (the source may be another one now, e.g. a proxy the reload
+    // started), and report their current state at once
     List<HealthMonitor> started = new ArrayList<>();
     for (String name : byCheck.keySet()) {
-      if (monitors.containsKey(name) || extraStates.containsKey(name)) {
-        continue;
-      }
       TrackedSource extra = extraChecks.get(name);
       if (extra != null) {
-        extraStates.put(name, new Reported(HealthState.UNKNOWN, ""));
-        extra.subscribe(
-            (state, detail) -> {
-              if (closed || !extraStates.containsKey(name)) {
-                return;
-              }
-              extraStates.put(name, new Reported(state, detail));
-              byCheck
-                  .getOrDefault(name, List.of())
-                  .forEach(t -> t.update(label(name), state, detail));
-            });
+        subscribe(name, extra);
+        continue;
+      }
+      if (monitors.containsKey(name)) {
         continue;
       }
       CheckConfig cfg = checkConfigs.get(name);
@@ -223,9 +221,37 @@ public final class TrackingService implements Closeable {
     return built;
   }
 
+  private void subscribe(String name, TrackedSource source) {
+    Runnable previous = extraSubscriptions.remove(name);
+    if (previous != null) {
+      previous.run();
+    }
+    extraStates.putIfAbsent(name, new Reported(HealthState.UNKNOWN, ""));
+    Object token = new Object();
+    extraTokens.put(name, token);
+    Runnable cancel =
+        source.subscribe(
+            (state, detail) -> {
+              // a cancelled subscription may still deliver once, racing the cancel
+              if (closed || extraTokens.get(name) != token) {
+                return;
+              }
+              extraStates.put(name, new Reported(state, detail));
+              byCheck
+                  .getOrDefault(name, List.of())
+                  .forEach(t -> t.update(label(name), state, detail));
+            });
+    extraSubscriptions.put(name, cancel);
+  }
+
   private void stopCheck(String name) {
     byCheck.remove(name);
     extraStates.remove(name);
+    extraTokens.remove(name);
+    Runnable cancel = extraSubscriptions.remove(name);
+    if (cancel != null) {
+      cancel.run();
+    }
     monitoredConfigs.remove(name);
     HealthMonitor m = monitors.remove(name);
     if (m != null) {
@@ -274,6 +300,8 @@ public final class TrackingService implements Closeable {
   @Override
   public synchronized void close() {
     closed = true;
+    extraSubscriptions.values().forEach(Runnable::run);
+    extraSubscriptions.clear();
     monitors.values().forEach(HealthMonitor::close);
     checks.values().forEach(HealthCheck::close);
     linkWatches.values().forEach(ws -> ws.forEach(LinkWatch::close));
@@ -283,8 +311,12 @@ public final class TrackingService implements Closeable {
 
   /** A state source the daemon provides itself instead of a configured check. */
   public interface TrackedSource {
-    /** Delivers every state change (and the current state at once) to {@code sink}. */
-    void subscribe(StateSink sink);
+    /**
+     * Delivers every state change (and the current state at once) to {@code sink}.
+     *
+     * @return cancels the subscription (a reload or close no longer wants the states)
+     */
+    Runnable subscribe(StateSink sink);
   }
 
   /** Receives the states of a {@link TrackedSource}. */

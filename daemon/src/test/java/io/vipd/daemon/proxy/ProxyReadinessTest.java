@@ -70,7 +70,8 @@ class ProxyReadinessTest {
           ProxyService.start(
               config.proxy(), new CheckFactory(loops, blocking), loops, ProxyEvents.NOOP);
       AtomicReference<Report> last = new AtomicReference<>();
-      proxy.readiness("servers", 1).subscribe((s, d) -> last.set(new Report(s, d)));
+      Runnable cancel =
+          proxy.readiness("servers", 1).subscribe((s, d) -> last.set(new Report(s, d)));
       assertEquals(HealthState.UP, last.get().state(), last.get().detail());
 
       proxy.setServerAdminState("servers", "s1", ServerAdminState.DRAIN);
@@ -86,6 +87,12 @@ class ProxyReadinessTest {
       proxy.setServerWeight("servers", "s2", 1);
       assertEquals(
           new Report(HealthState.UP, "2 of 2 servers up, 1 taking new connections"), last.get());
+
+      // A cancelled subscription (a reload re-subscribes) hears nothing more.
+      cancel.run();
+      Report before = last.get();
+      proxy.setServerWeight("servers", "s2", 0);
+      assertEquals(before, last.get());
     } finally {
       if (proxy != null) {
         proxy.stop(Duration.ZERO);

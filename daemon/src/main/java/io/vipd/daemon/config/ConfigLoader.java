@@ -82,8 +82,12 @@ public final class ConfigLoader {
       return Optional.empty();
     }
     try {
-      merged = user.withFallback(reference).resolve(ConfigResolveOptions.defaults());
-      userResolved = user.resolveWith(merged, ConfigResolveOptions.defaults());
+      // Self-references first, within the file alone ("type = ${?CHECK_TYPE}" overriding the
+      // file's own earlier value): resolved against another root, Typesafe Config cannot replace
+      // such a delayed merge. What refers to reference.conf stays unresolved until the next step.
+      Config self = user.resolve(ConfigResolveOptions.defaults().setAllowUnresolved(true));
+      merged = self.withFallback(reference).resolve(ConfigResolveOptions.defaults());
+      userResolved = self.resolveWith(merged, ConfigResolveOptions.defaults());
     } catch (ConfigException e) {
       problems.fileError(lineOf(e), withoutOrigin(e));
       return Optional.empty();
@@ -104,9 +108,17 @@ public final class ConfigLoader {
     return e.origin() == null ? 0 : Math.max(0, e.origin().lineNumber());
   }
 
-  /** Typesafe Config prefixes messages with "file: line: "; the problem carries that already. */
+  /**
+   * Typesafe Config prefixes messages with "file: line: "; the problem carries that already. Some
+   * of its internal resolve errors append a dump of the whole configuration, secrets included: that
+   * part is cut off.
+   */
   private static String withoutOrigin(ConfigException e) {
     String m = String.valueOf(e.getMessage());
+    int dump = m.indexOf(" in ResolveSource(");
+    if (dump >= 0) {
+      m = m.substring(0, dump) + " (configuration not shown: it may hold secrets)";
+    }
     if (e.origin() != null) {
       String prefix = e.origin().description() + ": ";
       if (m.startsWith(prefix)) {

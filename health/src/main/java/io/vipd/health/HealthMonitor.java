@@ -24,6 +24,8 @@ import org.slf4j.LoggerFactory;
  *       {@link MonitorSettings#downInterval()} while fully down, {@link MonitorSettings#interval()}
  *       otherwise; each delay gets a uniform jitter from an injectable generator, and the first run
  *       starts after a random part of the jitter window.
+ *   <li>The first run's timeout is at least {@link #FIRST_RUN_MIN_TIMEOUT} (a cold JVM's first TLS
+ *       handshake must not decide the initial state).
  *   <li>Each check enforces its own timeout; a backstop marks a run failed if its future has still
  *       not completed {@code timeout + max(200 ms, timeout/2)} after it started (a bug guard: its
  *       late result is then ignored).
@@ -40,6 +42,9 @@ public final class HealthMonitor implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(HealthMonitor.class);
   private static final long MIN_BACKSTOP_GRACE_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
+
+  /** The least timeout of a monitor's first run: see {@link #firstRunTimeout}. */
+  static final Duration FIRST_RUN_MIN_TIMEOUT = Duration.ofSeconds(3);
 
   private final String name;
   private final HealthCheck check;
@@ -181,7 +186,7 @@ public final class HealthMonitor implements AutoCloseable {
     running = true;
     long seq = ++runSeq;
     runStartNanos = nanoClock.getAsLong();
-    Duration timeout = settings.timeout();
+    Duration timeout = seq == 1 ? firstRunTimeout(settings.timeout()) : settings.timeout();
     long grace = Math.max(MIN_BACKSTOP_GRACE_NANOS, timeout.toNanos() / 2);
     backstop =
         loop.schedule(() -> onBackstop(seq), timeout.toNanos() + grace, TimeUnit.NANOSECONDS);
@@ -199,6 +204,17 @@ public final class HealthMonitor implements AutoCloseable {
             loop.execute(() -> onRunComplete(seq, result, error));
           }
         });
+  }
+
+  /**
+   * The first run pays for loading and compiling the check's code path in a fresh JVM (a first TLS
+   * handshake takes ~300 ms on an idle 2-core machine, several times that under load), and with
+   * keepalived's start in UNKNOWN its result alone decides the initial state: a cold-start timeout
+   * would apply the weight for {@code rise} intervals for nothing. It gets at least {@link
+   * #FIRST_RUN_MIN_TIMEOUT}; a server that is really hung is reported down that much later.
+   */
+  static Duration firstRunTimeout(Duration timeout) {
+    return timeout.compareTo(FIRST_RUN_MIN_TIMEOUT) >= 0 ? timeout : FIRST_RUN_MIN_TIMEOUT;
   }
 
   private void onRunComplete(long seq, CheckResult result, Throwable error) {

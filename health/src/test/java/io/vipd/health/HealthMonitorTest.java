@@ -142,6 +142,23 @@ class HealthMonitorTest {
   }
 
   @Test
+  void theFirstRunGetsAtLeastThreeSecondsTheOthersTheConfiguredTimeout() throws Exception {
+    ScriptedCheck check = new ScriptedCheck("", '+');
+    MonitorSettings s =
+        MonitorSettings.of(
+                Duration.ofMillis(20), Duration.ofMillis(100), 1, 1, InitialState.UNKNOWN)
+            .withJitter(0);
+    try (HealthMonitor m = monitor("cold", check, s, new Recorder())) {
+      m.start();
+      await(() -> check.runs.get() >= 3, "three runs");
+    }
+    assertEquals(Duration.ofSeconds(3), check.timeouts.get(0));
+    assertEquals(Duration.ofMillis(100), check.timeouts.get(1));
+    assertEquals(Duration.ofMillis(100), check.timeouts.get(2));
+    assertEquals(Duration.ofSeconds(5), HealthMonitor.firstRunTimeout(Duration.ofSeconds(5)));
+  }
+
+  @Test
   void aCheckThatThrowsIsAFailureNotACrash() throws Exception {
     ScriptedCheck check = new ScriptedCheck("!", '+');
     Recorder rec = new Recorder();

@@ -19,6 +19,7 @@ final class ScriptedCheck implements HealthCheck {
   private final EventExecutor delayer;
   private final Duration delay;
   final AtomicInteger runs = new AtomicInteger();
+  final java.util.List<Duration> timeouts = new java.util.concurrent.CopyOnWriteArrayList<>();
   final AtomicInteger inFlight = new AtomicInteger();
   final AtomicInteger maxInFlight = new AtomicInteger();
 
@@ -37,6 +38,7 @@ final class ScriptedCheck implements HealthCheck {
 
   @Override
   public CompletableFuture<CheckResult> run(Duration timeout) {
+    timeouts.add(timeout);
     int n = runs.incrementAndGet();
     maxInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
     Character next = script.poll();

@@ -149,6 +149,21 @@ public final class HealthMonitor implements AutoCloseable {
    *
    * @param detail why, e.g. {@code "connect: connection refused"}
    */
+  /**
+   * A successful use of the server seen outside the checks (a connect that worked after a passive
+   * failure): counts like a passing check while the server is up, so that scattered failures do not
+   * add up to {@code fall}; ignored while down or transitioning up (only active checks bring a
+   * server back). Thread-safe.
+   */
+  public void reportPassiveSuccess(String detail) {
+    loop.execute(
+        () -> {
+          if (!closed && tracker.state() == HealthState.UP) {
+            apply(CheckResult.healthy("passive: " + detail, 0));
+          }
+        });
+  }
+
   public void reportPassiveFailure(String detail) {
     loop.execute(
         () -> {

@@ -13,8 +13,10 @@ import java.util.Set;
  * @param balance algorithm that picks the server of a new connection
  * @param servers primaries and backups, names unique; order is the balancer's index order
  * @param timeouts connect and inactivity timeouts of sessions routed here
- * @param retries extra connect attempts after a failure, each to another server if one is eligible
- *     (haproxy {@code retries} + {@code option redispatch}); 0 means one attempt
+ * @param retries extra connect attempts after a failure (haproxy {@code retries}); 0 means one
+ *     attempt
+ * @param redispatch each retry goes to another server if one is eligible (haproxy {@code option
+ *     redispatch}); false: retries go to the same server
  * @param onMarkedDown what to do with established sessions of a server that goes down
  */
 public record BackendSettings(
@@ -23,7 +25,19 @@ public record BackendSettings(
     List<ServerSettings> servers,
     ProxyTimeouts timeouts,
     int retries,
+    boolean redispatch,
     OnMarkedDown onMarkedDown) {
+
+  /** With redispatch on. */
+  public BackendSettings(
+      String name,
+      BalanceAlgorithm balance,
+      List<ServerSettings> servers,
+      ProxyTimeouts timeouts,
+      int retries,
+      OnMarkedDown onMarkedDown) {
+    this(name, balance, servers, timeouts, retries, true, onMarkedDown);
+  }
 
   public BackendSettings {
     Objects.requireNonNull(name, "name");

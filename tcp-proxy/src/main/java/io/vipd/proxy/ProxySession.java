@@ -40,6 +40,10 @@ import org.slf4j.LoggerFactory;
 final class ProxySession {
   private static final Logger log = LoggerFactory.getLogger(ProxySession.class);
 
+  /** When a local socket failure (fd exhaustion) was last logged: one line a second at most. */
+  private static final java.util.concurrent.atomic.AtomicLong lastLocalFailureLog =
+      new java.util.concurrent.atomic.AtomicLong(Long.MIN_VALUE / 2);
+
   private final ProxyContext context;
   private final Frontend frontend;
   private final Channel client;
@@ -60,6 +64,7 @@ final class ProxySession {
 
   private int attempts;
   private ServerState server;
+  private ServerState lastTried;
   private Channel serverChannel;
   private long connectStartNanos;
   private boolean connected;
@@ -101,7 +106,10 @@ final class ProxySession {
   }
 
   private void connect() {
-    ServerState s = frontend.pool.select(triedPrimaries, triedBackups, sourceHash);
+    ServerState s =
+        lastTried != null && !frontend.pool.settings().redispatch()
+            ? lastTried // option redispatch off: every retry goes to the same server
+            : frontend.pool.select(triedPrimaries, triedBackups, sourceHash);
     if (s == null) {
       close(CloseReason.NO_SERVER);
       return;
@@ -109,6 +117,7 @@ final class ProxySession {
     (s.settings.backup() ? triedBackups : triedPrimaries).set(s.index);
     attempts++;
     server = s;
+    lastTried = s;
     s.active.incrementAndGet();
     connectStartNanos = context.nanoClock.getAsLong();
     InetSocketAddress address = s.settings.address();
@@ -132,6 +141,24 @@ final class ProxySession {
         // as Bootstrap.connect does: a failed attempt's channel is closed before the next one
         f.addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
       }
+    }
+    if (f.isDone() && !f.isSuccess() && !f.channel().isRegistered()) {
+      // No socket at all (EMFILE, ENOBUFS): Netty hands back a placeholder channel that never
+      // closes and notifies on another thread. Not the server's fault, and retrying would only
+      // fail the same way: give up on this session now.
+      s.active.decrementAndGet();
+      server = null;
+      long now = context.nanoClock.getAsLong();
+      long last = lastLocalFailureLog.get();
+      if (now - last > 1_000_000_000L && lastLocalFailureLog.compareAndSet(last, now)) {
+        log.warn(
+            "cannot open a connection to {} (closing the client; at most one such line a second):"
+                + " {}",
+            s.name(),
+            String.valueOf(f.cause()));
+      }
+      close(CloseReason.CONNECT_FAILED);
+      return;
     }
     serverChannel = f.channel();
     openChannels++;
@@ -166,14 +193,16 @@ final class ProxySession {
       return;
     }
     s.active.decrementAndGet();
-    s.connectFailures.increment();
     server = null;
     serverChannel = null;
-    boolean timedOut = f.cause() instanceof ConnectTimeoutException;
-    context.events.onConnectFailed(frontend.pool.name(), s.name(), timedOut, f.cause());
     if (closing) {
+      // The client went away while we were connecting and the session's own close failed the
+      // connect: nothing the server did, so neither counted nor reported (passive health).
       return;
     }
+    s.connectFailures.increment();
+    boolean timedOut = f.cause() instanceof ConnectTimeoutException;
+    context.events.onConnectFailed(frontend.pool.name(), s.name(), timedOut, f.cause());
     if (attempts <= frontend.pool.settings().retries()) {
       connect();
     } else if (timedOut) {
@@ -446,7 +475,9 @@ final class ProxySession {
       flushedToServer = toServer;
       serverActivityNanos = now;
     }
-    boolean tunnel = bytesIn > 0 && bytesOut > 0;
+    // haproxy in mode tcp: with no content analyzer, a connection is a tunnel as soon as it is
+    // established, so the tunnel timeout (when set) governs it from then on.
+    boolean tunnel = connected;
     SessionTimeouts t = frontend.timeouts;
     TimeoutKind clientKind = t.clientKind(tunnel, clientInputDone);
     TimeoutKind serverKind = t.serverKind(tunnel);

@@ -8,9 +8,11 @@ import java.util.Objects;
  *
  * @param connect time allowed for a TCP connect to a server, per attempt
  * @param client client-side inactivity: nothing read from the client and nothing flushed to it
+ *     (before the server is connected, or always when {@code tunnel} is zero)
  * @param server server-side inactivity: nothing read from the server and nothing flushed to it
- * @param tunnel replaces {@code client} and {@code server} once both sides have sent data (long
- *     watch streams); zero keeps client/server
+ *     (likewise)
+ * @param tunnel replaces {@code client} and {@code server} once the server connection is
+ *     established, as in haproxy's {@code mode tcp} (long watch streams); zero keeps client/server
  * @param clientFin client-side inactivity once the client has half-closed (sent FIN); zero keeps
  *     the client (or tunnel) timeout
  */

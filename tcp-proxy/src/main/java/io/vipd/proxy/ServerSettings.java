@@ -10,8 +10,16 @@ import java.util.Objects;
  * @param address where to connect; must be resolved
  * @param weight relative share of connections, 0..256 as in haproxy; 0 receives no traffic
  * @param backup used only when no primary (non-backup) server is up
+ * @param maxconn connections open or being opened to this server at most, 0 for no limit; a server
+ *     at its limit takes no new connection (the balancer picks another; there is no queue)
  */
-public record ServerSettings(String name, InetSocketAddress address, int weight, boolean backup) {
+public record ServerSettings(
+    String name, InetSocketAddress address, int weight, boolean backup, int maxconn) {
+
+  /** A server without a connection limit. */
+  public ServerSettings(String name, InetSocketAddress address, int weight, boolean backup) {
+    this(name, address, weight, backup, 0);
+  }
 
   public ServerSettings {
     Objects.requireNonNull(name, "name");
@@ -21,6 +29,9 @@ public record ServerSettings(String name, InetSocketAddress address, int weight,
     }
     if (weight < 0 || weight > 256) {
       throw new IllegalArgumentException("server " + name + ": weight out of 0..256: " + weight);
+    }
+    if (maxconn < 0) {
+      throw new IllegalArgumentException("server " + name + ": negative maxconn " + maxconn);
     }
   }
 

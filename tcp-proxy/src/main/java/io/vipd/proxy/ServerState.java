@@ -71,7 +71,8 @@ final class ServerState {
 
   /** True if this server may receive a new connection: up and ready. */
   boolean takesConnections() {
-    return up && adminState == ServerAdminState.READY;
+    int limit = settings.maxconn();
+    return up && adminState == ServerAdminState.READY && (limit == 0 || active.get() < limit);
   }
 
   String name() {

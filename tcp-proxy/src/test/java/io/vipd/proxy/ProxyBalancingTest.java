@@ -13,7 +13,9 @@ import java.io.IOException;
 import java.net.Socket;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -159,6 +161,52 @@ class ProxyBalancingTest {
     assertEquals(4, st.server("be", "live").connections());
     assertEquals(2, events.connectFailures.size());
     assertEquals("dead", events.connectFailures.get(0).server());
+  }
+
+  @Test
+  void withoutRedispatchRetriesGoToTheSameServer() throws Exception {
+    start(
+        new BackendSettings(
+            "be",
+            BalanceAlgorithm.ROUNDROBIN,
+            List.of(
+                server("dead", TestServers.closedPort()),
+                server("live", servers.echo("live").address)),
+            ProxyTimeouts.DEFAULTS,
+            2,
+            false,
+            OnMarkedDown.NONE));
+    assertNull(hit(), "the first pick is dead, and so are its two retries");
+    await("close", Duration.ofSeconds(5), () -> events.closed.size() == 1);
+    assertEquals(CloseReason.CONNECT_FAILED, events.closed.peek().reason());
+    assertEquals(3, proxy.status().server("be", "dead").connectFailures());
+    assertEquals("live", hit(), "the next connection's pick is the live one");
+  }
+
+  @Test
+  void aServerAtItsMaxconnTakesNoNewConnection() throws Exception {
+    start(
+        ProxyHarness.backend(
+            BalanceAlgorithm.ROUNDROBIN,
+            0,
+            OnMarkedDown.NONE,
+            new ServerSettings("one", servers.echo("one").address, 1, false, 1),
+            server("many", servers.echo("many").address)));
+    List<Socket> held = new ArrayList<>();
+    try {
+      Map<String, Integer> got = new HashMap<>();
+      for (int i = 0; i < 6; i++) {
+        Socket c = connect(proxy);
+        held.add(c);
+        got.merge(readLine(c), 1, Integer::sum);
+      }
+      assertEquals(Map.of("one", 1, "many", 5), got, "one holds its single connection");
+      assertEquals(1, proxy.status().server("be", "one").activeConnections());
+    } finally {
+      for (Socket c : held) {
+        c.close();
+      }
+    }
   }
 
   @Test

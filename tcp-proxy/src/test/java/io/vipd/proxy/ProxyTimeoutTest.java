@@ -99,6 +99,37 @@ class ProxyTimeoutTest {
   }
 
   @Test
+  void aClientLeavingDuringTheConnectIsNotTheServersFailure() throws Exception {
+    try (ServerSocket full = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      List<Socket> fillers = new ArrayList<>();
+      try {
+        for (int i = 0; i < 4; i++) {
+          Socket s = new Socket();
+          fillers.add(s);
+          try {
+            s.connect(full.getLocalSocketAddress(), 200);
+          } catch (IOException expectedOnceFull) {
+            break;
+          }
+        }
+        start((InetSocketAddress) full.getLocalSocketAddress(), ms(5000, 5000, 5000, 0, 0));
+        try (Socket c = connect(proxy)) {
+          await("session", Duration.ofSeconds(5), () -> proxy.sessions().iterator().hasNext());
+          c.setSoLinger(true, 0); // the client resets while the server connect hangs
+        }
+        await("session end", Duration.ofSeconds(5), () -> events.closed.size() == 1);
+        assertEquals(List.of(), events.connectFailures, "no passive failure for the server");
+        assertEquals(0, proxy.status().server("be", "s").connectFailures());
+        assertEquals(0, proxy.status().server("be", "s").activeConnections());
+      } finally {
+        for (Socket s : fillers) {
+          s.close();
+        }
+      }
+    }
+  }
+
+  @Test
   void clientTimeoutWhenTheClientIsIdleButActivityKeepsItAlive() throws Exception {
     start(servers.echo(null).address, ms(1000, 300, 5000, 0, 0));
     try (Socket c = connect(proxy)) {
@@ -127,12 +158,14 @@ class ProxyTimeoutTest {
   }
 
   @Test
-  void tunnelTimeoutReplacesClientAndServerOnceBothSpoke() throws Exception {
-    start(servers.echo("hello").address, ms(1000, 200, 200, 900, 0));
+  void tunnelTimeoutReplacesClientAndServerOnceConnected() throws Exception {
+    start(servers.echo(null).address, ms(1000, 200, 200, 900, 0));
     try (Socket c = connect(proxy)) {
-      assertEquals("hello", readLine(c));
+      // a silent client of an established connection (a watch waiting for events): the tunnel
+      // timeout applies at once, as in haproxy's mode tcp, not client's 200 ms
+      Thread.sleep(500);
       c.getOutputStream().write("x\n".getBytes());
-      assertEquals("x", readLine(c));
+      assertEquals("x", readLine(c), "still open after 500 ms of silence");
       Thread.sleep(500); // longer than client and server timeouts, shorter than tunnel
       c.getOutputStream().write("y\n".getBytes());
       assertEquals("y", readLine(c), "still open: tunnel replaced client/server");

@@ -10,7 +10,9 @@ import java.util.Optional;
  * @param type what is checked
  * @param path http/https: request path
  * @param insecure https/tls: skip certificate verification
- * @param caFile https/tls: CA bundle (PEM)
+ * @param caFile https/tls: CA bundle (PEM); empty and not insecure: the JVM's trust store
+ * @param clientCert https/tls: client certificate (PEM), with {@code clientKey}
+ * @param clientKey https/tls: its private key (PEM, PKCS#8)
  * @param expectStatus http/https: status meaning "up"
  * @param interval time between checks while the state is settled (haproxy {@code inter})
  * @param fastInterval time between checks while a state change is pending (haproxy {@code
@@ -24,6 +26,8 @@ public record BackendCheckConfig(
     String path,
     boolean insecure,
     Optional<Path> caFile,
+    Optional<Path> clientCert,
+    Optional<Path> clientKey,
     int expectStatus,
     Duration interval,
     Duration fastInterval,

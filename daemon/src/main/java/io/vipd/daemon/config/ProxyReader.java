@@ -175,6 +175,8 @@ final class ProxyReader {
     }
     Optional<Boolean> insecure = c.bool("insecure");
     Optional<Path> caFile = CheckReader.path(c, "ca-file");
+    Optional<Path> clientCert = CheckReader.path(c, "client-cert");
+    Optional<Path> clientKey = CheckReader.path(c, "client-key");
     Optional<Integer> expectStatus = c.integer("expect-status", 100, 599);
     Optional<Duration> interval =
         c.duration("interval", Duration.ofMillis(10), Duration.ofHours(24));
@@ -183,6 +185,21 @@ final class ProxyReader {
     Optional<Duration> timeout = c.duration("timeout", Duration.ofMillis(10), Duration.ofHours(1));
     Optional<Integer> fall = c.integer("fall", 1, 1000);
     Optional<Integer> rise = c.integer("rise", 1, 1000);
+    if (clientCert.isPresent() != clientKey.isPresent()) {
+      c.error(
+          clientCert.isPresent() ? "client-key" : "client-cert",
+          "missing, expected client-cert and client-key together");
+    }
+    boolean tls =
+        type.isPresent()
+            && (type.get() == BackendCheckType.HTTPS || type.get() == BackendCheckType.TLS);
+    if (tls && insecure.isPresent() && !insecure.get() && caFile.isEmpty()) {
+      c.warning(
+          "ca-file",
+          "empty: server certificates are verified against the JVM's trust store, which an"
+              + " apiserver's cluster CA is not in; set ca-file (e.g."
+              + " /etc/kubernetes/pki/ca.crt) or insecure = true");
+    }
     c.finish();
     if (c.hasErrors()) {
       return Optional.empty();
@@ -193,6 +210,8 @@ final class ProxyReader {
             path.get(),
             insecure.get(),
             caFile,
+            clientCert,
+            clientKey,
             expectStatus.get(),
             interval.get(),
             fast.orElse(interval.get()),
@@ -206,7 +225,7 @@ final class ProxyReader {
     Optional<Duration> connect = t.duration("connect", min, MAX_TIMEOUT);
     Optional<Duration> client = t.duration("client", min, MAX_TIMEOUT);
     Optional<Duration> server = t.duration("server", min, MAX_TIMEOUT);
-    Optional<Duration> tunnel = t.duration("tunnel", min, MAX_TIMEOUT);
+    Optional<Duration> tunnel = t.duration("tunnel", Duration.ZERO, MAX_TIMEOUT);
     Optional<Duration> clientFin = t.duration("client-fin", min, MAX_TIMEOUT);
     t.finish();
     if (t.hasErrors()) {

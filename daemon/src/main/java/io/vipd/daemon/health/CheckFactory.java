@@ -59,7 +59,13 @@ public final class CheckFactory {
 
   /** The check of one backend server, or empty for {@code type = none}. */
   public Optional<HealthCheck> create(BackendCheckConfig c, InetSocketAddress server) {
-    TlsOptions tls = c.caFile().map(TlsOptions::trusting).orElseGet(TlsOptions::insecureTrust);
+    TlsOptions tls =
+        c.insecure()
+            ? TlsOptions.insecureTrust()
+            : c.caFile().map(TlsOptions::trusting).orElseGet(TlsOptions::systemTrust);
+    if (c.clientCert().isPresent() && c.clientKey().isPresent()) {
+      tls = tls.withClientCertificate(c.clientCert().get(), c.clientKey().get());
+    }
     switch (c.type()) {
       case NONE:
         return Optional.empty();
@@ -83,7 +89,16 @@ public final class CheckFactory {
 
   /** haproxy's server semantics: a server starts up and goes down after failed checks. */
   public static MonitorSettings serverSettings(BackendCheckConfig c) {
-    return MonitorSettings.of(c.interval(), c.timeout(), c.rise(), c.fall(), InitialState.UP)
+    return serverSettings(c, true);
+  }
+
+  /**
+   * As {@link #serverSettings(BackendCheckConfig)}, starting from the server's current state: up,
+   * or down (then one success brings it up, as after a failed check).
+   */
+  public static MonitorSettings serverSettings(BackendCheckConfig c, boolean up) {
+    return MonitorSettings.of(
+            c.interval(), c.timeout(), c.rise(), c.fall(), up ? InitialState.UP : InitialState.DOWN)
         .withFastInterval(c.fastInterval());
   }
 

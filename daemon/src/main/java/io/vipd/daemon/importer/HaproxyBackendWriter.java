@@ -69,6 +69,7 @@ final class HaproxyBackendWriter {
       HoconObject entry =
           HoconObject.inline().put("name", server.name()).put("address", server.address());
       server.options().weight.ifPresent(w -> entry.put("weight", w));
+      server.options().maxconn.ifPresent(m -> entry.put("maxconn", m));
       if (server.options().backup) {
         entry.put("backup", true);
       }
@@ -122,6 +123,9 @@ final class HaproxyBackendWriter {
         check.put("insecure", true);
       } else if (o.caFile != null) {
         check.put("ca-file", o.caFile);
+      } else if (!tls) {
+        // ssl-hello-chk sends a hello and reads the answer: it never verified a certificate
+        check.put("insecure", true);
       }
     }
     checkTimes(check, o);
@@ -201,6 +205,12 @@ final class HaproxyBackendWriter {
       }
       if (value != null) {
         t.putDuration(name, value.value());
+      } else if (name.equals("tunnel")
+          && (s.timeouts.get("client") != null || s.timeouts.get("server") != null)) {
+        out.comment(
+            "no 'timeout tunnel': haproxy closed established connections idle for its client/server"
+                + " timeout (watches and 'kubectl logs -f' too); vipd's tunnel timeout (1h) keeps"
+                + " them; write tunnel = 0s for haproxy's behaviour");
       }
     }
     if (t.hasMembers()) {

@@ -94,6 +94,7 @@ final class HaproxyServerOptions {
   OptionalLong fall = OptionalLong.empty();
   OptionalLong rise = OptionalLong.empty();
   OptionalLong weight = OptionalLong.empty();
+  OptionalLong maxconn = OptionalLong.empty();
   String onMarkedDown;
 
   /** Options vipd does not carry over, as written ("slowstart 60s"). */
@@ -116,6 +117,7 @@ final class HaproxyServerOptions {
     c.fall = fall;
     c.rise = rise;
     c.weight = weight;
+    c.maxconn = maxconn;
     c.onMarkedDown = onMarkedDown;
     // Unsupported options of default-server are reported once, where default-server is.
     return c;
@@ -182,6 +184,9 @@ final class HaproxyServerOptions {
         return true;
       case "weight":
         weight = count(opt, value);
+        return true;
+      case "maxconn":
+        maxconn = count(opt, value);
         return true;
       default:
         return false;

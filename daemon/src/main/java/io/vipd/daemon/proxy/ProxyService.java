@@ -52,6 +52,10 @@ public final class ProxyService implements Closeable {
 
   private volatile Map<String, HealthCheck> checks = new LinkedHashMap<>();
   private final List<Runnable> stateWatchers = new CopyOnWriteArrayList<>();
+
+  /** Servers with a passive failure not yet followed by a successful connect. */
+  private final java.util.Set<String> suspect = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
   private volatile boolean listening;
 
   private ProxyService(ProxyConfig config, ProxyEvents extraEvents) {
@@ -98,9 +102,22 @@ public final class ProxyService implements Closeable {
     return new HealthMonitor(
         b.name() + "/" + s.name(),
         check,
-        CheckFactory.serverSettings(b.check()),
+        CheckFactory.serverSettings(b.check(), isUp(b.name(), s.name())),
         loops.next(),
         new ServerHealth(b.name(), s.name()));
+  }
+
+  /**
+   * The proxy's current up state of a server (a new server starts up): a check started anew by a
+   * reload starts from it, so that its first transition is a real change the proxy hears about.
+   */
+  private boolean isUp(String backend, String serverName) {
+    for (ServerStatus st : server.status().servers()) {
+      if (st.backend().equals(backend) && st.server().equals(serverName)) {
+        return st.up();
+      }
+    }
+    return true;
   }
 
   /**
@@ -151,6 +168,14 @@ public final class ProxyService implements Closeable {
     config = next;
     monitors = newMonitors;
     checks = newChecks;
+    for (BackendConfig b : next.backends().values()) {
+      for (ServerConfig s : b.servers()) {
+        if (!newMonitors.containsKey(b.name() + "/" + s.name())) {
+          // no check (type = none): always up, whatever an earlier check had found
+          server.setServerUp(b.name(), s.name(), true);
+        }
+      }
+    }
     for (Map.Entry<String, HealthMonitor> e : oldMonitors.entrySet()) {
       if (!keptMonitors.containsKey(e.getKey())) {
         e.getValue().close();
@@ -322,14 +347,26 @@ public final class ProxyService implements Closeable {
 
     @Override
     public void onServerConnected(String backend, String serverName, long connectNanos) {
+      // After a passive failure, the next successful connect counts as a success, so that only
+      // consecutive failures add up to fall (haproxy's observe layer4). Checked with a set that
+      // is empty in the normal case: no cross-thread work per connection.
+      if (!suspect.isEmpty()) {
+        String key = backend + "/" + serverName;
+        HealthMonitor monitor = monitors.get(key);
+        if (suspect.remove(key) && monitor != null) {
+          monitor.reportPassiveSuccess("connected");
+        }
+      }
       delegate.onServerConnected(backend, serverName, connectNanos);
     }
 
     @Override
     public void onConnectFailed(
         String backend, String serverName, boolean timedOut, Throwable cause) {
-      HealthMonitor monitor = monitors.get(backend + "/" + serverName);
+      String key = backend + "/" + serverName;
+      HealthMonitor monitor = monitors.get(key);
       if (monitor != null) {
+        suspect.add(key);
         monitor.reportPassiveFailure(
             timedOut ? "connect timeout" : String.valueOf(cause.getMessage()));
       }

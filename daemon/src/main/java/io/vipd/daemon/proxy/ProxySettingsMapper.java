@@ -35,7 +35,9 @@ final class ProxySettingsMapper {
     for (BackendConfig b : config.backends().values()) {
       List<ServerSettings> servers = new ArrayList<>();
       for (ServerConfig s : b.servers()) {
-        servers.add(new ServerSettings(s.name(), resolve(s.address()), s.weight(), s.backup()));
+        servers.add(
+            new ServerSettings(
+                s.name(), resolve(s.address()), s.weight(), s.backup(), s.maxconn()));
       }
       backends.add(
           new BackendSettings(
@@ -49,6 +51,7 @@ final class ProxySettingsMapper {
                   b.timeouts().tunnel(),
                   b.timeouts().clientFin()),
               b.retries(),
+              b.redispatch(),
               OnMarkedDown.valueOf(b.onMarkedDown().name())));
     }
     return new ProxySettings(frontends, backends, config.maxconn());

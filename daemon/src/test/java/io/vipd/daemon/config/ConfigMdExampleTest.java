@@ -124,6 +124,8 @@ class ConfigMdExampleTest {
             "/readyz",
             true,
             Optional.empty(),
+            Optional.empty(),
+            Optional.empty(),
             200,
             Duration.ofSeconds(2),
             Duration.ofSeconds(2),

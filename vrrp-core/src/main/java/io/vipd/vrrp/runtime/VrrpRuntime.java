@@ -62,7 +62,8 @@ public final class VrrpRuntime implements Runnable {
   // Announcement schedule while master; Long.MAX_VALUE when nothing is due.
   private long secondBurstAtNanos = Long.MAX_VALUE;
   private long refreshAtNanos = Long.MAX_VALUE;
-  private long lastLowerPriorityBurstNanos = Long.MIN_VALUE;
+  private long lastLowerPriorityBurstNanos;
+  private boolean lowerPriorityBurstSent;
   private long vipRefreshAtNanos = Long.MAX_VALUE;
   private volatile InstanceStatus status;
   // Written by the listener on the runtime thread, read by publish() on the same thread.
@@ -236,10 +237,15 @@ public final class VrrpRuntime implements Runnable {
     if (router.state() == VrrpState.MASTER
         && adv.virtualRouterId() == spec.router().virtualRouterId()
         && adv.priority() > 0
-        && adv.priority() < router.effectivePriority()
-        && now - lastLowerPriorityBurstNanos >= spec.router().advertIntervalNanos()) {
-      // Another router believed it was master: the LAN may have learnt its MAC after ours.
+        && adv.priority() <= router.effectivePriority()
+        && !datagram.ip().source().equals(spec.router().primaryAddress())
+        && (!lowerPriorityBurstSent
+            || now - lastLowerPriorityBurstNanos >= spec.router().advertIntervalNanos())) {
+      // Another router believed it was master (lower priority, or equal priority and it lost the
+      // address tie-break, since we are still master): the LAN may have learnt its MAC after
+      // ours. keepalived re-announces in both cases.
       lastLowerPriorityBurstNanos = now;
+      lowerPriorityBurstSent = true;
       burst(spec.garp().repeat());
     }
   }

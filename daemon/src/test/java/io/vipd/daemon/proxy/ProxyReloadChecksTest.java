@@ -1,0 +1,111 @@
+package io.vipd.daemon.proxy;
+
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.netty.channel.EventLoopGroup;
+import io.vipd.daemon.config.ConfigLoader;
+import io.vipd.daemon.config.LoadResult;
+import io.vipd.daemon.config.ProxyConfig;
+import io.vipd.daemon.health.CheckFactory;
+import io.vipd.health.check.CheckExecutors;
+import io.vipd.proxy.ProxyEvents;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A server that a wrong check marked down comes back when a reload fixes the check: the new check
+ * starts from the proxy's state of the server, so its first success is a change the proxy hears
+ * (real proxy and checks on loopback).
+ */
+@Timeout(60)
+class ProxyReloadChecksTest {
+
+  @TempDir Path dir;
+
+  @Test
+  void fixingTheCheckByReloadBringsTheServerBackAndNoneMeansUp() throws Exception {
+    EventLoopGroup loops = CheckExecutors.newEventLoopGroup(1, "reload-checks");
+    ScheduledExecutorService blocking = CheckExecutors.newBlockingExecutor(1, "reload-exec");
+    CheckFactory factory = new CheckFactory(loops, blocking);
+    ProxyService proxy = null;
+    int front;
+    try (ServerSocket f = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      front = f.getLocalPort();
+    }
+    // a TCP listener that never speaks HTTP: an http check of it times out, a tcp check passes
+    try (ServerSocket server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+      int port = server.getLocalPort();
+      proxy =
+          ProxyService.start(
+              config(front, port, "type = http, timeout = 200ms"),
+              factory,
+              loops,
+              ProxyEvents.NOOP);
+      ProxyService p = proxy;
+      await(() -> !up(p), "marked down by the wrong check");
+
+      p.apply(config(front, port, "type = tcp, timeout = 1s"), factory, loops);
+      await(() -> up(p), "up again after the reload fixed the check");
+
+      p.apply(config(front, port, "type = http, timeout = 200ms"), factory, loops);
+      await(() -> !up(p), "down again");
+      p.apply(config(front, port, "type = none"), factory, loops);
+      assertTrue(up(p), "type = none: always up");
+      Thread.sleep(300);
+      assertTrue(up(p), "and stays up");
+      assertFalse(p.checkStatus().stream().anyMatch(s -> s.checkName().contains("s1")));
+    } finally {
+      if (proxy != null) {
+        proxy.stop(Duration.ZERO);
+      }
+      blocking.shutdownNow();
+      loops.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(2000);
+    }
+  }
+
+  private static boolean up(ProxyService p) {
+    return p.status().servers().get(0).up();
+  }
+
+  private ProxyConfig config(int front, int port, String check) throws Exception {
+    Path f = dir.resolve("vipd.conf");
+    Files.writeString(
+        f,
+        "proxy {\n"
+            + "  frontends = [ { name = api, bind = \"127.0.0.1:"
+            + front
+            + "\", backend = servers } ]\n"
+            + "  backends.servers {\n"
+            + "    servers = [ { name = s1, address = \"127.0.0.1:"
+            + port
+            + "\" } ]\n"
+            + "    check { "
+            + check
+            + ", interval = 100ms, rise = 1, fall = 1 }\n"
+            + "  }\n"
+            + "}\n");
+    LoadResult r = ConfigLoader.load(f);
+    assertTrue(r.isValid(), r.errors().toString());
+    return r.config().orElseThrow().proxy();
+  }
+
+  private static void await(BooleanSupplier condition, String what) throws InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("not reached within 15 s: " + what);
+      }
+      Thread.sleep(20);
+    }
+  }
+}

@@ -1,0 +1,161 @@
+package io.vipd.vrrp.runtime;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.vipd.vrrp.packet.IpHeaderInfo;
+import io.vipd.vrrp.packet.Ipv4ChecksumMode;
+import io.vipd.vrrp.packet.VrrpAdvertisement;
+import io.vipd.vrrp.packet.VrrpPacketCodec;
+import io.vipd.vrrp.packet.VrrpVersion;
+import io.vipd.vrrp.port.ReceivedDatagram;
+import io.vipd.vrrp.port.VipManager;
+import io.vipd.vrrp.port.VirtualAddress;
+import io.vipd.vrrp.port.VrrpSocket;
+import io.vipd.vrrp.router.VirtualRouterConfig;
+import io.vipd.vrrp.router.VirtualRouterListener;
+import io.vipd.vrrp.router.VrrpState;
+import java.net.InetAddress;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * After a split brain heals, the master that stays re-announces the VIP (gratuitous ARP burst) when
+ * it hears the other one, as keepalived does: for a lower priority and for an equal priority that
+ * lost the address tie-break. Simulated clock, scripted socket, counting announcer.
+ */
+@Timeout(20)
+class VrrpRuntimeReannounceTest {
+
+  private static final int VRID = 51;
+
+  @Test
+  void equalPriorityLoserAndLowerPriorityBothTriggerABurstButNotAHigherAddress() throws Exception {
+    InetAddress local = InetAddress.getByName("10.0.0.11");
+    assertEquals(3, burstsAfter(advertFrom("10.0.0.5", 100), local), "equal prio, lower address");
+    assertEquals(3, burstsAfter(advertFrom("10.0.0.99", 90), local), "lower prio");
+  }
+
+  @Test
+  void anEqualPriorityWinnerTakesOverInsteadOfBeingAnnouncedOver() throws Exception {
+    InetAddress local = InetAddress.getByName("10.0.0.11");
+    assertEquals(0, burstsAfter(advertFrom("10.0.0.99", 100), local), "we lose: no burst");
+  }
+
+  private static ReceivedDatagram advertFrom(String source, int priority) throws Exception {
+    InetAddress src = InetAddress.getByName(source);
+    InetAddress group = InetAddress.getByName("224.0.0.18");
+    VrrpAdvertisement adv =
+        VrrpAdvertisement.v3(VRID, priority, 100, List.of(InetAddress.getByName("10.0.0.100")));
+    byte[] bytes = VrrpPacketCodec.encode(adv, src, group, Ipv4ChecksumMode.PSEUDO_HEADER);
+    return new ReceivedDatagram(bytes, new IpHeaderInfo(src, group, 255));
+  }
+
+  /** Announcements made after {@code peer} arrives at a master (initial bursts excluded). */
+  private static int burstsAfter(ReceivedDatagram peer, InetAddress local) throws Exception {
+    AtomicLong clock = new AtomicLong(1_000_000_000L);
+    InetAddress vip = InetAddress.getByName("10.0.0.100");
+    VirtualRouterConfig config =
+        VirtualRouterConfig.builder("VI_1", VRID, local)
+            .version(VrrpVersion.V3)
+            .priority(100)
+            .advertIntervalCentis(100)
+            .virtualAddresses(List.of(vip))
+            .build();
+    VrrpInstanceSpec spec =
+        new VrrpInstanceSpec(
+            config,
+            "eth0",
+            List.of(new VirtualAddress(vip, 32, "eth0", Optional.empty())),
+            Ipv4ChecksumMode.PSEUDO_HEADER,
+            new GarpSettings(3, 0, 0, 1),
+            0);
+    AtomicInteger announced = new AtomicInteger();
+    ScriptedSocket socket = new ScriptedSocket(clock);
+    VrrpRuntime runtime =
+        new VrrpRuntime(
+            spec,
+            socket,
+            new NoVips(),
+            a -> announced.incrementAndGet(),
+            new VirtualRouterListener() {},
+            clock::get,
+            new VrrpStats());
+    Thread t = new Thread(runtime, "runtime");
+    t.start();
+    try {
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+      while (runtime.status().state() != VrrpState.MASTER && System.nanoTime() < deadline) {
+        Thread.sleep(5);
+      }
+      assertEquals(VrrpState.MASTER, runtime.status().state());
+      Thread.sleep(100); // the initial burst is done
+      int before = announced.get();
+      socket.inbox.add(peer);
+      deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+      while (!socket.inbox.isEmpty() && System.nanoTime() < deadline) {
+        Thread.sleep(5);
+      }
+      Thread.sleep(200);
+      assertTrue(socket.inbox.isEmpty(), "the advert was received");
+      return announced.get() - before;
+    } finally {
+      assertTrue(runtime.stop(5, TimeUnit.SECONDS));
+      t.join(5000);
+    }
+  }
+
+  /** Delivers queued datagrams; otherwise each wait advances the simulated clock by 10 ms. */
+  private static final class ScriptedSocket implements VrrpSocket {
+    private final AtomicLong clock;
+    final ConcurrentLinkedQueue<ReceivedDatagram> inbox = new ConcurrentLinkedQueue<>();
+
+    ScriptedSocket(AtomicLong clock) {
+      this.clock = clock;
+    }
+
+    @Override
+    public void send(byte[] vrrpMessage, InetAddress destination) {}
+
+    @Override
+    public ReceivedDatagram receive(long timeoutNanos) {
+      ReceivedDatagram d = inbox.poll();
+      if (d != null) {
+        return d;
+      }
+      LockSupport.parkNanos(1_000_000L);
+      clock.addAndGet(Math.min(Math.max(timeoutNanos, 1_000_000L), 10_000_000L));
+      return null;
+    }
+
+    @Override
+    public void close() {}
+  }
+
+  private static final class NoVips implements VipManager {
+    @Override
+    public boolean add(VirtualAddress address) {
+      return true;
+    }
+
+    @Override
+    public boolean remove(VirtualAddress address) {
+      return true;
+    }
+
+    @Override
+    public void install(VirtualAddress address, int lifetimeSeconds) {}
+
+    @Override
+    public List<VirtualAddress> list(String interfaceName) {
+      return List.of();
+    }
+  }
+}

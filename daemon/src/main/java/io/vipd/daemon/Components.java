@@ -225,6 +225,11 @@ final class Components implements AutoCloseable {
     return sources;
   }
 
+  /** The drain grace of the configuration in force (a reload may have changed it). */
+  synchronized java.time.Duration drainGrace() {
+    return running == null ? java.time.Duration.ZERO : running.proxy().drainGrace();
+  }
+
   /** The admin endpoint's address while it serves (for tests). */
   synchronized Optional<java.net.InetSocketAddress> adminAddress() {
     return admin == null ? Optional.empty() : admin.address();

@@ -38,7 +38,9 @@ import org.slf4j.LoggerFactory;
 public final class Daemon {
 
   private static final Logger LOG = LoggerFactory.getLogger(Daemon.class);
-  private static final long STOP_DEADLINE_SECONDS = 20;
+
+  /** Time a stop may take beyond the configured drain grace (VRRP handover, closing). */
+  private static final long STOP_MARGIN_SECONDS = 20;
 
   private final DaemonConfig config;
   private final Reloader reloader;
@@ -154,7 +156,9 @@ public final class Daemon {
   private void onSignal() {
     stop();
     try {
-      if (stopped.await(STOP_DEADLINE_SECONDS, TimeUnit.SECONDS)) {
+      Components c = components;
+      long grace = (c != null ? c.drainGrace() : config.proxy().drainGrace()).toSeconds();
+      if (stopped.await(grace + STOP_MARGIN_SECONDS, TimeUnit.SECONDS)) {
         System.out.flush();
         Runtime.getRuntime().halt(exitStatus);
       }

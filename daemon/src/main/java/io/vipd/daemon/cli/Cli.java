@@ -62,7 +62,7 @@ public final class Cli {
           return OK;
         case "check":
           {
-            CliArgs a = CliArgs.parse(args, Set.of("config"), Set.of("help", "host"));
+            CliArgs a = CliArgs.parse(args, Set.of("config"), Set.of("help", "host"), "config");
             if (a.flags().contains("help")) {
               out.print(Usage.TEXT);
               return OK;

@@ -9,7 +9,7 @@ import java.util.Set;
 /**
  * A parsed command line: the command word and its {@code --name value} / {@code --name=value}
  * options. Flags without a value ({@code --help}) are listed separately. Positional arguments after
- * the command are refused: no vipd command takes any.
+ * the command are refused unless the command maps them to an option.
  *
  * @param command the first word, e.g. {@code run}
  * @param options option name (without dashes) to its values, in order given
@@ -23,6 +23,17 @@ record CliArgs(String command, Map<String, List<String>> options, Set<String> fl
    */
   static CliArgs parse(String[] args, Set<String> valued, Set<String> flagNames)
       throws UsageException {
+    return parse(args, valued, flagNames, null);
+  }
+
+  /**
+   * As {@link #parse(String[], Set, Set)}, taking positional arguments as values of the option
+   * {@code positionalAs} ({@code vipd check a.conf b.conf} is {@code --config a.conf --config
+   * b.conf}); null refuses them.
+   */
+  static CliArgs parse(
+      String[] args, Set<String> valued, Set<String> flagNames, String positionalAs)
+      throws UsageException {
     if (args.length == 0) {
       throw new UsageException("no command given");
     }
@@ -33,6 +44,10 @@ record CliArgs(String command, Map<String, List<String>> options, Set<String> fl
       if (!a.startsWith("--") || a.length() == 2) {
         if (a.equals("-h")) {
           flags.add("help");
+          continue;
+        }
+        if (positionalAs != null && !a.startsWith("-")) {
+          options.computeIfAbsent(positionalAs, k -> new ArrayList<>()).add(a);
           continue;
         }
         throw new UsageException("unexpected argument \"" + a + "\"");

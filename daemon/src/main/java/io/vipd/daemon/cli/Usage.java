@@ -14,7 +14,7 @@ final class Usage {
           "",
           "commands:",
           "  run --config FILE            run the daemon in the foreground, logging to stdout",
-          "  check --config FILE [...] [--host]",
+          "  check --config FILE [...] [--host]   (or: check FILE [FILE ...])",
           "                               validate config files; print every problem as",
           "                               file:line: key: found X, expected Y; with several",
           "                               files (one per node) also judge them as one cluster;",

@@ -124,12 +124,13 @@ final class DaemonConfigReader {
     Optional<String> token = a.optionalText("token", "a token");
     a.finish();
     if (enabled.orElse(false) && bind.isPresent() && token.isEmpty() && !isLoopback(bind.get())) {
-      a.warning(
+      // vipd run refuses this (AdminServer), so vipd check must too
+      a.error(
           "bind",
-          "admin listens on "
+          "found "
               + bind.get()
-              + " beyond loopback without a token: anyone who can"
-              + " reach it can read /status and /metrics");
+              + " beyond loopback without a token, expected a loopback address or admin.token:"
+              + " anyone who can reach it could read /status and /metrics and run operations");
     }
     if (a.hasErrors()) {
       return Optional.empty();

@@ -32,6 +32,13 @@ final class ProxyReader {
     Optional<Integer> maxconn = proxy.integer("maxconn", 1, 1_000_000);
     Optional<Duration> drainGrace =
         proxy.duration("drain-grace", Duration.ZERO, Duration.ofHours(1));
+    if (drainGrace.isPresent() && drainGrace.get().compareTo(Duration.ofSeconds(25)) > 0) {
+      proxy.warning(
+          "drain-grace",
+          drainGrace.get().toSeconds()
+              + "s: raise TimeoutStopSec in vipd.service (30s) and the static pod's"
+              + " terminationGracePeriodSeconds (30) above it, or they kill vipd mid-drain");
+    }
     Optional<Map<String, Node>> backendNodes = proxy.namedObjects("backends", backendDefaults);
     Optional<List<Node>> frontendNodes = proxy.objectList("frontends", frontendDefaults);
     proxy.finish();

@@ -22,9 +22,14 @@ final class HaproxyBackendWriter {
   private final HaproxySectionDraft draft;
   private final HaproxySettings s;
   private final ImportNotes notes;
+
+  /** The global section's "ssl-server-verify none": no server certificate is verified. */
+  private final boolean globalVerifyNone;
+
   private final HoconObject out = HoconObject.block();
 
-  HaproxyBackendWriter(HaproxySectionDraft draft, ImportNotes notes) {
+  HaproxyBackendWriter(HaproxySectionDraft draft, ImportNotes notes, boolean globalVerifyNone) {
+    this.globalVerifyNone = globalVerifyNone;
     this.draft = draft;
     this.s = draft.settings;
     this.notes = notes;
@@ -119,7 +124,8 @@ final class HaproxyBackendWriter {
       check.putWord("type", "tcp");
     }
     if (tls || s.checkOption == CheckOption.SSL_HELLO) {
-      if (Boolean.TRUE.equals(o.verifyNone)) {
+      if (Boolean.TRUE.equals(o.verifyNone)
+          || (o.verifyNone == null && o.caFile == null && globalVerifyNone)) {
         check.put("insecure", true);
       } else if (o.caFile != null) {
         check.put("ca-file", o.caFile);

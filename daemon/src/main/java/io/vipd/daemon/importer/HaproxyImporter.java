@@ -29,6 +29,7 @@ final class HaproxyImporter {
   private final List<HaproxySectionDraft> frontends = new ArrayList<>();
   private final Map<String, HaproxySectionDraft> backends = new LinkedHashMap<>();
   private HaproxySettings.Setting<Long> globalMaxconn;
+  private boolean sslServerVerifyNone;
 
   HaproxyImporter(HaproxyConfig config, ImportNotes notes) {
     this.config = config;
@@ -70,6 +71,9 @@ final class HaproxyImporter {
     for (HaproxyLine line : section.lines()) {
       if (line.keyword().equals("maxconn") && line.word(1).matches("[0-9]+")) {
         globalMaxconn = new HaproxySettings.Setting<>(Long.parseLong(line.word(1)), line);
+      } else if (line.keyword().equals("ssl-server-verify") && line.word(1).equals("none")) {
+        // the default "verify" of every server: carried into the checks as insecure = true
+        sslServerVerifyNone = true;
       } else {
         header.add(reader.drop(line, HaproxyReasons.of(line)));
       }
@@ -125,7 +129,7 @@ final class HaproxyImporter {
             notes.dropped(b.section.where(), b.section.header().text(), "it has no usable server"));
         continue;
       }
-      backendObject.put(b.name(), new HaproxyBackendWriter(b, notes).write());
+      backendObject.put(b.name(), new HaproxyBackendWriter(b, notes, sslServerVerifyNone).write());
     }
     if (binds.isEmpty() && !backendObject.hasMembers()) {
       return new Result(null, header, binds);

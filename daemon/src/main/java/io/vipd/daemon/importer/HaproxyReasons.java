@@ -61,7 +61,10 @@ final class HaproxyReasons {
 
   private static final Map<String, String> BY_OPTION =
       Map.ofEntries(
-          Map.entry("tcplog", "vipd logs connections to stdout in its own format"),
+          Map.entry(
+              "tcplog",
+              "set logging.connections = true for one line per connection with haproxy's"
+                  + " tcplog fields"),
           Map.entry("httplog", "vipd logs connections to stdout in its own format"),
           Map.entry("dontlognull", "vipd logs connections to stdout in its own format"),
           Map.entry("dontlog-normal", "vipd logs connections to stdout in its own format"),

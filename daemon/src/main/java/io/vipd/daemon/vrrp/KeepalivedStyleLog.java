@@ -14,7 +14,13 @@ final class KeepalivedStyleLog implements VirtualRouterListener {
 
   private static final Logger LOG = LoggerFactory.getLogger("vipd.vrrp");
 
+  private static final long WARN_INTERVAL_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+
   private final String instance;
+
+  /** Confined to the instance's VRRP thread, which calls the listener. */
+  private final java.util.Map<RxDropReason, Long> lastWarned =
+      new java.util.EnumMap<>(RxDropReason.class);
 
   KeepalivedStyleLog(String instance) {
     this.instance = instance;
@@ -32,6 +38,34 @@ final class KeepalivedStyleLog implements VirtualRouterListener {
 
   @Override
   public void onAdvertisementDropped(RxDropReason reason) {
-    LOG.debug("({}) advertisement dropped: {}", instance, reason);
+    switch (reason) {
+      case AUTH_MISMATCH, INTERVAL_MISMATCH, ADDRESS_OWNER, NOT_A_PEER -> {
+        // A router of our group that we ignore: a configuration mismatch that splits the group
+        // (two masters) until fixed. Loud, but at most once per reason every 10 s.
+        long now = System.nanoTime();
+        Long last = lastWarned.get(reason);
+        if (last == null || now - last >= WARN_INTERVAL_NANOS) {
+          lastWarned.put(reason, now);
+          LOG.warn(
+              "({}) advertisement dropped: {} ({}; counted in vipd_vrrp_drops_total,"
+                  + " logged at most every 10 s)",
+              instance,
+              reason,
+              explain(reason));
+        }
+      }
+      default -> LOG.debug("({}) advertisement dropped: {}", instance, reason);
+    }
+  }
+
+  private static String explain(RxDropReason reason) {
+    return switch (reason) {
+      case AUTH_MISMATCH -> "authentication type or password differ from this node's";
+      case INTERVAL_MISMATCH -> "VRRPv2 advert interval differs from this node's";
+      case ADDRESS_OWNER ->
+          "this node owns the address (priority 255), another router advertises it";
+      case NOT_A_PEER -> "unicast advertisement from an address not in unicast.peers";
+      default -> reason.toString();
+    };
   }
 }

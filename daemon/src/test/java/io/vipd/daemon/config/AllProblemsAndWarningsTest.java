@@ -65,8 +65,19 @@ class AllProblemsAndWarningsTest {
           "    preempt-delay = 10s",
           "  }",
           "]",
-          "admin { bind = \"0.0.0.0:9188\" }",
           "");
+
+  @Test
+  void anAdminEndpointBeyondLoopbackWithoutATokenIsAnError() {
+    LoadResult r = TestFiles.load(dir, "admin { bind = \"0.0.0.0:9188\" }\n");
+    assertEquals(
+        List.of(
+            dir.resolve("vipd.conf")
+                + ":1: admin.bind: found 0.0.0.0:9188 beyond loopback without a token, expected a"
+                + " loopback address or admin.token: anyone who can reach it could read /status"
+                + " and /metrics and run operations"),
+        TestFiles.formatted(r.errors()));
+  }
 
   @Test
   void warnsAboutSurprisesWithoutRefusing() {
@@ -88,10 +99,7 @@ class AllProblemsAndWarningsTest {
             f
                 + ":13: warning: vrrp.instances[1].preempt-delay: set with initial-state = master:"
                 + " the instance starts as master at once, the delay only applies after it has"
-                + " become backup",
-            f
-                + ":16: warning: admin.bind: admin listens on 0.0.0.0:9188 beyond loopback without a"
-                + " token: anyone who can reach it can read /status and /metrics"),
+                + " become backup"),
         TestFiles.formatted(r.warnings()));
     byte[] wire =
         r.config()

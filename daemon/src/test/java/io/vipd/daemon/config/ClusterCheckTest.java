@@ -203,5 +203,9 @@ class ClusterCheckTest {
                 ps,
                 ps));
     assertTrue(out.toString(StandardCharsets.UTF_8).endsWith("cluster of 2 files: valid\n"));
+    out.reset();
+    // as the files are usually given: one per node, without --config
+    assertEquals(0, new Cli().execute(new String[] {"check", a.toString(), b.toString()}, ps, ps));
+    assertTrue(out.toString(StandardCharsets.UTF_8).endsWith("cluster of 2 files: valid\n"));
   }
 }

@@ -26,6 +26,16 @@ class ImportStructureTest {
   }
 
   @Test
+  void globalSslServerVerifyNoneMakesTheChecksInsecureAndServerMaxconnIsKept() {
+    Config c = importOf("kubeadm-ha/keepalived.conf", "verify-none/haproxy.cfg");
+    Config be = c.getConfig("proxy.backends.apiservers");
+    assertEquals("https", be.getString("check.type"));
+    assertTrue(be.getBoolean("check.insecure"), "haproxy verified nothing: ssl-server-verify none");
+    assertEquals(500, be.getConfigList("servers").get(0).getInt("maxconn"));
+    assertTrue(!be.getConfigList("servers").get(1).hasPath("maxconn"));
+  }
+
+  @Test
   void kubeadmGuideMasterNode() {
     Config c = importOf("kubeadm-ha/keepalived.conf", "kubeadm-ha/haproxy.cfg");
     Config vi = instance(c, 0);

@@ -77,6 +77,7 @@ final class Components implements AutoCloseable {
 
   private void startVrrp(DaemonConfig config) throws IOException {
     vrrp = VrrpService.start(config.vrrp(), this::observer);
+    ProxyService p = proxy;
     tracking =
         TrackingService.start(
             config.vrrp().instances(),
@@ -84,7 +85,12 @@ final class Components implements AutoCloseable {
             vrrp::runtime,
             factory,
             checkLoops,
-            proxySources(config));
+            proxySources(config),
+            p == null ? () -> false : () -> !p.anyServerAnswered());
+    if (p != null) {
+      TrackingService t = tracking;
+      p.onFirstAnswer(t::releaseHold);
+    }
   }
 
   private VirtualRouterListener observer(VrrpInstanceConfig instance, IntSupplier priority) {

@@ -7,6 +7,7 @@ import io.vipd.daemon.config.ServerConfig;
 import io.vipd.daemon.health.CheckFactory;
 import io.vipd.daemon.track.TrackingService.StateSink;
 import io.vipd.daemon.track.TrackingService.TrackedSource;
+import io.vipd.health.CheckResult;
 import io.vipd.health.HealthCheck;
 import io.vipd.health.HealthListener;
 import io.vipd.health.HealthMonitor;
@@ -53,6 +54,11 @@ public final class ProxyService implements Closeable {
   private volatile Map<String, HealthCheck> checks = new LinkedHashMap<>();
   private final List<Runnable> stateWatchers = new CopyOnWriteArrayList<>();
 
+  /** Whether any server has passed an active check since start (see {@link #onFirstAnswer}). */
+  private volatile boolean answered;
+
+  private final List<Runnable> answerWatchers = new CopyOnWriteArrayList<>();
+
   /** Servers with a passive failure not yet followed by a successful connect. */
   private final java.util.Set<String> suspect = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
@@ -82,6 +88,11 @@ public final class ProxyService implements Closeable {
             .create(b.check(), address)
             .ifPresent(check -> service.monitor(b, s, check, checkLoops));
       }
+    }
+    if (service.monitors.size() < 2) {
+      // Fewer than two checked servers (e.g. only the local API server): this proxy does not see
+      // the cluster, so "none answered yet" says nothing about the other nodes: no hold.
+      service.answered = true;
     }
     service.monitors.values().forEach(HealthMonitor::start);
     LOG.info(
@@ -185,12 +196,47 @@ public final class ProxyService implements Closeable {
         }
       }
     }
+    if (newMonitors.size() < 2) {
+      serverAnswered();
+    }
     started.forEach(HealthMonitor::start);
     if (!started.isEmpty()) {
       changes.add(started.size() + " server check(s) (re)started");
     }
     stateWatchers.forEach(Runnable::run);
     return changes;
+  }
+
+  /**
+   * Whether any server of any backend has passed an active check since the proxy started: until
+   * then, as during {@code kubeadm init} before the first API server answers, every node sees the
+   * same (each node's proxy checks every API server), so tracking holds the weights of failing
+   * checks (see {@code TrackingService}) and the VIP does not move between equally failing nodes.
+   * Always true for a proxy with fewer than two checked servers, which cannot see the cluster.
+   */
+  public boolean anyServerAnswered() {
+    return answered;
+  }
+
+  /** Runs {@code r} once, when a server first passes a check (at once if one already has). */
+  public void onFirstAnswer(Runnable r) {
+    answerWatchers.add(r);
+    if (answered && answerWatchers.remove(r)) {
+      r.run();
+    }
+  }
+
+  private synchronized void serverAnswered() {
+    if (answered) {
+      return;
+    }
+    answered = true;
+    LOG.info("an API server answered its check: tracked checks weigh from now on");
+    for (Runnable r : answerWatchers) {
+      if (answerWatchers.remove(r)) {
+        r.run();
+      }
+    }
   }
 
   /** The proxy, for status and tests. */
@@ -301,6 +347,13 @@ public final class ProxyService implements Closeable {
     ServerHealth(String backend, String serverName) {
       this.backend = backend;
       this.serverName = serverName;
+    }
+
+    @Override
+    public void onResult(String checkName, CheckResult result, HealthState state) {
+      if (!answered && result.healthy() && !result.detail().startsWith("passive: ")) {
+        serverAnswered();
+      }
     }
 
     @Override

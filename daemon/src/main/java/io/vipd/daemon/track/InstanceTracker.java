@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,6 +22,10 @@ import org.slf4j.LoggerFactory;
 public final class InstanceTracker {
 
   private static final Logger LOG = LoggerFactory.getLogger("vipd.vrrp");
+
+  /** The label prefix of tracked checks (interfaces are "interface NAME"). */
+  static final String CHECK_PREFIX = "check ";
+
   static final String FAULT_SOURCE = "tracking";
 
   private final String instance;
@@ -29,6 +34,7 @@ public final class InstanceTracker {
   private final Map<String, Entry> tracked = new LinkedHashMap<>();
   private EffectivePriority last;
   private volatile String breakdown;
+  private BooleanSupplier holdCheckWeights = () -> false;
 
   /**
    * @param instance the instance name, e.g. {@code VI_1}
@@ -40,6 +46,21 @@ public final class InstanceTracker {
     this.basePriority = basePriority;
     this.runtime = runtime;
     this.breakdown = "base " + basePriority;
+  }
+
+  /**
+   * Bootstrap: while {@code hold} is true, failing checks (not interfaces) weigh nothing and cause
+   * no FAULT, as if still unknown. Call {@link #reevaluate} when it turns false.
+   */
+  public synchronized void holdCheckWeights(BooleanSupplier hold) {
+    this.holdCheckWeights = hold;
+  }
+
+  /** Recomputes the priority from the current states (the bootstrap hold ended). */
+  public synchronized void reevaluate(String cause) {
+    if (last != null) {
+      apply(cause);
+    }
   }
 
   /** Declares a tracked item (before any update). Its state starts UNKNOWN: no weight applies. */
@@ -60,11 +81,25 @@ public final class InstanceTracker {
       return;
     }
     tracked.put(label, new Entry(entry.weight, state, detail));
+    apply(label + (state == HealthState.UP ? " succeeded" : " failed") + why(detail));
+  }
+
+  private void apply(String cause) {
+    boolean hold = holdCheckWeights.getAsBoolean();
+    boolean held = false;
     List<TrackedCheck> checks = new ArrayList<>();
-    tracked.forEach((l, e) -> checks.add(new TrackedCheck(l, e.weight, e.state)));
+    for (Map.Entry<String, Entry> t : tracked.entrySet()) {
+      Entry e = t.getValue();
+      HealthState state = e.state;
+      if (hold && state == HealthState.DOWN && t.getKey().startsWith(CHECK_PREFIX)) {
+        state = HealthState.UNKNOWN;
+        held = true;
+      }
+      checks.add(new TrackedCheck(t.getKey(), e.weight, state));
+    }
     EffectivePriority now = PriorityPolicy.evaluate(basePriority, checks);
-    breakdown = now.breakdown();
-    String cause = label + (state == HealthState.UP ? " succeeded" : " failed") + why(detail);
+    breakdown =
+        now.breakdown() + (held ? " (failing checks held: no API server has answered yet)" : "");
     if (last == null || last.priority() != now.priority()) {
       int from = last == null ? basePriority : last.priority();
       if (from != now.priority()) {
@@ -74,7 +109,7 @@ public final class InstanceTracker {
             from,
             now.priority(),
             cause,
-            now.breakdown());
+            breakdown);
       }
       runtime.setTrackedPriority(now.priority());
     }

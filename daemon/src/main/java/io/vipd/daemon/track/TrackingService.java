@@ -58,6 +58,7 @@ public final class TrackingService implements Closeable {
   private final Map<String, Object> extraTokens = new ConcurrentHashMap<>();
 
   private volatile boolean closed;
+  private java.util.function.BooleanSupplier hold = () -> false;
 
   private TrackingService() {}
 
@@ -79,7 +80,24 @@ public final class TrackingService implements Closeable {
       EventLoopGroup loops,
       Map<String, TrackedSource> extraChecks)
       throws IOException {
+    return start(instances, checkConfigs, runtimes, factory, loops, extraChecks, () -> false);
+  }
+
+  /**
+   * As above, with the bootstrap hold: while {@code holdCheckWeights} is true (no API server has
+   * answered a check yet), failing checks weigh nothing; {@link #releaseHold} applies them.
+   */
+  public static TrackingService start(
+      List<VrrpInstanceConfig> instances,
+      Map<String, CheckConfig> checkConfigs,
+      Function<String, Optional<VrrpRuntime>> runtimes,
+      CheckFactory factory,
+      EventLoopGroup loops,
+      Map<String, TrackedSource> extraChecks,
+      java.util.function.BooleanSupplier holdCheckWeights)
+      throws IOException {
     TrackingService service = new TrackingService();
+    service.hold = holdCheckWeights;
     try {
       service.reconcile(instances, checkConfigs, Set.of(), runtimes, factory, loops, extraChecks);
     } catch (IOException | RuntimeException e) {
@@ -155,6 +173,7 @@ public final class TrackingService implements Closeable {
       }
       VrrpRuntime runtime = runtimes.apply(instance.name()).orElseThrow();
       InstanceTracker tracker = new InstanceTracker(instance.name(), instance.priority(), runtime);
+      tracker.holdCheckWeights(hold);
       for (TrackConfig.Tracked t : instance.track().checks()) {
         tracker.track(label(t.name()), t.weight());
         byCheck.computeIfAbsent(t.name(), n -> new CopyOnWriteArrayList<>()).add(tracker);
@@ -261,6 +280,11 @@ public final class TrackingService implements Closeable {
     if (c != null) {
       c.close();
     }
+  }
+
+  /** The bootstrap hold ended: every tracker applies the weights of its failing checks now. */
+  public void releaseHold() {
+    trackers.values().forEach(t -> t.reevaluate("an API server answered: failing checks weigh"));
   }
 
   /** The tracker of an instance, if it tracks anything. */

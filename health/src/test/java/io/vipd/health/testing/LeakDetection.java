@@ -1,4 +1,4 @@
-package io.vipd.proxy;
+package io.vipd.health.testing;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.PooledByteBufAllocator;
@@ -37,7 +37,7 @@ public final class LeakDetection implements AfterAllCallback {
   }
 
   /** Collects garbage and drains the detector's queue, then returns and forgets leaks so far. */
-  static List<String> collect() throws InterruptedException {
+  public static List<String> collect() throws InterruptedException {
     for (int i = 0; i < 5; i++) {
       System.gc();
       Thread.sleep(20);

@@ -312,6 +312,9 @@ public final class ApiServerFixture implements AutoCloseable {
       head.headers()
           .set(HttpHeaderNames.CONTENT_TYPE, "application/json")
           .set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
+      if (servedBy != null) {
+        head.headers().set(SERVED_BY, servedBy);
+      }
       ctx.writeAndFlush(head);
       openWatches.incrementAndGet();
       AtomicLong sequence = new AtomicLong();

@@ -81,6 +81,9 @@ public final class ConfigImporter {
       root.comment("THE INPUT COULD NOT BE READ CORRECTLY; this output is incomplete:");
       issues.stream().filter(ParseIssue::error).forEach(i -> root.comment(i.toString()));
     }
+    // Warnings too (an include that matched nothing leaves part of the input out): the output
+    // alone must tell the reader what it lacks.
+    issues.stream().filter(i -> !i.error()).forEach(i -> root.comment(i.toString()));
   }
 
   private static void copyComments(HoconArray from, HoconObject to) {

@@ -87,8 +87,9 @@ final class HaproxyBackendWriter {
     List<Server> checked = draft.servers.stream().filter(sv -> sv.options().check).toList();
     if (checked.isEmpty()) {
       out.comment(
-          "no server has 'check' in haproxy, so none is checked and no check is written;"
-              + " consider adding one");
+          "no server has 'check' in haproxy, so none is checked: type = none keeps every server"
+              + " up, as haproxy did (vipd's default would check them over TCP); consider a check");
+      out.put("check", HoconObject.inline().putWord("type", "none"));
       return;
     }
     if (checked.size() < draft.servers.size()) {
@@ -166,14 +167,19 @@ final class HaproxyBackendWriter {
     check.putDuration("interval", inter);
     o.fastInterMillis.ifPresent(f -> check.putDuration("fast-interval", f));
     Setting<Long> timeoutCheck = s.timeouts.get("check");
+    // Without 'timeout check' haproxy bounds the whole check by inter, as vipd's timeout does.
     long timeout = timeoutCheck == null ? inter : timeoutCheck.value();
-    if (timeout > inter) {
+    if (timeoutCheck != null) {
       out.comment(
-          notes.changed(
-              timeoutCheck.line().where(),
-              timeoutCheck.line().text(),
-              "a check may not outlast its interval in vipd; timeout = " + Durations.hocon(inter)));
-      timeout = inter;
+          "timeout = "
+              + Durations.hocon(timeout)
+              + " from '"
+              + timeoutCheck.line().text()
+              + "': haproxy connected within min(timeout connect, inter) and then allowed that"
+              + " long for the reply; vipd's timeout bounds the whole check"
+              + (timeout > inter
+                  ? " (longer than the interval: vipd check warns, a slow check delays the next)"
+                  : ""));
     }
     check.putDuration("timeout", timeout);
     check.put("fall", o.fall.orElse(DEFAULT_FALL));

@@ -1,8 +1,10 @@
 package io.vipd.daemon.importer;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The list blocks of a keepalived {@code vrrp_instance}: {@code unicast_src_ip}/{@code
@@ -131,12 +133,30 @@ final class KeepalivedAddressLists {
     return List.of("brd", "scope", "peer", "preferred_lft", "track_group", "metric").contains(opt);
   }
 
-  void writeTrack(HoconObject out, Map<String, KeepalivedScript> scripts) {
+  /** The script names this instance's track_script lists. */
+  Set<String> trackedScriptNames() {
+    Set<String> names = new HashSet<>();
+    if (trackScripts != null) {
+      trackScripts.block().forEach(ref -> names.add(ref.keyword()));
+    }
+    return names;
+  }
+
+  /**
+   * Writes {@code track}: the instance's track_script and track_interface, then {@code extra} (fate
+   * sharing), each after its comments.
+   */
+  void writeTrack(
+      HoconObject out, Map<String, KeepalivedScript> scripts, List<FateSharing.Track> extra) {
     HoconArray checks = new HoconArray();
     if (trackScripts != null) {
       for (KeepalivedStatement ref : trackScripts.block()) {
         trackedScript(ref, scripts, out).ifPresent(checks::add);
       }
+    }
+    for (FateSharing.Track t : extra) {
+      t.comments().forEach(checks::comment);
+      checks.add(HoconObject.inline().put("name", t.name()).put("weight", t.weight()));
     }
     HoconArray interfaces = new HoconArray();
     if (trackInterfaces != null) {

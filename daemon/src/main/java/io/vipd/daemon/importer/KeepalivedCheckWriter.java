@@ -19,13 +19,25 @@ final class KeepalivedCheckWriter {
    * and what changed.
    */
   void write(KeepalivedScript script, HoconObject checks, boolean tracked) {
+    write(script, classify(script), checks, tracked);
+  }
+
+  /** What {@code script} checks; null when it has no script line. */
+  Classification classify(KeepalivedScript script) {
+    if (script.script == null || script.script.isBlank()) {
+      return null;
+    }
+    return classifier.classify(script.name, script.script);
+  }
+
+  /** As {@link #write(KeepalivedScript, HoconObject, boolean)}, with {@code c} already known. */
+  void write(KeepalivedScript script, Classification c, HoconObject checks, boolean tracked) {
     String origin = "vrrp_script " + script.name + " (" + script.block.where() + ")";
     if (script.script == null || script.script.isBlank()) {
       checks.comment(
           notes.dropped(script.block.where(), script.block.text(), "it has no script line"));
       return;
     }
-    Classification c = classifier.classify(script.name, script.script);
     checks.comment(origin + ": script \"" + script.script + "\"");
     script.comments.forEach(checks::comment);
     if (!tracked) {
@@ -35,8 +47,14 @@ final class KeepalivedCheckWriter {
     long timeout = script.effectiveTimeoutMillis();
     if (c.check() instanceof ScriptCheck.ApiServer api) {
       apiServer(script, api, c.source(), checks, check);
-      if (api.maxTimeMillis().isPresent()) {
-        timeout = Math.min(timeout, api.maxTimeMillis().getAsLong());
+      if (api.maxTimeMillis().isPresent() && api.maxTimeMillis().getAsLong() < timeout) {
+        // The request could not take longer than curl's limit, whatever keepalived allowed.
+        timeout = api.maxTimeMillis().getAsLong();
+        checks.comment(
+            "timeout = "
+                + Durations.hocon(timeout)
+                + ": the time limit the script gives its request (curl --max-time, wget --timeout),"
+                + " shorter than keepalived's timeout");
       }
     } else if (c.check() instanceof ScriptCheck.ProxyAlive proxy) {
       checks.comment(
@@ -63,6 +81,14 @@ final class KeepalivedCheckWriter {
       if (exec.shell()) {
         check.put("shell", true);
       }
+    }
+    if (timeout > script.intervalMillis) {
+      checks.comment(
+          "timeout "
+              + Durations.hocon(timeout)
+              + " is longer than interval "
+              + Durations.hocon(script.intervalMillis)
+              + ": kept as keepalived ran it (a slow run delays the next); vipd check warns");
     }
     check.putDuration("interval", script.intervalMillis);
     check.putDuration("timeout", Math.max(timeout, 1));

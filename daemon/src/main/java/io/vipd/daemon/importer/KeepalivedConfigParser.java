@@ -22,6 +22,8 @@ public final class KeepalivedConfigParser {
   /** keepalived itself limits include nesting; a loop must not recurse forever. */
   static final int MAX_INCLUDE_DEPTH = 8;
 
+  private static final String GIVEN_FILE = "the given keepalived.conf";
+
   private KeepalivedConfigParser() {}
 
   /**
@@ -117,16 +119,53 @@ public final class KeepalivedConfigParser {
       Set<Path> stack,
       List<List<Token>> out,
       List<ParseIssue> issues) {
-    List<Path> files;
+    List<Path> files = List.of();
+    List<String> looked = new ArrayList<>();
     try {
-      files = SourceFiles.expandInclude(dir, pattern.text());
+      // An absolute include names the node's own tree (/etc/keepalived/...): look for a copy
+      // beside the given keepalived.conf first, as for script files, then at the path itself.
+      for (String candidate : SourceFiles.includeCandidates(root, pattern.text())) {
+        files = SourceFiles.expandInclude(dir, candidate);
+        if (!files.isEmpty()) {
+          if (!candidate.equals(pattern.text())) {
+            issues.add(
+                ParseIssue.warning(
+                    pattern.where(),
+                    "include "
+                        + pattern.text()
+                        + " read from "
+                        + SourceLocation.displayName(root, Path.of(candidate))
+                        + " beside "
+                        + GIVEN_FILE
+                        + " (review that it is the node's copy)"));
+          }
+          break;
+        }
+        if (!candidate.equals(pattern.text())) {
+          looked.add(SourceLocation.displayName(root, Path.of(candidate)));
+        }
+      }
     } catch (IOException | RuntimeException e) {
       issues.add(ParseIssue.warning(pattern.where(), "cannot expand include " + pattern.text()));
       return;
     }
     if (files.isEmpty()) {
       // keepalived logs and carries on when an include matches nothing.
-      issues.add(ParseIssue.warning(pattern.where(), "include matches no file: " + pattern.text()));
+      String where =
+          looked.isEmpty()
+              ? ""
+              : " (looked there and beside "
+                  + GIVEN_FILE
+                  + " as "
+                  + String.join(", ", looked)
+                  + ")";
+      issues.add(
+          ParseIssue.warning(
+              pattern.where(),
+              "include matches no file: "
+                  + pattern.text()
+                  + where
+                  + "; whatever it defines is missing from this import"));
     }
     for (Path f : files) {
       readFile(f, root, depth + 1, stack, out, issues, pattern.where());

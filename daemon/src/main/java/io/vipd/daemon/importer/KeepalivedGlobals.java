@@ -11,6 +11,9 @@ final class KeepalivedGlobals {
   boolean lowerPrioNoAdvert;
   boolean v3ChecksumAsV2;
 
+  /** vrrp_garp_master_* and vrrp_min_garp: the defaults of every instance's garp. */
+  final KeepalivedGarp garp = new KeepalivedGarp();
+
   /** keepalived's boolean argument: absent or true/yes/on means true. */
   static boolean flag(KeepalivedStatement st) {
     String v = st.arg(0).orElse("true").toLowerCase(java.util.Locale.ROOT);

@@ -1,5 +1,6 @@
 package io.vipd.daemon.importer;
 
+import io.vipd.daemon.importer.ScriptClassifier.Classification;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -28,12 +29,14 @@ final class KeepalivedImporter {
   private final KeepalivedConfig config;
   private final ImportNotes notes;
   private final ScriptClassifier classifier;
+  private final List<FrontendBind> binds;
 
   KeepalivedImporter(
       KeepalivedConfig config, Path keepalivedDir, List<FrontendBind> binds, ImportNotes notes) {
     this.config = config;
     this.notes = notes;
     this.classifier = new ScriptClassifier(keepalivedDir, binds);
+    this.binds = List.copyOf(binds);
   }
 
   Result translate() {
@@ -56,21 +59,49 @@ final class KeepalivedImporter {
           header.add(notes.dropped(st.where(), st.text(), KeepalivedReasons.of(st.keyword())));
       }
     }
+    KeepalivedCheckWriter checkWriter = new KeepalivedCheckWriter(classifier, notes);
+    Map<String, Classification> classified = new LinkedHashMap<>();
+    scripts.values().forEach(s -> classified.put(s.name, checkWriter.classify(s)));
+    FateSharing fate = fateSharing(instances, classified);
+
     HoconArray instanceArray = new HoconArray();
     Set<String> tracked = new HashSet<>();
     int written = 0;
     for (KeepalivedStatement st : instances) {
-      if (new KeepalivedInstanceWriter(st, globals, scripts, notes).write(instanceArray)) {
+      if (new KeepalivedInstanceWriter(st, globals, scripts, fate, notes).write(instanceArray)) {
         written++;
         trackedScripts(st, tracked);
+        fate.checks().forEach(c -> tracked.add(c.name()));
       }
     }
     HoconObject checks = HoconObject.block();
-    KeepalivedCheckWriter checkWriter = new KeepalivedCheckWriter(classifier, notes);
     for (KeepalivedScript script : scripts.values()) {
-      checkWriter.write(script, checks, tracked.contains(script.name));
+      checkWriter.write(script, classified.get(script.name), checks, tracked.contains(script.name));
+    }
+    if (written > 0) {
+      fate.writeChecks(checks);
     }
     return new Result(instanceArray, written, checks, header);
+  }
+
+  /**
+   * The proxy checks every instance will track: a tracked script that checked haproxy stands for
+   * its backend; other backends get a new check.
+   */
+  private FateSharing fateSharing(
+      List<KeepalivedStatement> instances, Map<String, Classification> classified) {
+    Set<String> trackedByAny = new HashSet<>();
+    instances.forEach(st -> trackedScripts(st, trackedByAny));
+    Map<String, String> scriptByBackend = new LinkedHashMap<>();
+    classified.forEach(
+        (name, c) -> {
+          if (c != null
+              && trackedByAny.contains(name)
+              && c.check() instanceof ScriptCheck.ProxyAlive p) {
+            scriptByBackend.putIfAbsent(p.frontend().backend(), name);
+          }
+        });
+    return new FateSharing(binds, scriptByBackend, classified.keySet());
   }
 
   private static void trackedScripts(KeepalivedStatement instance, Set<String> tracked) {
@@ -103,7 +134,9 @@ final class KeepalivedImporter {
           g.v3ChecksumAsV2 = KeepalivedGlobals.flag(st);
           break;
         default:
-          header.add(notes.dropped(st.where(), st.text(), KeepalivedReasons.of(st.keyword())));
+          if (!g.garp.read(st, true, notes, header)) {
+            header.add(notes.dropped(st.where(), st.text(), KeepalivedReasons.of(st.keyword())));
+          }
       }
     }
   }

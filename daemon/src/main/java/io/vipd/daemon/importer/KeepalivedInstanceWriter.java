@@ -20,6 +20,7 @@ final class KeepalivedInstanceWriter {
   private final KeepalivedStatement block;
   private final KeepalivedGlobals globals;
   private final Map<String, KeepalivedScript> scripts;
+  private final FateSharing fate;
   private final ImportNotes notes;
   private final List<String> comments = new ArrayList<>();
   private final KeepalivedAddressLists lists;
@@ -38,20 +39,26 @@ final class KeepalivedInstanceWriter {
   private boolean checksumAsV2;
   private KeepalivedStatement authentication;
   private final HoconObject notify = HoconObject.block();
+  private final KeepalivedGarp garp;
+  private long writtenPriority;
+  private long writtenAdvertMillis;
 
   KeepalivedInstanceWriter(
       KeepalivedStatement block,
       KeepalivedGlobals globals,
       Map<String, KeepalivedScript> scripts,
+      FateSharing fate,
       ImportNotes notes) {
     this.block = block;
     this.globals = globals;
     this.scripts = scripts;
+    this.fate = fate;
     this.notes = notes;
     this.version = globals.vrrpVersion;
     this.lowerPrioNoAdvert = globals.lowerPrioNoAdvert || globals.strict;
     this.checksumAsV2 = globals.v3ChecksumAsV2;
     this.lists = new KeepalivedAddressLists(notes, comments);
+    this.garp = globals.garp.copy();
   }
 
   String name() {
@@ -83,10 +90,15 @@ final class KeepalivedInstanceWriter {
     out.put("interface", interfaceName);
     out.put("virtual-router-id", vrid.getAsLong());
     writeStateAndTiming(out);
+    garp.write(out);
     writeAuthentication(out);
     lists.writeUnicast(out);
     lists.writeVirtualIps(out, interfaceName);
-    lists.writeTrack(out, scripts);
+    lists.writeTrack(
+        out,
+        scripts,
+        fate.tracksFor(
+            lists.trackedScriptNames(), writtenPriority, !nopreempt, writtenAdvertMillis));
     if (notify.hasMembers()) {
       out.put("notify", notify);
     }
@@ -149,7 +161,7 @@ final class KeepalivedInstanceWriter {
         notify.put(key, String.join(" ", st.args()));
         break;
       default:
-        if (!lists.read(st)) {
+        if (!lists.read(st) && !garp.read(st, false, notes, comments)) {
           comments.add(notes.dropped(st.where(), st.text(), KeepalivedReasons.of(st.keyword())));
         }
     }
@@ -183,7 +195,9 @@ final class KeepalivedInstanceWriter {
     }
     out.put("priority", prio);
     out.put("version", version);
-    out.putDuration("advert-interval", advertIntervalMillis(out));
+    writtenPriority = prio;
+    writtenAdvertMillis = advertIntervalMillis(out);
+    out.putDuration("advert-interval", writtenAdvertMillis);
     out.putWord("initial-state", master ? "master" : "backup");
     out.put("preempt", !nopreempt);
     out.putDuration("preempt-delay", preemptDelayMillis);

@@ -6,7 +6,19 @@ import java.util.Map;
 final class KeepalivedReasons {
 
   static final String NO_EQUIVALENT = "vipd has no equivalent";
-  private static final String GARP = "vipd sends gratuitous ARP / NA on its own schedule";
+  private static final String GARP =
+      "vipd has no equivalent; its garp { repeat, delay, refresh, refresh-repeat } covers"
+          + " garp_master_*";
+  private static final String GARP_INTERVAL =
+      "vipd sends the announcements of a burst back to back, with no delay between messages";
+  private static final String GARP_LOWER_PRIO_REPEAT =
+      "vipd answers a lower-priority master with garp.repeat announcements; there is no"
+          + " separate count";
+  private static final String GARP_LOWER_PRIO_DELAY =
+      "vipd answers a lower-priority master with one burst at once, and no delayed second one";
+  private static final String GARP_EXTRA_IF =
+      "it concerns VMAC interfaces, which vipd does not have (it announces on the VIP's"
+          + " interface)";
   private static final String MAIL = "vipd sends no email; use notify scripts or alert on metrics";
 
   private static final Map<String, String> BY_KEYWORD =
@@ -71,10 +83,20 @@ final class KeepalivedReasons {
 
   /** Why {@code keyword} is not carried over. */
   static String of(String keyword) {
-    if (keyword.startsWith("garp_")
-        || keyword.startsWith("vrrp_garp_")
-        || keyword.startsWith("vrrp_gna_")
-        || keyword.equals("vrrp_min_garp")) {
+    String garp = keyword.startsWith("vrrp_") ? keyword.substring(5) : keyword;
+    if (garp.equals("garp_interval") || garp.equals("gna_interval")) {
+      return GARP_INTERVAL;
+    }
+    if (garp.equals("garp_lower_prio_repeat")) {
+      return GARP_LOWER_PRIO_REPEAT;
+    }
+    if (garp.equals("garp_lower_prio_delay")) {
+      return GARP_LOWER_PRIO_DELAY;
+    }
+    if (garp.equals("garp_extra_if") || garp.equals("vmac_garp_intvl")) {
+      return GARP_EXTRA_IF;
+    }
+    if (garp.startsWith("garp_") || garp.startsWith("gna_")) {
       return GARP;
     }
     if (keyword.startsWith("smtp_") || keyword.startsWith("notification_")) {

@@ -67,9 +67,12 @@ final class KeepalivedScript {
     return s;
   }
 
-  /** keepalived's default timeout is the interval; vipd never lets a check outlast it. */
+  /**
+   * The timeout as written, else keepalived's default (the interval). A timeout longer than the
+   * interval is kept: vipd runs the check as keepalived did, and {@code vipd check} warns.
+   */
   long effectiveTimeoutMillis() {
-    return Math.min(timeoutMillis.orElse(intervalMillis), intervalMillis);
+    return timeoutMillis.orElse(intervalMillis);
   }
 
   private static OptionalLong seconds(

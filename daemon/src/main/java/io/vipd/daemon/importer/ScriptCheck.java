@@ -32,7 +32,8 @@ sealed interface ScriptCheck {
   }
 
   /**
-   * The script checks that haproxy runs or listens: becomes a TCP check of vipd's own frontend.
+   * The script checks that haproxy runs or listens, or requests through a port haproxy binds:
+   * becomes tracking of vipd's own proxy.
    *
    * @param frontend the frontend whose listening socket is checked
    * @param evidence the part of the script that showed what it checks

@@ -164,18 +164,17 @@ final class ScriptClassifier {
           }
           continue;
         }
-        int port =
-            m.group(3) != null
-                ? Integer.parseInt(m.group(3))
-                : m.group(1).equals("https") ? 443 : 80;
+        int port = port(m);
+        if (frontendAt(m.group(2), port).isPresent()) {
+          // haproxy's own port: a check of the proxy, see proxyAlive.
+          continue;
+        }
         String path = m.group(4) == null ? "/" : m.group(4).replaceAll("[?#].*", "");
-        // The proxy's port or the script's name only count for HTTPS: plain HTTP behind them may
-        // be any web service.
+        // The script's name only counts for HTTPS: plain HTTP may be any web service.
         boolean https = m.group(1).equals("https");
         boolean apiLike =
             API_PATHS.contains(path)
                 || port == APISERVER_PORT
-                || https && frontends.stream().anyMatch(f -> f.port() == port)
                 || https
                     && (hint.contains("apiserver")
                         || hint.contains("kube")
@@ -214,6 +213,21 @@ final class ScriptClassifier {
       if (process.find()) {
         return Optional.of(new ScriptCheck.ProxyAlive(localFrontend(), process.group()));
       }
+      if (HTTP_CLIENT.matcher(line).find()) {
+        // A request to a port haproxy binds goes through haproxy: it checks the proxy.
+        Matcher url = URL.matcher(line);
+        while (url.find()) {
+          if (url.group().contains("$")) {
+            continue;
+          }
+          Optional<FrontendBind> f = frontendAt(url.group(2), port(url));
+          if (f.isPresent()) {
+            return Optional.of(
+                new ScriptCheck.ProxyAlive(
+                    f.get(), "a request to " + url.group() + ", a port haproxy binds"));
+          }
+        }
+      }
       for (FrontendBind f : frontends) {
         Pattern portCheck =
             Pattern.compile(
@@ -233,13 +247,39 @@ final class ScriptClassifier {
     return Optional.empty();
   }
 
+  /** The port of a {@link #URL} match, with the scheme's default. */
+  private static int port(Matcher url) {
+    if (url.group(3) != null) {
+      return Integer.parseInt(url.group(3));
+    }
+    return url.group(1).equals("https") ? 443 : 80;
+  }
+
+  /**
+   * The imported frontend a request to {@code host:port} reaches: one bound to that host, else one
+   * on every address, else any on that port (the host may be the VIP, which the bind does not
+   * name).
+   */
+  private Optional<FrontendBind> frontendAt(String host, int port) {
+    List<FrontendBind> onPort = frontends.stream().filter(f -> f.port() == port).toList();
+    return onPort.stream()
+        .filter(f -> f.host().equals(host))
+        .findFirst()
+        .or(() -> onPort.stream().filter(ScriptClassifier::wildcard).findFirst())
+        .or(() -> onPort.stream().findFirst());
+  }
+
+  private static boolean wildcard(FrontendBind f) {
+    return f.host().equals("0.0.0.0") || f.host().equals("[::]");
+  }
+
   /**
    * The frontend a liveness check connects to: a wildcard bind if there is one, because an address
    * such as the VIP exists only on the master.
    */
   private FrontendBind localFrontend() {
     return frontends.stream()
-        .filter(f -> f.host().equals("0.0.0.0") || f.host().equals("[::]"))
+        .filter(ScriptClassifier::wildcard)
         .findFirst()
         .orElse(frontends.get(0));
   }

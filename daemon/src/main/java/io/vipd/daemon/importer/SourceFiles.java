@@ -8,8 +8,10 @@ import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.PathMatcher;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.stream.Stream;
 
 /** Reads configuration and script files with size limits, and expands include globs. */
@@ -54,6 +56,32 @@ final class SourceFiles {
 
   static boolean hasGlob(String s) {
     return s.indexOf('*') >= 0 || s.indexOf('?') >= 0 || s.indexOf('[') >= 0;
+  }
+
+  /**
+   * Where to look for what an include pattern names, in order. A relative pattern is itself. An
+   * absolute one ({@code /etc/keepalived/conf.d/*.conf}) is first looked for below {@code root},
+   * the directory of the given keepalived.conf, which is often a copy of the node's directory:
+   * {@code root/etc/keepalived/conf.d/*.conf}, {@code root/keepalived/conf.d/*.conf}, {@code
+   * root/conf.d/*.conf}, and the bare file name when it has no wildcard (a bare {@code *.conf}
+   * would take keepalived.conf itself); then at the path itself.
+   */
+  static List<String> includeCandidates(Path root, String pattern) {
+    Path p = Path.of(pattern);
+    if (!p.isAbsolute() || root == null || p.getNameCount() == 0) {
+      return List.of(pattern);
+    }
+    Set<String> out = new LinkedHashSet<>();
+    int n = p.getNameCount();
+    for (int i = 0; i < n; i++) {
+      Path suffix = p.subpath(i, n);
+      if (i == n - 1 && hasGlob(suffix.toString())) {
+        break;
+      }
+      out.add(root.resolve(suffix).toString());
+    }
+    out.add(pattern);
+    return List.copyOf(out);
   }
 
   /**

@@ -62,10 +62,8 @@ class ImportCommentsTest {
         ConfigImporter.importConfigs(
             Fixtures.path("unicast/keepalived.conf"), Fixtures.path("unicast/haproxy.cfg"));
     String k = "unicast/keepalived.conf";
-    assertDropped(r, k, "keepalived.conf", "vrrp_garp_master_delay 1");
     assertDropped(r, k, "keepalived.conf", "notification_email");
     assertDropped(r, k, "keepalived.conf", "vrrp_sync_group G1");
-    assertDropped(r, k, "keepalived.conf", "garp_master_delay 1");
     int brd = Fixtures.lineOf(k, "brd 10.0.0.255");
     assertTrue(
         r.hocon()
@@ -77,6 +75,39 @@ class ImportCommentsTest {
     assertDropped(r, h, "haproxy.cfg", "nbthread 2");
     assertDropped(r, h, "haproxy.cfg", "use_backend other if { src 10.1.0.0/16 }");
     assertTrue(r.hocon().contains("server options slowstart 30s"));
+  }
+
+  @Test
+  void garpFormsWithoutAVipdKeySayWhyAndTheOthersAreCarried() {
+    String k = "apiserver-direct/keepalived.conf";
+    ImportResult r =
+        ConfigImporter.importConfigs(
+            Fixtures.path(k), Fixtures.path("apiserver-direct/haproxy.cfg"));
+    assertDropped(r, k, "keepalived.conf", "vrrp_garp_interval 0.001");
+    assertDropped(r, k, "keepalived.conf", "vrrp_garp_lower_prio_repeat 2");
+    assertDropped(r, k, "keepalived.conf", "garp_lower_prio_delay 5");
+    assertTrue(r.hocon().contains("back to back, with no delay between messages"), r.hocon());
+    assertFalse(r.hocon().contains("not carried over: vrrp_garp_master"), r.hocon());
+    assertFalse(r.hocon().contains("not carried over: garp_master"), r.hocon());
+    assertFalse(r.hocon().contains("own schedule"), "the old, untrue reason");
+  }
+
+  @Test
+  void absoluteIncludeFoundNowhereIsSaidInTheOutput() throws IOException {
+    Path conf = dir.resolve("keepalived.conf");
+    Files.writeString(
+        conf,
+        "include /nonexistent-vipd-test/conf.d/*.conf\n"
+            + "vrrp_instance V {\n interface eth0\n virtual_router_id 5\n"
+            + " virtual_ipaddress {\n  10.1.1.1/24\n }\n}\n");
+    ImportResult r = ConfigImporter.importConfigs(conf, null);
+    String expected =
+        "# keepalived.conf:1: warning: include matches no file:"
+            + " /nonexistent-vipd-test/conf.d/*.conf (looked there and beside the given"
+            + " keepalived.conf as nonexistent-vipd-test/conf.d/*.conf, conf.d/*.conf);"
+            + " whatever it defines is missing from this import";
+    assertTrue(r.hocon().contains(expected + "\n"), r.hocon());
+    assertTrue(r.usable(), "keepalived carries on too");
   }
 
   @Test

@@ -42,6 +42,10 @@ class ImportGoldenTest {
             "three-masters/haproxy.cfg",
             "three-masters/expected-node3.conf"),
         Arguments.of("unicast/keepalived.conf", "unicast/haproxy.cfg", "unicast/expected.conf"),
+        Arguments.of(
+            "apiserver-direct/keepalived.conf",
+            "apiserver-direct/haproxy.cfg",
+            "apiserver-direct/expected.conf"),
         Arguments.of("missing-script/keepalived.conf", null, "missing-script/expected.conf"),
         Arguments.of(
             "kubeadm-ha/keepalived.conf", null, "kubeadm-ha/expected-keepalived-only.conf"));

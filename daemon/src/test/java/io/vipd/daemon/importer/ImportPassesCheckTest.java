@@ -29,6 +29,7 @@ class ImportPassesCheckTest {
         Arguments.of("three-masters/node2.conf", "three-masters/haproxy.cfg"),
         Arguments.of("three-masters/node3.conf", "three-masters/haproxy.cfg"),
         Arguments.of("unicast/keepalived.conf", "unicast/haproxy.cfg"),
+        Arguments.of("apiserver-direct/keepalived.conf", "apiserver-direct/haproxy.cfg"),
         Arguments.of("missing-script/keepalived.conf", null));
   }
 

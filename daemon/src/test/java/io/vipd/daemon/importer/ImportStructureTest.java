@@ -21,6 +21,12 @@ class ImportStructureTest {
     return ConfigFactory.parseString(r.hocon());
   }
 
+  private static Config importOf(java.nio.file.Path keepalived, java.nio.file.Path haproxy) {
+    ImportResult r = ConfigImporter.importConfigs(keepalived, haproxy);
+    assertTrue(r.usable(), () -> "usable: " + r.warnings());
+    return ConfigFactory.parseString(r.hocon());
+  }
+
   private static Config instance(Config c, int index) {
     return c.getConfigList("vrrp.instances").get(index);
   }
@@ -50,20 +56,23 @@ class ImportStructureTest {
     assertEquals("pass", vi.getString("authentication.type"));
     assertEquals("42", vi.getString("authentication.password"));
     assertEquals(List.of("192.168.1.100/32"), vi.getStringList("virtual-ips"));
-    Config track = vi.getConfigList("track.checks").get(0);
-    assertEquals("check_apiserver", track.getString("name"));
-    assertEquals(-2, track.getInt("weight"));
+    List<? extends Config> tracked = vi.getConfigList("track.checks");
+    assertEquals(1, tracked.size(), "the script already tracks the proxy: no second check");
+    assertEquals("check_apiserver", tracked.get(0).getString("name"));
+    assertEquals(-2, tracked.get(0).getInt("weight"), "the guide's weight is kept");
     assertFalse(vi.hasPath("unicast"), "multicast like the guide");
 
+    // The guide's script curls haproxy's own port (8443): it becomes tracking of vipd's proxy.
     Config check = c.getConfig("checks.check_apiserver");
-    assertEquals("https", check.getString("type"));
-    assertEquals("https://localhost:8443/readyz", check.getString("url"));
-    assertTrue(check.getBoolean("insecure"), "curl -k");
-    assertEquals(200, check.getInt("expect-status"));
+    assertEquals("proxy", check.getString("type"));
+    assertEquals("apiserverbackend", check.getString("backend"));
+    assertEquals(1, check.getInt("min-servers-up"));
+    assertFalse(check.hasPath("url"));
     assertEquals(Duration.ofSeconds(3), check.getDuration("interval"));
-    assertEquals(Duration.ofSeconds(2), check.getDuration("timeout"), "curl --max-time 2");
+    assertEquals(Duration.ofSeconds(3), check.getDuration("timeout"), "keepalived: the interval");
     assertEquals(10, check.getInt("fall"));
     assertEquals(2, check.getInt("rise"));
+    assertFalse(c.hasPath("checks.proxy-ready"), "an equivalent check came from the script");
 
     Config fe = c.getConfigList("proxy.frontends").get(0);
     assertEquals("apiserver", fe.getString("name"));
@@ -79,6 +88,7 @@ class ImportStructureTest {
     assertTrue(be.getBoolean("check.insecure"), "verify none");
     assertEquals(200, be.getInt("check.expect-status"));
     assertEquals(Duration.ofSeconds(2), be.getDuration("check.interval"), "haproxy default");
+    assertEquals(Duration.ofSeconds(10), be.getDuration("check.timeout"), "timeout check 10s");
     assertEquals(3, be.getInt("check.fall"));
     assertEquals(2, be.getInt("check.rise"));
     assertEquals(Duration.ofSeconds(5), be.getDuration("timeouts.connect"), "from defaults");
@@ -92,8 +102,9 @@ class ImportStructureTest {
     Config c = importOf("kubeadm-ha-backup/keepalived.conf", "kubeadm-ha-backup/haproxy.cfg");
     assertEquals(100, instance(c, 0).getInt("priority"));
     assertEquals("backup", instance(c, 0).getString("initial-state"));
-    // The script reads its port from a variable it defines.
-    assertEquals("https://localhost:8443/readyz", c.getString("checks.check_apiserver.url"));
+    // The script reads its port from a variable it defines: haproxy's port, so the proxy.
+    assertEquals("proxy", c.getString("checks.check_apiserver.type"));
+    assertEquals("apiserverbackend", c.getString("checks.check_apiserver.backend"));
     Config be = c.getConfig("proxy.backends.apiserverbackend");
     assertEquals("tls", be.getString("check.type"), "ssl-hello-chk comes last and wins");
     assertFalse(be.hasPath("check.path"));
@@ -111,6 +122,8 @@ class ImportStructureTest {
       assertEquals(60, vi.getInt("virtual-router-id"));
       assertEquals("k8s-cont", vi.getString("authentication.password"), "8 bytes on the wire");
       List<? extends Config> tracked = vi.getConfigList("track.checks");
+      assertEquals(2, tracked.size(), "chk_haproxy already tracks the proxy");
+      assertFalse(c.hasPath("checks.proxy-ready"));
       assertEquals("chk_haproxy", tracked.get(0).getString("name"));
       assertEquals(2, tracked.get(0).getInt("weight"), "the script's weight");
       assertEquals("check_apiserver", tracked.get(1).getString("name"));
@@ -159,6 +172,8 @@ class ImportStructureTest {
         List.of("10.0.0.100/24 label eth1:vip", "10.0.1.100/24 dev eth2"),
         vi.getStringList("virtual-ips"));
     assertEquals(0, vi.getConfigList("track.interfaces").get(1).getInt("weight"), "FAULT");
+    assertEquals(Duration.ofSeconds(1), vi.getDuration("garp.delay"), "garp_master_delay 1");
+    assertFalse(vi.hasPath("garp.repeat"), "not written: vipd's default is keepalived's");
     assertEquals("/etc/keepalived/notify.sh master", vi.getString("notify.master"));
     assertEquals("/etc/keepalived/notify.sh stop", vi.getString("notify.stop"));
     assertEquals("/etc/keepalived/notify-any.sh", vi.getString("notify.any"));
@@ -191,7 +206,98 @@ class ImportStructureTest {
     assertEquals(Duration.ofSeconds(30), be.getDuration("timeouts.client"), "30000 ms");
     Config web = c.getConfig("proxy.backends.static-web");
     assertEquals("roundrobin", web.getString("balance"), "balance uri is not supported");
-    assertFalse(web.hasPath("check"), "haproxy did not check these servers");
+    assertEquals(
+        "none", web.getString("check.type"), "haproxy did not check these servers; nor does vipd");
+  }
+
+  @Test
+  void fateSharingIsAddedToEveryInstanceWithAWeightThatSuitsIt() {
+    Config c = importOf("apiserver-direct/keepalived.conf", "apiserver-direct/haproxy.cfg");
+    Config proxy = c.getConfig("checks.proxy-ready");
+    assertEquals("proxy", proxy.getString("type"));
+    assertEquals("apiservers", proxy.getString("backend"));
+    assertEquals(1, proxy.getInt("min-servers-up"));
+
+    Config vi1 = instance(c, 0);
+    List<? extends Config> t1 = vi1.getConfigList("track.checks");
+    assertEquals(List.of("chk_apiserver", "proxy-ready"), names(t1));
+    assertEquals(-60, t1.get(0).getInt("weight"), "the script's own weight");
+    assertEquals(-149, t1.get(1).getInt("weight"), "150 down to 1, below any healthy peer");
+
+    Config vi2 = instance(c, 1);
+    assertFalse(vi2.getBoolean("preempt"));
+    List<? extends Config> t2 = vi2.getConfigList("track.checks");
+    assertEquals(List.of("proxy-ready"), names(t2));
+    assertEquals(0, t2.get(0).getInt("weight"), "without preemption only FAULT moves the VIP");
+  }
+
+  @Test
+  void fateSharingWeightAtTheEndsOfThePriorityRange() throws java.io.IOException {
+    java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("vipd-import");
+    try {
+      java.nio.file.Path haproxy = dir.resolve("haproxy.cfg");
+      java.nio.file.Files.copy(Fixtures.path("apiserver-direct/haproxy.cfg"), haproxy);
+      long[][] cases = {{255, 0}, {254, -253}, {2, -1}, {1, -1}};
+      for (long[] pw : cases) {
+        java.nio.file.Path conf = dir.resolve("keepalived.conf");
+        java.nio.file.Files.writeString(
+            conf,
+            "vrrp_instance V {\n interface eth0\n virtual_router_id 5\n priority "
+                + pw[0]
+                + "\n virtual_ipaddress {\n  10.1.1.1/24\n }\n}\n");
+        Config vi = instance(importOf(conf, haproxy), 0);
+        Config t = vi.getConfigList("track.checks").get(0);
+        assertEquals("proxy-ready", t.getString("name"));
+        assertEquals(pw[1], t.getLong("weight"), "priority " + pw[0]);
+      }
+    } finally {
+      try (var files = java.nio.file.Files.list(dir)) {
+        for (java.nio.file.Path f : files.toList()) {
+          java.nio.file.Files.delete(f);
+        }
+      }
+      java.nio.file.Files.delete(dir);
+    }
+  }
+
+  @Test
+  void keepalivedTimingIsKeptAsWrittenAndGarpValuesAreCarried() {
+    Config c = importOf("apiserver-direct/keepalived.conf", "apiserver-direct/haproxy.cfg");
+    Config chk = c.getConfig("checks.chk_apiserver");
+    assertEquals(Duration.ofSeconds(1), chk.getDuration("interval"));
+    assertEquals(Duration.ofSeconds(3), chk.getDuration("timeout"), "timeout 3, as written");
+
+    Config vi1 = instance(c, 0);
+    assertEquals(2, vi1.getInt("garp.repeat"), "the instance's garp_master_repeat wins");
+    assertEquals(Duration.ofSeconds(60), vi1.getDuration("garp.refresh"), "global default");
+    assertEquals(2, vi1.getInt("garp.refresh-repeat"));
+    assertFalse(vi1.hasPath("garp.delay"));
+    Config vi2 = instance(c, 1);
+    assertEquals(3, vi2.getInt("garp.repeat"), "vrrp_garp_master_repeat of global_defs");
+    assertEquals(Duration.ofSeconds(60), vi2.getDuration("garp.refresh"));
+  }
+
+  @Test
+  void minGarpMeansOneAnnouncementAndNoSecondBurstUnlessSetExplicitly() throws java.io.IOException {
+    java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("vipd-import");
+    java.nio.file.Path conf = dir.resolve("keepalived.conf");
+    try {
+      java.nio.file.Files.writeString(
+          conf,
+          "global_defs {\n vrrp_garp_master_repeat 4\n vrrp_min_garp\n}\n"
+              + "vrrp_instance V {\n interface eth0\n virtual_router_id 5\n"
+              + " virtual_ipaddress {\n  10.1.1.1/24\n }\n}\n");
+      Config vi = instance(importOf(conf, null), 0);
+      assertEquals(4, vi.getInt("garp.repeat"), "keepalived keeps a value already set");
+      assertEquals(Duration.ZERO, vi.getDuration("garp.delay"));
+    } finally {
+      java.nio.file.Files.deleteIfExists(conf);
+      java.nio.file.Files.delete(dir);
+    }
+  }
+
+  private static List<String> names(List<? extends Config> tracked) {
+    return tracked.stream().map(t -> t.getString("name")).toList();
   }
 
   @Test

@@ -98,6 +98,31 @@ class KeepalivedConfigParserTest {
   }
 
   @Test
+  void absoluteIncludeIsReadFromTheCopyBesideTheGivenFile() throws IOException {
+    write("conf.d/a.conf", "vrrp_script a {\n  script \"/a\"\n}\n");
+    Path conf = write("keepalived.conf", "include /etc/keepalived/conf.d/*.conf\n");
+    KeepalivedConfig c = KeepalivedConfigParser.parse(conf);
+    assertEquals(List.of("vrrp_script"), c.statements().stream().map(s -> s.keyword()).toList());
+    assertEquals(new SourceLocation("conf.d/a.conf", 1), c.statements().get(0).where());
+    assertEquals(1, c.issues().size(), c.issues()::toString);
+    assertFalse(c.issues().get(0).error());
+    assertEquals(
+        "keepalived.conf:1: warning: include /etc/keepalived/conf.d/*.conf read from"
+            + " conf.d/*.conf beside the given keepalived.conf (review that it is the node's"
+            + " copy)",
+        c.issues().get(0).toString());
+  }
+
+  @Test
+  void absoluteIncludeWithAGlobForAFileNameNeverTakesTheGivenFileItself() throws IOException {
+    Path conf =
+        write("keepalived.conf", "include /nonexistent-vipd-test/*.conf\nvrrp_script s {\n}\n");
+    KeepalivedConfig c = KeepalivedConfigParser.parse(conf);
+    assertFalse(c.hasErrors(), "no include loop: " + c.issues());
+    assertEquals(1, c.statements().size());
+  }
+
+  @Test
   void missingClosingBraceIsReportedWhereTheBlockOpened() throws IOException {
     Path conf = write("k.conf", "global_defs {\n}\nvrrp_instance VI_1 {\n  interface eth0\n");
     KeepalivedConfig c = KeepalivedConfigParser.parse(conf);

@@ -113,9 +113,52 @@ class ScriptClassifierTest {
     assertInstanceOf(
         ScriptCheck.Exec.class, classify("web", "curl -sf http://127.0.0.1:8080/status").check());
     assertInstanceOf(
-        ScriptCheck.Exec.class,
+        ScriptCheck.ProxyAlive.class,
         classify("kube_web", "curl -sf http://127.0.0.1:8443/index.html").check(),
-        "plain HTTP on the proxy port is not taken for the apiserver");
+        "plain HTTP on the proxy port is not taken for the apiserver, but goes through haproxy");
+  }
+
+  @Test
+  void requestToHaproxysOwnPortTracksTheProxyEvenWhenNamedForTheApiserver() throws IOException {
+    // The kubeadm guide's script: its name and https say apiserver, its port is haproxy's.
+    Files.writeString(
+        dir.resolve("check_apiserver.sh"),
+        "#!/bin/sh\nAPISERVER_DEST_PORT=8443\n"
+            + "curl -sfk --max-time 2 https://localhost:${APISERVER_DEST_PORT}/ -o /dev/null\n");
+    var c = classify("check_apiserver", "/etc/keepalived/check_apiserver.sh");
+    ScriptCheck.ProxyAlive p = assertInstanceOf(ScriptCheck.ProxyAlive.class, c.check());
+    assertEquals("apiservers", p.frontend().backend());
+    assertTrue(p.evidence().contains("https://localhost:8443/"), p.evidence());
+
+    // Without a haproxy config the port means nothing: the apiserver guess stands.
+    var alone =
+        new ScriptClassifier(dir, List.of())
+            .classify("check_apiserver", "/etc/keepalived/check_apiserver.sh");
+    assertInstanceOf(ScriptCheck.ApiServer.class, alone.check());
+  }
+
+  @Test
+  void requestToTheVipOnHaproxysPortReachesTheWildcardFrontend() {
+    var c =
+        new ScriptClassifier(
+                dir,
+                List.of(
+                    new FrontendBind("local", "127.0.0.1", 9000, "stats"),
+                    new FrontendBind("api", "0.0.0.0", 8443, "apiservers")))
+            .classify("chk", "curl -sk https://192.168.1.100:8443/healthz");
+    ScriptCheck.ProxyAlive p = assertInstanceOf(ScriptCheck.ProxyAlive.class, c.check());
+    assertEquals("api", p.frontend().frontend());
+  }
+
+  @Test
+  void aScriptThatRequestsTheApiserverDirectlyStaysAnApiserverCheck() {
+    var c =
+        classify(
+            "chk",
+            "sh -c 'curl -sfk https://127.0.0.1:6443/readyz && curl -sfk https://127.0.0.1:8443/'");
+    ScriptCheck.ApiServer api = assertInstanceOf(ScriptCheck.ApiServer.class, c.check());
+    assertEquals("https://127.0.0.1:6443/readyz", api.readyzUrl());
+    assertEquals(List.of("https://127.0.0.1:8443/"), api.otherUrls());
   }
 
   @Test

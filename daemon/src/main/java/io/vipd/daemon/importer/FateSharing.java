@@ -12,14 +12,11 @@ import java.util.Set;
  * serve gives the VIP away. A keepalived script that already checked haproxy (and is tracked)
  * serves as that check; otherwise {@code proxy-ready} is written.
  *
- * <p>The weight: negative, taking the node to priority 1, as the project's example and README
- * recommend. Weight 0 (FAULT) would move the VIP at once (a priority-0 advert, then the backup's
- * skew time) where a lowered priority moves it only after the backup's Master_Down_Interval; but
- * while every server is down on every node (kubeadm init, before the first apiserver answers) every
- * node would be in FAULT and none would hold the VIP. With a negative weight every node drops
- * alike, equal priorities never preempt, and the VIP stays put. Two cases take weight 0 anyway: an
- * address owner (255), whose priority weights never change, and an instance without preemption,
- * where a lowered priority never moves the VIP. Not thread-safe; one per import.
+ * <p>The weight: 0 (FAULT), as in the project's example: a node whose proxy cannot serve gives the
+ * VIP away at once (a priority-0 advert, then the backup's skew time), where a lowered priority
+ * would move it only after the backup's Master_Down_Interval. While no apiserver has answered yet
+ * (kubeadm init) vipd holds failing checks, so FAULT cannot leave every node without the VIP. Not
+ * thread-safe; one per import.
  */
 final class FateSharing {
 
@@ -104,38 +101,23 @@ final class FateSharing {
               + " not listening, or no server of backend "
               + c.backend()
               + " up).");
-      long weight;
-      if (priority >= OWNER_PRIORITY) {
-        weight = 0;
-        why.add(
-            "weight 0 (FAULT): weights never change an address owner's priority (255), so FAULT"
-                + " is the only way it gives the VIP away; while every server is down everywhere"
-                + " this node holds no VIP.");
-      } else if (!preempt) {
-        weight = 0;
-        why.add(
-            "weight 0 (FAULT): without preemption a lowered priority never moves the VIP, so"
-                + " FAULT is the only way; the backup takes over at once, but while every server"
-                + " is down on every node (kubeadm init) no node holds the VIP.");
-      } else {
-        weight = -Math.max(1, priority - 1);
-        why.add(
-            "weight "
-                + weight
-                + " takes priority "
-                + priority
-                + " to 1, below any healthy peer; the VIP moves after the backup's"
-                + " Master_Down_Interval (3 to 4 adverts: "
-                + Durations.hocon(3 * advertMillis)
-                + " to "
-                + Durations.hocon(4 * advertMillis)
-                + " here).");
-        why.add(
-            "Not weight 0 (FAULT, moves it at once): while every server is down on every node"
-                + " (kubeadm init, before the first apiserver answers) every node would be in"
-                + " FAULT and none would hold the VIP; with this weight every node drops to 1,"
-                + " equal priorities never preempt, and it stays put (README, Tracking).");
-      }
+      long weight = 0;
+      why.add(
+          "weight 0 (FAULT): a node whose proxy cannot serve gives the VIP away at once (a"
+              + " priority-0 advert; the backup takes over after its skew time, well under one"
+              + " advert interval of "
+              + Durations.hocon(advertMillis)
+              + ") instead of after the backup's Master_Down_Interval as a lowered priority"
+              + " would"
+              + (priority >= OWNER_PRIORITY
+                  ? "; weights never change an address owner's priority anyway"
+                  : "")
+              + (!preempt ? "; without preemption a lowered priority would never move it" : "")
+              + ".");
+      why.add(
+          "During kubeadm init, before the first apiserver answers, vipd holds failing checks"
+              + " (README, Bootstrap; it needs the proxy to check at least two servers, as one"
+              + " per control-plane node does), so no node faults and the VIP stays put.");
       out.add(new Track(c.name(), weight, why));
     }
     return out;

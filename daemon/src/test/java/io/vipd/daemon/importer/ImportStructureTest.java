@@ -211,7 +211,7 @@ class ImportStructureTest {
   }
 
   @Test
-  void fateSharingIsAddedToEveryInstanceWithAWeightThatSuitsIt() {
+  void fateSharingIsAddedToEveryInstanceWithWeightZero() {
     Config c = importOf("apiserver-direct/keepalived.conf", "apiserver-direct/haproxy.cfg");
     Config proxy = c.getConfig("checks.proxy-ready");
     assertEquals("proxy", proxy.getString("type"));
@@ -222,22 +222,22 @@ class ImportStructureTest {
     List<? extends Config> t1 = vi1.getConfigList("track.checks");
     assertEquals(List.of("chk_apiserver", "proxy-ready"), names(t1));
     assertEquals(-60, t1.get(0).getInt("weight"), "the script's own weight");
-    assertEquals(-149, t1.get(1).getInt("weight"), "150 down to 1, below any healthy peer");
+    assertEquals(0, t1.get(1).getInt("weight"), "FAULT: the VIP leaves at once");
 
     Config vi2 = instance(c, 1);
     assertFalse(vi2.getBoolean("preempt"));
     List<? extends Config> t2 = vi2.getConfigList("track.checks");
     assertEquals(List.of("proxy-ready"), names(t2));
-    assertEquals(0, t2.get(0).getInt("weight"), "without preemption only FAULT moves the VIP");
+    assertEquals(0, t2.get(0).getInt("weight"), "FAULT, with or without preemption");
   }
 
   @Test
-  void fateSharingWeightAtTheEndsOfThePriorityRange() throws java.io.IOException {
+  void fateSharingWeightIsZeroOverThePriorityRange() throws java.io.IOException {
     java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("vipd-import");
     try {
       java.nio.file.Path haproxy = dir.resolve("haproxy.cfg");
       java.nio.file.Files.copy(Fixtures.path("apiserver-direct/haproxy.cfg"), haproxy);
-      long[][] cases = {{255, 0}, {254, -253}, {2, -1}, {1, -1}};
+      long[][] cases = {{255, 0}, {254, 0}, {2, 0}, {1, 0}};
       for (long[] pw : cases) {
         java.nio.file.Path conf = dir.resolve("keepalived.conf");
         java.nio.file.Files.writeString(

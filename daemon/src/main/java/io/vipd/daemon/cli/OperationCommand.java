@@ -29,8 +29,7 @@ final class OperationCommand {
       PrintStream out, PrintStream err, Optional<String> admin, Optional<String> token) {
     this.out = out;
     this.err = err;
-    Optional<String> t =
-        token.or(() -> Optional.ofNullable(System.getenv(StatusCommand.TOKEN_ENV)));
+    Optional<String> t = StatusCommand.token(token);
     this.client =
         new AdminClient(admin.orElse(StatusCommand.DEFAULT_ADMIN), t.filter(s -> !s.isEmpty()));
   }

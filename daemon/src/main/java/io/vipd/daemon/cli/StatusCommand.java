@@ -18,6 +18,16 @@ final class StatusCommand {
   static final String DEFAULT_ADMIN = "127.0.0.1:9188";
   static final String TOKEN_ENV = "VIPD_TOKEN";
 
+  /** The variable the example config reads the daemon's token from: the CLI accepts it too. */
+  static final String ADMIN_TOKEN_ENV = "VIPD_ADMIN_TOKEN";
+
+  /** The token from the command line, else {@code VIPD_TOKEN}, else {@code VIPD_ADMIN_TOKEN}. */
+  static Optional<String> token(Optional<String> given) {
+    return given
+        .or(() -> Optional.ofNullable(System.getenv(TOKEN_ENV)).filter(s -> !s.isEmpty()))
+        .or(() -> Optional.ofNullable(System.getenv(ADMIN_TOKEN_ENV)));
+  }
+
   private final PrintStream out;
   private final PrintStream err;
 
@@ -28,7 +38,7 @@ final class StatusCommand {
 
   int run(Optional<String> admin, Optional<String> token) {
     String address = admin.orElse(DEFAULT_ADMIN);
-    Optional<String> t = token.or(() -> Optional.ofNullable(System.getenv(TOKEN_ENV)));
+    Optional<String> t = token(token);
     String body;
     try {
       body = new AdminClient(address, t.filter(s -> !s.isEmpty())).get("/status");

@@ -21,7 +21,7 @@ final class Usage {
           "                               --host: also judge them against this machine",
           "  status [--admin HOST:PORT] [--token T]",
           "                               show the running daemon's instances, priorities,",
-          "                               checks and servers (token also from VIPD_TOKEN)",
+          "                               checks and servers (token also from VIPD_TOKEN or VIPD_ADMIN_TOKEN)",
           "  server drain|disable|enable BACKEND/SERVER [--admin HOST:PORT] [--token T]",
           "                               runtime server state, as haproxy's stats socket:",
           "                               drain and disable take no new connections (existing",

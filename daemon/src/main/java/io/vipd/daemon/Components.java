@@ -18,7 +18,6 @@ import io.vipd.health.check.CheckExecutors;
 import io.vipd.proxy.ProxyEvents;
 import io.vipd.vrrp.router.VirtualRouterListener;
 import java.io.IOException;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -37,8 +36,6 @@ import java.util.function.Supplier;
  * the proxy.
  */
 final class Components implements AutoCloseable {
-
-  private static final Duration NOTIFY_TIMEOUT = Duration.ofSeconds(30);
 
   private EventLoopGroup checkLoops;
   private ScheduledExecutorService blocking;
@@ -98,7 +95,11 @@ final class Components implements AutoCloseable {
       return VirtualRouterListener.NONE;
     }
     NotifyScripts n =
-        new NotifyScripts(instance.name(), instance.notifyScripts(), priority, NOTIFY_TIMEOUT);
+        new NotifyScripts(
+            instance.name(),
+            instance.notifyScripts(),
+            priority,
+            instance.notifyScripts().timeout());
     notifiers.put(instance.name(), n);
     return n;
   }

@@ -84,7 +84,7 @@ final class VrrpReader {
     Optional<IpFamily> vipFamily = vips.filter(l -> !l.isEmpty()).map(l -> l.get(0).family());
     Optional<Optional<UnicastConfig>> unicast = n.child("unicast").map(u -> unicast(u, vipFamily));
     Optional<TrackConfig> track = n.child("track").flatMap(this::track);
-    Optional<NotifyConfig> notify = n.child("notify").map(VrrpReader::notify);
+    Optional<NotifyConfig> notify = n.child("notify").flatMap(VrrpReader::notify);
     Optional<GarpConfig> garp = n.child("garp").flatMap(VrrpReader::garp);
     n.finish();
 
@@ -410,17 +410,19 @@ final class VrrpReader {
     }
   }
 
-  private static NotifyConfig notify(Node n) {
+  private static Optional<NotifyConfig> notify(Node n) {
     String expected = "a command line as one string, such as \"/etc/vipd/notify.sh master\"";
-    NotifyConfig c =
-        new NotifyConfig(
-            n.optionalText("master", expected),
-            n.optionalText("backup", expected),
-            n.optionalText("fault", expected),
-            n.optionalText("stop", expected),
-            n.optionalText("any", expected));
+    Optional<String> master = n.optionalText("master", expected);
+    Optional<String> backup = n.optionalText("backup", expected);
+    Optional<String> fault = n.optionalText("fault", expected);
+    Optional<String> stop = n.optionalText("stop", expected);
+    Optional<String> any = n.optionalText("any", expected);
+    Optional<Duration> timeout = n.duration("timeout", Duration.ofMillis(100), Duration.ofHours(1));
     n.finish();
-    return c;
+    if (n.hasErrors()) {
+      return Optional.empty();
+    }
+    return Optional.of(new NotifyConfig(master, backup, fault, stop, any, timeout.orElseThrow()));
   }
 
   private static Optional<GarpConfig> garp(Node g) {

@@ -5,17 +5,29 @@ import io.vipd.daemon.text.ShellWords;
 import io.vipd.vrrp.router.Transition;
 import io.vipd.vrrp.router.VirtualRouterListener;
 import io.vipd.vrrp.router.VrrpState;
+import java.io.File;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.IntSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,30 +35,44 @@ import org.slf4j.LoggerFactory;
 /**
  * Runs an instance's notify scripts on its state changes, as keepalived does: {@code notify.master}
  * / {@code backup} / {@code fault} / {@code stop} run as written; {@code notify.any} gets {@code
- * INSTANCE <name> <STATE> <priority>} appended. Scripts run one at a time per instance, in the
- * order of the transitions, on a thread of their own: a script that hangs or fails never delays the
- * state machine. Each run is bounded by a timeout after which the script and its children are
- * killed.
+ * INSTANCE <name> <STATE> <priority>} appended.
+ *
+ * <p>Like keepalived, which forks every call, each call is started on a process of its own without
+ * waiting for the previous one to finish: a script that hangs delays neither the state machine nor
+ * the instance's later notifications. Calls are <em>started</em> in the order of the transitions
+ * (one starter thread per instance), so a script that records its calls sees them in order unless
+ * it is itself slow to do so. Each call is killed, with its children, when it outlives the timeout.
+ *
+ * <p>Threads: {@link #onTransition} is called on the instance's VRRP thread and only queues; the
+ * starter thread forks; process exits are handled on the JDK's process reaper threads; timeouts
+ * fire on a timer thread of this object.
  */
 public final class NotifyScripts implements VirtualRouterListener, AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger("vipd.notify");
   private static final int MAX_OUTPUT = 1024;
 
-  /** How long {@link #close()} lets queued scripts run before killing them. */
+  /** How long {@link #close()} lets queued and running scripts finish before killing them. */
   static final Duration STOP_GRACE = Duration.ofSeconds(2);
 
   private final String instance;
   private final NotifyConfig config;
   private final IntSupplier priority;
   private final Duration timeout;
-  private final ExecutorService runner;
+  private final ExecutorService starter;
+  private final ScheduledExecutorService timer;
+
+  private final Object lock = new Object();
+  // guarded by lock
+  private final Set<Run> running = new HashSet<>();
+  // guarded by lock: set once close() gives up waiting; later starts are killed at once
+  private boolean stopping;
 
   /**
    * @param instance the instance name
    * @param config its notify scripts
    * @param priority reads the instance's current effective priority (for notify.any)
-   * @param timeout how long one script may run
+   * @param timeout how long one call of a script may run
    */
   public NotifyScripts(
       String instance, NotifyConfig config, IntSupplier priority, Duration timeout) {
@@ -54,13 +80,15 @@ public final class NotifyScripts implements VirtualRouterListener, AutoCloseable
     this.config = config;
     this.priority = priority;
     this.timeout = timeout;
-    this.runner =
-        Executors.newSingleThreadExecutor(
-            r -> {
-              Thread t = new Thread(r, "notify-" + instance);
-              t.setDaemon(true);
-              return t;
-            });
+    this.starter = Executors.newSingleThreadExecutor(r -> daemon(r, "notify-" + instance));
+    this.timer =
+        Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "notify-timeout-" + instance));
+  }
+
+  private static Thread daemon(Runnable r, String name) {
+    Thread t = new Thread(r, name);
+    t.setDaemon(true);
+    return t;
   }
 
   @Override
@@ -116,88 +144,175 @@ public final class NotifyScripts implements VirtualRouterListener, AutoCloseable
     if (argv.isEmpty()) {
       return;
     }
-    runner.execute(() -> run(argv));
+    try {
+      starter.execute(() -> start(argv));
+    } catch (RejectedExecutionException e) {
+      LOG.warn("({}) notify script {} not run: vipd is stopping", instance, argv);
+    }
   }
 
-  private void run(List<String> argv) {
+  /** On the starter thread: forks one call and returns at once. */
+  private void start(List<String> argv) {
     Path output = null;
-    Process p = null;
     try {
       output = Files.createTempFile("vipd-notify", ".out");
-      p =
+      Process p =
           new ProcessBuilder(argv)
               .redirectErrorStream(true)
               .redirectOutput(output.toFile())
-              .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+              .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
               .start();
-      boolean done = p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
-      if (!done) {
-        kill(p);
-        LOG.warn("({}) notify script {} killed after {} ms", instance, argv, timeout.toMillis());
-        return;
-      }
-      String out = tail(output);
-      if (p.exitValue() == 0) {
-        LOG.info("({}) notify script {} exited 0{}", instance, argv, out);
-      } else {
-        LOG.warn("({}) notify script {} exited {}{}", instance, argv, p.exitValue(), out);
-      }
-    } catch (IOException e) {
-      LOG.warn("({}) notify script {} could not run: {}", instance, argv, e.getMessage());
-    } catch (InterruptedException e) {
-      // Stopping: a script still running is not left behind as an orphan.
-      if (p != null && p.isAlive()) {
-        kill(p);
-        LOG.warn("({}) notify script {} killed: vipd is stopping", instance, argv);
-      }
-      Thread.currentThread().interrupt();
-    } finally {
-      if (output != null) {
-        try {
-          Files.deleteIfExists(output);
-        } catch (IOException e) {
-          LOG.debug("could not delete {}", output);
+      Run run = new Run(argv, p, output);
+      synchronized (lock) {
+        if (stopping) {
+          run.kill("vipd is stopping");
+        } else {
+          running.add(run);
+          run.timeout =
+              timer.schedule(
+                  () -> run.kill("timed out after " + timeout.toMillis() + " ms"),
+                  timeout.toMillis(),
+                  TimeUnit.MILLISECONDS);
         }
       }
+      p.onExit().whenComplete((exited, error) -> finish(run));
+    } catch (IOException e) {
+      LOG.warn("({}) notify script {} could not run: {}", instance, argv, e.getMessage());
+      delete(output);
     }
   }
 
-  private static void kill(Process p) {
-    p.descendants().forEach(ProcessHandle::destroyForcibly);
-    p.destroyForcibly();
+  /** On a process reaper thread (or the starter, if the call already ended): logs and cleans up. */
+  private void finish(Run run) {
+    synchronized (lock) {
+      running.remove(run);
+      if (run.timeout != null) {
+        run.timeout.cancel(false);
+      }
+    }
+    String out = tail(run.output);
+    String killed = run.killed.get();
+    if (killed != null) {
+      LOG.warn("({}) notify script {} killed: {}{}", instance, run.argv, killed, out);
+    } else if (run.process.exitValue() == 0) {
+      LOG.info("({}) notify script {} exited 0{}", instance, run.argv, out);
+    } else {
+      LOG.warn(
+          "({}) notify script {} exited {}{}", instance, run.argv, run.process.exitValue(), out);
+    }
+    delete(run.output);
   }
 
-  private static String tail(Path output) throws IOException {
-    byte[] bytes = Files.readAllBytes(output);
-    if (bytes.length == 0) {
+  private static void delete(Path output) {
+    if (output == null) {
+      return;
+    }
+    try {
+      Files.deleteIfExists(output);
+    } catch (IOException e) {
+      LOG.debug("could not delete {}", output);
+    }
+  }
+
+  /** The last {@link #MAX_OUTPUT} bytes of a call's output, on one line, or "". */
+  private static String tail(Path output) {
+    try (FileChannel ch = FileChannel.open(output, StandardOpenOption.READ)) {
+      long size = ch.size();
+      if (size == 0) {
+        return "";
+      }
+      ByteBuffer buf = ByteBuffer.allocate((int) Math.min(size, MAX_OUTPUT));
+      long from = size - buf.capacity();
+      while (buf.hasRemaining() && ch.read(buf, from + buf.position()) > 0) {
+        // reads until the buffer is full or the file ends
+      }
+      String text = new String(buf.array(), 0, buf.position(), StandardCharsets.UTF_8).strip();
+      return ": " + text.replace('\n', '|');
+    } catch (IOException e) {
       return "";
     }
-    int from = Math.max(0, bytes.length - MAX_OUTPUT);
-    String text = new String(bytes, from, bytes.length - from, StandardCharsets.UTF_8).strip();
-    return ": " + text.replace('\n', '|');
   }
 
   /**
-   * Lets queued scripts (typically {@code notify.stop}) finish for at most {@link #STOP_GRACE} (or
-   * the script timeout, if shorter), then kills the running script and drops the rest: a hanging
-   * script must not hold up vipd's stop, nor outlive it.
+   * Lets queued calls (typically {@code notify.stop}) start and running ones finish for at most
+   * {@link #STOP_GRACE} (or the script timeout, if shorter), then kills those still running and
+   * drops the rest: a hanging script must not hold up vipd's stop, nor outlive it.
    */
   @Override
   public void close() {
-    runner.shutdown();
-    long graceMillis = Math.min(timeout.toMillis(), STOP_GRACE.toMillis());
+    long graceNanos = Math.min(timeout.toNanos(), STOP_GRACE.toNanos());
+    long deadline = System.nanoTime() + graceNanos;
+    starter.shutdown();
     try {
-      if (!runner.awaitTermination(graceMillis, TimeUnit.MILLISECONDS)) {
-        List<Runnable> dropped = runner.shutdownNow();
+      if (!starter.awaitTermination(graceNanos, TimeUnit.NANOSECONDS)) {
+        List<Runnable> dropped = starter.shutdownNow();
         if (!dropped.isEmpty()) {
           LOG.warn(
-              "({}) {} notify script run(s) dropped: vipd is stopping", instance, dropped.size());
+              "({}) {} notify script call(s) dropped: vipd is stopping", instance, dropped.size());
         }
-        runner.awaitTermination(1, TimeUnit.SECONDS);
+      }
+      for (Run run : snapshot()) {
+        awaitExit(run, Math.max(0, deadline - System.nanoTime()));
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      runner.shutdownNow();
+      starter.shutdownNow();
+    }
+    List<Run> left;
+    synchronized (lock) {
+      stopping = true;
+      left = new ArrayList<>(running);
+    }
+    left.forEach(run -> run.kill("vipd is stopping"));
+    timer.shutdownNow();
+    // Lets the reaper log the kills and delete the output files before vipd exits.
+    for (Run run : left) {
+      try {
+        awaitExit(run, TimeUnit.SECONDS.toNanos(1));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      }
+    }
+  }
+
+  private List<Run> snapshot() {
+    synchronized (lock) {
+      return new ArrayList<>(running);
+    }
+  }
+
+  private static void awaitExit(Run run, long nanos) throws InterruptedException {
+    try {
+      run.process.onExit().get(nanos, TimeUnit.NANOSECONDS);
+    } catch (TimeoutException | ExecutionException e) {
+      // Still running: close() kills it.
+    }
+  }
+
+  /** One call of a script: its process, its output file, and why it was killed, if it was. */
+  private static final class Run {
+    final List<String> argv;
+    final Process process;
+    final Path output;
+    final AtomicReference<String> killed = new AtomicReference<>();
+    // guarded by NotifyScripts.lock
+    ScheduledFuture<?> timeout;
+
+    Run(List<String> argv, Process process, Path output) {
+      this.argv = argv;
+      this.process = process;
+      this.output = output;
+    }
+
+    /** Kills the call and its children (SIGKILL); the first reason given is the one logged. */
+    void kill(String reason) {
+      if (!process.isAlive()) {
+        return;
+      }
+      killed.compareAndSet(null, reason);
+      process.descendants().forEach(ProcessHandle::destroyForcibly);
+      process.destroyForcibly();
     }
   }
 }

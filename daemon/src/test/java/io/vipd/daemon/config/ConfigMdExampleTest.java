@@ -78,7 +78,8 @@ class ConfigMdExampleTest {
             Optional.of("/etc/vipd/b.sh"),
             Optional.of("/etc/vipd/f.sh"),
             Optional.of("/etc/vipd/s.sh"),
-            Optional.empty()),
+            Optional.empty(),
+            Duration.ofSeconds(30)),
         i.notifyScripts());
     assertEquals(new GarpConfig(5, Duration.ofSeconds(5), Duration.ZERO, 1), i.garp());
 

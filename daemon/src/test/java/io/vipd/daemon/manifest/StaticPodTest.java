@@ -57,6 +57,43 @@ class StaticPodTest {
   }
 
   @Test
+  void programsTheImageCannotRunAreNamedOnStderrAndTheManifestIsUnchanged() throws Exception {
+    Path conf = dir.resolve("vipd.conf");
+    Files.copy(AppJar.moduleDir().resolve("src/test/resources/manifest/programs.conf"), conf);
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    int status =
+        new StaticPodCommand(
+                new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8))
+            .run(conf.toString(), "vipd:1.2.3", "1.2.3");
+    String warning = err.toString(StandardCharsets.UTF_8);
+    assertEquals(0, status, warning);
+    assertEquals(
+        StaticPod.render(ConfigLoader.load(conf).config().orElseThrow(), "vipd:1.2.3", "1.2.3"),
+        out.toString(StandardCharsets.UTF_8),
+        "stdout is the manifest alone");
+    assertGolden("programs.warning", warning.replace(conf.toString(), AS_INSTALLED.toString()));
+  }
+
+  @Test
+  void noWarningWhenTheFileRunsNoProgram() throws Exception {
+    for (Path f :
+        List.of(
+            AppJar.repoDir().resolve("systemd/vipd.conf.example"),
+            AppJar.moduleDir().resolve("src/test/resources/manifest/small-443.conf"))) {
+      ByteArrayOutputStream err = new ByteArrayOutputStream();
+      int status =
+          new StaticPodCommand(
+                  new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
+                  new PrintStream(err, true, StandardCharsets.UTF_8))
+              .run(f.toString(), null, "1.2.3");
+      assertEquals(0, status);
+      assertEquals("", err.toString(StandardCharsets.UTF_8), f.toString());
+    }
+  }
+
+  @Test
   void structure() throws Exception {
     DaemonConfig c = load(AppJar.repoDir().resolve("systemd/vipd.conf.example"));
     String yaml = StaticPod.render(c, "vipd:9", "9", true);

@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Test;
  * Notify scripts as keepalived users write them, run by real vipd processes in network namespaces
  * while health checks move the VIP: {@code notify.any} gets {@code INSTANCE VI_1 STATE PRIORITY} in
  * the order of the transitions, {@code notify.master} runs on every MASTER, and a script that hangs
- * delays neither the failover nor vipd's stop.
+ * delays neither the failover, nor the instance's later notifications, nor vipd's stop.
  */
 @Tag("netns")
 class NotifyScriptsNetnsTest {
@@ -50,13 +50,13 @@ class NotifyScriptsNetnsTest {
       c.startApiServer(1);
       c.startApiServer(2);
 
-      // Node 1's notify.master never returns (sleep 300).
+      // Node 1's notify.master never returns (sleep 300); its timeout outlasts the test.
       c.startVipd(
           1,
           new NodeConfig(101, vip)
               .trackApiserver(-20)
               .instance(
-                  "notify { master = \"/bin/sh -c 'echo $$ > "
+                  "notify { timeout = 120s, master = \"/bin/sh -c 'echo $$ >> "
                       + hangPid
                       + "; exec sleep 300'\", any = \""
                       + record
@@ -98,16 +98,31 @@ class NotifyScriptsNetnsTest {
           awaitLines(any2, 3, FAILOVER),
           c.logs());
       assertEquals(List.of("master"), awaitLines(master2, 1, FAILOVER));
+      // Node 1's hanging notify.master holds back none of its later notify.any calls.
+      assertEquals(
+          List.of(
+              "INSTANCE VI_1 BACKUP 101",
+              "INSTANCE VI_1 MASTER 101",
+              "INSTANCE VI_1 BACKUP 81",
+              "INSTANCE VI_1 MASTER 101"),
+          awaitLines(any1, 4, FAILOVER),
+          c.logs());
+      List<Long> hangs = awaitLines(hangPid, 2, FAILOVER).stream().map(Long::parseLong).toList();
+      assertEquals(hanging, hangs.get(0).longValue());
 
       // SIGTERM to node 1's vipd alone (not its children): it stops promptly, and takes the
       // hanging script down with it instead of leaving it behind.
-      assertTrue(ProcessHandle.of(hanging).isPresent(), "the hanging script is still running");
+      for (long pid : hangs) {
+        assertTrue(ProcessHandle.of(pid).isPresent(), "hanging script " + pid + " still running");
+      }
       c.node(1).process().destroy();
       assertEquals(
           0, c.node(1).awaitExit(Duration.ofSeconds(10)), "clean stop exits 0\n" + c.logs());
       c.awaitHolders(vip, Set.of(2), FAILOVER);
-      Optional<ProcessHandle> left = ProcessHandle.of(hanging);
-      assertFalse(left.isPresent() && left.get().isAlive(), "the hanging script was killed");
+      for (long pid : hangs) {
+        Optional<ProcessHandle> left = ProcessHandle.of(pid);
+        assertFalse(left.isPresent() && left.get().isAlive(), "hanging script " + pid + " killed");
+      }
     }
   }
 

@@ -6,7 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vipd.vrrp.port.VirtualAddress;
+import java.net.DatagramSocket;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
@@ -104,6 +108,81 @@ class NetlinkVipManagerNetnsTest {
     }
     assertFalse(addresses().contains("fd77:201::101"));
     assertFalse(vips.remove(vip));
+  }
+
+  @Test
+  void ipv6VipIsDeprecatedSoTheNodeNeverPicksItAsASourceButItStaysUsable() throws Exception {
+    // In the node's own /64, and closer to the peer than the node's address is: without
+    // deprecation the kernel picks the VIP as the source (checked by hand while writing this).
+    VirtualAddress vip = VirtualAddress.of(lan.spareIpv6(4), 64, IF);
+    InetAddress peer = lan.spareIpv6(5);
+    vips.install(vip, 3);
+    try {
+      String line = ipv6Line("fd77:201::104/64");
+      assertTrue(line.contains("deprecated"), line);
+      assertTrue(line.contains("preferred_lft 0sec"), line);
+      assertTrue(line.contains("dynamic") && !line.contains("valid_lft forever"), line);
+
+      String route = lan.exec(1, "ip", "-6", "route", "get", "fd77:201::105").orThrow();
+      assertTrue(route.contains(" src fd77:201::11 "), route);
+      assertFalse(route.contains("fd77:201::104"), route);
+      // A real socket's source selection agrees (UDP connect sends nothing).
+      InetAddress source =
+          lan.inNode(
+              1,
+              () -> {
+                try (DatagramSocket s = new DatagramSocket()) {
+                  s.connect(peer, 9);
+                  return s.getLocalAddress();
+                }
+              });
+      assertEquals(lan.ipv6(1), source);
+
+      // Still the node's address for traffic to it and for sockets bound to it explicitly.
+      InetAddress accepted =
+          lan.inNode(
+              1,
+              () -> {
+                try (ServerSocket server = new ServerSocket()) {
+                  server.bind(new InetSocketAddress(vip.address(), 0));
+                  try (Socket client = new Socket()) {
+                    client.bind(new InetSocketAddress(vip.address(), 0));
+                    client.connect(server.getLocalSocketAddress(), 2000);
+                    server.setSoTimeout(2000);
+                    try (Socket in = server.accept()) {
+                      return in.getInetAddress();
+                    }
+                  }
+                }
+              });
+      assertEquals(vip.address(), accepted);
+
+      // A refresh keeps it deprecated.
+      vips.install(vip, 3);
+      String refreshed = ipv6Line("fd77:201::104/64");
+      assertTrue(refreshed.contains("deprecated"), refreshed);
+    } finally {
+      vips.remove(vip);
+    }
+  }
+
+  @Test
+  void ipv4VipInstalledWithALifetimeIsPreferredForIt() throws Exception {
+    VirtualAddress vip = VirtualAddress.of(lan.spareIpv4(4), 32, IF);
+    vips.install(vip, 3);
+    try {
+      String line =
+          addresses().lines().filter(l -> l.contains("10.77.201.104/32")).findFirst().orElse("");
+      assertTrue(line.contains("dynamic"), line);
+      assertFalse(line.contains("deprecated") || line.contains("preferred_lft 0sec"), line);
+    } finally {
+      vips.remove(vip);
+    }
+  }
+
+  private static String ipv6Line(String addressAndPrefix) throws Exception {
+    String shown = lan.exec(1, "ip", "-6", "-o", "addr", "show", "dev", IF).orThrow();
+    return shown.lines().filter(l -> l.contains(addressAndPrefix)).findFirst().orElse(shown);
   }
 
   @Test

@@ -5,6 +5,7 @@ import static io.vipd.vrrp.linux.netlink.RtNetlink.AF_INET6;
 
 import java.net.Inet4Address;
 import java.net.InetAddress;
+import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 
 /**
@@ -15,12 +16,24 @@ public final class AddressMessages {
 
   private static final int RT_SCOPE_UNIVERSE = 0;
 
+  /**
+   * The preferred lifetime of an IPv6 VIP, in seconds: 0, so the kernel marks it deprecated. A
+   * deprecated address is never chosen as the source of the node's own outgoing connections (RFC
+   * 6724 section 5, rule 3) yet still receives traffic and can be bound explicitly. A VIP that the
+   * kernel picked as a source, as it would for a VIP in the node's own /64, would break those
+   * connections when the VIP moves to another node. IPv4 has no such notion: its source is the
+   * primary address of the subnet, and VIPs are added as secondaries or /32s.
+   */
+  public static final int PREFERRED_IPV6 = 0;
+
   private AddressMessages() {}
 
   /**
    * Adds an address, acknowledged; EEXIST if it is already there (NLM_F_EXCL). IPv4 carries
    * IFA_LOCAL and IFA_ADDRESS (both the address, as {@code ip addr add} sends) and the optional
-   * label; IPv6 carries IFA_ADDRESS and the flag IFA_F_NODAD so the address is usable at once.
+   * label, and never expires; IPv6 carries IFA_ADDRESS, the flag IFA_F_NODAD so the address is
+   * usable at once, and a cache info that never expires but is {@linkplain #PREFERRED_IPV6
+   * deprecated}.
    *
    * @param label IPv4 label or {@code null}
    */
@@ -46,13 +59,17 @@ public final class AddressMessages {
     if (v4 && label != null) {
       w.attribute(RtNetlink.IFA_LABEL, label);
     }
+    if (!v4) {
+      cacheinfo(w, RtNetlink.INFINITY_LIFE_TIME, PREFERRED_IPV6, order);
+    }
     return w.finish();
   }
 
   /**
-   * Adds an address or, if it is there, replaces it (NLM_F_REPLACE), with valid and preferred
-   * lifetimes of {@code lifetimeSeconds}: the kernel removes the address by itself when the
-   * lifetime runs out unless it is refreshed by sending this again. 0 means forever.
+   * Adds an address or, if it is there, replaces it (NLM_F_REPLACE), with a valid lifetime of
+   * {@code lifetimeSeconds}: the kernel removes the address by itself when the lifetime runs out
+   * unless it is refreshed by sending this again. 0 means forever. The preferred lifetime is the
+   * same for IPv4 and {@link #PREFERRED_IPV6} (deprecated) for IPv6.
    */
   public static byte[] installAddress(
       int sequence,
@@ -78,10 +95,15 @@ public final class AddressMessages {
       w.attribute(RtNetlink.IFA_LABEL, label);
     }
     int life = lifetimeSeconds == 0 ? RtNetlink.INFINITY_LIFE_TIME : lifetimeSeconds;
-    java.nio.ByteBuffer cacheinfo = java.nio.ByteBuffer.allocate(16).order(order);
-    cacheinfo.putInt(life).putInt(life).putInt(0).putInt(0);
-    w.attribute(RtNetlink.IFA_CACHEINFO, cacheinfo.array());
+    cacheinfo(w, life, v4 ? life : PREFERRED_IPV6, order);
     return w.finish();
+  }
+
+  /** struct ifa_cacheinfo: preferred and valid lifetimes in seconds; the kernel fills the rest. */
+  private static void cacheinfo(NetlinkWriter w, int valid, int preferred, ByteOrder order) {
+    ByteBuffer b = ByteBuffer.allocate(16).order(order);
+    b.putInt(preferred).putInt(valid).putInt(0).putInt(0);
+    w.attribute(RtNetlink.IFA_CACHEINFO, b.array());
   }
 
   /**

@@ -56,10 +56,10 @@ class AddressMessagesTest {
   }
 
   @Test
-  void newIpv6AddressIsNoDad() throws Exception {
+  void newIpv6AddressIsNoDadAndDeprecated() throws Exception {
     byte[] m = AddressMessages.newAddress(2, 3, InetAddress.getByName("fd77::50"), 64, null, LE);
     assertEquals(
-        "2c000000"
+        "40000000"
             + "1400"
             + "0506"
             + "02000000"
@@ -71,7 +71,51 @@ class AddressMessagesTest {
             + "03000000" // AF_INET6 /64 IFA_F_NODAD
             + "1400"
             + "0100"
-            + "fd770000000000000000000000000050", // IFA_ADDRESS only
+            + "fd770000000000000000000000000050" // IFA_ADDRESS
+            + "1400"
+            + "0600" // IFA_CACHEINFO
+            + "00000000" // preferred 0: deprecated
+            + "ffffffff" // valid forever
+            + "0000000000000000",
+        hex(m));
+  }
+
+  @Test
+  void installIpv6IsDeprecatedWithTheValidLifetimeGiven() throws Exception {
+    byte[] m =
+        AddressMessages.installAddress(7, 3, InetAddress.getByName("fd77::50"), 64, null, 3, LE);
+    assertEquals(
+        "40000000"
+            + "1400"
+            + "0505" // NLM_F_REQUEST, NLM_F_ACK, NLM_F_REPLACE, NLM_F_CREATE
+            + "07000000"
+            + "00000000"
+            + "0a40020003000000"
+            + "14000100fd770000000000000000000000000050"
+            + "14000600"
+            + "00000000" // preferred 0
+            + "03000000" // valid 3 s
+            + "0000000000000000",
+        hex(m));
+  }
+
+  @Test
+  void installIpv4IsPreferredForItsWholeLifetime() throws Exception {
+    byte[] m =
+        AddressMessages.installAddress(8, 3, InetAddress.getByName("10.77.0.50"), 32, null, 3, LE);
+    assertEquals(
+        "3c000000"
+            + "1400"
+            + "0505"
+            + "08000000"
+            + "00000000"
+            + "0220000003000000"
+            + "080002000a4d0032"
+            + "080001000a4d0032"
+            + "14000600"
+            + "03000000" // preferred 3 s
+            + "03000000" // valid 3 s
+            + "0000000000000000",
         hex(m));
   }
 

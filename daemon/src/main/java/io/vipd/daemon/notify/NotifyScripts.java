@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.IntSupplier;
 import org.slf4j.Logger;
@@ -116,7 +117,14 @@ public final class NotifyScripts implements VirtualRouterListener, AutoCloseable
     if (argv.isEmpty()) {
       return;
     }
-    runner.execute(() -> run(argv));
+    try {
+      runner.execute(() -> run(argv));
+    } catch (RejectedExecutionException e) {
+      // Closed: a reload replaced these scripts (or vipd is stopping) while the VRRP thread was
+      // reporting a transition. The state machine must not die of it.
+      LOG.warn(
+          "({}) notify script {} not run: its scripts were replaced or stopped", instance, argv);
+    }
   }
 
   private void run(List<String> argv) {

@@ -15,8 +15,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Turns the states of what one VRRP instance tracks (checks, interfaces, the proxy) into its
  * effective priority and FAULT, with keepalived's weight semantics ({@link PriorityPolicy}), and
- * pushes changes to the instance's runtime. Thread-safe: updates come from check loops and link
- * watchers.
+ * pushes changes to the instance's runtime once {@link #publish() published}. Thread-safe: updates
+ * come from check loops and link watchers.
  */
 public final class InstanceTracker {
 
@@ -28,6 +28,7 @@ public final class InstanceTracker {
   private final VrrpRuntime runtime;
   private final Map<String, Entry> tracked = new LinkedHashMap<>();
   private EffectivePriority last;
+  private boolean publishing;
   private volatile String breakdown;
 
   /**
@@ -60,9 +61,10 @@ public final class InstanceTracker {
       return;
     }
     tracked.put(label, new Entry(entry.weight, state, detail));
-    List<TrackedCheck> checks = new ArrayList<>();
-    tracked.forEach((l, e) -> checks.add(new TrackedCheck(l, e.weight, e.state)));
-    EffectivePriority now = PriorityPolicy.evaluate(basePriority, checks);
+    if (!publishing) {
+      return;
+    }
+    EffectivePriority now = PriorityPolicy.evaluate(basePriority, tracked());
     breakdown = now.breakdown();
     String cause = label + (state == HealthState.UP ? " succeeded" : " failed") + why(detail);
     if (last == null || last.priority() != now.priority()) {
@@ -81,6 +83,34 @@ public final class InstanceTracker {
     if (last == null || last.fault() != now.fault()) {
       runtime.setFault(FAULT_SOURCE, now.fault(), now.fault() ? cause : "tracking recovered");
     }
+    last = now;
+  }
+
+  /**
+   * Starts pushing to the runtime: sends the priority and fault that the states recorded so far
+   * give, even when they equal the base and no fault, then every change {@link #update} brings.
+   * Until then updates are only recorded, so that a tracker being set up (its states seeded one by
+   * one) never pushes a priority made of part of them; and the first push replaces whatever an
+   * earlier tracker of a runtime that kept running through a reload had pushed. Idempotent.
+   */
+  public synchronized void publish() {
+    if (publishing) {
+      return;
+    }
+    publishing = true;
+    EffectivePriority now = PriorityPolicy.evaluate(basePriority, tracked());
+    breakdown = now.breakdown();
+    int from = runtime.status().effectivePriority();
+    if (from != now.priority()) {
+      LOG.info(
+          "({}) Changing effective priority from {} to {}: tracking set up [{}]",
+          instance,
+          from,
+          now.priority(),
+          now.breakdown());
+    }
+    runtime.setTrackedPriority(now.priority());
+    runtime.setFault(FAULT_SOURCE, now.fault(), now.fault() ? now.breakdown() : "tracking set up");
     last = now;
   }
 

@@ -112,10 +112,13 @@ final class Components implements AutoCloseable {
    *       re-bound, pools swapped, server checks of unchanged servers kept). All or nothing: if a
    *       frontend cannot bind, the proxy and everything after it stay as they were.
    *   <li>VRRP: {@link VrrpService#reconcile}: unchanged instances are untouched (no re-election);
-   *       a changed instance is stopped (priority 0 if master) and started anew; added and removed
-   *       instances start and stop.
+   *       priority (not to or from 255), preempt, preempt-delay, lower-priority-advert, garp, track
+   *       and notify changes apply in place (a master stays master, its VIPs stay; its notify
+   *       scripts are swapped); any other change stops the instance (priority 0 if master) and
+   *       starts it anew; added and removed instances start and stop.
    *   <li>Tracking: {@link TrackingService#reconcile}: trackers of unchanged instances (with
-   *       unchanged checks) are kept; the others are rebuilt on the current check states.
+   *       unchanged priority, track and checks) are kept; the others are rebuilt on the current
+   *       check states and push the resulting priority to the (kept or new) runtime.
    *   <li>{@code admin} and {@code logging} are not reloaded: a change is reported as needing a
    *       restart.
    * </ul>
@@ -160,13 +163,21 @@ final class Components implements AutoCloseable {
       IOException failure = null;
       VrrpService.Changes c;
       try {
-        c = vrrp.reconcile(next.vrrp(), this::observer, this::closeNotifier);
+        c = vrrp.reconcile(next.vrrp(), this::observer, this::release);
       } catch (IOException e) {
         failure = e;
         c = null;
       }
       if (c != null) {
         c.added().forEach(n -> changes.add("VRRP instance " + n + " added"));
+        c.inPlace()
+            .forEach(
+                p ->
+                    changes.add(
+                        "VRRP instance "
+                            + p.name()
+                            + " changed in place: "
+                            + String.join(", ", p.what())));
         c.restarted().forEach(n -> changes.add("VRRP instance " + n + " changed: restarted"));
         c.removed().forEach(n -> changes.add("VRRP instance " + n + " removed"));
       }
@@ -204,9 +215,13 @@ final class Components implements AutoCloseable {
         .toList();
   }
 
-  private void closeNotifier(String instance) {
-    NotifyScripts n = notifiers.remove(instance);
-    if (n != null) {
+  /**
+   * Closes the observer of a stopped instance, or the old one of an instance whose notify scripts a
+   * reload replaced (then the map already holds the new one under the same name).
+   */
+  private void release(VirtualRouterListener observer) {
+    if (observer instanceof NotifyScripts n) {
+      notifiers.values().remove(n);
       n.close();
     }
   }

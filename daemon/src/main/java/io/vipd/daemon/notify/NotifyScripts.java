@@ -147,7 +147,10 @@ public final class NotifyScripts implements VirtualRouterListener, AutoCloseable
     try {
       starter.execute(() -> start(argv));
     } catch (RejectedExecutionException e) {
-      LOG.warn("({}) notify script {} not run: vipd is stopping", instance, argv);
+      // Closed: a reload replaced these scripts (or vipd is stopping) while the VRRP thread was
+      // reporting a transition. The state machine must not die of it.
+      LOG.warn(
+          "({}) notify script {} not run: its scripts were replaced or stopped", instance, argv);
     }
   }
 

@@ -16,8 +16,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Turns the states of what one VRRP instance tracks (checks, interfaces, the proxy) into its
  * effective priority and FAULT, with keepalived's weight semantics ({@link PriorityPolicy}), and
- * pushes changes to the instance's runtime. Thread-safe: updates come from check loops and link
- * watchers.
+ * pushes changes to the instance's runtime once {@link #publish() published}. Thread-safe: updates
+ * come from check loops and link watchers.
  */
 public final class InstanceTracker {
 
@@ -33,6 +33,7 @@ public final class InstanceTracker {
   private final VrrpRuntime runtime;
   private final Map<String, Entry> tracked = new LinkedHashMap<>();
   private EffectivePriority last;
+  private boolean publishing;
   private volatile String breakdown;
   private BooleanSupplier holdCheckWeights = () -> false;
 
@@ -58,7 +59,7 @@ public final class InstanceTracker {
 
   /** Recomputes the priority from the current states (the bootstrap hold ended). */
   public synchronized void reevaluate(String cause) {
-    if (last != null) {
+    if (publishing) {
       apply(cause);
     }
   }
@@ -81,10 +82,14 @@ public final class InstanceTracker {
       return;
     }
     tracked.put(label, new Entry(entry.weight, state, detail));
+    if (!publishing) {
+      return;
+    }
     apply(label + (state == HealthState.UP ? " succeeded" : " failed") + why(detail));
   }
 
-  private void apply(String cause) {
+  /** The priority the recorded states give, the bootstrap hold applied; updates the breakdown. */
+  private EffectivePriority evaluate() {
     boolean hold = holdCheckWeights.getAsBoolean();
     boolean held = false;
     List<TrackedCheck> checks = new ArrayList<>();
@@ -100,6 +105,11 @@ public final class InstanceTracker {
     EffectivePriority now = PriorityPolicy.evaluate(basePriority, checks);
     breakdown =
         now.breakdown() + (held ? " (failing checks held: no API server has answered yet)" : "");
+    return now;
+  }
+
+  private void apply(String cause) {
+    EffectivePriority now = evaluate();
     if (last == null || last.priority() != now.priority()) {
       int from = last == null ? basePriority : last.priority();
       if (from != now.priority()) {
@@ -116,6 +126,33 @@ public final class InstanceTracker {
     if (last == null || last.fault() != now.fault()) {
       runtime.setFault(FAULT_SOURCE, now.fault(), now.fault() ? cause : "tracking recovered");
     }
+    last = now;
+  }
+
+  /**
+   * Starts pushing to the runtime: sends the priority and fault that the states recorded so far
+   * give, even when they equal the base and no fault, then every change {@link #update} brings.
+   * Until then updates are only recorded, so that a tracker being set up (its states seeded one by
+   * one) never pushes a priority made of part of them; and the first push replaces whatever an
+   * earlier tracker of a runtime that kept running through a reload had pushed. Idempotent.
+   */
+  public synchronized void publish() {
+    if (publishing) {
+      return;
+    }
+    publishing = true;
+    EffectivePriority now = evaluate();
+    int from = runtime.status().effectivePriority();
+    if (from != now.priority()) {
+      LOG.info(
+          "({}) Changing effective priority from {} to {}: tracking set up [{}]",
+          instance,
+          from,
+          now.priority(),
+          breakdown);
+    }
+    runtime.setTrackedPriority(now.priority());
+    runtime.setFault(FAULT_SOURCE, now.fault(), now.fault() ? breakdown : "tracking set up");
     last = now;
   }
 

@@ -110,10 +110,13 @@ public final class TrackingService implements Closeable {
   /**
    * Reload: brings tracking in line with {@code instances} while leaving alone what did not change.
    * The tracker of an instance is kept (state, effective priority, no new push to its runtime) when
-   * the instance is not in {@code restarted}, its configuration is unchanged and no check it tracks
-   * changed; otherwise it is rebuilt, and seeded with the current state of the checks that keep
-   * running. A check's monitor is kept while its configuration is unchanged and some instance
-   * tracks it.
+   * the instance is not in {@code restarted}, its priority and {@code track} are unchanged and no
+   * check it tracks changed; otherwise it is rebuilt, seeded with the current state of the checks
+   * that keep running and of its interfaces, and then {@link InstanceTracker#publish() published}:
+   * it pushes the priority and fault those give to the runtime, which matters for a runtime that
+   * kept running through the reload (its instance changed in place). An instance that tracked
+   * something and no longer does gets its configured priority back and its tracking fault cleared.
+   * A check's monitor is kept while its configuration is unchanged and some instance tracks it.
    *
    * @param restarted instances whose runtime was replaced: their trackers must be rebuilt
    * @return the names of the instances whose trackers were (re)built
@@ -136,7 +139,9 @@ public final class TrackingService implements Closeable {
           }
         });
     Map<String, VrrpInstanceConfig> wanted = new LinkedHashMap<>();
+    Map<String, VrrpInstanceConfig> all = new LinkedHashMap<>();
     for (VrrpInstanceConfig i : instances) {
+      all.put(i.name(), i);
       if (!i.track().isEmpty()) {
         wanted.put(i.name(), i);
       }
@@ -144,10 +149,12 @@ public final class TrackingService implements Closeable {
     // drop trackers that are gone or must be rebuilt
     for (String name : new ArrayList<>(trackers.keySet())) {
       VrrpInstanceConfig next = wanted.get(name);
+      VrrpInstanceConfig before = trackedConfigs.get(name);
       boolean keep =
           next != null
               && !restarted.contains(name)
-              && next.equals(trackedConfigs.get(name))
+              && next.priority() == before.priority()
+              && next.track().equals(before.track())
               && next.track().checks().stream().noneMatch(t -> changedChecks.contains(t.name()));
       if (!keep) {
         InstanceTracker t = trackers.remove(name);
@@ -155,6 +162,17 @@ public final class TrackingService implements Closeable {
         byCheck.values().forEach(list -> list.remove(t));
         linkWatches.getOrDefault(name, List.of()).forEach(LinkWatch::close);
         linkWatches.remove(name);
+        VrrpInstanceConfig untracked = all.get(name);
+        if (next == null && untracked != null && !restarted.contains(name)) {
+          // Still running, tracking nothing now: undo what the tracker pushed.
+          runtimes
+              .apply(name)
+              .ifPresent(
+                  r -> {
+                    r.setTrackedPriority(untracked.priority());
+                    r.setFault(InstanceTracker.FAULT_SOURCE, false, "tracking removed");
+                  });
+        }
       }
     }
     // checks nobody tracks any more, or whose settings changed, stop
@@ -191,6 +209,25 @@ public final class TrackingService implements Closeable {
       newTrackers.add(tracker);
       built.add(instance.name());
     }
+    try {
+      startTracking(newTrackers, newWatches, checkConfigs, factory, loops, extraChecks);
+    } finally {
+      // Also after a failure: a tracker that never publishes would hold its instance's priority
+      // where the previous one left it, whatever its checks say.
+      newTrackers.forEach(InstanceTracker::publish);
+    }
+    return built;
+  }
+
+  /** Seeds the new trackers, subscribes, starts the missing checks and the new link watches. */
+  private void startTracking(
+      List<InstanceTracker> newTrackers,
+      List<LinkWatch> newWatches,
+      Map<String, CheckConfig> checkConfigs,
+      CheckFactory factory,
+      EventLoopGroup loops,
+      Map<String, TrackedSource> extraChecks)
+      throws IOException {
     // new trackers learn the state of checks that keep running
     for (InstanceTracker tracker : newTrackers) {
       for (Map.Entry<String, List<InstanceTracker>> e : byCheck.entrySet()) {
@@ -237,7 +274,6 @@ public final class TrackingService implements Closeable {
     for (LinkWatch w : newWatches) {
       w.start();
     }
-    return built;
   }
 
   private void subscribe(String name, TrackedSource source) {

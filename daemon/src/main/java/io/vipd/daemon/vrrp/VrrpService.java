@@ -41,7 +41,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Runs the configured VRRP instances: one {@link VrrpRuntime} thread and one link-watch thread per
- * instance, with the Linux adapters. Owns every socket it opens.
+ * instance, with the Linux adapters. Owns every socket it opens. A reload ({@link #reconcile})
+ * applies in place whatever leaves an instance the same router on the wire, and restarts it
+ * otherwise.
  */
 public final class VrrpService implements Closeable {
 
@@ -97,14 +99,23 @@ public final class VrrpService implements Closeable {
     return service;
   }
 
-  /** What {@link #reconcile} did, by instance name. */
+  /**
+   * What {@link #reconcile} did, by instance name.
+   *
+   * @param inPlace instances changed without a restart, each with what changed in words
+   */
   public record Changes(
-      List<String> kept, List<String> added, List<String> restarted, List<String> removed) {
+      List<String> kept,
+      List<String> added,
+      List<String> restarted,
+      List<String> removed,
+      List<InPlace> inPlace) {
     public Changes {
       kept = List.copyOf(kept);
       added = List.copyOf(added);
       restarted = List.copyOf(restarted);
       removed = List.copyOf(removed);
+      inPlace = List.copyOf(inPlace);
     }
 
     /** Instances whose runtime is new: their trackers and observers must be rebuilt. */
@@ -116,51 +127,92 @@ public final class VrrpService implements Closeable {
   }
 
   /**
-   * Reload: an instance whose configuration is unchanged keeps running untouched (state, timers,
-   * VIPs: no re-election). Any change to an instance (priority included) stops it the way vipd
-   * stops (a master sends priority 0 and removes its VIPs, so a peer takes over at once) and starts
-   * it anew from its new configuration; removed instances stop, added ones start. Stopping before
-   * opening lets a restarted instance reuse its VRID and interface.
+   * An instance changed in place.
+   *
+   * @param name the instance
+   * @param what what changed, e.g. {@code [priority 100 -> 90, notify]}
+   */
+  public record InPlace(String name, List<String> what) {
+    public InPlace {
+      what = List.copyOf(what);
+    }
+  }
+
+  /**
+   * Reload. The rule: a change that leaves the instance the same router on the wire applies in
+   * place; any other restarts the instance.
+   *
+   * <ul>
+   *   <li>Unchanged: the instance keeps running untouched (state, timers, VIPs: no re-election).
+   *   <li>In place, without leaving MASTER or removing the VIPs: {@code priority} (except to or
+   *       from 255), {@code preempt}, {@code preempt-delay}, {@code lower-priority-advert}, {@code
+   *       garp}, {@code track} and {@code notify}. A new priority goes the RFC way ({@link
+   *       VrrpRuntime#reconfigure}): a master advertises it from its next advert (a backup now
+   *       higher preempts it, if it preempts); a backup now higher than the master preempts it per
+   *       its preempt settings. Tracking is rebuilt by the caller ({@link
+   *       io.vipd.daemon.track.TrackingService#reconcile}: its configuration differs) and
+   *       re-applies its weights to the new priority; a new notify observer replaces the old one,
+   *       which is released.
+   *   <li>Restart: the identity of the instance changed: {@code interface}, {@code
+   *       virtual-router-id}, {@code version}, {@code virtual-ips} (hence the family), {@code
+   *       unicast}, {@code authentication}, {@code advert-interval}, {@code checksum-mode}, {@code
+   *       initial-state}, or {@code priority} to or from 255 (address owner). It stops the way vipd
+   *       stops (a master sends priority 0 and removes its VIPs, so a peer takes over at once) and
+   *       starts anew. Stopping before opening lets it reuse its VRID and interface.
+   *   <li>Removed instances stop, added ones start.
+   * </ul>
    *
    * <p>If an instance cannot be opened (interface gone), the others are still applied and the
    * exception names it; that instance is then not running.
    *
-   * @param observers as for {@link #start(VrrpConfig, BiFunction)}, used for new runtimes only
-   * @param stopped told the name of every instance stopped here (to release its observer)
+   * @param observers as for {@link #start(VrrpConfig, BiFunction)}, used for new runtimes and for a
+   *     changed {@code notify}
+   * @param released given the observer of every instance stopped here, and the old observer of an
+   *     instance whose observer was replaced, after it no longer receives events (to close it)
    * @throws IOException for the first instance that could not be opened
    */
   public synchronized Changes reconcile(
       VrrpConfig next,
       BiFunction<VrrpInstanceConfig, IntSupplier, VirtualRouterListener> observers,
-      Consumer<String> stopped)
+      Consumer<VirtualRouterListener> released)
       throws IOException {
     List<String> kept = new ArrayList<>();
     List<String> added = new ArrayList<>();
     List<String> restarted = new ArrayList<>();
     List<String> removed = new ArrayList<>();
+    List<InPlace> inPlace = new ArrayList<>();
     Map<String, Instance> running = new LinkedHashMap<>();
     instances.forEach(i -> running.put(i.spec.name(), i));
     Map<String, VrrpInstanceConfig> wanted = new LinkedHashMap<>();
     next.instances().forEach(c -> wanted.put(c.name(), c));
+    Map<String, Instance> carried = new LinkedHashMap<>();
     for (Instance i : running.values()) {
       VrrpInstanceConfig w = wanted.get(i.spec.name());
-      if (w == null || !w.equals(i.config)) {
-        i.stop();
-        stopped.accept(i.spec.name());
-        (w == null ? removed : restarted).add(i.spec.name());
+      if (w != null && w.equals(i.config)) {
+        carried.put(w.name(), i);
+        kept.add(w.name());
+        continue;
       }
+      Optional<List<String>> what = w == null ? Optional.empty() : inPlaceChanges(i.config, w);
+      if (what.isPresent() && applyInPlace(i, w, observers, released)) {
+        carried.put(w.name(), i);
+        inPlace.add(new InPlace(w.name(), what.get()));
+        continue;
+      }
+      i.stop();
+      released.accept(i.observer.current());
+      (w == null ? removed : restarted).add(i.spec.name());
     }
     List<Instance> now = new ArrayList<>();
     List<Instance> fresh = new ArrayList<>();
     IOException failure = null;
     for (VrrpInstanceConfig c : next.instances()) {
-      Instance old = running.get(c.name());
-      if (old != null && c.equals(old.config)) {
+      Instance old = carried.get(c.name());
+      if (old != null) {
         now.add(old);
-        kept.add(c.name());
         continue;
       }
-      if (old == null) {
+      if (!running.containsKey(c.name())) {
         added.add(c.name());
       }
       try {
@@ -179,7 +231,92 @@ public final class VrrpService implements Closeable {
     if (failure != null) {
       throw failure;
     }
-    return new Changes(kept, added, restarted, removed);
+    return new Changes(kept, added, restarted, removed, inPlace);
+  }
+
+  /**
+   * What differs between two configurations of one instance, in words, when every difference
+   * applies in place (see {@link #reconcile}); empty when the instance must restart. Whatever is
+   * not named as applying in place counts as identity, fields added later included.
+   */
+  static Optional<List<String>> inPlaceChanges(VrrpInstanceConfig was, VrrpInstanceConfig now) {
+    boolean ownerChange =
+        (was.priority() == VrrpInstanceConfig.OWNER_PRIORITY)
+            != (now.priority() == VrrpInstanceConfig.OWNER_PRIORITY);
+    if (ownerChange || !withTunablesOf(now, was).equals(was)) {
+      return Optional.empty();
+    }
+    List<String> what = new ArrayList<>();
+    if (was.priority() != now.priority()) {
+      what.add("priority " + was.priority() + " -> " + now.priority());
+    }
+    if (was.preempt() != now.preempt()) {
+      what.add("preempt " + now.preempt());
+    }
+    if (!was.preemptDelay().equals(now.preemptDelay())) {
+      what.add("preempt-delay " + now.preemptDelay().toMillis() + "ms");
+    }
+    if (was.lowerPriorityAdvert() != now.lowerPriorityAdvert()) {
+      what.add("lower-priority-advert " + now.lowerPriorityAdvert());
+    }
+    if (!was.garp().equals(now.garp())) {
+      what.add("garp");
+    }
+    if (!was.track().equals(now.track())) {
+      what.add("track");
+    }
+    if (!was.notifyScripts().equals(now.notifyScripts())) {
+      what.add("notify");
+    }
+    return Optional.of(what);
+  }
+
+  /** {@code identity}'s configuration with the in-place settings of {@code tunables}. */
+  private static VrrpInstanceConfig withTunablesOf(
+      VrrpInstanceConfig identity, VrrpInstanceConfig tunables) {
+    return new VrrpInstanceConfig(
+        identity.name(),
+        identity.interfaceName(),
+        identity.virtualRouterId(),
+        tunables.priority(),
+        identity.version(),
+        identity.advertInterval(),
+        identity.initialState(),
+        tunables.preempt(),
+        tunables.preemptDelay(),
+        identity.authentication(),
+        identity.checksumMode(),
+        tunables.lowerPriorityAdvert(),
+        identity.unicast(),
+        identity.virtualIps(),
+        tunables.track(),
+        tunables.notifyScripts(),
+        tunables.garp());
+  }
+
+  /** Applies {@code next} to the running {@code i}; false when it must restart after all. */
+  private boolean applyInPlace(
+      Instance i,
+      VrrpInstanceConfig next,
+      BiFunction<VrrpInstanceConfig, IntSupplier, VirtualRouterListener> observers,
+      Consumer<VirtualRouterListener> released) {
+    // The primary address the instance runs with, not the interface's current one: the router's
+    // identity (tie-break, source of its adverts) stays as it is.
+    VrrpInstanceSpec spec = spec(next, i.spec.router().primaryAddress());
+    try {
+      i.runtime.reconfigure(spec);
+    } catch (IllegalArgumentException e) {
+      LOG.warn("({}) cannot change in place, restarting: {}", next.name(), e.getMessage());
+      return false;
+    }
+    if (!next.notifyScripts().equals(i.config.notifyScripts())) {
+      VirtualRouterListener old =
+          i.observer.replace(observers.apply(next, () -> i.runtime.status().effectivePriority()));
+      released.accept(old);
+    }
+    i.config = next;
+    i.spec = spec;
+    return true;
   }
 
   /** Status of every instance, in configuration order. */
@@ -206,16 +343,7 @@ public final class VrrpService implements Closeable {
       throws IOException {
     String ifName = cfg.interfaceName();
     InetAddress primary = primaryAddress(cfg);
-    VirtualRouterConfig router = routerConfig(cfg, primary);
-    List<VirtualAddress> vips = cfg.virtualIps().stream().map(VrrpService::toVirtual).toList();
-    GarpSettings garp =
-        new GarpSettings(
-            cfg.garp().repeat(),
-            cfg.garp().delay().toNanos(),
-            cfg.garp().refresh().toNanos(),
-            cfg.garp().refreshRepeat());
-    VrrpInstanceSpec spec =
-        new VrrpInstanceSpec(router, ifName, vips, cfg.checksumMode(), garp, VIP_LIFETIME_SECONDS);
+    VrrpInstanceSpec spec = spec(cfg, primary);
     removeStale(spec);
     boolean join = cfg.unicast().isEmpty();
     VrrpSocket socket =
@@ -233,8 +361,8 @@ public final class VrrpService implements Closeable {
       throw e;
     }
     AtomicReference<VrrpRuntime> self = new AtomicReference<>();
-    VirtualRouterListener observer =
-        observers.apply(cfg, () -> self.get().status().effectivePriority());
+    SwappableListener observer =
+        new SwappableListener(observers.apply(cfg, () -> self.get().status().effectivePriority()));
     VrrpRuntime runtime =
         new VrrpRuntime(
             spec,
@@ -245,7 +373,7 @@ public final class VrrpService implements Closeable {
             System::nanoTime,
             new VrrpStats());
     self.set(runtime);
-    return new Instance(cfg, spec, runtime, socket, announcer, monitor);
+    return new Instance(cfg, spec, runtime, observer, socket, announcer, monitor);
   }
 
   /** VIPs left behind by a vipd that was killed are removed before the instance starts. */
@@ -281,6 +409,24 @@ public final class VrrpService implements Closeable {
                     + " has no "
                     + (cfg.family() == IpFamily.IPV4 ? "IPv4 address" : "IPv6 link-local address")
                     + " to send advertisements from"));
+  }
+
+  /** The runtime's view of {@code cfg}, advertising from {@code primary}. */
+  static VrrpInstanceSpec spec(VrrpInstanceConfig cfg, InetAddress primary) {
+    List<VirtualAddress> vips = cfg.virtualIps().stream().map(VrrpService::toVirtual).toList();
+    GarpSettings garp =
+        new GarpSettings(
+            cfg.garp().repeat(),
+            cfg.garp().delay().toNanos(),
+            cfg.garp().refresh().toNanos(),
+            cfg.garp().refreshRepeat());
+    return new VrrpInstanceSpec(
+        routerConfig(cfg, primary),
+        cfg.interfaceName(),
+        vips,
+        cfg.checksumMode(),
+        garp,
+        VIP_LIFETIME_SECONDS);
   }
 
   static VirtualRouterConfig routerConfig(VrrpInstanceConfig cfg, InetAddress primary) {
@@ -325,11 +471,56 @@ public final class VrrpService implements Closeable {
     }
   }
 
+  /**
+   * The observer of one instance, replaceable while the instance runs (a reload that changes its
+   * notify scripts). Called on the instance's VRRP thread; replaced from the reload thread.
+   */
+  private static final class SwappableListener implements VirtualRouterListener {
+    private volatile VirtualRouterListener delegate;
+
+    SwappableListener(VirtualRouterListener delegate) {
+      this.delegate = delegate;
+    }
+
+    VirtualRouterListener current() {
+      return delegate;
+    }
+
+    /** Installs {@code next}; returns the one it replaces. */
+    VirtualRouterListener replace(VirtualRouterListener next) {
+      VirtualRouterListener old = delegate;
+      delegate = next;
+      return old;
+    }
+
+    @Override
+    public void onTransition(io.vipd.vrrp.router.Transition transition) {
+      delegate.onTransition(transition);
+    }
+
+    @Override
+    public void onAdvertisementDropped(io.vipd.vrrp.packet.RxDropReason reason) {
+      delegate.onAdvertisementDropped(reason);
+    }
+
+    @Override
+    public void onPriorityChanged(int from, int to) {
+      delegate.onPriorityChanged(from, to);
+    }
+
+    @Override
+    public void onAddressOwnerConflict(InetAddress source, int advertisedPriority) {
+      delegate.onAddressOwnerConflict(source, advertisedPriority);
+    }
+  }
+
   /** One running instance and the resources it owns. */
   private static final class Instance {
-    final VrrpInstanceConfig config;
-    final VrrpInstanceSpec spec;
+    // Replaced by a reload in place (same identity), under the service's lock.
+    volatile VrrpInstanceConfig config;
+    volatile VrrpInstanceSpec spec;
     final VrrpRuntime runtime;
+    final SwappableListener observer;
     final VrrpSocket socket;
     final PacketSocketAnnouncer announcer;
     final NetlinkLinkMonitor monitor;
@@ -341,12 +532,14 @@ public final class VrrpService implements Closeable {
         VrrpInstanceConfig config,
         VrrpInstanceSpec spec,
         VrrpRuntime runtime,
+        SwappableListener observer,
         VrrpSocket socket,
         PacketSocketAnnouncer announcer,
         NetlinkLinkMonitor monitor) {
       this.config = config;
       this.spec = spec;
       this.runtime = runtime;
+      this.observer = observer;
       this.socket = socket;
       this.announcer = announcer;
       this.monitor = monitor;

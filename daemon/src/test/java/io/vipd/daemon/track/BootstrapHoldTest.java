@@ -38,6 +38,7 @@ class BootstrapHoldTest {
     t.track("check apiserver", -20);
     t.track("check proxy-ready", 0);
     t.track("interface eth1", -5);
+    t.publish();
 
     t.update("check apiserver", HealthState.DOWN, "connection refused, 3 of 3");
     t.update("check proxy-ready", HealthState.DOWN, "0 of 3 servers up");
@@ -59,6 +60,7 @@ class BootstrapHoldTest {
   void withoutAHoldNothingChanges() throws Exception {
     InstanceTracker t = new InstanceTracker("VI_1", 101, runtime());
     t.track("check apiserver", -20);
+    t.publish();
     t.update("check apiserver", HealthState.DOWN, "refused");
     assertTrue(t.breakdown().endsWith("-> 81"), t.breakdown());
     assertEquals(101, t.basePriority());

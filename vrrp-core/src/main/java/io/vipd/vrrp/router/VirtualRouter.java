@@ -34,7 +34,9 @@ public final class VirtualRouter {
   private static final int MAX_TIMER_ROUNDS = 8;
   private static final String DOWN_TIMER_EXPIRED = "master down timer expired";
 
-  private final VirtualRouterConfig config;
+  /** Replaced only by {@link #reconfigure}, never in identity. */
+  private VirtualRouterConfig config;
+
   private final VrrpActions actions;
   private final VirtualRouterListener listener;
   private final AdvertisementFilter filter;
@@ -185,6 +187,58 @@ public final class VirtualRouter {
     int previous = effectivePriority;
     effectivePriority = clamped;
     listener.onPriorityChanged(previous, clamped);
+  }
+
+  /**
+   * Reload in place: takes {@code next} without leaving the current state (a master keeps its
+   * addresses and sends no priority 0). {@code next} may differ only as {@link
+   * VirtualRouterConfig#reconfigurableTo} allows; each change applies from the next event:
+   *
+   * <ul>
+   *   <li>Priority (not to or from 255): the effective priority becomes the new configured one, the
+   *       base that the daemon's tracking re-applies its weights to with {@link
+   *       #setTrackedPriority}. As with tracking, the RFC way: a master sends it in its next advert
+   *       and stays MASTER until it hears a higher one; a backup judges the next advert with it, so
+   *       a backup now above the master discards the master's adverts and, per its preempt
+   *       settings, takes over when its Master_Down_Timer expires.
+   *   <li>Preempt_Mode: off, a preempt delay hold in progress ends and the next lower priority
+   *       advert is accepted; on, the next one is discarded (or held by the preempt delay).
+   *   <li>Preempt delay: a hold in progress now lasts the new delay from when it began (0 ends it);
+   *       later holds use the new delay.
+   *   <li>Answering lower priority adverts; initial MASTER (which only matters at the next {@link
+   *       #start}).
+   * </ul>
+   *
+   * @throws IllegalArgumentException if {@code next} is another router on the wire (name, version,
+   *     VRID, interval, addresses, authentication, peers, or address ownership differ)
+   */
+  public void reconfigure(VirtualRouterConfig next, long nowNanos) {
+    Objects.requireNonNull(next, "next");
+    if (!config.reconfigurableTo(next)) {
+      throw new IllegalArgumentException(
+          config.name() + ": cannot reconfigure in place to " + next + "; restart instead");
+    }
+    VirtualRouterConfig before = config;
+    config = next;
+    if (!preempts()) {
+      preemptHoldSet = false;
+      lowerMasterHeld = false;
+    } else if (preemptHoldSet && before.preemptDelayNanos() != next.preemptDelayNanos()) {
+      if (next.preemptDelayNanos() == 0) {
+        preemptHoldSet = false;
+        lowerMasterHeld = false;
+      } else {
+        // The hold began at until - old delay; it now ends the new delay after that.
+        preemptHoldUntilNanos += next.preemptDelayNanos() - before.preemptDelayNanos();
+      }
+    }
+    if (next.priority() != before.priority() && !next.isAddressOwner()) {
+      int previous = effectivePriority;
+      effectivePriority = next.priority();
+      if (previous != effectivePriority) {
+        listener.onPriorityChanged(previous, effectivePriority);
+      }
+    }
   }
 
   /**

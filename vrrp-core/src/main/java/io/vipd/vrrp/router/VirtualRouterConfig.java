@@ -108,6 +108,28 @@ public record VirtualRouterConfig(
     return priority == OWNER_PRIORITY;
   }
 
+  /**
+   * Whether a running router with this configuration can take {@code next} in place ({@link
+   * VirtualRouter#reconfigure}): true when {@code next} differs at most in what does not make it
+   * another router on the wire, namely {@link #priority()} as long as neither or both are the
+   * address owner (255), {@link #preempt()}, {@link #preemptDelayNanos()}, {@link
+   * #advertOnLowerPriority()} and {@link #initialMaster()} (which matters only at the next start).
+   * Name, version, VRID, interval, primary address, virtual addresses, authentication and unicast
+   * peers must be equal.
+   */
+  public boolean reconfigurableTo(VirtualRouterConfig next) {
+    return name.equals(next.name)
+        && version == next.version
+        && virtualRouterId == next.virtualRouterId
+        && isAddressOwner() == next.isAddressOwner()
+        && advertIntervalCentis == next.advertIntervalCentis
+        && primaryAddress.equals(next.primaryAddress)
+        && virtualAddresses.equals(next.virtualAddresses)
+        && authType == next.authType
+        && Arrays.equals(authData, next.authData)
+        && unicastPeers.equals(next.unicastPeers);
+  }
+
   /** True when adverts go to {@link #unicastPeers()} instead of the multicast group. */
   public boolean isUnicast() {
     return !unicastPeers.isEmpty();

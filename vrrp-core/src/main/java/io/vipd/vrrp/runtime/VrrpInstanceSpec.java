@@ -35,6 +35,20 @@ public record VrrpInstanceSpec(
     }
   }
 
+  /**
+   * Whether a running instance with this spec can take {@code next} in place ({@link
+   * VrrpRuntime#reconfigure}): the router part as {@link VirtualRouterConfig#reconfigurableTo}, and
+   * the same interface, VIPs, checksum mode and VIP lifetime; only {@link #garp()} may differ
+   * besides.
+   */
+  public boolean reconfigurableTo(VrrpInstanceSpec next) {
+    return router.reconfigurableTo(next.router)
+        && interfaceName.equals(next.interfaceName)
+        && virtualAddresses.equals(next.virtualAddresses)
+        && checksumMode == next.checksumMode
+        && vipLifetimeSeconds == next.vipLifetimeSeconds;
+  }
+
   /** The instance name, e.g. {@code VI_1}. */
   public String name() {
     return router.name();

@@ -38,7 +38,8 @@ import org.slf4j.LoggerFactory;
  * queue.
  *
  * <p>Thread-safe entry points: {@link #setTrackedPriority}, {@link #setFault}, {@link
- * #setMaintenance}, {@link #stop}, {@link #status}. Everything else runs on the runtime thread.
+ * #setMaintenance}, {@link #reconfigure}, {@link #stop}, {@link #status}. Everything else runs on
+ * the runtime thread.
  */
 public final class VrrpRuntime implements Runnable {
 
@@ -47,7 +48,9 @@ public final class VrrpRuntime implements Runnable {
   /** Longest wait for a packet, so that queued commands are picked up promptly. */
   private static final long MAX_WAIT_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
 
-  private final VrrpInstanceSpec spec;
+  /** Replaced by {@link #reconfigure} on the runtime thread, never in identity. */
+  private volatile VrrpInstanceSpec spec;
+
   private final VrrpSocket socket;
   private final VipManager vipManager;
   private final LinkAnnouncer announcer;
@@ -149,6 +152,39 @@ public final class VrrpRuntime implements Runnable {
    */
   public void setMaintenance(boolean on) {
     commands.add(now -> router.setMaintenance(on, now));
+  }
+
+  /**
+   * Queues a reload in place (see {@link VirtualRouter#reconfigure}): the instance keeps its state,
+   * a master its VIPs. A new priority is advertised from the next advert; new preempt settings
+   * judge the next advert; new GARP settings pace the next bursts (a master's refresh period
+   * restarts now, a pending second burst is dropped when the new delay is 0).
+   *
+   * @throws IllegalArgumentException at once, on the caller's thread, if {@code next} is not {@link
+   *     VrrpInstanceSpec#reconfigurableTo reconfigurable to} from the current spec
+   */
+  public void reconfigure(VrrpInstanceSpec next) {
+    if (!spec.reconfigurableTo(next)) {
+      throw new IllegalArgumentException(
+          spec.name() + ": " + next + " is another instance; restart it instead");
+    }
+    commands.add(now -> apply(next, now));
+  }
+
+  private void apply(VrrpInstanceSpec next, long now) {
+    router.reconfigure(next.router(), now);
+    GarpSettings before = spec.garp();
+    spec = next;
+    GarpSettings garp = next.garp();
+    if (router.state() != VrrpState.MASTER || garp.equals(before)) {
+      return;
+    }
+    if (garp.refreshNanos() != before.refreshNanos()) {
+      refreshAtNanos = garp.refreshNanos() > 0 ? now + garp.refreshNanos() : Long.MAX_VALUE;
+    }
+    if (garp.secondBurstDelayNanos() == 0) {
+      secondBurstAtNanos = Long.MAX_VALUE;
+    }
   }
 
   /**

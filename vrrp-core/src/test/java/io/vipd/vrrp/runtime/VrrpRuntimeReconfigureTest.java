@@ -1,0 +1,212 @@
+package io.vipd.vrrp.runtime;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.vipd.vrrp.packet.DecodeResult;
+import io.vipd.vrrp.packet.IpHeaderInfo;
+import io.vipd.vrrp.packet.Ipv4ChecksumMode;
+import io.vipd.vrrp.packet.VrrpPacketCodec;
+import io.vipd.vrrp.packet.VrrpVersion;
+import io.vipd.vrrp.port.ReceivedDatagram;
+import io.vipd.vrrp.port.VipManager;
+import io.vipd.vrrp.port.VirtualAddress;
+import io.vipd.vrrp.port.VrrpSocket;
+import io.vipd.vrrp.router.Transition;
+import io.vipd.vrrp.router.VirtualRouterConfig;
+import io.vipd.vrrp.router.VirtualRouterListener;
+import io.vipd.vrrp.router.VrrpState;
+import java.net.InetAddress;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * {@link VrrpRuntime#reconfigure} from another thread: a master takes a new priority and new GARP
+ * refresh settings without a transition, a priority 0 advert or a VIP removal; an identity change
+ * is refused on the caller's thread. Simulated clock advanced by the silent socket.
+ */
+@Timeout(30)
+class VrrpRuntimeReconfigureTest {
+
+  private static final long SECOND = 1_000_000_000L;
+  private static final InetAddress LOCAL = ip("10.0.0.11");
+  private static final InetAddress VIP = ip("10.0.0.100");
+
+  private final AtomicLong clock = new AtomicLong(SECOND);
+  private final RecordingSocket socket = new RecordingSocket(clock);
+  private final AtomicInteger removed = new AtomicInteger();
+  private final AtomicInteger announced = new AtomicInteger();
+  private final ConcurrentLinkedQueue<Transition> transitions = new ConcurrentLinkedQueue<>();
+
+  private static InetAddress ip(String literal) {
+    try {
+      return InetAddress.getByName(literal);
+    } catch (java.net.UnknownHostException e) {
+      throw new IllegalArgumentException(e);
+    }
+  }
+
+  private static VrrpInstanceSpec spec(VirtualRouterConfig.Builder router, GarpSettings garp) {
+    return new VrrpInstanceSpec(
+        router.build(),
+        "eth0",
+        List.of(new VirtualAddress(VIP, 24, "eth0", Optional.empty())),
+        Ipv4ChecksumMode.PSEUDO_HEADER,
+        garp,
+        0);
+  }
+
+  private static VirtualRouterConfig.Builder router(int priority) {
+    return VirtualRouterConfig.builder("VI_1", 51, LOCAL)
+        .version(VrrpVersion.V3)
+        .priority(priority)
+        .advertIntervalCentis(100)
+        .initialMaster(true)
+        .virtualAddresses(List.of(VIP));
+  }
+
+  @Test
+  void aMasterTakesANewPriorityAndGarpRefreshInPlace() throws Exception {
+    GarpSettings noRefresh = new GarpSettings(1, 0, 0, 1);
+    VrrpRuntime runtime = runtime(spec(router(150), noRefresh));
+    Thread t = new Thread(runtime, "runtime");
+    t.start();
+    try {
+      await(() -> runtime.status().state() == VrrpState.MASTER, "master");
+      await(() -> socket.priorities.size() >= 2, "adverts at 150");
+      assertEquals(150, socket.priorities.peek());
+      int announcedBefore = announced.get();
+      long clockBefore = clock.get();
+
+      runtime.reconfigure(spec(router(120).preempt(false), new GarpSettings(1, 0, SECOND / 2, 2)));
+      await(() -> runtime.status().effectivePriority() == 120, "priority 120 in the status");
+      socket.priorities.clear();
+      await(() -> socket.priorities.size() >= 3, "three adverts after the reload");
+      await(() -> clock.get() - clockBefore > 3 * SECOND, "three simulated seconds");
+
+      assertTrue(socket.priorities.stream().allMatch(p -> p == 120), "" + socket.priorities);
+      assertEquals(VrrpState.MASTER, runtime.status().state());
+      assertEquals(1, transitions.size(), "only the startup transition: " + transitions);
+      assertEquals(0, removed.get(), "the VIP was never removed");
+      // refreshes every 0.5 s of 2 announcements each: at least 8 in 3 s
+      assertTrue(announced.get() - announcedBefore >= 8, "refreshes: " + announced.get());
+    } finally {
+      assertTrue(runtime.stop(5, TimeUnit.SECONDS));
+      t.join(5000);
+    }
+    assertEquals(1, removed.get(), "stopping still removes the VIP");
+  }
+
+  @Test
+  void anIdentityChangeIsRefusedOnTheCallersThread() {
+    VrrpRuntime runtime = runtime(spec(router(150), new GarpSettings(1, 0, 0, 1)));
+    GarpSettings garp = new GarpSettings(1, 0, 0, 1);
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> runtime.reconfigure(spec(router(150).advertIntervalCentis(50), garp)));
+    assertThrows(
+        IllegalArgumentException.class, () -> runtime.reconfigure(spec(router(255), garp)));
+    VrrpInstanceSpec otherPrefix =
+        new VrrpInstanceSpec(
+            router(150).build(),
+            "eth0",
+            List.of(new VirtualAddress(VIP, 32, "eth0", Optional.empty())),
+            Ipv4ChecksumMode.PSEUDO_HEADER,
+            garp,
+            0);
+    assertFalse(spec(router(150), garp).reconfigurableTo(otherPrefix));
+    assertThrows(IllegalArgumentException.class, () -> runtime.reconfigure(otherPrefix));
+    assertTrue(spec(router(140), garp).reconfigurableTo(spec(router(90), garp)));
+  }
+
+  private VrrpRuntime runtime(VrrpInstanceSpec spec) {
+    return new VrrpRuntime(
+        spec,
+        socket,
+        new CountingVips(removed),
+        a -> announced.incrementAndGet(),
+        new VirtualRouterListener() {
+          @Override
+          public void onTransition(Transition transition) {
+            transitions.add(transition);
+          }
+        },
+        clock::get,
+        new VrrpStats());
+  }
+
+  private static void await(BooleanSupplier condition, String what) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("timed out waiting for " + what);
+      }
+      Thread.sleep(5);
+    }
+  }
+
+  /** Records the priority of every advert sent; each wait advances the clock by up to 10 ms. */
+  private static final class RecordingSocket implements VrrpSocket {
+    private final AtomicLong clock;
+    final ConcurrentLinkedQueue<Integer> priorities = new ConcurrentLinkedQueue<>();
+
+    RecordingSocket(AtomicLong clock) {
+      this.clock = clock;
+    }
+
+    @Override
+    public void send(byte[] vrrpMessage, InetAddress destination) {
+      DecodeResult r =
+          VrrpPacketCodec.decode(vrrpMessage, new IpHeaderInfo(LOCAL, destination, 255));
+      priorities.add(
+          r instanceof DecodeResult.Decoded d ? d.adv().priority() : Integer.valueOf(-1));
+    }
+
+    @Override
+    public ReceivedDatagram receive(long timeoutNanos) {
+      LockSupport.parkNanos(1_000_000L);
+      clock.addAndGet(Math.min(Math.max(timeoutNanos, 1_000_000L), 10_000_000L));
+      return null;
+    }
+
+    @Override
+    public void close() {}
+  }
+
+  private static final class CountingVips implements VipManager {
+    private final AtomicInteger removed;
+
+    CountingVips(AtomicInteger removed) {
+      this.removed = removed;
+    }
+
+    @Override
+    public boolean add(VirtualAddress address) {
+      return true;
+    }
+
+    @Override
+    public boolean remove(VirtualAddress address) {
+      removed.incrementAndGet();
+      return true;
+    }
+
+    @Override
+    public void install(VirtualAddress address, int lifetimeSeconds) {}
+
+    @Override
+    public List<VirtualAddress> list(String interfaceName) {
+      return List.of();
+    }
+  }
+}

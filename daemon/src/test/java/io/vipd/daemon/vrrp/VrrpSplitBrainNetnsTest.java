@@ -9,7 +9,6 @@ import io.vipd.vrrp.linux.NetnsRequirement;
 import java.time.Duration;
 import java.util.Set;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
@@ -103,16 +102,6 @@ class VrrpSplitBrainNetnsTest {
    * after a heal is a race.
    */
   @Test
-  @Disabled(
-      "BUG: after a split brain heals, the winner re-announces (VrrpRuntime.dispatch: GARP burst"
-          + " when a master receives an advert of priority <= its own) only if it receives one of"
-          + " the loser's adverts. When the loser receives the winner's advert first (about half"
-          + " of the heals), VirtualRouter.advertisementAsMaster moves it to BACKUP and removes"
-          + " its VIP without sending anything, so the winner never learns there was another"
-          + " master and never announces: the client's ARP entry stays on the loser's MAC (STALE)"
-          + " and the client cannot reach the VIP until its own ARP re-resolution (5 s or more),"
-          + " the keepalived behaviour issue 2 promises to remove. Failed in 3 of 3 runs"
-          + " (4 heals each, failing at heal 1, 3 and 1).")
   void afterTheHealTheClientIsSentBackToTheWinnerAtOnce() throws Exception {
     try (VipCluster c = new VipCluster(217, 3)) {
       NetnsLan lan = c.lan();

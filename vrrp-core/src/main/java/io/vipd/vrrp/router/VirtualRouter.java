@@ -427,6 +427,16 @@ public final class VirtualRouter {
     }
     boolean higher = priority > effectivePriority;
     if (higher || (priority == effectivePriority && addressIsGreater(source))) {
+      // Two masters (a healed split, or a preemption): the LAN may have learnt our MAC for the
+      // VIP last. One last advertisement at our own priority tells the other master that another
+      // one existed, so it re-announces the VIP at once (lower-priority advert received: RFC 9568
+      // advert plus a gratuitous ARP burst); otherwise clients stay on our MAC until their ARP
+      // entry expires. Backups ignore it or merely reset their Master_Down_Timer; but a v3
+      // backup also learns the advert's interval, so only when ours equals the winner's (the
+      // simulation found backups with a shorter one flapping on it).
+      if (adv.advertIntervalCentis() == config.advertIntervalCentis()) {
+        actions.sendAdvertisement(effectivePriority);
+      }
       actions.removeVirtualAddresses();
       adverDeadlineNanos = NONE;
       state = VrrpState.BACKUP;

@@ -52,7 +52,7 @@ class VirtualRouterLifecycleTest {
     r.setTrackedPriority(90, T0 + 1);
     r.advertisementReceived(advertV3(100, 100), PEER_LOW, T0 + 2);
     assertEquals(VrrpState.BACKUP, r.state(), "100 > 90: the master gives way");
-    assertEquals(List.of("priority 150->90", "remove", "MASTER->BACKUP"), rec.take());
+    assertEquals(List.of("priority 150->90", "send 90", "remove", "MASTER->BACKUP"), rec.take());
   }
 
   @Test

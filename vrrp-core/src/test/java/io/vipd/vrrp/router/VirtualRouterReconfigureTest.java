@@ -60,7 +60,7 @@ class VirtualRouterReconfigureTest {
     r.reconfigure(v3(90).build(), T0 + 100 * MILLI);
     r.advertisementReceived(advertV3(100, 100), PEER_HIGH, T0 + 200 * MILLI);
     assertEquals(VrrpState.BACKUP, r.state(), "the higher backup now wins");
-    assertEquals(List.of("priority 150->90", "remove", "MASTER->BACKUP"), rec.take());
+    assertEquals(List.of("priority 150->90", "send 90", "remove", "MASTER->BACKUP"), rec.take());
   }
 
   @Test

@@ -199,11 +199,21 @@ class VirtualRouterTest {
   }
 
   @Test
+  void aMasterSteppingDownSendsOneLastAdvertSoTheWinnerReannounces() {
+    VirtualRouter r = startedMaster(v3(100));
+    long t = T0 + 300 * MILLI;
+    r.advertisementReceived(advertV3(120, 100), PEER_HIGH, t);
+    assertEquals(VrrpState.BACKUP, r.state());
+    assertEquals(List.of("send 100", "remove", "MASTER->BACKUP"), rec.take());
+  }
+
+  @Test
   void higherAdvertMakesTheMasterBackUp() {
     VirtualRouter r = startedMaster(v3(100));
     long t = T0 + 300 * MILLI;
     r.advertisementReceived(advertV3(120, 200), PEER_HIGH, t);
     assertEquals(VrrpState.BACKUP, r.state());
+    // the winner's interval differs from ours: no last advert (v3 backups would learn ours)
     assertEquals(List.of("remove", "MASTER->BACKUP"), rec.take());
     assertEquals(
         "higher priority advertisement from 10.0.0.12 (prio 120)", rec.lastTransition().reason());

@@ -71,17 +71,8 @@ class ProxyTimeoutTest {
   void connectTimeoutWhenTheServerNeverAnswersTheHandshake() throws Exception {
     // a listener whose accept queue is full drops SYNs: connects to it hang (loopback only)
     try (ServerSocket full = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      List<Socket> fillers = new ArrayList<>();
+      List<Socket> fillers = fillBacklog(full);
       try {
-        for (int i = 0; i < 4; i++) {
-          Socket s = new Socket();
-          fillers.add(s);
-          try {
-            s.connect(full.getLocalSocketAddress(), 200);
-          } catch (IOException expectedOnceFull) {
-            break;
-          }
-        }
         start((InetSocketAddress) full.getLocalSocketAddress(), ms(300, 5000, 5000, 0, 0));
         long t0 = System.nanoTime();
         try (Socket c = connect(proxy)) {
@@ -98,20 +89,29 @@ class ProxyTimeoutTest {
     }
   }
 
+  /**
+   * Fills the accept queue of a listener that never accepts: from then on the kernel drops SYNs to
+   * it, so connects hang (loopback only). The caller closes the sockets returned.
+   */
+  private static List<Socket> fillBacklog(ServerSocket full) {
+    List<Socket> fillers = new ArrayList<>();
+    for (int i = 0; i < 4; i++) {
+      Socket s = new Socket();
+      fillers.add(s);
+      try {
+        s.connect(full.getLocalSocketAddress(), 200);
+      } catch (IOException expectedOnceFull) {
+        break;
+      }
+    }
+    return fillers;
+  }
+
   @Test
   void aClientLeavingDuringTheConnectIsNotTheServersFailure() throws Exception {
     try (ServerSocket full = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      List<Socket> fillers = new ArrayList<>();
+      List<Socket> fillers = fillBacklog(full);
       try {
-        for (int i = 0; i < 4; i++) {
-          Socket s = new Socket();
-          fillers.add(s);
-          try {
-            s.connect(full.getLocalSocketAddress(), 200);
-          } catch (IOException expectedOnceFull) {
-            break;
-          }
-        }
         start((InetSocketAddress) full.getLocalSocketAddress(), ms(5000, 5000, 5000, 0, 0));
         try (Socket c = connect(proxy)) {
           await("session", Duration.ofSeconds(5), () -> proxy.sessions().iterator().hasNext());

@@ -5,21 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vipd.health.HealthState;
-import io.vipd.vrrp.packet.Ipv4ChecksumMode;
 import io.vipd.vrrp.packet.VrrpVersion;
-import io.vipd.vrrp.port.ReceivedDatagram;
-import io.vipd.vrrp.port.VipManager;
-import io.vipd.vrrp.port.VirtualAddress;
-import io.vipd.vrrp.port.VrrpSocket;
 import io.vipd.vrrp.router.VirtualRouterConfig;
 import io.vipd.vrrp.router.VirtualRouterListener;
-import io.vipd.vrrp.runtime.GarpSettings;
-import io.vipd.vrrp.runtime.VrrpInstanceSpec;
+import io.vipd.vrrp.runtime.TestDoubles;
 import io.vipd.vrrp.runtime.VrrpRuntime;
 import io.vipd.vrrp.runtime.VrrpStats;
 import java.net.InetAddress;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 
@@ -76,48 +69,11 @@ class BootstrapHoldTest {
             .advertIntervalCentis(100)
             .virtualAddresses(List.of(vip))
             .build();
-    VrrpInstanceSpec spec =
-        new VrrpInstanceSpec(
-            config,
-            "eth0",
-            List.of(new VirtualAddress(vip, 32, "eth0", Optional.empty())),
-            Ipv4ChecksumMode.PSEUDO_HEADER,
-            new GarpSettings(1, 0, 0, 1),
-            0);
     // never started: the tracker only queues commands on it
     return new VrrpRuntime(
-        spec,
-        new VrrpSocket() {
-          @Override
-          public void send(byte[] vrrpMessage, InetAddress destination) {}
-
-          @Override
-          public ReceivedDatagram receive(long timeoutNanos) {
-            return null;
-          }
-
-          @Override
-          public void close() {}
-        },
-        new VipManager() {
-          @Override
-          public boolean add(VirtualAddress address) {
-            return true;
-          }
-
-          @Override
-          public boolean remove(VirtualAddress address) {
-            return true;
-          }
-
-          @Override
-          public void install(VirtualAddress address, int lifetimeSeconds) {}
-
-          @Override
-          public List<VirtualAddress> list(String interfaceName) {
-            return List.of();
-          }
-        },
+        TestDoubles.spec(config, 1),
+        TestDoubles.deafSocket(),
+        TestDoubles.noVips(),
         a -> {},
         new VirtualRouterListener() {},
         System::nanoTime,

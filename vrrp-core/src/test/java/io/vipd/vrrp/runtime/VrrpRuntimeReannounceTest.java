@@ -9,15 +9,12 @@ import io.vipd.vrrp.packet.VrrpAdvertisement;
 import io.vipd.vrrp.packet.VrrpPacketCodec;
 import io.vipd.vrrp.packet.VrrpVersion;
 import io.vipd.vrrp.port.ReceivedDatagram;
-import io.vipd.vrrp.port.VipManager;
-import io.vipd.vrrp.port.VirtualAddress;
 import io.vipd.vrrp.port.VrrpSocket;
 import io.vipd.vrrp.router.VirtualRouterConfig;
 import io.vipd.vrrp.router.VirtualRouterListener;
 import io.vipd.vrrp.router.VrrpState;
 import java.net.InetAddress;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -69,21 +66,14 @@ class VrrpRuntimeReannounceTest {
             .advertIntervalCentis(100)
             .virtualAddresses(List.of(vip))
             .build();
-    VrrpInstanceSpec spec =
-        new VrrpInstanceSpec(
-            config,
-            "eth0",
-            List.of(new VirtualAddress(vip, 32, "eth0", Optional.empty())),
-            Ipv4ChecksumMode.PSEUDO_HEADER,
-            new GarpSettings(3, 0, 0, 1),
-            0);
+    VrrpInstanceSpec spec = TestDoubles.spec(config, 3);
     AtomicInteger announced = new AtomicInteger();
     ScriptedSocket socket = new ScriptedSocket(clock);
     VrrpRuntime runtime =
         new VrrpRuntime(
             spec,
             socket,
-            new NoVips(),
+            TestDoubles.noVips(),
             a -> announced.incrementAndGet(),
             new VirtualRouterListener() {},
             clock::get,
@@ -137,25 +127,5 @@ class VrrpRuntimeReannounceTest {
 
     @Override
     public void close() {}
-  }
-
-  private static final class NoVips implements VipManager {
-    @Override
-    public boolean add(VirtualAddress address) {
-      return true;
-    }
-
-    @Override
-    public boolean remove(VirtualAddress address) {
-      return true;
-    }
-
-    @Override
-    public void install(VirtualAddress address, int lifetimeSeconds) {}
-
-    @Override
-    public List<VirtualAddress> list(String interfaceName) {
-      return List.of();
-    }
   }
 }

@@ -5,18 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.vipd.vrrp.packet.Ipv4ChecksumMode;
 import io.vipd.vrrp.packet.VrrpVersion;
 import io.vipd.vrrp.port.ReceivedDatagram;
-import io.vipd.vrrp.port.VipManager;
-import io.vipd.vrrp.port.VirtualAddress;
 import io.vipd.vrrp.port.VrrpSocket;
 import io.vipd.vrrp.router.VirtualRouterConfig;
 import io.vipd.vrrp.router.VirtualRouterListener;
 import io.vipd.vrrp.router.VrrpState;
 import java.net.InetAddress;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
@@ -42,19 +38,12 @@ class VrrpRuntimeStatusTest {
             .advertIntervalCentis(100)
             .virtualAddresses(List.of(vip))
             .build();
-    VrrpInstanceSpec spec =
-        new VrrpInstanceSpec(
-            config,
-            "eth0",
-            List.of(new VirtualAddress(vip, 32, "eth0", Optional.empty())),
-            Ipv4ChecksumMode.PSEUDO_HEADER,
-            new GarpSettings(1, 0, 0, 1),
-            0);
+    VrrpInstanceSpec spec = TestDoubles.spec(config, 1);
     VrrpRuntime runtime =
         new VrrpRuntime(
             spec,
             new SilentSocket(clock),
-            new NoVips(),
+            TestDoubles.noVips(),
             a -> {},
             new VirtualRouterListener() {},
             clock::get,
@@ -109,25 +98,5 @@ class VrrpRuntimeStatusTest {
 
     @Override
     public void close() {}
-  }
-
-  private static final class NoVips implements VipManager {
-    @Override
-    public boolean add(VirtualAddress address) {
-      return true;
-    }
-
-    @Override
-    public boolean remove(VirtualAddress address) {
-      return true;
-    }
-
-    @Override
-    public void install(VirtualAddress address, int lifetimeSeconds) {}
-
-    @Override
-    public List<VirtualAddress> list(String interfaceName) {
-      return List.of();
-    }
   }
 }

@@ -1,0 +1,68 @@
+package io.vipd.vrrp.runtime;
+
+import io.vipd.vrrp.packet.Ipv4ChecksumMode;
+import io.vipd.vrrp.port.ReceivedDatagram;
+import io.vipd.vrrp.port.VipManager;
+import io.vipd.vrrp.port.VirtualAddress;
+import io.vipd.vrrp.port.VrrpSocket;
+import io.vipd.vrrp.router.VirtualRouterConfig;
+import java.net.InetAddress;
+import java.util.List;
+import java.util.Optional;
+
+/** Stand-ins for the Linux adapters of a {@link VrrpRuntime} in tests without namespaces. */
+public final class TestDoubles {
+
+  private TestDoubles() {}
+
+  /** A VIP manager that accepts everything and holds nothing. */
+  public static VipManager noVips() {
+    return new VipManager() {
+      @Override
+      public boolean add(VirtualAddress address) {
+        return true;
+      }
+
+      @Override
+      public boolean remove(VirtualAddress address) {
+        return true;
+      }
+
+      @Override
+      public void install(VirtualAddress address, int lifetimeSeconds) {}
+
+      @Override
+      public List<VirtualAddress> list(String interfaceName) {
+        return List.of();
+      }
+    };
+  }
+
+  /** A socket that never receives and drops what is sent (for a runtime that is not run). */
+  public static VrrpSocket deafSocket() {
+    return new VrrpSocket() {
+      @Override
+      public void send(byte[] vrrpMessage, InetAddress destination) {}
+
+      @Override
+      public ReceivedDatagram receive(long timeoutNanos) {
+        return null;
+      }
+
+      @Override
+      public void close() {}
+    };
+  }
+
+  /** The spec of {@code config} on eth0 with its first VIP as a /32 and one announcement. */
+  public static VrrpInstanceSpec spec(VirtualRouterConfig config, int garpRepeat) {
+    InetAddress vip = config.virtualAddresses().get(0);
+    return new VrrpInstanceSpec(
+        config,
+        "eth0",
+        List.of(new VirtualAddress(vip, 32, "eth0", Optional.empty())),
+        Ipv4ChecksumMode.PSEUDO_HEADER,
+        new GarpSettings(garpRepeat, 0, 0, 1),
+        0);
+  }
+}

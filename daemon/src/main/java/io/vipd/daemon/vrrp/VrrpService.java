@@ -528,6 +528,12 @@ public final class VrrpService implements Closeable {
     final Thread linkThread;
     volatile boolean watching = true;
 
+    /** The interface's index when the sockets were opened; -1 if unknown. */
+    final int ifIndex;
+
+    /** The interface was deleted and created again: the sockets are bound to the old one. */
+    private boolean recreated;
+
     Instance(
         VrrpInstanceConfig config,
         VrrpInstanceSpec spec,
@@ -543,6 +549,7 @@ public final class VrrpService implements Closeable {
       this.socket = socket;
       this.announcer = announcer;
       this.monitor = monitor;
+      this.ifIndex = socket instanceof RawVrrpSocket raw ? raw.interfaceIndex() : -1;
       this.runtimeThread = new Thread(runtime, "vrrp-" + spec.name());
       this.linkThread = new Thread(this::watchLink, "link-" + spec.name());
       linkThread.setDaemon(true);
@@ -565,10 +572,17 @@ public final class VrrpService implements Closeable {
         try {
           LinkState change = monitor.poll(LINK_POLL_NANOS);
           if (change != null) {
-            runtime.setFault(
-                "interface " + spec.interfaceName(),
-                !change.up(),
-                "interface " + spec.interfaceName() + (change.up() ? " up" : " down"));
+            String source = "interface " + spec.interfaceName();
+            if (change.up() && (recreated || wasRecreated())) {
+              // Up, but a new interface under the old name: our raw and packet sockets are bound
+              // to the deleted one, so leaving FAULT would make a deaf master (two masters).
+              runtime.setFault(
+                  source,
+                  true,
+                  source + " was deleted and created again: restart vipd to reopen its sockets");
+              continue;
+            }
+            runtime.setFault(source, !change.up(), source + (change.up() ? " up" : " down"));
           }
         } catch (IOException e) {
           if (watching) {
@@ -577,6 +591,21 @@ public final class VrrpService implements Closeable {
           return;
         }
       }
+    }
+
+    private boolean wasRecreated() {
+      int now = RawVrrpSocket.currentIndex(spec.interfaceName());
+      if (ifIndex > 0 && now > 0 && now != ifIndex) {
+        recreated = true;
+        LOG.error(
+            "({}) interface {} was deleted and created again (index {} -> {}): the instance stays"
+                + " in FAULT until vipd is restarted, which reopens its sockets on the new one",
+            spec.name(),
+            spec.interfaceName(),
+            ifIndex,
+            now);
+      }
+      return recreated;
     }
 
     void stop() {

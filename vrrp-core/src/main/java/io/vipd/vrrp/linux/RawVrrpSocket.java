@@ -70,6 +70,24 @@ public final class RawVrrpSocket implements VrrpSocket {
   private final byte[] sendControl;
   private final MessageBuffers rx;
 
+  /**
+   * The index of the interface this socket was opened on. Sockets stay bound to it: if the
+   * interface is deleted and created again under the same name (a new index), they must be opened
+   * anew.
+   */
+  public int interfaceIndex() {
+    return ifIndex;
+  }
+
+  /** The current index of {@code interfaceName}, or -1 when there is no such interface now. */
+  public static int currentIndex(String interfaceName) {
+    try {
+      return Interfaces.index(interfaceName);
+    } catch (SyscallException e) {
+      return -1;
+    }
+  }
+
   private RawVrrpSocket(NativeSocket socket, boolean ipv6, int ifIndex, byte[] sendControl) {
     this.socket = socket;
     this.ipv6 = ipv6;

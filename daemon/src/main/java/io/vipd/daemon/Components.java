@@ -18,6 +18,8 @@ import io.vipd.health.check.CheckExecutors;
 import io.vipd.proxy.ProxyEvents;
 import io.vipd.vrrp.router.VirtualRouterListener;
 import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -248,12 +250,12 @@ final class Components implements AutoCloseable {
   }
 
   /** The drain grace of the configuration in force (a reload may have changed it). */
-  synchronized java.time.Duration drainGrace() {
-    return running == null ? java.time.Duration.ZERO : running.proxy().drainGrace();
+  synchronized Duration drainGrace() {
+    return running == null ? Duration.ZERO : running.proxy().drainGrace();
   }
 
   /** The admin endpoint's address while it serves (for tests). */
-  synchronized Optional<java.net.InetSocketAddress> adminAddress() {
+  synchronized Optional<InetSocketAddress> adminAddress() {
     return admin == null ? Optional.empty() : admin.address();
   }
 

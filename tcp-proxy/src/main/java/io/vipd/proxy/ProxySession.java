@@ -17,6 +17,7 @@ import java.util.ArrayDeque;
 import java.util.BitSet;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,8 +42,7 @@ final class ProxySession {
   private static final Logger log = LoggerFactory.getLogger(ProxySession.class);
 
   /** When a local socket failure (fd exhaustion) was last logged: one line a second at most. */
-  private static final java.util.concurrent.atomic.AtomicLong lastLocalFailureLog =
-      new java.util.concurrent.atomic.AtomicLong(Long.MIN_VALUE / 2);
+  private static final AtomicLong lastLocalFailureLog = new AtomicLong(Long.MIN_VALUE / 2);
 
   private final ProxyContext context;
   private final Frontend frontend;

@@ -14,7 +14,6 @@ import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,7 +29,6 @@ public final class Admin implements AutoCloseable {
   private static final long SAMPLE_MILLIS = 100;
 
   private final MastersSeen masters;
-  private final AtomicReference<Optional<VrrpService>> currentVrrp;
   private volatile DaemonView view;
   private volatile RuntimeOperations operations;
   private VipdMetrics metrics;
@@ -42,10 +40,8 @@ public final class Admin implements AutoCloseable {
       Optional<VrrpService> vrrp,
       Optional<TrackingService> tracking,
       Optional<ProxyService> proxy) {
-    this.currentVrrp = new AtomicReference<>(vrrp);
     // Masters seen count since start, across reloads: one sampler over whatever VRRP runs now.
-    this.masters =
-        new MastersSeen(() -> currentVrrp.get().map(VrrpService::status).orElse(List.of()));
+    this.masters = new MastersSeen(() -> view.vrrp().map(VrrpService::status).orElse(List.of()));
     this.view = new DaemonView(config, vrrp, tracking, proxy, masters);
     this.operations = new RuntimeOperations(proxy, vrrp);
   }
@@ -145,7 +141,6 @@ public final class Admin implements AutoCloseable {
       Optional<VrrpService> vrrp,
       Optional<TrackingService> tracking,
       Optional<ProxyService> proxy) {
-    currentVrrp.set(vrrp);
     view = new DaemonView(config, vrrp, tracking, proxy, masters);
     operations = new RuntimeOperations(proxy, vrrp);
     if (metrics != null) {

@@ -29,6 +29,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -60,7 +62,7 @@ public final class ProxyService implements Closeable {
   private final List<Runnable> answerWatchers = new CopyOnWriteArrayList<>();
 
   /** Servers with a passive failure not yet followed by a successful connect. */
-  private final java.util.Set<String> suspect = java.util.concurrent.ConcurrentHashMap.newKeySet();
+  private final Set<String> suspect = ConcurrentHashMap.newKeySet();
 
   private volatile boolean listening;
 

@@ -27,6 +27,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -58,7 +59,7 @@ public final class TrackingService implements Closeable {
   private final Map<String, Object> extraTokens = new ConcurrentHashMap<>();
 
   private volatile boolean closed;
-  private java.util.function.BooleanSupplier hold = () -> false;
+  private BooleanSupplier hold = () -> false;
 
   private TrackingService() {}
 
@@ -94,7 +95,7 @@ public final class TrackingService implements Closeable {
       CheckFactory factory,
       EventLoopGroup loops,
       Map<String, TrackedSource> extraChecks,
-      java.util.function.BooleanSupplier holdCheckWeights)
+      BooleanSupplier holdCheckWeights)
       throws IOException {
     TrackingService service = new TrackingService();
     service.hold = holdCheckWeights;

@@ -3,6 +3,9 @@ package io.vipd.daemon.vrrp;
 import io.vipd.vrrp.packet.RxDropReason;
 import io.vipd.vrrp.router.Transition;
 import io.vipd.vrrp.router.VirtualRouterListener;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -14,13 +17,12 @@ final class KeepalivedStyleLog implements VirtualRouterListener {
 
   private static final Logger LOG = LoggerFactory.getLogger("vipd.vrrp");
 
-  private static final long WARN_INTERVAL_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+  private static final long WARN_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(10);
 
   private final String instance;
 
   /** Confined to the instance's VRRP thread, which calls the listener. */
-  private final java.util.Map<RxDropReason, Long> lastWarned =
-      new java.util.EnumMap<>(RxDropReason.class);
+  private final Map<RxDropReason, Long> lastWarned = new EnumMap<>(RxDropReason.class);
 
   KeepalivedStyleLog(String instance) {
     this.instance = instance;

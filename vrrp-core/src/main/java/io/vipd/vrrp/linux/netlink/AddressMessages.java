@@ -49,17 +49,9 @@ public final class AddressMessages {
             | RtNetlink.NLM_F_ACK
             | RtNetlink.NLM_F_CREATE
             | RtNetlink.NLM_F_EXCL;
-    NetlinkWriter w = new NetlinkWriter(RtNetlink.RTM_NEWADDR, flags, sequence, order);
-    boolean v4 = address instanceof Inet4Address;
-    ifaddrmsg(w, v4, prefixLength, v4 ? 0 : RtNetlink.IFA_F_NODAD, ifIndex);
-    if (v4) {
-      w.attribute(RtNetlink.IFA_LOCAL, address.getAddress());
-    }
-    w.attribute(RtNetlink.IFA_ADDRESS, address.getAddress());
-    if (v4 && label != null) {
-      w.attribute(RtNetlink.IFA_LABEL, label);
-    }
-    if (!v4) {
+    NetlinkWriter w =
+        newAddressMessage(sequence, flags, ifIndex, address, prefixLength, label, order);
+    if (!(address instanceof Inet4Address)) {
       cacheinfo(w, RtNetlink.INFINITY_LIFE_TIME, PREFERRED_IPV6, order);
     }
     return w.finish();
@@ -84,6 +76,22 @@ public final class AddressMessages {
             | RtNetlink.NLM_F_ACK
             | RtNetlink.NLM_F_CREATE
             | RtNetlink.NLM_F_REPLACE;
+    NetlinkWriter w =
+        newAddressMessage(sequence, flags, ifIndex, address, prefixLength, label, order);
+    int life = lifetimeSeconds == 0 ? RtNetlink.INFINITY_LIFE_TIME : lifetimeSeconds;
+    cacheinfo(w, life, address instanceof Inet4Address ? life : PREFERRED_IPV6, order);
+    return w.finish();
+  }
+
+  /** RTM_NEWADDR with the header and address attributes; the caller adds the lifetimes. */
+  private static NetlinkWriter newAddressMessage(
+      int sequence,
+      int flags,
+      int ifIndex,
+      InetAddress address,
+      int prefixLength,
+      String label,
+      ByteOrder order) {
     NetlinkWriter w = new NetlinkWriter(RtNetlink.RTM_NEWADDR, flags, sequence, order);
     boolean v4 = address instanceof Inet4Address;
     ifaddrmsg(w, v4, prefixLength, v4 ? 0 : RtNetlink.IFA_F_NODAD, ifIndex);
@@ -94,9 +102,7 @@ public final class AddressMessages {
     if (v4 && label != null) {
       w.attribute(RtNetlink.IFA_LABEL, label);
     }
-    int life = lifetimeSeconds == 0 ? RtNetlink.INFINITY_LIFE_TIME : lifetimeSeconds;
-    cacheinfo(w, life, v4 ? life : PREFERRED_IPV6, order);
-    return w.finish();
+    return w;
   }
 
   /** struct ifa_cacheinfo: preferred and valid lifetimes in seconds; the kernel fills the rest. */

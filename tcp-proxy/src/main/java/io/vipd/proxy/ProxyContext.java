@@ -35,6 +35,7 @@ final class ProxyContext {
     this.connectTemplate =
         new Bootstrap() // the channel factory depends on the target: see connectBootstrap
             .option(ChannelOption.AUTO_READ, false)
+            .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 0)
             .option(ChannelOption.ALLOW_HALF_CLOSURE, true)
             .option(ChannelOption.WRITE_BUFFER_WATER_MARK, waterMark);
     if (!Transport.TCP_NODELAY_BY_DEFAULT) {
@@ -42,13 +43,11 @@ final class ProxyContext {
     }
   }
 
-  /** A bootstrap for one connect attempt to {@code target} from a session on {@code loop}. */
-  Bootstrap connectBootstrap(
-      io.netty.channel.EventLoop loop, InetSocketAddress target, long connectNanos) {
-    long millis = connectNanos == 0 ? 0 : Math.max(1, connectNanos / 1_000_000);
-    return connectTemplate
-        .clone(loop)
-        .channelFactory(transport.socketChannelFactory(target))
-        .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, millis));
+  /**
+   * A bootstrap for one connect attempt to {@code target} from a session on {@code loop}. The
+   * connect timeout is the session's (see ProxySession's timer), not Netty's.
+   */
+  Bootstrap connectBootstrap(io.netty.channel.EventLoop loop, InetSocketAddress target) {
+    return connectTemplate.clone(loop).channelFactory(transport.socketChannelFactory(target));
   }
 }

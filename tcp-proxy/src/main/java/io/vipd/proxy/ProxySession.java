@@ -9,8 +9,8 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelOutboundBuffer;
+import io.netty.channel.ChannelPromise;
 import io.netty.channel.ConnectTimeoutException;
-import io.netty.channel.socket.DuplexChannel;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
@@ -51,8 +51,15 @@ final class ProxySession {
   private final long acceptedEpochMillis = System.currentTimeMillis();
   private long connectNanos = -1;
   private final long sourceHash;
-  private final BitSet triedPrimaries = new BitSet();
-  private final BitSet triedBackups = new BitSet();
+
+  /**
+   * Servers already tried by this session; made on the first retry (most sessions never need it).
+   */
+  private BitSet triedPrimaries;
+
+  private BitSet triedBackups;
+
+  private static final BitSet NONE_TRIED = new BitSet();
   private final ChannelFutureListener channelClosed = f -> onChannelClosed();
 
   /**
@@ -66,6 +73,7 @@ final class ProxySession {
   private ServerState server;
   private ServerState lastTried;
   private Channel serverChannel;
+  private ChannelFuture connecting;
   private long connectStartNanos;
   private boolean connected;
   private int openChannels;
@@ -82,7 +90,15 @@ final class ProxySession {
   private long serverActivityNanos;
   private long flushedToClient;
   private long flushedToServer;
+
+  /**
+   * The session's one timer: the connect deadline while connecting, then the inactivity timeouts.
+   * Netty's own connect timeout stays off (CONNECT_TIMEOUT_MILLIS 0): one scheduled task a session
+   * instead of two, and none left referenced by an idle channel.
+   */
   private ScheduledFuture<?> timer;
+
+  private final Runnable onTimer = this::onTimer;
 
   ProxySession(ProxyContext context, Frontend frontend, Channel client) {
     this.context = context;
@@ -106,15 +122,26 @@ final class ProxySession {
   }
 
   private void connect() {
+    if (lastTried != null && triedPrimaries == null) {
+      // the first retry: from now on the balancer must skip what was tried
+      triedPrimaries = new BitSet();
+      triedBackups = new BitSet();
+      (lastTried.settings.backup() ? triedBackups : triedPrimaries).set(lastTried.index);
+    }
     ServerState s =
         lastTried != null && !frontend.pool.settings().redispatch()
             ? lastTried // option redispatch off: every retry goes to the same server
-            : frontend.pool.select(triedPrimaries, triedBackups, sourceHash);
+            : frontend.pool.select(
+                triedPrimaries == null ? NONE_TRIED : triedPrimaries,
+                triedBackups == null ? NONE_TRIED : triedBackups,
+                sourceHash);
     if (s == null) {
       close(CloseReason.NO_SERVER);
       return;
     }
-    (s.settings.backup() ? triedBackups : triedPrimaries).set(s.index);
+    if (triedPrimaries != null) {
+      (s.settings.backup() ? triedBackups : triedPrimaries).set(s.index);
+    }
     attempts++;
     server = s;
     lastTried = s;
@@ -123,7 +150,7 @@ final class ProxySession {
     InetSocketAddress address = s.settings.address();
     Bootstrap b =
         context
-            .connectBootstrap(client.eventLoop(), address, frontend.timeouts.connectNanos)
+            .connectBootstrap(client.eventLoop(), address)
             .handler(new RelayHandler(this, false));
     ChannelFuture f;
     if (address.isUnresolved()) {
@@ -163,11 +190,29 @@ final class ProxySession {
     serverChannel = f.channel();
     openChannels++;
     serverChannel.closeFuture().addListener(channelClosed);
+    if (!f.isDone()) {
+      connecting = f;
+      checkTimeouts(); // arms the connect deadline
+    }
     f.addListener((ChannelFutureListener) this::onConnectDone);
+  }
+
+  /** The connect deadline passed: fail the attempt as Netty's own connect timeout would. */
+  private void connectTimedOut() {
+    ChannelFuture f = connecting;
+    connecting = null;
+    long millis = frontend.timeouts.connectNanos / 1_000_000;
+    ConnectTimeoutException cause =
+        new ConnectTimeoutException(
+            "connection timed out after " + millis + " ms: " + server.settings.address());
+    if (f instanceof ChannelPromise ? ((ChannelPromise) f).tryFailure(cause) : !f.isDone()) {
+      f.channel().close();
+    }
   }
 
   private void onConnectDone(ChannelFuture f) {
     ServerState s = server;
+    connecting = null;
     if (f.isSuccess()) {
       if (closing) {
         f.channel().close();
@@ -320,7 +365,7 @@ final class ProxySession {
         .addListener(
             f -> {
               if (f.isSuccess() && peer.isActive()) {
-                ((DuplexChannel) peer).shutdownOutput();
+                Transport.shutdownOutput(peer);
                 // Both directions now end with the peer's own FIN: let Netty close it on that EOF
                 // instead of shutting its input down first (a shutdown and an epoll_ctl fewer).
                 // Nothing is queued towards it any more, so the close drops nothing.
@@ -457,14 +502,24 @@ final class ProxySession {
   // ---- timeouts ----
 
   private void checkTimeouts() {
-    if (timer != null) {
-      timer.cancel(false);
-      timer = null;
-    }
     if (finished) {
+      if (timer != null) {
+        timer.cancel(false);
+        timer = null;
+      }
       return;
     }
     long now = context.nanoClock.getAsLong();
+    long connectNanos = frontend.timeouts.connectNanos;
+    if (connecting != null && connectNanos > 0) {
+      long left = connectStartNanos + connectNanos - now;
+      if (left <= 0) {
+        connectTimedOut();
+        return;
+      }
+      arm(left);
+      return;
+    }
     long toClient = bytesOut - pending(client);
     if (toClient != flushedToClient) {
       flushedToClient = toClient;
@@ -500,8 +555,24 @@ final class ProxySession {
       }
       next = Math.min(next, left);
     }
-    if (next != Long.MAX_VALUE) {
-      timer = client.eventLoop().schedule(this::onTimer, next, TimeUnit.NANOSECONDS);
+    arm(next);
+  }
+
+  /**
+   * Makes the timer fire within {@code nanos} (never, for Long.MAX_VALUE). A timer already due no
+   * later is kept: firing early only means another check, and most sessions end before their first
+   * deadline, so this saves a cancel and a schedule per session.
+   */
+  private void arm(long nanos) {
+    if (timer != null) {
+      if (nanos != Long.MAX_VALUE && timer.getDelay(TimeUnit.NANOSECONDS) <= nanos) {
+        return;
+      }
+      timer.cancel(false);
+      timer = null;
+    }
+    if (nanos != Long.MAX_VALUE) {
+      timer = client.eventLoop().schedule(onTimer, nanos, TimeUnit.NANOSECONDS);
     }
   }
 

@@ -5,17 +5,21 @@ import io.netty.channel.ChannelFactory;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.ReflectiveChannelFactory;
 import io.netty.channel.ServerChannel;
+import io.netty.channel.epoll.AbstractEpollStreamChannel;
 import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollEventLoopGroup;
 import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.nio.NioEventLoopGroup;
+import io.netty.channel.socket.DuplexChannel;
 import io.netty.channel.socket.InternetProtocolFamily;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.channel.unix.Socket;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.internal.PlatformDependent;
+import java.io.IOException;
 import java.net.Inet4Address;
 import java.net.InetSocketAddress;
 
@@ -53,6 +57,25 @@ final class Transport {
       return IPV4_EPOLL;
     }
     return defaultSocketFactory;
+  }
+
+  /**
+   * Sends the FIN on {@code ch}, a connected stream channel with nothing queued for it. Netty's
+   * {@code shutdownOutput} builds an exception with a full stack trace every time, to fail the
+   * writes still queued (the relay has none by then): on epoll, shut the socket down directly. The
+   * socket records it, so Netty's {@code isOutputShutdown} and its flushes see it too.
+   */
+  static void shutdownOutput(Channel ch) {
+    if (ch instanceof AbstractEpollStreamChannel) {
+      Socket socket = (Socket) ((AbstractEpollStreamChannel) ch).fd(); // a LinuxSocket
+      try {
+        socket.shutdown(false, true);
+      } catch (IOException e) {
+        ch.close(); // reset meanwhile: nothing left to end gracefully
+      }
+    } else {
+      ((DuplexChannel) ch).shutdownOutput();
+    }
   }
 
   static Transport select(boolean preferNative) {

@@ -89,6 +89,42 @@ class ProxyTimeoutTest {
     }
   }
 
+  @Test
+  void aConnectTimeoutIsRetriedOnAnotherServer() throws Exception {
+    try (ServerSocket full = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      List<Socket> fillers = fillBacklog(full);
+      try {
+        BackendSettings be =
+            new BackendSettings(
+                "be",
+                BalanceAlgorithm.ROUNDROBIN,
+                List.of(
+                    server("hangs", (InetSocketAddress) full.getLocalSocketAddress()),
+                    server("live", servers.echo("live").address)),
+                ms(200, 5000, 5000, 0, 0),
+                1,
+                OnMarkedDown.NONE);
+        proxy = new ProxyServer(events, new ProxyOptions(1, true, 32 * 1024, 64 * 1024));
+        proxy.start(ProxyHarness.oneFrontend(be, 0, 0));
+        for (int i = 0; i < 2; i++) { // round robin: one of the two starts on "hangs"
+          long t0 = System.nanoTime();
+          try (Socket c = connect(proxy)) {
+            assertEquals("live", readLine(c));
+          }
+          long tookMs = (System.nanoTime() - t0) / 1_000_000;
+          assertTrue(tookMs < 4000, "answered after " + tookMs + " ms");
+        }
+        assertEquals(1, proxy.status().server("be", "hangs").connectFailures());
+        assertTrue(events.connectFailures.get(0).timedOut());
+        assertEquals(2, proxy.status().server("be", "live").connections());
+      } finally {
+        for (Socket s : fillers) {
+          s.close();
+        }
+      }
+    }
+  }
+
   /**
    * Fills the accept queue of a listener that never accepts: from then on the kernel drops SYNs to
    * it, so connects hang (loopback only). The caller closes the sockets returned.

@@ -6,8 +6,8 @@
 #
 #   LAB         the lab directory (default ../shared/lab/proxy from the repo root, or
 #               ../../shared/lab/proxy if only that exists: a worktree)
-#   VIPD_JAVA   java binary (default: java on PATH)
-#   VIPD_JVM    JVM flags for vipd (default below; see README.md for why)
+#   VIPD_JAVA   java binary (default: $JAVA_HOME/bin/java, else java on PATH)
+#   VIPD_JVM    JVM flags for vipd (default: the shipped ones, read from bin/vipd)
 #   WARMUP      seconds of each load type per proxy before measuring (default 5: JIT warm-up)
 #   OUT_DIR     where the lab writes results.json, raw.jsonl and logs (default bench/load/out)
 set -euo pipefail
@@ -27,10 +27,13 @@ if [ ! -f "$JAR" ] || [ -n "$(find "$REPO"/{daemon,tcp-proxy,health,vrrp-core}/s
   (cd "$REPO" && mvn -o -B -q package -pl daemon -am -DskipTests)
 fi
 
-# Production-like JVM flags (README.md, "JVM flags"): Serial GC, as a JVM picks by itself on one
-# CPU (one event loop, little heap churn: buffers are pooled direct memory); a small initial heap
-# and capped code cache / metaspace / thread stacks for a lower RSS; no hsperfdata file.
-VIPD_JVM=${VIPD_JVM:--XX:+UseSerialGC -Xms8m -Xmx128m -XX:ReservedCodeCacheSize=32m -XX:MaxMetaspaceSize=64m -Xss256k -XX:-UsePerfData}
+# The flags vipd ships with (bin/vipd, systemd/vipd.service, the static pod; see README.md,
+# "JVM flags"), unless VIPD_JVM says otherwise.
+SHIPPED=$(sed -n 's/^opts="${VIPD_JAVA_OPTS:-\(.*\)}"$/\1/p' "$REPO/bin/vipd")
+[ -n "$SHIPPED" ] || { echo "cannot read the shipped JVM flags from bin/vipd" >&2; exit 1; }
+VIPD_JVM=${VIPD_JVM:-$SHIPPED}
+VIPD_JAVA=${VIPD_JAVA:-${JAVA_HOME:+$JAVA_HOME/bin/java}}
+VIPD_JAVA=${VIPD_JAVA:-java}
 OUT_DIR=${OUT_DIR:-$REPO/bench/load/out}
 mkdir -p "$OUT_DIR"
 
@@ -41,9 +44,9 @@ if [ "${TLS:-0}" = 1 ]; then
   TMPL=$OUT_DIR/vipd.conf.tmpl
 fi
 
-export CANDIDATE_CMD="${VIPD_JAVA:-java} $VIPD_JVM -jar $JAR run --config {config}"
+export CANDIDATE_CMD="$VIPD_JAVA $VIPD_JVM -jar $JAR run --config {config}"
 export CANDIDATE_CONFIG=$TMPL
 export WARMUP=${WARMUP:-5}
 export OUT_DIR
-echo "candidate: $CANDIDATE_CMD" >&2
+echo "candidate: $CANDIDATE_CMD ($("$VIPD_JAVA" -version 2>&1 | head -1))" >&2
 exec "$LAB/run.sh" "$@"

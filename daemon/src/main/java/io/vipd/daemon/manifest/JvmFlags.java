@@ -6,9 +6,16 @@ import java.util.List;
  * The JVM flags vipd ships with, chosen by {@code bench/footprint/run.sh}: the serial collector and
  * a small heap cut the idle RSS of the JVM defaults by about a fifth (94 to 76 MiB) for a daemon
  * with a few threads and little garbage; C2 stays on because the proxy's relay loop is hot code
- * ({@code -XX:TieredStopAtLevel=1} would save another 15 MiB). The same string is in {@code
- * bin/vipd}, {@code systemd/vipd.service} and {@code systemd/cds-archive.sh} (a test keeps them
- * equal).
+ * ({@code -XX:TieredStopAtLevel=1} would save another 15 MiB).
+ *
+ * <p>The last three come from {@code bench/load} (RSS per idle proxied connection): glibc keeps the
+ * memory the JIT compilers and a burst of accepts freed, and returning it every 5 s (JDK 17.0.9+,
+ * 21.0.1+, 22+) took vipd from 1.10 to 0.86 of haproxy's RSS per idle connection on JDK 25; compact
+ * object headers (a product flag from JDK 25) shrink every object by 4 bytes. Older JDKs do not
+ * know them, hence {@code IgnoreUnrecognizedVMOptions}: the same list starts on 17 and 25.
+ *
+ * <p>The same string is in {@code bin/vipd}, {@code systemd/vipd.service} and {@code
+ * systemd/cds-archive.sh} (a test keeps them equal).
  */
 public final class JvmFlags {
 
@@ -19,7 +26,10 @@ public final class JvmFlags {
           "-Xms16m",
           "-Xmx128m",
           "-XX:MaxMetaspaceSize=96m",
-          "-XX:+ExitOnOutOfMemoryError");
+          "-XX:+ExitOnOutOfMemoryError",
+          "-XX:TrimNativeHeapInterval=5000",
+          "-XX:+IgnoreUnrecognizedVMOptions",
+          "-XX:+UseCompactObjectHeaders");
 
   private JvmFlags() {}
 }

@@ -510,8 +510,13 @@ final class ProxySession {
       return;
     }
     long now = context.nanoClock.getAsLong();
-    long connectNanos = frontend.timeouts.connectNanos;
-    if (connecting != null && connectNanos > 0) {
+    if (!connected) {
+      // connecting (or between attempts): only the connect deadline runs, if there is one
+      long connectNanos = frontend.timeouts.connectNanos;
+      if (connecting == null || connectNanos == 0) {
+        arm(Long.MAX_VALUE);
+        return;
+      }
       long left = connectStartNanos + connectNanos - now;
       if (left <= 0) {
         connectTimedOut();

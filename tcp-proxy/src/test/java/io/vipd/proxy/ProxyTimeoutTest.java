@@ -90,6 +90,18 @@ class ProxyTimeoutTest {
   }
 
   @Test
+  void withoutAConnectTimeoutSessionsStillConnectAndTimeOut() throws Exception {
+    // timeout connect 0: the connect deadline is off, while client and server timeouts still run
+    start(servers.echo("live").address, ms(0, 300, 5000, 0, 0));
+    long t0 = System.nanoTime();
+    try (Socket c = connect(proxy)) {
+      assertEquals("live", readLine(c));
+      assertNull(readLine(c)); // then closed by the client timeout, not at once
+    }
+    expectClosed(CloseReason.CLIENT_TIMEOUT, t0, 250);
+  }
+
+  @Test
   void aConnectTimeoutIsRetriedOnAnotherServer() throws Exception {
     try (ServerSocket full = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       List<Socket> fillers = fillBacklog(full);

@@ -30,7 +30,7 @@ proxy {
 }
 admin.enabled = false
 CONF
-opts="${VIPD_JAVA_OPTS:--XX:+UseSerialGC -Xms16m -Xmx128m -XX:MaxMetaspaceSize=96m -XX:+ExitOnOutOfMemoryError -XX:TrimNativeHeapInterval=5000 -XX:+IgnoreUnrecognizedVMOptions -XX:+UseCompactObjectHeaders}"
+opts="${VIPD_JAVA_OPTS:--XX:+UseSerialGC -Xms16m -Xmx128m -XX:MaxMetaspaceSize=96m -XX:+ExitOnOutOfMemoryError -XX:+UnlockExperimentalVMOptions -XX:TrimNativeHeapInterval=5000 -XX:+IgnoreUnrecognizedVMOptions -XX:+UseCompactObjectHeaders}"
 rm -f "$out"
 # shellcheck disable=SC2086 # opts is a list of flags
 unshare --net bash -c '

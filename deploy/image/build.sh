@@ -25,7 +25,7 @@ jar="$(readlink -f "$jar")"
 [ -f "$jar" ] || { echo "build.sh: no jar at $jar; build with ./mvnw -B -DskipTests package" >&2; exit 1; }
 jdk="${JAVA_HOME:-$(dirname "$(dirname "$(readlink -f "$(command -v java)")")")}"
 # The flags of bin/vipd and systemd/vipd.service (JvmFlags in the daemon; a test keeps them equal).
-flags="-XX:+UseSerialGC -Xms16m -Xmx128m -XX:MaxMetaspaceSize=96m -XX:+ExitOnOutOfMemoryError -XX:TrimNativeHeapInterval=5000 -XX:+IgnoreUnrecognizedVMOptions -XX:+UseCompactObjectHeaders"
+flags="-XX:+UseSerialGC -Xms16m -Xmx128m -XX:MaxMetaspaceSize=96m -XX:+ExitOnOutOfMemoryError -XX:+UnlockExperimentalVMOptions -XX:TrimNativeHeapInterval=5000 -XX:+IgnoreUnrecognizedVMOptions -XX:+UseCompactObjectHeaders"
 java_in_image=/opt/java/bin/java
 jar_in_image=/usr/share/vipd/vipd.jar
 

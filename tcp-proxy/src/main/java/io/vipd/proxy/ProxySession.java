@@ -512,12 +512,12 @@ final class ProxySession {
     long now = context.nanoClock.getAsLong();
     if (!connected) {
       // connecting (or between attempts): only the connect deadline runs, if there is one
-      long connectNanos = frontend.timeouts.connectNanos;
-      if (connecting == null || connectNanos == 0) {
+      long connectTimeout = frontend.timeouts.connectNanos;
+      if (connecting == null || connectTimeout == 0) {
         arm(Long.MAX_VALUE);
         return;
       }
-      long left = connectStartNanos + connectNanos - now;
+      long left = connectStartNanos + connectTimeout - now;
       if (left <= 0) {
         connectTimedOut();
         return;

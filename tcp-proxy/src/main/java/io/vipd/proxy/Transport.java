@@ -22,6 +22,7 @@ import io.netty.util.internal.PlatformDependent;
 import java.io.IOException;
 import java.net.Inet4Address;
 import java.net.InetSocketAddress;
+import java.nio.channels.NotYetConnectedException;
 
 /** Native epoll where the platform has it, NIO otherwise: the group and channel classes to use. */
 final class Transport {
@@ -70,8 +71,11 @@ final class Transport {
       Socket socket = (Socket) ((AbstractEpollStreamChannel) ch).fd(); // a LinuxSocket
       try {
         socket.shutdown(false, true);
+      } catch (NotYetConnectedException e) {
+        // ENOTCONN: the peer reset meanwhile. Its error event is still to be read, and reading it
+        // ends the session as the server's (or client's) error, as before the FIN.
       } catch (IOException e) {
-        ch.close(); // reset meanwhile: nothing left to end gracefully
+        ch.close();
       }
     } else {
       ((DuplexChannel) ch).shutdownOutput();

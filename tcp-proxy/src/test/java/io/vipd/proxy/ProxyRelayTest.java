@@ -16,10 +16,18 @@ import java.io.IOException;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.net.Socket;
 import java.time.Duration;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -183,5 +191,80 @@ class ProxyRelayTest {
     assertTrue(proxy.nativeTransport(), "IP_FREEBIND needs epoll");
     assertEquals(notLocal.getAddress(), proxy.localAddress("fe").getAddress());
     assertTrue(proxy.localAddress("fe").getPort() > 0);
+  }
+
+  /**
+   * The client's FIN and then the server's reset reach the proxy in one epoll batch: relaying the
+   * FIN to the reset socket fails (ENOTCONN), which must end the session quietly, not as an
+   * exception thrown out of a future listener (Netty logs those as warnings).
+   */
+  @Test
+  void aFinTowardsAServerThatResetMeanwhileEndsTheSessionQuietly() throws Exception {
+    List<LogRecord> warnings = new CopyOnWriteArrayList<>();
+    Handler capture =
+        new Handler() {
+          @Override
+          public void publish(LogRecord r) {
+            if (r.getLevel().intValue() >= Level.WARNING.intValue()) {
+              warnings.add(r);
+            }
+          }
+
+          @Override
+          public void flush() {}
+
+          @Override
+          public void close() {}
+        };
+    Logger root = Logger.getLogger("");
+    root.addHandler(capture);
+    try (ServerSocket listener = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+      start(
+          true,
+          ProxyHarness.oneFrontend(
+              ProxyHarness.backend(
+                  BalanceAlgorithm.ROUNDROBIN,
+                  0,
+                  OnMarkedDown.NONE,
+                  server("s1", (InetSocketAddress) listener.getLocalSocketAddress())),
+              0,
+              0));
+      Socket server = null;
+      try (Socket client = connect(proxy)) {
+        server = listener.accept();
+        await("connected", Duration.ofSeconds(5), () -> events.connected.size() == 1);
+        ProxySession session = proxy.sessions().iterator().next();
+        // hold the session's event loop so that both events wait for the same epoll batch
+        Future<?> held = session.clientChannel().eventLoop().submit(() -> sleep(400));
+        Thread.sleep(100);
+        client.shutdownOutput();
+        Thread.sleep(50);
+        server.setSoLinger(true, 0);
+        server.close();
+        held.get(5, TimeUnit.SECONDS);
+        await("closed", Duration.ofSeconds(5), () -> events.closed.size() == 1);
+        assertEquals(CloseReason.SERVER_ERROR, events.closed.peek().reason());
+      } finally {
+        if (server != null) {
+          server.close(); // reset above; closing again is a no-op
+        }
+      }
+      Thread.sleep(100);
+      assertEquals(List.of(), warnings.stream().map(ProxyRelayTest::describe).toList());
+    } finally {
+      root.removeHandler(capture);
+    }
+  }
+
+  private static void sleep(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private static String describe(LogRecord r) {
+    return r.getLoggerName() + ": " + r.getMessage() + " " + r.getThrown();
   }
 }

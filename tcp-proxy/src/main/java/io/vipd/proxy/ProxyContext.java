@@ -34,7 +34,6 @@ final class ProxyContext {
         new WriteBufferWaterMark(options.writeLowWaterMark(), options.writeHighWaterMark());
     this.connectTemplate =
         new Bootstrap() // the channel factory depends on the target: see connectBootstrap
-            .option(ChannelOption.AUTO_READ, false)
             .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 0)
             .option(ChannelOption.ALLOW_HALF_CLOSURE, true)
             .option(ChannelOption.WRITE_BUFFER_WATER_MARK, waterMark);

@@ -115,7 +115,6 @@ public final class ProxyServer implements AutoCloseable {
             .channel(transport.serverChannel)
             .option(ChannelOption.SO_REUSEADDR, true)
             .option(ChannelOption.SO_BACKLOG, 4096)
-            .childOption(ChannelOption.AUTO_READ, false)
             .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
             .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, context.waterMark)
             .childHandler(new FrontendInitializer(context, frontend));

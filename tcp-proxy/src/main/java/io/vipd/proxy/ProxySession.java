@@ -63,11 +63,13 @@ final class ProxySession {
   private final ChannelFutureListener channelClosed = f -> onChannelClosed();
 
   /**
-   * Client bytes read before the server connected. Auto-read is off until then, but epoll still
-   * reads once when the client half-closes early (EPOLLRDHUP), so this holds at most one read
-   * burst; it is replayed on connect and released if the session ends first.
+   * Client bytes read before the server connected (as haproxy, the client is read from accept on:
+   * the TLS ClientHello is usually there before the server is). Replayed on connect, released if
+   * the session ends first; past the high watermark the client's reads pause until the connect.
    */
   private ArrayDeque<ByteBuf> early;
+
+  private int earlyBytes;
 
   private int attempts;
   private ServerState server;
@@ -265,6 +267,10 @@ final class ProxySession {
         early = new ArrayDeque<>(2);
       }
       early.add(data);
+      earlyBytes += data.readableBytes();
+      if (earlyBytes >= context.waterMark.high()) {
+        client.config().setAutoRead(false); // on again once connected
+      }
       return;
     }
     Channel peer = fromClient ? serverChannel : client;
@@ -597,6 +603,11 @@ final class ProxySession {
     }
     ChannelOutboundBuffer out = ch.unsafe().outboundBuffer();
     return out == null ? 0 : out.totalPendingWriteBytes();
+  }
+
+  /** Test hook: client bytes held until the server connects. Event loop only. */
+  int earlyBytes() {
+    return early == null ? 0 : earlyBytes;
   }
 
   /** Test hook: bytes queued towards the client (must stay near the high watermark). */

@@ -8,8 +8,8 @@ import io.netty.channel.ServerChannel;
 import io.netty.channel.epoll.AbstractEpollStreamChannel;
 import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollEventLoopGroup;
-import io.netty.channel.epoll.EpollServerSocketChannel;
-import io.netty.channel.epoll.EpollSocketChannel;
+import io.netty.channel.epoll.ProxyEpollServerSocketChannel;
+import io.netty.channel.epoll.ProxyEpollSocketChannel;
 import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.channel.socket.DuplexChannel;
 import io.netty.channel.socket.InternetProtocolFamily;
@@ -38,13 +38,13 @@ final class Transport {
 
   private final ChannelFactory<? extends Channel> defaultSocketFactory;
 
-  private static final ChannelFactory<EpollSocketChannel> IPV4_EPOLL =
-      () -> new EpollSocketChannel(InternetProtocolFamily.IPv4);
+  private static final ChannelFactory<ProxyEpollSocketChannel> IPV4_EPOLL =
+      () -> new ProxyEpollSocketChannel(InternetProtocolFamily.IPv4);
 
   private Transport(boolean epoll) {
     this.epoll = epoll;
-    this.serverChannel = epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
-    this.socketChannel = epoll ? EpollSocketChannel.class : NioSocketChannel.class;
+    this.serverChannel = epoll ? ProxyEpollServerSocketChannel.class : NioServerSocketChannel.class;
+    this.socketChannel = epoll ? ProxyEpollSocketChannel.class : NioSocketChannel.class;
     this.defaultSocketFactory = new ReflectiveChannelFactory<>(socketChannel);
   }
 

@@ -2,6 +2,7 @@ package io.vipd.proxy;
 
 import static io.vipd.proxy.ProxyHarness.await;
 import static io.vipd.proxy.ProxyHarness.server;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -9,10 +10,17 @@ import io.vipd.proxy.balance.BalanceAlgorithm;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -96,6 +104,83 @@ class ProxyBackPressureTest {
       }
       assertEquals(TOTAL, got);
     }
+  }
+
+  @Test
+  void aClientSendingBeforeItsServerConnectsIsReadUpToTheHighWatermarkThenWaits() throws Exception {
+    // The server's accept queue is full, so the proxy's connect hangs (SYNs dropped) until the
+    // test accepts; meanwhile the client sends more than the proxy may hold for it.
+    byte[] payload = new byte[4 << 20];
+    new Random(7).nextBytes(payload);
+    try (ServerSocket full = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      List<Socket> fillers = ProxyHarness.fillBacklog(full);
+      try {
+        proxy = new ProxyServer(ProxyEvents.NOOP, new ProxyOptions(1, true, HIGH / 2, HIGH));
+        BackendSettings backend =
+            new BackendSettings(
+                "be",
+                BalanceAlgorithm.ROUNDROBIN,
+                List.of(server("s", (InetSocketAddress) full.getLocalSocketAddress())),
+                ProxyHarness.timeouts(30_000, 30_000, 30_000, 0),
+                0,
+                OnMarkedDown.NONE);
+        proxy.start(ProxyHarness.oneFrontend(backend, 0, 0));
+        try (Socket c = new Socket()) {
+          c.setSoTimeout(5000);
+          c.connect(proxy.localAddress("fe"));
+          Thread writer =
+              new Thread(
+                  () -> {
+                    try {
+                      c.getOutputStream().write(payload);
+                      c.shutdownOutput();
+                    } catch (IOException e) {
+                      throw new UncheckedIOException(e);
+                    }
+                  });
+          writer.setDaemon(true);
+          writer.start();
+          await("session", Duration.ofSeconds(5), () -> proxy.sessions().iterator().hasNext());
+          ProxySession session = proxy.sessions().iterator().next();
+          await(
+              "the client's reads to pause",
+              Duration.ofSeconds(5),
+              () -> !session.clientChannel().config().isAutoRead());
+          Thread.sleep(200); // paused: nothing more is read
+          int held = onLoop(session, session::earlyBytes);
+          assertTrue(
+              held >= HIGH && held <= HIGH + ONE_READ,
+              "held " + held + " bytes before the connect, bound " + (HIGH + ONE_READ));
+          assertEquals(held, onLoop(session, session::earlyBytes));
+
+          // the server accepts: everything the client sent arrives, in order
+          for (Socket f : fillers) {
+            f.close();
+          }
+          full.setSoTimeout(10_000);
+          byte[] got = null;
+          for (int i = 0; i < 8 && got == null; i++) {
+            try (Socket accepted = full.accept()) {
+              accepted.setSoTimeout(10_000);
+              byte[] all = accepted.getInputStream().readAllBytes();
+              if (all.length > 0) {
+                got = all; // the fillers' connections are empty
+              }
+            }
+          }
+          assertArrayEquals(payload, got);
+          writer.join(5000);
+        }
+      } finally {
+        for (Socket f : fillers) {
+          f.close();
+        }
+      }
+    }
+  }
+
+  private static <T> T onLoop(ProxySession session, Callable<T> read) throws Exception {
+    return session.clientChannel().eventLoop().submit(read).get(5, TimeUnit.SECONDS);
   }
 
   /**

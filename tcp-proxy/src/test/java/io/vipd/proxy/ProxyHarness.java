@@ -6,9 +6,11 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.function.BooleanSupplier;
 
@@ -89,5 +91,23 @@ final class ProxyHarness {
       }
       Thread.sleep(5);
     }
+  }
+
+  /**
+   * Fills the accept queue of a listener that never accepts: from then on the kernel drops SYNs to
+   * it, so connects hang (loopback only). The caller closes the sockets returned.
+   */
+  static List<Socket> fillBacklog(ServerSocket full) {
+    List<Socket> fillers = new ArrayList<>();
+    for (int i = 0; i < 4; i++) {
+      Socket s = new Socket();
+      fillers.add(s);
+      try {
+        s.connect(full.getLocalSocketAddress(), 200);
+      } catch (IOException expectedOnceFull) {
+        break;
+      }
+    }
+    return fillers;
   }
 }

@@ -15,7 +15,6 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -71,7 +70,7 @@ class ProxyTimeoutTest {
   void connectTimeoutWhenTheServerNeverAnswersTheHandshake() throws Exception {
     // a listener whose accept queue is full drops SYNs: connects to it hang (loopback only)
     try (ServerSocket full = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      List<Socket> fillers = fillBacklog(full);
+      List<Socket> fillers = ProxyHarness.fillBacklog(full);
       try {
         start((InetSocketAddress) full.getLocalSocketAddress(), ms(300, 5000, 5000, 0, 0));
         long t0 = System.nanoTime();
@@ -104,7 +103,7 @@ class ProxyTimeoutTest {
   @Test
   void aConnectTimeoutIsRetriedOnAnotherServer() throws Exception {
     try (ServerSocket full = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      List<Socket> fillers = fillBacklog(full);
+      List<Socket> fillers = ProxyHarness.fillBacklog(full);
       try {
         BackendSettings be =
             new BackendSettings(
@@ -137,28 +136,10 @@ class ProxyTimeoutTest {
     }
   }
 
-  /**
-   * Fills the accept queue of a listener that never accepts: from then on the kernel drops SYNs to
-   * it, so connects hang (loopback only). The caller closes the sockets returned.
-   */
-  private static List<Socket> fillBacklog(ServerSocket full) {
-    List<Socket> fillers = new ArrayList<>();
-    for (int i = 0; i < 4; i++) {
-      Socket s = new Socket();
-      fillers.add(s);
-      try {
-        s.connect(full.getLocalSocketAddress(), 200);
-      } catch (IOException expectedOnceFull) {
-        break;
-      }
-    }
-    return fillers;
-  }
-
   @Test
   void aClientLeavingDuringTheConnectIsNotTheServersFailure() throws Exception {
     try (ServerSocket full = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      List<Socket> fillers = fillBacklog(full);
+      List<Socket> fillers = ProxyHarness.fillBacklog(full);
       try {
         start((InetSocketAddress) full.getLocalSocketAddress(), ms(5000, 5000, 5000, 0, 0));
         try (Socket c = connect(proxy)) {

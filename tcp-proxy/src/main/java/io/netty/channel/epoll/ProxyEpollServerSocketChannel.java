@@ -1,0 +1,97 @@
+package io.netty.channel.epoll;
+
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelException;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.socket.InternetProtocolFamily;
+import io.netty.channel.socket.ServerSocketChannel;
+import io.netty.channel.unix.NativeInetAddress;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+
+/**
+ * A listening socket whose accepted connections are {@link ProxyEpollSocketChannel}s, which skip
+ * the accept-time {@code getsockname} and {@code getsockopt(SO_SNDBUF)} of Netty's own. Options:
+ * those of {@link EpollServerChannelConfig} (backlog, SO_REUSEADDR, SO_RCVBUF, TCP_FASTOPEN) and
+ * {@link EpollChannelOption#IP_FREEBIND}, which is how a backup binds the VIP it does not hold.
+ */
+public final class ProxyEpollServerSocketChannel extends AbstractEpollServerChannel
+    implements ServerSocketChannel {
+  private final Config config;
+
+  public ProxyEpollServerSocketChannel() {
+    this(null);
+  }
+
+  public ProxyEpollServerSocketChannel(InternetProtocolFamily family) {
+    super(LinuxSocket.newSocketStream(family), false);
+    config = new Config(this);
+  }
+
+  @Override
+  protected void doBind(SocketAddress localAddress) throws Exception {
+    super.doBind(localAddress);
+    int tcpFastopen = config.getTcpFastopen();
+    if (tcpFastopen > 0 && Epoll.isTcpFastOpenServerSideAvailable()) {
+      socket.setTcpFastOpen(tcpFastopen);
+    }
+    socket.listen(config.getBacklog());
+    active = true;
+  }
+
+  @Override
+  protected Channel newChildChannel(int fd, byte[] address, int offset, int len) {
+    return new ProxyEpollSocketChannel(
+        this, new LinuxSocket(fd), NativeInetAddress.address(address, offset, len));
+  }
+
+  @Override
+  public EpollServerChannelConfig config() {
+    return config;
+  }
+
+  @Override
+  public InetSocketAddress localAddress() {
+    return (InetSocketAddress) super.localAddress();
+  }
+
+  @Override
+  public InetSocketAddress remoteAddress() {
+    return (InetSocketAddress) super.remoteAddress();
+  }
+
+  /** The server options plus IP_FREEBIND. */
+  private static final class Config extends EpollServerChannelConfig {
+    Config(ProxyEpollServerSocketChannel channel) {
+      super(channel);
+    }
+
+    @SuppressWarnings("unchecked")
+    @Override
+    public <T> T getOption(ChannelOption<T> option) {
+      if (option == EpollChannelOption.IP_FREEBIND) {
+        try {
+          return (T) Boolean.valueOf(socket().isIpFreeBind());
+        } catch (IOException e) {
+          throw new ChannelException(e);
+        }
+      }
+      return super.getOption(option);
+    }
+
+    @Override
+    public <T> boolean setOption(ChannelOption<T> option, T value) {
+      if (option == EpollChannelOption.IP_FREEBIND) {
+        validate(option, value);
+        try {
+          socket().setIpFreeBind((Boolean) value);
+        } catch (IOException e) {
+          throw new ChannelException(e);
+        }
+        return true;
+      }
+      return super.setOption(option, value);
+    }
+  }
+}

@@ -1,0 +1,163 @@
+package io.vipd.proxy;
+
+import static io.vipd.proxy.ProxyHarness.await;
+import static io.vipd.proxy.ProxyHarness.connect;
+import static io.vipd.proxy.ProxyHarness.readLine;
+import static io.vipd.proxy.ProxyHarness.server;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.netty.channel.EventLoop;
+import io.netty.channel.epoll.Epoll;
+import io.vipd.proxy.balance.BalanceAlgorithm;
+import java.io.IOException;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * What a proxied connection costs in system calls on the relay's event loop, as strace counts them:
+ * none of the calls {@code ProxyEpollSocketChannel} exists to leave out, and at most three {@code
+ * epoll_ctl}s (Netty's own channel makes about ten).
+ */
+class RelaySystemCallsTest {
+  private static final int CONNECTIONS = 20;
+
+  private final TestServers servers = new TestServers();
+  private final RecordingEvents events = new RecordingEvents();
+  private ProxyServer proxy;
+
+  @TempDir Path dir;
+
+  @AfterEach
+  void tearDown() {
+    if (proxy != null) {
+      proxy.stop(Duration.ZERO);
+    }
+    servers.close();
+  }
+
+  @Test
+  void aProxiedConnectionMakesOnlyTheSystemCallsItNeeds() throws Exception {
+    boolean ci = "true".equals(System.getenv("CI"));
+    boolean canTrace =
+        Epoll.isAvailable() && onPath("strace") && Files.isDirectory(Path.of("/proc/thread-self"));
+    if (ci) {
+      assertTrue(canTrace, "CI must run this test: it needs Linux, epoll and strace");
+    } else {
+      Assumptions.assumeTrue(canTrace, "needs Linux, epoll and strace");
+    }
+    TestServers.Server echo = servers.echo("s1");
+    ProxyOptions o = ProxyOptions.DEFAULTS;
+    proxy =
+        new ProxyServer(
+            events, new ProxyOptions(1, true, o.writeLowWaterMark(), o.writeHighWaterMark()));
+    proxy.start(
+        ProxyHarness.oneFrontend(
+            ProxyHarness.backend(
+                BalanceAlgorithm.ROUNDROBIN, 0, OnMarkedDown.NONE, server("s1", echo.address)),
+            0,
+            0));
+
+    // One connection first, untraced: lazy set-up (buffer arenas, JIT) is not per connection.
+    EventLoop loop;
+    try (Socket c = connect(proxy)) {
+      assertEquals("s1", readLine(c));
+      loop = proxy.sessions().iterator().next().clientChannel().eventLoop();
+      finish(c);
+    }
+    await("warm-up session end", Duration.ofSeconds(5), () -> events.closed.size() == 1);
+    String tid =
+        loop.submit(() -> Files.readSymbolicLink(Path.of("/proc/thread-self")).getFileName())
+            .get(5, TimeUnit.SECONDS)
+            .toString();
+
+    Path trace = dir.resolve("strace.out");
+    Process strace =
+        new ProcessBuilder(
+                "strace",
+                "-qq",
+                "-e",
+                "trace=epoll_ctl,getsockopt,getsockname,shutdown",
+                "-o",
+                trace.toString(),
+                "-p",
+                tid)
+            .redirectErrorStream(true)
+            .redirectOutput(dir.resolve("strace.log").toFile())
+            .start();
+    try {
+      await("strace attached", Duration.ofSeconds(10), () -> tracerPid(tid) != 0);
+      for (int i = 0; i < CONNECTIONS; i++) {
+        try (Socket c = connect(proxy)) {
+          assertEquals("s1", readLine(c));
+          finish(c);
+        }
+      }
+      await("sessions end", Duration.ofSeconds(5), () -> events.closed.size() == CONNECTIONS + 1);
+    } finally {
+      strace.destroy(); // SIGTERM: strace detaches and exits
+      assertTrue(strace.waitFor(10, TimeUnit.SECONDS), "strace did not exit");
+    }
+
+    List<String> calls = Files.readAllLines(trace);
+    assertEquals(0, count(calls, "EPOLL_CTL_DEL"), "closing removes a socket from epoll");
+    assertEquals(0, count(calls, "SHUT_RD"), "end of stream needs no shutdown(SHUT_RD)");
+    assertEquals(0, count(calls, "SO_LINGER"), "SO_LINGER is not read back at close");
+    assertEquals(0, count(calls, "SO_SNDBUF"), "SO_SNDBUF is not read at creation");
+    assertEquals(CONNECTIONS, count(calls, "SHUT_WR"), "one FIN forwarded per connection");
+    long epollCtl = count(calls, "epoll_ctl(");
+    assertTrue(
+        epollCtl <= 3L * CONNECTIONS,
+        epollCtl + " epoll_ctl for " + CONNECTIONS + " connections: " + calls);
+    // Netty's Socket checks each new descriptor's family (one getsockname); the local addresses
+    // are not read.
+    long getsockname = count(calls, "getsockname(");
+    assertTrue(
+        getsockname <= 2L * CONNECTIONS,
+        getsockname + " getsockname for " + CONNECTIONS + " connections: " + calls);
+  }
+
+  /** Ping through the echo server, half-close, and read the server's FIN back. */
+  private static void finish(Socket c) throws IOException {
+    c.getOutputStream().write("ping\n".getBytes(StandardCharsets.US_ASCII));
+    assertEquals("ping", readLine(c));
+    c.shutdownOutput();
+    assertNull(readLine(c));
+  }
+
+  private static long count(List<String> lines, String what) {
+    return lines.stream().filter(l -> l.contains(what)).count();
+  }
+
+  private static int tracerPid(String tid) {
+    try {
+      for (String line : Files.readAllLines(Path.of("/proc/self/task", tid, "status"))) {
+        if (line.startsWith("TracerPid:")) {
+          return Integer.parseInt(line.substring("TracerPid:".length()).trim());
+        }
+      }
+      return 0;
+    } catch (IOException e) {
+      return 0;
+    }
+  }
+
+  private static boolean onPath(String command) {
+    for (String d : System.getenv().getOrDefault("PATH", "").split(":")) {
+      if (Files.isExecutable(Path.of(d, command))) {
+        return true;
+      }
+    }
+    return false;
+  }
+}

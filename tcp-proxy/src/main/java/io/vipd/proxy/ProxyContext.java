@@ -1,6 +1,8 @@
 package io.vipd.proxy;
 
-import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelConfig;
+import io.netty.channel.ChannelException;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.WriteBufferWaterMark;
 import java.net.InetSocketAddress;
@@ -17,9 +19,6 @@ final class ProxyContext {
   final WriteBufferWaterMark waterMark;
   final Set<ProxySession> sessions = ConcurrentHashMap.newKeySet();
 
-  /** Options of every server-side connection; cloned onto the client's event loop per attempt. */
-  private final Bootstrap connectTemplate;
-
   ProxyContext(
       ProxyEvents events,
       Transport transport,
@@ -32,21 +31,29 @@ final class ProxyContext {
     this.nanoClock = nanoClock;
     this.waterMark =
         new WriteBufferWaterMark(options.writeLowWaterMark(), options.writeHighWaterMark());
-    this.connectTemplate =
-        new Bootstrap() // the channel factory depends on the target: see connectBootstrap
-            .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 0)
-            .option(ChannelOption.ALLOW_HALF_CLOSURE, true)
-            .option(ChannelOption.WRITE_BUFFER_WATER_MARK, waterMark);
-    if (!Transport.TCP_NODELAY_BY_DEFAULT) {
-      connectTemplate.option(ChannelOption.TCP_NODELAY, true);
-    }
   }
 
   /**
-   * A bootstrap for one connect attempt to {@code target} from a session on {@code loop}. The
+   * A new, unregistered channel for one connect attempt to {@code target}, with the options of
+   * every server-side connection. Made directly rather than by a Bootstrap clone per attempt. The
    * connect timeout is the session's (see ProxySession's timer), not Netty's.
+   *
+   * @throws ChannelException if no socket can be had (EMFILE, ENOBUFS)
    */
-  Bootstrap connectBootstrap(io.netty.channel.EventLoop loop, InetSocketAddress target) {
-    return connectTemplate.clone(loop).channelFactory(transport.socketChannelFactory(target));
+  Channel newServerSideChannel(InetSocketAddress target) {
+    Channel ch = transport.socketChannelFactory(target).newChannel();
+    try {
+      ChannelConfig c = ch.config();
+      c.setConnectTimeoutMillis(0);
+      c.setWriteBufferWaterMark(waterMark);
+      c.setOption(ChannelOption.ALLOW_HALF_CLOSURE, true);
+      if (!Transport.TCP_NODELAY_BY_DEFAULT) {
+        c.setOption(ChannelOption.TCP_NODELAY, true);
+      }
+      return ch;
+    } catch (RuntimeException e) {
+      ch.unsafe().closeForcibly();
+      throw e;
+    }
   }
 }

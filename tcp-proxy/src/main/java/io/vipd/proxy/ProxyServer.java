@@ -112,7 +112,7 @@ public final class ProxyServer implements AutoCloseable {
     ServerBootstrap b =
         new ServerBootstrap()
             .group(group)
-            .channel(transport.serverChannel)
+            .channelFactory(transport.serverChannelFactory(f.bind()))
             .option(ChannelOption.SO_REUSEADDR, true)
             .option(ChannelOption.SO_BACKLOG, 4096)
             .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)

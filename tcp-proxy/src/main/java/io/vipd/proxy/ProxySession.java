@@ -1,10 +1,10 @@
 package io.vipd.proxy;
 
-import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelConfig;
+import io.netty.channel.ChannelException;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelOption;
@@ -150,31 +150,26 @@ final class ProxySession {
     s.active.incrementAndGet();
     connectStartNanos = context.nanoClock.getAsLong();
     InetSocketAddress address = s.settings.address();
-    Bootstrap b =
-        context
-            .connectBootstrap(client.eventLoop(), address)
-            .handler(new RelayHandler(this, false));
     ChannelFuture f;
-    if (address.isUnresolved()) {
-      f = b.connect(address); // the bootstrap's resolver; never for the usual address literals
-    } else {
-      // We are on the channel's event loop, so register() completes inline and connect() runs
-      // right after it. Bootstrap.connect() would queue the connect as a task instead; when the
-      // loop defers tasks under load, epoll first reports the registered but unconnected socket
-      // (EPOLLOUT|EPOLLHUP), Netty reads it and the session died of NotYetConnectedException.
-      ChannelFuture registered = b.register();
-      if (registered.isDone() && !registered.isSuccess()) {
-        f = registered;
-      } else {
-        f = registered.channel().connect(address);
+    try {
+      Channel ch = context.newServerSideChannel(address);
+      ch.pipeline().addLast(new RelayHandler(this, false));
+      // We are on the session's event loop, so register() completes inline and connect() runs
+      // right after it: the socket is never polled unconnected (a queued connect, as
+      // Bootstrap.connect() does it, once let epoll report it and the session die of
+      // NotYetConnectedException under load).
+      f = client.eventLoop().register(ch);
+      if (f.isSuccess()) {
+        f = ch.connect(address);
         // as Bootstrap.connect does: a failed attempt's channel is closed before the next one
         f.addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
       }
+    } catch (ChannelException e) {
+      f = null; // no socket at all: EMFILE, ENOBUFS
     }
-    if (f.isDone() && !f.isSuccess() && !f.channel().isRegistered()) {
-      // No socket at all (EMFILE, ENOBUFS): Netty hands back a placeholder channel that never
-      // closes and notifies on another thread. Not the server's fault, and retrying would only
-      // fail the same way: give up on this session now.
+    if (f == null || (f.isDone() && !f.isSuccess() && !f.channel().isRegistered())) {
+      // No socket, or one that could not be registered. Not the server's fault, and retrying
+      // would only fail the same way: give up on this session now.
       s.active.decrementAndGet();
       server = null;
       long now = context.nanoClock.getAsLong();
@@ -184,7 +179,7 @@ final class ProxySession {
             "cannot open a connection to {} (closing the client; at most one such line a second):"
                 + " {}",
             s.name(),
-            String.valueOf(f.cause()));
+            f == null ? "no socket" : String.valueOf(f.cause()));
       }
       close(CloseReason.CONNECT_FAILED);
       return;

@@ -37,6 +37,10 @@ final class Transport {
   final Class<? extends SocketChannel> socketChannel;
 
   private final ChannelFactory<? extends Channel> defaultSocketFactory;
+  private final ChannelFactory<? extends ServerChannel> defaultServerFactory;
+
+  private static final ChannelFactory<ProxyEpollServerSocketChannel> IPV4_EPOLL_SERVER =
+      () -> new ProxyEpollServerSocketChannel(InternetProtocolFamily.IPv4);
 
   private static final ChannelFactory<ProxyEpollSocketChannel> IPV4_EPOLL =
       () -> new ProxyEpollSocketChannel(InternetProtocolFamily.IPv4);
@@ -46,6 +50,20 @@ final class Transport {
     this.serverChannel = epoll ? ProxyEpollServerSocketChannel.class : NioServerSocketChannel.class;
     this.socketChannel = epoll ? ProxyEpollSocketChannel.class : NioSocketChannel.class;
     this.defaultSocketFactory = new ReflectiveChannelFactory<>(socketChannel);
+    this.defaultServerFactory = new ReflectiveChannelFactory<>(serverChannel);
+  }
+
+  /**
+   * Creates the listening channel for {@code bind}. With epoll and an IPv4 address the socket is
+   * AF_INET, as haproxy's: on Netty's default dual-stack AF_INET6 socket every accepted IPv4
+   * connection is an IPv6 socket carrying a mapped address, and pays the IPv6 layer's extra work at
+   * accept and close. NIO, IPv6 and unresolved addresses keep the default.
+   */
+  ChannelFactory<? extends ServerChannel> serverChannelFactory(InetSocketAddress bind) {
+    if (epoll && !bind.isUnresolved() && bind.getAddress() instanceof Inet4Address) {
+      return IPV4_EPOLL_SERVER;
+    }
+    return defaultServerFactory;
   }
 
   /**

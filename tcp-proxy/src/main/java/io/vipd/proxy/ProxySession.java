@@ -229,7 +229,9 @@ final class ProxySession {
       clientActivityNanos = now;
       serverActivityNanos = now;
       replayEarly();
-      client.config().setAutoRead(true);
+      // The replay may have filled the server's write queue (its writability event already came
+      // and went): the client is read again only while there is room, and not after its FIN.
+      client.config().setAutoRead(serverChannel.isWritable() && !clientInputDone);
       serverChannel.config().setAutoRead(true);
       checkTimeouts();
       return;
@@ -262,7 +264,7 @@ final class ProxySession {
         early = new ArrayDeque<>(2);
       }
       early.add(data);
-      earlyBytes += data.readableBytes();
+      earlyBytes += data.capacity(); // what is held: a 1-byte read still pins its buffer
       if (earlyBytes >= context.waterMark.high()) {
         client.config().setAutoRead(false); // on again once connected
       }
@@ -603,6 +605,11 @@ final class ProxySession {
   /** Test hook: client bytes held until the server connects. Event loop only. */
   int earlyBytes() {
     return early == null ? 0 : earlyBytes;
+  }
+
+  /** Test hook: bytes queued towards the server (must stay near the high watermark). */
+  long pendingToServer() {
+    return pending(serverChannel);
   }
 
   /** Test hook: bytes queued towards the client (must stay near the high watermark). */

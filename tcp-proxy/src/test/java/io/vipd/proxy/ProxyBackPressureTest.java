@@ -179,6 +179,106 @@ class ProxyBackPressureTest {
     }
   }
 
+  @Test
+  void aServerThatDoesNotReadBoundsTheProxyBufferAlsoAfterAnEarlyReplay() throws Exception {
+    // The client sends before the server connects (held, then replayed at once), and the server
+    // then does not read: the replay must not leave the client read without limit. Watermarks
+    // larger than what loopback's kernel buffers take at once, so that the replay itself leaves
+    // the server side unwritable.
+    int high = 8 << 20;
+    long total = 2 * kernelBufferingLimit() + 3L * high;
+    try (ServerSocket full = new ServerSocket()) {
+      full.setReceiveBufferSize(4096);
+      full.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 1);
+      List<Socket> fillers = ProxyHarness.fillBacklog(full);
+      try {
+        proxy = new ProxyServer(ProxyEvents.NOOP, new ProxyOptions(1, true, high / 2, high));
+        BackendSettings backend =
+            new BackendSettings(
+                "be",
+                BalanceAlgorithm.ROUNDROBIN,
+                List.of(server("s", (InetSocketAddress) full.getLocalSocketAddress())),
+                ProxyHarness.timeouts(30_000, 30_000, 30_000, 0),
+                0,
+                OnMarkedDown.NONE);
+        proxy.start(ProxyHarness.oneFrontend(backend, 0, 0));
+        try (Socket c = new Socket()) {
+          c.connect(proxy.localAddress("fe"));
+          Thread writer =
+              new Thread(
+                  () -> {
+                    try {
+                      byte[] chunk = new byte[64 * 1024];
+                      for (long sent = 0; sent < total; sent += chunk.length) {
+                        for (int i = 0; i < chunk.length; i++) {
+                          chunk[i] = (byte) ((sent + i) % 251);
+                        }
+                        c.getOutputStream()
+                            .write(chunk, 0, (int) Math.min(chunk.length, total - sent));
+                      }
+                      c.shutdownOutput();
+                    } catch (IOException e) {
+                      // the proxy closed: the assertions below tell why
+                    }
+                  });
+          writer.setDaemon(true);
+          writer.start();
+          await("session", Duration.ofSeconds(5), () -> proxy.sessions().iterator().hasNext());
+          ProxySession session = proxy.sessions().iterator().next();
+          await(
+              "the client's reads to pause",
+              Duration.ofSeconds(5),
+              () -> !session.clientChannel().config().isAutoRead());
+          for (Socket f : fillers) {
+            f.close();
+          }
+          full.setSoTimeout(10_000);
+          Socket accepted = null;
+          for (int i = 0; i < 8 && accepted == null; i++) {
+            Socket a = full.accept();
+            a.setSoTimeout(10_000);
+            int first = a.getInputStream().read();
+            if (first < 0) {
+              a.close(); // a filler
+            } else {
+              assertEquals(0, first);
+              accepted = a;
+            }
+          }
+          try (Socket server = accepted) {
+            // the server reads nothing for two seconds; sample what the proxy holds for it
+            long maxPending = 0;
+            for (int i = 0; i < 100; i++) {
+              maxPending = Math.max(maxPending, onLoop(session, session::pendingToServer));
+              Thread.sleep(20);
+            }
+            long bound = 2L * (high + ONE_READ); // the replay, then at most one more read burst
+            assertTrue(
+                maxPending <= bound,
+                "proxy held " + maxPending + " bytes for a stalled server, bound " + bound);
+            // reading resumes: every byte arrives, in order
+            InputStream in = server.getInputStream();
+            byte[] buf = new byte[64 * 1024];
+            long got = 1;
+            for (int n; (n = in.read(buf)) >= 0; ) {
+              for (int i = 0; i < n; i++) {
+                if (buf[i] != (byte) ((got + i) % 251)) {
+                  throw new AssertionError("byte " + (got + i) + " corrupted");
+                }
+              }
+              got += n;
+            }
+            assertEquals(total, got);
+          }
+        }
+      } finally {
+        for (Socket f : fillers) {
+          f.close();
+        }
+      }
+    }
+  }
+
   private static <T> T onLoop(ProxySession session, Callable<T> read) throws Exception {
     return session.clientChannel().eventLoop().submit(read).get(5, TimeUnit.SECONDS);
   }

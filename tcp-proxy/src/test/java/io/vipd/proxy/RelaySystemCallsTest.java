@@ -110,14 +110,15 @@ class RelaySystemCallsTest {
     }
 
     List<String> calls = Files.readAllLines(trace);
-    assertEquals(0, count(calls, "EPOLL_CTL_DEL"), "closing removes a socket from epoll");
+    assertEquals(
+        2 * CONNECTIONS, count(calls, "EPOLL_CTL_DEL"), "each socket leaves epoll before close");
     assertEquals(0, count(calls, "SHUT_RD"), "end of stream needs no shutdown(SHUT_RD)");
     assertEquals(0, count(calls, "SO_LINGER"), "SO_LINGER is not read back at close");
     assertEquals(0, count(calls, "SO_SNDBUF"), "SO_SNDBUF is not read at creation");
     assertEquals(CONNECTIONS, count(calls, "SHUT_WR"), "one FIN forwarded per connection");
     long epollCtl = count(calls, "epoll_ctl(");
     assertTrue(
-        epollCtl <= 3L * CONNECTIONS,
+        epollCtl <= 5L * CONNECTIONS,
         epollCtl + " epoll_ctl for " + CONNECTIONS + " connections: " + calls);
     // Netty's Socket checks each new descriptor's family (one getsockname); the local addresses
     // are not read.

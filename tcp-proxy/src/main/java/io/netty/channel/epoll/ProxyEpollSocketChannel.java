@@ -22,8 +22,6 @@ import java.util.concurrent.Executor;
  *   <li>{@code getsockname} for the local address, at accept and after connect: read when asked;
  *   <li>{@code getsockopt(SO_SNDBUF)} at creation and {@code getsockopt(SO_LINGER)} at close (see
  *       {@link ProxyEpollSocketChannelConfig});
- *   <li>{@code epoll_ctl(DEL)} before {@code close}: closing the descriptor removes it from the
- *       epoll set, as nothing else holds it;
  *   <li>{@code epoll_ctl(MOD)}s that only announce what the relay always wants: an outgoing socket
  *       is registered for the connect's completion and for input, an accepted one for input (the
  *       relay reads a client from accept on), so around a connect only clearing EPOLLOUT is left;
@@ -33,9 +31,16 @@ import java.util.concurrent.Executor;
  *       Netty's own input-shutdown checks).
  * </ul>
  *
+ * <p>It keeps Netty's {@code epoll_ctl(DEL)} before {@code close}. Closing alone removes a socket
+ * from the epoll set only with the last reference to it, and a process being spawned (a notify
+ * script, an exec check) holds references to every descriptor until it execs; meanwhile the old
+ * socket's events would arrive under a descriptor number the event loop may have given to a new
+ * connection.
+ *
  * <p>It lives in Netty's package because the channel internals it builds on are package-private;
  * everything else is Netty's own code path. Pinned to the Netty version in the root POM: {@code
- * ProxyEpollSocketChannelTest} checks the system calls it saves and the behaviour it keeps.
+ * RelaySystemCallsTest} counts the system calls it saves; the relay tests cover the behaviour it
+ * keeps.
  */
 public final class ProxyEpollSocketChannel extends AbstractEpollStreamChannel
     implements SocketChannel {
@@ -105,7 +110,11 @@ public final class ProxyEpollSocketChannel extends AbstractEpollStreamChannel
     if (a == null) {
       a = local;
       if (a == null && socket.isOpen()) {
-        local = a = socket.localAddress();
+        a = socket.localAddress();
+        if (!socket.isOpen()) {
+          return null; // closed meanwhile (another thread): the number may be another socket's
+        }
+        local = a;
       }
     }
     return a;
@@ -131,19 +140,9 @@ public final class ProxyEpollSocketChannel extends AbstractEpollStreamChannel
     boolean connected = doConnect0(target);
     if (connected) {
       remote = target;
+      clearFlag(Native.EPOLLOUT); // no connect to wait for: flushes must not wait either
     }
     return connected;
-  }
-
-  @Override
-  protected void doClose() throws Exception {
-    // Close first: Netty's close then deregisters a descriptor that is no longer open, which
-    // drops it from the event loop's table without an epoll_ctl(DEL).
-    try {
-      socket.close();
-    } finally {
-      super.doClose();
-    }
   }
 
   @Override

@@ -337,8 +337,15 @@ public final class ProxyEpollSocketChannelConfig extends EpollChannelConfig
     return this;
   }
 
+  /**
+   * Edge-triggered only: the channel leaves EPOLLIN registered after end of stream (see {@link
+   * ProxyEpollSocketChannel}), which level-triggered epoll would report on every wait.
+   */
   @Override
   public ProxyEpollSocketChannelConfig setEpollMode(EpollMode mode) {
+    if (mode != EpollMode.EDGE_TRIGGERED) {
+      throw new IllegalArgumentException("ProxyEpollSocketChannel is edge-triggered only: " + mode);
+    }
     super.setEpollMode(mode);
     return this;
   }

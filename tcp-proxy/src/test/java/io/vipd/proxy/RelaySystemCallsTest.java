@@ -26,8 +26,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * What a proxied connection costs in system calls on the relay's event loop, as strace counts them:
- * none of the calls {@code ProxyEpollSocketChannel} exists to leave out, and at most three {@code
- * epoll_ctl}s (Netty's own channel makes about ten).
+ * none of the calls {@code ProxyEpollSocketChannel} exists to leave out, and at most five {@code
+ * epoll_ctl}s, two of them the DELs before close (Netty's own channel makes about ten).
  */
 class RelaySystemCallsTest {
   private static final int CONNECTIONS = 20;

@@ -1,9 +1,11 @@
 package io.vipd.proxy;
 
+import io.netty.channel.AdaptiveRecvByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelConfig;
 import io.netty.channel.ChannelException;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.RecvByteBufAllocator;
 import io.netty.channel.WriteBufferWaterMark;
 import java.net.InetSocketAddress;
 import java.util.Set;
@@ -17,6 +19,14 @@ final class ProxyContext {
   final ConnectionLimit globalLimit;
   final LongSupplier nanoClock;
   final WriteBufferWaterMark waterMark;
+
+  /**
+   * Reads of at most half the high watermark: one read then never makes its peer unwritable by
+   * itself (Netty's adaptive default grows to 64 KiB, which with the default 64 KiB watermark
+   * turned every bulk read into a writability flip, two epoll_ctl and an extra event-loop pass).
+   */
+  final RecvByteBufAllocator readAllocator;
+
   final Set<ProxySession> sessions = ConcurrentHashMap.newKeySet();
 
   ProxyContext(
@@ -31,6 +41,12 @@ final class ProxyContext {
     this.nanoClock = nanoClock;
     this.waterMark =
         new WriteBufferWaterMark(options.writeLowWaterMark(), options.writeHighWaterMark());
+    this.readAllocator = readAllocator(options.writeHighWaterMark());
+  }
+
+  static RecvByteBufAllocator readAllocator(int highWaterMark) {
+    int max = Math.max(2048, Math.min(64 * 1024, highWaterMark / 2));
+    return new AdaptiveRecvByteBufAllocator(64, Math.min(2048, max), max);
   }
 
   /**
@@ -46,6 +62,7 @@ final class ProxyContext {
       ChannelConfig c = ch.config();
       c.setConnectTimeoutMillis(0);
       c.setWriteBufferWaterMark(waterMark);
+      c.setRecvByteBufAllocator(readAllocator);
       c.setOption(ChannelOption.ALLOW_HALF_CLOSURE, true);
       if (!Transport.TCP_NODELAY_BY_DEFAULT) {
         c.setOption(ChannelOption.TCP_NODELAY, true);

@@ -9,9 +9,9 @@ package io.vipd.proxy;
  * @param writeLowWaterMark bytes pending on a channel below which it is writable again and its peer
  *     resumes reading
  * @param writeHighWaterMark bytes pending on a channel above which its peer stops reading; the
- *     memory one direction of a session may hold is about this plus one read (64 KiB at most),
- *     except after the sending side's FIN with epoll: then up to that socket's kernel receive
- *     buffer (see {@link ProxySession})
+ *     memory one direction of a session may hold is about this plus one read (reads are at most
+ *     half of it, and 64 KiB), except after the sending side's FIN with epoll: then up to that
+ *     socket's kernel receive buffer (see {@link ProxySession})
  */
 public record ProxyOptions(
     int ioThreads, boolean nativeTransport, int writeLowWaterMark, int writeHighWaterMark) {

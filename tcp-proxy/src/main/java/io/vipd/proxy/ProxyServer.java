@@ -117,6 +117,7 @@ public final class ProxyServer implements AutoCloseable {
             .option(ChannelOption.SO_BACKLOG, 4096)
             .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
             .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, context.waterMark)
+            .childOption(ChannelOption.RCVBUF_ALLOCATOR, context.readAllocator)
             .childHandler(new FrontendInitializer(context, frontend));
     if (!Transport.TCP_NODELAY_BY_DEFAULT) {
       b.childOption(ChannelOption.TCP_NODELAY, true);

@@ -4,6 +4,7 @@ import static io.vipd.proxy.ProxyHarness.await;
 import static io.vipd.proxy.ProxyHarness.connect;
 import static io.vipd.proxy.ProxyHarness.readLine;
 import static io.vipd.proxy.ProxyHarness.server;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -12,12 +13,14 @@ import io.netty.channel.EventLoop;
 import io.netty.channel.epoll.Epoll;
 import io.vipd.proxy.balance.BalanceAlgorithm;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
@@ -48,6 +51,80 @@ class RelaySystemCallsTest {
 
   @Test
   void aProxiedConnectionMakesOnlyTheSystemCallsItNeeds() throws Exception {
+    String tid = startAndWarmUp();
+    List<String> calls =
+        traced(
+            tid,
+            () -> {
+              for (int i = 0; i < CONNECTIONS; i++) {
+                try (Socket c = connect(proxy)) {
+                  assertEquals("s1", readLine(c));
+                  finish(c);
+                }
+              }
+              await(
+                  "sessions end",
+                  Duration.ofSeconds(5),
+                  () -> events.closed.size() == CONNECTIONS + 1);
+            });
+    assertEquals(
+        2 * CONNECTIONS, count(calls, "EPOLL_CTL_DEL"), "each socket leaves epoll before close");
+    assertEquals(0, count(calls, "SHUT_RD"), "end of stream needs no shutdown(SHUT_RD)");
+    assertEquals(0, count(calls, "SO_LINGER"), "SO_LINGER is not read back at close");
+    assertEquals(0, count(calls, "SO_SNDBUF"), "SO_SNDBUF is not read at creation");
+    assertEquals(CONNECTIONS, count(calls, "SHUT_WR"), "one FIN forwarded per connection");
+    long epollCtl = count(calls, "epoll_ctl(");
+    assertTrue(
+        epollCtl <= 5L * CONNECTIONS,
+        epollCtl + " epoll_ctl for " + CONNECTIONS + " connections: " + calls);
+    // Netty's Socket checks each new descriptor's family (one getsockname); the local addresses
+    // are not read.
+    long getsockname = count(calls, "getsockname(");
+    assertTrue(
+        getsockname <= 2L * CONNECTIONS,
+        getsockname + " getsockname for " + CONNECTIONS + " connections: " + calls);
+  }
+
+  @Test
+  void aBulkTransferDoesNotTurnReadInterestOnAndOffPerRead() throws Exception {
+    // With reads as large as the high watermark, every read made its peer unwritable and back:
+    // two epoll_ctl per read. Reads are capped at half the watermark.
+    String tid = startAndWarmUp();
+    byte[] payload = new byte[8 << 20];
+    new Random(3).nextBytes(payload);
+    List<String> calls =
+        traced(
+            tid,
+            () -> {
+              try (Socket c = connect(proxy)) {
+                assertEquals("s1", readLine(c));
+                Thread writer =
+                    new Thread(
+                        () -> {
+                          try {
+                            c.getOutputStream().write(payload);
+                            c.shutdownOutput();
+                          } catch (IOException e) {
+                            throw new UncheckedIOException(e);
+                          }
+                        });
+                writer.start();
+                byte[] back = c.getInputStream().readNBytes(payload.length + 1);
+                writer.join(10_000);
+                assertArrayEquals(payload, back);
+              }
+              await("session end", Duration.ofSeconds(5), () -> events.closed.size() == 2);
+            });
+    long epollCtl = count(calls, "epoll_ctl(");
+    // 8 MiB in reads of at most 32 KiB is 256 reads each way; the echo server reads as fast as
+    // it can, so back-pressure should engage a few times, not on every read.
+    assertTrue(epollCtl <= 64, epollCtl + " epoll_ctl for one 8 MiB echo: " + calls.size());
+  }
+
+  /**
+   * Starts the proxy with one event loop, relays one connection untraced, returns the loop's TID.
+   */
+  private String startAndWarmUp() throws Exception {
     boolean ci = "true".equals(System.getenv("CI"));
     boolean canTrace =
         Epoll.isAvailable() && onPath("strace") && Files.isDirectory(Path.of("/proc/thread-self"));
@@ -67,7 +144,6 @@ class RelaySystemCallsTest {
                 BalanceAlgorithm.ROUNDROBIN, 0, OnMarkedDown.NONE, server("s1", echo.address)),
             0,
             0));
-
     // One connection first, untraced: lazy set-up (buffer arenas, JIT) is not per connection.
     EventLoop loop;
     try (Socket c = connect(proxy)) {
@@ -76,11 +152,17 @@ class RelaySystemCallsTest {
       finish(c);
     }
     await("warm-up session end", Duration.ofSeconds(5), () -> events.closed.size() == 1);
-    String tid =
-        loop.submit(() -> Files.readSymbolicLink(Path.of("/proc/thread-self")).getFileName())
-            .get(5, TimeUnit.SECONDS)
-            .toString();
+    return loop.submit(() -> Files.readSymbolicLink(Path.of("/proc/thread-self")).getFileName())
+        .get(5, TimeUnit.SECONDS)
+        .toString();
+  }
 
+  interface Load {
+    void run() throws Exception;
+  }
+
+  /** The system calls of interest that thread {@code tid} makes while {@code load} runs. */
+  private List<String> traced(String tid, Load load) throws Exception {
     Path trace = dir.resolve("strace.out");
     Process strace =
         new ProcessBuilder(
@@ -97,35 +179,12 @@ class RelaySystemCallsTest {
             .start();
     try {
       await("strace attached", Duration.ofSeconds(10), () -> tracerPid(tid) != 0);
-      for (int i = 0; i < CONNECTIONS; i++) {
-        try (Socket c = connect(proxy)) {
-          assertEquals("s1", readLine(c));
-          finish(c);
-        }
-      }
-      await("sessions end", Duration.ofSeconds(5), () -> events.closed.size() == CONNECTIONS + 1);
+      load.run();
     } finally {
       strace.destroy(); // SIGTERM: strace detaches and exits
       assertTrue(strace.waitFor(10, TimeUnit.SECONDS), "strace did not exit");
     }
-
-    List<String> calls = Files.readAllLines(trace);
-    assertEquals(
-        2 * CONNECTIONS, count(calls, "EPOLL_CTL_DEL"), "each socket leaves epoll before close");
-    assertEquals(0, count(calls, "SHUT_RD"), "end of stream needs no shutdown(SHUT_RD)");
-    assertEquals(0, count(calls, "SO_LINGER"), "SO_LINGER is not read back at close");
-    assertEquals(0, count(calls, "SO_SNDBUF"), "SO_SNDBUF is not read at creation");
-    assertEquals(CONNECTIONS, count(calls, "SHUT_WR"), "one FIN forwarded per connection");
-    long epollCtl = count(calls, "epoll_ctl(");
-    assertTrue(
-        epollCtl <= 5L * CONNECTIONS,
-        epollCtl + " epoll_ctl for " + CONNECTIONS + " connections: " + calls);
-    // Netty's Socket checks each new descriptor's family (one getsockname); the local addresses
-    // are not read.
-    long getsockname = count(calls, "getsockname(");
-    assertTrue(
-        getsockname <= 2L * CONNECTIONS,
-        getsockname + " getsockname for " + CONNECTIONS + " connections: " + calls);
+    return Files.readAllLines(trace);
   }
 
   /** Ping through the echo server, half-close, and read the server's FIN back. */

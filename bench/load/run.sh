@@ -24,7 +24,7 @@ JAR=$REPO/daemon/target/vipd.jar
 if [ ! -f "$JAR" ] || [ -n "$(find "$REPO"/{daemon,tcp-proxy,health,vrrp-core}/src/main "$REPO/pom.xml" \
     "$REPO"/{daemon,tcp-proxy,health,vrrp-core}/pom.xml -newer "$JAR" -type f -print -quit)" ]; then
   echo "building $JAR" >&2
-  (cd "$REPO" && mvn -o -B -q package -pl daemon -am -DskipTests)
+  (cd "$REPO" && env -u JAVA_HOME mvn -o -B -q package -pl daemon -am -DskipTests) # default JDK
 fi
 
 # The flags vipd ships with (bin/vipd, systemd/vipd.service, the static pod; see README.md,

@@ -21,9 +21,13 @@ final class ProxyContext {
   final WriteBufferWaterMark waterMark;
 
   /**
-   * Reads of at most half the high watermark: one read then never makes its peer unwritable by
-   * itself (Netty's adaptive default grows to 64 KiB, which with the default 64 KiB watermark
-   * turned every bulk read into a writability flip, two epoll_ctl and an extra event-loop pass).
+   * One read of at most half the high watermark per readiness pass, each flushed before the next
+   * (as haproxy reads into its buffer and sends it). Netty's defaults, up to 16 reads a pass of up
+   * to 64 KiB each, queued hundreds of KiB towards the peer before the flush at the end of the
+   * pass: past the 64 KiB watermark every time, so every bulk pass turned the other side's reads
+   * off and on again (two epoll_ctl and an extra loop pass; 465 epoll_ctl for an 8 MiB echo,
+   * against 5 now: RelaySystemCallsTest). Both limits matter: a 64 KiB read alone already passes a
+   * 64 KiB watermark (Netty adds 96 bytes per queued buffer).
    */
   final RecvByteBufAllocator readAllocator;
 
@@ -46,7 +50,9 @@ final class ProxyContext {
 
   static RecvByteBufAllocator readAllocator(int highWaterMark) {
     int max = Math.max(2048, Math.min(64 * 1024, highWaterMark / 2));
-    return new AdaptiveRecvByteBufAllocator(64, Math.min(2048, max), max);
+    AdaptiveRecvByteBufAllocator a = new AdaptiveRecvByteBufAllocator(64, Math.min(2048, max), max);
+    a.maxMessagesPerRead(1); // explicit: shared by every channel, never changed afterwards
+    return a;
   }
 
   /**

@@ -4,7 +4,6 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelConfig;
-import io.netty.channel.ChannelException;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelOption;
@@ -70,6 +69,9 @@ final class ProxySession {
   private ArrayDeque<ByteBuf> early;
 
   private int earlyBytes;
+
+  /** Test hook: an early replay left the server side unwritable. */
+  private boolean replayLeftServerUnwritable;
 
   private int attempts;
   private ServerState server;
@@ -159,13 +161,16 @@ final class ProxySession {
       // Bootstrap.connect() does it, once let epoll report it and the session die of
       // NotYetConnectedException under load).
       f = client.eventLoop().register(ch);
-      if (f.isSuccess()) {
+      assert f.isDone() : "registered from the session's own event loop";
+      if (!f.isSuccess()) {
+        ch.unsafe().closeForcibly(); // not registered: the descriptor is still ours to close
+      } else {
         f = ch.connect(address);
         // as Bootstrap.connect does: a failed attempt's channel is closed before the next one
         f.addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
       }
-    } catch (ChannelException e) {
-      f = null; // no socket at all: EMFILE, ENOBUFS
+    } catch (RuntimeException e) { // ChannelException: no socket at all (EMFILE, ENOBUFS)
+      f = null;
     }
     if (f == null || (f.isDone() && !f.isSuccess() && !f.channel().isRegistered())) {
       // No socket, or one that could not be registered. Not the server's fault, and retrying
@@ -228,7 +233,9 @@ final class ProxySession {
       long now = context.nanoClock.getAsLong();
       clientActivityNanos = now;
       serverActivityNanos = now;
+      boolean replayed = early != null;
       replayEarly();
+      replayLeftServerUnwritable = replayed && !serverChannel.isWritable();
       // The replay may have filled the server's write queue (its writability event already came
       // and went): the client is read again only while there is room, and not after its FIN.
       client.config().setAutoRead(serverChannel.isWritable() && !clientInputDone);
@@ -605,6 +612,16 @@ final class ProxySession {
   /** Test hook: client bytes held until the server connects. Event loop only. */
   int earlyBytes() {
     return early == null ? 0 : earlyBytes;
+  }
+
+  /** Test hook: connected to a server. Event loop only. */
+  boolean isConnected() {
+    return connected;
+  }
+
+  /** Test hook: the connect replayed early bytes and they filled the server's write queue. */
+  boolean replayLeftServerUnwritable() {
+    return replayLeftServerUnwritable;
   }
 
   /** Test hook: bytes queued towards the server (must stay near the high watermark). */

@@ -60,7 +60,10 @@ final class Transport {
    * accept and close. NIO, IPv6 and unresolved addresses keep the default.
    */
   ChannelFactory<? extends ServerChannel> serverChannelFactory(InetSocketAddress bind) {
-    if (epoll && !bind.isUnresolved() && bind.getAddress() instanceof Inet4Address) {
+    if (epoll
+        && !bind.isUnresolved()
+        && bind.getAddress() instanceof Inet4Address
+        && !bind.getAddress().isAnyLocalAddress()) {
       return IPV4_EPOLL_SERVER;
     }
     return defaultServerFactory;

@@ -23,6 +23,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -76,6 +77,43 @@ class ProxySocketOptionsTest {
         assertFalse(
             listedIn("/proc/self/net/tcp6", local.getPort(), echo.address.getPort()),
             "AF_INET6: " + local);
+      }
+    }
+  }
+
+  @ParameterizedTest(name = "native={0}")
+  @ValueSource(booleans = {true, false})
+  void anIpv4FrontendAcceptsOnAfInetAndAWildcardOneAlsoTakesIpv6Clients(boolean nativeTransport)
+      throws Exception {
+    TestServers.Server echo = servers.echo("s1");
+    BackendSettings backend =
+        ProxyHarness.backend(
+            BalanceAlgorithm.ROUNDROBIN, 0, OnMarkedDown.NONE, server("s1", echo.address));
+    proxy = new ProxyServer(ProxyEvents.NOOP, new ProxyOptions(1, nativeTransport, 1024, 2048));
+    proxy.start(
+        new ProxySettings(
+            List.of(
+                new FrontendSettings("fe", ProxyHarness.ANY_LOOPBACK_PORT, "be", 0, true),
+                new FrontendSettings("any", new InetSocketAddress("0.0.0.0", 0), "be", 0, true)),
+            List.of(backend),
+            0));
+    // 127.0.0.1: accepted sockets are AF_INET (listed in /proc/net/tcp) on epoll
+    try (Socket c = connect(proxy)) {
+      assertEquals("s1", readLine(c));
+      if (proxy.nativeTransport()) {
+        int port = proxy.localAddress("fe").getPort();
+        assertTrue(
+            listedIn("/proc/self/net/tcp", port, c.getLocalPort()),
+            "accepted socket is not AF_INET");
+      }
+    }
+    // 0.0.0.0: dual-stack as before, IPv4 and IPv6 clients alike
+    int any = proxy.localAddress("any").getPort();
+    for (String host : List.of("127.0.0.1", "::1")) {
+      try (Socket c = new Socket()) {
+        c.setSoTimeout(5000);
+        c.connect(new InetSocketAddress(InetAddress.getByName(host), any), 2000);
+        assertEquals("s1", readLine(c), host);
       }
     }
   }

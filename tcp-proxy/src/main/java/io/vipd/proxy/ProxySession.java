@@ -68,7 +68,16 @@ final class ProxySession {
    */
   private ArrayDeque<ByteBuf> early;
 
-  private int earlyBytes;
+  /**
+   * The early bytes as the server's write queue will count them once replayed (Netty adds {@link
+   * #QUEUED_BUFFER_OVERHEAD} per buffer), and the capacity of the buffers holding them.
+   */
+  private long earlyQueued;
+
+  private long earlyCapacity;
+
+  /** Netty's default io.netty.transport.outboundBufferEntrySizeOverhead. */
+  private static final int QUEUED_BUFFER_OVERHEAD = 96;
 
   /** Test hook: an early replay left the server side unwritable. */
   private boolean replayLeftServerUnwritable;
@@ -271,9 +280,13 @@ final class ProxySession {
         early = new ArrayDeque<>(2);
       }
       early.add(data);
-      earlyBytes += data.capacity(); // what is held: a 1-byte read still pins its buffer
-      if (earlyBytes >= context.waterMark.high()) {
-        client.config().setAutoRead(false); // on again once connected
+      earlyQueued += data.readableBytes() + QUEUED_BUFFER_OVERHEAD;
+      earlyCapacity += data.capacity(); // what is held: a 1-byte read still pins its buffer
+      int high = context.waterMark.high();
+      if (earlyQueued > high || earlyCapacity > 2L * high) {
+        // Paused where the replay will make the server side unwritable, as the relay would have
+        // paused if connected; on again once connected, if the server side has room.
+        client.config().setAutoRead(false);
       }
       return;
     }
@@ -609,9 +622,9 @@ final class ProxySession {
     return out == null ? 0 : out.totalPendingWriteBytes();
   }
 
-  /** Test hook: client bytes held until the server connects. Event loop only. */
-  int earlyBytes() {
-    return early == null ? 0 : earlyBytes;
+  /** Test hook: client bytes held until the server connects, as queued. Event loop only. */
+  long earlyBytes() {
+    return early == null ? 0 : earlyQueued;
   }
 
   /** Test hook: connected to a server. Event loop only. */

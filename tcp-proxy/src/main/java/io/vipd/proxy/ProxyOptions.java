@@ -10,8 +10,7 @@ package io.vipd.proxy;
  *     resumes reading
  * @param writeHighWaterMark bytes pending on a channel above which its peer stops reading; the
  *     memory one direction of a session may hold is about this plus one read (reads are at most
- *     half of it, and 64 KiB), except after the sending side's FIN with epoll: then up to that
- *     socket's kernel receive buffer (see {@link ProxySession})
+ *     half of it, and 64 KiB), also after the sending side's FIN
  */
 public record ProxyOptions(
     int ioThreads, boolean nativeTransport, int writeLowWaterMark, int writeHighWaterMark) {

@@ -30,12 +30,10 @@ import org.slf4j.LoggerFactory;
  * <p>Data path: each {@link ByteBuf} read on one side is written as is to the other (no copy) and
  * flushed once per read burst. Back-pressure: when a channel's pending writes pass the high
  * watermark it turns unwritable and its peer stops reading (auto-read off) until it drains below
- * the low watermark. One exception: once a peer's FIN has arrived, Netty's epoll transport reads
- * that socket to end of stream regardless of auto-read (it keeps rescheduling reads after
- * EPOLLRDHUP), so what the kernel had already buffered for it, at most its receive buffer
- * (net.ipv4.tcp_rmem max), moves into the other side's write queue; NIO leaves it in the kernel.
- * Half-close: end of input on one side becomes {@code shutdownOutput} on the other once pending
- * writes are flushed; the session closes when both directions are done.
+ * the low watermark; this holds after a peer's FIN too (Netty's epoll transport would read such a
+ * socket to end of stream regardless of auto-read; ProxyEpollSocketChannel does not). Half-close:
+ * end of input on one side becomes {@code shutdownOutput} on the other once pending writes are
+ * flushed; the session closes when both directions are done.
  */
 final class ProxySession {
   private static final Logger log = LoggerFactory.getLogger(ProxySession.class);

@@ -165,6 +165,25 @@ public final class ProxyEpollSocketChannel extends AbstractEpollStreamChannel
       return null;
     }
 
+    /**
+     * Netty reads a socket whose peer has sent its FIN (EPOLLRDHUP) to end of stream whatever
+     * auto-read says, rescheduling itself after every pass: a side the relay has paused (its peer
+     * stalled) would move up to its whole kernel receive buffer into the stalled peer's queue. A
+     * paused side is not read here; when auto-read returns, Netty's beginRead sees that more may be
+     * waiting and reads on.
+     */
+    @Override
+    void epollInReady() {
+      if (!readPending
+          && !config.isAutoRead()
+          && recvBufAllocHandle().isReceivedRdHup()
+          && !socket.isInputShutdown()) {
+        maybeMoreDataToRead = true;
+        return;
+      }
+      super.epollInReady();
+    }
+
     @Override
     void shutdownInput(boolean rdHup) {
       if (config.isAllowHalfClosure() && InputShutdownMarker.mark(socket)) {

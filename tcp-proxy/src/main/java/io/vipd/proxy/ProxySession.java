@@ -10,6 +10,7 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.channel.ChannelPromise;
 import io.netty.channel.ConnectTimeoutException;
+import io.netty.util.internal.SystemPropertyUtil;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
@@ -74,8 +75,9 @@ final class ProxySession {
 
   private long earlyCapacity;
 
-  /** Netty's default io.netty.transport.outboundBufferEntrySizeOverhead. */
-  private static final int QUEUED_BUFFER_OVERHEAD = 96;
+  /** What Netty's write queue adds per buffer (ChannelOutboundBuffer reads the same property). */
+  private static final int QUEUED_BUFFER_OVERHEAD =
+      SystemPropertyUtil.getInt("io.netty.transport.outboundBufferEntrySizeOverhead", 96);
 
   /** Test hook: an early replay left the server side unwritable. */
   private boolean replayLeftServerUnwritable;

@@ -197,7 +197,7 @@ class ProxyBackPressureTest {
           Thread.sleep(200); // paused: nothing more is read
           long held = onLoop(session, session::earlyBytes);
           assertTrue(
-              held > HIGH && held <= HIGH + ONE_READ,
+              held > HIGH / 2 && held <= HIGH + ONE_READ, // paused by queue or by capacity
               "held " + held + " bytes before the connect, bound " + (HIGH + ONE_READ));
           assertEquals(held, (long) onLoop(session, session::earlyBytes));
 

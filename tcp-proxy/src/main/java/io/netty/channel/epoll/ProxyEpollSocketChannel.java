@@ -170,7 +170,9 @@ public final class ProxyEpollSocketChannel extends AbstractEpollStreamChannel
      * auto-read says, rescheduling itself after every pass: a side the relay has paused (its peer
      * stalled) would move up to its whole kernel receive buffer into the stalled peer's queue. A
      * paused side is not read here; when auto-read returns, Netty's beginRead sees that more may be
-     * waiting and reads on.
+     * waiting and reads on. Meanwhile the FIN itself is not read either, so the session's
+     * client-fin timeout starts only then, and a reset arriving during the pause is seen at the
+     * resume (or the session ends by its inactivity timeout), as with any paused side.
      */
     @Override
     void epollInReady() {

@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vipd.proxy.balance.BalanceAlgorithm;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -89,17 +88,7 @@ class ProxyBackPressureTest {
       assertTrue(writtenAtEnd < TOTAL, "server wrote " + writtenAtEnd + " of " + TOTAL);
 
       // reading resumes: every byte arrives, in order
-      InputStream in = c.getInputStream();
-      byte[] buf = new byte[64 * 1024];
-      long got = 0;
-      for (int n; (n = in.read(buf)) >= 0; ) {
-        for (int i = 0; i < n; i++) {
-          if (buf[i] != (byte) ((got + i) % 251)) {
-            throw new AssertionError("byte " + (got + i) + " corrupted");
-          }
-        }
-        got += n;
-      }
+      long got = ProxyHarness.readPattern(c.getInputStream(), 0);
       assertEquals(TOTAL, got);
     }
   }
@@ -139,17 +128,7 @@ class ProxyBackPressureTest {
               + maxPending
               + " bytes for a stalled client after the server's FIN, bound "
               + (HIGH + ONE_READ));
-      InputStream in = c.getInputStream();
-      byte[] buf = new byte[64 * 1024];
-      long got = 0;
-      for (int n; (n = in.read(buf)) >= 0; ) {
-        for (int i = 0; i < n; i++) {
-          if (buf[i] != (byte) ((got + i) % 251)) {
-            throw new AssertionError("byte " + (got + i) + " corrupted");
-          }
-        }
-        got += n;
-      }
+      long got = ProxyHarness.readPattern(c.getInputStream(), 0);
       assertEquals(total, got);
     }
   }
@@ -176,18 +155,7 @@ class ProxyBackPressureTest {
         try (Socket c = new Socket()) {
           c.setSoTimeout(5000);
           c.connect(proxy.localAddress("fe"));
-          Thread writer =
-              new Thread(
-                  () -> {
-                    try {
-                      c.getOutputStream().write(payload);
-                      c.shutdownOutput();
-                    } catch (IOException e) {
-                      throw new UncheckedIOException(e);
-                    }
-                  });
-          writer.setDaemon(true);
-          writer.start();
+          Thread writer = ProxyHarness.sendAndHalfClose(c, payload);
           await("session", Duration.ofSeconds(5), () -> proxy.sessions().iterator().hasNext());
           ProxySession session = proxy.sessions().iterator().next();
           await(
@@ -332,17 +300,7 @@ class ProxyBackPressureTest {
                 maxPending <= bound,
                 "proxy held " + maxPending + " bytes for a stalled server, bound " + bound);
             // reading resumes: every byte arrives, in order
-            InputStream in = server.getInputStream();
-            byte[] buf = new byte[64 * 1024];
-            long got = 1;
-            for (int n; (n = in.read(buf)) >= 0; ) {
-              for (int i = 0; i < n; i++) {
-                if (buf[i] != (byte) ((got + i) % 251)) {
-                  throw new AssertionError("byte " + (got + i) + " corrupted");
-                }
-              }
-              got += n;
-            }
+            long got = ProxyHarness.readPattern(server.getInputStream(), 1);
             assertEquals(total, got);
             return true;
           }

@@ -4,6 +4,7 @@ import io.vipd.proxy.balance.BalanceAlgorithm;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -109,5 +110,42 @@ final class ProxyHarness {
       }
     }
     return fillers;
+  }
+
+  /** Writes {@code payload} then half-closes {@code s}, on a daemon thread of its own. */
+  static Thread sendAndHalfClose(Socket s, byte[] payload) {
+    Thread writer =
+        new Thread(
+            () -> {
+              try {
+                s.getOutputStream().write(payload);
+                s.shutdownOutput();
+              } catch (IOException e) {
+                throw new UncheckedIOException(e);
+              }
+            },
+            "test-writer");
+    writer.setDaemon(true);
+    writer.start();
+    return writer;
+  }
+
+  /**
+   * Reads {@code in} to end of stream, checking that byte {@code k} of the stream is {@code k %
+   * 251} (the pattern of TestServers.StreamServer), counting from {@code offset}; returns the
+   * offset reached.
+   */
+  static long readPattern(InputStream in, long offset) throws IOException {
+    byte[] buf = new byte[64 * 1024];
+    long got = offset;
+    for (int n; (n = in.read(buf)) >= 0; ) {
+      for (int i = 0; i < n; i++) {
+        if (buf[i] != (byte) ((got + i) % 251)) {
+          throw new AssertionError("byte " + (got + i) + " corrupted");
+        }
+      }
+      got += n;
+    }
+    return got;
   }
 }

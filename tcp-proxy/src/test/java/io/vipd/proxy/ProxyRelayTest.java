@@ -74,17 +74,7 @@ class ProxyRelayTest {
     new Random(1).nextBytes(payload);
     try (Socket c = connect(proxy)) {
       assertEquals("s1", readLine(c));
-      Thread writer =
-          new Thread(
-              () -> {
-                try {
-                  c.getOutputStream().write(payload);
-                  c.shutdownOutput();
-                } catch (IOException e) {
-                  throw new RuntimeException(e);
-                }
-              });
-      writer.start();
+      Thread writer = ProxyHarness.sendAndHalfClose(c, payload);
       byte[] back = c.getInputStream().readNBytes(payload.length + 1);
       writer.join(5000);
       assertArrayEquals(payload, back);

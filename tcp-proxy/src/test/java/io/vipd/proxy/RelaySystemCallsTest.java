@@ -13,7 +13,6 @@ import io.netty.channel.EventLoop;
 import io.netty.channel.epoll.Epoll;
 import io.vipd.proxy.balance.BalanceAlgorithm;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -98,17 +97,7 @@ class RelaySystemCallsTest {
             () -> {
               try (Socket c = connect(proxy)) {
                 assertEquals("s1", readLine(c));
-                Thread writer =
-                    new Thread(
-                        () -> {
-                          try {
-                            c.getOutputStream().write(payload);
-                            c.shutdownOutput();
-                          } catch (IOException e) {
-                            throw new UncheckedIOException(e);
-                          }
-                        });
-                writer.start();
+                Thread writer = ProxyHarness.sendAndHalfClose(c, payload);
                 byte[] back = c.getInputStream().readNBytes(payload.length + 1);
                 writer.join(10_000);
                 assertArrayEquals(payload, back);

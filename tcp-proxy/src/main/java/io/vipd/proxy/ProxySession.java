@@ -457,10 +457,10 @@ final class ProxySession {
   }
 
   private static void closeOnFlush(Channel ch) {
-    if (ch.isActive()) {
+    if (ch.isActive() && pending(ch) > 0) {
       ch.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
     } else {
-      ch.close();
+      ch.close(); // nothing queued (the usual end): no flush pass and promise first
     }
   }
 

@@ -13,7 +13,6 @@ import io.netty.channel.epoll.ProxyEpollSocketChannel;
 import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.channel.socket.DuplexChannel;
 import io.netty.channel.socket.InternetProtocolFamily;
-import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.channel.unix.Socket;
@@ -33,8 +32,6 @@ final class Transport {
   static final boolean TCP_NODELAY_BY_DEFAULT = PlatformDependent.canEnableTcpNoDelayByDefault();
 
   final boolean epoll;
-  final Class<? extends ServerChannel> serverChannel;
-  final Class<? extends SocketChannel> socketChannel;
 
   private final ChannelFactory<? extends Channel> defaultSocketFactory;
   private final ChannelFactory<? extends ServerChannel> defaultServerFactory;
@@ -47,17 +44,21 @@ final class Transport {
 
   private Transport(boolean epoll) {
     this.epoll = epoll;
-    this.serverChannel = epoll ? ProxyEpollServerSocketChannel.class : NioServerSocketChannel.class;
-    this.socketChannel = epoll ? ProxyEpollSocketChannel.class : NioSocketChannel.class;
-    this.defaultSocketFactory = new ReflectiveChannelFactory<>(socketChannel);
-    this.defaultServerFactory = new ReflectiveChannelFactory<>(serverChannel);
+    this.defaultSocketFactory =
+        new ReflectiveChannelFactory<>(
+            epoll ? ProxyEpollSocketChannel.class : NioSocketChannel.class);
+    this.defaultServerFactory =
+        new ReflectiveChannelFactory<>(
+            epoll ? ProxyEpollServerSocketChannel.class : NioServerSocketChannel.class);
   }
 
   /**
    * Creates the listening channel for {@code bind}. With epoll and an IPv4 address the socket is
    * AF_INET, as haproxy's: on Netty's default dual-stack AF_INET6 socket every accepted IPv4
    * connection is an IPv6 socket carrying a mapped address, and pays the IPv6 layer's extra work at
-   * accept and close. NIO, IPv6 and unresolved addresses keep the default.
+   * accept and close. The wildcard 0.0.0.0 keeps the dual-stack socket (Netty binds it to [::]),
+   * which also accepts IPv6 clients, as vipd always has; NIO, IPv6 and unresolved addresses keep
+   * the default too.
    */
   ChannelFactory<? extends ServerChannel> serverChannelFactory(InetSocketAddress bind) {
     if (epoll

@@ -49,19 +49,9 @@ class ProxyBackPressureTest {
   @Test
   void slowClientBoundsProxyBufferAndBlocksServerThenEverythingArrives() throws Exception {
     TestServers.StreamServer streamer = servers.stream(16 * 1024, TOTAL);
-    proxy = new ProxyServer(ProxyEvents.NOOP, new ProxyOptions(1, true, HIGH / 2, HIGH));
-    proxy.start(
-        ProxyHarness.oneFrontend(
-            ProxyHarness.backend(
-                BalanceAlgorithm.ROUNDROBIN, 0, OnMarkedDown.NONE, server("s", streamer.address)),
-            0,
-            0));
-    try (Socket c = new Socket()) {
-      c.setReceiveBufferSize(16 * 1024);
-      c.setSoTimeout(5000);
-      c.connect(proxy.localAddress("fe"));
-      await("session", Duration.ofSeconds(5), () -> proxy.sessions().iterator().hasNext());
-      ProxySession session = proxy.sessions().iterator().next();
+    startProxy(streamer.address, HIGH, ProxyTimeouts.DEFAULTS);
+    try (Socket c = stalledClient()) {
+      ProxySession session = theSession();
 
       // the client does not read for a second; sample what the proxy holds for it
       long maxPending = 0;
@@ -100,19 +90,9 @@ class ProxyBackPressureTest {
     // used to read such a socket to end of stream regardless, into the stalled client's queue.
     long total = 4 << 20; // fits in the kernel buffers, so the server finishes and closes
     TestServers.StreamServer streamer = servers.stream(16 * 1024, total);
-    proxy = new ProxyServer(ProxyEvents.NOOP, new ProxyOptions(1, true, HIGH / 2, HIGH));
-    proxy.start(
-        ProxyHarness.oneFrontend(
-            ProxyHarness.backend(
-                BalanceAlgorithm.ROUNDROBIN, 0, OnMarkedDown.NONE, server("s", streamer.address)),
-            0,
-            0));
-    try (Socket c = new Socket()) {
-      c.setReceiveBufferSize(16 * 1024);
-      c.setSoTimeout(5000);
-      c.connect(proxy.localAddress("fe"));
-      await("session", Duration.ofSeconds(5), () -> proxy.sessions().iterator().hasNext());
-      ProxySession session = proxy.sessions().iterator().next();
+    startProxy(streamer.address, HIGH, ProxyTimeouts.DEFAULTS);
+    try (Socket c = stalledClient()) {
+      ProxySession session = theSession();
       await(
           "the server to finish and close",
           Duration.ofSeconds(10),
@@ -142,22 +122,15 @@ class ProxyBackPressureTest {
     try (ServerSocket full = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       List<Socket> fillers = ProxyHarness.fillBacklog(full);
       try {
-        proxy = new ProxyServer(ProxyEvents.NOOP, new ProxyOptions(1, true, HIGH / 2, HIGH));
-        BackendSettings backend =
-            new BackendSettings(
-                "be",
-                BalanceAlgorithm.ROUNDROBIN,
-                List.of(server("s", (InetSocketAddress) full.getLocalSocketAddress())),
-                ProxyHarness.timeouts(30_000, 30_000, 30_000, 0),
-                0,
-                OnMarkedDown.NONE);
-        proxy.start(ProxyHarness.oneFrontend(backend, 0, 0));
+        startProxy(
+            (InetSocketAddress) full.getLocalSocketAddress(),
+            HIGH,
+            ProxyHarness.timeouts(30_000, 30_000, 30_000, 0));
         try (Socket c = new Socket()) {
           c.setSoTimeout(5000);
           c.connect(proxy.localAddress("fe"));
           Thread writer = ProxyHarness.sendAndHalfClose(c, payload);
-          await("session", Duration.ofSeconds(5), () -> proxy.sessions().iterator().hasNext());
-          ProxySession session = proxy.sessions().iterator().next();
+          ProxySession session = theSession();
           await(
               "the client's reads to pause",
               Duration.ofSeconds(5),
@@ -222,16 +195,10 @@ class ProxyBackPressureTest {
       full.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 1);
       List<Socket> fillers = ProxyHarness.fillBacklog(full);
       try {
-        proxy = new ProxyServer(ProxyEvents.NOOP, new ProxyOptions(1, true, high / 2, high));
-        BackendSettings backend =
-            new BackendSettings(
-                "be",
-                BalanceAlgorithm.ROUNDROBIN,
-                List.of(server("s", (InetSocketAddress) full.getLocalSocketAddress())),
-                ProxyHarness.timeouts(30_000, 30_000, 30_000, 0),
-                0,
-                OnMarkedDown.NONE);
-        proxy.start(ProxyHarness.oneFrontend(backend, 0, 0));
+        startProxy(
+            (InetSocketAddress) full.getLocalSocketAddress(),
+            high,
+            ProxyHarness.timeouts(30_000, 30_000, 30_000, 0));
         try (Socket c = new Socket()) {
           c.connect(proxy.localAddress("fe"));
           Thread writer =
@@ -253,8 +220,7 @@ class ProxyBackPressureTest {
                   });
           writer.setDaemon(true);
           writer.start();
-          await("session", Duration.ofSeconds(5), () -> proxy.sessions().iterator().hasNext());
-          ProxySession session = proxy.sessions().iterator().next();
+          ProxySession session = theSession();
           await(
               "the client's reads to pause",
               Duration.ofSeconds(5),
@@ -311,6 +277,36 @@ class ProxyBackPressureTest {
         }
       }
     }
+  }
+
+  /** One frontend to one server, with watermarks {@code high / 2} and {@code high}. */
+  private void startProxy(InetSocketAddress server, int high, ProxyTimeouts timeouts)
+      throws IOException {
+    proxy = new ProxyServer(ProxyEvents.NOOP, new ProxyOptions(1, true, high / 2, high));
+    BackendSettings backend =
+        new BackendSettings(
+            "be",
+            BalanceAlgorithm.ROUNDROBIN,
+            List.of(server("s", server)),
+            timeouts,
+            0,
+            OnMarkedDown.NONE);
+    proxy.start(ProxyHarness.oneFrontend(backend, 0, 0));
+  }
+
+  /** A client with a small receive buffer that does not read until the test says so. */
+  private Socket stalledClient() throws IOException {
+    Socket c = new Socket();
+    c.setReceiveBufferSize(16 * 1024);
+    c.setSoTimeout(5000);
+    c.connect(proxy.localAddress("fe"));
+    return c;
+  }
+
+  /** The proxy's one session, once it exists. */
+  private ProxySession theSession() throws InterruptedException {
+    await("session", Duration.ofSeconds(5), () -> proxy.sessions().iterator().hasNext());
+    return proxy.sessions().iterator().next();
   }
 
   private static <T> T onLoop(ProxySession session, Callable<T> read) throws Exception {

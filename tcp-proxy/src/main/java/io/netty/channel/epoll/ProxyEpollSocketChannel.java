@@ -59,7 +59,7 @@ public final class ProxyEpollSocketChannel extends AbstractEpollStreamChannel
   private volatile SocketAddress local;
   private volatile SocketAddress remote;
 
-  /** An outgoing socket of {@code family}, to {@code connect}. */
+  /** An outgoing socket of {@code family} (null: the platform's preferred), to {@code connect}. */
   public ProxyEpollSocketChannel(InternetProtocolFamily family) {
     super(LinuxSocket.newSocketStream(family), false);
     parent = null;
@@ -69,10 +69,7 @@ public final class ProxyEpollSocketChannel extends AbstractEpollStreamChannel
 
   /** An outgoing socket of the platform's preferred family (dual-stack IPv6 where it can). */
   public ProxyEpollSocketChannel() {
-    super(LinuxSocket.newSocketStream(), false);
-    parent = null;
-    config = new ProxyEpollSocketChannelConfig(this);
-    flags |= OUTGOING_INTEREST;
+    this(null);
   }
 
   /** An accepted socket: connected to {@code remote}, the address accept(2) returned. */

@@ -1,5 +1,6 @@
 package io.vipd.daemon.demo;
 
+import io.vipd.health.ChildProcesses;
 import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -37,11 +38,11 @@ final class Commands {
       out = Files.createTempFile("vipd-demo-cmd", ".out");
       err = Files.createTempFile("vipd-demo-cmd", ".err");
       Process p =
-          new ProcessBuilder(argv)
-              .redirectOutput(out.toFile())
-              .redirectError(err.toFile())
-              .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
-              .start();
+          ChildProcesses.start(
+              new ProcessBuilder(argv)
+                  .redirectOutput(out.toFile())
+                  .redirectError(err.toFile())
+                  .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))));
       if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
         p.destroyForcibly();
         throw new DemoFailure(String.join(" ", argv) + " did not finish within " + timeout);

@@ -1,5 +1,6 @@
 package io.vipd.daemon.demo;
 
+import io.vipd.health.ChildProcesses;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -59,11 +60,11 @@ final class DemoNode implements AutoCloseable {
     argv.addAll(mainAndArgs);
     try {
       Process p =
-          new ProcessBuilder(argv)
-              .redirectErrorStream(true)
-              .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
-              .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
-              .start();
+          ChildProcesses.start(
+              new ProcessBuilder(argv)
+                  .redirectErrorStream(true)
+                  .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+                  .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))));
       return new DemoNode(number, log, p, what);
     } catch (IOException e) {
       throw new DemoFailure("cannot start " + what + " on node " + number + ": " + e.getMessage());

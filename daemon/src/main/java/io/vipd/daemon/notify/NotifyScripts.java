@@ -2,6 +2,7 @@ package io.vipd.daemon.notify;
 
 import io.vipd.daemon.config.NotifyConfig;
 import io.vipd.daemon.text.ShellWords;
+import io.vipd.health.ChildProcesses;
 import io.vipd.vrrp.router.Transition;
 import io.vipd.vrrp.router.VirtualRouterListener;
 import io.vipd.vrrp.router.VrrpState;
@@ -160,11 +161,11 @@ public final class NotifyScripts implements VirtualRouterListener, AutoCloseable
     try {
       output = Files.createTempFile("vipd-notify", ".out");
       Process p =
-          new ProcessBuilder(argv)
-              .redirectErrorStream(true)
-              .redirectOutput(output.toFile())
-              .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
-              .start();
+          ChildProcesses.start(
+              new ProcessBuilder(argv)
+                  .redirectErrorStream(true)
+                  .redirectOutput(output.toFile())
+                  .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))));
       Run run = new Run(argv, p, output);
       synchronized (lock) {
         if (stopping) {

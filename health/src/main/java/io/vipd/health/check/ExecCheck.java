@@ -1,6 +1,7 @@
 package io.vipd.health.check;
 
 import io.vipd.health.CheckResult;
+import io.vipd.health.ChildProcesses;
 import io.vipd.health.HealthCheck;
 import java.io.File;
 import java.io.IOException;
@@ -84,11 +85,11 @@ public final class ExecCheck implements HealthCheck {
     }
     try {
       process =
-          new ProcessBuilder(argv)
-              .redirectInput(DEV_NULL)
-              .redirectErrorStream(true)
-              .redirectOutput(output.toFile())
-              .start();
+          ChildProcesses.start(
+              new ProcessBuilder(argv)
+                  .redirectInput(DEV_NULL)
+                  .redirectErrorStream(true)
+                  .redirectOutput(output.toFile()));
     } catch (IOException | RuntimeException e) {
       deleteQuietly(output);
       result.complete(

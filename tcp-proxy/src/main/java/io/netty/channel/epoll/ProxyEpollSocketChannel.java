@@ -1,42 +1,46 @@
 package io.netty.channel.epoll;
 
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelId;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.channel.socket.InternetProtocolFamily;
 import io.netty.channel.socket.ServerSocketChannel;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.unix.InputShutdownMarker;
 import io.netty.util.concurrent.GlobalEventExecutor;
+import io.vipd.health.ChildProcesses;
+import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.nio.channels.AlreadyConnectedException;
 import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * vipd's relay socket: Netty's {@link EpollSocketChannel} without the system calls a proxy pays on
  * every connection for nothing, and without Netty's drain of a paused socket after its peer's FIN
  * (see {@code epollInReady} below). strace under the load lab's new-connection test counts about 36
- * system calls per proxied connection with Netty's channel, 23.5 with this one and 19 for haproxy;
- * this one leaves out, per connection:
+ * system calls per proxied connection with Netty's channel, about 19.5 with this one and 19 for
+ * haproxy; this one leaves out, per connection:
  *
  * <ul>
  *   <li>{@code getsockname} for the local address, at accept and after connect: read when asked;
+ *   <li>{@code getpeername} after a connect: the peer is the address connected to (see {@link
+ *       #connect(SocketAddress)});
  *   <li>{@code getsockopt(SO_SNDBUF)} at creation and {@code getsockopt(SO_LINGER)} at close (see
  *       {@link ProxyEpollSocketChannelConfig});
- *   <li>{@code epoll_ctl(MOD)}s that only announce what the relay always wants: an outgoing socket
- *       is registered for the connect's completion and for input, an accepted one for input (the
- *       relay reads a client from accept on), so around a connect only clearing EPOLLOUT is left;
+ *   <li>every {@code epoll_ctl(MOD)} around a connect: an outgoing socket is registered for the
+ *       connect's completion and for input, an accepted one for input (the relay reads a client
+ *       from accept on), and EPOLLOUT is left in the kernel's interest once Netty stops waiting for
+ *       it (see {@link #clearFlag});
  *   <li>{@code shutdown(SHUT_RD)} and two {@code epoll_ctl(MOD)} on reading the peer's FIN with
  *       half-closure on: after end of stream there is nothing left for the kernel to stop, and
  *       edge-triggered EPOLLIN/EPOLLRDHUP do not fire again for it (a stray wake-up is absorbed by
- *       Netty's own input-shutdown checks).
+ *       Netty's own input-shutdown checks);
+ *   <li>{@code epoll_ctl(DEL)} before {@code close}, unless a child process is being started (see
+ *       {@link #doDeregister}).
  * </ul>
- *
- * <p>It keeps Netty's {@code epoll_ctl(DEL)} before {@code close}. Closing alone removes a socket
- * from the epoll set only with the last reference to it, and a process being spawned (a notify
- * script, an exec check) holds references to every descriptor until it execs; meanwhile the old
- * socket's events would arrive under a descriptor number the event loop may have given to a new
- * connection.
  *
  * <p>It lives in Netty's package because the channel internals it builds on are package-private;
  * everything else is Netty's own code path. Pinned to the Netty version in the root POM: {@code
@@ -59,6 +63,12 @@ public final class ProxyEpollSocketChannel extends AbstractEpollStreamChannel
   private volatile SocketAddress local;
   private volatile SocketAddress remote;
 
+  /** Where a pending {@link #connect(SocketAddress)} goes: the remote address once active. */
+  private volatile InetSocketAddress connectingTo;
+
+  /** Set by {@link #doClose} on the event loop: the deregistration that follows is a close's. */
+  private boolean closing;
+
   /** An outgoing socket of {@code family} (null: the platform's preferred), to {@code connect}. */
   public ProxyEpollSocketChannel(InternetProtocolFamily family) {
     super(LinuxSocket.newSocketStream(family), false);
@@ -80,6 +90,11 @@ public final class ProxyEpollSocketChannel extends AbstractEpollStreamChannel
     config = new ProxyEpollSocketChannelConfig(this);
     active = true;
     flags |= Native.EPOLLIN; // cleared by auto-read off, as Netty's channels do
+  }
+
+  @Override
+  protected ChannelId newId() {
+    return new RelayChannelId();
   }
 
   @Override
@@ -120,17 +135,37 @@ public final class ProxyEpollSocketChannel extends AbstractEpollStreamChannel
 
   @Override
   protected SocketAddress remoteAddress0() {
-    SocketAddress a = super.remoteAddress0(); // set once a pending connect completes
-    return a != null ? a : remote;
+    SocketAddress a = super.remoteAddress0(); // Netty's: after a connect of its own
+    if (a == null) {
+      a = remote;
+      if (a == null && isActive()) {
+        a = connectingTo;
+      }
+    }
+    return a;
+  }
+
+  /**
+   * Connects to {@code remoteAddress}. An {@link InetSocketAddress} travels down the pipeline
+   * wrapped as a {@link ConnectTarget}: Netty asks the kernel for the peer's address ({@code
+   * getpeername}) when a connect to an {@code InetSocketAddress} completes, and the relay already
+   * knows it.
+   */
+  @Override
+  public ChannelFuture connect(SocketAddress remoteAddress) {
+    return super.connect(
+        remoteAddress instanceof InetSocketAddress
+            ? new ConnectTarget((InetSocketAddress) remoteAddress)
+            : remoteAddress);
   }
 
   @Override
   protected boolean doConnect(SocketAddress remoteAddress, SocketAddress localAddress)
       throws Exception {
-    if (localAddress != null || !(remoteAddress instanceof InetSocketAddress)) {
+    if (localAddress != null || !(remoteAddress instanceof ConnectTarget)) {
       return super.doConnect(remoteAddress, localAddress); // Netty's path, with its bind
     }
-    InetSocketAddress target = (InetSocketAddress) remoteAddress;
+    InetSocketAddress target = ((ConnectTarget) remoteAddress).address;
     checkResolvable(target);
     if (remoteAddress0() != null) {
       throw new AlreadyConnectedException();
@@ -139,13 +174,116 @@ public final class ProxyEpollSocketChannel extends AbstractEpollStreamChannel
     if (connected) {
       remote = target;
       clearFlag(Native.EPOLLOUT); // no connect to wait for: flushes must not wait either
+    } else {
+      connectingTo = target;
     }
     return connected;
+  }
+
+  /**
+   * Netty stops waiting for writability (a connect completed, a queued write drained): its flag
+   * goes, but the kernel's interest keeps EPOLLOUT until the next {@code epoll_ctl(MOD)} made for
+   * another reason. Edge-triggered, that costs no extra wake-ups: EPOLLOUT is reported alongside
+   * events that come anyway, and Netty answers it with a flush of nothing queued.
+   */
+  @Override
+  void clearFlag(int flag) throws IOException {
+    if (flag == Native.EPOLLOUT) {
+      flags &= ~flag;
+      return;
+    }
+    super.clearFlag(flag);
+  }
+
+  @Override
+  protected void doClose() throws Exception {
+    // A lingering close runs off the event loop (prepareToClose) and keeps Netty's order.
+    closing = isRegistered() && eventLoop().inEventLoop();
+    super.doClose(); // deregisters (below), then closes the socket if it is still open
+  }
+
+  /**
+   * When closing, and no child process is being started ({@link ChildProcesses}), the socket is
+   * closed first: Netty then leaves out its {@code epoll_ctl(DEL)}, since closing the last
+   * reference to a socket takes it out of the epoll set. While a child is being started it may hold
+   * a reference, so Netty's order stays: DEL, then close.
+   */
+  @Override
+  protected void doDeregister() throws Exception {
+    if (closing) {
+      long stamp = ChildProcesses.enterClose();
+      if (stamp != 0) {
+        try {
+          socket.close();
+        } finally {
+          ChildProcesses.exitClose(stamp);
+        }
+      }
+    }
+    super.doDeregister();
   }
 
   @Override
   protected AbstractEpollUnsafe newUnsafe() {
     return new ProxyUnsafe();
+  }
+
+  /**
+   * A relay channel's id: a number unique in this process. Netty's default id is made to tell
+   * channels apart across machines and processes (28 bytes of machine, process, sequence, clock and
+   * random parts: three clock reads per channel); nothing in vipd reads a relay channel's id.
+   */
+  private static final class RelayChannelId implements ChannelId {
+    private static final long serialVersionUID = 1L;
+    private static final AtomicLong NEXT = new AtomicLong();
+    private final long value = NEXT.incrementAndGet();
+
+    @Override
+    public String asShortText() {
+      return Long.toHexString(value);
+    }
+
+    @Override
+    public String asLongText() {
+      return "relay-" + Long.toHexString(value);
+    }
+
+    @Override
+    public int compareTo(ChannelId o) {
+      return o instanceof RelayChannelId
+          ? Long.compare(value, ((RelayChannelId) o).value)
+          : asLongText().compareTo(o.asLongText());
+    }
+
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof RelayChannelId && ((RelayChannelId) o).value == value;
+    }
+
+    @Override
+    public int hashCode() {
+      return Long.hashCode(value);
+    }
+
+    @Override
+    public String toString() {
+      return asShortText();
+    }
+  }
+
+  /** An {@link InetSocketAddress} to connect to, in a type Netty does not look the peer up for. */
+  private static final class ConnectTarget extends SocketAddress {
+    private static final long serialVersionUID = 1L;
+    final InetSocketAddress address;
+
+    ConnectTarget(InetSocketAddress address) {
+      this.address = address;
+    }
+
+    @Override
+    public String toString() {
+      return address.toString(); // Netty's connect errors name the address
+    }
   }
 
   private final class ProxyUnsafe extends EpollStreamUnsafe {

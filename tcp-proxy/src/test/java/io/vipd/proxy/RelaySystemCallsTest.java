@@ -68,6 +68,10 @@ class RelaySystemCallsTest {
     assertEquals(0, count(calls, "EPOLL_CTL_DEL"), "closing alone takes a socket out of epoll");
     assertEquals(0, count(calls, "EPOLL_CTL_MOD"), "no interest changes: " + calls);
     assertEquals(0, count(calls, "getpeername("), "the peer is the address connected to");
+    assertEquals(
+        CONNECTIONS,
+        count(calls, "TCP_NODELAY"),
+        "TCP_NODELAY set on the outgoing socket only (accepted ones inherit the listener's)");
     assertEquals(0, count(calls, "SHUT_RD"), "end of stream needs no shutdown(SHUT_RD)");
     assertEquals(0, count(calls, "SO_LINGER"), "SO_LINGER is not read back at close");
     assertEquals(0, count(calls, "SO_SNDBUF"), "SO_SNDBUF is not read at creation");
@@ -181,7 +185,7 @@ class RelaySystemCallsTest {
                 "strace",
                 "-qq",
                 "-e",
-                "trace=epoll_ctl,getsockopt,getsockname,getpeername,shutdown",
+                "trace=epoll_ctl,getsockopt,setsockopt,getsockname,getpeername,shutdown",
                 "-o",
                 trace.toString(),
                 "-p",

@@ -15,6 +15,10 @@ import java.net.SocketAddress;
  * the accept-time {@code getsockname} and {@code getsockopt(SO_SNDBUF)} of Netty's own. Options:
  * those of {@link EpollServerChannelConfig} (backlog, SO_REUSEADDR, SO_RCVBUF, TCP_FASTOPEN) and
  * {@link EpollChannelOption#IP_FREEBIND}, which is how a backup binds the VIP it does not hold.
+ *
+ * <p>The listener itself has TCP_NODELAY on: Linux copies it to every socket accepted from it,
+ * which saves the relay a {@code setsockopt} per connection ({@code ProxySocketOptionsTest} reads
+ * it back from an accepted socket).
  */
 public final class ProxyEpollServerSocketChannel extends AbstractEpollServerChannel
     implements ServerSocketChannel {
@@ -27,6 +31,16 @@ public final class ProxyEpollServerSocketChannel extends AbstractEpollServerChan
   public ProxyEpollServerSocketChannel(InternetProtocolFamily family) {
     super(LinuxSocket.newSocketStream(family), false);
     config = new Config(this);
+    try {
+      socket.setTcpNoDelay(true);
+    } catch (IOException e) {
+      try {
+        socket.close();
+      } catch (IOException suppressed) {
+        e.addSuppressed(suppressed);
+      }
+      throw new ChannelException(e);
+    }
   }
 
   @Override

@@ -73,7 +73,7 @@ public final class ProxyEpollSocketChannel extends AbstractEpollStreamChannel
   public ProxyEpollSocketChannel(InternetProtocolFamily family) {
     super(LinuxSocket.newSocketStream(family), false);
     parent = null;
-    config = new ProxyEpollSocketChannelConfig(this);
+    config = new ProxyEpollSocketChannelConfig(this, true);
     flags |= OUTGOING_INTEREST;
   }
 
@@ -87,7 +87,9 @@ public final class ProxyEpollSocketChannel extends AbstractEpollStreamChannel
     super(fd, false); // "inactive": Netty's active constructors read both addresses
     this.parent = parent;
     this.remote = remote;
-    config = new ProxyEpollSocketChannelConfig(this);
+    // TCP_NODELAY comes from the listener (see ProxyEpollServerSocketChannel)
+    config =
+        new ProxyEpollSocketChannelConfig(this, !(parent instanceof ProxyEpollServerSocketChannel));
     active = true;
     flags |= Native.EPOLLIN; // cleared by auto-read off, as Netty's channels do
   }

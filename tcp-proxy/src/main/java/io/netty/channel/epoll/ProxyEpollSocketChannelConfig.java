@@ -31,9 +31,13 @@ public final class ProxyEpollSocketChannelConfig extends EpollChannelConfig
   private volatile boolean allowHalfClosure;
   private volatile int soLinger = -1; // the kernel's default: off
 
-  ProxyEpollSocketChannelConfig(ProxyEpollSocketChannel channel) {
+  /**
+   * @param setNoDelay whether to turn TCP_NODELAY on (where Netty would by default); false for a
+   *     socket that inherited it from its listener
+   */
+  ProxyEpollSocketChannelConfig(ProxyEpollSocketChannel channel, boolean setNoDelay) {
     super(channel);
-    if (PlatformDependent.canEnableTcpNoDelayByDefault()) {
+    if (setNoDelay && PlatformDependent.canEnableTcpNoDelayByDefault()) {
       setTcpNoDelay(true);
     }
   }

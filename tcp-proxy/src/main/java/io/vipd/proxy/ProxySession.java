@@ -59,6 +59,7 @@ final class ProxySession {
 
   private static final BitSet NONE_TRIED = new BitSet();
   private final ChannelFutureListener channelClosed = f -> onChannelClosed();
+  private final ChannelFutureListener connectDone = this::onConnectDone;
 
   /**
    * Client bytes read before the server connected (as haproxy, the client is read from accept on:
@@ -174,9 +175,7 @@ final class ProxySession {
       if (!f.isSuccess()) {
         ch.unsafe().closeForcibly(); // not registered: the descriptor is still ours to close
       } else {
-        f = ch.connect(address);
-        // as Bootstrap.connect does: a failed attempt's channel is closed before the next one
-        f.addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
+        f = ch.connect(address); // a failed attempt's channel is closed in onConnectDone
       }
     } catch (RuntimeException e) { // ChannelException: no socket at all (EMFILE, ENOBUFS)
       f = null;
@@ -205,7 +204,7 @@ final class ProxySession {
       connecting = f;
       checkTimeouts(); // arms the connect deadline
     }
-    f.addListener((ChannelFutureListener) this::onConnectDone);
+    f.addListener(connectDone);
   }
 
   /** The connect deadline passed: fail the attempt as Netty's own connect timeout would. */
@@ -232,14 +231,14 @@ final class ProxySession {
       connected = true;
       s.connections.increment();
       s.sessions.add(this);
-      connectNanos = context.nanoClock.getAsLong() - connectStartNanos;
+      long now = context.nanoClock.getAsLong();
+      connectNanos = now - connectStartNanos;
       context.events.onServerConnected(frontend.pool.name(), s.name(), connectNanos);
       if (!s.up && frontend.pool.settings().onMarkedDown() == OnMarkedDown.SHUTDOWN_SESSIONS) {
         // marked down while we were connecting: setServerUp did not see this session yet
         close(CloseReason.SERVER_MARKED_DOWN);
         return;
       }
-      long now = context.nanoClock.getAsLong();
       clientActivityNanos = now;
       serverActivityNanos = now;
       boolean replayed = early != null;
@@ -252,6 +251,8 @@ final class ProxySession {
       checkTimeouts();
       return;
     }
+    // as Bootstrap.connect does: a failed attempt's channel is closed before the next one
+    f.channel().close();
     s.active.decrementAndGet();
     server = null;
     serverChannel = null;
@@ -483,7 +484,9 @@ final class ProxySession {
       timer.cancel(false);
     }
     CloseReason why = reason == null ? CloseReason.CLIENT_CLOSED : reason;
-    ClosedSession closed = closedSession(why); // counts taken before this session is released
+    long lifetimeNanos = context.nanoClock.getAsLong() - acceptedNanos;
+    // counts taken before this session is released
+    ClosedSession closed = closedSession(why, lifetimeNanos);
     if (server != null) {
       server.active.decrementAndGet();
       server.sessions.remove(this);
@@ -493,16 +496,11 @@ final class ProxySession {
     frontend.countClosed(why);
     context.sessions.remove(this);
     context.events.onConnectionClosed(
-        frontend.name(),
-        connected ? server.name() : null,
-        why,
-        bytesIn,
-        bytesOut,
-        context.nanoClock.getAsLong() - acceptedNanos);
+        frontend.name(), connected ? server.name() : null, why, bytesIn, bytesOut, lifetimeNanos);
     context.events.onSessionClosed(closed);
   }
 
-  private ClosedSession closedSession(CloseReason why) {
+  private ClosedSession closedSession(CloseReason why, long lifetimeNanos) {
     boolean hasServer = connected && server != null;
     return new ClosedSession(
         frontend.name(),
@@ -511,7 +509,7 @@ final class ProxySession {
         (InetSocketAddress) client.remoteAddress(),
         acceptedEpochMillis,
         hasServer ? connectNanos : -1,
-        context.nanoClock.getAsLong() - acceptedNanos,
+        lifetimeNanos,
         bytesIn,
         bytesOut,
         why,

@@ -345,11 +345,7 @@ public final class VrrpService implements Closeable {
     InetAddress primary = primaryAddress(cfg);
     VrrpInstanceSpec spec = spec(cfg, primary);
     removeStale(spec);
-    boolean join = cfg.unicast().isEmpty();
-    VrrpSocket socket =
-        primary instanceof Inet4Address v4
-            ? RawVrrpSocket.openIpv4(ifName, v4, join)
-            : RawVrrpSocket.openIpv6(ifName, (Inet6Address) primary, join);
+    VrrpSocket socket = openSocket(cfg, primary);
     PacketSocketAnnouncer announcer = null;
     NetlinkLinkMonitor monitor = null;
     try {
@@ -374,6 +370,15 @@ public final class VrrpService implements Closeable {
             new VrrpStats());
     self.set(runtime);
     return new Instance(cfg, spec, runtime, observer, socket, announcer, monitor);
+  }
+
+  /** The instance's VRRP socket on its interface, sending from {@code primary}. */
+  private static VrrpSocket openSocket(VrrpInstanceConfig cfg, InetAddress primary)
+      throws IOException {
+    boolean join = cfg.unicast().isEmpty();
+    return primary instanceof Inet4Address v4
+        ? RawVrrpSocket.openIpv4(cfg.interfaceName(), v4, join)
+        : RawVrrpSocket.openIpv6(cfg.interfaceName(), (Inet6Address) primary, join);
   }
 
   /** VIPs left behind by a vipd that was killed are removed before the instance starts. */
@@ -521,18 +526,24 @@ public final class VrrpService implements Closeable {
     volatile VrrpInstanceSpec spec;
     final VrrpRuntime runtime;
     final SwappableListener observer;
-    final VrrpSocket socket;
-    final PacketSocketAnnouncer announcer;
+    // The ports in use: replaced (link thread) when the interface is created again. The ones
+    // replaced are closed by the runtime, or by stop() if the runtime stopped first.
+    volatile VrrpSocket socket;
+    volatile PacketSocketAnnouncer announcer;
+    private final List<Closeable> replaced = new ArrayList<>();
     final NetlinkLinkMonitor monitor;
     final Thread runtimeThread;
     final Thread linkThread;
     volatile boolean watching = true;
 
-    /** The interface's index when the sockets were opened; -1 if unknown. */
-    final int ifIndex;
+    /** The interface's index when the sockets were opened; -1 if unknown. Link thread. */
+    private int ifIndex;
 
     /** The interface was deleted and created again: the sockets are bound to the old one. */
     private boolean recreated;
+
+    /** Recreated and up, but without the advert source address yet: checked on every poll. */
+    private boolean awaitingAddress;
 
     Instance(
         VrrpInstanceConfig config,
@@ -571,19 +582,31 @@ public final class VrrpService implements Closeable {
       while (watching) {
         try {
           LinkState change = monitor.poll(LINK_POLL_NANOS);
-          if (change != null) {
-            String source = "interface " + spec.interfaceName();
-            if (change.up() && (recreated || wasRecreated())) {
-              // Up, but a new interface under the old name: our raw and packet sockets are bound
-              // to the deleted one, so leaving FAULT would make a deaf master (two masters).
+          String source = "interface " + spec.interfaceName();
+          if (change == null) {
+            if (awaitingAddress && reopen()) {
+              runtime.setFault(source, false, source + " created again; sockets reopened");
+            }
+            continue;
+          }
+          if (!change.up()) {
+            awaitingAddress = false;
+          } else if (recreated || wasRecreated()) {
+            // Up, but a new interface under the old name: the raw and packet sockets are bound
+            // to the deleted one. Leaving FAULT with them would make a deaf master (two masters),
+            // so the instance stays in FAULT until it has new ones.
+            if (!reopen()) {
               runtime.setFault(
                   source,
                   true,
-                  source + " was deleted and created again: restart vipd to reopen its sockets");
+                  source
+                      + " was deleted and created again: waiting for "
+                      + spec.router().primaryAddress().getHostAddress()
+                      + " on it to reopen its sockets");
               continue;
             }
-            runtime.setFault(source, !change.up(), source + (change.up() ? " up" : " down"));
           }
+          runtime.setFault(source, !change.up(), source + (change.up() ? " up" : " down"));
         } catch (IOException e) {
           if (watching) {
             LOG.warn("({}) link monitor failed: {}", spec.name(), e.getMessage());
@@ -597,15 +620,77 @@ public final class VrrpService implements Closeable {
       int now = RawVrrpSocket.currentIndex(spec.interfaceName());
       if (ifIndex > 0 && now > 0 && now != ifIndex) {
         recreated = true;
-        LOG.error(
+        LOG.warn(
             "({}) interface {} was deleted and created again (index {} -> {}): the instance stays"
-                + " in FAULT until vipd is restarted, which reopens its sockets on the new one",
+                + " in FAULT until its sockets are reopened on the new one",
             spec.name(),
             spec.interfaceName(),
             ifIndex,
             now);
       }
       return recreated;
+    }
+
+    /**
+     * Opens the sockets again on the re-created interface and hands them to the runtime; false (the
+     * instance must stay in FAULT) while the interface lacks the address adverts are sent from: the
+     * state machine compares it, and the kernel refuses to send from an address the node does not
+     * have, so a master would be mute. A changed address needs a restart (reload).
+     */
+    private boolean reopen() {
+      InetAddress primary = spec.router().primaryAddress();
+      String ifName = spec.interfaceName();
+      if (!hasAddress(ifName, primary)) {
+        if (!awaitingAddress) {
+          LOG.warn(
+              "({}) interface {} is back without {}: waiting for it to reopen its sockets",
+              spec.name(),
+              ifName,
+              primary.getHostAddress());
+        }
+        awaitingAddress = true;
+        return false;
+      }
+      awaitingAddress = true; // until the sockets are open
+      VrrpSocket newSocket;
+      PacketSocketAnnouncer newAnnouncer;
+      try {
+        newSocket = openSocket(config, primary);
+        try {
+          newAnnouncer = PacketSocketAnnouncer.open(ifName);
+        } catch (IOException e) {
+          closeQuietly(newSocket);
+          throw e;
+        }
+      } catch (IOException | RuntimeException e) {
+        LOG.warn("({}) cannot reopen the sockets on {}: {}", spec.name(), ifName, e.getMessage());
+        return false;
+      }
+      synchronized (replaced) {
+        replaced.add(socket);
+        replaced.add(announcer);
+        socket = newSocket;
+        announcer = newAnnouncer;
+      }
+      runtime.replacePorts(newSocket, newAnnouncer);
+      ifIndex = newSocket instanceof RawVrrpSocket raw ? raw.interfaceIndex() : -1;
+      recreated = false;
+      awaitingAddress = false;
+      LOG.warn(
+          "({}) interface {} created again (index {}): sockets reopened on it",
+          spec.name(),
+          ifName,
+          ifIndex);
+      return true;
+    }
+
+    private static boolean hasAddress(String ifName, InetAddress address) {
+      try {
+        java.net.NetworkInterface nif = java.net.NetworkInterface.getByName(ifName);
+        return nif != null && java.util.Collections.list(nif.getInetAddresses()).contains(address);
+      } catch (java.net.SocketException e) {
+        return false;
+      }
     }
 
     void stop() {
@@ -624,6 +709,9 @@ public final class VrrpService implements Closeable {
       }
       closeQuietly(socket);
       closeQuietly(announcer);
+      synchronized (replaced) {
+        replaced.forEach(VrrpService::closeQuietly); // closing twice is harmless
+      }
       closeQuietly(monitor);
     }
   }

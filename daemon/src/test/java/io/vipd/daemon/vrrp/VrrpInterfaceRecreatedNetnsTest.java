@@ -11,8 +11,10 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The master's VRRP interface is deleted and created again under the same name (a network manager
- * rebuilding it): the backup takes over, and the old master must not come back as a deaf master
- * whose sockets are bound to the deleted interface (two masters); it stays in FAULT and says why.
+ * rebuilding it), as keepalived survives it: the backup takes over; the old master stays in FAULT
+ * while the new interface lacks its address (with sockets bound to the deleted interface, or no
+ * address to send from, it would be a deaf or mute master: two masters), then reopens its sockets
+ * on the new interface and, having the higher priority, takes the VIP back.
  */
 @Tag("netns")
 class VrrpInterfaceRecreatedNetnsTest {
@@ -25,7 +27,7 @@ class VrrpInterfaceRecreatedNetnsTest {
   }
 
   @Test
-  void aRecreatedInterfaceLeavesTheInstanceInFaultInsteadOfADeafMaster() throws Exception {
+  void aRecreatedInterfaceGetsNewSocketsOnceItHasItsAddressAgain() throws Exception {
     try (VipCluster c = new VipCluster(230, 2)) {
       NetnsLan lan = c.lan();
       String vip = c.vip(1);
@@ -53,12 +55,19 @@ class VrrpInterfaceRecreatedNetnsTest {
           ns);
       lan.ip(br, "link", "set", lan.bridgePort(1), "master", "br0", "up");
       lan.ip(ns, "link", "set", "eth0", "up");
-      lan.ip(ns, "addr", "add", lan.ipv4(1).getHostAddress() + "/24", "dev", "eth0");
 
       c.awaitHolders(vip, Set.of(2), Duration.ofSeconds(3));
       c.node(1).awaitOutput("was deleted and created again", Duration.ofSeconds(5));
-      // A deaf master would take the VIP after its Master_Down_Interval (~0.4 s) and keep it.
+      c.node(1).awaitOutput("waiting for it to reopen its sockets", Duration.ofSeconds(5));
+      // No address yet: a master now would be deaf or mute and keep the VIP beside node 2.
       c.assertStable(vip, Set.of(2), Duration.ofSeconds(2));
+
+      lan.ip(ns, "addr", "add", lan.ipv4(1).getHostAddress() + "/24", "dev", "eth0");
+      c.node(1).awaitOutput("sockets reopened on it", Duration.ofSeconds(5));
+      // Node 1 (priority 150, preempting) hears node 2 again and takes the VIP back; node 2
+      // hears it and steps down: one holder.
+      c.awaitHolders(vip, Set.of(1), Duration.ofSeconds(5));
+      c.assertStable(vip, Set.of(1), Duration.ofSeconds(2));
     }
   }
 }

@@ -16,6 +16,7 @@ import io.vipd.vrrp.router.VirtualRouterListener;
 import io.vipd.vrrp.router.VrrpActions;
 import io.vipd.vrrp.router.VrrpState;
 import io.vipd.vrrp.router.VrrpTimers;
+import java.io.Closeable;
 import java.io.IOException;
 import java.net.Inet4Address;
 import java.net.InetAddress;
@@ -51,9 +52,10 @@ public final class VrrpRuntime implements Runnable {
   /** Replaced by {@link #reconfigure} on the runtime thread, never in identity. */
   private volatile VrrpInstanceSpec spec;
 
-  private final VrrpSocket socket;
+  // Runtime thread only; replaced by replacePorts.
+  private VrrpSocket socket;
   private final VipManager vipManager;
-  private final LinkAnnouncer announcer;
+  private LinkAnnouncer announcer;
   private final LongSupplier nanoClock;
   private final VrrpStats stats;
   private final VirtualRouter router;
@@ -144,6 +146,34 @@ public final class VrrpRuntime implements Runnable {
                 now);
           }
         });
+  }
+
+  /**
+   * Queues a switch to new ports: the instance's interface was deleted and created again, and the
+   * socket and announcer it had are bound to the deleted one. Applied on the runtime thread before
+   * any command queued after it (a fault cleared next never meets the old ports), which closes the
+   * old ones; the state machine is untouched.
+   */
+  public void replacePorts(VrrpSocket newSocket, LinkAnnouncer newAnnouncer) {
+    commands.add(
+        now -> {
+          VrrpSocket oldSocket = socket;
+          LinkAnnouncer oldAnnouncer = announcer;
+          socket = newSocket;
+          announcer = newAnnouncer;
+          closeQuietly(oldSocket);
+          if (oldAnnouncer instanceof Closeable c) {
+            closeQuietly(c);
+          }
+        });
+  }
+
+  private void closeQuietly(Closeable c) {
+    try {
+      c.close();
+    } catch (IOException e) {
+      LOG.debug("({}) closing a replaced port failed: {}", spec.name(), e.getMessage());
+    }
   }
 
   /**

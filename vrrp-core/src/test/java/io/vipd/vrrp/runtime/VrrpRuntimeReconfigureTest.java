@@ -108,6 +108,29 @@ class VrrpRuntimeReconfigureTest {
   }
 
   @Test
+  void aMasterMovesToReplacedPortsAndClosesTheOldOnes() throws Exception {
+    VrrpRuntime runtime = runtime(spec(router(150), new GarpSettings(1, 0, SECOND / 2, 1)));
+    Thread t = new Thread(runtime, "runtime");
+    t.start();
+    RecordingSocket next = new RecordingSocket(clock);
+    AtomicInteger nextAnnounced = new AtomicInteger();
+    try {
+      await(() -> socket.priorities.size() >= 2, "adverts on the first socket");
+      runtime.replacePorts(next, a -> nextAnnounced.incrementAndGet());
+      await(() -> socket.closed, "the first socket closed");
+      int onFirst = socket.priorities.size();
+      await(() -> next.priorities.size() >= 3, "adverts on the new socket");
+      await(() -> nextAnnounced.get() >= 2, "GARP refreshes through the new announcer");
+      assertEquals(onFirst, socket.priorities.size(), "nothing sent on the old socket after");
+      assertEquals(VrrpState.MASTER, runtime.status().state());
+      assertEquals(1, transitions.size(), "no transition: " + transitions);
+    } finally {
+      assertTrue(runtime.stop(5, TimeUnit.SECONDS));
+      t.join(5000);
+    }
+  }
+
+  @Test
   void anIdentityChangeIsRefusedOnTheCallersThread() {
     VrrpRuntime runtime = runtime(spec(router(150), new GarpSettings(1, 0, 0, 1)));
     GarpSettings garp = new GarpSettings(1, 0, 0, 1);
@@ -159,6 +182,7 @@ class VrrpRuntimeReconfigureTest {
   private static final class RecordingSocket implements VrrpSocket {
     private final AtomicLong clock;
     final ConcurrentLinkedQueue<Integer> priorities = new ConcurrentLinkedQueue<>();
+    volatile boolean closed;
 
     RecordingSocket(AtomicLong clock) {
       this.clock = clock;
@@ -180,7 +204,9 @@ class VrrpRuntimeReconfigureTest {
     }
 
     @Override
-    public void close() {}
+    public void close() {
+      closed = true;
+    }
   }
 
   private static final class CountingVips implements VipManager {

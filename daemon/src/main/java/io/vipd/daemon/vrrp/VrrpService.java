@@ -526,24 +526,31 @@ public final class VrrpService implements Closeable {
     volatile VrrpInstanceSpec spec;
     final VrrpRuntime runtime;
     final SwappableListener observer;
-    // The ports in use: replaced (link thread) when the interface is created again. The ones
-    // replaced are closed by the runtime, or by stop() if the runtime stopped first.
+    // The ports in use, replaced (link thread, under portLock) when the interface is created
+    // again; the pair they replace is closed by the runtime, and by stop() too in case the runtime
+    // stopped before it got there (closing twice is harmless).
     volatile VrrpSocket socket;
     volatile PacketSocketAnnouncer announcer;
-    private final List<Closeable> replaced = new ArrayList<>();
+    private VrrpSocket previousSocket;
+    private PacketSocketAnnouncer previousAnnouncer;
+    private final Object portLock = new Object();
     final NetlinkLinkMonitor monitor;
     final Thread runtimeThread;
     final Thread linkThread;
     volatile boolean watching = true;
 
-    /** The interface's index when the sockets were opened; -1 if unknown. Link thread. */
+    // Link thread only, from here.
+    /** The interface's index when the sockets were opened; -1 if unknown. */
     private int ifIndex;
+
+    /** The link is up, as the monitor last said. */
+    private boolean linkUp;
 
     /** The interface was deleted and created again: the sockets are bound to the old one. */
     private boolean recreated;
 
-    /** Recreated and up, but without the advert source address yet: checked on every poll. */
-    private boolean awaitingAddress;
+    /** Recreated and up, waiting (FAULT) for the advert source address or for a socket open. */
+    private boolean waiting;
 
     Instance(
         VrrpInstanceConfig config,
@@ -568,7 +575,8 @@ public final class VrrpService implements Closeable {
 
     void start() {
       LinkState initial = monitor.current();
-      if (!initial.up()) {
+      linkUp = initial.up();
+      if (!linkUp) {
         runtime.setFault(
             "interface " + spec.interfaceName(),
             true,
@@ -579,23 +587,37 @@ public final class VrrpService implements Closeable {
     }
 
     private void watchLink() {
+      String source = "interface " + spec.interfaceName();
       while (watching) {
+        LinkState change;
         try {
-          LinkState change = monitor.poll(LINK_POLL_NANOS);
-          String source = "interface " + spec.interfaceName();
-          if (change == null) {
-            if (awaitingAddress && reopen()) {
-              runtime.setFault(source, false, source + " created again; sockets reopened");
-            }
+          change = monitor.poll(LINK_POLL_NANOS);
+        } catch (IOException e) {
+          if (watching) {
+            LOG.warn("({}) link monitor failed: {}", spec.name(), e.getMessage());
+          }
+          return;
+        }
+        if (change != null) {
+          linkUp = change.up();
+          if (!linkUp) {
+            waiting = false; // the fault's reason is now this
+            runtime.setFault(source, true, source + " down");
             continue;
           }
-          if (!change.up()) {
-            awaitingAddress = false;
-          } else if (recreated || wasRecreated()) {
-            // Up, but a new interface under the old name: the raw and packet sockets are bound
-            // to the deleted one. Leaving FAULT with them would make a deaf master (two masters),
-            // so the instance stays in FAULT until it has new ones.
-            if (!reopen()) {
+        }
+        if (!linkUp) {
+          continue;
+        }
+        // Up. Checked on every poll, not only on an up edge: the notifications of a delete and
+        // re-create may be lost (a monitor resync after ENOBUFS compares up/down only).
+        if (recreated || wasRecreated()) {
+          // A new interface under the old name: the raw and packet sockets are bound to the
+          // deleted one. Leaving FAULT with them would make a deaf master (two masters), so the
+          // instance stays in FAULT until it has new ones.
+          if (!reopen()) {
+            if (!waiting) {
+              waiting = true;
               runtime.setFault(
                   source,
                   true,
@@ -603,22 +625,21 @@ public final class VrrpService implements Closeable {
                       + " was deleted and created again: waiting for "
                       + spec.router().primaryAddress().getHostAddress()
                       + " on it to reopen its sockets");
-              continue;
             }
+            continue;
           }
-          runtime.setFault(source, !change.up(), source + (change.up() ? " up" : " down"));
-        } catch (IOException e) {
-          if (watching) {
-            LOG.warn("({}) link monitor failed: {}", spec.name(), e.getMessage());
-          }
-          return;
+          waiting = false;
+          runtime.setFault(source, false, source + " created again: sockets reopened");
+        } else if (change != null) {
+          runtime.setFault(source, false, source + " up");
         }
       }
     }
 
     private boolean wasRecreated() {
       int now = RawVrrpSocket.currentIndex(spec.interfaceName());
-      if (ifIndex > 0 && now > 0 && now != ifIndex) {
+      if (ifIndex > 0 && now != ifIndex) {
+        // now <= 0: gone again (its down notification is on its way): not the sockets' either
         recreated = true;
         LOG.warn(
             "({}) interface {} was deleted and created again (index {} -> {}): the instance stays"
@@ -633,64 +654,62 @@ public final class VrrpService implements Closeable {
 
     /**
      * Opens the sockets again on the re-created interface and hands them to the runtime; false (the
-     * instance must stay in FAULT) while the interface lacks the address adverts are sent from: the
-     * state machine compares it, and the kernel refuses to send from an address the node does not
-     * have, so a master would be mute. A changed address needs a restart (reload).
+     * instance stays in FAULT) while the interface lacks a usable advert source address (the state
+     * machine compares it, and the kernel refuses to send from an address the node does not have or
+     * has not finished duplicate address detection for: a mute master) or cannot be opened. An
+     * interface back with another address keeps it waiting: restarting vipd takes the new address.
      */
     private boolean reopen() {
       InetAddress primary = spec.router().primaryAddress();
       String ifName = spec.interfaceName();
-      if (!hasAddress(ifName, primary)) {
-        if (!awaitingAddress) {
+      int index = RawVrrpSocket.currentIndex(ifName);
+      if (index <= 0 || !LocalAddresses.usable(ifName, primary)) {
+        if (!waiting) {
           LOG.warn(
               "({}) interface {} is back without {}: waiting for it to reopen its sockets",
               spec.name(),
               ifName,
               primary.getHostAddress());
         }
-        awaitingAddress = true;
         return false;
       }
-      awaitingAddress = true; // until the sockets are open
       VrrpSocket newSocket;
       PacketSocketAnnouncer newAnnouncer;
       try {
         newSocket = openSocket(config, primary);
         try {
           newAnnouncer = PacketSocketAnnouncer.open(ifName);
-        } catch (IOException e) {
+        } catch (IOException | RuntimeException e) {
           closeQuietly(newSocket);
           throw e;
         }
       } catch (IOException | RuntimeException e) {
-        LOG.warn("({}) cannot reopen the sockets on {}: {}", spec.name(), ifName, e.getMessage());
+        if (!waiting) {
+          LOG.warn("({}) cannot reopen the sockets on {}: {}", spec.name(), ifName, e.getMessage());
+        }
         return false;
       }
-      synchronized (replaced) {
-        replaced.add(socket);
-        replaced.add(announcer);
+      synchronized (portLock) {
+        if (!watching) { // stopping: stop() closes the ports it sees, not these
+          closeQuietly(newSocket);
+          closeQuietly(newAnnouncer);
+          return false;
+        }
+        // an older replaced pair was closed by the runtime within a step (10 ms) of its swap
+        previousSocket = socket;
+        previousAnnouncer = announcer;
         socket = newSocket;
         announcer = newAnnouncer;
       }
       runtime.replacePorts(newSocket, newAnnouncer);
-      ifIndex = newSocket instanceof RawVrrpSocket raw ? raw.interfaceIndex() : -1;
+      ifIndex = newSocket instanceof RawVrrpSocket raw ? raw.interfaceIndex() : index;
       recreated = false;
-      awaitingAddress = false;
       LOG.warn(
           "({}) interface {} created again (index {}): sockets reopened on it",
           spec.name(),
           ifName,
           ifIndex);
       return true;
-    }
-
-    private static boolean hasAddress(String ifName, InetAddress address) {
-      try {
-        java.net.NetworkInterface nif = java.net.NetworkInterface.getByName(ifName);
-        return nif != null && java.util.Collections.list(nif.getInetAddresses()).contains(address);
-      } catch (java.net.SocketException e) {
-        return false;
-      }
     }
 
     void stop() {
@@ -707,10 +726,11 @@ public final class VrrpService implements Closeable {
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }
-      closeQuietly(socket);
-      closeQuietly(announcer);
-      synchronized (replaced) {
-        replaced.forEach(VrrpService::closeQuietly); // closing twice is harmless
+      synchronized (portLock) {
+        closeQuietly(socket);
+        closeQuietly(announcer);
+        closeQuietly(previousSocket);
+        closeQuietly(previousAnnouncer);
       }
       closeQuietly(monitor);
     }

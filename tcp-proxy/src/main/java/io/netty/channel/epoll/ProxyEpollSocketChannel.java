@@ -208,21 +208,26 @@ public final class ProxyEpollSocketChannel extends AbstractEpollStreamChannel
    * When closing, and no child process is being started ({@link ChildProcesses}), the socket is
    * closed first: Netty then leaves out its {@code epoll_ctl(DEL)}, since closing the last
    * reference to a socket takes it out of the epoll set. While a child is being started it may hold
-   * a reference, so Netty's order stays: DEL, then close.
+   * a reference, so Netty's order stays: DEL, then close. (Another thread's system call in progress
+   * on the descriptor holds one too, for its duration; vipd makes none on relay sockets outside
+   * their event loop.)
    */
   @Override
   protected void doDeregister() throws Exception {
-    if (closing) {
-      long stamp = ChildProcesses.enterClose();
-      if (stamp != 0) {
-        try {
-          socket.close();
-        } finally {
-          ChildProcesses.exitClose(stamp);
+    try {
+      if (closing) {
+        long stamp = ChildProcesses.enterClose();
+        if (stamp != 0) {
+          try {
+            socket.close();
+          } finally {
+            ChildProcesses.exitClose(stamp);
+          }
         }
       }
+    } finally {
+      super.doDeregister(); // out of the loop's map whatever the close did
     }
-    super.doDeregister();
   }
 
   @Override

@@ -27,7 +27,10 @@ final class NativeSocket implements Closeable {
   private final String context;
   private final Pointer pollFd = Native.allocate(8);
   private final Pointer timespec = Native.allocate(16);
-  private int fd;
+  // volatile, and close() synchronized: a socket handed over to another owner (a VRRP socket
+  // replaced after its interface was re-created) may be closed by both, and only one may close(2)
+  // the number, which may belong to another descriptor right after.
+  private volatile int fd;
 
   private NativeSocket(int fd, String context) {
     this.fd = fd;
@@ -152,7 +155,7 @@ final class NativeSocket implements Closeable {
   }
 
   @Override
-  public void close() throws IOException {
+  public synchronized void close() throws IOException {
     if (fd < 0) {
       return;
     }

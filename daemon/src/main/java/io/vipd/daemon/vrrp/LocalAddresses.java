@@ -1,0 +1,68 @@
+package io.vipd.daemon.vrrp;
+
+import java.io.IOException;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.net.NetworkInterface;
+import java.net.SocketException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Collections;
+import java.util.HexFormat;
+import java.util.List;
+
+/**
+ * Whether an interface has an address the kernel will send from: present, and for IPv6 not
+ * tentative (duplicate address detection still running) nor failed, which {@link NetworkInterface}
+ * does not tell apart. Read when an instance waits to reopen its sockets on a re-created interface.
+ */
+final class LocalAddresses {
+  /** {@code IFA_F_DADFAILED | IFA_F_TENTATIVE} from linux/if_addr.h. */
+  private static final int NOT_USABLE = 0x08 | 0x40;
+
+  private static final Path IF_INET6 = Path.of("/proc/net/if_inet6");
+
+  private LocalAddresses() {}
+
+  static boolean usable(String interfaceName, InetAddress address) {
+    return address instanceof Inet6Address
+        ? usableIpv6(interfaceName, address, readIfInet6())
+        : present(interfaceName, address);
+  }
+
+  private static boolean present(String interfaceName, InetAddress address) {
+    try {
+      NetworkInterface nif = NetworkInterface.getByName(interfaceName);
+      return nif != null && Collections.list(nif.getInetAddresses()).contains(address);
+    } catch (SocketException e) {
+      return false;
+    }
+  }
+
+  private static List<String> readIfInet6() {
+    try {
+      return Files.readAllLines(IF_INET6);
+    } catch (IOException e) {
+      return List.of();
+    }
+  }
+
+  /**
+   * {@code lines} as in {@code /proc/net/if_inet6}: address (32 hex digits), index, prefix length,
+   * scope, flags (hex), interface name.
+   */
+  static boolean usableIpv6(String interfaceName, InetAddress address, List<String> lines) {
+    String hex = HexFormat.of().formatHex(address.getAddress());
+    for (String line : lines) {
+      String[] f = line.trim().split("\\s+");
+      if (f.length >= 6 && f[5].equals(interfaceName) && f[0].equalsIgnoreCase(hex)) {
+        try {
+          return (Integer.parseInt(f[4], 16) & NOT_USABLE) == 0;
+        } catch (NumberFormatException e) {
+          return false;
+        }
+      }
+    }
+    return false;
+  }
+}

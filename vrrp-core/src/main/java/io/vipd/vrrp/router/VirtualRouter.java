@@ -195,11 +195,14 @@ public final class VirtualRouter {
    * VirtualRouterConfig#reconfigurableTo} allows; each change applies from the next event:
    *
    * <ul>
-   *   <li>Priority (not to or from 255): the effective priority becomes the new configured one, the
-   *       base that the daemon's tracking re-applies its weights to with {@link
-   *       #setTrackedPriority}. As with tracking, the RFC way: a master sends it in its next advert
-   *       and stays MASTER until it hears a higher one; a backup judges the next advert with it, so
-   *       a backup now above the master discards the master's adverts and, per its preempt
+   *   <li>Priority (not to or from 255): the effective priority moves with the configured one,
+   *       keeping what tracking added to or took from the old one (clamped to 1..254) until the
+   *       daemon's tracking re-applies its weights to the new base with {@link
+   *       #setTrackedPriority}: adverts sent in between at the bare base would be judged wrongly (a
+   *       preempting backup above it discards them, and takes over if that lasts a
+   *       Master_Down_Interval). As with tracking, the RFC way: a master sends it in its next
+   *       advert and stays MASTER until it hears a higher one; a backup judges the next advert with
+   *       it, so a backup now above the master discards the master's adverts and, per its preempt
    *       settings, takes over when its Master_Down_Timer expires.
    *   <li>Preempt_Mode: off, a preempt delay hold in progress ends and the next lower priority
    *       advert is accepted; on, the next one is discarded (or held by the preempt delay).
@@ -234,7 +237,11 @@ public final class VirtualRouter {
     }
     if (next.priority() != before.priority() && !next.isAddressOwner()) {
       int previous = effectivePriority;
-      effectivePriority = next.priority();
+      int tracked = effectivePriority - before.priority();
+      effectivePriority =
+          Math.max(
+              VirtualRouterConfig.MIN_PRIORITY,
+              Math.min(VirtualRouterConfig.MAX_BACKUP_PRIORITY, next.priority() + tracked));
       if (previous != effectivePriority) {
         listener.onPriorityChanged(previous, effectivePriority);
       }

@@ -181,14 +181,20 @@ class VirtualRouterReconfigureTest {
   }
 
   @Test
-  void aTrackedPriorityIsReplacedByTheNewBaseUntilTrackingAppliesAgain() {
-    VirtualRouter r = master(v3(150));
-    r.setTrackedPriority(130, T0);
-    r.reconfigure(v3(140).initialMaster(true).build(), T0 + MILLI);
-    assertEquals(140, r.effectivePriority(), "the new base; tracking re-applies its weights");
-    r.setTrackedPriority(120, T0 + 2 * MILLI);
-    assertEquals(120, r.effectivePriority());
-    r.reconfigure(v3(140).preempt(false).build(), T0 + 3 * MILLI);
-    assertEquals(120, r.effectivePriority(), "an unchanged base leaves the tracked priority");
+  void aNewBaseKeepsWhatTrackingAddedUntilTrackingAppliesAgain() {
+    VirtualRouter r = master(v3(100));
+    r.setTrackedPriority(150, T0);
+    r.reconfigure(v3(110).initialMaster(true).build(), T0 + MILLI);
+    // Not the bare 110 until tracking re-applies its +50: a preempting backup at 120 would
+    // discard adverts meanwhile, and take over if that lasted a Master_Down_Interval.
+    assertEquals(160, r.effectivePriority(), "the new base with tracking's +50 kept");
+    r.setTrackedPriority(140, T0 + 2 * MILLI);
+    assertEquals(140, r.effectivePriority());
+    r.reconfigure(v3(110).preempt(false).build(), T0 + 3 * MILLI);
+    assertEquals(140, r.effectivePriority(), "an unchanged base leaves the tracked priority");
+    r.reconfigure(v3(250).build(), T0 + 4 * MILLI);
+    assertEquals(254, r.effectivePriority(), "clamped to 1..254");
+    r.reconfigure(v3(20).build(), T0 + 5 * MILLI);
+    assertEquals(24, r.effectivePriority(), "the offset from the clamped priority: 254 - 250");
   }
 }

@@ -1,6 +1,10 @@
 package io.vipd.vrrp.sim;
 
+import io.vipd.vrrp.packet.DecodeResult;
+import io.vipd.vrrp.packet.IpHeaderInfo;
+import io.vipd.vrrp.packet.Ipv4ChecksumMode;
 import io.vipd.vrrp.packet.VrrpAdvertisement;
+import io.vipd.vrrp.packet.VrrpPacketCodec;
 import io.vipd.vrrp.packet.VrrpVersion;
 import io.vipd.vrrp.router.VirtualRouterConfig;
 import io.vipd.vrrp.router.VrrpState;
@@ -173,7 +177,10 @@ public final class SimulatedLan {
     clock.advanceTo(endNanos);
   }
 
-  /** Sends an advert from {@code from} with its configuration and {@code priority}. */
+  /**
+   * Sends an advert from {@code from} with its configuration and {@code priority}, through the
+   * codec: encoded as the runtime sends it, decoded as the runtime receives it.
+   */
   void transmit(SimNode from, int priority) {
     VirtualRouterConfig c = from.config();
     VrrpAdvertisement adv = advertisement(c, priority);
@@ -189,25 +196,44 @@ public final class SimulatedLan {
           || random.nextDouble() < conditions.lossProbability()) {
         continue;
       }
-      deliver(to, adv, source);
+      InetAddress destination = destination(c, to);
+      byte[] wire =
+          VrrpPacketCodec.encode(adv, source, destination, Ipv4ChecksumMode.PSEUDO_HEADER);
+      deliver(to, wire, source, destination);
       if (random.nextDouble() < conditions.duplicateProbability()) {
-        deliver(to, adv, source);
+        deliver(to, wire, source, destination);
       }
     }
   }
 
-  private void deliver(SimNode to, VrrpAdvertisement adv, InetAddress source) {
+  private void deliver(SimNode to, byte[] wire, InetAddress source, InetAddress destination) {
     long spread = conditions.maxDelayNanos() - conditions.minDelayNanos();
     long delay = conditions.minDelayNanos() + (spread == 0 ? 0 : random.nextLong(spread + 1));
     at(
         now() + delay,
         () -> {
           deliveries++;
-          if (tracing) {
-            trace(to, "recv prio " + adv.priority() + " from " + source.getHostAddress());
+          DecodeResult decoded =
+              VrrpPacketCodec.decode(wire, new IpHeaderInfo(source, destination, 255));
+          if (!(decoded instanceof DecodeResult.Decoded d)) {
+            check(false, to, "the codec rejected an advert it encoded: " + decoded);
+            return;
           }
-          to.router().advertisementReceived(adv, source, now());
+          if (tracing) {
+            trace(to, "recv prio " + d.adv().priority() + " from " + source.getHostAddress());
+          }
+          to.router().advertisementReceived(d.adv(), source, now());
         });
+  }
+
+  /** Where {@code from}'s advert to {@code to} is addressed: its group, or {@code to} (unicast). */
+  private static InetAddress destination(VirtualRouterConfig from, SimNode to) {
+    if (from.isUnicast()) {
+      return to.config().primaryAddress();
+    }
+    return from.primaryAddress() instanceof java.net.Inet6Address
+        ? VrrpPacketCodec.IPV6_GROUP
+        : VrrpPacketCodec.IPV4_GROUP;
   }
 
   private static boolean addressedTo(VirtualRouterConfig from, SimNode to) {

@@ -1,6 +1,5 @@
 package io.vipd.proxy;
 
-import io.netty.channel.Channel;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLongArray;
@@ -26,8 +25,8 @@ final class Frontend {
   final LongAdder bytesOut = new LongAdder();
   private final AtomicLongArray closed = new AtomicLongArray(CloseReason.values().length);
 
-  /** The listening channel once bound; replaced by {@link ProxyServer} when the bind changes. */
-  volatile Channel listener;
+  /** The listening sockets once bound; replaced by {@link ProxyServer} when the bind changes. */
+  volatile Listeners listener;
 
   Frontend(FrontendSettings settings, BackendPool pool) {
     this.settings = settings;

@@ -4,10 +4,12 @@ import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.epoll.EpollChannelOption;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -107,11 +109,46 @@ public final class ProxyServer implements AutoCloseable {
         || f.bind().equals(existing.listener.localAddress());
   }
 
-  /** Binds {@code f}'s address; accepted connections become sessions of {@code frontend}. */
-  private Channel bind(FrontendSettings f, Frontend frontend) throws IOException {
+  /**
+   * Binds {@code f}'s address; accepted connections become sessions of {@code frontend}. On epoll
+   * with several event loops, one listener per loop with SO_REUSEPORT (as haproxy's listeners have
+   * it by default): the kernel spreads new connections over them, and each loop accepts its own and
+   * serves them itself. A single listener would accept on one loop and hand each connection over to
+   * another (a task and a wake-up per connection), and do every accept on that one loop.
+   */
+  private Listeners bind(FrontendSettings f, Frontend frontend) throws IOException {
+    List<EventLoopGroup> loops = new ArrayList<>();
+    if (transport.epoll) {
+      group.forEach(e -> loops.add((EventLoop) e));
+    }
+    if (loops.size() < 2) {
+      return new Listeners(List.of(bindOne(f, frontend, group, false, f.bind())));
+    }
+    List<Channel> bound = new ArrayList<>();
+    try {
+      SocketAddress at = f.bind();
+      for (EventLoopGroup loop : loops) {
+        Channel ch = bindOne(f, frontend, loop, true, at);
+        bound.add(ch);
+        at = ch.localAddress(); // port 0: the others join the port the first one got
+      }
+    } catch (IOException | RuntimeException e) {
+      bound.forEach(ch -> ch.close().awaitUninterruptibly());
+      throw e;
+    }
+    return new Listeners(bound);
+  }
+
+  private Channel bindOne(
+      FrontendSettings f,
+      Frontend frontend,
+      EventLoopGroup loops,
+      boolean reusePort,
+      SocketAddress at)
+      throws IOException {
     ServerBootstrap b =
         new ServerBootstrap()
-            .group(group)
+            .group(loops)
             .channelFactory(transport.serverChannelFactory(f.bind()))
             .option(ChannelOption.SO_REUSEADDR, true)
             .option(ChannelOption.SO_BACKLOG, 4096)
@@ -122,6 +159,9 @@ public final class ProxyServer implements AutoCloseable {
     if (!Transport.TCP_NODELAY_BY_DEFAULT) {
       b.childOption(ChannelOption.TCP_NODELAY, true);
     }
+    if (reusePort) {
+      b.option(EpollChannelOption.SO_REUSEPORT, true);
+    }
     if (f.freebind()) {
       if (transport.epoll) {
         b.option(EpollChannelOption.IP_FREEBIND, true);
@@ -129,7 +169,7 @@ public final class ProxyServer implements AutoCloseable {
         log.warn("frontend {}: IP_FREEBIND needs the epoll transport; binding without", f.name());
       }
     }
-    ChannelFuture bound = b.bind(f.bind()).awaitUninterruptibly();
+    ChannelFuture bound = b.bind(at).awaitUninterruptibly();
     if (!bound.isSuccess()) {
       throw new IOException(
           "frontend " + f.name() + ": cannot bind " + f.bind() + ": " + bound.cause().getMessage(),
@@ -258,7 +298,7 @@ public final class ProxyServer implements AutoCloseable {
 
     // 1. bind what needs a new listener; undo on failure
     Map<String, Frontend> added = new LinkedHashMap<>();
-    Map<String, Channel> moved = new LinkedHashMap<>();
+    Map<String, Listeners> moved = new LinkedHashMap<>();
     try {
       for (FrontendSettings f : settings.frontends()) {
         Frontend existing = oldFrontends.get(f.name());
@@ -273,16 +313,16 @@ public final class ProxyServer implements AutoCloseable {
     } catch (IOException | RuntimeException e) {
       for (Frontend f : added.values()) {
         if (f.listener != null) {
-          f.listener.close().awaitUninterruptibly();
+          f.listener.close();
         }
       }
-      moved.values().forEach(ch -> ch.close().awaitUninterruptibly());
+      moved.values().forEach(Listeners::close);
       throw e;
     }
 
     // 2. commit
     List<String> changes = new ArrayList<>();
-    List<Channel> toClose = new ArrayList<>();
+    List<Listeners> toClose = new ArrayList<>();
     Map<String, Frontend> newFrontends = new LinkedHashMap<>();
     for (FrontendSettings f : settings.frontends()) {
       Frontend frontend = added.get(f.name());
@@ -292,7 +332,7 @@ public final class ProxyServer implements AutoCloseable {
         frontend = oldFrontends.get(f.name());
         FrontendSettings before = frontend.settings;
         frontend.update(f, newPools.get(f.backend()));
-        Channel newListener = moved.get(f.name());
+        Listeners newListener = moved.get(f.name());
         if (newListener != null) {
           changes.add(
               "frontend "
@@ -319,7 +359,7 @@ public final class ProxyServer implements AutoCloseable {
     frontends = Collections.unmodifiableMap(newFrontends);
     pools = Collections.unmodifiableMap(newPools);
     context.globalLimit.setMax(settings.maxConnections());
-    toClose.forEach(ch -> ch.close().awaitUninterruptibly());
+    toClose.forEach(Listeners::close);
 
     for (BackendPool old : oldPools.values()) {
       BackendPool next = newPools.get(old.name());
@@ -361,7 +401,7 @@ public final class ProxyServer implements AutoCloseable {
     }
     for (Frontend f : frontends.values()) {
       if (f.listener != null) {
-        f.listener.close().awaitUninterruptibly();
+        f.listener.close();
       }
     }
     long deadline = System.nanoTime() + grace.toNanos();

@@ -8,10 +8,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
 import io.netty.channel.epoll.Epoll;
 import io.vipd.proxy.balance.BalanceAlgorithm;
 import java.io.IOException;
@@ -23,8 +25,13 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -151,5 +158,57 @@ class ProxySocketOptionsTest {
       }
     }
     return false;
+  }
+
+  /**
+   * With several event loops on epoll, a frontend has one listener per loop (SO_REUSEPORT): every
+   * loop accepts connections, and each serves the ones it accepted, with no hand-over between
+   * loops.
+   */
+  @Test
+  void everyLoopAcceptsAndServesItsOwnConnections() throws Exception {
+    if ("true".equals(System.getenv("CI"))) {
+      assertTrue(Epoll.isAvailable(), "CI must run this test: it needs epoll");
+    } else {
+      Assumptions.assumeTrue(Epoll.isAvailable(), "needs epoll");
+    }
+    TestServers.Server echo = servers.echo("s1");
+    ProxyOptions o = ProxyOptions.DEFAULTS;
+    proxy =
+        new ProxyServer(
+            ProxyEvents.NOOP,
+            new ProxyOptions(2, true, o.writeLowWaterMark(), o.writeHighWaterMark()));
+    proxy.start(
+        ProxyHarness.oneFrontend(
+            ProxyHarness.backend(
+                BalanceAlgorithm.ROUNDROBIN, 0, OnMarkedDown.NONE, server("s1", echo.address)),
+            0,
+            0));
+    List<Socket> clients = new ArrayList<>();
+    try {
+      for (int i = 0; i < 64; i++) {
+        Socket c = connect(proxy);
+        clients.add(c);
+        assertEquals("s1", readLine(c));
+      }
+      Set<EventLoop> loops = new HashSet<>();
+      Set<Channel> listeners = new HashSet<>();
+      for (ProxySession s : proxy.sessions()) {
+        Channel client = s.clientChannel();
+        loops.add(client.eventLoop());
+        listeners.add(client.parent());
+        assertSame(
+            client.parent().eventLoop(),
+            client.eventLoop(),
+            "a connection is served by the loop that accepted it");
+      }
+      // 64 connections all hashed to one of two listeners: 2^-63
+      assertEquals(2, loops.size(), "connections on both loops");
+      assertEquals(2, listeners.size(), "accepted by both listeners");
+    } finally {
+      for (Socket c : clients) {
+        c.close();
+      }
+    }
   }
 }

@@ -13,8 +13,9 @@ import java.net.SocketAddress;
 /**
  * A listening socket whose accepted connections are {@link ProxyEpollSocketChannel}s, which skip
  * the accept-time {@code getsockname} and {@code getsockopt(SO_SNDBUF)} of Netty's own. Options:
- * those of {@link EpollServerChannelConfig} (backlog, SO_REUSEADDR, SO_RCVBUF, TCP_FASTOPEN) and
- * {@link EpollChannelOption#IP_FREEBIND}, which is how a backup binds the VIP it does not hold.
+ * those of {@link EpollServerChannelConfig} (backlog, SO_REUSEADDR, SO_RCVBUF, TCP_FASTOPEN),
+ * {@link EpollChannelOption#IP_FREEBIND}, which is how a backup binds the VIP it does not hold, and
+ * {@link EpollChannelOption#SO_REUSEPORT}, which gives each event loop a listener of its own.
  *
  * <p>The listener itself has TCP_NODELAY on: Linux copies it to every socket accepted from it,
  * which saves the relay a {@code setsockopt} per connection ({@code ProxySocketOptionsTest} reads
@@ -84,22 +85,29 @@ public final class ProxyEpollServerSocketChannel extends AbstractEpollServerChan
     @SuppressWarnings("unchecked")
     @Override
     public <T> T getOption(ChannelOption<T> option) {
-      if (option == EpollChannelOption.IP_FREEBIND) {
-        try {
+      try {
+        if (option == EpollChannelOption.IP_FREEBIND) {
           return (T) Boolean.valueOf(socket().isIpFreeBind());
-        } catch (IOException e) {
-          throw new ChannelException(e);
         }
+        if (option == EpollChannelOption.SO_REUSEPORT) {
+          return (T) Boolean.valueOf(socket().isReusePort());
+        }
+      } catch (IOException e) {
+        throw new ChannelException(e);
       }
       return super.getOption(option);
     }
 
     @Override
     public <T> boolean setOption(ChannelOption<T> option, T value) {
-      if (option == EpollChannelOption.IP_FREEBIND) {
+      if (option == EpollChannelOption.IP_FREEBIND || option == EpollChannelOption.SO_REUSEPORT) {
         validate(option, value);
         try {
-          socket().setIpFreeBind((Boolean) value);
+          if (option == EpollChannelOption.IP_FREEBIND) {
+            socket().setIpFreeBind((Boolean) value);
+          } else {
+            socket().setReusePort((Boolean) value);
+          }
         } catch (IOException e) {
           throw new ChannelException(e);
         }

@@ -1,0 +1,37 @@
+package io.vipd.proxy;
+
+import io.netty.channel.Channel;
+import java.net.SocketAddress;
+import java.util.List;
+
+/**
+ * A frontend's listening sockets: one per event loop on epoll (SO_REUSEPORT: the kernel spreads new
+ * connections over them, and each loop accepts and serves its own, with no hand-over between
+ * loops), else one.
+ */
+final class Listeners {
+  private final List<Channel> channels;
+
+  Listeners(List<Channel> channels) {
+    if (channels.isEmpty()) {
+      throw new IllegalArgumentException("no listening channel");
+    }
+    this.channels = List.copyOf(channels);
+  }
+
+  /** Where they listen (all on the same address). */
+  SocketAddress localAddress() {
+    return channels.get(0).localAddress();
+  }
+
+  int size() {
+    return channels.size();
+  }
+
+  /** Closes them all and waits. */
+  void close() {
+    for (Channel ch : channels) {
+      ch.close().awaitUninterruptibly();
+    }
+  }
+}

@@ -124,6 +124,14 @@ public final class ProxyServer implements AutoCloseable {
     if (loops.size() < 2) {
       return new Listeners(List.of(bindOne(f, frontend, group, false, f.bind())));
     }
+    if (f.bind().getPort() != 0) {
+      try {
+        transport.checkNotListenedOn(f.bind(), f.freebind());
+      } catch (IOException e) {
+        throw new IOException(
+            "frontend " + f.name() + ": cannot bind " + f.bind() + ": " + e.getMessage(), e);
+      }
+    }
     List<Channel> bound = new ArrayList<>();
     try {
       SocketAddress at = f.bind();

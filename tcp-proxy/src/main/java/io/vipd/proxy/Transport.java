@@ -71,6 +71,20 @@ final class Transport {
   }
 
   /**
+   * Fails if a socket already listens on {@code bind} (see {@link
+   * ProxyEpollServerSocketChannel#checkNotListenedOn}); epoll only. The probe has the family the
+   * listener will have.
+   */
+  void checkNotListenedOn(InetSocketAddress bind, boolean freebind) throws IOException {
+    boolean ipv4 =
+        !bind.isUnresolved()
+            && bind.getAddress() instanceof Inet4Address
+            && !bind.getAddress().isAnyLocalAddress();
+    ProxyEpollServerSocketChannel.checkNotListenedOn(
+        ipv4 ? InternetProtocolFamily.IPv4 : null, bind, freebind);
+  }
+
+  /**
    * Creates the channels that connect to {@code target}. With epoll and an IPv4 literal target the
    * socket is AF_INET: Netty's default is a dual-stack AF_INET6 socket, which costs an extra {@code
    * setsockopt(IPV6_V6ONLY)} per connection. NIO, IPv6 and unresolved targets keep the default.

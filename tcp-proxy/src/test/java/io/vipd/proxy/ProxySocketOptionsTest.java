@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.netty.channel.Channel;
@@ -209,6 +210,37 @@ class ProxySocketOptionsTest {
       for (Socket c : clients) {
         c.close();
       }
+    }
+  }
+
+  @Test
+  void listenersOfAllLoopsDoNotShareAPortThatAnotherListenerHolds() throws Exception {
+    if ("true".equals(System.getenv("CI"))) {
+      assertTrue(Epoll.isAvailable(), "CI must run this test: it needs epoll");
+    } else {
+      Assumptions.assumeTrue(Epoll.isAvailable(), "needs epoll");
+    }
+    // The first proxy's listeners have SO_REUSEPORT, as haproxy's have by default: a second set
+    // of SO_REUSEPORT listeners could join them and take a share of the connections unnoticed.
+    TestServers.Server echo = servers.echo("s1");
+    ProxyOptions two = new ProxyOptions(2, true, 1024, 2048);
+    BackendSettings backend =
+        ProxyHarness.backend(
+            BalanceAlgorithm.ROUNDROBIN, 0, OnMarkedDown.NONE, server("s1", echo.address));
+    proxy = new ProxyServer(ProxyEvents.NOOP, two);
+    proxy.start(ProxyHarness.oneFrontend(backend, 0, 0));
+    InetSocketAddress held = proxy.localAddress("fe");
+    ProxyServer second = new ProxyServer(ProxyEvents.NOOP, two);
+    ProxySettings samePort =
+        new ProxySettings(
+            List.of(new FrontendSettings("fe2", held, backend.name(), 0, true)),
+            List.of(backend),
+            0);
+    IOException e = assertThrows(IOException.class, () -> second.start(samePort));
+    assertTrue(e.getMessage().contains("frontend fe2: cannot bind"), e.getMessage());
+    // the first proxy still serves the port alone
+    try (Socket c = connect(proxy)) {
+      assertEquals("s1", readLine(c));
     }
   }
 }

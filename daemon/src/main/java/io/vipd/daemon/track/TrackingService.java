@@ -164,8 +164,10 @@ public final class TrackingService implements Closeable {
         linkWatches.getOrDefault(name, List.of()).forEach(LinkWatch::close);
         linkWatches.remove(name);
         VrrpInstanceConfig untracked = all.get(name);
-        if (next == null && untracked != null && !restarted.contains(name)) {
-          // Still running, tracking nothing now: undo what the tracker pushed.
+        if (next == null && untracked != null) {
+          // Still running, tracking nothing now: undo what the tracker pushed. Also for an
+          // instance counted as restarted: after a partly failed reload it may have been changed
+          // in place instead, keeping the old offset (a fresh runtime is at its base already).
           runtimes
               .apply(name)
               .ifPresent(

@@ -44,6 +44,28 @@ public final class ProxyEpollServerSocketChannel extends AbstractEpollServerChan
     }
   }
 
+  /**
+   * Fails ("Address already in use") if a socket listens on {@code address}, whatever its options:
+   * probed by binding a socket of {@code family} (null: the platform's preferred, dual-stack) that
+   * has SO_REUSEADDR and, if asked, IP_FREEBIND, but not SO_REUSEPORT. Listeners that all set
+   * SO_REUSEPORT share an address, so without this a frontend would silently share its port with
+   * another frontend or process (a haproxy still running, a second vipd) instead of failing.
+   */
+  public static void checkNotListenedOn(
+      InternetProtocolFamily family, InetSocketAddress address, boolean freebind)
+      throws IOException {
+    LinuxSocket probe = LinuxSocket.newSocketStream(family);
+    try {
+      probe.setReuseAddress(true);
+      if (freebind) {
+        probe.setIpFreeBind(true);
+      }
+      probe.bind(address);
+    } finally {
+      probe.close();
+    }
+  }
+
   @Override
   protected void doBind(SocketAddress localAddress) throws Exception {
     super.doBind(localAddress);

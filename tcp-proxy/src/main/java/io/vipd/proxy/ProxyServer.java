@@ -128,8 +128,7 @@ public final class ProxyServer implements AutoCloseable {
       try {
         transport.checkNotListenedOn(f.bind(), f.freebind());
       } catch (IOException e) {
-        throw new IOException(
-            "frontend " + f.name() + ": cannot bind " + f.bind() + ": " + e.getMessage(), e);
+        throw cannotBind(f, e);
       }
     }
     List<Channel> bound = new ArrayList<>();
@@ -179,11 +178,14 @@ public final class ProxyServer implements AutoCloseable {
     }
     ChannelFuture bound = b.bind(at).awaitUninterruptibly();
     if (!bound.isSuccess()) {
-      throw new IOException(
-          "frontend " + f.name() + ": cannot bind " + f.bind() + ": " + bound.cause().getMessage(),
-          bound.cause());
+      throw cannotBind(f, bound.cause());
     }
     return bound.channel();
+  }
+
+  private static IOException cannotBind(FrontendSettings f, Throwable cause) {
+    return new IOException(
+        "frontend " + f.name() + ": cannot bind " + f.bind() + ": " + cause.getMessage(), cause);
   }
 
   /**

@@ -61,13 +61,14 @@ final class Transport {
    * the default too.
    */
   ChannelFactory<? extends ServerChannel> serverChannelFactory(InetSocketAddress bind) {
-    if (epoll
-        && !bind.isUnresolved()
+    return epoll && specificIpv4(bind) ? IPV4_EPOLL_SERVER : defaultServerFactory;
+  }
+
+  /** An IPv4 address other than 0.0.0.0: its listener is AF_INET, others dual-stack. */
+  private static boolean specificIpv4(InetSocketAddress bind) {
+    return !bind.isUnresolved()
         && bind.getAddress() instanceof Inet4Address
-        && !bind.getAddress().isAnyLocalAddress()) {
-      return IPV4_EPOLL_SERVER;
-    }
-    return defaultServerFactory;
+        && !bind.getAddress().isAnyLocalAddress();
   }
 
   /**
@@ -76,12 +77,8 @@ final class Transport {
    * listener will have.
    */
   void checkNotListenedOn(InetSocketAddress bind, boolean freebind) throws IOException {
-    boolean ipv4 =
-        !bind.isUnresolved()
-            && bind.getAddress() instanceof Inet4Address
-            && !bind.getAddress().isAnyLocalAddress();
     ProxyEpollServerSocketChannel.checkNotListenedOn(
-        ipv4 ? InternetProtocolFamily.IPv4 : null, bind, freebind);
+        specificIpv4(bind) ? InternetProtocolFamily.IPv4 : null, bind, freebind);
   }
 
   /**

@@ -98,7 +98,7 @@ public final class ProxyEpollServerSocketChannel extends AbstractEpollServerChan
     return (InetSocketAddress) super.remoteAddress();
   }
 
-  /** The server options plus IP_FREEBIND. */
+  /** The server options plus IP_FREEBIND and SO_REUSEPORT. */
   private static final class Config extends EpollServerChannelConfig {
     Config(ProxyEpollServerSocketChannel channel) {
       super(channel);

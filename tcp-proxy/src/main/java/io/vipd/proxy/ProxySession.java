@@ -313,12 +313,21 @@ final class ProxySession {
     if (fromClient) {
       clientActivityNanos = context.nanoClock.getAsLong();
       if (connected) {
-        serverChannel.flush();
+        flush(client, serverChannel);
       }
     } else {
       serverActivityNanos = context.nanoClock.getAsLong();
-      client.flush();
+      flush(serverChannel, client);
     }
+  }
+
+  /**
+   * Flushes what was read from {@code from} to {@code to}. A reply followed by its sender's FIN (an
+   * HTTP response with "Connection: close", the usual end of an API call) leaves as one segment
+   * with the FIN, as haproxy sends it: two segments fewer per connection.
+   */
+  private static void flush(Channel from, Channel to) {
+    Transport.flushRead(from, to, pending(to) > 0);
   }
 
   /** The channel on {@code fromClient}'s side changed writability: gate its peer's reads. */

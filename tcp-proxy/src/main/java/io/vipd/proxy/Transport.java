@@ -6,6 +6,7 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.ReflectiveChannelFactory;
 import io.netty.channel.ServerChannel;
 import io.netty.channel.epoll.AbstractEpollStreamChannel;
+import io.netty.channel.epoll.DeferredFlush;
 import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollEventLoopGroup;
 import io.netty.channel.epoll.ProxyEpollServerSocketChannel;
@@ -113,6 +114,29 @@ final class Transport {
     } else {
       ((DuplexChannel) ch).shutdownOutput();
     }
+  }
+
+  /**
+   * Flushes what was read from {@code from} to {@code to}. On epoll the flush waits until the loop
+   * is done with the event that read it ({@link DeferredFlush}): if that event also brought {@code
+   * from}'s FIN, the data and the FIN forwarded after it leave as one segment ({@link
+   * ProxyEpollSocketChannel#corkUntilFin}). NIO flushes at once.
+   */
+  static void flushRead(Channel from, Channel to, boolean queued) {
+    if (!(from instanceof ProxyEpollSocketChannel) || !(to instanceof ProxyEpollSocketChannel)) {
+      to.flush();
+      return;
+    }
+    ProxyEpollSocketChannel reader = (ProxyEpollSocketChannel) from;
+    if (!reader.readReachedEndOfStream()) {
+      DeferredFlush.afterEvent(reader, to);
+      return;
+    }
+    DeferredFlush.cancelFor(to);
+    if (queued) {
+      ((ProxyEpollSocketChannel) to).corkUntilFin();
+    }
+    to.flush();
   }
 
   static Transport select(boolean preferNative) {

@@ -197,6 +197,32 @@ public final class ProxyEpollSocketChannel extends AbstractEpollStreamChannel
     super.clearFlag(flag);
   }
 
+  /**
+   * True if the read pass that just ended (called from {@code channelReadComplete}) reached end of
+   * stream: the peer's FIN came with, or right after, the data just read, and Netty shuts this
+   * side's input down next.
+   */
+  public boolean readReachedEndOfStream() {
+    return ((EpollRecvByteAllocatorHandle) unsafe().recvBufAllocHandle()).lastBytesRead() < 0;
+  }
+
+  /**
+   * Holds back a partly filled last segment (TCP_CORK) until the FIN this socket is about to send:
+   * the data flushed next and the FIN leave in one segment, as haproxy sends them, instead of a
+   * data segment, its acknowledgement and a FIN. Only for a socket whose FIN follows at once (the
+   * socket's {@code shutdown} or {@code close} pushes what is held); full segments are not held.
+   */
+  public void corkUntilFin() {
+    if (!socket.isOpen()) {
+      return; // closed on this loop: its number may already be another socket's
+    }
+    try {
+      socket.setTcpCork(true);
+    } catch (IOException e) {
+      // reset meanwhile: the data goes out (or fails) as it would have without the cork
+    }
+  }
+
   @Override
   protected void doClose() throws Exception {
     // A lingering close runs off the event loop (prepareToClose) and keeps Netty's order.
@@ -319,6 +345,7 @@ public final class ProxyEpollSocketChannel extends AbstractEpollStreamChannel
      */
     @Override
     void epollInReady() {
+      DeferredFlush.beforeInput(ProxyEpollSocketChannel.this);
       if (!readPending
           && !config.isAutoRead()
           && recvBufAllocHandle().isReceivedRdHup()

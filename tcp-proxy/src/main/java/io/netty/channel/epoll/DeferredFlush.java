@@ -1,0 +1,79 @@
+package io.netty.channel.epoll;
+
+import io.netty.channel.Channel;
+import io.netty.util.concurrent.FastThreadLocal;
+
+/**
+ * One flush per event loop held back until the loop moves on from the event that read its data: to
+ * the next socket's input, or to its tasks once the ready events are handled. If the same event
+ * also carries the sender's FIN (EPOLLRDHUP beside EPOLLIN: Netty reads it in a pass of its own
+ * right after the data), the relay sees the end of stream before the data has left and sends both
+ * in one segment (see {@link ProxyEpollSocketChannel#corkUntilFin}), as haproxy does. Nothing waits
+ * longer than the rest of the ready events of one epoll wait.
+ *
+ * <p>Event-loop confined: one instance per loop thread.
+ */
+public final class DeferredFlush implements Runnable {
+  private static final FastThreadLocal<DeferredFlush> LOOP =
+      new FastThreadLocal<>() {
+        @Override
+        protected DeferredFlush initialValue() {
+          return new DeferredFlush();
+        }
+      };
+
+  private Channel from;
+  private Channel to;
+  private boolean scheduled;
+
+  private DeferredFlush() {}
+
+  /**
+   * Flushes {@code to} once the loop is done with the event {@code from} is reading. On the loop of
+   * both.
+   */
+  public static void afterEvent(ProxyEpollSocketChannel from, Channel to) {
+    DeferredFlush d = LOOP.get();
+    if (d.to != null && d.to != to) {
+      d.flushNow();
+    }
+    d.from = from;
+    d.to = to;
+    if (!d.scheduled) {
+      d.scheduled = true;
+      from.eventLoop().execute(d);
+    }
+  }
+
+  /** Flushes now if {@code to}'s flush is the one held back. */
+  public static void cancelFor(Channel to) {
+    DeferredFlush d = LOOP.getIfExists();
+    if (d != null && d.to == to) {
+      d.from = null;
+      d.to = null;
+    }
+  }
+
+  /** Called as the loop starts reading {@code ch}: a flush held for another socket's event goes. */
+  static void beforeInput(ProxyEpollSocketChannel ch) {
+    DeferredFlush d = LOOP.getIfExists();
+    if (d != null && d.to != null && d.from != ch) {
+      d.flushNow();
+    }
+  }
+
+  private void flushNow() {
+    Channel ch = to;
+    from = null;
+    to = null;
+    ch.flush();
+  }
+
+  @Override
+  public void run() {
+    scheduled = false;
+    if (to != null) {
+      flushNow();
+    }
+  }
+}

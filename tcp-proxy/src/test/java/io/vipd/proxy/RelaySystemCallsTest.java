@@ -111,29 +111,6 @@ class RelaySystemCallsTest {
   }
 
   @Test
-  void aConnectionOverMaxconnIsClosedWithoutEverEnteringEpoll() throws Exception {
-    String tid = startAndWarmUp(1);
-    try (Socket held = connect(proxy)) {
-      assertEquals("s1", readLine(held)); // the frontend's one slot
-      List<String> calls =
-          traced(
-              tid,
-              () -> {
-                for (int i = 0; i < CONNECTIONS; i++) {
-                  try (Socket refused = connect(proxy)) {
-                    assertNull(readLine(refused), "refused: closed at once");
-                  }
-                }
-                await(
-                    "refusals counted",
-                    Duration.ofSeconds(5),
-                    () -> proxy.status().frontends().get(0).refused() == CONNECTIONS);
-              });
-      assertEquals(0, count(calls, "epoll_ctl("), "a refused socket is never registered: " + calls);
-    }
-  }
-
-  @Test
   void aBulkTransferDoesNotTurnReadInterestOnAndOffPerRead() throws Exception {
     // With reads as large as the high watermark, every read made its peer unwritable and back:
     // two epoll_ctl per read. Reads are capped at half the watermark.
@@ -163,11 +140,6 @@ class RelaySystemCallsTest {
    * Starts the proxy with one event loop, relays one connection untraced, returns the loop's TID.
    */
   private String startAndWarmUp() throws Exception {
-    return startAndWarmUp(0);
-  }
-
-  /** As {@link #startAndWarmUp()}, with a frontend maxconn of {@code frontendMax} (0: none). */
-  private String startAndWarmUp(int frontendMax) throws Exception {
     boolean ci = "true".equals(System.getenv("CI"));
     boolean canTrace =
         Epoll.isAvailable() && onPath("strace") && Files.isDirectory(Path.of("/proc/thread-self"));
@@ -185,7 +157,7 @@ class RelaySystemCallsTest {
         ProxyHarness.oneFrontend(
             ProxyHarness.backend(
                 BalanceAlgorithm.ROUNDROBIN, 0, OnMarkedDown.NONE, server("s1", echo.address)),
-            frontendMax,
+            0,
             0));
     // One connection first, untraced: lazy set-up (buffer arenas, JIT) is not per connection.
     EventLoop loop;

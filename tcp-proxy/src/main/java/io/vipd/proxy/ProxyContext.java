@@ -15,6 +15,10 @@ import java.util.function.LongSupplier;
 /** What every session of one running {@link ProxyServer} shares. */
 final class ProxyContext {
   final ProxyEvents events;
+
+  /** {@link ProxyEvents#wantsClosedSessions}, read once. */
+  final boolean closedSessions;
+
   final Transport transport;
   final ConnectionLimit globalLimit;
   final LongSupplier nanoClock;
@@ -40,6 +44,7 @@ final class ProxyContext {
       int globalMaxConnections,
       LongSupplier nanoClock) {
     this.events = events;
+    this.closedSessions = events.wantsClosedSessions();
     this.transport = transport;
     this.globalLimit = new ConnectionLimit(globalMaxConnections);
     this.nanoClock = nanoClock;

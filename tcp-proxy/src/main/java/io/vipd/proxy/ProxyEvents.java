@@ -51,7 +51,17 @@ public interface ProxyEvents {
 
   /**
    * A session ended, with the details of a connection log line; called right after {@link
-   * #onConnectionClosed} for the same session.
+   * #onConnectionClosed} for the same session, and only if {@link #wantsClosedSessions} (read once,
+   * when the proxy starts).
    */
   default void onSessionClosed(ClosedSession session) {}
+
+  /**
+   * True to receive {@link #onSessionClosed}: a connection log. Gathering the details costs every
+   * connection some work (a wall-clock read, counters summed over the backend), so an observer that
+   * does not log connections leaves this false.
+   */
+  default boolean wantsClosedSessions() {
+    return false;
+  }
 }

@@ -46,7 +46,6 @@ final class ProxySession {
   private final Frontend frontend;
   private final Channel client;
   private final long acceptedNanos;
-  private final long acceptedEpochMillis = System.currentTimeMillis();
   private long connectNanos = -1;
   private final long sourceHash;
 
@@ -495,7 +494,7 @@ final class ProxySession {
     CloseReason why = reason == null ? CloseReason.CLIENT_CLOSED : reason;
     long lifetimeNanos = context.nanoClock.getAsLong() - acceptedNanos;
     // counts taken before this session is released
-    ClosedSession closed = closedSession(why, lifetimeNanos);
+    ClosedSession closed = context.closedSessions ? closedSession(why, lifetimeNanos) : null;
     if (server != null) {
       server.active.decrementAndGet();
       server.sessions.remove(this);
@@ -506,7 +505,9 @@ final class ProxySession {
     context.sessions.remove(this);
     context.events.onConnectionClosed(
         frontend.name(), connected ? server.name() : null, why, bytesIn, bytesOut, lifetimeNanos);
-    context.events.onSessionClosed(closed);
+    if (closed != null) {
+      context.events.onSessionClosed(closed);
+    }
   }
 
   private ClosedSession closedSession(CloseReason why, long lifetimeNanos) {
@@ -516,7 +517,7 @@ final class ProxySession {
         frontend.pool.name(),
         hasServer ? server.name() : null,
         (InetSocketAddress) client.remoteAddress(),
-        acceptedEpochMillis,
+        System.currentTimeMillis() - lifetimeNanos / 1_000_000, // accepted: not read per accept
         hasServer ? connectNanos : -1,
         lifetimeNanos,
         bytesIn,

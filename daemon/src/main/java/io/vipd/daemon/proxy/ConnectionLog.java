@@ -31,6 +31,11 @@ public final class ConnectionLog implements ProxyEvents {
   }
 
   @Override
+  public boolean wantsClosedSessions() {
+    return true;
+  }
+
+  @Override
   public void onSessionClosed(ClosedSession session) {
     sink.accept(TcpLogLine.format(session, zone));
   }

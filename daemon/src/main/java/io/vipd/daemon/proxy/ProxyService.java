@@ -448,5 +448,10 @@ public final class ProxyService implements Closeable {
     public void onSessionClosed(io.vipd.proxy.ClosedSession session) {
       delegate.onSessionClosed(session);
     }
+
+    @Override
+    public boolean wantsClosedSessions() {
+      return delegate.wantsClosedSessions();
+    }
   }
 }

@@ -143,21 +143,11 @@ final class Transport {
     return new Transport(preferNative && Epoll.isAvailable());
   }
 
-  /**
-   * The relay's event loops. Tasks run after every batch of I/O events, without the time budget
-   * Netty's default I/O ratio (50) sets them: the relay's tasks are few and short (timeouts, a
-   * close from another thread, {@link DeferredFlush}), and the budget costs two clock reads per
-   * wake-up. Netty 4.2 drops the ratio the same way.
-   */
+  /** The relay's event loops (Netty's default I/O ratio: see {@link DeferredFlush}). */
   EventLoopGroup newGroup(int threads, String name) {
     DefaultThreadFactory factory = new DefaultThreadFactory(name, true);
-    if (epoll) {
-      EpollEventLoopGroup g = new EpollEventLoopGroup(threads, factory);
-      g.setIoRatio(100);
-      return g;
-    }
-    NioEventLoopGroup g = new NioEventLoopGroup(threads, factory);
-    g.setIoRatio(100);
-    return g;
+    return epoll
+        ? new EpollEventLoopGroup(threads, factory)
+        : new NioEventLoopGroup(threads, factory);
   }
 }

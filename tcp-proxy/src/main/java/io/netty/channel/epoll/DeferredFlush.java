@@ -1,6 +1,7 @@
 package io.netty.channel.epoll;
 
 import io.netty.channel.Channel;
+import io.netty.channel.SingleThreadEventLoop;
 import io.netty.util.concurrent.FastThreadLocal;
 
 /**
@@ -9,7 +10,7 @@ import io.netty.util.concurrent.FastThreadLocal;
  * also carries the sender's FIN (EPOLLRDHUP beside EPOLLIN: Netty reads it in a pass of its own
  * right after the data), the relay sees the end of stream before the data has left and sends both
  * in one segment (see {@link ProxyEpollSocketChannel#corkUntilFin}), as haproxy does. Nothing waits
- * longer than the rest of the ready events of one epoll wait.
+ * longer than the rest of the ready events of one epoll wait and the tasks that follow them.
  *
  * <p>Event-loop confined: one instance per loop thread.
  */
@@ -41,7 +42,11 @@ public final class DeferredFlush implements Runnable {
     d.to = to;
     if (!d.scheduled) {
       d.scheduled = true;
-      from.eventLoop().execute(d);
+      // A tail task: run once the loop has handled this batch of events and its tasks. As a
+      // plain task it made Netty time the batch's tasks (two clock reads per wake-up); and
+      // running tasks without that time budget (ioRatio 100) to save them let a task that
+      // reschedules itself starve the loop's I/O.
+      ((SingleThreadEventLoop) from.eventLoop()).executeAfterEventLoopIteration(d);
     }
   }
 
@@ -54,10 +59,21 @@ public final class DeferredFlush implements Runnable {
     }
   }
 
-  /** Called as the loop starts reading {@code ch}: a flush held for another socket's event goes. */
+  /**
+   * Called as the loop starts reading {@code ch}. A held flush goes now, unless this is the pass
+   * that reads the FIN of the same event ({@code ch} is the socket it was read from, and EPOLLRDHUP
+   * has been seen on it): a further read pass of that socket (Netty continues a read in a task)
+   * must not find the previous read still queued, or the peer's queue would pass its high watermark
+   * every other read.
+   */
   static void beforeInput(ProxyEpollSocketChannel ch) {
     DeferredFlush d = LOOP.getIfExists();
-    if (d != null && d.to != null && d.from != ch) {
+    if (d != null
+        && d.to != null
+        && (d.from != ch
+            || !((AbstractEpollChannel.AbstractEpollUnsafe) ch.unsafe())
+                .recvBufAllocHandle()
+                .isReceivedRdHup())) {
       d.flushNow();
     }
   }

@@ -6,7 +6,7 @@ import io.netty.util.concurrent.FastThreadLocal;
 
 /**
  * One flush per event loop held back until the loop moves on from the event that read its data: to
- * the next socket's input, or to its tasks once the ready events are handled. If the same event
+ * its next read of any socket, or to the end of the loop iteration (a tail task). If the same event
  * also carries the sender's FIN (EPOLLRDHUP beside EPOLLIN: Netty reads it in a pass of its own
  * right after the data), the relay sees the end of stream before the data has left and sends both
  * in one segment (see {@link ProxyEpollSocketChannel#corkUntilFin}), as haproxy does. Nothing waits

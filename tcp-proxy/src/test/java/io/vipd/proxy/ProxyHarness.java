@@ -1,5 +1,7 @@
 package io.vipd.proxy;
 
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.vipd.proxy.balance.BalanceAlgorithm;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -14,6 +16,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.Assumptions;
 
 /** Helpers shared by the proxy tests: settings shorthands, blocking clients, bounded waits. */
 final class ProxyHarness {
@@ -46,6 +49,31 @@ final class ProxyHarness {
 
   static ServerSettings server(String name, InetSocketAddress address) {
     return ServerSettings.of(name, address);
+  }
+
+  /**
+   * A test that proves a feature for real needs {@code capable} (tools, epoll): under CI=true a
+   * missing capability fails the test, elsewhere it skips it.
+   */
+  static void require(boolean capable, String needs) {
+    if ("true".equals(System.getenv("CI"))) {
+      assertTrue(capable, "CI must run this test: it needs " + needs);
+    } else {
+      Assumptions.assumeTrue(capable, "needs " + needs);
+    }
+  }
+
+  /** A started proxy with {@code loops} event loops, frontend "fe" in front of server s1. */
+  static ProxyServer startProxy(ProxyEvents events, int loops, InetSocketAddress s1)
+      throws IOException {
+    ProxyOptions o = ProxyOptions.DEFAULTS;
+    ProxyServer proxy =
+        new ProxyServer(
+            events, new ProxyOptions(loops, true, o.writeLowWaterMark(), o.writeHighWaterMark()));
+    proxy.start(
+        oneFrontend(
+            backend(BalanceAlgorithm.ROUNDROBIN, 0, OnMarkedDown.NONE, server("s1", s1)), 0, 0));
+    return proxy;
   }
 
   static Socket connect(ProxyServer proxy) throws IOException {

@@ -31,7 +31,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -238,10 +237,6 @@ class ProxySocketOptionsTest {
 
   /** Skips without epoll, except in CI, where a missing capability is a failure. */
   private static void requireEpoll() {
-    if ("true".equals(System.getenv("CI"))) {
-      assertTrue(Epoll.isAvailable(), "CI must run this test: it needs epoll");
-    } else {
-      Assumptions.assumeTrue(Epoll.isAvailable(), "needs epoll");
-    }
+    ProxyHarness.require(Epoll.isAvailable(), "epoll");
   }
 }

@@ -3,7 +3,6 @@ package io.vipd.proxy;
 import static io.vipd.proxy.ProxyHarness.await;
 import static io.vipd.proxy.ProxyHarness.connect;
 import static io.vipd.proxy.ProxyHarness.readLine;
-import static io.vipd.proxy.ProxyHarness.server;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -12,7 +11,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.netty.channel.EventLoop;
 import io.netty.channel.epoll.Epoll;
 import io.vipd.health.ChildProcesses;
-import io.vipd.proxy.balance.BalanceAlgorithm;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.Socket;
@@ -24,7 +22,6 @@ import java.util.List;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -140,25 +137,11 @@ class RelaySystemCallsTest {
    * Starts the proxy with one event loop, relays one connection untraced, returns the loop's TID.
    */
   private String startAndWarmUp() throws Exception {
-    boolean ci = "true".equals(System.getenv("CI"));
-    boolean canTrace =
-        Epoll.isAvailable() && onPath("strace") && Files.isDirectory(Path.of("/proc/thread-self"));
-    if (ci) {
-      assertTrue(canTrace, "CI must run this test: it needs Linux, epoll and strace");
-    } else {
-      Assumptions.assumeTrue(canTrace, "needs Linux, epoll and strace");
-    }
+    ProxyHarness.require(
+        Epoll.isAvailable() && onPath("strace") && Files.isDirectory(Path.of("/proc/thread-self")),
+        "Linux, epoll and strace");
     TestServers.Server echo = servers.echo("s1");
-    ProxyOptions o = ProxyOptions.DEFAULTS;
-    proxy =
-        new ProxyServer(
-            events, new ProxyOptions(1, true, o.writeLowWaterMark(), o.writeHighWaterMark()));
-    proxy.start(
-        ProxyHarness.oneFrontend(
-            ProxyHarness.backend(
-                BalanceAlgorithm.ROUNDROBIN, 0, OnMarkedDown.NONE, server("s1", echo.address)),
-            0,
-            0));
+    proxy = ProxyHarness.startProxy(events, 1, echo.address);
     // One connection first, untraced: lazy set-up (buffer arenas, JIT) is not per connection.
     EventLoop loop;
     try (Socket c = connect(proxy)) {

@@ -10,7 +10,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.netty.channel.EventLoop;
 import io.netty.channel.epoll.Epoll;
-import io.vipd.proxy.balance.BalanceAlgorithm;
 import java.io.File;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -28,7 +27,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -58,28 +56,11 @@ class RelayWireTest {
 
   @Test
   void aReplyAndTheServersFinReachTheClientAsOneSegment() throws Exception {
-    boolean ci = "true".equals(System.getenv("CI"));
     Path tcpdumpBinary = find("tcpdump");
-    boolean canCapture = Epoll.isAvailable() && tcpdumpBinary != null;
-    if (ci) {
-      assertTrue(canCapture, "CI must run this test: it needs epoll and tcpdump (as root)");
-    } else {
-      Assumptions.assumeTrue(canCapture, "needs epoll and tcpdump");
-    }
+    ProxyHarness.require(
+        Epoll.isAvailable() && tcpdumpBinary != null, "epoll and tcpdump (as root)");
     backend = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
-    ProxyOptions o = ProxyOptions.DEFAULTS;
-    proxy =
-        new ProxyServer(
-            events, new ProxyOptions(1, true, o.writeLowWaterMark(), o.writeHighWaterMark()));
-    proxy.start(
-        ProxyHarness.oneFrontend(
-            ProxyHarness.backend(
-                BalanceAlgorithm.ROUNDROBIN,
-                0,
-                OnMarkedDown.NONE,
-                server("s1", (InetSocketAddress) backend.getLocalSocketAddress())),
-            0,
-            0));
+    proxy = ProxyHarness.startProxy(events, 1, (InetSocketAddress) backend.getLocalSocketAddress());
     int port = proxy.localAddress("fe").getPort();
 
     Path out = dir.resolve("tcpdump.out");

@@ -50,7 +50,7 @@ public final class DeferredFlush implements Runnable {
     }
   }
 
-  /** Flushes now if {@code to}'s flush is the one held back. */
+  /** Drops the held flush if it is {@code to}'s: the caller flushes {@code to} itself, now. */
   public static void cancelFor(Channel to) {
     DeferredFlush d = LOOP.getIfExists();
     if (d != null && d.to == to) {

@@ -42,6 +42,10 @@ import java.util.concurrent.atomic.AtomicLong;
  *       {@link #doDeregister}).
  * </ul>
  *
+ * <p>Its epoll registration waits for the end of the loop iteration that opened it ({@link
+ * DeferredRegistration}), so that events the loop still holds for a closed socket whose number it
+ * reuses do not reach it.
+ *
  * <p>It lives in Netty's package because the channel internals it builds on are package-private;
  * everything else is Netty's own code path. Pinned to the Netty version in the root POM: {@code
  * RelaySystemCallsTest} counts the system calls it saves; the relay tests cover the behaviour it
@@ -68,6 +72,12 @@ public final class ProxyEpollSocketChannel extends AbstractEpollStreamChannel
 
   /** Set by {@link #doClose} on the event loop: the deregistration that follows is a close's. */
   private boolean closing;
+
+  /**
+   * Registered with the loop, not yet with its epoll set (see {@link DeferredRegistration}): flag
+   * changes wait for the registration, which takes the flags as they are then. Event loop only.
+   */
+  private boolean epollPending;
 
   /** An outgoing socket of {@code family} (null: the platform's preferred), to {@code connect}. */
   public ProxyEpollSocketChannel(InternetProtocolFamily family) {
@@ -190,11 +200,42 @@ public final class ProxyEpollSocketChannel extends AbstractEpollStreamChannel
    */
   @Override
   void clearFlag(int flag) throws IOException {
-    if (flag == Native.EPOLLOUT) {
+    if (flag == Native.EPOLLOUT || epollPending) {
       flags &= ~flag;
       return;
     }
     super.clearFlag(flag);
+  }
+
+  @Override
+  protected void setFlag(int flag) throws IOException {
+    if (epollPending) {
+      flags |= flag;
+      return;
+    }
+    super.setFlag(flag);
+  }
+
+  /** As Netty's, except that the epoll registration waits for the end of the loop iteration. */
+  @Override
+  protected void doRegister() {
+    epollInReadyRunnablePending = false;
+    epollPending = true;
+    DeferredRegistration.add(this);
+  }
+
+  /** Adds this socket to its loop's epoll set, unless it was closed first. On the event loop. */
+  void registerWithEpoll() {
+    if (!epollPending) {
+      return;
+    }
+    epollPending = false;
+    try {
+      ((EpollEventLoop) eventLoop()).add(this);
+    } catch (IOException e) {
+      pipeline().fireExceptionCaught(e);
+      unsafe().close(unsafe().voidPromise());
+    }
   }
 
   /**
@@ -240,6 +281,10 @@ public final class ProxyEpollSocketChannel extends AbstractEpollStreamChannel
    */
   @Override
   protected void doDeregister() throws Exception {
+    if (epollPending) {
+      epollPending = false; // never added: in neither the epoll set nor the loop's map
+      return;
+    }
     try {
       if (closing) {
         long stamp = ChildProcesses.enterClose();
@@ -325,7 +370,11 @@ public final class ProxyEpollSocketChannel extends AbstractEpollStreamChannel
       if (isOpen() && config.lingersOnClose()) {
         // As EpollSocketChannel: a lingering close blocks, so it runs off the event loop.
         try {
-          ((EpollEventLoop) eventLoop()).remove(ProxyEpollSocketChannel.this);
+          if (epollPending) {
+            epollPending = false;
+          } else {
+            ((EpollEventLoop) eventLoop()).remove(ProxyEpollSocketChannel.this);
+          }
         } catch (Throwable ignore) {
           // closed meanwhile: nothing to remove
         }

@@ -1,0 +1,174 @@
+package io.vipd.proxy;
+
+import static io.vipd.proxy.ProxyHarness.connect;
+import static io.vipd.proxy.ProxyHarness.readLine;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.netty.channel.Channel;
+import io.netty.channel.EventLoop;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.unix.UnixChannel;
+import java.io.Closeable;
+import java.io.FileInputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A socket closed while the event loop works through one batch of epoll events gives its number
+ * back to the kernel, and a socket opened later in the same batch (an accept, a connect to a
+ * server) may get that number. Events the batch still holds for the old socket must not reach the
+ * new one: a stale EPOLLRDHUP would mark it as having seen its peer's FIN, and Netty then re-reads
+ * it in a task, over and over, until an end of stream that never comes.
+ *
+ * <p>The test builds such a batch for real: it holds the relay's loop while a first client resets
+ * its connection, a second client connects and the first client's server sends data and its FIN.
+ * Released, the loop reads the reset first and closes both of the first session's sockets; the
+ * accept and the connect that follow get their two numbers back (the test fills every lower free
+ * number first); the server's event comes last.
+ */
+class RelayDescriptorReuseTest {
+  private final RecordingEvents events = new RecordingEvents();
+  private final List<Closeable> fillers = new ArrayList<>();
+  private ProxyServer proxy;
+  private ServerSocket backend;
+
+  @AfterEach
+  void tearDown() throws IOException {
+    if (proxy != null) {
+      proxy.stop(Duration.ZERO);
+    }
+    if (backend != null) {
+      backend.close();
+    }
+    for (Closeable c : fillers) {
+      c.close();
+    }
+  }
+
+  @Test
+  void eventsForAClosedSocketDoNotReachTheSocketThatReusesItsNumber() throws Exception {
+    ProxyHarness.require(
+        Epoll.isAvailable() && Files.isDirectory(Path.of("/proc/self/fd")), "epoll and /proc");
+    backend = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+    proxy = ProxyHarness.startProxy(events, 1, (InetSocketAddress) backend.getLocalSocketAddress());
+
+    Socket first = connect(proxy);
+    first.getOutputStream().write("one\n".getBytes(StandardCharsets.US_ASCII));
+    Socket firstServer = backend.accept();
+    firstServer.setSoTimeout(5000);
+    assertEquals("one", readLine(firstServer));
+    ProxySession session = proxy.sessions().iterator().next();
+    int clientFd = fd(session.clientChannel());
+    int serverFd = fd(session.serverSideChannel());
+    EventLoop loop = session.clientChannel().eventLoop();
+    long loopThread = loop.submit(() -> Thread.currentThread().getId()).get(5, TimeUnit.SECONDS);
+    fillFreeNumbersBelow(Math.max(clientFd, serverFd));
+
+    CountDownLatch held = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    loop.execute(
+        () -> {
+          held.countDown();
+          try {
+            release.await(5, TimeUnit.SECONDS);
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+        });
+    assertTrue(held.await(5, TimeUnit.SECONDS), "the relay's loop did not run the hold");
+    Socket second;
+    try {
+      first.setSoLinger(true, 0);
+      first.close(); // a reset: the loop closes both of the session's sockets on reading it
+      second = connect(proxy); // queued on the listener: accepted in the same batch
+      OutputStream late = firstServer.getOutputStream();
+      late.write("late\n".getBytes(StandardCharsets.US_ASCII));
+      late.flush();
+      firstServer.shutdownOutput(); // EPOLLIN|EPOLLRDHUP for the first session's server socket
+      Thread.sleep(50); // loopback: all three events are ready well before this
+    } finally {
+      release.countDown();
+    }
+
+    try (second;
+        Socket secondServer = backend.accept()) {
+      secondServer.setSoTimeout(5000);
+      second.getOutputStream().write("two\n".getBytes(StandardCharsets.US_ASCII));
+      assertEquals("two", readLine(secondServer));
+      secondServer.getOutputStream().write("back\n".getBytes(StandardCharsets.US_ASCII));
+      assertEquals("back", readLine(second));
+
+      // The second session is idle now, and so must its loop be. A stale EPOLLRDHUP keeps it
+      // re-reading an empty socket: a whole core for as long as the connection lasts.
+      ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+      long before = threads.getThreadCpuTime(loopThread);
+      Thread.sleep(500);
+      long busyMs = (threads.getThreadCpuTime(loopThread) - before) / 1_000_000;
+      assertTrue(busyMs < 150, "the loop ran " + busyMs + " ms of CPU in 500 ms while idle");
+
+      // And the session itself saw no FIN: it still relays both ways.
+      second.getOutputStream().write("three\n".getBytes(StandardCharsets.US_ASCII));
+      assertEquals("three", readLine(secondServer));
+      secondServer.getOutputStream().write("four\n".getBytes(StandardCharsets.US_ASCII));
+      assertEquals("four", readLine(second));
+    } finally {
+      firstServer.close();
+    }
+  }
+
+  private static int fd(Channel ch) {
+    return ((UnixChannel) ch).fd().intValue();
+  }
+
+  /**
+   * The kernel gives a new descriptor the lowest free number: with every number below {@code max}
+   * in use, the first session's two numbers are the ones the batch's accept and connect get.
+   */
+  private void fillFreeNumbersBelow(int max) throws IOException {
+    for (int round = 0; round < 3; round++) {
+      int free = 0;
+      for (int n = 0; n < max; n++) {
+        if (!inUse(n)) {
+          free++;
+        }
+      }
+      if (free == 0) {
+        return;
+      }
+      for (int i = 0; i < free; i++) {
+        fillers.add(new FileInputStream("/dev/null"));
+      }
+    }
+    for (int n = 0; n < max; n++) {
+      assertTrue(inUse(n), "descriptor " + n + " stayed free (another thread opening files?)");
+    }
+  }
+
+  /** Whether descriptor {@code n} is open, without opening one (readlink of /proc/self/fd/n). */
+  private static boolean inUse(int n) throws IOException {
+    try {
+      Files.readSymbolicLink(Path.of("/proc/self/fd", Integer.toString(n)));
+      return true;
+    } catch (NoSuchFileException e) {
+      return false;
+    }
+  }
+}

@@ -72,16 +72,25 @@ final class ProxyContext {
     try {
       ChannelConfig c = ch.config();
       c.setConnectTimeoutMillis(0);
-      c.setWriteBufferWaterMark(waterMark);
-      c.setRecvByteBufAllocator(readAllocator);
-      c.setOption(ChannelOption.ALLOW_HALF_CLOSURE, true);
-      if (!Transport.TCP_NODELAY_BY_DEFAULT) {
-        c.setOption(ChannelOption.TCP_NODELAY, true);
-      }
+      configureRelay(c);
       return ch;
     } catch (RuntimeException e) {
       ch.unsafe().closeForcibly();
       throw e;
+    }
+  }
+
+  /**
+   * The options of every relay connection, client or server side: write-buffer watermarks, the
+   * shared read allocator, half-closure, and TCP_NODELAY where Netty would not set it by default.
+   * An accepted epoll socket inherits TCP_NODELAY from its listener.
+   */
+  void configureRelay(ChannelConfig c) {
+    c.setWriteBufferWaterMark(waterMark);
+    c.setRecvByteBufAllocator(readAllocator);
+    c.setOption(ChannelOption.ALLOW_HALF_CLOSURE, true);
+    if (!Transport.TCP_NODELAY_BY_DEFAULT) {
+      c.setOption(ChannelOption.TCP_NODELAY, true);
     }
   }
 }

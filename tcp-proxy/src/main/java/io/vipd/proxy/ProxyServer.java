@@ -1,7 +1,7 @@
 package io.vipd.proxy;
 
-import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelConfig;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
@@ -153,34 +153,37 @@ public final class ProxyServer implements AutoCloseable {
       boolean reusePort,
       SocketAddress at)
       throws IOException {
-    ServerBootstrap b =
-        new ServerBootstrap()
-            .group(loops)
-            .channelFactory(transport.serverChannelFactory(f.bind()))
-            .option(ChannelOption.SO_REUSEADDR, true)
-            .option(ChannelOption.SO_BACKLOG, 4096)
-            .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
-            .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, context.waterMark)
-            .childOption(ChannelOption.RCVBUF_ALLOCATOR, context.readAllocator)
-            .childHandler(new FrontendInitializer(context, frontend));
-    if (!Transport.TCP_NODELAY_BY_DEFAULT) {
-      b.childOption(ChannelOption.TCP_NODELAY, true);
-    }
-    if (reusePort) {
-      b.option(EpollChannelOption.SO_REUSEPORT, true);
-    }
-    if (f.freebind()) {
-      if (transport.epoll) {
-        b.option(EpollChannelOption.IP_FREEBIND, true);
-      } else {
-        log.warn("frontend {}: IP_FREEBIND needs the epoll transport; binding without", f.name());
+    Channel ch = transport.serverChannelFactory(f.bind()).newChannel();
+    try {
+      ChannelConfig c = ch.config();
+      c.setOption(ChannelOption.SO_REUSEADDR, true);
+      c.setOption(ChannelOption.SO_BACKLOG, 4096);
+      if (reusePort) {
+        c.setOption(EpollChannelOption.SO_REUSEPORT, true);
       }
+      if (f.freebind()) {
+        if (transport.epoll) {
+          c.setOption(EpollChannelOption.IP_FREEBIND, true);
+        } else {
+          log.warn("frontend {}: IP_FREEBIND needs the epoll transport; binding without", f.name());
+        }
+      }
+      ch.pipeline().addLast(new FrontendAcceptor(context, frontend, loops));
+    } catch (RuntimeException e) {
+      ch.unsafe().closeForcibly();
+      throw cannotBind(f, e);
     }
-    ChannelFuture bound = b.bind(at).awaitUninterruptibly();
+    ChannelFuture registered = loops.register(ch).awaitUninterruptibly();
+    if (!registered.isSuccess()) {
+      ch.unsafe().closeForcibly();
+      throw cannotBind(f, registered.cause());
+    }
+    ChannelFuture bound = ch.bind(at).awaitUninterruptibly();
     if (!bound.isSuccess()) {
+      ch.close().awaitUninterruptibly();
       throw cannotBind(f, bound.cause());
     }
-    return bound.channel();
+    return ch;
   }
 
   private static IOException cannotBind(FrontendSettings f, Throwable cause) {

@@ -18,6 +18,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Random;
@@ -90,6 +91,27 @@ class ProxyRelayTest {
     assertEquals(1, status.frontend("fe").closed(CloseReason.CLIENT_CLOSED));
     assertEquals(0, status.activeConnections());
     assertEquals(0, status.server("be", "s1").activeConnections());
+  }
+
+  /**
+   * A client that speaks first (a TLS ClientHello) has its bytes read by the session whichever of
+   * the two loops serves it: the session's handler must be in place before the connection's first
+   * read, on the connection's own loop.
+   */
+  @ParameterizedTest(name = "native={0}")
+  @ValueSource(booleans = {true, false})
+  void aClientsFirstBytesReachTheServerOnEveryLoop(boolean nativeTransport) throws Exception {
+    TestServers.Server echo = servers.echo(null);
+    start(nativeTransport, echoSettings(echo));
+    for (int i = 0; i < 200; i++) {
+      try (Socket c = new Socket()) {
+        c.setSoTimeout(5000);
+        c.connect(proxy.localAddress("fe"), 2000);
+        c.getOutputStream().write(("hello " + i + "\n").getBytes(StandardCharsets.US_ASCII));
+        assertEquals("hello " + i, readLine(c), "connection " + i);
+      }
+    }
+    await("sessions end", Duration.ofSeconds(5), () -> events.closed.size() == 200);
   }
 
   @Test

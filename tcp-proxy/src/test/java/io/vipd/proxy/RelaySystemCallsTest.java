@@ -3,6 +3,7 @@ package io.vipd.proxy;
 import static io.vipd.proxy.ProxyHarness.await;
 import static io.vipd.proxy.ProxyHarness.connect;
 import static io.vipd.proxy.ProxyHarness.readLine;
+import static io.vipd.proxy.ProxyHarness.server;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -11,6 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.netty.channel.EventLoop;
 import io.netty.channel.epoll.Epoll;
 import io.vipd.health.ChildProcesses;
+import io.vipd.proxy.balance.BalanceAlgorithm;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.Socket;
@@ -108,6 +110,29 @@ class RelaySystemCallsTest {
   }
 
   @Test
+  void aConnectionOverMaxconnIsClosedWithoutEverEnteringEpoll() throws Exception {
+    String tid = startAndWarmUp(1);
+    try (Socket held = connect(proxy)) {
+      assertEquals("s1", readLine(held)); // the frontend's one slot
+      List<String> calls =
+          traced(
+              tid,
+              () -> {
+                for (int i = 0; i < CONNECTIONS; i++) {
+                  try (Socket refused = connect(proxy)) {
+                    assertNull(readLine(refused), "refused: closed at once");
+                  }
+                }
+                await(
+                    "refusals counted",
+                    Duration.ofSeconds(5),
+                    () -> proxy.status().frontends().get(0).refused() == CONNECTIONS);
+              });
+      assertEquals(0, count(calls, "epoll_ctl("), "a refused socket is never registered: " + calls);
+    }
+  }
+
+  @Test
   void aBulkTransferDoesNotTurnReadInterestOnAndOffPerRead() throws Exception {
     // With reads as large as the high watermark, every read made its peer unwritable and back:
     // two epoll_ctl per read. Reads are capped at half the watermark.
@@ -137,11 +162,25 @@ class RelaySystemCallsTest {
    * Starts the proxy with one event loop, relays one connection untraced, returns the loop's TID.
    */
   private String startAndWarmUp() throws Exception {
+    return startAndWarmUp(0);
+  }
+
+  /** As {@link #startAndWarmUp()}, with a frontend maxconn of {@code frontendMax} (0: none). */
+  private String startAndWarmUp(int frontendMax) throws Exception {
     ProxyHarness.require(
         Epoll.isAvailable() && onPath("strace") && Files.isDirectory(Path.of("/proc/thread-self")),
         "Linux, epoll and strace");
     TestServers.Server echo = servers.echo("s1");
-    proxy = ProxyHarness.startProxy(events, 1, echo.address);
+    ProxyOptions o = ProxyOptions.DEFAULTS;
+    proxy =
+        new ProxyServer(
+            events, new ProxyOptions(1, true, o.writeLowWaterMark(), o.writeHighWaterMark()));
+    proxy.start(
+        ProxyHarness.oneFrontend(
+            ProxyHarness.backend(
+                BalanceAlgorithm.ROUNDROBIN, 0, OnMarkedDown.NONE, server("s1", echo.address)),
+            frontendMax,
+            0));
     // One connection first, untraced: lazy set-up (buffer arenas, JIT) is not per connection.
     EventLoop loop;
     try (Socket c = connect(proxy)) {

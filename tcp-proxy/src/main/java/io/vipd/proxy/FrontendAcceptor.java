@@ -75,7 +75,13 @@ final class FrontendAcceptor extends ChannelInboundHandlerAdapter {
       release(child, "cannot register", registered.cause());
       return;
     }
-    new ProxySession(context, frontend, child).start();
+    try {
+      new ProxySession(context, frontend, child).start();
+    } catch (RuntimeException e) {
+      // Netty would only log it: the child would stay open with no session to serve or close it
+      log.warn("frontend {}: cannot start a session: {}", frontend.name(), e.toString());
+      child.close(); // ends the session, which gives its slots back
+    }
   }
 
   /** A connection admitted but not started: its slots go back, its socket is closed. */
@@ -87,9 +93,13 @@ final class FrontendAcceptor extends ChannelInboundHandlerAdapter {
   }
 
   private void refuse(Channel child) {
-    frontend.refused.increment();
-    context.events.onConnectionRefused(frontend.name(), (InetSocketAddress) child.remoteAddress());
-    child.unsafe().closeForcibly(); // never registered: closed at once, no event to deliver
+    try {
+      frontend.refused.increment();
+      context.events.onConnectionRefused(
+          frontend.name(), (InetSocketAddress) child.remoteAddress());
+    } finally {
+      child.unsafe().closeForcibly(); // never registered: closed at once, no event to deliver
+    }
   }
 
   /**

@@ -122,15 +122,16 @@ final class ProxySession {
     this.sourceHash = remote == null ? 0 : sourceHash(remote.getAddress());
   }
 
-  /** Called once from the client channel's initializer, on its event loop. */
+  /** Called once as the client channel registers, on its event loop. */
   void start() {
+    // First, so that closing the client if the rest throws ends the session (its slots go back).
+    openChannels++;
+    client.closeFuture().addListener(channelClosed);
     context.sessions.add(this);
     frontend.accepted.increment();
     context.events.onConnectionAccepted(
         frontend.name(), (InetSocketAddress) client.remoteAddress());
     client.pipeline().addLast(new RelayHandler(this, true));
-    openChannels++;
-    client.closeFuture().addListener(channelClosed);
     connect();
   }
 

@@ -114,6 +114,27 @@ class ProxyRelayTest {
     await("sessions end", Duration.ofSeconds(5), () -> events.closed.size() == 200);
   }
 
+  /** A session whose start fails is closed, not left open, and its maxconn slot comes back. */
+  @Test
+  void aSessionThatCannotStartIsClosedAndGivesItsSlotBack() throws Exception {
+    TestServers.Server echo = servers.echo(null);
+    start(
+        true,
+        ProxyHarness.oneFrontend(
+            ProxyHarness.backend(
+                BalanceAlgorithm.ROUNDROBIN, 0, OnMarkedDown.NONE, server("s1", echo.address)),
+            1,
+            0));
+    events.failNextAccept = new IllegalStateException("test: the accept callback fails");
+    try (Socket c = connect(proxy)) {
+      assertEquals(-1, c.getInputStream().read(), "closed, not left open");
+    }
+    try (Socket c = connect(proxy)) { // maxconn 1: refused if the first one kept its slot
+      c.getOutputStream().write("again\n".getBytes(StandardCharsets.US_ASCII));
+      assertEquals("again", readLine(c));
+    }
+  }
+
   @Test
   void clientHalfCloseReachesServerAndRepliesStillFlow() throws Exception {
     TestServers.Server echo = servers.echo(null);

@@ -18,8 +18,16 @@ final class RecordingEvents implements ProxyEvents {
   final List<TimeoutKind> timeouts = new CopyOnWriteArrayList<>();
   final ConcurrentLinkedQueue<Closed> closed = new ConcurrentLinkedQueue<>();
 
+  /** Thrown once by the next {@link #onConnectionAccepted}, if set. */
+  volatile RuntimeException failNextAccept;
+
   @Override
   public void onConnectionAccepted(String frontend, InetSocketAddress client) {
+    RuntimeException fail = failNextAccept;
+    if (fail != null) {
+      failNextAccept = null;
+      throw fail;
+    }
     accepted.add(frontend);
   }
 

@@ -26,6 +26,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -113,6 +114,12 @@ class RelayDescriptorReuseTest {
       secondServer.setSoTimeout(5000);
       second.getOutputStream().write("two\n".getBytes(StandardCharsets.US_ASCII));
       assertEquals("two", readLine(secondServer));
+      // The batch this test builds: the second session got the first one's two numbers back.
+      ProxySession next = proxy.sessions().iterator().next();
+      assertEquals(
+          Set.of(clientFd, serverFd),
+          Set.of(fd(next.clientChannel()), fd(next.serverSideChannel())),
+          "the second session's descriptors");
       secondServer.getOutputStream().write("back\n".getBytes(StandardCharsets.US_ASCII));
       assertEquals("back", readLine(second));
 

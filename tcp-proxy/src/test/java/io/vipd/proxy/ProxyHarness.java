@@ -2,6 +2,7 @@ package io.vipd.proxy;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.netty.channel.EventLoop;
 import io.vipd.proxy.balance.BalanceAlgorithm;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -15,6 +16,8 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Assumptions;
 
@@ -74,6 +77,26 @@ final class ProxyHarness {
         oneFrontend(
             backend(BalanceAlgorithm.ROUNDROBIN, 0, OnMarkedDown.NONE, server("s1", s1)), 0, 0));
     return proxy;
+  }
+
+  /**
+   * Holds {@code loop} in a task until the returned latch is counted down (5 s at most), so that a
+   * test can make several events ready before the loop handles any of them.
+   */
+  static CountDownLatch holdLoop(EventLoop loop) throws InterruptedException {
+    CountDownLatch held = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    loop.execute(
+        () -> {
+          held.countDown();
+          try {
+            release.await(5, TimeUnit.SECONDS);
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+        });
+    assertTrue(held.await(5, TimeUnit.SECONDS), "the relay's loop did not run the hold");
+    return release;
   }
 
   static Socket connect(ProxyServer proxy) throws IOException {

@@ -103,18 +103,7 @@ class RelayDescriptorReuseTest {
     long loopThread = loop.submit(() -> Thread.currentThread().getId()).get(5, TimeUnit.SECONDS);
     fillFreeNumbersBelow(Math.max(clientFd, serverFd));
 
-    CountDownLatch held = new CountDownLatch(1);
-    CountDownLatch release = new CountDownLatch(1);
-    loop.execute(
-        () -> {
-          held.countDown();
-          try {
-            release.await(5, TimeUnit.SECONDS);
-          } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-          }
-        });
-    assertTrue(held.await(5, TimeUnit.SECONDS), "the relay's loop did not run the hold");
+    CountDownLatch release = ProxyHarness.holdLoop(loop);
     Socket second;
     try {
       first.setSoLinger(true, 0);

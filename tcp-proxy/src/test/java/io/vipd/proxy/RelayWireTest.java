@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.netty.channel.EventLoop;
 import io.netty.channel.epoll.Epoll;
 import java.io.File;
 import java.io.IOException;
@@ -86,19 +85,8 @@ class RelayWireTest {
           // The reply and the FIN must be waiting together when the relay reads: hold its loop
           // while the server sends both (otherwise it may wake between them, and then the data
           // leaves first as it must).
-          EventLoop loop = proxy.sessions().iterator().next().clientChannel().eventLoop();
-          CountDownLatch held = new CountDownLatch(1);
-          CountDownLatch release = new CountDownLatch(1);
-          loop.execute(
-              () -> {
-                held.countDown();
-                try {
-                  release.await(5, TimeUnit.SECONDS);
-                } catch (InterruptedException e) {
-                  Thread.currentThread().interrupt();
-                }
-              });
-          assertTrue(held.await(5, TimeUnit.SECONDS), "the relay's loop did not run the hold");
+          CountDownLatch release =
+              ProxyHarness.holdLoop(proxy.sessions().iterator().next().clientChannel().eventLoop());
           OutputStream toClient = server.getOutputStream();
           toClient.write("reply\n".getBytes(StandardCharsets.US_ASCII));
           toClient.flush();

@@ -69,13 +69,19 @@ final class ProxyHarness {
   /** A started proxy with {@code loops} event loops, frontend "fe" in front of server s1. */
   static ProxyServer startProxy(ProxyEvents events, int loops, InetSocketAddress s1)
       throws IOException {
+    return startProxy(events, loops, s1, 0);
+  }
+
+  /** As {@link #startProxy(ProxyEvents, int, InetSocketAddress)}, frontend maxconn {@code max}. */
+  static ProxyServer startProxy(ProxyEvents events, int loops, InetSocketAddress s1, int max)
+      throws IOException {
     ProxyOptions o = ProxyOptions.DEFAULTS;
     ProxyServer proxy =
         new ProxyServer(
             events, new ProxyOptions(loops, true, o.writeLowWaterMark(), o.writeHighWaterMark()));
     proxy.start(
         oneFrontend(
-            backend(BalanceAlgorithm.ROUNDROBIN, 0, OnMarkedDown.NONE, server("s1", s1)), 0, 0));
+            backend(BalanceAlgorithm.ROUNDROBIN, 0, OnMarkedDown.NONE, server("s1", s1)), max, 0));
     return proxy;
   }
 

@@ -81,7 +81,10 @@ class RelayDescriptorReuseTest {
         return;
       }
       missed.add(miss);
-      await("the attempt's sessions end", Duration.ofSeconds(5), () -> !sessionsLeft());
+      await(
+          "the attempt's sessions end",
+          Duration.ofSeconds(5),
+          () -> !proxy.sessions().iterator().hasNext());
     }
     fail("the batch was never built as planned: " + missed);
   }
@@ -148,10 +151,6 @@ class RelayDescriptorReuseTest {
     } finally {
       firstServer.close();
     }
-  }
-
-  private boolean sessionsLeft() {
-    return proxy.sessions().iterator().hasNext();
   }
 
   private static int fd(Channel ch) {

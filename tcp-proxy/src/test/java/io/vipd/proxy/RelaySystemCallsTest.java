@@ -3,7 +3,6 @@ package io.vipd.proxy;
 import static io.vipd.proxy.ProxyHarness.await;
 import static io.vipd.proxy.ProxyHarness.connect;
 import static io.vipd.proxy.ProxyHarness.readLine;
-import static io.vipd.proxy.ProxyHarness.server;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -12,7 +11,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.netty.channel.EventLoop;
 import io.netty.channel.epoll.Epoll;
 import io.vipd.health.ChildProcesses;
-import io.vipd.proxy.balance.BalanceAlgorithm;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.Socket;
@@ -171,16 +169,7 @@ class RelaySystemCallsTest {
         Epoll.isAvailable() && onPath("strace") && Files.isDirectory(Path.of("/proc/thread-self")),
         "Linux, epoll and strace");
     TestServers.Server echo = servers.echo("s1");
-    ProxyOptions o = ProxyOptions.DEFAULTS;
-    proxy =
-        new ProxyServer(
-            events, new ProxyOptions(1, true, o.writeLowWaterMark(), o.writeHighWaterMark()));
-    proxy.start(
-        ProxyHarness.oneFrontend(
-            ProxyHarness.backend(
-                BalanceAlgorithm.ROUNDROBIN, 0, OnMarkedDown.NONE, server("s1", echo.address)),
-            frontendMax,
-            0));
+    proxy = ProxyHarness.startProxy(events, 1, echo.address, frontendMax);
     // One connection first, untraced: lazy set-up (buffer arenas, JIT) is not per connection.
     EventLoop loop;
     try (Socket c = connect(proxy)) {

@@ -3,6 +3,7 @@ package io.vipd.daemon.systemd;
 import io.vipd.daemon.config.DaemonConfig;
 import io.vipd.daemon.config.FrontendConfig;
 import io.vipd.daemon.config.HostPort;
+import java.io.BufferedReader;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -106,10 +107,13 @@ public final class CapabilityCheck {
     return OptionalLong.empty();
   }
 
-  private static int unprivilegedPortStart() {
-    try {
-      return Integer.parseInt(
-          Files.readString(Path.of("/proc/sys/net/ipv4/ip_unprivileged_port_start")).trim());
+  static int unprivilegedPortStart() {
+    // Read by lines: Files.readString returns only the first byte of a /proc/sys file (its size
+    // reads as 0), which made this 1 on a default kernel (1024).
+    try (BufferedReader r =
+        Files.newBufferedReader(Path.of("/proc/sys/net/ipv4/ip_unprivileged_port_start"))) {
+      String line = r.readLine();
+      return line == null ? 1024 : Integer.parseInt(line.trim());
     } catch (IOException | NumberFormatException e) {
       return 1024;
     }

@@ -44,6 +44,17 @@ class CapabilityCheckTest {
         + "\nCapBnd:\t000001ffffffffff\n";
   }
 
+  /**
+   * The kernel's lowest unprivileged port as {@code /proc} has it: read whole. A {@code /proc/sys}
+   * file reports size 0, and {@code Files.readString} returned its first byte only: 1 for 1024.
+   */
+  @Test
+  void theUnprivilegedPortStartIsReadWhole() throws Exception {
+    Path file = Path.of("/proc/sys/net/ipv4/ip_unprivileged_port_start");
+    int expected = Integer.parseInt(Files.readAllLines(file).get(0).trim());
+    assertEquals(expected, CapabilityCheck.unprivilegedPortStart());
+  }
+
   @Test
   void plainUserWithVrrpMissesRawAndAdmin() throws Exception {
     assertEquals(

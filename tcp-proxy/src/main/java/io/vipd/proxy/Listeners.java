@@ -28,6 +28,11 @@ final class Listeners {
     return channels.size();
   }
 
+  /** The listening channels (tests). */
+  List<Channel> channels() {
+    return channels;
+  }
+
   /** Closes them all and waits. */
   void close() {
     for (Channel ch : channels) {

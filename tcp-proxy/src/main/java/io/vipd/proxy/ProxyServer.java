@@ -86,7 +86,7 @@ public final class ProxyServer implements AutoCloseable {
       for (FrontendSettings f : settings.frontends()) {
         Frontend frontend = new Frontend(f, newPools.get(f.backend()));
         bound.put(f.name(), frontend);
-        frontend.listener = bind(f, frontend);
+        frontend.listener = bind(f, frontend, settings.maxConnections());
       }
     } catch (IOException | RuntimeException e) {
       frontends = Collections.unmodifiableMap(bound);
@@ -110,19 +110,32 @@ public final class ProxyServer implements AutoCloseable {
   }
 
   /**
-   * Binds {@code f}'s address; accepted connections become sessions of {@code frontend}. On epoll
-   * with several event loops, one listener per loop with SO_REUSEPORT (as haproxy's listeners have
-   * it by default): the kernel spreads new connections over them, and each loop accepts its own and
+   * Binds {@code f}'s address; accepted connections become sessions of {@code frontend}.
+   *
+   * <p>On epoll, with SO_REUSEPORT, one listener per event loop (as haproxy's listeners have it by
+   * default): the kernel spreads new connections over them, and each loop accepts its own and
    * serves them itself. A single listener would accept on one loop and hand each connection over to
-   * another (a task and a wake-up per connection), and do every accept on that one loop.
+   * another (a task and a wake-up per connection), and do every accept on that one loop. And more
+   * listeners, in whole rounds over the loops, when one accept queue per loop cannot hold the
+   * frontend's connection limit ({@link AcceptQueues}): a failover's burst of reconnecting clients
+   * then waits in the queues instead of losing handshakes.
+   *
+   * <p>The number of listeners is decided here, when binding: a reload that changes maxconn but not
+   * the bind keeps them.
    */
-  private Listeners bind(FrontendSettings f, Frontend frontend) throws IOException {
+  private Listeners bind(FrontendSettings f, Frontend frontend, int globalMax) throws IOException {
     List<EventLoopGroup> loops = new ArrayList<>();
     if (transport.epoll) {
       group.forEach(e -> loops.add((EventLoop) e));
     }
-    if (loops.size() < 2) {
-      return new Listeners(List.of(bindOne(f, frontend, group, false, f.bind())));
+    int queueCap = AcceptQueues.kernelCap();
+    int count =
+        loops.isEmpty()
+            ? 1
+            : AcceptQueues.listeners(
+                loops.size(), AcceptQueues.limit(f.maxConnections(), globalMax), queueCap);
+    if (count < 2) {
+      return new Listeners(List.of(bindOne(f, frontend, group, false, f.bind(), queueCap)));
     }
     if (f.bind().getPort() != 0) {
       try {
@@ -134,8 +147,8 @@ public final class ProxyServer implements AutoCloseable {
     List<Channel> bound = new ArrayList<>();
     try {
       SocketAddress at = f.bind();
-      for (EventLoopGroup loop : loops) {
-        Channel ch = bindOne(f, frontend, loop, true, at);
+      for (int i = 0; i < count; i++) {
+        Channel ch = bindOne(f, frontend, loops.get(i % loops.size()), true, at, queueCap);
         bound.add(ch);
         at = ch.localAddress(); // port 0: the others join the port the first one got
       }
@@ -151,13 +164,14 @@ public final class ProxyServer implements AutoCloseable {
       Frontend frontend,
       EventLoopGroup loops,
       boolean reusePort,
-      SocketAddress at)
+      SocketAddress at,
+      int backlog)
       throws IOException {
     Channel ch = transport.serverChannelFactory(f.bind()).newChannel();
     try {
       ChannelConfig c = ch.config();
       c.setOption(ChannelOption.SO_REUSEADDR, true);
-      c.setOption(ChannelOption.SO_BACKLOG, 4096);
+      c.setOption(ChannelOption.SO_BACKLOG, backlog);
       if (reusePort) {
         c.setOption(EpollChannelOption.SO_REUSEPORT, true);
       }
@@ -318,9 +332,9 @@ public final class ProxyServer implements AutoCloseable {
         if (existing == null) {
           Frontend frontend = new Frontend(f, newPools.get(f.backend()));
           added.put(f.name(), frontend);
-          frontend.listener = bind(f, frontend);
+          frontend.listener = bind(f, frontend, settings.maxConnections());
         } else if (!sameBind(existing, f)) {
-          moved.put(f.name(), bind(f, existing));
+          moved.put(f.name(), bind(f, existing, settings.maxConnections()));
         }
       }
     } catch (IOException | RuntimeException e) {
@@ -443,6 +457,11 @@ public final class ProxyServer implements AutoCloseable {
   @Override
   public void close() {
     stop(Duration.ZERO);
+  }
+
+  /** Test hook: frontend {@code name}'s listening sockets. */
+  Listeners listeners(String name) {
+    return frontend(name).listener;
   }
 
   /** Test hook: the live sessions. */

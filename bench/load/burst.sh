@@ -10,7 +10,7 @@
 # flight, as fast as the client can); served_s, until the proxy holds two descriptors per client
 # (each accepted and connected to a backend); ListenOverflows, the handshakes the kernel dropped
 # because an accept queue was full (each such client waits for its 1 s SYN retransmit); the peak
-# length of the first listener's accept queue (ss). The proxy is pinned to CPU 1 and the client to
+# number of connections waiting in the port's accept queues, all listeners together (ss). The proxy is pinned to CPU 1 and the client to
 # CPU 0 (PIN=0: no pinning); the backends accept and hold (idle_backends.py). vipd gets maxconn
 # MAXCONN (default 10000, its default), haproxy N + 500 (its backlog follows maxconn, and it needs
 # two descriptors per connection under the fd limit). Ports 17443-17445 and 17600 on 127.0.0.1;
@@ -92,9 +92,8 @@ PY
 import subprocess, time
 t0, peak = time.monotonic(), 0
 while time.monotonic() - t0 < 3:
-    f = subprocess.run(["ss", "-Hltn", "sport = :17600"], capture_output=True, text=True).stdout.split()
-    if len(f) > 1:
-        peak = max(peak, int(f[1]))
+    out = subprocess.run(["ss", "-Hltn", "sport = :17600"], capture_output=True, text=True).stdout
+    peak = max(peak, sum(int(l.split()[1]) for l in out.splitlines() if l.strip()))
 print(peak)
 PY
   local QP=$!

@@ -32,8 +32,10 @@ final class AcceptQueues {
   /**
    * Listening sockets for a frontend served by {@code loops} event loops: one per loop (each loop
    * accepts its own connections), or as many more, in whole rounds over the loops, as it takes for
-   * queues of {@code queueCap} to hold {@code limit} connections; at most {@link #MAX_LISTENERS}
-   * (or one per loop, if there are more loops).
+   * queues of {@code queueCap} to hold {@code limit} connections and an eighth more; at most {@link
+   * #MAX_LISTENERS} (or one per loop, if there are more loops). The eighth is headroom: the kernel
+   * spreads connections over the sockets by a hash of their addresses, not by how full each queue
+   * is, so a burst of exactly the queues' total would overflow one of them.
    *
    * @param limit the connections the frontend may have at once; 0 for no limit (one per loop)
    */
@@ -41,8 +43,8 @@ final class AcceptQueues {
     if (loops < 1 || queueCap < 1) {
       throw new IllegalArgumentException("loops " + loops + ", queue cap " + queueCap);
     }
-    int needed = limit <= 0 ? 1 : ceilDiv(limit, queueCap);
-    int perLoop = Math.min(ceilDiv(needed, loops), Math.max(1, MAX_LISTENERS / loops));
+    long needed = limit <= 0 ? 1 : ceilDiv(limit + (long) limit / 8, queueCap);
+    int perLoop = (int) Math.min(ceilDiv(needed, loops), Math.max(1, MAX_LISTENERS / loops));
     return loops * perLoop;
   }
 
@@ -69,7 +71,8 @@ final class AcceptQueues {
     }
   }
 
-  private static int ceilDiv(int a, int b) {
-    return (a + b - 1) / b;
+  /** {@code a / b} rounded up, for {@code a > 0}, {@code b > 0}, without overflow. */
+  private static long ceilDiv(long a, long b) {
+    return (a - 1) / b + 1;
   }
 }

@@ -31,8 +31,8 @@ final class FrontendAcceptor extends ChannelInboundHandlerAdapter {
   private final EventLoopGroup childLoops;
 
   /**
-   * @param childLoops where accepted connections live: the listener's own loop when each loop has a
-   *     listener, else the whole group (round robin)
+   * @param childLoops where accepted connections live: the listener's own loop when each loop has
+   *     listeners of its own, else the whole group (round robin)
    */
   FrontendAcceptor(ProxyContext context, Frontend frontend, EventLoopGroup childLoops) {
     this.context = context;

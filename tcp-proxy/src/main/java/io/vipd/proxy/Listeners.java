@@ -5,9 +5,10 @@ import java.net.SocketAddress;
 import java.util.List;
 
 /**
- * A frontend's listening sockets: one per event loop on epoll (SO_REUSEPORT: the kernel spreads new
- * connections over them, and each loop accepts and serves its own, with no hand-over between
- * loops), else one.
+ * A frontend's listening sockets: on epoll, one or more per event loop (SO_REUSEPORT: the kernel
+ * spreads new connections over them, and each loop accepts and serves its own, with no hand-over
+ * between loops; more than one per loop when one accept queue each cannot hold the frontend's
+ * connection limit, see {@link AcceptQueues}), else one.
  */
 final class Listeners {
   private final List<Channel> channels;

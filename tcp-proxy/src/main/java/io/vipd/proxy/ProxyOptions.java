@@ -11,15 +11,35 @@ package io.vipd.proxy;
  * @param writeHighWaterMark bytes pending on a channel above which its peer stops reading; the
  *     memory one direction of a session may hold is about this plus one read (reads are at most
  *     half of it, and 64 KiB), also after the sending side's FIN
+ * @param acceptBacklog the backlog each listening socket asks for, 0 for the kernel's cap ({@code
+ *     net.core.somaxconn}); the kernel holds the lower of the two. Listeners are added until their
+ *     queues hold the frontend's connection limit ({@link AcceptQueues}), so a smaller backlog
+ *     means more listeners
  */
 public record ProxyOptions(
-    int ioThreads, boolean nativeTransport, int writeLowWaterMark, int writeHighWaterMark) {
+    int ioThreads,
+    boolean nativeTransport,
+    int writeLowWaterMark,
+    int writeHighWaterMark,
+    int acceptBacklog) {
 
-  /** One event loop per core, epoll if available, watermarks 32 KiB / 64 KiB. */
+  /**
+   * One event loop per core, epoll if available, watermarks 32 KiB / 64 KiB, accept queues of the
+   * kernel's cap.
+   */
   public static final ProxyOptions DEFAULTS =
       new ProxyOptions(Runtime.getRuntime().availableProcessors(), true, 32 * 1024, 64 * 1024);
 
+  /** With accept queues of the kernel's cap ({@code net.core.somaxconn}). */
+  public ProxyOptions(
+      int ioThreads, boolean nativeTransport, int writeLowWaterMark, int writeHighWaterMark) {
+    this(ioThreads, nativeTransport, writeLowWaterMark, writeHighWaterMark, 0);
+  }
+
   public ProxyOptions {
+    if (acceptBacklog < 0) {
+      throw new IllegalArgumentException("acceptBacklog < 0: " + acceptBacklog);
+    }
     if (ioThreads < 1) {
       throw new IllegalArgumentException("ioThreads < 1: " + ioThreads);
     }

@@ -128,7 +128,9 @@ public final class ProxyServer implements AutoCloseable {
     if (transport.epoll) {
       group.forEach(e -> loops.add((EventLoop) e));
     }
-    int queueCap = AcceptQueues.kernelCap();
+    int kernelCap = AcceptQueues.kernelCap();
+    int queueCap =
+        options.acceptBacklog() > 0 ? Math.min(options.acceptBacklog(), kernelCap) : kernelCap;
     int count =
         loops.isEmpty()
             ? 1

@@ -11,9 +11,24 @@ class AcceptQueuesTest {
 
   @Test
   void oneListenerPerLoopWhileOneQueueEachHoldsTheLimit() {
-    assertEquals(1, AcceptQueues.listeners(1, 4096, 4096));
-    assertEquals(2, AcceptQueues.listeners(2, 8192, 4096));
+    assertEquals(1, AcceptQueues.listeners(1, 3000, 4096));
+    assertEquals(2, AcceptQueues.listeners(2, 7000, 4096));
     assertEquals(4, AcceptQueues.listeners(4, 100, 4096));
+  }
+
+  @Test
+  void theQueuesHoldAnEighthMoreThanTheLimit() {
+    // the kernel spreads by hash, not by room: two queues of 4096 for 8192 would overflow one
+    assertEquals(3, AcceptQueues.listeners(1, 8192, 4096));
+    assertEquals(1, AcceptQueues.listeners(1, 3641, 4096));
+    assertEquals(2, AcceptQueues.listeners(1, 3642, 4096));
+  }
+
+  @Test
+  void hugeValuesDoNotOverflow() {
+    assertEquals(16, AcceptQueues.listeners(4, Integer.MAX_VALUE, 4096));
+    assertEquals(16, AcceptQueues.listeners(1, Integer.MAX_VALUE, 1));
+    assertEquals(4, AcceptQueues.listeners(4, 1_000_000, Integer.MAX_VALUE));
   }
 
   @Test

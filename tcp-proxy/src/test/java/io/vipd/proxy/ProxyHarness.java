@@ -78,9 +78,17 @@ final class ProxyHarness {
   static ProxyServer startProxy(ProxyEvents events, int loops, InetSocketAddress s1, int max)
       throws IOException {
     ProxyOptions o = ProxyOptions.DEFAULTS;
-    ProxyServer proxy =
-        new ProxyServer(
-            events, new ProxyOptions(loops, true, o.writeLowWaterMark(), o.writeHighWaterMark()));
+    return startProxy(
+        events,
+        new ProxyOptions(loops, true, o.writeLowWaterMark(), o.writeHighWaterMark()),
+        s1,
+        max);
+  }
+
+  /** As {@link #startProxy(ProxyEvents, int, InetSocketAddress, int)}, with {@code options}. */
+  static ProxyServer startProxy(
+      ProxyEvents events, ProxyOptions options, InetSocketAddress s1, int max) throws IOException {
+    ProxyServer proxy = new ProxyServer(events, options);
     proxy.start(
         oneFrontend(
             backend(BalanceAlgorithm.ROUNDROBIN, 0, OnMarkedDown.NONE, server("s1", s1)), max, 0));

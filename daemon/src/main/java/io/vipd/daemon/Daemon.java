@@ -91,7 +91,13 @@ public final class Daemon {
     }
     SystemdLifecycle systemd = SystemdLifecycle.fromEnvironment();
     Thread hook = new Thread(this::onSignal, "vipd-shutdown");
-    Runtime.getRuntime().addShutdownHook(hook);
+    try {
+      Runtime.getRuntime().addShutdownHook(hook);
+    } catch (IllegalStateException e) {
+      // SIGTERM (or SIGINT) came while the configuration was being read: nothing runs yet.
+      LOG.info("vipd: stop requested before start; not starting");
+      return 0;
+    }
     Components components = new Components();
     try {
       components.start(config, this::reload);

@@ -2,6 +2,7 @@ package io.vipd.proxy;
 
 import io.netty.channel.Channel;
 import java.net.SocketAddress;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -27,6 +28,13 @@ final class Listeners {
 
   int size() {
     return channels.size();
+  }
+
+  /** These and {@code more}, listening on the same address. */
+  Listeners with(List<Channel> more) {
+    List<Channel> all = new ArrayList<>(channels);
+    all.addAll(more);
+    return new Listeners(all);
   }
 
   /** The listening channels (tests). */

@@ -118,26 +118,14 @@ public final class ProxyServer implements AutoCloseable {
    * another (a task and a wake-up per connection), and do every accept on that one loop. And more
    * listeners, in whole rounds over the loops, when one accept queue per loop cannot hold the
    * frontend's connection limit ({@link AcceptQueues}): a failover's burst of reconnecting clients
-   * then waits in the queues instead of losing handshakes.
-   *
-   * <p>The number of listeners is decided here, when binding: a reload that changes maxconn but not
-   * the bind keeps them.
+   * then waits in the queues instead of losing handshakes. A reload that raises the limit adds
+   * listeners ({@link #grow}); one that lowers it keeps them (closing one would reset the
+   * connections waiting in its queue).
    */
   private Listeners bind(FrontendSettings f, Frontend frontend, int globalMax) throws IOException {
-    List<EventLoopGroup> loops = new ArrayList<>();
-    if (transport.epoll) {
-      group.forEach(e -> loops.add((EventLoop) e));
-    }
-    int kernelCap = AcceptQueues.kernelCap();
-    int queueCap =
-        options.acceptBacklog() > 0 ? Math.min(options.acceptBacklog(), kernelCap) : kernelCap;
-    int count =
-        loops.isEmpty()
-            ? 1
-            : AcceptQueues.listeners(
-                loops.size(), AcceptQueues.limit(f.maxConnections(), globalMax), queueCap);
-    if (count < 2) {
-      return new Listeners(List.of(bindOne(f, frontend, group, false, f.bind(), queueCap)));
+    List<EventLoop> loops = loops();
+    if (loops.isEmpty()) {
+      return new Listeners(List.of(bindOne(f, frontend, group, false, f.bind(), queueCap())));
     }
     if (f.bind().getPort() != 0) {
       try {
@@ -146,10 +134,35 @@ public final class ProxyServer implements AutoCloseable {
         throw cannotBind(f, e);
       }
     }
+    return new Listeners(bindMore(f, frontend, f.bind(), 0, listenerCount(f, globalMax)));
+  }
+
+  /**
+   * Reload: the listeners {@code frontend} lacks for {@code f}'s limit (none if it has enough, or
+   * on NIO), bound on its address and joined to its SO_REUSEPORT group.
+   */
+  private List<Channel> grow(FrontendSettings f, Frontend frontend, int globalMax)
+      throws IOException {
+    Listeners have = frontend.listener;
+    int wanted = loops().isEmpty() ? 1 : listenerCount(f, globalMax);
+    if (wanted <= have.size()) {
+      return List.of();
+    }
+    return bindMore(f, frontend, have.localAddress(), have.size(), wanted);
+  }
+
+  /**
+   * Binds listeners number {@code from} to {@code to - 1} of a frontend on {@code at} with
+   * SO_REUSEPORT, listener i on loop i modulo the loops; all or none.
+   */
+  private List<Channel> bindMore(
+      FrontendSettings f, Frontend frontend, SocketAddress at, int from, int to)
+      throws IOException {
+    List<EventLoop> loops = loops();
+    int queueCap = queueCap();
     List<Channel> bound = new ArrayList<>();
     try {
-      SocketAddress at = f.bind();
-      for (int i = 0; i < count; i++) {
+      for (int i = from; i < to; i++) {
         Channel ch = bindOne(f, frontend, loops.get(i % loops.size()), true, at, queueCap);
         bound.add(ch);
         at = ch.localAddress(); // port 0: the others join the port the first one got
@@ -158,7 +171,27 @@ public final class ProxyServer implements AutoCloseable {
       bound.forEach(ch -> ch.close().awaitUninterruptibly());
       throw e;
     }
-    return new Listeners(bound);
+    return bound;
+  }
+
+  /** The event loops, each to have listeners of its own; empty on NIO (one listener, shared). */
+  private List<EventLoop> loops() {
+    List<EventLoop> loops = new ArrayList<>();
+    if (transport.epoll) {
+      group.forEach(e -> loops.add((EventLoop) e));
+    }
+    return loops;
+  }
+
+  /** What one accept queue holds: the backlog asked for, within the kernel's cap. */
+  private int queueCap() {
+    int kernelCap = AcceptQueues.kernelCap();
+    return options.acceptBacklog() > 0 ? Math.min(options.acceptBacklog(), kernelCap) : kernelCap;
+  }
+
+  private int listenerCount(FrontendSettings f, int globalMax) {
+    return AcceptQueues.listeners(
+        loops().size(), AcceptQueues.limit(f.maxConnections(), globalMax), queueCap());
   }
 
   private Channel bindOne(
@@ -328,6 +361,7 @@ public final class ProxyServer implements AutoCloseable {
     // 1. bind what needs a new listener; undo on failure
     Map<String, Frontend> added = new LinkedHashMap<>();
     Map<String, Listeners> moved = new LinkedHashMap<>();
+    Map<String, List<Channel>> grown = new LinkedHashMap<>();
     try {
       for (FrontendSettings f : settings.frontends()) {
         Frontend existing = oldFrontends.get(f.name());
@@ -337,6 +371,11 @@ public final class ProxyServer implements AutoCloseable {
           frontend.listener = bind(f, frontend, settings.maxConnections());
         } else if (!sameBind(existing, f)) {
           moved.put(f.name(), bind(f, existing, settings.maxConnections()));
+        } else {
+          List<Channel> more = grow(f, existing, settings.maxConnections());
+          if (!more.isEmpty()) {
+            grown.put(f.name(), more);
+          }
         }
       }
     } catch (IOException | RuntimeException e) {
@@ -346,6 +385,7 @@ public final class ProxyServer implements AutoCloseable {
         }
       }
       moved.values().forEach(Listeners::close);
+      grown.values().forEach(l -> l.forEach(ch -> ch.close().awaitUninterruptibly()));
       throw e;
     }
 
@@ -374,6 +414,16 @@ public final class ProxyServer implements AutoCloseable {
           frontend.listener = newListener;
         } else if (!before.equals(f)) {
           changes.add("frontend " + f.name() + " changed");
+        }
+        List<Channel> more = grown.get(f.name());
+        if (more != null) {
+          frontend.listener = frontend.listener.with(more);
+          changes.add(
+              "frontend "
+                  + f.name()
+                  + ": "
+                  + frontend.listener.size()
+                  + " listeners, for its connection limit");
         }
       }
       newFrontends.put(f.name(), frontend);

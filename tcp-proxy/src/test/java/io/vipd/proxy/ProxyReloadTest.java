@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.netty.channel.Channel;
 import io.vipd.proxy.balance.BalanceAlgorithm;
 import java.io.IOException;
 import java.net.ConnectException;
@@ -83,6 +84,49 @@ class ProxyReloadTest {
       c.connect(address, 2000);
       return readLine(c);
     }
+  }
+
+  /**
+   * Raising maxconn by reload adds listeners to the frontend's SO_REUSEPORT group (their queues
+   * must hold the new limit); lowering it keeps them, since closing one would reset the connections
+   * waiting in its queue. Sessions go on throughout, and the new listeners serve.
+   */
+  @Test
+  void raisingMaxconnAddsListenersWithoutCuttingAnything() throws Exception {
+    ProxyHarness.require(io.netty.channel.epoll.Epoll.isAvailable(), "epoll");
+    InetSocketAddress a = servers.echo("a").address;
+    int backlog = 64;
+    proxy = new ProxyServer(events, new ProxyOptions(2, true, 32 * 1024, 64 * 1024, backlog));
+    proxy.start(settings(ANY_LOOPBACK_PORT, OnMarkedDown.NONE, weighted("a", a, 1)));
+    InetSocketAddress fe = proxy.localAddress("fe");
+    assertEquals(2, proxy.listeners("fe").size(), "no limit: one listener per loop");
+    Socket held = open(fe, new StringBuilder());
+
+    int queueCap = Math.min(backlog, AcceptQueues.kernelCap());
+    ProxySettings raised = withGlobalMax(settings(fe, OnMarkedDown.NONE, weighted("a", a, 1)), 500);
+    List<String> changes = proxy.apply(raised);
+    int wanted = AcceptQueues.listeners(2, 500, queueCap);
+    assertTrue(wanted > 2, "500 connections need more than two queues of " + queueCap);
+    assertEquals(wanted, proxy.listeners("fe").size());
+    assertTrue(
+        changes.contains("frontend fe: " + wanted + " listeners, for its connection limit"),
+        changes.toString());
+    assertEquals(fe, proxy.localAddress("fe"));
+    for (Channel ch : proxy.listeners("fe").channels()) {
+      assertEquals(fe, ch.localAddress(), "every listener on the frontend's address");
+    }
+    assertEquals("ping", roundTrip(held, "ping"), "the session from before the reload goes on");
+    for (int i = 0; i < 4 * wanted; i++) {
+      assertEquals("a", hit(fe), "a new connection, whichever listener the kernel picked");
+    }
+
+    proxy.apply(withGlobalMax(settings(fe, OnMarkedDown.NONE, weighted("a", a, 1)), 10));
+    assertEquals(wanted, proxy.listeners("fe").size(), "a lower limit keeps the listeners");
+    assertEquals("pong", roundTrip(held, "pong"));
+  }
+
+  private static ProxySettings withGlobalMax(ProxySettings s, int max) {
+    return new ProxySettings(s.frontends(), s.backends(), max);
   }
 
   @Test

@@ -31,9 +31,9 @@ final class Listeners {
   }
 
   /** These and {@code more}, listening on the same address. */
-  Listeners with(List<Channel> more) {
+  Listeners with(Listeners more) {
     List<Channel> all = new ArrayList<>(channels);
-    all.addAll(more);
+    all.addAll(more.channels);
     return new Listeners(all);
   }
 

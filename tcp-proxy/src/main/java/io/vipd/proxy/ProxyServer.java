@@ -361,7 +361,7 @@ public final class ProxyServer implements AutoCloseable {
     // 1. bind what needs a new listener; undo on failure
     Map<String, Frontend> added = new LinkedHashMap<>();
     Map<String, Listeners> moved = new LinkedHashMap<>();
-    Map<String, List<Channel>> grown = new LinkedHashMap<>();
+    Map<String, Listeners> grown = new LinkedHashMap<>();
     try {
       for (FrontendSettings f : settings.frontends()) {
         Frontend existing = oldFrontends.get(f.name());
@@ -374,7 +374,7 @@ public final class ProxyServer implements AutoCloseable {
         } else {
           List<Channel> more = grow(f, existing, settings.maxConnections());
           if (!more.isEmpty()) {
-            grown.put(f.name(), more);
+            grown.put(f.name(), new Listeners(more));
           }
         }
       }
@@ -385,7 +385,7 @@ public final class ProxyServer implements AutoCloseable {
         }
       }
       moved.values().forEach(Listeners::close);
-      grown.values().forEach(l -> l.forEach(ch -> ch.close().awaitUninterruptibly()));
+      grown.values().forEach(Listeners::close);
       throw e;
     }
 
@@ -415,7 +415,7 @@ public final class ProxyServer implements AutoCloseable {
         } else if (!before.equals(f)) {
           changes.add("frontend " + f.name() + " changed");
         }
-        List<Channel> more = grown.get(f.name());
+        Listeners more = grown.get(f.name());
         if (more != null) {
           frontend.listener = frontend.listener.with(more);
           changes.add(

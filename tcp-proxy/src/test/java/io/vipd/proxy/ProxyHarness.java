@@ -13,8 +13,6 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -93,40 +91,6 @@ final class ProxyHarness {
         oneFrontend(
             backend(BalanceAlgorithm.ROUNDROBIN, 0, OnMarkedDown.NONE, server("s1", s1)), max, 0));
     return proxy;
-  }
-
-  /**
-   * Raises this JVM's RLIMIT_NOFILE towards {@code needed} with prlimit(1) if it is lower (root or
-   * CAP_SYS_RESOURCE; the hard limit caps it), and returns the soft limit it ends with.
-   */
-  static long raiseFdLimit(long needed) throws IOException, InterruptedException {
-    if (currentFdLimit() >= needed) {
-      return currentFdLimit();
-    }
-    long pid = ProcessHandle.current().pid();
-    Process p =
-        new ProcessBuilder(
-                "prlimit", "--pid", Long.toString(pid), "--nofile=" + 65536 + ":" + 65536)
-            .redirectErrorStream(true)
-            .start();
-    String out = new String(p.getInputStream().readAllBytes());
-    boolean ok = p.waitFor(10, TimeUnit.SECONDS) && p.exitValue() == 0;
-    long limit = currentFdLimit();
-    if (!ok || limit < needed) {
-      System.out.printf(
-          "RLIMIT_NOFILE stays %d below the %d wanted (%s)%n", limit, needed, out.trim());
-    }
-    return limit;
-  }
-
-  private static long currentFdLimit() throws IOException {
-    for (String line : Files.readAllLines(Path.of("/proc/self/limits"))) {
-      if (line.startsWith("Max open files")) {
-        String soft = line.substring("Max open files".length()).trim().split("\\s+")[0];
-        return soft.equals("unlimited") ? Long.MAX_VALUE : Long.parseLong(soft);
-      }
-    }
-    return 0;
   }
 
   /**

@@ -15,7 +15,10 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.epoll.EpollEventLoopGroup;
 import io.netty.channel.epoll.EpollSocketChannel;
 import io.vipd.proxy.balance.BalanceAlgorithm;
+import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -51,9 +54,7 @@ class ProxyManyConnectionsTest {
 
   @Test
   void tenThousandIdleConnectionsStayOpenAndWork() throws Exception {
-    int connections =
-        (int)
-            Math.min(WANTED, (ProxyHarness.raiseFdLimit(4L * WANTED + SPARE_FDS) - SPARE_FDS) / 4);
+    int connections = (int) Math.min(WANTED, (ensureFdLimit() - SPARE_FDS) / 4);
     if (connections < MINIMUM) {
       throw new AssertionError("RLIMIT_NOFILE too low even for " + MINIMUM + " connections");
     }
@@ -125,5 +126,41 @@ class ProxyManyConnectionsTest {
     assertEquals(connections, proxy.status().frontend("fe").closed(CloseReason.CLIENT_CLOSED));
     System.out.printf(
         "ProxyManyConnectionsTest: %d connections established in %d ms%n", connections, connectMs);
+  }
+
+  /**
+   * Raises this JVM's open-files limit with prlimit(1) if it is below what 10,000 connections need;
+   * returns the limit in force afterwards.
+   */
+  private static long ensureFdLimit() throws IOException, InterruptedException {
+    long needed = 4L * WANTED + SPARE_FDS;
+    if (currentFdLimit() >= needed) {
+      return currentFdLimit();
+    }
+    long pid = ProcessHandle.current().pid();
+    Process p =
+        new ProcessBuilder(
+                "prlimit", "--pid", Long.toString(pid), "--nofile=" + 65536 + ":" + 65536)
+            .redirectErrorStream(true)
+            .start();
+    String out = new String(p.getInputStream().readAllBytes());
+    boolean ok = p.waitFor(10, TimeUnit.SECONDS) && p.exitValue() == 0;
+    long limit = currentFdLimit();
+    if (!ok || limit < needed) {
+      System.out.printf(
+          "ProxyManyConnectionsTest: RLIMIT_NOFILE stays %d (%s); running %d connections%n",
+          limit, out.trim(), Math.min(WANTED, (limit - SPARE_FDS) / 4));
+    }
+    return limit;
+  }
+
+  private static long currentFdLimit() throws IOException {
+    for (String line : Files.readAllLines(Path.of("/proc/self/limits"))) {
+      if (line.startsWith("Max open files")) {
+        String soft = line.substring("Max open files".length()).trim().split("\\s+")[0];
+        return soft.equals("unlimited") ? Long.MAX_VALUE : Long.parseLong(soft);
+      }
+    }
+    return 0;
   }
 }

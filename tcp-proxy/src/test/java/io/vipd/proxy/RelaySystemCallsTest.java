@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.netty.channel.EventLoop;
 import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.ProxyEpollSocketChannel;
 import io.vipd.health.ChildProcesses;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -20,6 +21,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -156,6 +158,41 @@ class RelaySystemCallsTest {
     assertTrue(epollCtl <= 64, epollCtl + " epoll_ctl for one 8 MiB echo: " + calls.size());
   }
 
+  @Test
+  void lastBytesThatComeWithTheirFinAreReadOnce() throws Exception {
+    // The client's last line and its FIN reach the proxy in one epoll event (its loop is held
+    // while they arrive): one read takes the line, and the end of stream after it is not read
+    // again. Both are still forwarded: the echo server answers the line and closes on the FIN.
+    String tid = startAndWarmUp();
+    try (Socket c = connect(proxy)) {
+      assertEquals("s1", readLine(c));
+      ProxySession session = proxy.sessions().iterator().next();
+      ProxyEpollSocketChannel client = (ProxyEpollSocketChannel) session.clientChannel();
+      int fd = client.fd().intValue();
+      List<String> calls =
+          traced(
+              tid,
+              "trace=recvfrom",
+              () -> {
+                CountDownLatch release = ProxyHarness.holdLoop(client.eventLoop());
+                try {
+                  c.getOutputStream().write("ping\n".getBytes(StandardCharsets.US_ASCII));
+                  c.shutdownOutput();
+                  Thread.sleep(200); // loopback queues both within the calls; a margin anyway
+                } finally {
+                  release.countDown();
+                }
+                assertEquals("ping", readLine(c));
+                assertNull(readLine(c), "the server's FIN, sent on the client's forwarded FIN");
+                await("session end", Duration.ofSeconds(5), () -> events.closed.size() == 2);
+              });
+      List<String> reads =
+          calls.stream().filter(l -> l.startsWith("recvfrom(" + fd + ",")).toList();
+      assertEquals(1, reads.size(), "one read of the client's socket: " + reads);
+      assertTrue(reads.get(0).contains("ping"), reads.get(0));
+    }
+  }
+
   /**
    * Starts the proxy with one event loop, relays one connection untraced, returns the loop's TID.
    */
@@ -189,17 +226,18 @@ class RelaySystemCallsTest {
 
   /** The system calls of interest that thread {@code tid} makes while {@code load} runs. */
   private List<String> traced(String tid, Load load) throws Exception {
+    return traced(
+        tid, "trace=epoll_ctl,getsockopt,setsockopt,getsockname,getpeername,shutdown", load);
+  }
+
+  /**
+   * The system calls in strace's {@code filter} that thread {@code tid} makes while {@code load}
+   * runs.
+   */
+  private List<String> traced(String tid, String filter, Load load) throws Exception {
     Path trace = dir.resolve("strace.out");
     Process strace =
-        new ProcessBuilder(
-                "strace",
-                "-qq",
-                "-e",
-                "trace=epoll_ctl,getsockopt,setsockopt,getsockname,getpeername,shutdown",
-                "-o",
-                trace.toString(),
-                "-p",
-                tid)
+        new ProcessBuilder("strace", "-qq", "-e", filter, "-o", trace.toString(), "-p", tid)
             .redirectErrorStream(true)
             .redirectOutput(dir.resolve("strace.log").toFile())
             .start();

@@ -65,17 +65,23 @@ public final class DeferredFlush implements Runnable {
    * has been seen on it): a further read pass of that socket (Netty continues a read in a task)
    * must not find the previous read still queued, or the peer's queue would pass its high watermark
    * every other read.
+   *
+   * @return true if this is that pass: {@code ch}'s data pass of the same event came right before
+   *     it, with no other socket read and no end of loop iteration (no epoll wait) in between
    */
-  static void beforeInput(ProxyEpollSocketChannel ch) {
+  static boolean beforeInput(ProxyEpollSocketChannel ch) {
     DeferredFlush d = LOOP.getIfExists();
-    if (d != null
-        && d.to != null
-        && (d.from != ch
-            || !((AbstractEpollChannel.AbstractEpollUnsafe) ch.unsafe())
-                .recvBufAllocHandle()
-                .isReceivedRdHup())) {
-      d.flushNow();
+    if (d == null || d.to == null) {
+      return false;
     }
+    if (d.from == ch
+        && ((AbstractEpollChannel.AbstractEpollUnsafe) ch.unsafe())
+            .recvBufAllocHandle()
+            .isReceivedRdHup()) {
+      return true;
+    }
+    d.flushNow();
+    return false;
   }
 
   private void flushNow() {

@@ -292,6 +292,45 @@ class ProxyRelayTest {
     }
   }
 
+  /**
+   * The client's last bytes and its reset reach the proxy in one epoll event. The read of the bytes
+   * empties the socket and the end of stream is not read (see ProxyEpollSocketChannel), so the
+   * reset reads as a FIN: the bytes and a FIN go to the server, and the session ends once the
+   * server answers into the reset socket and closes. Nothing is held open.
+   */
+  @Test
+  void lastBytesAndAResetInOneEventEndTheSessionWhenTheServerAnswers() throws Exception {
+    try (ServerSocket listener = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+      start(
+          true,
+          ProxyHarness.oneFrontend(
+              ProxyHarness.backend(
+                  BalanceAlgorithm.ROUNDROBIN,
+                  0,
+                  OnMarkedDown.NONE,
+                  server("s1", (InetSocketAddress) listener.getLocalSocketAddress())),
+              0,
+              0));
+      Socket client = connect(proxy);
+      try (Socket server = listener.accept()) {
+        server.setSoTimeout(5000);
+        await("connected", Duration.ofSeconds(5), () -> events.connected.size() == 1);
+        ProxySession session = proxy.sessions().iterator().next();
+        Future<?> held = session.clientChannel().eventLoop().submit(() -> sleep(400));
+        Thread.sleep(100);
+        client.getOutputStream().write("ping\n".getBytes(StandardCharsets.US_ASCII));
+        client.setSoLinger(true, 0);
+        client.close(); // a reset, right behind the bytes
+        held.get(5, TimeUnit.SECONDS);
+        assertEquals("ping", readLine(server));
+        assertEquals(null, readLine(server), "the reset forwarded as a FIN");
+        server.getOutputStream().write("pong\n".getBytes(StandardCharsets.US_ASCII));
+      }
+      await("closed", Duration.ofSeconds(5), () -> events.closed.size() == 1);
+      assertTrue(!proxy.sessions().iterator().hasNext(), "no session left");
+    }
+  }
+
   private static void sleep(long millis) {
     try {
       Thread.sleep(millis);

@@ -622,9 +622,10 @@ public final class VrrpService implements Closeable {
                   source,
                   true,
                   source
-                      + " was deleted and created again: waiting for "
+                      + " was deleted and created again: waiting for an address on it to"
+                      + " advertise from (it had "
                       + spec.router().primaryAddress().getHostAddress()
-                      + " on it to reopen its sockets");
+                      + ") to reopen its sockets");
             }
             continue;
           }
@@ -656,27 +657,33 @@ public final class VrrpService implements Closeable {
      * Opens the sockets again on the re-created interface and hands them to the runtime; false (the
      * instance stays in FAULT) while the interface lacks a usable advert source address (the state
      * machine compares it, and the kernel refuses to send from an address the node does not have or
-     * has not finished duplicate address detection for: a mute master) or cannot be opened. An
-     * interface back with another address keeps it waiting: restarting vipd takes the new address.
+     * has not finished duplicate address detection for: a mute master) or cannot be opened. The
+     * source is the address the instance had, or else, unless the configuration names one (a
+     * unicast source is waited for, as keepalived waits for its unicast_src_ip), the interface's
+     * address now, as keepalived takes an interface's new primary address: the instance, in FAULT,
+     * takes it as its own before it is heard again ({@link VrrpRuntime#readdress}).
      */
     private boolean reopen() {
       InetAddress primary = spec.router().primaryAddress();
       String ifName = spec.interfaceName();
       int index = RawVrrpSocket.currentIndex(ifName);
-      if (index <= 0 || !LocalAddresses.usable(ifName, primary)) {
+      InetAddress source = index <= 0 ? null : sourceNow(ifName, primary);
+      if (source == null) {
         if (!waiting) {
           LOG.warn(
-              "({}) interface {} is back without {}: waiting for it to reopen its sockets",
+              "({}) interface {} is back without {} or another address to advertise from: waiting"
+                  + " for it to reopen its sockets",
               spec.name(),
               ifName,
               primary.getHostAddress());
         }
         return false;
       }
+      VrrpInstanceSpec next = source.equals(primary) ? spec : spec(config, source);
       VrrpSocket newSocket;
       PacketSocketAnnouncer newAnnouncer;
       try {
-        newSocket = openSocket(config, primary);
+        newSocket = openSocket(config, source);
         try {
           newAnnouncer = PacketSocketAnnouncer.open(ifName);
         } catch (IOException | RuntimeException e) {
@@ -695,21 +702,78 @@ public final class VrrpService implements Closeable {
           closeQuietly(newAnnouncer);
           return false;
         }
+        if (next == spec) {
+          runtime.replacePorts(newSocket, newAnnouncer);
+        } else {
+          try {
+            runtime.readdress(next, newSocket, newAnnouncer);
+          } catch (IllegalArgumentException e) { // a reload changed the instance meanwhile
+            closeQuietly(newSocket);
+            closeQuietly(newAnnouncer);
+            return false;
+          }
+        }
         // an older replaced pair was closed by the runtime within a step (10 ms) of its swap
         previousSocket = socket;
         previousAnnouncer = announcer;
         socket = newSocket;
         announcer = newAnnouncer;
       }
-      runtime.replacePorts(newSocket, newAnnouncer);
+      spec = next;
       ifIndex = newSocket instanceof RawVrrpSocket raw ? raw.interfaceIndex() : index;
       recreated = false;
       LOG.warn(
-          "({}) interface {} created again (index {}): sockets reopened on it",
+          "({}) interface {} created again (index {}): sockets reopened on it{}",
           spec.name(),
           ifName,
-          ifIndex);
+          ifIndex,
+          source.equals(primary)
+              ? ""
+              : ", advertising from its new address "
+                  + source.getHostAddress()
+                  + " (was "
+                  + primary.getHostAddress()
+                  + ")");
       return true;
+    }
+
+    /**
+     * The address to advertise from on the re-created interface: the instance's own if usable
+     * there, else the interface's address now if the configuration names no source and the instance
+     * can take it in place; null to wait.
+     */
+    private InetAddress sourceNow(String ifName, InetAddress primary) {
+      if (LocalAddresses.usable(ifName, primary)) {
+        return primary;
+      }
+      if (config.unicast().flatMap(u -> u.source()).isPresent()) {
+        return null; // the configured source, and only it
+      }
+      InetAddress now;
+      try {
+        now = primaryAddress(config);
+      } catch (IOException e) {
+        return null; // no address yet
+      }
+      if (!LocalAddresses.usable(ifName, now)) {
+        return null; // e.g. an IPv6 link-local address still in duplicate address detection
+      }
+      try {
+        if (!spec.readdressableTo(spec(config, now))) {
+          return null;
+        }
+      } catch (IllegalArgumentException e) {
+        if (!waiting) {
+          LOG.warn(
+              "({}) cannot advertise from {}, the new address of {}: {}",
+              spec.name(),
+              now.getHostAddress(),
+              ifName,
+              e.getMessage());
+        }
+        return null;
+      }
+      return now;
     }
 
     void stop() {

@@ -3,6 +3,7 @@ package io.vipd.daemon.vrrp;
 import io.vipd.daemon.testing.VipCluster;
 import io.vipd.vrrp.linux.NetnsLan;
 import io.vipd.vrrp.linux.NetnsRequirement;
+import java.net.InetAddress;
 import java.time.Duration;
 import java.util.Set;
 import org.junit.jupiter.api.BeforeAll;
@@ -14,7 +15,8 @@ import org.junit.jupiter.api.Test;
  * rebuilding it), as keepalived survives it: the backup takes over; the old master stays in FAULT
  * while the new interface lacks its address (with sockets bound to the deleted interface, or no
  * address to send from, it would be a deaf or mute master: two masters), then reopens its sockets
- * on the new interface and, having the higher priority, takes the VIP back.
+ * on the new interface and, having the higher priority, takes the VIP back. If the interface comes
+ * back with another address, it advertises from that one.
  */
 @Tag("netns")
 class VrrpInterfaceRecreatedNetnsTest {
@@ -30,31 +32,10 @@ class VrrpInterfaceRecreatedNetnsTest {
   void aRecreatedInterfaceGetsNewSocketsOnceItHasItsAddressAgain() throws Exception {
     try (VipCluster c = new VipCluster(230, 2)) {
       NetnsLan lan = c.lan();
-      String vip = c.vip(1);
-      c.startVipd(1, new InstanceHocon(58, 150, vip + "/24").hocon());
-      c.awaitHolders(vip, Set.of(1), START);
-      c.startVipd(2, new InstanceHocon(58, 100, vip + "/24").hocon());
-      c.assertStable(vip, Set.of(1), Duration.ofMillis(500));
+      String vip = masterAndBackup(c, 58);
 
-      // Delete node 1's eth0 (its veth peer on the bridge goes with it) and build it again.
-      String br = lan.bridgeNamespace();
-      lan.ip(br, "link", "del", lan.bridgePort(1));
-      c.node(1).awaitOutput("(VI_1) Entering FAULT STATE", Duration.ofSeconds(3));
+      recreateEth0(c, lan);
       String ns = lan.namespace(1);
-      lan.ip(
-          br,
-          "link",
-          "add",
-          lan.bridgePort(1),
-          "type",
-          "veth",
-          "peer",
-          "name",
-          "eth0",
-          "netns",
-          ns);
-      lan.ip(br, "link", "set", lan.bridgePort(1), "master", "br0", "up");
-      lan.ip(ns, "link", "set", "eth0", "up");
 
       c.awaitHolders(vip, Set.of(2), Duration.ofSeconds(3));
       c.node(1).awaitOutput("was deleted and created again", Duration.ofSeconds(5));
@@ -69,5 +50,66 @@ class VrrpInterfaceRecreatedNetnsTest {
       c.awaitHolders(vip, Set.of(1), Duration.ofSeconds(5));
       c.assertStable(vip, Set.of(1), Duration.ofSeconds(2));
     }
+  }
+
+  /**
+   * The interface comes back with another address (a DHCP lease, a renumbered node), as keepalived
+   * takes an interface's new primary address: the instance advertises from the new one, and node 2
+   * hears it from there.
+   */
+  @Test
+  void aRecreatedInterfaceWithAnotherAddressAdvertisesFromIt() throws Exception {
+    try (VipCluster c = new VipCluster(231, 2)) {
+      NetnsLan lan = c.lan();
+      String vip = masterAndBackup(c, 59);
+
+      recreateEth0(c, lan);
+      c.awaitHolders(vip, Set.of(2), Duration.ofSeconds(3));
+      c.node(1).awaitOutput("waiting for it to reopen its sockets", Duration.ofSeconds(5));
+
+      byte[] b = lan.ipv4(1).getAddress();
+      b[3] += 100;
+      String renumbered = InetAddress.getByAddress(b).getHostAddress();
+      lan.ip(lan.namespace(1), "addr", "add", renumbered + "/24", "dev", "eth0");
+      c.node(1)
+          .awaitOutput("advertising from its new address " + renumbered, Duration.ofSeconds(5));
+      c.node(2)
+          .awaitOutput(
+              "higher priority advertisement from " + renumbered + " (prio 150)",
+              Duration.ofSeconds(5));
+      c.awaitHolders(vip, Set.of(1), Duration.ofSeconds(5));
+      c.assertStable(vip, Set.of(1), Duration.ofSeconds(2));
+    }
+  }
+
+  /** Node 1 (priority 150) holds the VIP, node 2 (100) backs it up; returns the VIP. */
+  private static String masterAndBackup(VipCluster c, int vrid) throws Exception {
+    String vip = c.vip(1);
+    c.startVipd(1, new InstanceHocon(vrid, 150, vip + "/24").hocon());
+    c.awaitHolders(vip, Set.of(1), START);
+    c.startVipd(2, new InstanceHocon(vrid, 100, vip + "/24").hocon());
+    c.assertStable(vip, Set.of(1), Duration.ofMillis(500));
+    return vip;
+  }
+
+  /** Deletes node 1's eth0 (its veth peer on the bridge goes with it) and builds it again. */
+  private static void recreateEth0(VipCluster c, NetnsLan lan) throws Exception {
+    String br = lan.bridgeNamespace();
+    lan.ip(br, "link", "del", lan.bridgePort(1));
+    c.node(1).awaitOutput("(VI_1) Entering FAULT STATE", Duration.ofSeconds(3));
+    lan.ip(
+        br,
+        "link",
+        "add",
+        lan.bridgePort(1),
+        "type",
+        "veth",
+        "peer",
+        "name",
+        "eth0",
+        "netns",
+        lan.namespace(1));
+    lan.ip(br, "link", "set", lan.bridgePort(1), "master", "br0", "up");
+    lan.ip(lan.namespace(1), "link", "set", "eth0", "up");
   }
 }

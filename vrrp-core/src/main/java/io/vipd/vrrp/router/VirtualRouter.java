@@ -34,13 +34,13 @@ public final class VirtualRouter {
   private static final int MAX_TIMER_ROUNDS = 8;
   private static final String DOWN_TIMER_EXPIRED = "master down timer expired";
 
-  /** Replaced only by {@link #reconfigure}, never in identity. */
+  /** Replaced only by {@link #reconfigure} (never in identity) and {@link #readdress}. */
   private VirtualRouterConfig config;
 
   private final VrrpActions actions;
   private final VirtualRouterListener listener;
-  private final AdvertisementFilter filter;
-  private final byte[] primaryAddressBytes;
+  private AdvertisementFilter filter;
+  private byte[] primaryAddressBytes;
 
   private VrrpState state = VrrpState.INITIALIZE;
   private int effectivePriority;
@@ -221,6 +221,37 @@ public final class VirtualRouter {
       throw new IllegalArgumentException(
           config.name() + ": cannot reconfigure in place to " + next + "; restart instead");
     }
+    apply(next);
+  }
+
+  /**
+   * Takes {@code next}, whose primary address differs (see {@link
+   * VirtualRouterConfig#readdressableTo}), while in FAULT: the interface came back with another
+   * address, which is now the source of this router's adverts and the tie-breaker between equal
+   * priorities. Only out of the protocol: a router in FAULT has sent nothing and claimed nothing
+   * under either address, so the change is invisible on the wire until the fault clears (to BACKUP,
+   * as ever). Everything else changes as in {@link #reconfigure}.
+   *
+   * @throws IllegalStateException if the router is not in FAULT
+   * @throws IllegalArgumentException if {@code next} is another router on the wire
+   */
+  public void readdress(VirtualRouterConfig next, long nowNanos) {
+    Objects.requireNonNull(next, "next");
+    if (state != VrrpState.FAULT) {
+      throw new IllegalStateException(
+          config.name() + ": a new primary address is taken only in FAULT, not " + state);
+    }
+    if (!config.readdressableTo(next)) {
+      throw new IllegalArgumentException(
+          config.name() + ": cannot take " + next + " in place; restart instead");
+    }
+    apply(next);
+    filter = new AdvertisementFilter(next);
+    primaryAddressBytes = next.primaryAddress().getAddress();
+    lastMasterAddress = null;
+  }
+
+  private void apply(VirtualRouterConfig next) {
     VirtualRouterConfig before = config;
     config = next;
     if (!preempts()) {

@@ -118,12 +118,21 @@ public record VirtualRouterConfig(
    * peers must be equal.
    */
   public boolean reconfigurableTo(VirtualRouterConfig next) {
+    return primaryAddress.equals(next.primaryAddress) && readdressableTo(next);
+  }
+
+  /**
+   * Whether a router with this configuration, out of the protocol (FAULT), can take {@code next}
+   * with another primary address ({@link VirtualRouter#readdress}): its interface came back with
+   * another address to advertise from. As {@link #reconfigurableTo}, except that the primary
+   * address may differ; address ownership may not change with it.
+   */
+  public boolean readdressableTo(VirtualRouterConfig next) {
     return name.equals(next.name)
         && version == next.version
         && virtualRouterId == next.virtualRouterId
         && isAddressOwner() == next.isAddressOwner()
         && advertIntervalCentis == next.advertIntervalCentis
-        && primaryAddress.equals(next.primaryAddress)
         && virtualAddresses.equals(next.virtualAddresses)
         && authType == next.authType
         && Arrays.equals(authData, next.authData)

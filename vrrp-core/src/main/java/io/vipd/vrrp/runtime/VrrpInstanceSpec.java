@@ -42,8 +42,20 @@ public record VrrpInstanceSpec(
    * besides.
    */
   public boolean reconfigurableTo(VrrpInstanceSpec next) {
-    return router.reconfigurableTo(next.router)
-        && interfaceName.equals(next.interfaceName)
+    return router.reconfigurableTo(next.router) && sameInstanceOnTheLink(next);
+  }
+
+  /**
+   * Whether an instance with this spec, in FAULT, can take {@code next} with another primary
+   * address ({@link VrrpRuntime#readdress}): as {@link #reconfigurableTo}, with the router part as
+   * {@link VirtualRouterConfig#readdressableTo}.
+   */
+  public boolean readdressableTo(VrrpInstanceSpec next) {
+    return router.readdressableTo(next.router) && sameInstanceOnTheLink(next);
+  }
+
+  private boolean sameInstanceOnTheLink(VrrpInstanceSpec next) {
+    return interfaceName.equals(next.interfaceName)
         && virtualAddresses.equals(next.virtualAddresses)
         && checksumMode == next.checksumMode
         && vipLifetimeSeconds == next.vipLifetimeSeconds;

@@ -155,17 +155,50 @@ public final class VrrpRuntime implements Runnable {
    * old ones; the state machine is untouched.
    */
   public void replacePorts(VrrpSocket newSocket, LinkAnnouncer newAnnouncer) {
+    commands.add(now -> swapPorts(newSocket, newAnnouncer));
+  }
+
+  /**
+   * As {@link #replacePorts}, for an interface that came back with another address: the new ports
+   * send from {@code next}'s primary address, and the router takes it as its own ({@link
+   * VirtualRouter#readdress}) in the same command. Only in FAULT (the interface's fault is held
+   * until this is done); should the router have left FAULT meanwhile, the new ports are closed and
+   * the instance keeps what it had.
+   *
+   * @throws IllegalArgumentException at once if {@code next} is another instance (see {@link
+   *     VrrpInstanceSpec#readdressableTo})
+   */
+  public void readdress(VrrpInstanceSpec next, VrrpSocket newSocket, LinkAnnouncer newAnnouncer) {
+    if (!spec.readdressableTo(next)) {
+      throw new IllegalArgumentException(
+          spec.name() + ": " + next + " is another instance; restart it instead");
+    }
     commands.add(
         now -> {
-          VrrpSocket oldSocket = socket;
-          LinkAnnouncer oldAnnouncer = announcer;
-          socket = newSocket;
-          announcer = newAnnouncer;
-          closeQuietly(oldSocket);
-          if (oldAnnouncer instanceof Closeable c) {
-            closeQuietly(c);
+          try {
+            router.readdress(next.router(), now);
+          } catch (IllegalStateException e) {
+            LOG.warn("({}) keeps its address: {}", spec.name(), e.getMessage());
+            closeQuietly(newSocket);
+            if (newAnnouncer instanceof Closeable c) {
+              closeQuietly(c);
+            }
+            return;
           }
+          spec = next;
+          swapPorts(newSocket, newAnnouncer);
         });
+  }
+
+  private void swapPorts(VrrpSocket newSocket, LinkAnnouncer newAnnouncer) {
+    VrrpSocket oldSocket = socket;
+    LinkAnnouncer oldAnnouncer = announcer;
+    socket = newSocket;
+    announcer = newAnnouncer;
+    closeQuietly(oldSocket);
+    if (oldAnnouncer instanceof Closeable c) {
+      closeQuietly(c);
+    }
   }
 
   private void closeQuietly(Closeable c) {

@@ -301,8 +301,8 @@ public final class VrrpService implements Closeable {
       BiFunction<VrrpInstanceConfig, IntSupplier, VirtualRouterListener> observers,
       Consumer<VirtualRouterListener> released) {
     // The primary address the instance runs with, not the interface's current one: the router's
-    // identity (tie-break, source of its adverts) stays as it is.
-    VrrpInstanceSpec spec = spec(next, i.spec.router().primaryAddress());
+    // identity (tie-break, source of its adverts) stays as it is (the runtime keeps its own).
+    VrrpInstanceSpec spec = spec(next, i.runtime.primaryAddress());
     try {
       i.runtime.reconfigure(spec);
     } catch (IllegalArgumentException e) {
@@ -624,7 +624,7 @@ public final class VrrpService implements Closeable {
                   source
                       + " was deleted and created again: waiting for an address on it to"
                       + " advertise from (it had "
-                      + spec.router().primaryAddress().getHostAddress()
+                      + runtime.primaryAddress().getHostAddress()
                       + ") to reopen its sockets");
             }
             continue;
@@ -658,28 +658,28 @@ public final class VrrpService implements Closeable {
      * instance stays in FAULT) while the interface lacks a usable advert source address (the state
      * machine compares it, and the kernel refuses to send from an address the node does not have or
      * has not finished duplicate address detection for: a mute master) or cannot be opened. The
-     * source is the address the instance had, or else, unless the configuration names one (a
-     * unicast source is waited for, as keepalived waits for its unicast_src_ip), the interface's
-     * address now, as keepalived takes an interface's new primary address: the instance, in FAULT,
-     * takes it as its own before it is heard again ({@link VrrpRuntime#readdress}).
+     * source is the address the instance had or, with multicast adverts, the interface's address
+     * now, as keepalived takes an interface's new primary address: the instance takes it in FAULT
+     * ({@link VrrpRuntime#readdress}), before it is heard again. Unicast waits for the old address:
+     * the peers know this node by it (their adverts go to it, and they drop adverts from any other
+     * source), as keepalived waits for its unicast_src_ip.
      */
     private boolean reopen() {
-      InetAddress primary = spec.router().primaryAddress();
+      InetAddress primary = runtime.primaryAddress();
       String ifName = spec.interfaceName();
       int index = RawVrrpSocket.currentIndex(ifName);
       InetAddress source = index <= 0 ? null : sourceNow(ifName, primary);
       if (source == null) {
         if (!waiting) {
           LOG.warn(
-              "({}) interface {} is back without {} or another address to advertise from: waiting"
-                  + " for it to reopen its sockets",
+              "({}) interface {} is back without {}{}: waiting for it to reopen its sockets",
               spec.name(),
               ifName,
-              primary.getHostAddress());
+              primary.getHostAddress(),
+              config.unicast().isPresent() ? "" : " or another address to advertise from");
         }
         return false;
       }
-      VrrpInstanceSpec next = source.equals(primary) ? spec : spec(config, source);
       VrrpSocket newSocket;
       PacketSocketAnnouncer newAnnouncer;
       try {
@@ -696,22 +696,35 @@ public final class VrrpService implements Closeable {
         }
         return false;
       }
+      boolean readdress = !source.equals(primary);
       synchronized (portLock) {
         if (!watching) { // stopping: stop() closes the ports it sees, not these
           closeQuietly(newSocket);
           closeQuietly(newAnnouncer);
           return false;
         }
-        if (next == spec) {
-          runtime.replacePorts(newSocket, newAnnouncer);
-        } else {
+        if (readdress) {
           try {
-            runtime.readdress(next, newSocket, newAnnouncer);
-          } catch (IllegalArgumentException e) { // a reload changed the instance meanwhile
+            // In FAULT first, whatever the link notifications said: only then may it change its
+            // address (the fault is queued before, so it is in place when the readdress runs).
+            String reason = "interface " + ifName;
+            runtime.setFault(reason, true, reason + " created again with another address");
+            runtime.readdress(source, newSocket, newAnnouncer);
+          } catch (IllegalArgumentException e) {
+            if (!waiting) {
+              LOG.warn(
+                  "({}) cannot advertise from {}, the new address of {}: {}",
+                  spec.name(),
+                  source.getHostAddress(),
+                  ifName,
+                  e.getMessage());
+            }
             closeQuietly(newSocket);
             closeQuietly(newAnnouncer);
             return false;
           }
+        } else {
+          runtime.replacePorts(newSocket, newAnnouncer);
         }
         // an older replaced pair was closed by the runtime within a step (10 ms) of its swap
         previousSocket = socket;
@@ -719,7 +732,6 @@ public final class VrrpService implements Closeable {
         socket = newSocket;
         announcer = newAnnouncer;
       }
-      spec = next;
       ifIndex = newSocket instanceof RawVrrpSocket raw ? raw.interfaceIndex() : index;
       recreated = false;
       LOG.warn(
@@ -727,27 +739,27 @@ public final class VrrpService implements Closeable {
           spec.name(),
           ifName,
           ifIndex,
-          source.equals(primary)
-              ? ""
-              : ", advertising from its new address "
+          readdress
+              ? ", advertising from its new address "
                   + source.getHostAddress()
                   + " (was "
                   + primary.getHostAddress()
-                  + ")");
+                  + ")"
+              : "");
       return true;
     }
 
     /**
      * The address to advertise from on the re-created interface: the instance's own if usable
-     * there, else the interface's address now if the configuration names no source and the instance
-     * can take it in place; null to wait.
+     * there; else, with multicast adverts and no configured source, the interface's address now if
+     * usable and not one of the instance's VIPs; null to wait.
      */
     private InetAddress sourceNow(String ifName, InetAddress primary) {
       if (LocalAddresses.usable(ifName, primary)) {
         return primary;
       }
-      if (config.unicast().flatMap(u -> u.source()).isPresent()) {
-        return null; // the configured source, and only it
+      if (config.unicast().isPresent()) {
+        return null; // the peers know this node by its address: wait for it
       }
       InetAddress now;
       try {
@@ -755,23 +767,9 @@ public final class VrrpService implements Closeable {
       } catch (IOException e) {
         return null; // no address yet
       }
-      if (!LocalAddresses.usable(ifName, now)) {
+      boolean vip = spec.virtualAddresses().stream().anyMatch(v -> v.address().equals(now));
+      if (vip || !LocalAddresses.usable(ifName, now)) {
         return null; // e.g. an IPv6 link-local address still in duplicate address detection
-      }
-      try {
-        if (!spec.readdressableTo(spec(config, now))) {
-          return null;
-        }
-      } catch (IllegalArgumentException e) {
-        if (!waiting) {
-          LOG.warn(
-              "({}) cannot advertise from {}, the new address of {}: {}",
-              spec.name(),
-              now.getHostAddress(),
-              ifName,
-              e.getMessage());
-        }
-        return null;
       }
       return now;
     }

@@ -139,6 +139,30 @@ public record VirtualRouterConfig(
         && unicastPeers.equals(next.unicastPeers);
   }
 
+  /**
+   * This configuration advertising from {@code address} (see {@link VirtualRouter#readdress}).
+   *
+   * @throws IllegalArgumentException if {@code address} cannot be this router's (another family for
+   *     VRRPv2, one of its unicast peers)
+   */
+  public VirtualRouterConfig withPrimaryAddress(InetAddress address) {
+    return new VirtualRouterConfig(
+        name,
+        version,
+        virtualRouterId,
+        priority,
+        advertIntervalCentis,
+        preempt,
+        preemptDelayNanos,
+        initialMaster,
+        address,
+        virtualAddresses,
+        authType,
+        authData,
+        advertOnLowerPriority,
+        unicastPeers);
+  }
+
   /** True when adverts go to {@link #unicastPeers()} instead of the multicast group. */
   public boolean isUnicast() {
     return !unicastPeers.isEmpty();

@@ -3,6 +3,7 @@ package io.vipd.vrrp.runtime;
 import io.vipd.vrrp.packet.Ipv4ChecksumMode;
 import io.vipd.vrrp.port.VirtualAddress;
 import io.vipd.vrrp.router.VirtualRouterConfig;
+import java.net.InetAddress;
 import java.util.List;
 
 /**
@@ -52,6 +53,19 @@ public record VrrpInstanceSpec(
    */
   public boolean readdressableTo(VrrpInstanceSpec next) {
     return router.readdressableTo(next.router) && sameInstanceOnTheLink(next);
+  }
+
+  /**
+   * This spec advertising from {@code address}; see {@link VirtualRouterConfig#withPrimaryAddress}.
+   */
+  public VrrpInstanceSpec withPrimaryAddress(InetAddress address) {
+    return new VrrpInstanceSpec(
+        router.withPrimaryAddress(address),
+        interfaceName,
+        virtualAddresses,
+        checksumMode,
+        garp,
+        vipLifetimeSeconds);
   }
 
   private boolean sameInstanceOnTheLink(VrrpInstanceSpec next) {

@@ -160,25 +160,24 @@ public final class VrrpRuntime implements Runnable {
 
   /**
    * As {@link #replacePorts}, for an interface that came back with another address: the new ports
-   * send from {@code next}'s primary address, and the router takes it as its own ({@link
-   * VirtualRouter#readdress}) in the same command. Only in FAULT (the interface's fault is held
-   * until this is done); should the router have left FAULT meanwhile, the new ports are closed and
-   * the instance keeps what it had.
+   * send from {@code address}, and the router takes it as its own ({@link VirtualRouter#readdress})
+   * in the same command, on the spec it has then (a reload in place queued before keeps its
+   * changes). Only in FAULT: the caller sets a fault first. Should the router not be in FAULT when
+   * the command runs, the new ports are closed and the instance keeps what it had.
    *
-   * @throws IllegalArgumentException at once if {@code next} is another instance (see {@link
-   *     VrrpInstanceSpec#readdressableTo})
+   * @throws IllegalArgumentException at once if {@code address} cannot be this instance's (see
+   *     {@link VirtualRouterConfig#withPrimaryAddress})
    */
-  public void readdress(VrrpInstanceSpec next, VrrpSocket newSocket, LinkAnnouncer newAnnouncer) {
-    if (!spec.readdressableTo(next)) {
-      throw new IllegalArgumentException(
-          spec.name() + ": " + next + " is another instance; restart it instead");
-    }
+  public void readdress(InetAddress address, VrrpSocket newSocket, LinkAnnouncer newAnnouncer) {
+    spec.withPrimaryAddress(address); // validates, on the caller's thread
     commands.add(
         now -> {
+          VrrpInstanceSpec next;
           try {
+            next = spec.withPrimaryAddress(address);
             router.readdress(next.router(), now);
-          } catch (IllegalStateException e) {
-            LOG.warn("({}) keeps its address: {}", spec.name(), e.getMessage());
+          } catch (IllegalStateException | IllegalArgumentException e) {
+            LOG.error("({}) keeps its address and ports: {}", spec.name(), e.getMessage());
             closeQuietly(newSocket);
             if (newAnnouncer instanceof Closeable c) {
               closeQuietly(c);
@@ -188,6 +187,11 @@ public final class VrrpRuntime implements Runnable {
           spec = next;
           swapPorts(newSocket, newAnnouncer);
         });
+  }
+
+  /** The address this instance advertises from now. */
+  public InetAddress primaryAddress() {
+    return spec.router().primaryAddress();
   }
 
   private void swapPorts(VrrpSocket newSocket, LinkAnnouncer newAnnouncer) {
@@ -223,15 +227,20 @@ public final class VrrpRuntime implements Runnable {
    * judge the next advert; new GARP settings pace the next bursts (a master's refresh period
    * restarts now, a pending second burst is dropped when the new delay is 0).
    *
+   * <p>{@code next}'s primary address is not taken: the instance keeps its own (see {@link
+   * #readdress}).
+   *
    * @throws IllegalArgumentException at once, on the caller's thread, if {@code next} is not {@link
-   *     VrrpInstanceSpec#reconfigurableTo reconfigurable to} from the current spec
+   *     VrrpInstanceSpec#readdressableTo} from the current spec (another instance)
    */
   public void reconfigure(VrrpInstanceSpec next) {
-    if (!spec.reconfigurableTo(next)) {
+    if (!spec.readdressableTo(next)) {
       throw new IllegalArgumentException(
           spec.name() + ": " + next + " is another instance; restart it instead");
     }
-    commands.add(now -> apply(next, now));
+    // The primary address is the instance's own, whatever the caller read: a readdress queued
+    // before this may have changed it.
+    commands.add(now -> apply(next.withPrimaryAddress(spec.router().primaryAddress()), now));
   }
 
   private void apply(VrrpInstanceSpec next, long now) {

@@ -131,6 +131,56 @@ class VrrpRuntimeReconfigureTest {
   }
 
   @Test
+  void inFaultItTakesANewAddressAndAReloadBuiltOnTheOldOneKeepsIt() throws Exception {
+    InetAddress renumbered = ip("10.0.0.13");
+    GarpSettings garp = new GarpSettings(1, 0, 0, 1);
+    VrrpRuntime runtime = runtime(spec(router(150), garp));
+    Thread t = new Thread(runtime, "runtime");
+    t.start();
+    RecordingSocket next = new RecordingSocket(clock, renumbered);
+    try {
+      await(() -> runtime.status().state() == VrrpState.MASTER, "master");
+      runtime.setFault("interface eth0", true, "interface eth0 down");
+      await(() -> runtime.status().state() == VrrpState.FAULT, "fault");
+      runtime.readdress(renumbered, next, a -> {});
+      // a reload that read the address before the readdress ran: it must not undo it, nor fail
+      runtime.reconfigure(spec(router(120), garp));
+      await(() -> renumbered.equals(runtime.primaryAddress()), "the new address taken");
+      await(() -> socket.closed, "the old socket closed");
+      runtime.setFault("interface eth0", false, "interface eth0 created again");
+      await(() -> runtime.status().state() == VrrpState.MASTER, "master again");
+      await(() -> next.priorities.size() >= 2, "adverts on the new socket");
+      // decoded with the new source address: checksummed with it, at the reload's priority
+      assertTrue(next.priorities.stream().allMatch(p -> p == 120), "" + next.priorities);
+      assertEquals(renumbered, runtime.primaryAddress(), "the reload kept the new address");
+    } finally {
+      assertTrue(runtime.stop(5, TimeUnit.SECONDS));
+      t.join(5000);
+    }
+  }
+
+  @Test
+  void outsideFaultItKeepsItsAddressAndPortsAndClosesTheNewOnes() throws Exception {
+    VrrpRuntime runtime = runtime(spec(router(150), new GarpSettings(1, 0, 0, 1)));
+    Thread t = new Thread(runtime, "runtime");
+    t.start();
+    RecordingSocket next = new RecordingSocket(clock);
+    try {
+      await(() -> runtime.status().state() == VrrpState.MASTER, "master");
+      runtime.readdress(ip("10.0.0.13"), next, a -> {});
+      await(() -> next.closed, "the new socket closed");
+      assertEquals(LOCAL, runtime.primaryAddress());
+      socket.priorities.clear();
+      await(() -> socket.priorities.size() >= 2, "adverts go on on the old socket");
+      assertEquals(VrrpState.MASTER, runtime.status().state());
+    } finally {
+      assertTrue(runtime.stop(5, TimeUnit.SECONDS));
+      t.join(5000);
+    }
+    assertFalse(t.isAlive(), "the runtime ended normally");
+  }
+
+  @Test
   void anIdentityChangeIsRefusedOnTheCallersThread() {
     VrrpRuntime runtime = runtime(spec(router(150), new GarpSettings(1, 0, 0, 1)));
     GarpSettings garp = new GarpSettings(1, 0, 0, 1);
@@ -184,14 +234,22 @@ class VrrpRuntimeReconfigureTest {
     final ConcurrentLinkedQueue<Integer> priorities = new ConcurrentLinkedQueue<>();
     volatile boolean closed;
 
+    /** Whose adverts it decodes: v3's checksum covers the source address. */
+    private final InetAddress source;
+
     RecordingSocket(AtomicLong clock) {
+      this(clock, LOCAL);
+    }
+
+    RecordingSocket(AtomicLong clock, InetAddress source) {
       this.clock = clock;
+      this.source = source;
     }
 
     @Override
     public void send(byte[] vrrpMessage, InetAddress destination) {
       DecodeResult r =
-          VrrpPacketCodec.decode(vrrpMessage, new IpHeaderInfo(LOCAL, destination, 255));
+          VrrpPacketCodec.decode(vrrpMessage, new IpHeaderInfo(source, destination, 255));
       priorities.add(
           r instanceof DecodeResult.Decoded d ? d.adv().priority() : Integer.valueOf(-1));
     }

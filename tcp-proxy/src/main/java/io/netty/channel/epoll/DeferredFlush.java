@@ -66,8 +66,9 @@ public final class DeferredFlush implements Runnable {
    * must not find the previous read still queued, or the peer's queue would pass its high watermark
    * every other read.
    *
-   * @return true if this is that pass: {@code ch}'s data pass of the same event came right before
-   *     it, with no other socket read and no end of loop iteration (no epoll wait) in between
+   * @return true if this is that pass, or a further one of the same socket in the same loop
+   *     iteration: no other socket was read and no epoll wait came since {@code ch}'s last read,
+   *     and the FIN was reported before that read began
    */
   static boolean beforeInput(ProxyEpollSocketChannel ch) {
     DeferredFlush d = LOOP.getIfExists();

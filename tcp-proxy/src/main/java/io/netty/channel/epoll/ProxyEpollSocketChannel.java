@@ -444,6 +444,8 @@ public final class ProxyEpollSocketChannel extends AbstractEpollStreamChannel
         handle.readComplete();
         pipeline().fireChannelReadComplete();
         shutdownInput(false);
+      } catch (Throwable t) { // as Netty's read loop: reported, not thrown at the event loop
+        pipeline().fireExceptionCaught(t);
       } finally {
         epollInFinally(cfg);
       }

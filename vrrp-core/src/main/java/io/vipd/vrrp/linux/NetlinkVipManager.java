@@ -15,7 +15,10 @@ import java.util.Optional;
 /**
  * {@link VipManager} over rtnetlink: RTM_NEWADDR / RTM_DELADDR, acknowledged, and an RTM_GETADDR
  * dump for {@link #list}. Interface names are resolved over the same socket, so everything happens
- * in the network namespace the manager was opened in. Not thread-safe: one caller at a time.
+ * in the network namespace the manager was opened in. Thread-safe: every instance's runtime
+ * refreshes its VIPs through the daemon's one manager, so each call holds the manager for its round
+ * trips (a reply read by another thread's call would be dropped as not its own, and its caller
+ * would wait out the socket's timeout, sending no adverts meanwhile).
  */
 public final class NetlinkVipManager implements VipManager, Closeable {
 
@@ -31,7 +34,7 @@ public final class NetlinkVipManager implements VipManager, Closeable {
   }
 
   @Override
-  public boolean add(VirtualAddress v) throws IOException {
+  public synchronized boolean add(VirtualAddress v) throws IOException {
     int ifIndex = socket.link(v.interfaceName()).ifIndex();
     int seq = socket.nextSequence();
     byte[] msg =
@@ -53,7 +56,7 @@ public final class NetlinkVipManager implements VipManager, Closeable {
   }
 
   @Override
-  public void install(VirtualAddress v, int lifetimeSeconds) throws IOException {
+  public synchronized void install(VirtualAddress v, int lifetimeSeconds) throws IOException {
     int ifIndex = socket.link(v.interfaceName()).ifIndex();
     int seq = socket.nextSequence();
     byte[] msg =
@@ -72,7 +75,7 @@ public final class NetlinkVipManager implements VipManager, Closeable {
   }
 
   @Override
-  public boolean remove(VirtualAddress v) throws IOException {
+  public synchronized boolean remove(VirtualAddress v) throws IOException {
     int ifIndex = socket.link(v.interfaceName()).ifIndex();
     int seq = socket.nextSequence();
     byte[] msg =
@@ -89,7 +92,7 @@ public final class NetlinkVipManager implements VipManager, Closeable {
   }
 
   @Override
-  public List<VirtualAddress> list(String interfaceName) throws IOException {
+  public synchronized List<VirtualAddress> list(String interfaceName) throws IOException {
     int ifIndex = socket.link(interfaceName).ifIndex();
     int seq = socket.nextSequence();
     NetlinkSocket.Reply r =
@@ -117,7 +120,7 @@ public final class NetlinkVipManager implements VipManager, Closeable {
   }
 
   @Override
-  public void close() throws IOException {
+  public synchronized void close() throws IOException {
     socket.close();
   }
 }

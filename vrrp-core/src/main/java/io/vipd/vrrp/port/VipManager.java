@@ -5,8 +5,8 @@ import java.util.List;
 
 /**
  * Installs and removes virtual addresses on interfaces (the RFC's "add / remove the virtual
- * addresses"). Each call is one kernel round trip and is idempotent. Not thread-safe: one caller at
- * a time.
+ * addresses"). Each call is one kernel round trip and is idempotent. Implementations are
+ * thread-safe: the VRRP instances of one daemon share one, each from its own thread.
  */
 public interface VipManager {
 

@@ -11,8 +11,10 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
@@ -62,6 +64,41 @@ class NetlinkVipManagerNetnsTest {
     assertTrue(vips.remove(vip), "removed");
     assertFalse(addresses().contains("10.77.201.101"), addresses());
     assertFalse(vips.remove(vip), "removing an absent address is not an error");
+  }
+
+  @Test
+  void instancesRefreshingAtOnceThroughTheOneManagerEachGetTheirOwnReplies() throws Exception {
+    // Two instances' runtimes refresh their VIPs on their own threads through the daemon's one
+    // manager. Were its round trips interleaved, one thread would read and drop the other's
+    // acknowledgement, and the other would wait out the 5 s timeout and fail.
+    VirtualAddress a = new VirtualAddress(lan.spareIpv4(7), 32, IF, Optional.empty());
+    VirtualAddress b = VirtualAddress.of(lan.spareIpv6(7), 128, IF);
+    List<Throwable> failures = new CopyOnWriteArrayList<>();
+    List<Thread> threads = new ArrayList<>();
+    for (VirtualAddress v : List.of(a, b)) {
+      Thread t =
+          new Thread(
+              () -> {
+                try {
+                  for (int i = 0; i < 300; i++) {
+                    vips.install(v, 3);
+                  }
+                } catch (Throwable e) {
+                  failures.add(e);
+                }
+              },
+              "refresh-" + v.address().getHostAddress());
+      threads.add(t);
+    }
+    long start = System.nanoTime();
+    threads.forEach(Thread::start);
+    for (Thread t : threads) {
+      t.join(60_000);
+      assertFalse(t.isAlive(), t.getName() + " still refreshing after 60 s");
+    }
+    long millis = (System.nanoTime() - start) / 1_000_000;
+    assertEquals(List.of(), failures, "after " + millis + " ms");
+    assertTrue(vips.remove(a) & vips.remove(b), "both were installed");
   }
 
   @Test

@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -39,6 +40,27 @@ public final class AdminServer implements Closeable {
   private static final String VRRP_PREFIX = "/vrrp/";
   private static final String HTML_TYPE = "text/html; charset=utf-8";
   private static final String PROMETHEUS_TYPE = "text/plain; version=0.0.4; charset=utf-8";
+
+  /**
+   * Workers: a client that sends part of a request and stalls holds one (the JDK server reads the
+   * request line and headers on the worker, blocking) until the request time limit below; the
+   * others serve on, {@code /healthz} for a liveness probe among them.
+   */
+  private static final int WORKERS = 4;
+
+  static {
+    // The JDK server's own limits, read once when it first loads; unset they are unlimited. A
+    // request must arrive within 5 s and a response be taken within 10 s, or the connection is
+    // closed (checked once a second).
+    setIfAbsent("sun.net.httpserver.maxReqTime", "5");
+    setIfAbsent("sun.net.httpserver.maxRspTime", "10");
+  }
+
+  private static void setIfAbsent(String key, String value) {
+    if (System.getProperty(key) == null) {
+      System.setProperty(key, value);
+    }
+  }
 
   private final HttpServer server;
   private final ExecutorService executor;
@@ -95,10 +117,12 @@ public final class AdminServer implements Closeable {
     } catch (IOException e) {
       throw new IOException("admin.bind " + config.bind() + ": " + e.getMessage(), e);
     }
+    AtomicInteger workers = new AtomicInteger();
     ExecutorService executor =
-        Executors.newSingleThreadExecutor(
+        Executors.newFixedThreadPool(
+            WORKERS,
             r -> {
-              Thread t = new Thread(r, "vipd-admin");
+              Thread t = new Thread(r, "vipd-admin-" + workers.incrementAndGet());
               t.setDaemon(true);
               return t;
             });

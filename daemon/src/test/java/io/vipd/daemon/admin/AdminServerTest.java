@@ -180,6 +180,35 @@ class AdminServerTest {
     throw new AssertionError("server check never ran:\n" + body);
   }
 
+  /**
+   * A client that sends part of a request and goes quiet (a crashed scraper, or anyone who can
+   * reach the port: the token is read after the headers) must not hold up the liveness probe, and
+   * is cut off after the request time limit (5 s).
+   */
+  @Test
+  @Timeout(60)
+  void aClientStalledMidRequestHoldsUpNobodyAndIsCutOff() throws Exception {
+    try (Socket stalled = new Socket("127.0.0.1", port)) {
+      stalled.getOutputStream().write("GET /heal".getBytes(StandardCharsets.US_ASCII));
+      stalled.getOutputStream().flush();
+      Thread.sleep(300); // a worker is now blocked reading the rest of it
+      for (int i = 0; i < 3; i++) {
+        assertEquals(200, get("/healthz", null).status());
+      }
+      stalled.setSoTimeout(20_000);
+      long start = System.nanoTime();
+      int read;
+      try {
+        read = stalled.getInputStream().read();
+      } catch (java.net.SocketException e) {
+        read = -1; // reset: closed all the same
+      }
+      long seconds = (System.nanoTime() - start) / 1_000_000_000L;
+      assertEquals(-1, read, "the stalled connection is closed, not answered");
+      assertTrue(seconds < 15, "closed after " + seconds + " s");
+    }
+  }
+
   @Test
   void healthzNeedsNoTokenEverythingElseDoes() throws Exception {
     assertEquals(200, get("/healthz", null).status());

@@ -140,39 +140,69 @@ public final class ProxyService implements Closeable {
    * gets a new monitor; a removed one's monitor stops.
    *
    * @return one human-readable line per change
-   * @throws IOException if an address does not resolve or a new frontend cannot bind; then nothing
-   *     changed
+   * @throws IOException if an address does not resolve, a check cannot be built (a CA, certificate
+   *     or key file it cannot read) or a new frontend cannot bind; then nothing changed
    */
   public synchronized List<String> apply(
       ProxyConfig next, CheckFactory factory, EventLoopGroup checkLoops) throws IOException {
     ProxySettings settings = ProxySettingsMapper.map(next);
-    List<String> changes = new ArrayList<>(server.apply(settings));
     ProxyConfig before = config;
     Map<String, HealthMonitor> oldMonitors = monitors;
     Map<String, HealthCheck> oldChecks = checks;
     Map<String, HealthMonitor> keptMonitors = new LinkedHashMap<>();
+    // The new checks are built before the proxy changes: building one can fail (a CA, certificate
+    // or key file that cannot be read), and then nothing may have changed.
+    Map<String, HealthCheck> created = new LinkedHashMap<>();
+    try {
+      for (BackendConfig b : next.backends().values()) {
+        BackendConfig old = before.backends().get(b.name());
+        for (ServerConfig s : b.servers()) {
+          String key = b.name() + "/" + s.name();
+          if (old != null
+              && old.check().equals(b.check())
+              && oldMonitors.containsKey(key)
+              && old.servers().stream()
+                  .anyMatch(o -> o.name().equals(s.name()) && o.address().equals(s.address()))) {
+            keptMonitors.put(key, oldMonitors.get(key));
+            continue;
+          }
+          InetSocketAddress address = ProxySettingsMapper.resolve(s.address());
+          Optional<HealthCheck> check;
+          try {
+            check = factory.create(b.check(), address);
+          } catch (RuntimeException e) {
+            throw new IOException(
+                "backend " + b.name() + ", server " + s.name() + ": check: " + e.getMessage(), e);
+          }
+          check.ifPresent(c -> created.put(key, c));
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      created.values().forEach(HealthCheck::close);
+      throw e;
+    }
+    List<String> changes;
+    try {
+      changes = new ArrayList<>(server.apply(settings));
+    } catch (IOException | RuntimeException e) {
+      created.values().forEach(HealthCheck::close);
+      throw e;
+    }
     List<HealthMonitor> started = new ArrayList<>();
     Map<String, HealthMonitor> newMonitors = new LinkedHashMap<>();
     Map<String, HealthCheck> newChecks = new LinkedHashMap<>();
     for (BackendConfig b : next.backends().values()) {
-      BackendConfig old = before.backends().get(b.name());
       for (ServerConfig s : b.servers()) {
         String key = b.name() + "/" + s.name();
-        if (old != null
-            && old.check().equals(b.check())
-            && oldMonitors.containsKey(key)
-            && old.servers().stream()
-                .anyMatch(o -> o.name().equals(s.name()) && o.address().equals(s.address()))) {
-          keptMonitors.put(key, oldMonitors.get(key));
-          newMonitors.put(key, oldMonitors.get(key));
+        if (keptMonitors.containsKey(key)) {
+          newMonitors.put(key, keptMonitors.get(key));
           newChecks.put(key, oldChecks.get(key));
           continue;
         }
-        InetSocketAddress address = ProxySettingsMapper.resolve(s.address());
-        Optional<HealthCheck> check = factory.create(b.check(), address);
-        if (check.isPresent()) {
-          newChecks.put(key, check.get());
-          HealthMonitor m = newMonitor(b, s, check.get(), checkLoops);
+        HealthCheck check = created.get(key);
+        if (check != null) {
+          newChecks.put(key, check);
+          HealthMonitor m = newMonitor(b, s, check, checkLoops);
           newMonitors.put(key, m);
           started.add(m);
         }

@@ -1,6 +1,8 @@
 package io.vipd.daemon.proxy;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.netty.channel.EventLoopGroup;
@@ -10,6 +12,7 @@ import io.vipd.daemon.config.ProxyConfig;
 import io.vipd.daemon.health.CheckFactory;
 import io.vipd.health.check.CheckExecutors;
 import io.vipd.proxy.ProxyEvents;
+import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
@@ -73,11 +76,57 @@ class ProxyReloadChecksTest {
     }
   }
 
+  @Test
+  void aReloadWhoseCheckCannotBeBuiltChangesNothing() throws Exception {
+    EventLoopGroup loops = CheckExecutors.newEventLoopGroup(1, "reload-checks");
+    ScheduledExecutorService blocking = CheckExecutors.newBlockingExecutor(1, "reload-exec");
+    CheckFactory factory = new CheckFactory(loops, blocking);
+    ProxyService proxy = null;
+    int front;
+    try (ServerSocket f = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      front = f.getLocalPort();
+    }
+    try (ServerSocket server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+      int port = server.getLocalPort();
+      proxy =
+          ProxyService.start(config(front, port, "type = tcp"), factory, loops, ProxyEvents.NOOP);
+      ProxyService p = proxy;
+      await(() -> up(p), "up under the tcp check");
+      // A second server, and an https check whose CA file is not there: the proxy must not take
+      // the new server with no check while the reload is reported as rejected.
+      Path missing = dir.resolve("no-such-ca.pem");
+      ProxyConfig broken =
+          config(
+              front,
+              port,
+              "type = https, ca-file = \"" + missing + "\"",
+              ", { name = s2, address = \"127.0.0.1:" + port + "\" }");
+      IOException e = assertThrows(IOException.class, () -> p.apply(broken, factory, loops));
+      assertTrue(e.getMessage().contains("backend servers, server s1: check"), e.getMessage());
+      assertEquals(1, p.status().servers().size(), "s2 not added: " + p.status().servers());
+      assertEquals(1, p.checkStatus().size());
+      Thread.sleep(300);
+      assertTrue(up(p), "s1 still up under its tcp check");
+    } finally {
+      if (proxy != null) {
+        proxy.stop(Duration.ZERO);
+      }
+      blocking.shutdownNow();
+      loops.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(2000);
+    }
+  }
+
   private static boolean up(ProxyService p) {
     return p.status().servers().get(0).up();
   }
 
   private ProxyConfig config(int front, int port, String check) throws Exception {
+    return config(front, port, check, "");
+  }
+
+  /** {@code moreServers}: further entries of the servers list, each starting with a comma. */
+  private ProxyConfig config(int front, int port, String check, String moreServers)
+      throws Exception {
     Path f = dir.resolve("vipd.conf");
     Files.writeString(
         f,
@@ -88,7 +137,9 @@ class ProxyReloadChecksTest {
             + "  backends.servers {\n"
             + "    servers = [ { name = s1, address = \"127.0.0.1:"
             + port
-            + "\" } ]\n"
+            + "\" }"
+            + moreServers
+            + " ]\n"
             + "    check { "
             + check
             + ", interval = 100ms, rise = 1, fall = 1 }\n"

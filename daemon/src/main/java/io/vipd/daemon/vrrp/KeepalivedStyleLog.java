@@ -3,6 +3,7 @@ package io.vipd.daemon.vrrp;
 import io.vipd.vrrp.packet.RxDropReason;
 import io.vipd.vrrp.router.Transition;
 import io.vipd.vrrp.router.VirtualRouterListener;
+import java.net.InetAddress;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -23,6 +24,8 @@ final class KeepalivedStyleLog implements VirtualRouterListener {
 
   /** Confined to the instance's VRRP thread, which calls the listener. */
   private final Map<RxDropReason, Long> lastWarned = new EnumMap<>(RxDropReason.class);
+
+  private Long lastConflictWarned;
 
   KeepalivedStyleLog(String instance) {
     this.instance = instance;
@@ -57,6 +60,22 @@ final class KeepalivedStyleLog implements VirtualRouterListener {
         }
       }
       default -> LOG.debug("({}) advertisement dropped: {}", instance, reason);
+    }
+  }
+
+  /** A VRRPv3 router advertises the addresses this node owns: at most once every 10 s. */
+  @Override
+  public void onAddressOwnerConflict(InetAddress source, int advertisedPriority) {
+    long now = System.nanoTime();
+    Long last = lastConflictWarned;
+    if (last == null || now - last >= WARN_INTERVAL_NANOS) {
+      lastConflictWarned = now;
+      LOG.warn(
+          "({}) {} advertises this node's addresses at priority {}, but this node owns them"
+              + " (priority 255) and stays MASTER; logged at most every 10 s",
+          instance,
+          source.getHostAddress(),
+          advertisedPriority);
     }
   }
 

@@ -111,15 +111,17 @@ public final class VirtualRouter {
    * Instance-level failures are reported through {@link
    * VirtualRouterListener#onAdvertisementDropped(RxDropReason)}; never throws on any advert.
    * Ignored without a report while INITIALIZE or FAULT.
+   *
+   * @return true if the advert was judged; false if ignored or dropped
    */
-  public void advertisementReceived(VrrpAdvertisement adv, InetAddress source, long nowNanos) {
+  public boolean advertisementReceived(VrrpAdvertisement adv, InetAddress source, long nowNanos) {
     if (state != VrrpState.BACKUP && state != VrrpState.MASTER) {
-      return;
+      return false;
     }
     Optional<RxDropReason> drop = filter.check(adv, source, effectivePriority);
     if (drop.isPresent()) {
       listener.onAdvertisementDropped(drop.get());
-      return;
+      return false;
     }
     if (effectivePriority == VirtualRouterConfig.OWNER_PRIORITY) {
       listener.onAddressOwnerConflict(source, adv.priority());
@@ -129,6 +131,7 @@ public final class VirtualRouter {
     } else {
       advertisementAsMaster(adv, source, nowNanos);
     }
+    return true;
   }
 
   /**

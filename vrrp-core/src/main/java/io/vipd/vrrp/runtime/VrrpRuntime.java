@@ -340,9 +340,12 @@ public final class VrrpRuntime implements Runnable {
     DecodeResult.Decoded decoded = (DecodeResult.Decoded) result;
     stats.advertReceived();
     long now = nanoClock.getAsLong();
-    router.advertisementReceived(decoded.adv(), datagram.ip().source(), now);
+    boolean judged = router.advertisementReceived(decoded.adv(), datagram.ip().source(), now);
     VrrpAdvertisement adv = decoded.adv();
-    if (router.state() == VrrpState.MASTER
+    // Only an advert the router judged: one it dropped (wrong password or interval, not a unicast
+    // peer) comes from no router of this group, and a burst per advert would answer a stray.
+    if (judged
+        && router.state() == VrrpState.MASTER
         && adv.virtualRouterId() == spec.router().virtualRouterId()
         && adv.priority() > 0
         && adv.priority() <= router.effectivePriority()
@@ -557,6 +560,11 @@ public final class VrrpRuntime implements Runnable {
     @Override
     public void onPriorityChanged(int from, int to) {
       delegate.onPriorityChanged(from, to);
+    }
+
+    @Override
+    public void onAddressOwnerConflict(InetAddress source, int advertisedPriority) {
+      delegate.onAddressOwnerConflict(source, advertisedPriority);
     }
   }
 }

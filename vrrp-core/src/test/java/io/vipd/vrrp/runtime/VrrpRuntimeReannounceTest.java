@@ -20,6 +20,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -46,6 +47,46 @@ class VrrpRuntimeReannounceTest {
     assertEquals(0, burstsAfter(advertFrom("10.0.0.99", 100), local), "we lose: no burst");
   }
 
+  @Test
+  void anAdvertTheRouterDropsTriggersNoBurst() throws Exception {
+    // unicast with one peer: a lower advert from anyone else is dropped (not a peer), not answered
+    InetAddress local = InetAddress.getByName("10.0.0.11");
+    InetAddress peer = InetAddress.getByName("10.0.0.12");
+    assertEquals(
+        0,
+        burstsAfter(
+            advertFrom("10.0.0.99", 90),
+            local,
+            b -> b.unicastPeers(List.of(peer)),
+            new VirtualRouterListener() {}),
+        "not a peer: no burst");
+    assertEquals(
+        3,
+        burstsAfter(
+            advertFrom("10.0.0.12", 90),
+            local,
+            b -> b.unicastPeers(List.of(peer)),
+            new VirtualRouterListener() {}),
+        "the peer, lower: a burst");
+  }
+
+  @Test
+  void anOwnersConflictReachesTheInstancesListener() throws Exception {
+    InetAddress local = InetAddress.getByName("10.0.0.11");
+    List<String> conflicts = new java.util.concurrent.CopyOnWriteArrayList<>();
+    burstsAfter(
+        advertFrom("10.0.0.99", 200),
+        local,
+        b -> b.priority(255),
+        new VirtualRouterListener() {
+          @Override
+          public void onAddressOwnerConflict(InetAddress source, int advertisedPriority) {
+            conflicts.add(source.getHostAddress() + " " + advertisedPriority);
+          }
+        });
+    assertEquals(List.of("10.0.0.99 200"), conflicts);
+  }
+
   private static ReceivedDatagram advertFrom(String source, int priority) throws Exception {
     InetAddress src = InetAddress.getByName(source);
     InetAddress group = InetAddress.getByName("224.0.0.18");
@@ -57,14 +98,26 @@ class VrrpRuntimeReannounceTest {
 
   /** Announcements made after {@code peer} arrives at a master (initial bursts excluded). */
   private static int burstsAfter(ReceivedDatagram peer, InetAddress local) throws Exception {
+    return burstsAfter(peer, local, b -> b, new VirtualRouterListener() {});
+  }
+
+  /** As above, for a router {@code tweak}ed from the default one, reporting to {@code listener}. */
+  private static int burstsAfter(
+      ReceivedDatagram peer,
+      InetAddress local,
+      UnaryOperator<VirtualRouterConfig.Builder> tweak,
+      VirtualRouterListener listener)
+      throws Exception {
     AtomicLong clock = new AtomicLong(1_000_000_000L);
     InetAddress vip = InetAddress.getByName("10.0.0.100");
     VirtualRouterConfig config =
-        VirtualRouterConfig.builder("VI_1", VRID, local)
-            .version(VrrpVersion.V3)
-            .priority(100)
-            .advertIntervalCentis(100)
-            .virtualAddresses(List.of(vip))
+        tweak
+            .apply(
+                VirtualRouterConfig.builder("VI_1", VRID, local)
+                    .version(VrrpVersion.V3)
+                    .priority(100)
+                    .advertIntervalCentis(100)
+                    .virtualAddresses(List.of(vip)))
             .build();
     VrrpInstanceSpec spec = TestDoubles.spec(config, 3);
     AtomicInteger announced = new AtomicInteger();
@@ -75,7 +128,7 @@ class VrrpRuntimeReannounceTest {
             socket,
             TestDoubles.noVips(),
             a -> announced.incrementAndGet(),
-            new VirtualRouterListener() {},
+            listener,
             clock::get,
             new VrrpStats());
     Thread t = new Thread(runtime, "runtime");

@@ -54,6 +54,10 @@ public final class ProxyService implements Closeable {
   private volatile Map<String, HealthMonitor> monitors = new LinkedHashMap<>();
 
   private volatile Map<String, HealthCheck> checks = new LinkedHashMap<>();
+
+  /** What each check read from its files when built ({@link CheckFiles}), by the same key. */
+  private volatile Map<String, String> checkFiles = new LinkedHashMap<>();
+
   private final List<Runnable> stateWatchers = new CopyOnWriteArrayList<>();
 
   /** Whether any server has passed an active check since start (see {@link #onFirstAnswer}). */
@@ -107,6 +111,7 @@ public final class ProxyService implements Closeable {
   private void monitor(BackendConfig b, ServerConfig s, HealthCheck check, EventLoopGroup loops) {
     String key = b.name() + "/" + s.name();
     checks.put(key, check);
+    checkFiles.put(key, CheckFiles.fingerprint(b.check()));
     monitors.put(key, newMonitor(b, s, check, loops));
   }
 
@@ -135,9 +140,10 @@ public final class ProxyService implements Closeable {
 
   /**
    * Reload in place ({@link ProxyServer#apply}): listeners of unchanged frontends and every
-   * established connection are kept. Server checks: a server whose address and backend check
-   * settings are unchanged keeps its running monitor (and its up/down state); a new or changed one
-   * gets a new monitor; a removed one's monitor stops.
+   * established connection are kept. Server checks: a server whose address, backend check settings
+   * and check files (CA, client certificate and key, by content: see {@link CheckFiles}) are
+   * unchanged keeps its running monitor (and its up/down state); a new or changed one gets a new
+   * monitor, which starts from the server's current state; a removed one's monitor stops.
    *
    * @return one human-readable line per change
    * @throws IOException if an address does not resolve, a check cannot be built (a CA, certificate
@@ -149,6 +155,8 @@ public final class ProxyService implements Closeable {
     ProxyConfig before = config;
     Map<String, HealthMonitor> oldMonitors = monitors;
     Map<String, HealthCheck> oldChecks = checks;
+    Map<String, String> oldFiles = checkFiles;
+    Map<String, String> newFiles = new LinkedHashMap<>();
     Map<String, HealthMonitor> keptMonitors = new LinkedHashMap<>();
     // The new checks are built before the proxy changes: building one can fail (a CA, certificate
     // or key file that cannot be read), and then nothing may have changed.
@@ -158,9 +166,12 @@ public final class ProxyService implements Closeable {
         BackendConfig old = before.backends().get(b.name());
         for (ServerConfig s : b.servers()) {
           String key = b.name() + "/" + s.name();
+          String files = CheckFiles.fingerprint(b.check());
+          newFiles.put(key, files);
           if (old != null
               && old.check().equals(b.check())
               && oldMonitors.containsKey(key)
+              && files.equals(oldFiles.get(key))
               && old.servers().stream()
                   .anyMatch(o -> o.name().equals(s.name()) && o.address().equals(s.address()))) {
             keptMonitors.put(key, oldMonitors.get(key));
@@ -211,6 +222,7 @@ public final class ProxyService implements Closeable {
     config = next;
     monitors = newMonitors;
     checks = newChecks;
+    checkFiles = newFiles;
     for (BackendConfig b : next.backends().values()) {
       for (ServerConfig s : b.servers()) {
         if (!newMonitors.containsKey(b.name() + "/" + s.name())) {

@@ -11,13 +11,17 @@ import io.vipd.daemon.config.LoadResult;
 import io.vipd.daemon.config.ProxyConfig;
 import io.vipd.daemon.health.CheckFactory;
 import io.vipd.health.check.CheckExecutors;
+import io.vipd.health.testing.ApiServerFixture;
+import io.vipd.health.testing.TestPki;
 import io.vipd.proxy.ProxyEvents;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
@@ -107,6 +111,41 @@ class ProxyReloadChecksTest {
       assertEquals(1, p.checkStatus().size());
       Thread.sleep(300);
       assertTrue(up(p), "s1 still up under its tcp check");
+    } finally {
+      if (proxy != null) {
+        proxy.stop(Duration.ZERO);
+      }
+      blocking.shutdownNow();
+      loops.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(2000);
+    }
+  }
+
+  @Test
+  void aReloadTakesACaFileRenewedUnderTheSamePath() throws Exception {
+    EventLoopGroup loops = CheckExecutors.newEventLoopGroup(1, "reload-checks");
+    ScheduledExecutorService blocking = CheckExecutors.newBlockingExecutor(1, "reload-exec");
+    CheckFactory factory = new CheckFactory(loops, blocking);
+    ProxyService proxy = null;
+    int front;
+    try (ServerSocket f = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      front = f.getLocalPort();
+    }
+    try (ApiServerFixture api = ApiServerFixture.start()) {
+      // The check trusts another CA first: the server's certificate fails verification.
+      Path ca = dir.resolve("ca.pem");
+      TestPki other = TestPki.generate(dir.resolve("other"), "another-ca");
+      Files.copy(other.caCert(), ca);
+      String check = "type = https, path = \"/readyz\", ca-file = \"" + ca + "\", timeout = 1s";
+      proxy =
+          ProxyService.start(config(front, api.port(), check), factory, loops, ProxyEvents.NOOP);
+      ProxyService p = proxy;
+      await(() -> !up(p), "down: the server's certificate is not from the CA the check trusts");
+
+      // The CA file is renewed in place (the right CA now) and the same configuration reloaded.
+      Files.copy(api.pki().caCert(), ca, StandardCopyOption.REPLACE_EXISTING);
+      List<String> changes = p.apply(config(front, api.port(), check), factory, loops);
+      assertTrue(changes.toString().contains("server check(s) (re)started"), changes.toString());
+      await(() -> up(p), "up: the reload took the renewed CA");
     } finally {
       if (proxy != null) {
         proxy.stop(Duration.ZERO);

@@ -1,0 +1,47 @@
+package io.vipd.daemon.proxy;
+
+import io.vipd.daemon.config.BackendCheckConfig;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The content of the files a server check reads once, when it is built: the CA, client certificate
+ * and key of an https or tls check. A reload compares it with the files as they are then, so that
+ * certificates renewed under the same paths ({@code kubeadm certs renew}) are taken by a reload, as
+ * haproxy takes them, rather than only by a restart.
+ */
+final class CheckFiles {
+
+  private CheckFiles() {}
+
+  /** A digest of {@code check}'s files as they are now (an unreadable one counts as such). */
+  static String fingerprint(BackendCheckConfig check) {
+    MessageDigest digest;
+    try {
+      digest = MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is part of every Java platform", e);
+    }
+    for (Optional<Path> file : List.of(check.caFile(), check.clientCert(), check.clientKey())) {
+      if (file.isEmpty()) {
+        digest.update((byte) 0);
+        continue;
+      }
+      digest.update(file.get().toString().getBytes(StandardCharsets.UTF_8));
+      try {
+        digest.update((byte) 1);
+        digest.update(Files.readAllBytes(file.get()));
+      } catch (IOException e) {
+        digest.update((byte) 2); // unreadable: a check built from it fails, and says why
+      }
+    }
+    return HexFormat.of().formatHex(digest.digest());
+  }
+}

@@ -5,6 +5,7 @@ import io.vipd.daemon.config.BackendConfig;
 import io.vipd.daemon.config.ProxyConfig;
 import io.vipd.daemon.config.ServerConfig;
 import io.vipd.daemon.health.CheckFactory;
+import io.vipd.daemon.health.CheckFiles;
 import io.vipd.daemon.track.TrackingService.StateSink;
 import io.vipd.daemon.track.TrackingService.TrackedSource;
 import io.vipd.health.CheckResult;

@@ -5,6 +5,7 @@ import io.vipd.daemon.config.CheckConfig;
 import io.vipd.daemon.config.TrackConfig;
 import io.vipd.daemon.config.VrrpInstanceConfig;
 import io.vipd.daemon.health.CheckFactory;
+import io.vipd.daemon.health.CheckFiles;
 import io.vipd.health.HealthCheck;
 import io.vipd.health.HealthListener;
 import io.vipd.health.HealthMonitor;
@@ -44,6 +45,10 @@ public final class TrackingService implements Closeable {
   private final Map<String, HealthMonitor> monitors = new ConcurrentHashMap<>();
   private final Map<String, HealthCheck> checks = new ConcurrentHashMap<>();
   private final Map<String, CheckConfig> monitoredConfigs = new HashMap<>();
+
+  /** What each monitored check read from its files when built ({@link CheckFiles}). */
+  private final Map<String, String> monitoredFiles = new HashMap<>();
+
   private final Map<String, List<InstanceTracker>> byCheck = new ConcurrentHashMap<>();
   private final Map<String, InstanceTracker> trackers = new ConcurrentHashMap<>();
   private final Map<String, VrrpInstanceConfig> trackedConfigs = new HashMap<>();
@@ -135,8 +140,9 @@ public final class TrackingService implements Closeable {
     Set<String> changedChecks = new HashSet<>();
     monitoredConfigs.forEach(
         (name, cfg) -> {
-          if (!cfg.equals(checkConfigs.get(name))) {
-            changedChecks.add(name);
+          CheckConfig next = checkConfigs.get(name);
+          if (!cfg.equals(next) || !CheckFiles.fingerprint(next).equals(monitoredFiles.get(name))) {
+            changedChecks.add(name); // settings, or a renewed certificate under the same path
           }
         });
     Map<String, VrrpInstanceConfig> wanted = new LinkedHashMap<>();
@@ -263,6 +269,7 @@ public final class TrackingService implements Closeable {
       HealthCheck check = factory.create(cfg);
       checks.put(name, check);
       monitoredConfigs.put(name, cfg);
+      monitoredFiles.put(name, CheckFiles.fingerprint(cfg));
       HealthMonitor monitor =
           new HealthMonitor(
               name,
@@ -311,6 +318,7 @@ public final class TrackingService implements Closeable {
       cancel.run();
     }
     monitoredConfigs.remove(name);
+    monitoredFiles.remove(name);
     HealthMonitor m = monitors.remove(name);
     if (m != null) {
       m.close();

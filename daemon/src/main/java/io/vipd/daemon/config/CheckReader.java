@@ -3,6 +3,7 @@ package io.vipd.daemon.config;
 import com.typesafe.config.ConfigObject;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -56,9 +57,10 @@ final class CheckReader {
     Optional<CheckType> type = n.choice("type", names(CheckType.values()));
     Optional<String> url = n.optionalText("url", "a URL");
     Optional<Boolean> insecure = n.bool("insecure");
-    Optional<Path> caFile = path(n, "ca-file");
-    Optional<Path> clientCert = path(n, "client-cert");
-    Optional<Path> clientKey = path(n, "client-key");
+    Optional<Path> caFile =
+        insecure.orElse(false) ? path(n, "ca-file") : readableFile(n, "ca-file");
+    Optional<Path> clientCert = readableFile(n, "client-cert");
+    Optional<Path> clientKey = readableFile(n, "client-key");
     Optional<Integer> expectStatus = n.integer("expect-status", 100, 599);
     Optional<String> address = n.optionalText("address", "host:port");
     Optional<List<Node.Item>> command = n.scalarList("command", "strings");
@@ -190,6 +192,26 @@ final class CheckReader {
       return Optional.empty();
     }
     return s.map(Path::of);
+  }
+
+  /**
+   * {@link #path}, to a file the check reads when it is built (a CA, certificate or key): it must
+   * be readable now, as {@code haproxy -c} requires of its certificate files, so that a typo is
+   * reported here with its line rather than when the check starts.
+   */
+  static Optional<Path> readableFile(Node n, String key) {
+    Optional<Path> p = path(n, key);
+    if (p.isPresent() && !Files.isReadable(p.get())) {
+      n.error(
+          key,
+          "found "
+              + Node.quoteIfNeeded(p.get().toString())
+              + ", expected a readable file ("
+              + (Files.exists(p.get()) ? "not readable by this user" : "no such file")
+              + ")");
+      return Optional.empty();
+    }
+    return p;
   }
 
   static Optional<HostPort> hostPort(

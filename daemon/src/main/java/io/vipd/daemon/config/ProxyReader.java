@@ -181,9 +181,12 @@ final class ProxyReader {
           "found " + Node.quoteIfNeeded(path.get()) + ", expected an HTTP path starting with /");
     }
     Optional<Boolean> insecure = c.bool("insecure");
-    Optional<Path> caFile = CheckReader.path(c, "ca-file");
-    Optional<Path> clientCert = CheckReader.path(c, "client-cert");
-    Optional<Path> clientKey = CheckReader.path(c, "client-key");
+    Optional<Path> caFile =
+        insecure.orElse(false)
+            ? CheckReader.path(c, "ca-file")
+            : CheckReader.readableFile(c, "ca-file");
+    Optional<Path> clientCert = CheckReader.readableFile(c, "client-cert");
+    Optional<Path> clientKey = CheckReader.readableFile(c, "client-key");
     Optional<Integer> expectStatus = c.integer("expect-status", 100, 599);
     Optional<Duration> interval =
         c.duration("interval", Duration.ofMillis(10), Duration.ofHours(24));

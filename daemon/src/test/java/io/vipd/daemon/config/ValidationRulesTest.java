@@ -248,6 +248,23 @@ class ValidationRulesTest {
   }
 
   @Test
+  void aCheckCaFileThatIsNotThereIsNamedWithItsLine() throws Exception {
+    Path ca = dir.resolve("pki/ca.crt");
+    assertErrors(
+        proxy("check { type = https, ca-file = \"" + ca + "\" }", "apiservers"),
+        ":4: proxy.backends.apiservers.check.ca-file: found "
+            + ca
+            + ", expected a readable file (no such file)");
+    java.nio.file.Files.createDirectories(ca.getParent());
+    java.nio.file.Files.writeString(ca, "a CA bundle\n");
+    assertEquals(
+        List.of(),
+        TestFiles.load(dir, proxy("check { type = https, ca-file = \"" + ca + "\" }", "apiservers"))
+            .errors(),
+        "there now: read when the check is built");
+  }
+
+  @Test
   void negativeTimeout() {
     assertErrors(
         proxy("timeouts { connect = -5s }", "apiservers"),

@@ -96,14 +96,14 @@ class ProxyReloadChecksTest {
           ProxyService.start(config(front, port, "type = tcp"), factory, loops, ProxyEvents.NOOP);
       ProxyService p = proxy;
       await(() -> up(p), "up under the tcp check");
-      // A second server, and an https check whose CA file is not there: the proxy must not take
-      // the new server with no check while the reload is reported as rejected.
-      Path missing = dir.resolve("no-such-ca.pem");
+      // A second server, and an https check whose CA file holds no certificate: the proxy must
+      // not take the new server with no check while the reload is reported as rejected.
+      Path notACa = Files.writeString(dir.resolve("not-a-ca.pem"), "not a certificate\n");
       ProxyConfig broken =
           config(
               front,
               port,
-              "type = https, ca-file = \"" + missing + "\"",
+              "type = https, ca-file = \"" + notACa + "\"",
               ", { name = s2, address = \"127.0.0.1:" + port + "\" }");
       IOException e = assertThrows(IOException.class, () -> p.apply(broken, factory, loops));
       assertTrue(e.getMessage().contains("backend servers, server s1: check"), e.getMessage());

@@ -118,12 +118,16 @@ public final class ProxyService implements Closeable {
 
   private HealthMonitor newMonitor(
       BackendConfig b, ServerConfig s, HealthCheck check, EventLoopGroup loops) {
-    return new HealthMonitor(
-        b.name() + "/" + s.name(),
-        check,
-        CheckFactory.serverSettings(b.check(), isUp(b.name(), s.name())),
-        loops.next(),
-        new ServerHealth(b.name(), s.name()));
+    ServerHealth health = new ServerHealth(b.name(), s.name());
+    HealthMonitor m =
+        new HealthMonitor(
+            b.name() + "/" + s.name(),
+            check,
+            CheckFactory.serverSettings(b.check(), isUp(b.name(), s.name())),
+            loops.next(),
+            health);
+    health.monitor = m; // before the monitor starts, so before its first transition
+    return m;
   }
 
   /**
@@ -389,6 +393,9 @@ public final class ProxyService implements Closeable {
     private final String backend;
     private final String serverName;
 
+    /** The monitor reporting here: only while it is the server's current one is it heard. */
+    private volatile HealthMonitor monitor;
+
     ServerHealth(String backend, String serverName) {
       this.backend = backend;
       this.serverName = serverName;
@@ -404,8 +411,11 @@ public final class ProxyService implements Closeable {
     @Override
     public void onTransition(HealthTransition t) {
       boolean up = t.to() == HealthState.UP;
-      if (monitors.get(backend + "/" + serverName) == null) {
-        return; // removed by a reload while this transition was on its way
+      if (monitors.get(backend + "/" + serverName) != monitor) {
+        // Removed or replaced by a reload while this transition was on its way: a replaced
+        // monitor's late DOWN would mark the server down under a new monitor that, having started
+        // from UP, sends no UP to undo it.
+        return;
       }
       if (server.setServerUp(backend, serverName, up)) {
         long left =

@@ -11,7 +11,9 @@ import io.vipd.vrrp.linux.NetlinkVipManager;
 import io.vipd.vrrp.linux.PacketSocketAnnouncer;
 import io.vipd.vrrp.linux.RawVrrpSocket;
 import io.vipd.vrrp.port.LinkInfo;
+import io.vipd.vrrp.port.LinkMonitor;
 import io.vipd.vrrp.port.LinkState;
+import io.vipd.vrrp.port.ReopeningLinkMonitor;
 import io.vipd.vrrp.port.VirtualAddress;
 import io.vipd.vrrp.port.VrrpSocket;
 import io.vipd.vrrp.router.VirtualRouterConfig;
@@ -347,10 +349,13 @@ public final class VrrpService implements Closeable {
     removeStale(spec);
     VrrpSocket socket = openSocket(cfg, primary);
     PacketSocketAnnouncer announcer = null;
-    NetlinkLinkMonitor monitor = null;
+    LinkMonitor monitor = null;
     try {
       announcer = PacketSocketAnnouncer.open(ifName);
-      monitor = NetlinkLinkMonitor.open(ifName);
+      // reopened should it fail: without it the instance would run on with no link tracking
+      monitor =
+          new ReopeningLinkMonitor(
+              cfg.name(), NetlinkLinkMonitor.open(ifName), () -> NetlinkLinkMonitor.open(ifName));
     } catch (IOException e) {
       closeQuietly(socket);
       closeQuietly(announcer);
@@ -534,7 +539,7 @@ public final class VrrpService implements Closeable {
     private VrrpSocket previousSocket;
     private PacketSocketAnnouncer previousAnnouncer;
     private final Object portLock = new Object();
-    final NetlinkLinkMonitor monitor;
+    final LinkMonitor monitor;
     final Thread runtimeThread;
     final Thread linkThread;
     volatile boolean watching = true;
@@ -559,7 +564,7 @@ public final class VrrpService implements Closeable {
         SwappableListener observer,
         VrrpSocket socket,
         PacketSocketAnnouncer announcer,
-        NetlinkLinkMonitor monitor) {
+        LinkMonitor monitor) {
       this.config = config;
       this.spec = spec;
       this.runtime = runtime;

@@ -551,8 +551,16 @@ public final class VrrpService implements Closeable {
     /** The link is up, as the monitor last said. */
     private boolean linkUp;
 
-    /** The interface was deleted and created again: the sockets are bound to the old one. */
+    /**
+     * The sockets must be reopened: the interface was deleted and created again (they are bound to
+     * the old one), or it lost the address they send from. {@link #reopenWhy} says which.
+     */
     private boolean recreated;
+
+    private String reopenWhy = "was deleted and created again";
+
+    /** Polls since the advert source address was last looked for (see {@link #lostAddress}). */
+    private int pollsSinceAddressCheck;
 
     /** Recreated and up, waiting (FAULT) for the advert source address or for a socket open. */
     private boolean waiting;
@@ -616,10 +624,11 @@ public final class VrrpService implements Closeable {
         }
         // Up. Checked on every poll, not only on an up edge: the notifications of a delete and
         // re-create may be lost (a monitor resync after ENOBUFS compares up/down only).
-        if (recreated || wasRecreated()) {
+        if (recreated || wasRecreated() || lostAddress()) {
           // A new interface under the old name: the raw and packet sockets are bound to the
-          // deleted one. Leaving FAULT with them would make a deaf master (two masters), so the
-          // instance stays in FAULT until it has new ones.
+          // deleted one. Or the address they send from is gone. Leaving FAULT with them would make
+          // a deaf or mute master (two masters), so the instance stays in FAULT until it has new
+          // ones.
           if (!reopen()) {
             if (!waiting) {
               waiting = true;
@@ -627,19 +636,49 @@ public final class VrrpService implements Closeable {
                   source,
                   true,
                   source
-                      + " was deleted and created again: waiting for an address on it to"
-                      + " advertise from (it had "
+                      + " "
+                      + reopenWhy
+                      + ": waiting for an address on it to advertise from (it had "
                       + runtime.primaryAddress().getHostAddress()
                       + ") to reopen its sockets");
             }
             continue;
           }
           waiting = false;
-          runtime.setFault(source, false, source + " created again: sockets reopened");
+          runtime.setFault(source, false, source + " " + reopenWhy + ": sockets reopened");
         } else if (change != null) {
           runtime.setFault(source, false, source + " up");
         }
       }
+    }
+
+    /**
+     * IPv4: the interface, up, no longer has the address adverts are sent from (removed by hand, a
+     * DHCP lease lost or renumbered). Every advert would fail while the instance stayed MASTER
+     * beside the backup that takes over; keepalived goes to FAULT, or takes the interface's new
+     * address, and so does vipd (see {@link #reopen}). Looked for once a second (every fifth poll):
+     * it reads the interface's addresses. IPv6 link-local addresses are left out: after every link
+     * up they are briefly unusable (duplicate address detection), which is not a loss.
+     */
+    private boolean lostAddress() {
+      if (++pollsSinceAddressCheck < 5) {
+        return false;
+      }
+      pollsSinceAddressCheck = 0;
+      InetAddress primary = runtime.primaryAddress();
+      if (!(primary instanceof Inet4Address)
+          || LocalAddresses.usable(spec.interfaceName(), primary)) {
+        return false;
+      }
+      recreated = true;
+      reopenWhy = "lost its address " + primary.getHostAddress();
+      LOG.warn(
+          "({}) interface {} lost {}, the address adverts are sent from: the instance stays in"
+              + " FAULT until it has an address to send from",
+          spec.name(),
+          spec.interfaceName(),
+          primary.getHostAddress());
+      return true;
     }
 
     private boolean wasRecreated() {
@@ -647,6 +686,7 @@ public final class VrrpService implements Closeable {
       if (ifIndex > 0 && now != ifIndex) {
         // now <= 0: gone again (its down notification is on its way): not the sockets' either
         recreated = true;
+        reopenWhy = "was deleted and created again";
         LOG.warn(
             "({}) interface {} was deleted and created again (index {} -> {}): the instance stays"
                 + " in FAULT until its sockets are reopened on the new one",

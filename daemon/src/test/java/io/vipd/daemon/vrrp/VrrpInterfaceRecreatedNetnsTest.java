@@ -82,6 +82,36 @@ class VrrpInterfaceRecreatedNetnsTest {
     }
   }
 
+  /**
+   * The master's interface, still up, loses the address its adverts are sent from (removed by hand,
+   * a lost DHCP lease): as keepalived, it goes to FAULT and gives up the VIP rather than stay a
+   * mute master beside the backup that takes over; given another address, it advertises from it and
+   * takes the VIP back.
+   */
+  @Test
+  void aMasterThatLosesItsAddressGoesToFaultAndComesBackWithAnother() throws Exception {
+    try (VipCluster c = new VipCluster(232, 2)) {
+      NetnsLan lan = c.lan();
+      String vip = masterAndBackup(c, 60);
+      String ns = lan.namespace(1);
+
+      lan.ip(ns, "addr", "del", lan.ipv4(1).getHostAddress() + "/24", "dev", "eth0");
+      c.node(1).awaitOutput("lost its address " + lan.ipv4(1).getHostAddress(), START);
+      c.node(1).awaitOutput("(VI_1) Entering FAULT STATE", Duration.ofSeconds(3));
+      c.awaitHolders(vip, Set.of(2), Duration.ofSeconds(5));
+      c.assertStable(vip, Set.of(2), Duration.ofSeconds(1));
+
+      byte[] b = lan.ipv4(1).getAddress();
+      b[3] += 100;
+      String renumbered = InetAddress.getByAddress(b).getHostAddress();
+      lan.ip(ns, "addr", "add", renumbered + "/24", "dev", "eth0");
+      c.node(1)
+          .awaitOutput("advertising from its new address " + renumbered, Duration.ofSeconds(5));
+      c.awaitHolders(vip, Set.of(1), Duration.ofSeconds(5));
+      c.assertStable(vip, Set.of(1), Duration.ofSeconds(2));
+    }
+  }
+
   /** Node 1 (priority 150) holds the VIP, node 2 (100) backs it up; returns the VIP. */
   private static String masterAndBackup(VipCluster c, int vrid) throws Exception {
     String vip = c.vip(1);

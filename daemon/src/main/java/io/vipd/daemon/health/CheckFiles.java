@@ -1,7 +1,6 @@
 package io.vipd.daemon.health;
 
 import io.vipd.daemon.config.BackendCheckConfig;
-import io.vipd.daemon.config.CheckConfig;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -14,9 +13,10 @@ import java.util.Optional;
 
 /**
  * The content of the files a check reads once, when it is built: the CA, client certificate and key
- * of an https or tls check (a proxy server's or a tracked one). A reload compares it with the files
- * as they are then, so that certificates renewed under the same paths ({@code kubeadm certs renew})
- * are taken by a reload, as haproxy takes them, rather than only by a restart.
+ * of an https or tls check. A proxy reload compares it with the files as they are then, so that
+ * certificates renewed under the same paths ({@code kubeadm certs renew}) are taken by a reload, as
+ * haproxy takes them, rather than only by a restart. Tracked checks do not use it yet: a rebuilt
+ * tracked check starts from no result, which would move the instance's priority until its first.
  */
 public final class CheckFiles {
 
@@ -24,11 +24,6 @@ public final class CheckFiles {
 
   /** A digest of a proxy server check's files as they are now. */
   public static String fingerprint(BackendCheckConfig check) {
-    return fingerprint(List.of(check.caFile(), check.clientCert(), check.clientKey()));
-  }
-
-  /** A digest of a tracked check's files as they are now. */
-  public static String fingerprint(CheckConfig check) {
     return fingerprint(List.of(check.caFile(), check.clientCert(), check.clientKey()));
   }
 

@@ -5,7 +5,6 @@ import io.vipd.daemon.config.CheckConfig;
 import io.vipd.daemon.config.TrackConfig;
 import io.vipd.daemon.config.VrrpInstanceConfig;
 import io.vipd.daemon.health.CheckFactory;
-import io.vipd.daemon.health.CheckFiles;
 import io.vipd.health.HealthCheck;
 import io.vipd.health.HealthListener;
 import io.vipd.health.HealthMonitor;
@@ -13,7 +12,9 @@ import io.vipd.health.HealthState;
 import io.vipd.health.HealthStatus;
 import io.vipd.health.HealthTransition;
 import io.vipd.vrrp.linux.NetlinkLinkMonitor;
+import io.vipd.vrrp.port.LinkMonitor;
 import io.vipd.vrrp.port.LinkState;
+import io.vipd.vrrp.port.ReopeningLinkMonitor;
 import io.vipd.vrrp.runtime.VrrpRuntime;
 import java.io.Closeable;
 import java.io.IOException;
@@ -45,10 +46,6 @@ public final class TrackingService implements Closeable {
   private final Map<String, HealthMonitor> monitors = new ConcurrentHashMap<>();
   private final Map<String, HealthCheck> checks = new ConcurrentHashMap<>();
   private final Map<String, CheckConfig> monitoredConfigs = new HashMap<>();
-
-  /** What each monitored check read from its files when built ({@link CheckFiles}). */
-  private final Map<String, String> monitoredFiles = new HashMap<>();
-
   private final Map<String, List<InstanceTracker>> byCheck = new ConcurrentHashMap<>();
   private final Map<String, InstanceTracker> trackers = new ConcurrentHashMap<>();
   private final Map<String, VrrpInstanceConfig> trackedConfigs = new HashMap<>();
@@ -140,9 +137,8 @@ public final class TrackingService implements Closeable {
     Set<String> changedChecks = new HashSet<>();
     monitoredConfigs.forEach(
         (name, cfg) -> {
-          CheckConfig next = checkConfigs.get(name);
-          if (!cfg.equals(next) || !CheckFiles.fingerprint(next).equals(monitoredFiles.get(name))) {
-            changedChecks.add(name); // settings, or a renewed certificate under the same path
+          if (!cfg.equals(checkConfigs.get(name))) {
+            changedChecks.add(name);
           }
         });
     Map<String, VrrpInstanceConfig> wanted = new LinkedHashMap<>();
@@ -269,7 +265,6 @@ public final class TrackingService implements Closeable {
       HealthCheck check = factory.create(cfg);
       checks.put(name, check);
       monitoredConfigs.put(name, cfg);
-      monitoredFiles.put(name, CheckFiles.fingerprint(cfg));
       HealthMonitor monitor =
           new HealthMonitor(
               name,
@@ -318,7 +313,6 @@ public final class TrackingService implements Closeable {
       cancel.run();
     }
     monitoredConfigs.remove(name);
-    monitoredFiles.remove(name);
     HealthMonitor m = monitors.remove(name);
     if (m != null) {
       m.close();
@@ -402,7 +396,7 @@ public final class TrackingService implements Closeable {
     private final InstanceTracker tracker;
     private final String label;
     private volatile boolean running = true;
-    private NetlinkLinkMonitor monitor;
+    private LinkMonitor monitor;
     private Thread thread;
 
     LinkWatch(String ifName, InstanceTracker tracker, String label) {
@@ -412,7 +406,12 @@ public final class TrackingService implements Closeable {
     }
 
     void start() throws IOException {
-      monitor = NetlinkLinkMonitor.open(ifName);
+      // reopened should it fail: a tracked interface is watched for as long as it is tracked
+      monitor =
+          new ReopeningLinkMonitor(
+              "track " + ifName,
+              NetlinkLinkMonitor.open(ifName),
+              () -> NetlinkLinkMonitor.open(ifName));
       report(monitor.current());
       thread = new Thread(this::watch, "track-" + ifName);
       thread.setDaemon(true);

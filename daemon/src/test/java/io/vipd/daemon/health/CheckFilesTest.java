@@ -3,42 +3,35 @@ package io.vipd.daemon.health;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
-import io.vipd.daemon.config.CheckConfig;
-import io.vipd.daemon.config.CheckType;
-import java.net.URI;
+import io.vipd.daemon.config.BackendCheckConfig;
+import io.vipd.daemon.config.BackendCheckType;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** A tracked check's files by content: a reload rebuilds the check when they change. */
+/** A server check's files by content: a proxy reload rebuilds the check when they change. */
 class CheckFilesTest {
 
   @TempDir Path dir;
 
-  private static CheckConfig https(Optional<Path> ca, Optional<Path> cert, Optional<Path> key) {
-    return new CheckConfig(
-        "apiserver",
-        CheckType.HTTPS,
-        Optional.of(URI.create("https://127.0.0.1:6443/readyz")),
+  private static BackendCheckConfig https(
+      Optional<Path> ca, Optional<Path> cert, Optional<Path> key) {
+    return new BackendCheckConfig(
+        BackendCheckType.HTTPS,
+        "/readyz",
         false,
         ca,
         cert,
         key,
         200,
-        Optional.empty(),
-        List.of(),
-        false,
-        Optional.empty(),
-        Duration.ofSeconds(1),
+        Duration.ofSeconds(2),
+        Duration.ofMillis(500),
         Duration.ofSeconds(1),
         3,
-        2,
-        Optional.empty(),
-        0);
+        2);
   }
 
   @Test
@@ -46,7 +39,7 @@ class CheckFilesTest {
     Path ca = Files.writeString(dir.resolve("ca.pem"), "first CA");
     Path cert = Files.writeString(dir.resolve("client.pem"), "client certificate");
     Path key = Files.writeString(dir.resolve("client.key"), "client key");
-    CheckConfig c = https(Optional.of(ca), Optional.of(cert), Optional.of(key));
+    BackendCheckConfig c = https(Optional.of(ca), Optional.of(cert), Optional.of(key));
     String before = CheckFiles.fingerprint(c);
     assertEquals(before, CheckFiles.fingerprint(c), "nothing changed");
 

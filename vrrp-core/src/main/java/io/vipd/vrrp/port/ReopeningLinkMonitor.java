@@ -34,7 +34,7 @@ public final class ReopeningLinkMonitor implements LinkMonitor {
   private volatile LinkMonitor monitor;
 
   private volatile boolean closed;
-  private LinkState last;
+  private volatile LinkState last;
   private long retryAtNanos;
 
   /**
@@ -108,6 +108,7 @@ public final class ReopeningLinkMonitor implements LinkMonitor {
       fresh = opener.open();
     } catch (IOException | RuntimeException e) {
       retryAtNanos = nanoClock.getAsLong() + pauseNanos; // the interface may be gone meanwhile
+      LOG.debug("({}) link monitor not open yet: {}", name, e.toString());
       return null;
     }
     monitor = fresh;

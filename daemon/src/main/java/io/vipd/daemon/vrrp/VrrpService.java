@@ -562,6 +562,9 @@ public final class VrrpService implements Closeable {
     /** Polls since the advert source address was last looked for (see {@link #lostAddress}). */
     private int pollsSinceAddressCheck;
 
+    /** The advert source address was missing at the last look (one more miss makes it lost). */
+    private boolean addressMissing;
+
     /** Recreated and up, waiting (FAULT) for the advert source address or for a socket open. */
     private boolean waiting;
 
@@ -657,8 +660,10 @@ public final class VrrpService implements Closeable {
      * DHCP lease lost or renumbered). Every advert would fail while the instance stayed MASTER
      * beside the backup that takes over; keepalived goes to FAULT, or takes the interface's new
      * address, and so does vipd (see {@link #reopen}). Looked for once a second (every fifth poll):
-     * it reads the interface's addresses. IPv6 link-local addresses are left out: after every link
-     * up they are briefly unusable (duplicate address detection), which is not a loss.
+     * it reads the interface's addresses; lost when missing twice in a row. Left out: a configured
+     * unicast source (it may be on another interface, which the kernel sends from all the same),
+     * and IPv6 link-local addresses, briefly unusable after every link up (duplicate address
+     * detection), which is not a loss.
      */
     private boolean lostAddress() {
       if (++pollsSinceAddressCheck < 5) {
@@ -667,9 +672,16 @@ public final class VrrpService implements Closeable {
       pollsSinceAddressCheck = 0;
       InetAddress primary = runtime.primaryAddress();
       if (!(primary instanceof Inet4Address)
+          || config.unicast().flatMap(u -> u.source()).isPresent() // may be on another interface
           || LocalAddresses.usable(spec.interfaceName(), primary)) {
+        addressMissing = false;
         return false;
       }
+      if (!addressMissing) {
+        addressMissing = true; // twice in a row, a second apart: not a renumbering's delete-add
+        return false;
+      }
+      addressMissing = false;
       recreated = true;
       reopenWhy = "lost its address " + primary.getHostAddress();
       LOG.warn(
@@ -753,7 +765,7 @@ public final class VrrpService implements Closeable {
             // In FAULT first, whatever the link notifications said: only then may it change its
             // address (the fault is queued before, so it is in place when the readdress runs).
             String reason = "interface " + ifName;
-            runtime.setFault(reason, true, reason + " created again with another address");
+            runtime.setFault(reason, true, reason + " " + reopenWhy + ": taking another address");
             runtime.readdress(source, newSocket, newAnnouncer);
           } catch (IllegalArgumentException e) {
             if (!waiting) {
@@ -780,9 +792,10 @@ public final class VrrpService implements Closeable {
       ifIndex = newSocket instanceof RawVrrpSocket raw ? raw.interfaceIndex() : index;
       recreated = false;
       LOG.warn(
-          "({}) interface {} created again (index {}): sockets reopened on it{}",
+          "({}) interface {} {} (index {}): sockets reopened on it{}",
           spec.name(),
           ifName,
+          reopenWhy,
           ifIndex,
           readdress
               ? ", advertising from its new address "

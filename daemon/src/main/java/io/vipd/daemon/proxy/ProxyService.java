@@ -61,6 +61,12 @@ public final class ProxyService implements Closeable {
 
   private final List<Runnable> stateWatchers = new CopyOnWriteArrayList<>();
 
+  /** A monitor a reload made for a server, not started yet. */
+  private record NewMonitor(String backend, String server, HealthMonitor monitor) {}
+
+  /** Orders a check's transition against a reload's swap of monitors (see {@link #apply}). */
+  private final Object transitions = new Object();
+
   /** Whether any server has passed an active check since start (see {@link #onFirstAnswer}). */
   private volatile boolean answered;
 
@@ -91,9 +97,10 @@ public final class ProxyService implements Closeable {
     for (BackendConfig b : config.backends().values()) {
       for (ServerConfig s : b.servers()) {
         InetSocketAddress address = ProxySettingsMapper.resolve(s.address());
+        String files = CheckFiles.fingerprint(b.check()); // before the check reads them
         factory
             .create(b.check(), address)
-            .ifPresent(check -> service.monitor(b, s, check, checkLoops));
+            .ifPresent(check -> service.monitor(b, s, check, files, checkLoops));
       }
     }
     if (service.monitors.size() < 2) {
@@ -109,10 +116,11 @@ public final class ProxyService implements Closeable {
     return service;
   }
 
-  private void monitor(BackendConfig b, ServerConfig s, HealthCheck check, EventLoopGroup loops) {
+  private void monitor(
+      BackendConfig b, ServerConfig s, HealthCheck check, String files, EventLoopGroup loops) {
     String key = b.name() + "/" + s.name();
     checks.put(key, check);
-    checkFiles.put(key, CheckFiles.fingerprint(b.check()));
+    checkFiles.put(key, files);
     monitors.put(key, newMonitor(b, s, check, loops));
   }
 
@@ -205,6 +213,7 @@ public final class ProxyService implements Closeable {
       throw e;
     }
     List<HealthMonitor> started = new ArrayList<>();
+    List<NewMonitor> startedFor = new ArrayList<>();
     Map<String, HealthMonitor> newMonitors = new LinkedHashMap<>();
     Map<String, HealthCheck> newChecks = new LinkedHashMap<>();
     for (BackendConfig b : next.backends().values()) {
@@ -221,11 +230,20 @@ public final class ProxyService implements Closeable {
           HealthMonitor m = newMonitor(b, s, check, checkLoops);
           newMonitors.put(key, m);
           started.add(m);
+          startedFor.add(new NewMonitor(b.name(), s.name(), m));
         }
       }
     }
     config = next;
-    monitors = newMonitors;
+    synchronized (transitions) {
+      monitors = newMonitors;
+      // A replaced monitor's transition may have changed a server since its new monitor read the
+      // server's state: the proxy takes the new monitor's starting state (not started yet, it has
+      // nothing to report, and from here on the old one is not heard).
+      for (NewMonitor n : startedFor) {
+        server.setServerUp(n.backend(), n.server(), n.monitor().state() == HealthState.UP);
+      }
+    }
     checks = newChecks;
     checkFiles = newFiles;
     for (BackendConfig b : next.backends().values()) {
@@ -411,13 +429,17 @@ public final class ProxyService implements Closeable {
     @Override
     public void onTransition(HealthTransition t) {
       boolean up = t.to() == HealthState.UP;
-      if (monitors.get(backend + "/" + serverName) != monitor) {
-        // Removed or replaced by a reload while this transition was on its way: a replaced
-        // monitor's late DOWN would mark the server down under a new monitor that, having started
-        // from UP, sends no UP to undo it.
-        return;
+      boolean changed;
+      synchronized (transitions) { // not between a reload's swap of monitors and its re-sync
+        if (monitors.get(backend + "/" + serverName) != monitor) {
+          // Removed or replaced by a reload while this transition was on its way: a replaced
+          // monitor's late DOWN would mark the server down under a new monitor that, having
+          // started from UP, sends no UP to undo it.
+          return;
+        }
+        changed = server.setServerUp(backend, serverName, up);
       }
-      if (server.setServerUp(backend, serverName, up)) {
+      if (changed) {
         long left =
             server.status().servers().stream()
                 .filter(s -> s.backend().equals(backend) && s.up())

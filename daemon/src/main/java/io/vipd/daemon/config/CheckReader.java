@@ -57,10 +57,11 @@ final class CheckReader {
     Optional<CheckType> type = n.choice("type", names(CheckType.values()));
     Optional<String> url = n.optionalText("url", "a URL");
     Optional<Boolean> insecure = n.bool("insecure");
-    Optional<Path> caFile =
-        insecure.orElse(false) ? path(n, "ca-file") : readableFile(n, "ca-file");
-    Optional<Path> clientCert = readableFile(n, "client-cert");
-    Optional<Path> clientKey = readableFile(n, "client-key");
+    // read when an https or tls check is built: there, they must be readable now
+    boolean tls = type.map(t -> t == CheckType.HTTPS || t == CheckType.TLS).orElse(false);
+    Optional<Path> caFile = pathReadIf(n, "ca-file", tls && !insecure.orElse(false));
+    Optional<Path> clientCert = pathReadIf(n, "client-cert", tls);
+    Optional<Path> clientKey = pathReadIf(n, "client-key", tls);
     Optional<Integer> expectStatus = n.integer("expect-status", 100, 599);
     Optional<String> address = n.optionalText("address", "host:port");
     Optional<List<Node.Item>> command = n.scalarList("command", "strings");
@@ -195,19 +196,22 @@ final class CheckReader {
   }
 
   /**
-   * {@link #path}, to a file the check reads when it is built (a CA, certificate or key): it must
-   * be readable now, as {@code haproxy -c} requires of its certificate files, so that a typo is
-   * reported here with its line rather than when the check starts.
+   * {@link #path}, to a file the check reads when it is built (a CA, certificate or key): when
+   * {@code read} (the check's type reads it), it must be a readable file now, as {@code haproxy -c}
+   * requires of its certificate files, so that a typo is reported here with its line rather than
+   * when the check starts.
    */
-  static Optional<Path> readableFile(Node n, String key) {
+  static Optional<Path> pathReadIf(Node n, String key, boolean read) {
     Optional<Path> p = path(n, key);
-    if (p.isPresent() && !Files.isReadable(p.get())) {
+    if (read && p.isPresent() && !(Files.isRegularFile(p.get()) && Files.isReadable(p.get()))) {
       n.error(
           key,
           "found "
               + Node.quoteIfNeeded(p.get().toString())
               + ", expected a readable file ("
-              + (Files.exists(p.get()) ? "not readable by this user" : "no such file")
+              + (!Files.exists(p.get())
+                  ? "no such file"
+                  : Files.isRegularFile(p.get()) ? "not readable by this user" : "not a file")
               + ")");
       return Optional.empty();
     }

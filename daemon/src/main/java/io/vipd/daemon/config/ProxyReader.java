@@ -181,12 +181,12 @@ final class ProxyReader {
           "found " + Node.quoteIfNeeded(path.get()) + ", expected an HTTP path starting with /");
     }
     Optional<Boolean> insecure = c.bool("insecure");
-    Optional<Path> caFile =
-        insecure.orElse(false)
-            ? CheckReader.path(c, "ca-file")
-            : CheckReader.readableFile(c, "ca-file");
-    Optional<Path> clientCert = CheckReader.readableFile(c, "client-cert");
-    Optional<Path> clientKey = CheckReader.readableFile(c, "client-key");
+    // read when an https or tls check is built: there, they must be readable now
+    boolean tls =
+        type.map(t -> t == BackendCheckType.HTTPS || t == BackendCheckType.TLS).orElse(false);
+    Optional<Path> caFile = CheckReader.pathReadIf(c, "ca-file", tls && !insecure.orElse(false));
+    Optional<Path> clientCert = CheckReader.pathReadIf(c, "client-cert", tls);
+    Optional<Path> clientKey = CheckReader.pathReadIf(c, "client-key", tls);
     Optional<Integer> expectStatus = c.integer("expect-status", 100, 599);
     Optional<Duration> interval =
         c.duration("interval", Duration.ofMillis(10), Duration.ofHours(24));
@@ -200,9 +200,6 @@ final class ProxyReader {
           clientCert.isPresent() ? "client-key" : "client-cert",
           "missing, expected client-cert and client-key together");
     }
-    boolean tls =
-        type.isPresent()
-            && (type.get() == BackendCheckType.HTTPS || type.get() == BackendCheckType.TLS);
     if (tls && insecure.isPresent() && !insecure.get() && caFile.isEmpty()) {
       c.warning(
           "ca-file",

@@ -255,6 +255,11 @@ class ValidationRulesTest {
         ":4: proxy.backends.apiservers.check.ca-file: found "
             + ca
             + ", expected a readable file (no such file)");
+    assertEquals(
+        List.of(),
+        TestFiles.load(dir, proxy("check { type = tcp, ca-file = \"" + ca + "\" }", "apiservers"))
+            .errors(),
+        "a tcp check reads no CA: not an error");
     java.nio.file.Files.createDirectories(ca.getParent());
     java.nio.file.Files.writeString(ca, "a CA bundle\n");
     assertEquals(

@@ -30,6 +30,15 @@ final class LocalAddresses {
         : present(interfaceName, address);
   }
 
+  /** Whether some interface of this node has {@code address}. */
+  static boolean localAnywhere(InetAddress address) {
+    try {
+      return NetworkInterface.getByInetAddress(address) != null;
+    } catch (SocketException e) {
+      return false;
+    }
+  }
+
   private static boolean present(String interfaceName, InetAddress address) {
     try {
       NetworkInterface nif = NetworkInterface.getByName(interfaceName);

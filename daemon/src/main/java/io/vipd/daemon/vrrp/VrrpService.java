@@ -13,6 +13,7 @@ import io.vipd.vrrp.linux.RawVrrpSocket;
 import io.vipd.vrrp.port.LinkInfo;
 import io.vipd.vrrp.port.LinkMonitor;
 import io.vipd.vrrp.port.LinkState;
+import io.vipd.vrrp.port.ReceivedDatagram;
 import io.vipd.vrrp.port.ReopeningLinkMonitor;
 import io.vipd.vrrp.port.VirtualAddress;
 import io.vipd.vrrp.port.VrrpSocket;
@@ -344,6 +345,9 @@ public final class VrrpService implements Closeable {
       BiFunction<VrrpInstanceConfig, IntSupplier, VirtualRouterListener> observers)
       throws IOException {
     String ifName = cfg.interfaceName();
+    if (RawVrrpSocket.currentIndex(ifName) <= 0 || !hasSourceAddress(cfg)) {
+      return openWaiting(cfg, observers);
+    }
     InetAddress primary = primaryAddress(cfg);
     VrrpInstanceSpec spec = spec(cfg, primary);
     removeStale(spec);
@@ -375,6 +379,89 @@ public final class VrrpService implements Closeable {
             new VrrpStats());
     self.set(runtime);
     return new Instance(cfg, spec, runtime, observer, socket, announcer, monitor);
+  }
+
+  /**
+   * An instance whose interface does not exist yet, or has no address to advertise from (vipd
+   * started before the network was configured, a VLAN created later). As keepalived, vipd starts it
+   * in FAULT rather than refusing to start: it holds no sockets and no address (its own is a
+   * placeholder until then) and waits for the interface, which its link thread watches for; once
+   * the interface is up with an address, the instance opens its sockets, takes the address (as for
+   * an interface created again: see {@link Instance#reopen}) and leaves FAULT.
+   */
+  private Instance openWaiting(
+      VrrpInstanceConfig cfg,
+      BiFunction<VrrpInstanceConfig, IntSupplier, VirtualRouterListener> observers) {
+    String ifName = cfg.interfaceName();
+    InetAddress placeholder =
+        cfg.unicast()
+            .flatMap(u -> u.source())
+            .orElse(cfg.family() == IpFamily.IPV4 ? ANY_IPV4 : ANY_IPV6);
+    VrrpInstanceSpec spec = spec(cfg, placeholder);
+    AtomicReference<VrrpRuntime> self = new AtomicReference<>();
+    SwappableListener observer =
+        new SwappableListener(observers.apply(cfg, () -> self.get().status().effectivePriority()));
+    VrrpSocket none = new NoSocketYet();
+    VrrpRuntime runtime =
+        new VrrpRuntime(
+            spec,
+            none,
+            vipManager,
+            vip -> {}, // nothing to announce from until the interface is there
+            new Listeners(List.of(new KeepalivedStyleLog(spec.name()), observer)),
+            System::nanoTime,
+            new VrrpStats());
+    self.set(runtime);
+    LinkMonitor monitor =
+        ReopeningLinkMonitor.waitingFor(cfg.name(), ifName, () -> NetlinkLinkMonitor.open(ifName));
+    Instance i = new Instance(cfg, spec, runtime, observer, none, null, monitor);
+    i.awaitInterface();
+    LOG.warn(
+        "({}) interface {} does not exist or has no address to advertise from: the instance starts"
+            + " in FAULT and waits for it",
+        cfg.name(),
+        ifName);
+    return i;
+  }
+
+  private static final InetAddress ANY_IPV4 = anyAddress(new byte[4]);
+  private static final InetAddress ANY_IPV6 = anyAddress(new byte[16]);
+
+  private static InetAddress anyAddress(byte[] zeros) {
+    try {
+      return InetAddress.getByAddress(zeros);
+    } catch (java.net.UnknownHostException e) {
+      throw new IllegalStateException("a literal address", e);
+    }
+  }
+
+  /** Whether {@link #primaryAddress} has an address to give for {@code cfg} now. */
+  private static boolean hasSourceAddress(VrrpInstanceConfig cfg) {
+    try {
+      primaryAddress(cfg);
+      return true;
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  /** The socket of an instance waiting for its interface: sends nothing, receives nothing. */
+  private static final class NoSocketYet implements VrrpSocket {
+    @Override
+    public void send(byte[] vrrpMessage, InetAddress destination) {}
+
+    @Override
+    public ReceivedDatagram receive(long timeoutNanos) {
+      try {
+        TimeUnit.NANOSECONDS.sleep(Math.max(0, timeoutNanos));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      return null;
+    }
+
+    @Override
+    public void close() {}
   }
 
   /** The instance's VRRP socket on its interface, sending from {@code primary}. */
@@ -693,6 +780,12 @@ public final class VrrpService implements Closeable {
       return true;
     }
 
+    /** Set before start by {@link #openWaiting}: the sockets are opened once the interface is. */
+    void awaitInterface() {
+      recreated = true;
+      reopenWhy = "was missing or without an address at start";
+    }
+
     private boolean wasRecreated() {
       int now = RawVrrpSocket.currentIndex(spec.interfaceName());
       if (ifIndex > 0 && now != ifIndex) {
@@ -816,7 +909,12 @@ public final class VrrpService implements Closeable {
       if (LocalAddresses.usable(ifName, primary)) {
         return primary;
       }
-      if (config.unicast().isPresent()) {
+      Optional<InetAddress> configured = config.unicast().flatMap(u -> u.source());
+      if (configured.isPresent()) {
+        // it may be on another interface (lo, a dummy), which the kernel sends from all the same
+        return LocalAddresses.localAnywhere(configured.get()) ? configured.get() : null;
+      }
+      if (config.unicast().isPresent() && !primary.isAnyLocalAddress()) {
         return null; // the peers know this node by its address: wait for it
       }
       InetAddress now;

@@ -1,5 +1,8 @@
 package io.vipd.daemon.vrrp;
 
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.vipd.daemon.testing.VipCluster;
 import io.vipd.vrrp.linux.NetnsLan;
 import io.vipd.vrrp.linux.NetnsRequirement;
@@ -109,6 +112,51 @@ class VrrpInterfaceRecreatedNetnsTest {
           .awaitOutput("advertising from its new address " + renumbered, Duration.ofSeconds(5));
       c.awaitHolders(vip, Set.of(1), Duration.ofSeconds(5));
       c.assertStable(vip, Set.of(1), Duration.ofSeconds(2));
+    }
+  }
+
+  /**
+   * vipd starts before the instance's interface exists (a VLAN or bond configured later): as
+   * keepalived, it starts the instance in FAULT instead of refusing to start, and once the
+   * interface is up with an address, the instance advertises from it and, alone, takes the VIP.
+   */
+  @Test
+  void anInstanceWhoseInterfaceIsMissingAtStartWaitsInFaultAndRunsOnceItIsThere() throws Exception {
+    try (VipCluster c = new VipCluster(233, 1)) {
+      NetnsLan lan = c.lan();
+      String vip = c.vip(1);
+      String ns = lan.namespace(1);
+      c.startVipd(
+          1,
+          new InstanceHocon(61, 150, vip + "/24")
+              .hocon()
+              .replace("interface = eth0", "interface = eth1"));
+      c.node(1).awaitOutput("starts in FAULT and waits for it", START);
+      c.node(1).awaitOutput("(VI_1) Entering FAULT STATE", Duration.ofSeconds(5));
+      Thread.sleep(1500);
+      assertFalse(addresses(lan, ns, "eth1").contains(vip), "no interface, no VIP");
+
+      lan.ip(ns, "link", "add", "eth1", "type", "veth", "peer", "name", "eth1p");
+      lan.ip(ns, "addr", "add", "10.99.233.11/24", "dev", "eth1");
+      lan.ip(ns, "link", "set", "eth1p", "up");
+      lan.ip(ns, "link", "set", "eth1", "up");
+      c.node(1)
+          .awaitOutput("advertising from its new address 10.99.233.11", Duration.ofSeconds(10));
+      c.node(1).awaitOutput("(VI_1) Entering MASTER STATE", Duration.ofSeconds(10));
+      long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+      while (!addresses(lan, ns, "eth1").contains(" " + vip + "/")
+          && System.nanoTime() < deadline) {
+        Thread.sleep(100);
+      }
+      assertTrue(addresses(lan, ns, "eth1").contains(" " + vip + "/"), addresses(lan, ns, "eth1"));
+    }
+  }
+
+  private static String addresses(NetnsLan lan, String ns, String dev) throws Exception {
+    try {
+      return lan.ip(ns, "-o", "addr", "show", "dev", dev);
+    } catch (java.io.IOException | RuntimeException e) {
+      return ""; // no such device yet
     }
   }
 

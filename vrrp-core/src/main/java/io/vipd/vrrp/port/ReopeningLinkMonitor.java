@@ -45,12 +45,38 @@ public final class ReopeningLinkMonitor implements LinkMonitor {
    */
   public ReopeningLinkMonitor(
       String name, LinkMonitor first, Opener opener, long pauseNanos, LongSupplier nanoClock) {
+    this(name, first, first.current(), opener, pauseNanos, nanoClock);
+  }
+
+  private ReopeningLinkMonitor(
+      String name,
+      LinkMonitor first,
+      LinkState initial,
+      Opener opener,
+      long pauseNanos,
+      LongSupplier nanoClock) {
     this.name = name;
     this.monitor = first;
     this.opener = opener;
     this.pauseNanos = pauseNanos;
     this.nanoClock = nanoClock;
-    this.last = first.current();
+    this.last = initial;
+    this.retryAtNanos = nanoClock.getAsLong(); // with no monitor yet: the first poll tries
+  }
+
+  /**
+   * For an interface that does not exist yet: down until a monitor opens (one attempt a second),
+   * then whatever it finds.
+   */
+  public static ReopeningLinkMonitor waitingFor(
+      String name, String interfaceName, Opener opener, long pauseNanos, LongSupplier nanoClock) {
+    return new ReopeningLinkMonitor(
+        name, null, new LinkState(interfaceName, false), opener, pauseNanos, nanoClock);
+  }
+
+  /** {@link #waitingFor(String, String, Opener, long, LongSupplier)}, one attempt a second. */
+  public static ReopeningLinkMonitor waitingFor(String name, String interfaceName, Opener opener) {
+    return waitingFor(name, interfaceName, opener, TimeUnit.SECONDS.toNanos(1), System::nanoTime);
   }
 
   /** With a one-second pause. */

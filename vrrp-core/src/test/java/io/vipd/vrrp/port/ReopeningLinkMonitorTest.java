@@ -103,6 +103,27 @@ class ReopeningLinkMonitorTest {
   }
 
   @Test
+  void anInterfaceThatDoesNotExistYetIsDownUntilAMonitorOpens() throws Exception {
+    AtomicInteger attempts = new AtomicInteger();
+    Scripted created = new Scripted(true);
+    ReopeningLinkMonitor m =
+        ReopeningLinkMonitor.waitingFor(
+            "VI_1",
+            "eth1",
+            () -> {
+              if (attempts.incrementAndGet() < 2) {
+                throw new IOException("no such device");
+              }
+              return created;
+            },
+            PAUSE,
+            System::nanoTime);
+    assertEquals(new LinkState("eth1", false), m.current());
+    assertEquals(new LinkState("eth0", true), pollUntilReported(m, 20), "created, and up");
+    assertEquals(2, attempts.get());
+  }
+
+  @Test
   void aClosedMonitorSaysSoInsteadOfReopening() throws Exception {
     Scripted first = new Scripted(true);
     AtomicInteger opened = new AtomicInteger();

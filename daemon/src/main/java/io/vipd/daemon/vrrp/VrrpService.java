@@ -680,10 +680,9 @@ public final class VrrpService implements Closeable {
       LinkState initial = monitor.current();
       linkUp = initial.up();
       if (!linkUp) {
-        runtime.setFault(
-            "interface " + spec.interfaceName(),
-            true,
-            "interface " + spec.interfaceName() + " down");
+        // before the runtime starts: an initial master or an owner must not be MASTER first
+        runtime.setFaultBeforeStart(
+            "interface " + spec.interfaceName(), "interface " + spec.interfaceName() + " down");
       }
       runtimeThread.start();
       linkThread.start();
@@ -728,9 +727,11 @@ public final class VrrpService implements Closeable {
                   source
                       + " "
                       + reopenWhy
-                      + ": waiting for an address on it to advertise from (it had "
-                      + runtime.primaryAddress().getHostAddress()
-                      + ") to reopen its sockets");
+                      + ": waiting for an address on it to advertise from"
+                      + (runtime.primaryAddress().isAnyLocalAddress()
+                          ? ""
+                          : " (it had " + runtime.primaryAddress().getHostAddress() + ")")
+                      + " to reopen its sockets");
             }
             continue;
           }
@@ -911,8 +912,10 @@ public final class VrrpService implements Closeable {
       }
       Optional<InetAddress> configured = config.unicast().flatMap(u -> u.source());
       if (configured.isPresent()) {
-        // it may be on another interface (lo, a dummy), which the kernel sends from all the same
-        return LocalAddresses.localAnywhere(configured.get()) ? configured.get() : null;
+        // IPv4: it may be on another interface (lo, a dummy), which the kernel sends from all the
+        // same; IPv6 (link-local) only from this interface, once past duplicate address detection
+        InetAddress c = configured.get();
+        return c instanceof Inet4Address && LocalAddresses.localAnywhere(c) ? c : null;
       }
       if (config.unicast().isPresent() && !primary.isAnyLocalAddress()) {
         return null; // the peers know this node by its address: wait for it

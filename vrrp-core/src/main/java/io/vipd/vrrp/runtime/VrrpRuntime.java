@@ -63,6 +63,10 @@ public final class VrrpRuntime implements Runnable {
   private final Queue<Consumer<Long>> commands = new ConcurrentLinkedQueue<>();
   private final CountDownLatch stopped = new CountDownLatch(1);
   private final Map<String, String> faults = new TreeMap<>();
+
+  /** {@link #run} has begun: faults go through the command queue from then on. */
+  private volatile boolean started;
+
   private volatile boolean running = true;
   // Announcement schedule while master; Long.MAX_VALUE when nothing is due.
   private long secondBurstAtNanos = Long.MAX_VALUE;
@@ -146,6 +150,22 @@ public final class VrrpRuntime implements Runnable {
                 now);
           }
         });
+  }
+
+  /**
+   * Sets a fault from {@code source} before {@link #run} begins, on the thread that will start it:
+   * the router then starts in FAULT. Queued with {@link #setFault}, the fault would only be seen
+   * after the router's start, which makes an initial master or an address owner MASTER first (a
+   * transition, a notify script, the VIPs added and removed) for nothing.
+   *
+   * @throws IllegalStateException once {@link #run} has begun
+   */
+  public void setFaultBeforeStart(String source, String reason) {
+    if (started) {
+      throw new IllegalStateException(spec.name() + ": already running; use setFault");
+    }
+    faults.put(source, reason);
+    router.setFault(true, reason, nanoClock.getAsLong());
   }
 
   /**
@@ -274,6 +294,7 @@ public final class VrrpRuntime implements Runnable {
 
   @Override
   public void run() {
+    started = true;
     try {
       router.start(nanoClock.getAsLong());
       publish();

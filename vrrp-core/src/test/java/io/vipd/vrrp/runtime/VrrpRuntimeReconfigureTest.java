@@ -181,6 +181,30 @@ class VrrpRuntimeReconfigureTest {
   }
 
   @Test
+  void anInitialMasterFaultedBeforeItStartsIsNeverMaster() throws Exception {
+    VrrpRuntime runtime = runtime(spec(router(150), new GarpSettings(1, 0, 0, 1)));
+    runtime.setFaultBeforeStart("interface eth0", "interface eth0 down");
+    Thread t = new Thread(runtime, "runtime");
+    t.start();
+    try {
+      await(() -> runtime.status().state() == VrrpState.FAULT, "fault");
+      Thread.sleep(100);
+      assertEquals(
+          List.of("INITIALIZE->FAULT"),
+          transitions.stream().map(x -> x.from() + "->" + x.to()).toList(),
+          "straight to FAULT: no MASTER first");
+      assertEquals(0, announced.get(), "nothing announced");
+      assertTrue(socket.priorities.isEmpty(), "nothing sent");
+      assertThrows(IllegalStateException.class, () -> runtime.setFaultBeforeStart("x", "too late"));
+      runtime.setFault("interface eth0", false, "interface eth0 up");
+      await(() -> runtime.status().state() == VrrpState.MASTER, "master once the fault clears");
+    } finally {
+      assertTrue(runtime.stop(5, TimeUnit.SECONDS));
+      t.join(5000);
+    }
+  }
+
+  @Test
   void anIdentityChangeIsRefusedOnTheCallersThread() {
     VrrpRuntime runtime = runtime(spec(router(150), new GarpSettings(1, 0, 0, 1)));
     GarpSettings garp = new GarpSettings(1, 0, 0, 1);

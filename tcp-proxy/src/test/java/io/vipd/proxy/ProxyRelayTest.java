@@ -59,9 +59,14 @@ class ProxyRelayTest {
   }
 
   private ProxySettings echoSettings(TestServers.Server echo) {
+    return settingsTo(echo.address);
+  }
+
+  /** One frontend, one backend with one server, s1 at {@code address}. */
+  private static ProxySettings settingsTo(InetSocketAddress address) {
     return ProxyHarness.oneFrontend(
         ProxyHarness.backend(
-            BalanceAlgorithm.ROUNDROBIN, 0, OnMarkedDown.NONE, server("s1", echo.address)),
+            BalanceAlgorithm.ROUNDROBIN, 0, OnMarkedDown.NONE, server("s1", address)),
         0,
         0);
   }
@@ -256,16 +261,7 @@ class ProxyRelayTest {
     Logger root = Logger.getLogger("");
     root.addHandler(capture);
     try (ServerSocket listener = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
-      start(
-          true,
-          ProxyHarness.oneFrontend(
-              ProxyHarness.backend(
-                  BalanceAlgorithm.ROUNDROBIN,
-                  0,
-                  OnMarkedDown.NONE,
-                  server("s1", (InetSocketAddress) listener.getLocalSocketAddress())),
-              0,
-              0));
+      start(true, settingsTo((InetSocketAddress) listener.getLocalSocketAddress()));
       Socket server = null;
       try (Socket client = connect(proxy)) {
         server = listener.accept();
@@ -304,16 +300,7 @@ class ProxyRelayTest {
   void lastBytesAndAResetInOneEventEndTheSessionWhenTheServerAnswers() throws Exception {
     ProxyHarness.require(Epoll.isAvailable(), "epoll");
     try (ServerSocket listener = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
-      start(
-          true,
-          ProxyHarness.oneFrontend(
-              ProxyHarness.backend(
-                  BalanceAlgorithm.ROUNDROBIN,
-                  0,
-                  OnMarkedDown.NONE,
-                  server("s1", (InetSocketAddress) listener.getLocalSocketAddress())),
-              0,
-              0));
+      start(true, settingsTo((InetSocketAddress) listener.getLocalSocketAddress()));
       Socket client = connect(proxy);
       try (Socket server = listener.accept()) {
         server.setSoTimeout(5000);

@@ -22,20 +22,17 @@ public final class CheckFiles {
 
   private CheckFiles() {}
 
-  /** A digest of a proxy server check's files as they are now. */
+  /**
+   * A digest of a proxy server check's files as they are now (an unreadable one counts as such).
+   */
   public static String fingerprint(BackendCheckConfig check) {
-    return fingerprint(List.of(check.caFile(), check.clientCert(), check.clientKey()));
-  }
-
-  /** A digest of {@code files} as they are now (an unreadable one counts as such). */
-  private static String fingerprint(List<Optional<Path>> files) {
     MessageDigest digest;
     try {
       digest = MessageDigest.getInstance("SHA-256");
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("SHA-256 is part of every Java platform", e);
     }
-    for (Optional<Path> file : files) {
+    for (Optional<Path> file : List.of(check.caFile(), check.clientCert(), check.clientKey())) {
       if (file.isEmpty()) {
         digest.update((byte) 0);
         continue;

@@ -212,8 +212,7 @@ public final class ProxyService implements Closeable {
       created.values().forEach(HealthCheck::close);
       throw e;
     }
-    List<HealthMonitor> started = new ArrayList<>();
-    List<NewMonitor> startedFor = new ArrayList<>();
+    List<NewMonitor> started = new ArrayList<>();
     Map<String, HealthMonitor> newMonitors = new LinkedHashMap<>();
     Map<String, HealthCheck> newChecks = new LinkedHashMap<>();
     for (BackendConfig b : next.backends().values()) {
@@ -229,8 +228,7 @@ public final class ProxyService implements Closeable {
           newChecks.put(key, check);
           HealthMonitor m = newMonitor(b, s, check, checkLoops);
           newMonitors.put(key, m);
-          started.add(m);
-          startedFor.add(new NewMonitor(b.name(), s.name(), m));
+          started.add(new NewMonitor(b.name(), s.name(), m));
         }
       }
     }
@@ -240,7 +238,7 @@ public final class ProxyService implements Closeable {
       // A replaced monitor's transition may have changed a server since its new monitor read the
       // server's state: the proxy takes the new monitor's starting state (not started yet, it has
       // nothing to report, and from here on the old one is not heard).
-      for (NewMonitor n : startedFor) {
+      for (NewMonitor n : started) {
         server.setServerUp(n.backend(), n.server(), n.monitor().state() == HealthState.UP);
       }
     }
@@ -266,7 +264,7 @@ public final class ProxyService implements Closeable {
     if (newMonitors.size() < 2) {
       serverAnswered();
     }
-    started.forEach(HealthMonitor::start);
+    started.forEach(n -> n.monitor().start());
     if (!started.isEmpty()) {
       changes.add(started.size() + " server check(s) (re)started");
     }

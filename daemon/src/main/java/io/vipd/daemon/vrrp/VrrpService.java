@@ -345,10 +345,10 @@ public final class VrrpService implements Closeable {
       BiFunction<VrrpInstanceConfig, IntSupplier, VirtualRouterListener> observers)
       throws IOException {
     String ifName = cfg.interfaceName();
-    if (RawVrrpSocket.currentIndex(ifName) <= 0 || !hasSourceAddress(cfg)) {
+    InetAddress primary = RawVrrpSocket.currentIndex(ifName) > 0 ? primaryAddressIfAny(cfg) : null;
+    if (primary == null) {
       return openWaiting(cfg, observers);
     }
-    InetAddress primary = primaryAddress(cfg);
     VrrpInstanceSpec spec = spec(cfg, primary);
     removeStale(spec);
     VrrpSocket socket = openSocket(cfg, primary);
@@ -394,9 +394,7 @@ public final class VrrpService implements Closeable {
       BiFunction<VrrpInstanceConfig, IntSupplier, VirtualRouterListener> observers) {
     String ifName = cfg.interfaceName();
     InetAddress placeholder =
-        cfg.unicast()
-            .flatMap(u -> u.source())
-            .orElse(cfg.family() == IpFamily.IPV4 ? ANY_IPV4 : ANY_IPV6);
+        configuredSource(cfg).orElse(cfg.family() == IpFamily.IPV4 ? ANY_IPV4 : ANY_IPV6);
     VrrpInstanceSpec spec = spec(cfg, placeholder);
     AtomicReference<VrrpRuntime> self = new AtomicReference<>();
     SwappableListener observer =
@@ -435,14 +433,18 @@ public final class VrrpService implements Closeable {
     }
   }
 
-  /** Whether {@link #primaryAddress} has an address to give for {@code cfg} now. */
-  private static boolean hasSourceAddress(VrrpInstanceConfig cfg) {
+  /** {@link #primaryAddress}, or null while there is none to give for {@code cfg}. */
+  private static InetAddress primaryAddressIfAny(VrrpInstanceConfig cfg) {
     try {
-      primaryAddress(cfg);
-      return true;
+      return primaryAddress(cfg);
     } catch (IOException e) {
-      return false;
+      return null;
     }
+  }
+
+  /** The advert source the configuration names (a unicast source), if any. */
+  private static Optional<InetAddress> configuredSource(VrrpInstanceConfig cfg) {
+    return cfg.unicast().flatMap(u -> u.source());
   }
 
   /** The socket of an instance waiting for its interface: sends nothing, receives nothing. */
@@ -487,7 +489,7 @@ public final class VrrpService implements Closeable {
   }
 
   private static InetAddress primaryAddress(VrrpInstanceConfig cfg) throws IOException {
-    Optional<InetAddress> source = cfg.unicast().flatMap(u -> u.source());
+    Optional<InetAddress> source = configuredSource(cfg);
     if (source.isPresent()) {
       return source.get();
     }
@@ -642,7 +644,7 @@ public final class VrrpService implements Closeable {
      * The sockets must be reopened: the interface was deleted and created again (they are bound to
      * the old one), or it lost the address they send from. {@link #reopenWhy} says which.
      */
-    private boolean recreated;
+    private boolean mustReopen;
 
     private String reopenWhy = "was deleted and created again";
 
@@ -713,7 +715,7 @@ public final class VrrpService implements Closeable {
         }
         // Up. Checked on every poll, not only on an up edge: the notifications of a delete and
         // re-create may be lost (a monitor resync after ENOBUFS compares up/down only).
-        if (recreated || wasRecreated() || lostAddress()) {
+        if (mustReopen || wasRecreated() || lostAddress()) {
           // A new interface under the old name: the raw and packet sockets are bound to the
           // deleted one. Or the address they send from is gone. Leaving FAULT with them would make
           // a deaf or mute master (two masters), so the instance stays in FAULT until it has new
@@ -760,7 +762,7 @@ public final class VrrpService implements Closeable {
       pollsSinceAddressCheck = 0;
       InetAddress primary = runtime.primaryAddress();
       if (!(primary instanceof Inet4Address)
-          || config.unicast().flatMap(u -> u.source()).isPresent() // may be on another interface
+          || configuredSource(config).isPresent() // may be on another interface
           || LocalAddresses.usable(spec.interfaceName(), primary)) {
         addressMissing = false;
         return false;
@@ -770,7 +772,7 @@ public final class VrrpService implements Closeable {
         return false;
       }
       addressMissing = false;
-      recreated = true;
+      mustReopen = true;
       reopenWhy = "lost its address " + primary.getHostAddress();
       LOG.warn(
           "({}) interface {} lost {}, the address adverts are sent from: the instance stays in"
@@ -783,7 +785,7 @@ public final class VrrpService implements Closeable {
 
     /** Set before start by {@link #openWaiting}: the sockets are opened once the interface is. */
     void awaitInterface() {
-      recreated = true;
+      mustReopen = true;
       reopenWhy = "was missing or without an address at start";
     }
 
@@ -791,7 +793,7 @@ public final class VrrpService implements Closeable {
       int now = RawVrrpSocket.currentIndex(spec.interfaceName());
       if (ifIndex > 0 && now != ifIndex) {
         // now <= 0: gone again (its down notification is on its way): not the sockets' either
-        recreated = true;
+        mustReopen = true;
         reopenWhy = "was deleted and created again";
         LOG.warn(
             "({}) interface {} was deleted and created again (index {} -> {}): the instance stays"
@@ -801,7 +803,7 @@ public final class VrrpService implements Closeable {
             ifIndex,
             now);
       }
-      return recreated;
+      return mustReopen;
     }
 
     /**
@@ -884,7 +886,7 @@ public final class VrrpService implements Closeable {
         announcer = newAnnouncer;
       }
       ifIndex = newSocket instanceof RawVrrpSocket raw ? raw.interfaceIndex() : index;
-      recreated = false;
+      mustReopen = false;
       LOG.warn(
           "({}) interface {} {} (index {}): sockets reopened on it{}",
           spec.name(),
@@ -910,7 +912,7 @@ public final class VrrpService implements Closeable {
       if (LocalAddresses.usable(ifName, primary)) {
         return primary;
       }
-      Optional<InetAddress> configured = config.unicast().flatMap(u -> u.source());
+      Optional<InetAddress> configured = configuredSource(config);
       if (configured.isPresent()) {
         // IPv4: it may be on another interface (lo, a dummy), which the kernel sends from all the
         // same; IPv6 (link-local) only from this interface, once past duplicate address detection

@@ -25,6 +25,8 @@ import java.util.List;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -39,16 +41,33 @@ class ProxyReloadChecksTest {
 
   @TempDir Path dir;
 
-  @Test
-  void fixingTheCheckByReloadBringsTheServerBackAndNoneMeansUp() throws Exception {
-    EventLoopGroup loops = CheckExecutors.newEventLoopGroup(1, "reload-checks");
-    ScheduledExecutorService blocking = CheckExecutors.newBlockingExecutor(1, "reload-exec");
-    CheckFactory factory = new CheckFactory(loops, blocking);
-    ProxyService proxy = null;
-    int front;
+  private EventLoopGroup loops;
+  private ScheduledExecutorService blocking;
+  private CheckFactory factory;
+  private ProxyService proxy;
+  private int front;
+
+  @BeforeEach
+  void start() throws Exception {
+    loops = CheckExecutors.newEventLoopGroup(1, "reload-checks");
+    blocking = CheckExecutors.newBlockingExecutor(1, "reload-exec");
+    factory = new CheckFactory(loops, blocking);
     try (ServerSocket f = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       front = f.getLocalPort();
     }
+  }
+
+  @AfterEach
+  void stop() {
+    if (proxy != null) {
+      proxy.stop(Duration.ZERO);
+    }
+    blocking.shutdownNow();
+    loops.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(2000);
+  }
+
+  @Test
+  void fixingTheCheckByReloadBringsTheServerBackAndNoneMeansUp() throws Exception {
     // a TCP listener that never speaks HTTP: an http check of it times out, a tcp check passes
     try (ServerSocket server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
       int port = server.getLocalPort();
@@ -71,25 +90,11 @@ class ProxyReloadChecksTest {
       Thread.sleep(300);
       assertTrue(up(p), "and stays up");
       assertFalse(p.checkStatus().stream().anyMatch(s -> s.checkName().contains("s1")));
-    } finally {
-      if (proxy != null) {
-        proxy.stop(Duration.ZERO);
-      }
-      blocking.shutdownNow();
-      loops.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(2000);
     }
   }
 
   @Test
   void aReloadWhoseCheckCannotBeBuiltChangesNothing() throws Exception {
-    EventLoopGroup loops = CheckExecutors.newEventLoopGroup(1, "reload-checks");
-    ScheduledExecutorService blocking = CheckExecutors.newBlockingExecutor(1, "reload-exec");
-    CheckFactory factory = new CheckFactory(loops, blocking);
-    ProxyService proxy = null;
-    int front;
-    try (ServerSocket f = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      front = f.getLocalPort();
-    }
     try (ServerSocket server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
       int port = server.getLocalPort();
       proxy =
@@ -111,25 +116,11 @@ class ProxyReloadChecksTest {
       assertEquals(1, p.checkStatus().size());
       Thread.sleep(300);
       assertTrue(up(p), "s1 still up under its tcp check");
-    } finally {
-      if (proxy != null) {
-        proxy.stop(Duration.ZERO);
-      }
-      blocking.shutdownNow();
-      loops.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(2000);
     }
   }
 
   @Test
   void aReloadTakesACaFileRenewedUnderTheSamePath() throws Exception {
-    EventLoopGroup loops = CheckExecutors.newEventLoopGroup(1, "reload-checks");
-    ScheduledExecutorService blocking = CheckExecutors.newBlockingExecutor(1, "reload-exec");
-    CheckFactory factory = new CheckFactory(loops, blocking);
-    ProxyService proxy = null;
-    int front;
-    try (ServerSocket f = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      front = f.getLocalPort();
-    }
     try (ApiServerFixture api = ApiServerFixture.start()) {
       // The check trusts another CA first: the server's certificate fails verification.
       Path ca = dir.resolve("ca.pem");
@@ -146,12 +137,6 @@ class ProxyReloadChecksTest {
       List<String> changes = p.apply(config(front, api.port(), check), factory, loops);
       assertTrue(changes.toString().contains("server check(s) (re)started"), changes.toString());
       await(() -> up(p), "up: the reload took the renewed CA");
-    } finally {
-      if (proxy != null) {
-        proxy.stop(Duration.ZERO);
-      }
-      blocking.shutdownNow();
-      loops.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(2000);
     }
   }
 

@@ -48,6 +48,11 @@ public final class ReopeningLinkMonitor implements LinkMonitor {
     this(name, first, first.current(), opener, pauseNanos, nanoClock);
   }
 
+  /** With a one-second pause. */
+  public ReopeningLinkMonitor(String name, LinkMonitor first, Opener opener) {
+    this(name, first, opener, TimeUnit.SECONDS.toNanos(1), System::nanoTime);
+  }
+
   private ReopeningLinkMonitor(
       String name,
       LinkMonitor first,
@@ -77,11 +82,6 @@ public final class ReopeningLinkMonitor implements LinkMonitor {
   /** {@link #waitingFor(String, String, Opener, long, LongSupplier)}, one attempt a second. */
   public static ReopeningLinkMonitor waitingFor(String name, String interfaceName, Opener opener) {
     return waitingFor(name, interfaceName, opener, TimeUnit.SECONDS.toNanos(1), System::nanoTime);
-  }
-
-  /** With a one-second pause. */
-  public ReopeningLinkMonitor(String name, LinkMonitor first, Opener opener) {
-    this(name, first, opener, TimeUnit.SECONDS.toNanos(1), System::nanoTime);
   }
 
   @Override

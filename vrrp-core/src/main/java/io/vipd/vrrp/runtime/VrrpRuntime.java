@@ -198,10 +198,7 @@ public final class VrrpRuntime implements Runnable {
             router.readdress(next.router(), now);
           } catch (IllegalStateException | IllegalArgumentException e) {
             LOG.error("({}) keeps its address and ports: {}", spec.name(), e.getMessage());
-            closeQuietly(newSocket);
-            if (newAnnouncer instanceof Closeable c) {
-              closeQuietly(c);
-            }
+            closePorts(newSocket, newAnnouncer);
             return;
           }
           spec = next;
@@ -219,8 +216,12 @@ public final class VrrpRuntime implements Runnable {
     LinkAnnouncer oldAnnouncer = announcer;
     socket = newSocket;
     announcer = newAnnouncer;
-    closeQuietly(oldSocket);
-    if (oldAnnouncer instanceof Closeable c) {
+    closePorts(oldSocket, oldAnnouncer);
+  }
+
+  private void closePorts(VrrpSocket s, LinkAnnouncer a) {
+    closeQuietly(s);
+    if (a instanceof Closeable c) {
       closeQuietly(c);
     }
   }

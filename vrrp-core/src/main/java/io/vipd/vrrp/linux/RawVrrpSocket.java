@@ -22,7 +22,9 @@ import java.net.UnknownHostException;
  * off. IPv6 raw sockets deliver the payload only; the hop limit and destination come from
  * IPV6_HOPLIMIT / IPV6_PKTINFO control messages, the source from the socket address. The kernel
  * neither computes nor checks the VRRP checksum (IPV6_CHECKSUM is deliberately not set): the codec
- * does both, so that bad checksums are counted rather than silently dropped.
+ * does both, so that bad checksums are counted rather than silently dropped. For the same reason a
+ * datagram whose header or control messages cannot be read is returned as {@link
+ * ReceivedDatagram#unreadable()}, not swallowed.
  *
  * <p>Not thread-safe: owned by the VRRP runtime thread.
  */
@@ -208,20 +210,20 @@ public final class RawVrrpSocket implements VrrpSocket {
     }
     byte[] datagram = new byte[(int) Math.min(n, MAX_DATAGRAM)];
     rx.data().get(0, datagram, 0, datagram.length);
-    return ipv6 ? ipv6Datagram(datagram) : ipv4Datagram(datagram);
+    return ipv6 ? ipv6Datagram(datagram, rx) : ipv4Datagram(datagram);
   }
 
   /**
    * Cuts the IPv4 header off. The kernel validated the header before delivering the packet; a
-   * datagram that still does not look like IPv4 is dropped (null), never thrown.
+   * datagram that still does not look like IPv4 is unreadable, never thrown.
    */
-  private static ReceivedDatagram ipv4Datagram(byte[] d) throws UnknownHostException {
+  static ReceivedDatagram ipv4Datagram(byte[] d) throws UnknownHostException {
     if (d.length < 20 || (d[0] & 0xf0) != 0x40) {
-      return null;
+      return ReceivedDatagram.unreadable();
     }
     int headerLength = (d[0] & 0x0f) * 4;
     if (headerLength < 20 || headerLength > d.length) {
-      return null;
+      return ReceivedDatagram.unreadable();
     }
     InetAddress src = InetAddress.getByAddress(java.util.Arrays.copyOfRange(d, 12, 16));
     InetAddress dst = InetAddress.getByAddress(java.util.Arrays.copyOfRange(d, 16, 20));
@@ -229,9 +231,15 @@ public final class RawVrrpSocket implements VrrpSocket {
     return new ReceivedDatagram(payload, new IpHeaderInfo(src, dst, d[8] & 0xff));
   }
 
-  private ReceivedDatagram ipv6Datagram(byte[] payload) throws UnknownHostException {
+  /**
+   * IPv6 raw sockets hand up no header: source, destination and hop limit come from what recvmsg
+   * left in {@code rx}. Without all three the codec could check nothing, so the datagram is
+   * unreadable (also when the kernel truncated the control messages, MSG_CTRUNC).
+   */
+  static ReceivedDatagram ipv6Datagram(byte[] payload, MessageBuffers rx)
+      throws UnknownHostException {
     if (rx.nameLength() < 24) {
-      return null;
+      return ReceivedDatagram.unreadable();
     }
     byte[] src = new byte[16];
     rx.name().get(8, src, 0, 16);
@@ -239,7 +247,7 @@ public final class RawVrrpSocket implements VrrpSocket {
     int hop = ControlMessages.find(rx.control(), controlLength, IPPROTO_IPV6, IPV6_HOPLIMIT, 4);
     int info = ControlMessages.find(rx.control(), controlLength, IPPROTO_IPV6, IPV6_PKTINFO, 20);
     if (hop < 0 || info < 0) {
-      return null;
+      return ReceivedDatagram.unreadable();
     }
     byte[] dst = new byte[16];
     rx.control().get(info, dst, 0, 16);

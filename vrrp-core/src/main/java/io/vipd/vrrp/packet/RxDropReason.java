@@ -5,10 +5,19 @@ import java.util.Set;
 
 /**
  * Why a received VRRP packet was discarded. Bad input on a shared LAN is expected: it is a result
- * to count per reason, never an exception. The first group is judged by the codec (the packet
- * alone), the second by the virtual router (the packet against its configuration).
+ * to count per reason, never an exception. The first group is judged by the socket (the IP header,
+ * before there is a message to decode), the second by the codec (the packet alone), the third by
+ * the virtual router (the packet against its configuration).
  */
 public enum RxDropReason {
+  // --- IP level: the VrrpSocket, reported as ReceivedDatagram.unreadable() ---
+  /**
+   * IP header or its ancillary data unreadable: an IPv4 header too short, not version 4 or with a
+   * bad header length; an IPv6 sender address or hop limit / destination control message missing.
+   * The codec could check nothing without them (TTL, checksum pseudo-header, source).
+   */
+  BAD_IP_HEADER,
+
   // --- packet level: VrrpPacketCodec ---
   /** TTL / hop limit not 255 (RFC 3768 7.1, RFC 9568 7.1). */
   BAD_TTL,
@@ -53,7 +62,10 @@ public enum RxDropReason {
 
   private static final Set<RxDropReason> PACKET_LEVEL = EnumSet.range(BAD_TTL, TRAILING_BYTES);
 
-  /** Whether {@link VrrpPacketCodec} decides this reason (the packet alone, first group). */
+  /**
+   * Whether {@link VrrpPacketCodec} decides this reason (the packet alone, second group). Not
+   * {@link #BAD_IP_HEADER}: the socket drops those before the codec sees them.
+   */
   public boolean isPacketLevel() {
     return PACKET_LEVEL.contains(this);
   }

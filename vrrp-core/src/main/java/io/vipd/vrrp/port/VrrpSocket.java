@@ -9,7 +9,8 @@ import java.net.InetAddress;
  *
  * <p>The socket owns the IP header: on send it sets TTL / hop limit 255 and the source address; on
  * receive it reports what it saw of the header in {@link ReceivedDatagram#ip()} and hands up only
- * the VRRP message. Not thread-safe: one thread (the VRRP runtime) sends, receives and closes.
+ * the VRRP message, or reports {@link ReceivedDatagram#unreadable()} when it could not read the
+ * header. Not thread-safe: one thread (the VRRP runtime) sends, receives and closes.
  */
 public interface VrrpSocket extends Closeable {
 
@@ -26,9 +27,11 @@ public interface VrrpSocket extends Closeable {
    * Waits up to {@code timeoutNanos} for one datagram.
    *
    * @param timeoutNanos longest wait in nanoseconds; 0 polls without waiting
-   * @return the datagram, or {@code null} when none arrived in time (also, rarely, when the wait
-   *     was interrupted by a signal: the caller recomputes its deadline and calls again)
-   * @throws IOException when the socket fails
+   * @return the datagram; {@link ReceivedDatagram#unreadable()} when one arrived whose IP header
+   *     (or ancillary data) could not be read, for the caller to count as a drop; or {@code null}
+   *     when none arrived in time (also, rarely, when the wait was interrupted by a signal: the
+   *     caller recomputes its deadline and calls again)
+   * @throws IOException when the socket fails, never for what a datagram contains
    */
   ReceivedDatagram receive(long timeoutNanos) throws IOException;
 

@@ -353,6 +353,11 @@ public final class VrrpRuntime implements Runnable {
   }
 
   private void dispatch(ReceivedDatagram datagram) {
+    if (datagram.isUnreadable()) {
+      stats.dropped(RxDropReason.BAD_IP_HEADER);
+      RateLimitedLog.dropped(LOG, RxDropReason.BAD_IP_HEADER, spec.name(), null);
+      return;
+    }
     DecodeResult result = VrrpPacketCodec.decode(datagram.payload(), datagram.ip());
     if (result instanceof DecodeResult.Rejected rejected) {
       stats.dropped(rejected.reason());

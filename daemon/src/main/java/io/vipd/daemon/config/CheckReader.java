@@ -1,6 +1,7 @@
 package io.vipd.daemon.config;
 
 import com.typesafe.config.ConfigObject;
+import io.vipd.health.check.TlsFiles;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
@@ -62,6 +63,9 @@ final class CheckReader {
     Optional<Path> caFile = pathReadIf(n, "ca-file", tls && !insecure.orElse(false));
     Optional<Path> clientCert = pathReadIf(n, "client-cert", tls);
     Optional<Path> clientKey = pathReadIf(n, "client-key", tls);
+    if (tls) {
+      tlsContents(n, insecure.orElse(false) ? Optional.empty() : caFile, clientCert, clientKey);
+    }
     Optional<Integer> expectStatus = n.integer("expect-status", 100, 599);
     Optional<String> address = n.optionalText("address", "host:port");
     Optional<List<Node.Item>> command = n.scalarList("command", "strings");
@@ -216,6 +220,44 @@ final class CheckReader {
       return Optional.empty();
     }
     return p;
+  }
+
+  /**
+   * The TLS files a check reads when it is built, already found to be readable files: each must
+   * hold what the check will parse from it (the CA's and client's certificates, the client's key),
+   * or the check could not be built once the configuration is taken. Empty means not read.
+   */
+  static void tlsContents(
+      Node n, Optional<Path> caFile, Optional<Path> clientCert, Optional<Path> clientKey) {
+    caFile.ifPresent(
+        ca ->
+            TlsFiles.certificatesProblem(ca)
+                .ifPresent(why -> n.error("ca-file", unusable(ca, "PEM CA certificates", why))));
+    if (clientCert.isEmpty()) {
+      return;
+    }
+    Path cert = clientCert.get();
+    Optional<String> certProblem = TlsFiles.certificatesProblem(cert);
+    certProblem.ifPresent(
+        why -> n.error("client-cert", unusable(cert, "a PEM certificate chain", why)));
+    if (certProblem.isEmpty() && clientKey.isPresent()) {
+      Path key = clientKey.get();
+      TlsFiles.privateKeyProblem(cert, key)
+          .ifPresent(
+              why ->
+                  n.error(
+                      "client-key", unusable(key, "an unencrypted PKCS#8 PEM private key", why)));
+    }
+  }
+
+  private static String unusable(Path file, String expected, String why) {
+    return "found "
+        + Node.quoteIfNeeded(file.toString())
+        + ", expected a file of "
+        + expected
+        + " ("
+        + why
+        + ")";
   }
 
   static Optional<HostPort> hostPort(

@@ -187,6 +187,10 @@ final class ProxyReader {
     Optional<Path> caFile = CheckReader.pathReadIf(c, "ca-file", tls && !insecure.orElse(false));
     Optional<Path> clientCert = CheckReader.pathReadIf(c, "client-cert", tls);
     Optional<Path> clientKey = CheckReader.pathReadIf(c, "client-key", tls);
+    if (tls) {
+      CheckReader.tlsContents(
+          c, insecure.orElse(false) ? Optional.empty() : caFile, clientCert, clientKey);
+    }
     Optional<Integer> expectStatus = c.integer("expect-status", 100, 599);
     Optional<Duration> interval =
         c.duration("interval", Duration.ofMillis(10), Duration.ofHours(24));

@@ -3,6 +3,7 @@ package io.vipd.daemon.config;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.vipd.health.testing.TestPki;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -262,11 +263,60 @@ class ValidationRulesTest {
         "a tcp check reads no CA: not an error");
     java.nio.file.Files.createDirectories(ca.getParent());
     java.nio.file.Files.writeString(ca, "a CA bundle\n");
+    assertErrors(
+        proxy("check { type = https, ca-file = \"" + ca + "\" }", "apiservers"),
+        ":4: proxy.backends.apiservers.check.ca-file: found "
+            + ca
+            + ", expected a file of PEM CA certificates (found no certificates in input stream)");
+    java.nio.file.Files.copy(
+        TestPki.generate(dir.resolve("issued"), "test-ca").caCert(),
+        ca,
+        java.nio.file.StandardCopyOption.REPLACE_EXISTING);
     assertEquals(
         List.of(),
         TestFiles.load(dir, proxy("check { type = https, ca-file = \"" + ca + "\" }", "apiservers"))
             .errors(),
-        "there now: read when the check is built");
+        "a CA there now");
+  }
+
+  @Test
+  void checkClientCertificateAndKeyMustHoldWhatTheCheckReads() {
+    TestPki pki = TestPki.generate(dir.resolve("pki"), "test-ca");
+    String swapped =
+        "client-cert = \"" + pki.clientKey() + "\", client-key = \"" + pki.clientCert() + "\"";
+    assertErrors(
+        proxy("check { type = https, insecure = true, " + swapped + " }", "apiservers"),
+        ":4: proxy.backends.apiservers.check.client-cert: found "
+            + pki.clientKey()
+            + ", expected a file of a PEM certificate chain (found no certificates in input"
+            + " stream)");
+    String keyIsACert =
+        "client-cert = \"" + pki.clientCert() + "\", client-key = \"" + pki.caCert() + "\"";
+    LoadResult tracked =
+        TestFiles.load(
+            dir,
+            "checks.api { type = https, url = \"https://10.0.0.1:6443/readyz\", insecure = true, "
+                + keyIsACert
+                + " }\n");
+    assertEquals(1, tracked.errors().size(), tracked.errors().toString());
+    assertTrue(
+        TestFiles.formatted(tracked.errors())
+            .get(0)
+            .contains(
+                ":1: checks.api.client-key: found "
+                    + pki.caCert()
+                    + ", expected a file of an unencrypted PKCS#8 PEM private key ("),
+        TestFiles.formatted(tracked.errors()).toString());
+    String right =
+        "client-cert = \"" + pki.clientCert() + "\", client-key = \"" + pki.clientKey() + "\"";
+    assertEquals(
+        List.of(),
+        TestFiles.load(
+                dir,
+                proxy(
+                    "check { type = https, ca-file = \"" + pki.caCert() + "\", " + right + " }",
+                    "apiservers"))
+            .errors());
   }
 
   @Test

@@ -101,15 +101,19 @@ class ProxyReloadChecksTest {
           ProxyService.start(config(front, port, "type = tcp"), factory, loops, ProxyEvents.NOOP);
       ProxyService p = proxy;
       await(() -> up(p), "up under the tcp check");
-      // A second server, and an https check whose CA file holds no certificate: the proxy must
-      // not take the new server with no check while the reload is reported as rejected.
-      Path notACa = Files.writeString(dir.resolve("not-a-ca.pem"), "not a certificate\n");
+      // A second server, and an https check whose CA file holds no certificate by the time the
+      // check is built (the configuration was read while it still held one: a renewal under way):
+      // the proxy must not take the new server with no check while the reload is reported as
+      // rejected.
+      Path notACa = dir.resolve("not-a-ca.pem");
+      Files.copy(TestPki.generate(dir.resolve("pki"), "test-ca").caCert(), notACa);
       ProxyConfig broken =
           config(
               front,
               port,
               "type = https, ca-file = \"" + notACa + "\"",
               ", { name = s2, address = \"127.0.0.1:" + port + "\" }");
+      Files.writeString(notACa, "not a certificate\n");
       IOException e = assertThrows(IOException.class, () -> p.apply(broken, factory, loops));
       assertTrue(e.getMessage().contains("backend servers, server s1: check"), e.getMessage());
       assertEquals(1, p.status().servers().size(), "s2 not added: " + p.status().servers());

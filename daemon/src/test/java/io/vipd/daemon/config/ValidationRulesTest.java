@@ -307,6 +307,16 @@ class ValidationRulesTest {
                     + pki.caCert()
                     + ", expected a file of an unencrypted PKCS#8 PEM private key ("),
         TestFiles.formatted(tracked.errors()).toString());
+    String renewedHalfway =
+        "client-cert = \"" + pki.clientCert() + "\", client-key = \"" + pki.serverKey() + "\"";
+    assertErrors(
+        proxy("check { type = https, insecure = true, " + renewedHalfway + " }", "apiservers"),
+        ":4: proxy.backends.apiservers.check.client-key: found "
+            + pki.serverKey()
+            + ", expected a file of an unencrypted PKCS#8 PEM private key (not the key of the"
+            + " certificate in "
+            + pki.clientCert()
+            + ")");
     String right =
         "client-cert = \"" + pki.clientCert() + "\", client-key = \"" + pki.clientKey() + "\"";
     assertEquals(

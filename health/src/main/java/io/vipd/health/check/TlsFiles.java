@@ -29,15 +29,16 @@ public final class TlsFiles {
 
   /**
    * Why {@code keyFile} cannot be read as the private key of the chain in {@code certFile}
-   * (unencrypted PKCS#8 PEM), or empty if it can. Call it once {@code certFile} has no problem.
+   * (unencrypted PKCS#8 PEM), or is not that chain's key, or empty if it is. Call it once {@code
+   * certFile} has no problem.
    */
   public static Optional<String> privateKeyProblem(Path certFile, Path keyFile) {
     try {
       SslContextBuilder.forClient().keyManager(certFile.toFile(), keyFile.toFile());
-      return Optional.empty();
     } catch (RuntimeException e) {
       return Optional.of(reason(e, "no unencrypted PKCS#8 PEM private key in it"));
     }
+    return CertificateKeyMatch.mismatch(certFile, keyFile);
   }
 
   /** Netty's message names the file, which the caller names already: the cause says what failed. */

@@ -204,6 +204,15 @@ final class ProxyReader {
           clientCert.isPresent() ? "client-key" : "client-cert",
           "missing, expected client-cert and client-key together");
     }
+    if (interval.isPresent()
+        && timeout.isPresent()
+        && timeout.get().compareTo(interval.get()) > 0) {
+      c.warning(
+          "timeout",
+          "longer than interval ("
+              + Durations.format(interval.get())
+              + "): a slow check delays the next one");
+    }
     if (tls && insecure.isPresent() && !insecure.get() && caFile.isEmpty()) {
       c.warning(
           "ca-file",

@@ -4,7 +4,8 @@ import java.util.Optional;
 
 /**
  * A haproxy {@code bind} or {@code server} address turned into vipd's {@code host:port} form. IPv6
- * hosts are bracketed; the wildcard {@code *} or an empty host becomes {@code 0.0.0.0}. Pure.
+ * hosts are bracketed; the wildcard {@code *} or an empty host becomes {@code 0.0.0.0}, or {@code
+ * [::]} after {@code ipv6@}. Pure.
  *
  * @param host {@code 0.0.0.0}, {@code [::]}, an address or a host name
  * @param port 1..65535
@@ -43,7 +44,8 @@ record HaproxyAddress(String host, int port) {
     if (s.contains("$")) {
       return Parsed.fail("environment variables are not expanded by the importer; write the value");
     }
-    if (s.startsWith("ipv4@") || s.startsWith("ipv6@")) {
+    boolean ipv6 = s.startsWith("ipv6@");
+    if (ipv6 || s.startsWith("ipv4@")) {
       s = s.substring(5);
     } else if (s.startsWith("unix@") || s.startsWith("abns@") || s.startsWith("/")) {
       return Parsed.fail("vipd's proxy uses TCP sockets only");
@@ -71,7 +73,7 @@ record HaproxyAddress(String host, int port) {
       }
     }
     if (wildcardHost && (host.isEmpty() || host.equals("*"))) {
-      host = "0.0.0.0";
+      host = ipv6 ? "[::]" : "0.0.0.0"; // ipv6@ makes haproxy's wildcard the IPv6 one
     } else if (host.isEmpty() || host.equals("*")) {
       return Parsed.fail("no host");
     }

@@ -16,6 +16,10 @@ final class HaproxyBackendWriter {
   static final long DEFAULT_RISE = 2;
 
   private static final Set<String> BALANCE = Set.of("roundrobin", "leastconn", "source", "random");
+
+  /** vipd's default tunnel timeout (reference.conf). */
+  private static final long DEFAULT_TUNNEL_MILLIS = 3_600_000;
+
   private static final List<String> TIMEOUT_ORDER =
       List.of("connect", "client", "server", "tunnel", "client-fin");
 
@@ -43,6 +47,9 @@ final class HaproxyBackendWriter {
     timeouts();
     if (s.retries != null) {
       out.put("retries", s.retries.value());
+    }
+    if (s.redispatch != null) {
+      out.put("redispatch", s.redispatch.value());
     }
     onMarkedDown();
     return out;
@@ -112,6 +119,13 @@ final class HaproxyBackendWriter {
               s.overriddenCheckLine.where(),
               s.overriddenCheckLine.text(),
               "a later '" + s.checkOptionLine.text() + "' replaces it, as in haproxy"));
+    }
+    if (s.checkOption != CheckOption.HTTPCHK && s.expectStatus != null) {
+      out.comment(
+          notes.dropped(
+              s.expectStatus.line().where(),
+              s.expectStatus.line().text(),
+              "it applies to HTTP checks, and this backend's check is not one (as in haproxy)"));
     }
     if (s.checkOption == CheckOption.HTTPCHK) {
       httpCheck(check, tls);
@@ -217,17 +231,48 @@ final class HaproxyBackendWriter {
       }
       if (value != null) {
         t.putDuration(name, value.value());
-      } else if (name.equals("tunnel")
-          && (s.timeouts.get("client") != null || s.timeouts.get("server") != null)) {
-        out.comment(
-            "no 'timeout tunnel': haproxy closed established connections idle for its client/server"
-                + " timeout (watches and 'kubectl logs -f' too); vipd's tunnel timeout (1h) keeps"
-                + " them; write tunnel = 0s for haproxy's behaviour");
+      } else if (name.equals("tunnel")) {
+        tunnelFromIdleTimeouts(t);
       }
     }
     if (t.hasMembers()) {
       out.put("timeouts", t);
+    } else {
+      out.comment(
+          "no timeouts in haproxy: it never timed connections out (and warned about it); vipd's"
+              + " defaults apply: connect 5s, client and server 1m, tunnel 1h");
     }
+  }
+
+  /**
+   * No {@code timeout tunnel}: in mode tcp haproxy closed established connections idle for their
+   * client or server timeout. vipd's tunnel timeout (default 1h) replaces those once connected. It
+   * keeps watches and {@code kubectl logs -f} open where haproxy's short timeouts cut them; where
+   * haproxy's were longer than 1h, the tunnel takes the longer one so that nothing closes sooner.
+   */
+  private void tunnelFromIdleTimeouts(HoconObject t) {
+    long idle = Math.max(timeout("client"), timeout("server"));
+    if (idle > DEFAULT_TUNNEL_MILLIS) {
+      t.putDuration("tunnel", idle);
+      out.comment(
+          "no 'timeout tunnel': haproxy closed established connections idle for its client/server"
+              + " timeout; tunnel is set to the longer of them, as vipd's tunnel timeout replaces"
+              + " both once a connection is established");
+    } else if (idle > 0) {
+      out.comment(
+          "no 'timeout tunnel': haproxy closed established connections idle for its client/server"
+              + " timeout (watches and 'kubectl logs -f' too); vipd's tunnel timeout (1h) keeps"
+              + " them; write tunnel = 0s for haproxy's behaviour");
+    }
+  }
+
+  /** A client or server timeout as written (or set by client-fin handling), 0 if none. */
+  private long timeout(String name) {
+    Setting<Long> value =
+        name.equals("client") && draft.clientTimeout != null
+            ? draft.clientTimeout
+            : s.timeouts.get(name);
+    return value == null ? 0 : value.value();
   }
 
   private void onMarkedDown() {

@@ -62,6 +62,14 @@ final class HaproxyDirectiveReader {
       case "option":
         option(line, s, comments);
         break;
+      case "no":
+        if (line.word(1).equals("option") && line.word(2).equals("redispatch")) {
+          // vipd redispatches by default: an explicit opt-out must be carried over
+          s.redispatch = new Setting<>(false, line);
+        } else {
+          comments.add(drop(line, HaproxyReasons.of(line)));
+        }
+        break;
       case "http-check":
         httpCheck(line, s, comments);
         break;
@@ -144,6 +152,9 @@ final class HaproxyDirectiveReader {
           s.httpMethod = w.get(2);
           s.httpPath = w.get(3);
         }
+        break;
+      case "redispatch":
+        s.redispatch = new Setting<>(true, line);
         break;
       case "ssl-hello-chk":
         setCheck(s, CheckOption.SSL_HELLO, line);
@@ -249,13 +260,21 @@ final class HaproxyDirectiveReader {
 
   private void reportServerOptions(
       HaproxyLine line, HaproxyServerOptions opts, List<String> comments) {
+    // The line itself is carried over (a server, or the defaults for servers): only these options
+    // are not, and the note must not read as if the server were dropped.
+    String kept = line.keyword().equals("server") ? "server kept" : "defaults kept";
     for (String bad : opts.malformed) {
-      comments.add(drop(line, "cannot read '" + bad + "'"));
+      comments.add(
+          notes.changed(line.where(), line.text(), kept + " without '" + bad + "' (unreadable)"));
     }
     if (!opts.unsupported.isEmpty()) {
       String why =
           opts.ssl ? "vipd forwards TCP and does not re-encrypt" : "vipd has no equivalent";
-      comments.add(drop(line, "server options " + String.join(" ", opts.unsupported) + ": " + why));
+      comments.add(
+          notes.changed(
+              line.where(),
+              line.text(),
+              kept + " without the options " + String.join(" ", opts.unsupported) + ": " + why));
     }
   }
 

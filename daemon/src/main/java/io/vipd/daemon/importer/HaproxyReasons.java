@@ -69,7 +69,6 @@ final class HaproxyReasons {
           Map.entry("dontlognull", "vipd logs connections to stdout in its own format"),
           Map.entry("dontlog-normal", "vipd logs connections to stdout in its own format"),
           Map.entry("log-health-checks", "vipd logs every check state change by itself"),
-          Map.entry("redispatch", "vipd retries a failed connect on another server by itself"),
           Map.entry("abortonclose", "vipd does not queue connections"),
           Map.entry("forwardfor", HTTP_ONLY),
           Map.entry("http-server-close", HTTP_ONLY),

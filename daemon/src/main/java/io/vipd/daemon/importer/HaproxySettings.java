@@ -24,6 +24,10 @@ final class HaproxySettings {
   Setting<String> mode;
   Setting<String> balance;
   Setting<Long> retries;
+
+  /** {@code option redispatch} (true) or {@code no option redispatch} (false); null: not said. */
+  Setting<Boolean> redispatch;
+
   Setting<Long> maxconn;
   final Map<String, Setting<Long>> timeouts = new LinkedHashMap<>();
   HaproxyServerOptions defaultServer = new HaproxyServerOptions();
@@ -44,6 +48,7 @@ final class HaproxySettings {
     c.mode = mode;
     c.balance = balance;
     c.retries = retries;
+    c.redispatch = redispatch;
     c.maxconn = maxconn;
     c.timeouts.putAll(timeouts);
     c.defaultServer = defaultServer.copy();

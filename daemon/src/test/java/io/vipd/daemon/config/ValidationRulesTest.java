@@ -280,6 +280,28 @@ class ValidationRulesTest {
   }
 
   @Test
+  void aCheckTimeoutLongerThanItsIntervalIsWarnedAboutForTrackedAndProxyChecksAlike() {
+    LoadResult proxyCheck =
+        TestFiles.load(
+            dir, proxy("check { type = tcp, interval = 2s, timeout = 10s }", "apiservers"));
+    assertEquals(List.of(), proxyCheck.errors());
+    String f = dir.resolve("vipd.conf").toString();
+    assertEquals(
+        List.of(
+            f
+                + ":4: warning: proxy.backends.apiservers.check.timeout: longer than interval (2s): a"
+                + " slow check delays the next one"),
+        TestFiles.formatted(proxyCheck.warnings()));
+    LoadResult tracked =
+        TestFiles.load(
+            dir,
+            "checks.api { type = tcp, address = \"10.0.0.1:6443\", interval = 2s, timeout = 10s"
+                + " }\n");
+    assertEquals(List.of(), tracked.errors());
+    assertEquals(1, tracked.warnings().size(), tracked.warnings().toString());
+  }
+
+  @Test
   void checkClientCertificateAndKeyMustHoldWhatTheCheckReads() {
     TestPki pki = TestPki.generate(dir.resolve("pki"), "test-ca");
     String swapped =

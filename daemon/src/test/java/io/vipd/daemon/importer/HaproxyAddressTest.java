@@ -18,6 +18,9 @@ class HaproxyAddressTest {
     assertEquals("[::]:8443", bind(":::8443"));
     assertEquals("[::]:8443", bind("[::]:8443"));
     assertEquals("10.0.0.1:443", bind("ipv4@10.0.0.1:443"));
+    assertEquals("0.0.0.0:443", bind("ipv4@:443"));
+    assertEquals("[::]:443", bind("ipv6@:443"), "haproxy's wildcard after ipv6@ is the IPv6 one");
+    assertEquals("[::]:443", bind("ipv6@*:443"));
   }
 
   @Test

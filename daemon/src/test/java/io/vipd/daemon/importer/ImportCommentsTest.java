@@ -45,7 +45,6 @@ class ImportCommentsTest {
             "option dontlognull",
             "option http-server-close",
             "option forwardfor except 127.0.0.0/8",
-            "option redispatch",
             "timeout http-request 10s",
             "timeout queue 20s",
             "timeout http-keep-alive 10s",
@@ -54,6 +53,7 @@ class ImportCommentsTest {
     }
     assertDropped(r, "kubeadm-ha/keepalived.conf", "keepalived.conf", "router_id LVS_DEVEL");
     assertTrue(r.hocon().contains("vipd logs to stdout; use journald"));
+    assertTrue(r.hocon().contains("redispatch = true"), "option redispatch is carried over");
   }
 
   @Test
@@ -74,7 +74,7 @@ class ImportCommentsTest {
     String h = "unicast/haproxy.cfg";
     assertDropped(r, h, "haproxy.cfg", "nbthread 2");
     assertDropped(r, h, "haproxy.cfg", "use_backend other if { src 10.1.0.0/16 }");
-    assertTrue(r.hocon().contains("server options slowstart 30s"));
+    assertTrue(r.hocon().contains("server kept without the options slowstart 30s"), r.hocon());
   }
 
   @Test

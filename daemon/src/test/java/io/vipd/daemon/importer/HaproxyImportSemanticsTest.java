@@ -1,0 +1,87 @@
+package io.vipd.daemon.importer;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** haproxy settings whose meaning must survive the import: each read back from the output. */
+class HaproxyImportSemanticsTest {
+
+  @TempDir Path dir;
+
+  private ImportResult importWith(String defaults) throws IOException {
+    Path keepalived =
+        Files.writeString(
+            dir.resolve("keepalived.conf"),
+            "vrrp_instance V {\n interface eth0\n virtual_router_id 5\n"
+                + " virtual_ipaddress {\n  10.1.1.1/24\n }\n}\n");
+    Path haproxy =
+        Files.writeString(
+            dir.resolve("haproxy.cfg"),
+            "defaults\n"
+                + "  mode tcp\n"
+                + defaults
+                + "frontend api\n"
+                + "  bind ipv6@:8443\n"
+                + "  default_backend apis\n"
+                + "backend apis\n"
+                + "  server cp1 10.0.0.11:6443 check\n");
+    ImportResult r = ConfigImporter.importConfigs(keepalived, haproxy);
+    assertTrue(r.usable(), () -> "usable: " + r.warnings());
+    return r;
+  }
+
+  private static Config backend(ImportResult r) {
+    return ConfigFactory.parseString(r.hocon()).getConfig("proxy.backends.apis");
+  }
+
+  @Test
+  void idleTimeoutsLongerThanTheDefaultTunnelBecomeTheTunnel() throws IOException {
+    // haproxy in mode tcp held an idle established connection for 4h; vipd's tunnel timeout
+    // (default 1h) replaces client and server once connected, so it must not close sooner
+    Config t =
+        backend(importWith("  timeout connect 5s\n  timeout client 4h\n  timeout server 3h\n"))
+            .getConfig("timeouts");
+    assertEquals(Duration.ofHours(4), t.getDuration("tunnel"));
+    assertEquals(Duration.ofHours(4), t.getDuration("client"));
+  }
+
+  @Test
+  void shortIdleTimeoutsLeaveTheDefaultTunnelWithAComment() throws IOException {
+    ImportResult r = importWith("  timeout client 20s\n  timeout server 20s\n");
+    assertFalse(backend(r).getConfig("timeouts").hasPath("tunnel"));
+    assertTrue(r.hocon().contains("vipd's tunnel timeout (1h) keeps them"), r.hocon());
+  }
+
+  @Test
+  void noTimeoutsAtAllIsSaid() throws IOException {
+    ImportResult r = importWith("");
+    assertFalse(backend(r).hasPath("timeouts"));
+    assertTrue(r.hocon().contains("no timeouts in haproxy"), r.hocon());
+  }
+
+  @Test
+  void redispatchIsCarriedOverEitherWay() throws IOException {
+    assertFalse(backend(importWith("  no option redispatch\n")).getBoolean("redispatch"));
+    assertTrue(backend(importWith("  option redispatch\n")).getBoolean("redispatch"));
+    assertFalse(backend(importWith("")).hasPath("redispatch"), "vipd's default when not said");
+    ImportResult r = importWith("  no option redispatch\n");
+    assertFalse(r.hocon().contains("not carried over: no option redispatch"), r.hocon());
+  }
+
+  @Test
+  void anIpv6WildcardBindStaysIpv6() throws IOException {
+    Config front =
+        ConfigFactory.parseString(importWith("").hocon()).getConfigList("proxy.frontends").get(0);
+    assertEquals("[::]:8443", front.getString("bind"));
+  }
+}

@@ -249,11 +249,13 @@ final class KeepalivedInstanceWriter {
     }
     String type = "";
     String pass = null;
+    KeepalivedStatement passLine = null;
     for (KeepalivedStatement st : authentication.block()) {
       if (st.keyword().equals("auth_type")) {
         type = st.arg(0).orElse("").toUpperCase(Locale.ROOT);
       } else if (st.keyword().equals("auth_pass")) {
         pass = st.arg(0).orElse("");
+        passLine = st;
       }
     }
     if (version == 3) {
@@ -272,6 +274,27 @@ final class KeepalivedInstanceWriter {
               "vipd supports PASS only (AH is not supported): keepalived peers that still use AH"
                   + " will not accept vipd's adverts; remove AH from every node"));
       return;
+    }
+    if (pass.isEmpty()) {
+      out.comment(
+          notes.dropped(
+              passLine.where(),
+              passLine.text(),
+              "no password: keepalived ignores the authentication ('no password given'), so vipd"
+                  + " sends none either"));
+      return;
+    }
+    if (passLine.cut()) {
+      // Not the password itself: the note goes to the terminal as well.
+      out.comment(
+          notes.changed(
+              passLine.where(),
+              "auth_pass",
+              "the password holds an unquoted '#' or '!', where keepalived starts a comment: the"
+                  + " password keepalived uses (and vipd now) is only the "
+                  + pass.length()
+                  + " characters before it, not what is written. Keep it so while keepalived nodes"
+                  + " remain; to use the whole text, quote it on every node at once"));
     }
     if (pass.length() > 8) {
       out.comment(

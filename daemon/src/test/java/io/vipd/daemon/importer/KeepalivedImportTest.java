@@ -169,6 +169,38 @@ class KeepalivedImportTest {
     assertEquals(List.of(), warnings("curl -s:"), "-s, -f and -k mean nothing to note");
   }
 
+  // 3. keepalived starts a comment at any unquoted # or !, even inside a word.
+
+  @Test
+  void aHashInsideAnUnquotedPasswordEndsItAsInKeepalived() throws IOException {
+    Config c =
+        importOf(
+            INSTANCE_HEAD.replace("priority 100", "priority 100#x")
+                + "    authentication {\n        auth_type PASS\n        auth_pass k8s#2024\n"
+                + "    }\n    virtual_ipaddress {\n        10.0.0.10/24\n    }\n}\n");
+    assertEquals("k8s", vi(c).getString("authentication.password"));
+    assertEquals(100, vi(c).getInt("priority"));
+    List<String> pass = warnings("changed: auth_pass");
+    assertEquals(1, pass.size(), result.warnings().toString());
+    assertTrue(pass.get(0).contains("3 characters before it"), pass.get(0));
+    assertFalse(pass.get(0).contains("2024"), "the note does not print the password");
+  }
+
+  @Test
+  void aQuotedOrEscapedHashStaysInThePassword() throws IOException {
+    Config c =
+        importOf(
+            instance(
+                "    authentication {\n        auth_type PASS\n        auth_pass \"a#b!c\"\n    }\n"));
+    assertEquals("a#b!c", vi(c).getString("authentication.password"));
+    c =
+        importOf(
+            instance(
+                "    authentication {\n        auth_type PASS\n        auth_pass a\\#b\n    }\n"));
+    assertEquals("a#b", vi(c).getString("authentication.password"));
+    assertEquals(List.of(), warnings("auth_pass"));
+  }
+
   // 8. curl without -f succeeded on any HTTP status.
 
   @Test

@@ -201,6 +201,52 @@ class KeepalivedImportTest {
     assertEquals(List.of(), warnings("auth_pass"));
   }
 
+  // 5. The node's own address among its unicast peers.
+
+  @Test
+  void theNodesOwnUnicastSourceIsLeftOutOfItsPeers() throws IOException {
+    Config c =
+        importOf(
+            instance(
+                "    unicast_src_ip 10.0.0.11\n"
+                    + "    unicast_peer {\n        10.0.0.11\n        10.0.0.12\n"
+                    + "        10.0.0.13\n    }\n"));
+    assertEquals(List.of("10.0.0.12", "10.0.0.13"), vi(c).getStringList("unicast.peers"));
+    assertEquals("10.0.0.11", vi(c).getString("unicast.source"));
+    assertEquals(1, warnings("not carried over: unicast_peer 10.0.0.11").size());
+    assertEquals(List.of(), checkErrors());
+  }
+
+  // 6. An address of the other family than the instance's first one.
+
+  @Test
+  void aVirtualAddressOfTheOtherFamilyIsLeftOutAsKeepalivedDoes() throws IOException {
+    Config c =
+        importOf(
+            instance(
+                "    virtual_ipaddress {\n        10.0.0.10/24\n        fe80::1\n"
+                    + "        10.0.0.11/24\n    }\n"));
+    assertEquals(List.of("10.0.0.10/24", "10.0.0.11/24"), vi(c).getStringList("virtual-ips"));
+    assertEquals(1, warnings("not carried over: fe80::1").size(), result.warnings().toString());
+    assertEquals(List.of(), checkErrors());
+  }
+
+  // 7. Weights +-254.
+
+  @Test
+  void trackWeightsOf254AreClampedTo253AsKeepalivedDoes() throws IOException {
+    Config c =
+        importOf(
+            "vrrp_script chk {\n    script \"/usr/bin/test -f /tmp/ok\"\n    weight -60\n}\n"
+                + instance(
+                    "    track_script {\n        chk weight -254\n    }\n"
+                        + "    track_interface {\n        eth1 weight 254\n    }\n"));
+    assertEquals(-253, vi(c).getConfigList("track.checks").get(0).getInt("weight"));
+    assertEquals(253, vi(c).getConfigList("track.interfaces").get(0).getInt("weight"));
+    assertEquals(2, warnings("it uses").size(), result.warnings().toString());
+    assertEquals(List.of(), checkErrors());
+  }
+
   // 8. curl without -f succeeded on any HTTP status.
 
   @Test

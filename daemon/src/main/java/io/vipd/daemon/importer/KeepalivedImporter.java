@@ -125,6 +125,7 @@ final class KeepalivedImporter {
       switch (st.keyword()) {
         case "vrrp_version":
           g.vrrpVersion = st.arg(0).orElse("").equals("3") ? 3 : 2;
+          g.vrrpVersionLine = st;
           break;
         case "vrrp_strict":
           g.strict = KeepalivedGlobals.flag(st);

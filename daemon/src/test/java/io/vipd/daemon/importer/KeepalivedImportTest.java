@@ -201,6 +201,34 @@ class KeepalivedImportTest {
     assertEquals(List.of(), warnings("auth_pass"));
   }
 
+  // 4, 9. IPv6 instances are VRRPv3, without checksum-mode.
+
+  @Test
+  void anIpv6InstanceIsVersion3WithCentisecondAdvertsAndNoChecksumMode() throws IOException {
+    Config c =
+        importOf(
+            "global_defs {\n    vrrp_version 2\n}\n"
+                + instance(
+                    "    advert_int 0.5\n"
+                        + "    virtual_ipaddress {\n        2001:db8::10/64 dev eth0\n    }\n"));
+    Config vi = vi(c);
+    assertEquals(3, vi.getInt("version"));
+    assertEquals(Duration.ofMillis(500), vi.getDuration("advert-interval"), "no v2 rounding");
+    assertFalse(vi.hasPath("checksum-mode"), "IPv4 only");
+    assertTrue(result.hocon().contains("keepalived ignores vrrp_version 2"), result.hocon());
+    assertEquals(List.of(), checkErrors());
+  }
+
+  @Test
+  void anIpv6InstanceThatSaysVersion2IsWrittenVersion3WithANote() throws IOException {
+    Config c =
+        importOf(
+            instance("    version 2\n    virtual_ipaddress {\n        2001:db8::10/64\n    }\n"));
+    assertEquals(3, vi(c).getInt("version"));
+    assertEquals(1, warnings("changed: version 2").size(), result.warnings().toString());
+    assertEquals(List.of(), checkErrors());
+  }
+
   // 5. The node's own address among its unicast peers.
 
   @Test
@@ -264,5 +292,16 @@ class KeepalivedImportTest {
     assertTrue(any.get(0).contains("any HTTP answer"), any.get(0));
     assertTrue(any.get(0).contains("401"), any.get(0));
     assertEquals(List.of(), checkErrors());
+  }
+
+  // 9. vrrp_strict discards preempt_delay.
+
+  @Test
+  void strictModeDropsPreemptDelay() throws IOException {
+    Config c = importOf("global_defs {\n    vrrp_strict\n}\n" + instance("    preempt_delay 20\n"));
+    assertEquals(Duration.ZERO, vi(c).getDuration("preempt-delay"));
+    assertEquals(
+        1, warnings("not carried over: preempt_delay 20").size(), result.warnings().toString());
+    assertTrue(warnings("preempt_delay 20").get(0).contains("strict mode"));
   }
 }

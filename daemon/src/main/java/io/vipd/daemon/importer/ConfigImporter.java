@@ -3,6 +3,11 @@ package io.vipd.daemon.importer;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * {@code vipd import}: translates a keepalived.conf (and optionally a haproxy.cfg) into an
@@ -38,8 +43,10 @@ public final class ConfigImporter {
     List<FrontendBind> binds = proxy == null ? List.of() : proxy.binds();
     ImportNotes keepalivedNotes = new ImportNotes();
     Path dir = keepalived.toAbsolutePath().normalize().getParent();
+    Set<Integer> serverPorts =
+        proxy == null || proxy.proxy() == null ? Set.of() : serverPorts(proxy.proxy());
     KeepalivedImporter.Result vrrp =
-        new KeepalivedImporter(kconf, dir, binds, keepalivedNotes).translate();
+        new KeepalivedImporter(kconf, dir, binds, serverPorts, keepalivedNotes).translate();
 
     HoconObject root = HoconObject.block();
     header(root, keepalived, haproxyOrNull, issues, readable);
@@ -84,6 +91,51 @@ public final class ConfigImporter {
     // Warnings too (an include that matched nothing leaves part of the input out): the output
     // alone must tell the reader what it lacks.
     issues.stream().filter(i -> !i.error()).forEach(i -> root.comment(i.toString()));
+  }
+
+  /**
+   * The ports of the servers of every imported backend ({@code backends.NAME.servers[].address}):
+   * the API servers' port, so that a script's request to it is known as an API server check.
+   */
+  static Set<Integer> serverPorts(HoconObject proxy) {
+    Set<Integer> ports = new TreeSet<>();
+    member(proxy, "backends")
+        .filter(HoconObject.class::isInstance)
+        .map(HoconObject.class::cast)
+        .ifPresent(
+            backends -> {
+              for (HoconObject.Item b : backends.items()) {
+                if (b instanceof HoconObject.Member m && m.value() instanceof HoconObject be) {
+                  member(be, "servers").ifPresent(servers -> addPorts(servers, ports));
+                }
+              }
+            });
+    return ports;
+  }
+
+  private static void addPorts(HoconNode servers, Set<Integer> ports) {
+    if (!(servers instanceof HoconArray array)) {
+      return;
+    }
+    for (HoconArray.Item item : array.items()) {
+      if (item instanceof HoconArray.Element e
+          && e.value() instanceof HoconObject server
+          && member(server, "address").orElse(null) instanceof HoconValue v) {
+        Matcher m = PORT.matcher(v.text());
+        if (m.find()) {
+          ports.add(Integer.parseInt(m.group(1)));
+        }
+      }
+    }
+  }
+
+  private static final Pattern PORT = Pattern.compile(":([0-9]{1,5})\"?$");
+
+  private static Optional<HoconNode> member(HoconObject o, String key) {
+    return o.items().stream()
+        .filter(i -> i instanceof HoconObject.Member m && m.key().equals(key))
+        .map(i -> ((HoconObject.Member) i).value())
+        .findFirst();
   }
 
   private static void copyComments(HoconArray from, HoconObject to) {

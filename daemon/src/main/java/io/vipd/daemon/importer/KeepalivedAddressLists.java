@@ -1,5 +1,7 @@
 package io.vipd.daemon.importer;
 
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -64,6 +66,16 @@ final class KeepalivedAddressLists {
     }
     HoconArray peers = new HoconArray();
     for (KeepalivedStatement peer : unicastPeers.block()) {
+      if (unicastSource != null && sameAddress(peer.keyword(), unicastSource)) {
+        // Templated configs list every node, this one included.
+        out.comment(
+            notes.dropped(
+                peer.where(),
+                "unicast_peer " + peer.keyword(),
+                "it is this node's own unicast_src_ip: keepalived runs with it (it only warns);"
+                    + " vipd check refuses a node's own address as a peer"));
+        continue;
+      }
       peers.add(peer.keyword());
       if (!peer.args().isEmpty()) {
         out.comment(
@@ -73,14 +85,71 @@ final class KeepalivedAddressLists {
                 "per-peer options are not supported: vipd requires TTL 255 from every peer"));
       }
     }
+    if (peers.isEmpty()) {
+      out.comment(
+          notes.review(
+              unicastPeers.where(),
+              "unicast_peer",
+              "no peer but this node itself: keepalived sent its adverts by unicast to no other"
+                  + " node; vipd with no peers uses multicast: list the other nodes"));
+    }
     unicast.put("peers", peers);
     out.put("unicast", unicast);
   }
 
-  void writeVirtualIps(HoconObject out, String instanceInterface) {
-    HoconArray vips = new HoconArray();
+  /** True when two address literals name the same address (10.0.0.1 and 10.0.0.01 do not). */
+  private static boolean sameAddress(String a, String b) {
+    if (a.equals(b)) {
+      return true;
+    }
+    if (!a.matches("[0-9A-Fa-f:.]+") || !b.matches("[0-9A-Fa-f:.]+")) {
+      return false;
+    }
+    try {
+      // Literals only (checked above): no name lookup.
+      return InetAddress.getByName(a).equals(InetAddress.getByName(b));
+    } catch (UnknownHostException e) {
+      return false;
+    }
+  }
+
+  /**
+   * True when the instance is IPv6: keepalived takes the family of its first virtual address (an
+   * instance without one is IPv4).
+   */
+  boolean ipv6() {
     if (virtualIps != null) {
       for (KeepalivedStatement vip : virtualIps.block()) {
+        if (isAddress(vip.keyword())) {
+          return vip.keyword().contains(":");
+        }
+      }
+    }
+    return false;
+  }
+
+  private static boolean isAddress(String word) {
+    return word.contains(".") || word.contains(":");
+  }
+
+  void writeVirtualIps(HoconObject out, String instanceInterface) {
+    HoconArray vips = new HoconArray();
+    boolean ipv6 = ipv6();
+    if (virtualIps != null) {
+      for (KeepalivedStatement vip : virtualIps.block()) {
+        if (isAddress(vip.keyword()) && vip.keyword().contains(":") != ipv6) {
+          out.comment(
+              notes.dropped(
+                  vip.where(),
+                  vip.text(),
+                  "it is "
+                      + (ipv6 ? "IPv4" : "IPv6")
+                      + " and the instance's first address is "
+                      + (ipv6 ? "IPv6" : "IPv4")
+                      + ": keepalived ignores it ('address family must match VRRP instance');"
+                      + " put it in an instance of its own"));
+          continue;
+        }
         virtualIp(vip, instanceInterface, out).ifPresent(vips::add);
       }
     }
@@ -93,7 +162,7 @@ final class KeepalivedAddressLists {
   private java.util.Optional<String> virtualIp(
       KeepalivedStatement vip, String instanceInterface, HoconObject out) {
     String address = vip.keyword();
-    if (!address.contains(".") && !address.contains(":")) {
+    if (!isAddress(address)) {
       out.comment(notes.dropped(vip.where(), vip.text(), "not an IP address"));
       return java.util.Optional.empty();
     }
@@ -206,6 +275,19 @@ final class KeepalivedAddressLists {
       if (w < -254 || w > 254) {
         throw new NumberFormatException();
       }
+      if (Math.abs(w) == 254) {
+        long clamped = w < 0 ? -253 : 253;
+        out.comment(
+            notes.changed(
+                ref.where(),
+                ref.text(),
+                "keepalived does not take weight "
+                    + w
+                    + ": it uses "
+                    + clamped
+                    + " (with a warning), and so does vipd"));
+        w = clamped;
+      }
       if (args.contains("reverse")) {
         out.comment(
             notes.changed(
@@ -215,7 +297,11 @@ final class KeepalivedAddressLists {
       }
       return w;
     } catch (NumberFormatException e) {
-      out.comment(notes.dropped(ref.where(), ref.text(), "weight must be -254..254"));
+      out.comment(
+          notes.dropped(
+              ref.where(),
+              ref.text(),
+              "weight must be -253..253 (keepalived takes +-254 as +-253); keepalived ignores it too"));
       return fallback;
     }
   }

@@ -45,8 +45,8 @@ final class KeepalivedCheckWriter {
     }
     HoconObject check = HoconObject.block();
     long timeout = script.effectiveTimeoutMillis();
-    if (c.check() instanceof ScriptCheck.ApiServer api) {
-      apiServer(script, api, c.source(), checks, check);
+    if (c.check() instanceof ScriptCheck.Http api) {
+      http(script, api, c.source(), checks, check);
       if (api.maxTimeMillis().isPresent() && api.maxTimeMillis().getAsLong() < timeout) {
         // The request could not take longer than curl's limit, whatever keepalived allowed.
         timeout = api.maxTimeMillis().getAsLong();
@@ -97,39 +97,152 @@ final class KeepalivedCheckWriter {
     checks.put(script.name, check);
   }
 
-  private void apiServer(
+  private void http(
       KeepalivedScript script,
-      ScriptCheck.ApiServer api,
+      ScriptCheck.Http http,
       String source,
       HoconObject checks,
       HoconObject check) {
-    checks.comment(
-        "it requests the Kubernetes API server ("
-            + api.originalUrl()
-            + ", read from "
-            + source
-            + "); vipd checks it in-process");
-    if (!api.originalUrl().endsWith("/readyz")) {
+    SourceLocation where = script.block.where();
+    HttpClientOptions client = http.client();
+    if (http.apiServer()) {
       checks.comment(
-          notes.changed(
-              script.block.where(),
-              api.originalUrl(),
-              "checks "
-                  + api.readyzUrl()
-                  + " instead: /readyz fails as soon as an apiserver"
-                  + " begins to shut down, so the VIP moves before the apiserver stops"));
+          "it requests the Kubernetes API server ("
+              + http.originalUrl()
+              + ", read from "
+              + source
+              + "); vipd checks it in-process");
+      if (!http.originalUrl().endsWith("/readyz")) {
+        checks.comment(
+            notes.changed(
+                where,
+                http.originalUrl(),
+                "checks "
+                    + http.checkedUrl()
+                    + " instead: /readyz fails as soon as an apiserver"
+                    + " begins to shut down, so the VIP moves before the apiserver stops"));
+      }
+    } else {
+      checks.comment(
+          "it requests "
+              + http.originalUrl()
+              + " (read from "
+              + source
+              + "), a health endpoint that is not the Kubernetes API server's; vipd requests the"
+              + " same URL in-process");
     }
-    for (String other : List.copyOf(api.otherUrls())) {
+    for (String other : List.copyOf(http.otherUrls())) {
       checks.comment(
           notes.dropped(
-              script.block.where(),
+              where,
               "request to " + other,
-              "vipd checks the local apiserver; the proxy's backend checks cover the others"));
+              http.apiServer()
+                  ? "vipd checks the local apiserver; the proxy's backend checks cover the others"
+                  : "a vipd check requests one URL: add a check of its own for this one if it"
+                      + " matters"));
     }
-    check.putWord("type", api.scheme()).put("url", api.readyzUrl());
-    if (api.insecure()) {
-      check.put("insecure", true);
+    for (String option : client.notCarried()) {
+      checks.comment(
+          notes.dropped(
+              where,
+              client.tool() + " " + option,
+              "vipd's "
+                  + http.scheme()
+                  + " check has no such option (it sends a plain GET of"
+                  + " the URL, follows no redirect and uses no proxy): review what the request"
+                  + " needed it for"));
+    }
+    check.putWord("type", http.scheme()).put("url", http.checkedUrl());
+    if (http.scheme().equals("https")) {
+      tls(where, client, checks, check);
+    } else if (client.caFile().isPresent() || client.clientCert().isPresent()) {
+      checks.comment(
+          notes.dropped(
+              where,
+              client.tool() + " TLS files",
+              "the request is plain HTTP: " + client.tool() + " did not use them either"));
+    }
+    if (!client.failsOnHttpError()) {
+      checks.comment(anyStatus(where, http, client));
     }
     check.put("expect-status", 200);
+  }
+
+  /** insecure, ca-file, client-cert and client-key from the request's options. */
+  private void tls(
+      SourceLocation where, HttpClientOptions client, HoconObject checks, HoconObject check) {
+    if (client.insecure()) {
+      check.put("insecure", true);
+      if (client.caFile().isPresent()) {
+        checks.comment(
+            notes.dropped(
+                where,
+                "CA file " + client.caFile().get(),
+                "the request skipped certificate verification as well (-k), so the CA was unused;"
+                    + " vipd's check is insecure too"));
+      }
+    } else if (client.caFile().isPresent()) {
+      check.put("ca-file", client.caFile().get());
+    }
+    if (client.clientCert().isEmpty()) {
+      if (client.clientKey().isPresent()) {
+        checks.comment(
+            notes.dropped(
+                where,
+                "client key " + client.clientKey().get(),
+                "a key without a certificate: " + client.tool() + " sent no certificate either"));
+      }
+      return;
+    }
+    String cert = client.clientCert().get();
+    check.put("client-cert", cert);
+    String key = client.clientKey().orElse(cert);
+    check.put("client-key", key);
+    if (client.clientKey().isEmpty()) {
+      checks.comment(
+          notes.review(
+              where,
+              "client certificate " + cert,
+              "no separate key: "
+                  + client.tool()
+                  + " read the key from the certificate file, so client-key names it too; vipd"
+                  + " needs an unencrypted PKCS#8 key ('BEGIN PRIVATE KEY') in it"));
+    } else {
+      checks.comment(
+          "client-key must be an unencrypted PKCS#8 PEM key ('BEGIN PRIVATE KEY'); kubeadm writes"
+              + " PKCS#1 RSA keys ('BEGIN RSA PRIVATE KEY'): if vipd check refuses "
+              + key
+              + ", convert it with openssl pkcs8 -topk8 -nocrypt");
+    }
+    if (client.certPassword()) {
+      checks.comment(
+          notes.dropped(
+              where,
+              "the password of client certificate " + cert,
+              "vipd reads unencrypted keys only: decrypt the key into a file of its own"));
+    }
+  }
+
+  /** The note for a request that succeeded on any HTTP status (curl without -f). */
+  private String anyStatus(SourceLocation where, ScriptCheck.Http http, HttpClientOptions client) {
+    String directive = client.tool() + " without -f/--fail";
+    if (client.statusWrittenOut()) {
+      return notes.review(
+          where,
+          directive,
+          "the script tests the status code itself (-w '%{http_code}'); vipd's check passes on"
+              + " status 200 only: make sure 200 is what the script accepted");
+    }
+    String why =
+        "the request succeeded on any HTTP answer, even 401, 403 or 500; vipd's check passes on"
+            + " status 200 only (expect-status is one status)";
+    if (http.apiServer()) {
+      why +=
+          ". /readyz answers 200 to an anonymous request while the apiserver allows anonymous"
+              + " access (kubeadm's default); with --anonymous-auth=false it answers 401 and"
+              + " this check always fails: then give it client-cert and client-key, or use"
+              + " type = tls (a handshake only, closest to the old 'any answer')";
+    }
+    return notes.changed(where, directive, why);
   }
 }

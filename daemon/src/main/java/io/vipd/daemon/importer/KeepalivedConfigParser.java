@@ -205,6 +205,7 @@ public final class KeepalivedConfigParser {
           pending = new Pending(t);
         } else {
           pending.args.add(t.text());
+          pending.cut |= t.cut();
         }
       }
       flush(pending, stack.peek());
@@ -245,13 +246,17 @@ public final class KeepalivedConfigParser {
   private static final class Pending {
     final Token keyword;
     final List<String> args = new ArrayList<>();
+    boolean cut;
 
     Pending(Token keyword) {
       this.keyword = keyword;
+      this.cut = keyword.cut();
     }
 
     Node toNode() {
-      return new Node(keyword.text(), args, keyword.where());
+      Node n = new Node(keyword.text(), args, keyword.where());
+      n.cut = cut;
+      return n;
     }
   }
 
@@ -262,6 +267,7 @@ public final class KeepalivedConfigParser {
     final SourceLocation where;
     final List<Node> children = new ArrayList<>();
     boolean hasBlock;
+    boolean cut;
 
     Node(String keyword, List<String> args, SourceLocation where) {
       this.keyword = keyword;
@@ -274,7 +280,7 @@ public final class KeepalivedConfigParser {
       for (Node child : children) {
         block.add(child.freeze());
       }
-      return new KeepalivedStatement(keyword, args, block, hasBlock, where);
+      return new KeepalivedStatement(keyword, args, block, hasBlock, where, cut);
     }
   }
 

@@ -7,6 +7,10 @@ package io.vipd.daemon.importer;
 final class KeepalivedGlobals {
 
   int vrrpVersion = 2;
+
+  /** The vrrp_version line, if there was one. */
+  KeepalivedStatement vrrpVersionLine;
+
   boolean strict;
   boolean lowerPrioNoAdvert;
   boolean v3ChecksumAsV2;

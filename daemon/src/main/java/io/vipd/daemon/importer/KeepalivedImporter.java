@@ -31,11 +31,19 @@ final class KeepalivedImporter {
   private final ScriptClassifier classifier;
   private final List<FrontendBind> binds;
 
+  /**
+   * @param binds the imported proxy's frontends
+   * @param serverPorts the ports of the imported proxy's servers (the API servers')
+   */
   KeepalivedImporter(
-      KeepalivedConfig config, Path keepalivedDir, List<FrontendBind> binds, ImportNotes notes) {
+      KeepalivedConfig config,
+      Path keepalivedDir,
+      List<FrontendBind> binds,
+      Set<Integer> serverPorts,
+      ImportNotes notes) {
     this.config = config;
     this.notes = notes;
-    this.classifier = new ScriptClassifier(keepalivedDir, binds);
+    this.classifier = new ScriptClassifier(keepalivedDir, binds, serverPorts);
     this.binds = List.copyOf(binds);
   }
 
@@ -117,6 +125,7 @@ final class KeepalivedImporter {
       switch (st.keyword()) {
         case "vrrp_version":
           g.vrrpVersion = st.arg(0).orElse("").equals("3") ? 3 : 2;
+          g.vrrpVersionLine = st;
           break;
         case "vrrp_strict":
           g.strict = KeepalivedGlobals.flag(st);

@@ -31,6 +31,9 @@ final class KeepalivedInstanceWriter {
   private String state;
   private KeepalivedStatement advertInt;
   private int version;
+  private KeepalivedStatement versionLine;
+  private Boolean strictMode;
+  private boolean ipv6;
   private boolean nopreempt;
   private long preemptDelayMillis;
   private KeepalivedStatement nopreemptLine;
@@ -84,8 +87,10 @@ final class KeepalivedInstanceWriter {
       instances.comment(notes.dropped(block.where(), block.text(), missing));
       return false;
     }
+    ipv6 = lists.ipv6();
     HoconObject out = HoconObject.block();
     comments.forEach(out::comment);
+    ipv6Version(out);
     out.put("name", name());
     out.put("interface", interfaceName);
     out.put("virtual-router-id", vrid.getAsLong());
@@ -104,6 +109,51 @@ final class KeepalivedInstanceWriter {
     }
     instances.add(out);
     return true;
+  }
+
+  /** strict_mode of the instance, else vrrp_strict of global_defs. */
+  private boolean strict() {
+    return strictMode != null ? strictMode : globals.strict;
+  }
+
+  /**
+   * An IPv6 instance runs VRRPv3: keepalived ignores the global vrrp_version for it, and turns an
+   * instance's own "version 2" into 3 in strict mode. Without strict mode keepalived would send
+   * VRRPv2 over IPv6, which vipd does not speak (vipd check refuses version 2 with IPv6).
+   */
+  private void ipv6Version(HoconObject out) {
+    if (!ipv6 || version == 3) {
+      return;
+    }
+    version = 3;
+    if (versionLine == null) {
+      if (globals.vrrpVersionLine != null) {
+        out.comment(
+            "version 3: an IPv6 instance; keepalived ignores "
+                + globals.vrrpVersionLine.text()
+                + " ("
+                + globals.vrrpVersionLine.where()
+                + ") for IPv6 and runs VRRPv3, and so does vipd");
+      }
+      return;
+    }
+    if (strict()) {
+      out.comment(
+          "version 3: an IPv6 instance; in strict mode keepalived runs '"
+              + versionLine.text()
+              + "' ("
+              + versionLine.where()
+              + ") as VRRPv3, and so does vipd");
+      return;
+    }
+    out.comment(
+        notes.changed(
+            versionLine.where(),
+            versionLine.text(),
+            "keepalived sends VRRPv2 over IPv6 for this instance (non-standard; only without"
+                + " strict mode); vipd speaks VRRPv2 over IPv4 only and uses version 3: change"
+                + " the keepalived nodes of this group to version 3 too, or they and this node"
+                + " will not hear each other"));
   }
 
   private void read(KeepalivedStatement st) {
@@ -128,6 +178,7 @@ final class KeepalivedInstanceWriter {
         break;
       case "version":
         version = st.arg(0).orElse("").equals("3") ? 3 : 2;
+        versionLine = st;
         break;
       case "nopreempt":
         nopreempt = true;
@@ -144,7 +195,8 @@ final class KeepalivedInstanceWriter {
         lowerPrioNoAdvert = KeepalivedGlobals.flag(st);
         break;
       case "strict_mode":
-        lowerPrioNoAdvert |= KeepalivedGlobals.flag(st);
+        strictMode = KeepalivedGlobals.flag(st);
+        lowerPrioNoAdvert |= strictMode;
         break;
       case "v3_checksum_as_v2":
         checksumAsV2 = KeepalivedGlobals.flag(st);
@@ -184,13 +236,17 @@ final class KeepalivedInstanceWriter {
               "keepalived clears nopreempt for an initial MASTER or the address owner, so vipd preempts too"));
       nopreempt = false;
     }
-    if (preemptDelayLine != null && (master || nopreempt)) {
+    if (preemptDelayLine != null && (master || strict() || nopreempt)) {
       out.comment(
           notes.dropped(
               preemptDelayLine.where(),
               preemptDelayLine.text(),
               "keepalived ignores preempt_delay "
-                  + (master ? "for an initial MASTER" : "with nopreempt")));
+                  + (master
+                      ? "for an initial MASTER"
+                      : strict()
+                          ? "in strict mode (vrrp_strict, strict_mode)"
+                          : "with nopreempt")));
       preemptDelayMillis = 0;
     }
     out.put("priority", prio);
@@ -201,7 +257,8 @@ final class KeepalivedInstanceWriter {
     out.putWord("initial-state", master ? "master" : "backup");
     out.put("preempt", !nopreempt);
     out.putDuration("preempt-delay", preemptDelayMillis);
-    if (version == 3) {
+    if (version == 3 && !ipv6) {
+      // The IPv4 pseudo-header question does not arise over IPv6.
       out.putWord("checksum-mode", checksumAsV2 ? "rfc9568" : "pseudo-header");
     }
     out.put("lower-priority-advert", !lowerPrioNoAdvert);
@@ -249,11 +306,13 @@ final class KeepalivedInstanceWriter {
     }
     String type = "";
     String pass = null;
+    KeepalivedStatement passLine = null;
     for (KeepalivedStatement st : authentication.block()) {
       if (st.keyword().equals("auth_type")) {
         type = st.arg(0).orElse("").toUpperCase(Locale.ROOT);
       } else if (st.keyword().equals("auth_pass")) {
         pass = st.arg(0).orElse("");
+        passLine = st;
       }
     }
     if (version == 3) {
@@ -272,6 +331,27 @@ final class KeepalivedInstanceWriter {
               "vipd supports PASS only (AH is not supported): keepalived peers that still use AH"
                   + " will not accept vipd's adverts; remove AH from every node"));
       return;
+    }
+    if (pass.isEmpty()) {
+      out.comment(
+          notes.dropped(
+              passLine.where(),
+              passLine.text(),
+              "no password: keepalived ignores the authentication ('no password given'), so vipd"
+                  + " sends none either"));
+      return;
+    }
+    if (passLine.cut()) {
+      // Not the password itself: the note goes to the terminal as well.
+      out.comment(
+          notes.changed(
+              passLine.where(),
+              "auth_pass",
+              "the password holds an unquoted '#' or '!', where keepalived starts a comment: the"
+                  + " password keepalived uses (and vipd now) is only the "
+                  + pass.length()
+                  + " characters before it, not what is written. Keep it so while keepalived nodes"
+                  + " remain; to use the whole text, quote it on every node at once"));
     }
     if (pass.length() > 8) {
       out.comment(

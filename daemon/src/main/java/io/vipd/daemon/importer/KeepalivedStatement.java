@@ -12,17 +12,29 @@ import java.util.Optional;
  * @param block statements inside braces; empty when {@code hasBlock} is false
  * @param hasBlock true when the directive was followed by a brace block
  * @param where file and line of the keyword
+ * @param cut true when an unquoted {@code #} or {@code !} inside its last word began a comment, so
+ *     that word is only the part before it (as keepalived reads it)
  */
 public record KeepalivedStatement(
     String keyword,
     List<String> args,
     List<KeepalivedStatement> block,
     boolean hasBlock,
-    SourceLocation where) {
+    SourceLocation where,
+    boolean cut) {
 
   public KeepalivedStatement {
     args = List.copyOf(args);
     block = List.copyOf(block);
+  }
+
+  public KeepalivedStatement(
+      String keyword,
+      List<String> args,
+      List<KeepalivedStatement> block,
+      boolean hasBlock,
+      SourceLocation where) {
+    this(keyword, args, block, hasBlock, where, false);
   }
 
   /** The argument at {@code index}, if present. */

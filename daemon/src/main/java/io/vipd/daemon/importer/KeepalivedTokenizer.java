@@ -4,9 +4,11 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Splits keepalived configuration text into lines of words. {@code #} and {@code !} start a comment
- * when they begin a word; {@code "..."} is one word without its quotes; {@code {} and {@code }} are
- * words of their own even when glued to a neighbour. Pure; no I/O.
+ * Splits keepalived configuration text into lines of words. An unquoted {@code #} or {@code !}
+ * starts a comment wherever it is, even inside a word ({@code auth_pass k8s#2024} is {@code k8s}),
+ * as keepalived's decomment() does; {@code \\#} and {@code \\!} are the characters themselves;
+ * {@code "..."} is one word without its quotes; {@code {} and {@code }} are words of their own even
+ * when glued to a neighbour. Pure; no I/O.
  */
 final class KeepalivedTokenizer {
 
@@ -16,8 +18,14 @@ final class KeepalivedTokenizer {
    * @param text the word, quotes removed
    * @param quoted true if it was written in double quotes (so a quoted brace is not a brace)
    * @param where file and line
+   * @param cut true when a comment began inside this word: keepalived reads only the part before
+   *     the {@code #} or {@code !}, and so does {@link #text}
    */
-  record Token(String text, boolean quoted, SourceLocation where) {
+  record Token(String text, boolean quoted, SourceLocation where, boolean cut) {
+
+    Token(String text, boolean quoted, SourceLocation where) {
+      this(text, quoted, where, false);
+    }
 
     boolean is(String s) {
       return !quoted && text.equals(s);
@@ -60,7 +68,29 @@ final class KeepalivedTokenizer {
         }
         tokens.add(new Token(raw.substring(i + 1, end), true, where));
         i = end + 1;
-      } else if ((c == '#' || c == '!') && word.length() == 0) {
+      } else if (c == '\\'
+          && i + 1 < raw.length()
+          && (raw.charAt(i + 1) == '#' || raw.charAt(i + 1) == '!')) {
+        // keepalived: an escaped comment character is the character itself.
+        word.append(raw.charAt(i + 1));
+        i += 2;
+      } else if (c == '#' || c == '!') {
+        if (word.length() > 0) {
+          out.add(
+              ParseIssue.warning(
+                  where,
+                  "a comment starts at the unquoted '"
+                      + c
+                      + "' inside a word (column "
+                      + (i + 1)
+                      + "): keepalived reads only the part of the word before it and ignores"
+                      + " the rest of the line, and so does this import (quote the word, or write"
+                      + " \\"
+                      + c
+                      + ", to keep it whole)"));
+          tokens.add(new Token(word.toString(), false, where, true));
+          word.setLength(0);
+        }
         break;
       } else if (c == '{' || c == '}') {
         flush(word, where, tokens);

@@ -7,27 +7,37 @@ import java.util.OptionalLong;
 sealed interface ScriptCheck {
 
   /**
-   * The script requests the Kubernetes API server: becomes an in-process HTTP(S) check.
+   * The script requests an HTTP(S) URL with curl or wget: becomes an in-process HTTP(S) check.
    *
    * @param scheme {@code https} or {@code http}
    * @param hostPort host and port as in the script, e.g. {@code localhost:8443}
    * @param originalUrl the URL the script requested
-   * @param insecure true when the script skipped certificate verification (curl -k)
-   * @param maxTimeMillis the request time limit the script gave, if any (curl --max-time)
+   * @param apiServer true when the URL is the Kubernetes API server's (port 6443, a port of a proxy
+   *     server, or an HTTPS request of a script named for the apiserver); false for another
+   *     service's health endpoint (kubelet's 10248/healthz, kube-proxy's 10256/healthz)
+   * @param client what the request's options asked for (TLS files, -f, time limit, the rest)
    * @param otherUrls further URLs the script requested, not carried over
    */
-  record ApiServer(
+  record Http(
       String scheme,
       String hostPort,
       String originalUrl,
-      boolean insecure,
-      OptionalLong maxTimeMillis,
+      boolean apiServer,
+      HttpClientOptions client,
       List<String> otherUrls)
       implements ScriptCheck {
 
-    /** The URL vipd checks: same host and port, path {@code /readyz}. */
-    String readyzUrl() {
-      return scheme + "://" + hostPort + "/readyz";
+    /** The URL vipd checks: for the API server {@code /readyz}; else the URL as written. */
+    String checkedUrl() {
+      return apiServer ? scheme + "://" + hostPort + "/readyz" : originalUrl;
+    }
+
+    boolean insecure() {
+      return client.insecure();
+    }
+
+    OptionalLong maxTimeMillis() {
+      return client.maxTimeMillis();
     }
   }
 

@@ -9,7 +9,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.OptionalLong;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -28,6 +27,13 @@ final class ScriptClassifier {
   private static final Set<String> API_PATHS = Set.of("/healthz", "/readyz", "/livez");
   private static final int APISERVER_PORT = 6443;
 
+  /**
+   * Ports of the other Kubernetes components' health endpoints (kubelet, kube-proxy,
+   * controller-manager, scheduler, etcd): never the API server, whatever the script is named.
+   */
+  private static final Set<Integer> OTHER_COMPONENT_PORTS =
+      Set.of(2379, 2381, 10248, 10249, 10250, 10255, 10256, 10257, 10259);
+
   private static final Pattern ASSIGNMENT =
       Pattern.compile(
           "^\\s*(?:export\\s+|readonly\\s+|local\\s+)?([A-Za-z_][A-Za-z0-9_]*)="
@@ -40,11 +46,6 @@ final class ScriptClassifier {
   private static final Pattern URL =
       Pattern.compile(
           "(https?)://(\\[[0-9A-Fa-f:.]+]|[A-Za-z0-9._$\\-{}]+)(?::([0-9]+))?(/[^\\s\"'|;&)]*)?");
-  private static final Pattern CURL_INSECURE =
-      Pattern.compile(
-          "(?:^|\\s)(?:--insecure|-[A-Za-z]*k[A-Za-z]*|--no-check-certificate)(?=\\s|$)");
-  private static final Pattern MAX_TIME =
-      Pattern.compile("(?:--max-time[= ]|-m |--timeout[= ]|-T )\\s*([0-9]+(?:\\.[0-9]+)?)");
   private static final Pattern HAPROXY_PROCESS =
       Pattern.compile(
           "\\b(?:killall\\s+-0\\s+haproxy|pidof\\s+(?:-\\S+\\s+)*haproxy|pgrep\\s+(?:-\\S+\\s+)*haproxy"
@@ -53,15 +54,26 @@ final class ScriptClassifier {
   private final Path keepalivedDir;
   private final Path displayRoot;
   private final List<FrontendBind> frontends;
+  private final Set<Integer> apiServerPorts;
 
   /**
    * @param keepalivedDir directory of keepalived.conf: script files are looked for there first
    * @param frontends the imported proxy frontends (empty without a haproxy config)
    */
   ScriptClassifier(Path keepalivedDir, List<FrontendBind> frontends) {
+    this(keepalivedDir, frontends, Set.of());
+  }
+
+  /**
+   * @param keepalivedDir directory of keepalived.conf: script files are looked for there first
+   * @param frontends the imported proxy frontends (empty without a haproxy config)
+   * @param serverPorts the ports of the imported proxy's servers: API servers, as 6443 is
+   */
+  ScriptClassifier(Path keepalivedDir, List<FrontendBind> frontends, Set<Integer> serverPorts) {
     this.keepalivedDir = keepalivedDir.toAbsolutePath().normalize();
     this.displayRoot = this.keepalivedDir;
     this.frontends = List.copyOf(frontends);
+    this.apiServerPorts = Set.copyOf(serverPorts);
   }
 
   /**
@@ -138,15 +150,20 @@ final class ScriptClassifier {
     for (String line : lines) {
       expanded.add(expand(line, vars));
     }
-    Optional<ScriptCheck> api = apiServer(expanded, hint);
-    if (api.isPresent()) {
-      return api;
+    Optional<ScriptCheck> http = httpRequest(expanded, hint);
+    if (http.isPresent()) {
+      return http;
     }
     return proxyAlive(expanded);
   }
 
-  private Optional<ScriptCheck> apiServer(List<String> lines, String hint) {
-    ScriptCheck.ApiServer first = null;
+  /**
+   * The first request of the script to the API server, or else to another component's health
+   * endpoint ({@code /healthz}, {@code /readyz}, {@code /livez}); a request to a port haproxy binds
+   * is left to {@link #proxyAlive}.
+   */
+  private Optional<ScriptCheck> httpRequest(List<String> lines, String hint) {
+    ScriptCheck.Http first = null;
     List<String> others = new ArrayList<>();
     for (String line : lines) {
       if (!HTTP_CLIENT.matcher(line).find()) {
@@ -172,21 +189,22 @@ final class ScriptClassifier {
         String path = m.group(4) == null ? "/" : m.group(4).replaceAll("[?#].*", "");
         // The script's name only counts for HTTPS: plain HTTP may be any web service.
         boolean https = m.group(1).equals("https");
-        boolean apiLike =
-            API_PATHS.contains(path)
-                || port == APISERVER_PORT
+        boolean apiServer =
+            port == APISERVER_PORT
+                || apiServerPorts.contains(port)
                 || https
+                    && !OTHER_COMPONENT_PORTS.contains(port)
                     && (hint.contains("apiserver")
                         || hint.contains("kube")
                         || hint.contains("k8s"));
-        if (apiLike) {
+        if (apiServer || API_PATHS.contains(path)) {
           first =
-              new ScriptCheck.ApiServer(
+              new ScriptCheck.Http(
                   m.group(1),
                   m.group(2) + ":" + port,
                   url,
-                  CURL_INSECURE.matcher(line).find(),
-                  maxTime(line),
+                  apiServer,
+                  HttpClientOptions.read(line, url),
                   List.of());
         }
       }
@@ -195,12 +213,12 @@ final class ScriptClassifier {
       return Optional.empty();
     }
     return Optional.of(
-        new ScriptCheck.ApiServer(
+        new ScriptCheck.Http(
             first.scheme(),
             first.hostPort(),
             first.originalUrl(),
-            first.insecure(),
-            first.maxTimeMillis(),
+            first.apiServer(),
+            first.client(),
             others));
   }
 
@@ -282,11 +300,6 @@ final class ScriptClassifier {
         .filter(ScriptClassifier::wildcard)
         .findFirst()
         .orElse(frontends.get(0));
-  }
-
-  private static OptionalLong maxTime(String line) {
-    Matcher m = MAX_TIME.matcher(line);
-    return m.find() ? Durations.keepalivedSeconds(m.group(1)) : OptionalLong.empty();
   }
 
   /** Lines of the script that are not comments (a shebang is a comment too). */

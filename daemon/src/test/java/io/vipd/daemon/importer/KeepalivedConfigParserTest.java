@@ -59,6 +59,36 @@ class KeepalivedConfigParserTest {
   }
 
   @Test
+  void anUnquotedHashOrBangStartsACommentEvenInsideAWordAsInKeepalived() throws IOException {
+    // keepalived's lib/parser.c decomment(): any unquoted '#' or '!' starts a comment; "\#" and
+    // "\!" are the characters themselves; quoted strings keep them.
+    Path conf =
+        write(
+            "keepalived.conf",
+            String.join(
+                "\n",
+                "vrrp_instance VI_1 {",
+                "  auth_pass k8s#2024 more words",
+                "  priority 100#x",
+                "  advert_int 1!2",
+                "  quoted \"a#b!c\" tail#cut",
+                "  escaped a\\#b\\!c",
+                "}"));
+    KeepalivedConfig c = KeepalivedConfigParser.parse(conf);
+    List<KeepalivedStatement> block = c.statements().get(0).block();
+    assertEquals(List.of("k8s"), block.get(0).args());
+    assertEquals(List.of("100"), block.get(1).args());
+    assertEquals(List.of("1"), block.get(2).args());
+    assertEquals(List.of("a#b!c", "tail"), block.get(3).args());
+    assertEquals(List.of("a#b!c"), block.get(4).args());
+    assertEquals(5, block.size(), "the comments hid no brace");
+    assertEquals(4, c.issues().size(), c.issues()::toString);
+    assertTrue(c.issues().stream().noneMatch(ParseIssue::error));
+    assertEquals(new SourceLocation("keepalived.conf", 2), c.issues().get(0).where());
+    assertTrue(c.issues().get(0).message().contains("inside a word"), c.issues()::toString);
+  }
+
+  @Test
   void includeResolvesRelativeToTheIncludingFileAndExpandsGlobsInOrder() throws IOException {
     write("conf.d/b.conf", "vrrp_script b {\n  script \"/b\"\n}\n");
     write("conf.d/a.conf", "vrrp_script a {\n  script \"/a\"\n}\ninclude ../more/x.conf\n");

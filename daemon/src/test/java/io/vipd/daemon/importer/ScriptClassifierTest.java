@@ -27,8 +27,8 @@ class ScriptClassifierTest {
   @Test
   void inlineCurlOfHealthzBecomesReadyzCheck() {
     var c = classify("chk", "curl -s --max-time 1.5 https://10.0.0.1:6443/healthz");
-    ScriptCheck.ApiServer api = assertInstanceOf(ScriptCheck.ApiServer.class, c.check());
-    assertEquals("https://10.0.0.1:6443/readyz", api.readyzUrl());
+    ScriptCheck.Http api = assertInstanceOf(ScriptCheck.Http.class, c.check());
+    assertEquals("https://10.0.0.1:6443/readyz", api.checkedUrl());
     assertFalse(api.insecure(), "no -k");
     assertEquals(OptionalLong.of(1500), api.maxTimeMillis());
   }
@@ -36,7 +36,7 @@ class ScriptClassifierTest {
   @Test
   void wgetWithoutCertificateCheckIsInsecure() {
     var c = classify("x", "wget -q -T 2 --no-check-certificate -O - https://127.0.0.1:6443/livez");
-    ScriptCheck.ApiServer api = assertInstanceOf(ScriptCheck.ApiServer.class, c.check());
+    ScriptCheck.Http api = assertInstanceOf(ScriptCheck.Http.class, c.check());
     assertTrue(api.insecure());
     assertEquals(OptionalLong.of(2000), api.maxTimeMillis());
   }
@@ -50,8 +50,8 @@ class ScriptClassifierTest {
             + "PORT=${APISERVER_PORT:-6443}\n"
             + "curl -sfk https://localhost:${PORT}/ -o /dev/null || exit 1\n");
     var c = classify("check", "/etc/keepalived/check_apiserver.sh");
-    ScriptCheck.ApiServer api = assertInstanceOf(ScriptCheck.ApiServer.class, c.check());
-    assertEquals("https://localhost:6443/readyz", api.readyzUrl());
+    ScriptCheck.Http api = assertInstanceOf(ScriptCheck.Http.class, c.check());
+    assertEquals("https://localhost:6443/readyz", api.checkedUrl());
     assertTrue(api.insecure(), "-sfk holds -k");
     assertEquals("script file check_apiserver.sh", c.source());
   }
@@ -134,7 +134,7 @@ class ScriptClassifierTest {
     var alone =
         new ScriptClassifier(dir, List.of())
             .classify("check_apiserver", "/etc/keepalived/check_apiserver.sh");
-    assertInstanceOf(ScriptCheck.ApiServer.class, alone.check());
+    assertTrue(assertInstanceOf(ScriptCheck.Http.class, alone.check()).apiServer());
   }
 
   @Test
@@ -156,9 +156,65 @@ class ScriptClassifierTest {
         classify(
             "chk",
             "sh -c 'curl -sfk https://127.0.0.1:6443/readyz && curl -sfk https://127.0.0.1:8443/'");
-    ScriptCheck.ApiServer api = assertInstanceOf(ScriptCheck.ApiServer.class, c.check());
-    assertEquals("https://127.0.0.1:6443/readyz", api.readyzUrl());
+    ScriptCheck.Http api = assertInstanceOf(ScriptCheck.Http.class, c.check());
+    assertEquals("https://127.0.0.1:6443/readyz", api.checkedUrl());
     assertEquals(List.of("https://127.0.0.1:8443/"), api.otherUrls());
+  }
+
+  @Test
+  void healthzOfAnotherComponentIsKeptAsWrittenAndNotTakenForTheApiserver() {
+    for (String url :
+        List.of(
+            "http://127.0.0.1:10248/healthz",
+            "http://localhost:10256/healthz",
+            "https://127.0.0.1:10259/livez")) {
+      var c = classify("chk_kube_component", "curl -sfk " + url);
+      ScriptCheck.Http h = assertInstanceOf(ScriptCheck.Http.class, c.check(), url);
+      assertFalse(h.apiServer(), url);
+      assertEquals(url, h.checkedUrl(), "path and scheme as written");
+    }
+  }
+
+  @Test
+  void aPortOfTheProxysServersIsTheApiserver() {
+    var c =
+        new ScriptClassifier(dir, FRONTEND, java.util.Set.of(7443))
+            .classify("chk", "curl -sfk https://127.0.0.1:7443/healthz");
+    ScriptCheck.Http h = assertInstanceOf(ScriptCheck.Http.class, c.check());
+    assertTrue(h.apiServer());
+    assertEquals("https://127.0.0.1:7443/readyz", h.checkedUrl());
+  }
+
+  @Test
+  void curlTlsFilesFailAndUnsupportedOptionsAreRead() {
+    var c =
+        classify(
+            "chk",
+            "curl -s --cacert=/pki/ca.crt -E /pki/c.crt:secret --key /pki/c.key"
+                + " -H 'Host: x' -XPOST --frobnicate https://127.0.0.1:6443/readyz >/dev/null 2>&1");
+    HttpClientOptions o = assertInstanceOf(ScriptCheck.Http.class, c.check()).client();
+    assertEquals(java.util.Optional.of("/pki/ca.crt"), o.caFile());
+    assertEquals(java.util.Optional.of("/pki/c.crt"), o.clientCert());
+    assertTrue(o.certPassword());
+    assertEquals(java.util.Optional.of("/pki/c.key"), o.clientKey());
+    assertFalse(o.failsOnHttpError(), "no -f");
+    assertFalse(o.insecure());
+    assertEquals(List.of("-H Host: x", "-X POST", "--frobnicate"), o.notCarried());
+  }
+
+  @Test
+  void wgetFailsOnAnHttpErrorAndReadsItsCertificateOptions() {
+    var c =
+        classify(
+            "chk",
+            "wget -q -O - --ca-certificate=/pki/ca.crt --certificate /pki/c.crt"
+                + " --private-key=/pki/c.key https://127.0.0.1:6443/readyz");
+    HttpClientOptions o = assertInstanceOf(ScriptCheck.Http.class, c.check()).client();
+    assertTrue(o.failsOnHttpError());
+    assertEquals(java.util.Optional.of("/pki/ca.crt"), o.caFile());
+    assertEquals(java.util.Optional.of("/pki/c.crt"), o.clientCert());
+    assertEquals(java.util.Optional.of("/pki/c.key"), o.clientKey());
+    assertEquals(List.of(), o.notCarried());
   }
 
   @Test

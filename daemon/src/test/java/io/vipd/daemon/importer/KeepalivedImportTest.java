@@ -1,0 +1,307 @@
+package io.vipd.daemon.importer;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import io.vipd.daemon.config.ConfigLoader;
+import io.vipd.daemon.config.ConfigProblem;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * keepalived.conf details the importer must read as keepalived does (found by an audit): each test
+ * imports a small keepalived.conf written here and reads the result back.
+ */
+class KeepalivedImportTest {
+
+  @TempDir Path dir;
+
+  private ImportResult result;
+
+  private static final String INSTANCE_HEAD =
+      "vrrp_instance VI_1 {\n"
+          + "    state BACKUP\n"
+          + "    interface eth0\n"
+          + "    virtual_router_id 51\n"
+          + "    priority 100\n";
+
+  /** An instance with {@code body} (VIP 10.0.0.10/24 unless body has virtual_ipaddress). */
+  private static String instance(String body) {
+    String vips =
+        body.contains("virtual_ipaddress") ? "" : "    virtual_ipaddress {\n 10.0.0.10/24\n }\n";
+    return INSTANCE_HEAD + body + vips + "}\n";
+  }
+
+  private Config importOf(String keepalived) throws IOException {
+    return importOf(keepalived, null);
+  }
+
+  private Config importOf(String keepalived, String haproxy) throws IOException {
+    Path k = dir.resolve("keepalived.conf");
+    Files.writeString(k, keepalived);
+    Path h = null;
+    if (haproxy != null) {
+      h = dir.resolve("haproxy.cfg");
+      Files.writeString(h, haproxy);
+    }
+    result = ConfigImporter.importConfigs(k, h);
+    assertTrue(result.usable(), () -> "usable: " + result.warnings());
+    return ConfigFactory.parseString(result.hocon());
+  }
+
+  private List<String> warnings(String containing) {
+    return result.warnings().stream().filter(w -> w.contains(containing)).toList();
+  }
+
+  /** vipd check's errors for the last import. */
+  private List<String> checkErrors() throws IOException {
+    Path file = dir.resolve("vipd.conf");
+    Files.writeString(file, result.hocon());
+    return ConfigLoader.load(file).errors().stream().map(ConfigProblem::format).toList();
+  }
+
+  private static Config vi(Config c) {
+    return c.getConfigList("vrrp.instances").get(0);
+  }
+
+  private static String script(String name, String command) {
+    return "vrrp_script " + name + " {\n    script \"" + command + "\"\n    interval 2\n}\n";
+  }
+
+  private static String tracking(String... names) {
+    return instance(
+        "    track_script {\n        " + String.join("\n        ", names) + "\n    }\n");
+  }
+
+  // 1. Only the API server's health URL becomes /readyz.
+
+  @Test
+  void kubeletAndKubeProxyHealthzAreCheckedAsWrittenNotAsAnApiserver() throws IOException {
+    Config c =
+        importOf(
+            script("chk_kubelet", "/usr/bin/curl -sf http://127.0.0.1:10248/healthz")
+                + script(
+                    "chk_proxy",
+                    "curl -s -o /dev/null -w '%{http_code}' http://localhost:10256/healthz"
+                        + " | grep -q 200")
+                + script("chk_kube_ctrl", "curl -sfk https://127.0.0.1:10257/healthz")
+                + tracking("chk_kubelet", "chk_proxy", "chk_kube_ctrl"));
+    Config kubelet = c.getConfig("checks.chk_kubelet");
+    assertEquals("http", kubelet.getString("type"));
+    assertEquals("http://127.0.0.1:10248/healthz", kubelet.getString("url"));
+    Config proxy = c.getConfig("checks.chk_proxy");
+    assertEquals("http", proxy.getString("type"));
+    assertEquals("http://localhost:10256/healthz", proxy.getString("url"));
+    Config ctrl = c.getConfig("checks.chk_kube_ctrl");
+    assertEquals("https", ctrl.getString("type"), "a kube-named https script is not the apiserver");
+    assertEquals("https://127.0.0.1:10257/healthz", ctrl.getString("url"));
+    assertTrue(ctrl.getBoolean("insecure"));
+    assertEquals(List.of(), warnings("readyz"), "nothing rewritten to /readyz");
+    assertFalse(result.hocon().contains("API server (http://"), result.hocon());
+    assertEquals(List.of(), checkErrors());
+  }
+
+  @Test
+  void apiserverHealthzBecomesReadyzOnPort6443AndOnTheProxysServerPort() throws IOException {
+    Config c =
+        importOf(
+            script("a", "curl -sfk https://127.0.0.1:6443/healthz")
+                + script("b", "curl -sfk https://127.0.0.1:7443/livez")
+                + tracking("a", "b"),
+            "frontend api\n    mode tcp\n    bind *:8443\n    default_backend cp\n"
+                + "backend cp\n    mode tcp\n    server m1 10.0.0.11:7443 check\n");
+    assertEquals("https://127.0.0.1:6443/readyz", c.getString("checks.a.url"));
+    assertEquals(
+        "https://127.0.0.1:7443/readyz",
+        c.getString("checks.b.url"),
+        "7443 is where the proxy's servers, the apiservers, listen");
+  }
+
+  // 2. curl's TLS files are carried over; options that cannot be are named.
+
+  @Test
+  void curlCaCertClientCertAndKeyAreCarriedOver() throws IOException {
+    Config c =
+        importOf(
+            script(
+                    "chk_api",
+                    "/usr/bin/curl -sf --cacert /etc/kubernetes/pki/ca.crt"
+                        + " --cert /etc/vipd/client.crt --key /etc/vipd/client.key"
+                        + " --max-time 2 https://127.0.0.1:6443/healthz")
+                + script(
+                    "chk_eq",
+                    "curl -sf --cacert=/etc/kubernetes/pki/ca.crt https://10.0.0.11:6443/readyz")
+                + tracking("chk_api", "chk_eq"));
+    Config api = c.getConfig("checks.chk_api");
+    assertEquals("https://127.0.0.1:6443/readyz", api.getString("url"));
+    assertEquals("/etc/kubernetes/pki/ca.crt", api.getString("ca-file"));
+    assertEquals("/etc/vipd/client.crt", api.getString("client-cert"));
+    assertEquals("/etc/vipd/client.key", api.getString("client-key"));
+    assertFalse(api.hasPath("insecure"));
+    assertEquals(Duration.ofSeconds(2), api.getDuration("timeout"));
+    assertEquals("/etc/kubernetes/pki/ca.crt", c.getString("checks.chk_eq.ca-file"));
+  }
+
+  @Test
+  void curlOptionsAVipdCheckCannotReproduceAreNamedNotDroppedSilently() throws IOException {
+    Config c =
+        importOf(
+            script(
+                    "chk",
+                    "curl -sfk -H 'Host: api.example' --resolve api.example:6443:127.0.0.1 -L"
+                        + " https://127.0.0.1:6443/readyz")
+                + tracking("chk"));
+    assertEquals("https", c.getString("checks.chk.type"));
+    assertEquals(
+        1,
+        warnings("not carried over: curl -H Host: api.example").size(),
+        result.warnings().toString());
+    assertEquals(1, warnings("not carried over: curl --resolve api.example:6443:127.0.0.1").size());
+    assertEquals(1, warnings("not carried over: curl -L").size());
+    assertEquals(List.of(), warnings("curl -s:"), "-s, -f and -k mean nothing to note");
+  }
+
+  // 3. keepalived starts a comment at any unquoted # or !, even inside a word.
+
+  @Test
+  void aHashInsideAnUnquotedPasswordEndsItAsInKeepalived() throws IOException {
+    Config c =
+        importOf(
+            INSTANCE_HEAD.replace("priority 100", "priority 100#x")
+                + "    authentication {\n        auth_type PASS\n        auth_pass k8s#2024\n"
+                + "    }\n    virtual_ipaddress {\n        10.0.0.10/24\n    }\n}\n");
+    assertEquals("k8s", vi(c).getString("authentication.password"));
+    assertEquals(100, vi(c).getInt("priority"));
+    List<String> pass = warnings("changed: auth_pass");
+    assertEquals(1, pass.size(), result.warnings().toString());
+    assertTrue(pass.get(0).contains("3 characters before it"), pass.get(0));
+    assertFalse(pass.get(0).contains("2024"), "the note does not print the password");
+  }
+
+  @Test
+  void aQuotedOrEscapedHashStaysInThePassword() throws IOException {
+    Config c =
+        importOf(
+            instance(
+                "    authentication {\n        auth_type PASS\n        auth_pass \"a#b!c\"\n    }\n"));
+    assertEquals("a#b!c", vi(c).getString("authentication.password"));
+    c =
+        importOf(
+            instance(
+                "    authentication {\n        auth_type PASS\n        auth_pass a\\#b\n    }\n"));
+    assertEquals("a#b", vi(c).getString("authentication.password"));
+    assertEquals(List.of(), warnings("auth_pass"));
+  }
+
+  // 4, 9. IPv6 instances are VRRPv3, without checksum-mode.
+
+  @Test
+  void anIpv6InstanceIsVersion3WithCentisecondAdvertsAndNoChecksumMode() throws IOException {
+    Config c =
+        importOf(
+            "global_defs {\n    vrrp_version 2\n}\n"
+                + instance(
+                    "    advert_int 0.5\n"
+                        + "    virtual_ipaddress {\n        2001:db8::10/64 dev eth0\n    }\n"));
+    Config vi = vi(c);
+    assertEquals(3, vi.getInt("version"));
+    assertEquals(Duration.ofMillis(500), vi.getDuration("advert-interval"), "no v2 rounding");
+    assertFalse(vi.hasPath("checksum-mode"), "IPv4 only");
+    assertTrue(result.hocon().contains("keepalived ignores vrrp_version 2"), result.hocon());
+    assertEquals(List.of(), checkErrors());
+  }
+
+  @Test
+  void anIpv6InstanceThatSaysVersion2IsWrittenVersion3WithANote() throws IOException {
+    Config c =
+        importOf(
+            instance("    version 2\n    virtual_ipaddress {\n        2001:db8::10/64\n    }\n"));
+    assertEquals(3, vi(c).getInt("version"));
+    assertEquals(1, warnings("changed: version 2").size(), result.warnings().toString());
+    assertEquals(List.of(), checkErrors());
+  }
+
+  // 5. The node's own address among its unicast peers.
+
+  @Test
+  void theNodesOwnUnicastSourceIsLeftOutOfItsPeers() throws IOException {
+    Config c =
+        importOf(
+            instance(
+                "    unicast_src_ip 10.0.0.11\n"
+                    + "    unicast_peer {\n        10.0.0.11\n        10.0.0.12\n"
+                    + "        10.0.0.13\n    }\n"));
+    assertEquals(List.of("10.0.0.12", "10.0.0.13"), vi(c).getStringList("unicast.peers"));
+    assertEquals("10.0.0.11", vi(c).getString("unicast.source"));
+    assertEquals(1, warnings("not carried over: unicast_peer 10.0.0.11").size());
+    assertEquals(List.of(), checkErrors());
+  }
+
+  // 6. An address of the other family than the instance's first one.
+
+  @Test
+  void aVirtualAddressOfTheOtherFamilyIsLeftOutAsKeepalivedDoes() throws IOException {
+    Config c =
+        importOf(
+            instance(
+                "    virtual_ipaddress {\n        10.0.0.10/24\n        fe80::1\n"
+                    + "        10.0.0.11/24\n    }\n"));
+    assertEquals(List.of("10.0.0.10/24", "10.0.0.11/24"), vi(c).getStringList("virtual-ips"));
+    assertEquals(1, warnings("not carried over: fe80::1").size(), result.warnings().toString());
+    assertEquals(List.of(), checkErrors());
+  }
+
+  // 7. Weights +-254.
+
+  @Test
+  void trackWeightsOf254AreClampedTo253AsKeepalivedDoes() throws IOException {
+    Config c =
+        importOf(
+            "vrrp_script chk {\n    script \"/usr/bin/test -f /tmp/ok\"\n    weight -60\n}\n"
+                + instance(
+                    "    track_script {\n        chk weight -254\n    }\n"
+                        + "    track_interface {\n        eth1 weight 254\n    }\n"));
+    assertEquals(-253, vi(c).getConfigList("track.checks").get(0).getInt("weight"));
+    assertEquals(253, vi(c).getConfigList("track.interfaces").get(0).getInt("weight"));
+    assertEquals(2, warnings("it uses").size(), result.warnings().toString());
+    assertEquals(List.of(), checkErrors());
+  }
+
+  // 8. curl without -f succeeded on any HTTP status.
+
+  @Test
+  void curlWithoutFailIsNotedAsAcceptingAnyStatus() throws IOException {
+    Config c =
+        importOf(
+            script(
+                    "chk_apiserver",
+                    "curl --silent --max-time 2 --insecure https://localhost:6443/ -o /dev/null")
+                + script("chk_f", "curl --silent --fail --insecure https://localhost:6443/")
+                + tracking("chk_apiserver", "chk_f"));
+    assertEquals(200, c.getInt("checks.chk_apiserver.expect-status"));
+    List<String> any = warnings("changed: curl without -f/--fail");
+    assertEquals(1, any.size(), result.warnings().toString());
+    assertTrue(any.get(0).contains("any HTTP answer"), any.get(0));
+    assertTrue(any.get(0).contains("401"), any.get(0));
+    assertEquals(List.of(), checkErrors());
+  }
+
+  // 9. vrrp_strict discards preempt_delay.
+
+  @Test
+  void strictModeDropsPreemptDelay() throws IOException {
+    Config c = importOf("global_defs {\n    vrrp_strict\n}\n" + instance("    preempt_delay 20\n"));
+    assertEquals(Duration.ZERO, vi(c).getDuration("preempt-delay"));
+    assertEquals(
+        1, warnings("not carried over: preempt_delay 20").size(), result.warnings().toString());
+    assertTrue(warnings("preempt_delay 20").get(0).contains("strict mode"));
+  }
+}

@@ -5,6 +5,7 @@ import io.vipd.daemon.config.BackendCheckConfig;
 import io.vipd.daemon.config.CheckConfig;
 import io.vipd.daemon.config.HostPort;
 import io.vipd.health.HealthCheck;
+import io.vipd.health.HealthState;
 import io.vipd.health.InitialState;
 import io.vipd.health.MonitorSettings;
 import io.vipd.health.check.ExecCheck;
@@ -84,7 +85,22 @@ public final class CheckFactory {
 
   /** keepalived's vrrp_script semantics: no weight applies until the first result. */
   public static MonitorSettings trackingSettings(CheckConfig c) {
-    return MonitorSettings.of(c.interval(), c.timeout(), c.rise(), c.fall(), InitialState.UNKNOWN);
+    return trackingSettings(c, HealthState.UNKNOWN);
+  }
+
+  /**
+   * As {@link #trackingSettings(CheckConfig)}, for a check rebuilt in place of one whose state the
+   * trackers hold: up, it takes {@code fall} failures to go down, down {@code rise} successes to
+   * come up, as for the check it replaces after a full run of either.
+   */
+  public static MonitorSettings trackingSettings(CheckConfig c, HealthState current) {
+    InitialState start =
+        switch (current) {
+          case UP -> InitialState.FULLY_UP;
+          case DOWN -> InitialState.FULLY_DOWN;
+          case UNKNOWN -> InitialState.UNKNOWN;
+        };
+    return MonitorSettings.of(c.interval(), c.timeout(), c.rise(), c.fall(), start);
   }
 
   /** haproxy's server semantics: a server starts up and goes down after failed checks. */

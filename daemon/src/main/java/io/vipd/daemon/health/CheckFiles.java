@@ -1,6 +1,7 @@
 package io.vipd.daemon.health;
 
 import io.vipd.daemon.config.BackendCheckConfig;
+import io.vipd.daemon.config.CheckConfig;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -13,10 +14,11 @@ import java.util.Optional;
 
 /**
  * The content of the files a check reads once, when it is built: the CA, client certificate and key
- * of an https or tls check. A proxy reload compares it with the files as they are then, so that
+ * of an https or tls check. A reload compares it with the files as they are then, so that
  * certificates renewed under the same paths ({@code kubeadm certs renew}) are taken by a reload, as
- * haproxy takes them, rather than only by a restart. Tracked checks do not use it yet: a rebuilt
- * tracked check starts from no result, which would move the instance's priority until its first.
+ * haproxy takes them (and as keepalived's scripts, which run curl anew each time, do), rather than
+ * only by a restart. Proxy server checks and tracked checks alike; each rebuilt check starts from
+ * the state its predecessor had.
  */
 public final class CheckFiles {
 
@@ -26,13 +28,22 @@ public final class CheckFiles {
    * A digest of a proxy server check's files as they are now (an unreadable one counts as such).
    */
   public static String fingerprint(BackendCheckConfig check) {
+    return fingerprint(List.of(check.caFile(), check.clientCert(), check.clientKey()));
+  }
+
+  /** A digest of a tracked check's files as they are now (an unreadable one counts as such). */
+  public static String fingerprint(CheckConfig check) {
+    return fingerprint(List.of(check.caFile(), check.clientCert(), check.clientKey()));
+  }
+
+  private static String fingerprint(List<Optional<Path>> files) {
     MessageDigest digest;
     try {
       digest = MessageDigest.getInstance("SHA-256");
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("SHA-256 is part of every Java platform", e);
     }
-    for (Optional<Path> file : List.of(check.caFile(), check.clientCert(), check.clientKey())) {
+    for (Optional<Path> file : files) {
       if (file.isEmpty()) {
         digest.update((byte) 0);
         continue;

@@ -5,12 +5,14 @@ import io.vipd.daemon.config.CheckConfig;
 import io.vipd.daemon.config.TrackConfig;
 import io.vipd.daemon.config.VrrpInstanceConfig;
 import io.vipd.daemon.health.CheckFactory;
+import io.vipd.daemon.health.CheckFiles;
 import io.vipd.health.HealthCheck;
 import io.vipd.health.HealthListener;
 import io.vipd.health.HealthMonitor;
 import io.vipd.health.HealthState;
 import io.vipd.health.HealthStatus;
 import io.vipd.health.HealthTransition;
+import io.vipd.health.TrackedCheck;
 import io.vipd.vrrp.linux.NetlinkLinkMonitor;
 import io.vipd.vrrp.port.LinkMonitor;
 import io.vipd.vrrp.port.LinkState;
@@ -46,6 +48,10 @@ public final class TrackingService implements Closeable {
   private final Map<String, HealthMonitor> monitors = new ConcurrentHashMap<>();
   private final Map<String, HealthCheck> checks = new ConcurrentHashMap<>();
   private final Map<String, CheckConfig> monitoredConfigs = new HashMap<>();
+
+  /** {@link CheckFiles#fingerprint} of each running check's TLS files when it was built. */
+  private final Map<String, String> monitoredFiles = new HashMap<>();
+
   private final Map<String, List<InstanceTracker>> byCheck = new ConcurrentHashMap<>();
   private final Map<String, InstanceTracker> trackers = new ConcurrentHashMap<>();
   private final Map<String, VrrpInstanceConfig> trackedConfigs = new HashMap<>();
@@ -134,6 +140,7 @@ public final class TrackingService implements Closeable {
       EventLoopGroup loops,
       Map<String, TrackedSource> extraChecks)
       throws IOException {
+    Map<String, HealthCheck> renewed = renewedChecks(checkConfigs, factory);
     Set<String> changedChecks = new HashSet<>();
     monitoredConfigs.forEach(
         (name, cfg) -> {
@@ -186,6 +193,14 @@ public final class TrackingService implements Closeable {
         stopCheck(name);
       }
     }
+    renewed.forEach(
+        (name, check) -> {
+          if (monitors.containsKey(name)) {
+            replaceCheck(name, checkConfigs.get(name), check, loops);
+          } else {
+            check.close(); // stopped above: nobody tracks it any more
+          }
+        });
     // build the missing trackers
     List<String> built = new ArrayList<>();
     List<LinkWatch> newWatches = new ArrayList<>();
@@ -265,6 +280,7 @@ public final class TrackingService implements Closeable {
       HealthCheck check = factory.create(cfg);
       checks.put(name, check);
       monitoredConfigs.put(name, cfg);
+      monitoredFiles.put(name, CheckFiles.fingerprint(cfg));
       HealthMonitor monitor =
           new HealthMonitor(
               name,
@@ -313,6 +329,7 @@ public final class TrackingService implements Closeable {
       cancel.run();
     }
     monitoredConfigs.remove(name);
+    monitoredFiles.remove(name);
     HealthMonitor m = monitors.remove(name);
     if (m != null) {
       m.close();
@@ -341,6 +358,59 @@ public final class TrackingService implements Closeable {
         .toList();
   }
 
+  /**
+   * The running checks whose settings {@code checkConfigs} keeps but whose TLS files changed since
+   * they were built (certificates renewed under the same paths), each with its replacement, built
+   * before the reload changes anything: a renewal that cannot be read rejects the reload whole.
+   */
+  private Map<String, HealthCheck> renewedChecks(
+      Map<String, CheckConfig> checkConfigs, CheckFactory factory) throws IOException {
+    Map<String, HealthCheck> renewed = new LinkedHashMap<>();
+    try {
+      for (Map.Entry<String, CheckConfig> e : monitoredConfigs.entrySet()) {
+        CheckConfig cfg = e.getValue();
+        if (cfg.equals(checkConfigs.get(e.getKey()))
+            && !CheckFiles.fingerprint(cfg).equals(monitoredFiles.get(e.getKey()))) {
+          renewed.put(e.getKey(), factory.create(cfg));
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      renewed.values().forEach(HealthCheck::close);
+      throw e;
+    }
+    return renewed;
+  }
+
+  /**
+   * Puts {@code check} in place of the running check {@code name}, its trackers untouched: the new
+   * monitor starts from the state they hold for it, so a renewal moves no priority. Under this
+   * object's lock, which the listener takes to deliver a transition, so that the old monitor's last
+   * transition either reached the trackers before the swap (and is the state the new one starts
+   * from) or is dropped.
+   */
+  private void replaceCheck(String name, CheckConfig cfg, HealthCheck check, EventLoopGroup loops) {
+    HealthCheck old = checks.put(name, check);
+    HealthState current =
+        byCheck.getOrDefault(name, List.of()).stream()
+            .flatMap(t -> t.tracked().stream())
+            .filter(c -> c.label().equals(label(name)))
+            .map(TrackedCheck::state)
+            .findFirst()
+            .orElse(HealthState.UNKNOWN);
+    HealthMonitor monitor =
+        new HealthMonitor(
+            name,
+            check,
+            CheckFactory.trackingSettings(cfg, current),
+            loops.next(),
+            listener(name, cfg, check));
+    monitors.put(name, monitor).close();
+    old.close();
+    monitoredFiles.put(name, CheckFiles.fingerprint(cfg));
+    monitor.start();
+    LOG.info("check {}: TLS files changed, rebuilt from state {}", name, current);
+  }
+
   private HealthListener listener(String name, CheckConfig cfg, HealthCheck check) {
     return new HealthListener() {
       @Override
@@ -348,12 +418,14 @@ public final class TrackingService implements Closeable {
         int count = t.to() == HealthState.DOWN ? t.consecutiveFailures() : t.consecutiveSuccesses();
         int of = t.to() == HealthState.DOWN ? cfg.fall() : cfg.rise();
         String detail = t.lastResult().detail() + ", " + count + " of " + of;
-        if (checks.get(name) != check) {
-          return; // stopped by a reload
+        synchronized (TrackingService.this) {
+          if (checks.get(name) != check) {
+            return; // stopped or replaced by a reload
+          }
+          byCheck
+              .getOrDefault(name, List.of())
+              .forEach(tracker -> tracker.update(label(name), t.to(), detail));
         }
-        byCheck
-            .getOrDefault(name, List.of())
-            .forEach(tracker -> tracker.update(label(name), t.to(), detail));
       }
     };
   }

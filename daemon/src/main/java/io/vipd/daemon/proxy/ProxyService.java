@@ -330,7 +330,16 @@ public final class ProxyService implements Closeable {
    */
   public TrackedSource readiness(String backend, int minServersUp) {
     return sink -> {
-      Runnable evaluate = () -> report(sink, backend, minServersUp);
+      // Evaluated on check, admin, reload and stop threads alike: reading the servers and telling
+      // the sink happen under one lock, so that the last state told is the last one read (an
+      // admin 'enable' racing a server going down must not leave a stale UP behind).
+      Object lock = new Object();
+      Runnable evaluate =
+          () -> {
+            synchronized (lock) {
+              report(sink, backend, minServersUp);
+            }
+          };
       stateWatchers.add(evaluate);
       evaluate.run();
       return () -> stateWatchers.remove(evaluate);

@@ -239,8 +239,12 @@ public final class HealthMonitor implements AutoCloseable {
     running = false;
     cancel(backstop);
     runs++;
-    apply(result != null ? result : CheckResult.unhealthy("check error: " + error, elapsed()));
-    schedule(nextDelayNanos());
+    try {
+      apply(result != null ? result : CheckResult.unhealthy("check error: " + error, elapsed()));
+    } finally {
+      // whatever a listener threw (an Error too), the monitor must go on checking
+      schedule(nextDelayNanos());
+    }
   }
 
   private void onBackstop(long seq) {
@@ -251,13 +255,16 @@ public final class HealthMonitor implements AutoCloseable {
     runs++;
     LOG.warn("check {} ({}) did not complete its run in time", name, check.describe());
     long elapsed = elapsed();
-    apply(
-        CheckResult.unhealthy(
-            "timeout after "
-                + TimeUnit.NANOSECONDS.toMillis(elapsed)
-                + " ms (check did not complete)",
-            elapsed));
-    schedule(nextDelayNanos());
+    try {
+      apply(
+          CheckResult.unhealthy(
+              "timeout after "
+                  + TimeUnit.NANOSECONDS.toMillis(elapsed)
+                  + " ms (check did not complete)",
+              elapsed));
+    } finally {
+      schedule(nextDelayNanos());
+    }
   }
 
   private long elapsed() {

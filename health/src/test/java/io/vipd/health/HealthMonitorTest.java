@@ -228,6 +228,26 @@ class HealthMonitorTest {
   }
 
   @Test
+  void aListenerErrorDoesNotStopTheMonitorEither() throws Exception {
+    BlockingQueue<HealthTransition> seen = new LinkedBlockingQueue<>();
+    HealthListener throwing =
+        new HealthListener() {
+          @Override
+          public void onTransition(HealthTransition t) {
+            seen.add(t);
+            throw new AssertionError("an Error, not an exception");
+          }
+        };
+    ScriptedCheck check = new ScriptedCheck("-+", '+');
+    try (HealthMonitor m = monitor("e", check, settings(1, 1, InitialState.FULLY_UP), throwing)) {
+      m.start();
+      assertEquals(HealthState.DOWN, seen.poll(WAIT_SECONDS, TimeUnit.SECONDS).to());
+      HealthTransition next = seen.poll(WAIT_SECONDS, TimeUnit.SECONDS);
+      assertTrue(next != null && next.to() == HealthState.UP, "runs on after the Error: " + next);
+    }
+  }
+
+  @Test
   void closeStopsTheRuns() throws Exception {
     ScriptedCheck check = new ScriptedCheck("", '+');
     HealthMonitor m = monitor("c", check, settings(1, 1, InitialState.UP), new Recorder());

@@ -8,8 +8,12 @@ import io.vipd.health.CheckResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -50,5 +54,52 @@ class FileCheckTest {
     Files.delete(flag);
     assertFalse(run(check).healthy());
     assertEquals("file " + flag, check.describe());
+  }
+
+  @Test
+  void aHungStatHoldsNoSharedThreadAndIsNotQueuedAgain() throws Exception {
+    // a stat on a hung NFS mount: it returns only when the test lets it
+    CountDownLatch release = new CountDownLatch(1);
+    AtomicInteger stats = new AtomicInteger();
+    ExecutorService own = Executors.newCachedThreadPool();
+    try {
+      FileCheck hung =
+          new FileCheck(
+              tmp.resolve("on-nfs"),
+              blocking,
+              p -> {
+                stats.incrementAndGet();
+                try {
+                  release.await();
+                } catch (InterruptedException e) {
+                  Thread.currentThread().interrupt();
+                }
+                return true;
+              },
+              own);
+      CheckResult first = run(hung, Duration.ofMillis(100));
+      assertEquals("timeout after 100 ms (stat " + tmp.resolve("on-nfs") + ")", first.detail());
+      CheckResult second = run(hung, Duration.ofMillis(100));
+      assertFalse(second.healthy());
+      assertTrue(second.detail().contains("has not returned"), second.detail());
+      assertEquals(1, stats.get(), "no second stat queued behind the hung one");
+      // the shared executor (one thread here) still serves everyone else
+      Path flag = Files.createFile(tmp.resolve("elsewhere"));
+      assertTrue(run(new FileCheck(flag, blocking)).healthy());
+      release.countDown();
+      CheckResult after = null;
+      for (int i = 0; i < 100 && (after == null || !after.healthy()); i++) {
+        Thread.sleep(20);
+        after = run(hung, Duration.ofSeconds(5));
+      }
+      assertTrue(after.healthy(), "once the stat returns, the check runs again: " + after);
+    } finally {
+      release.countDown();
+      own.shutdownNow();
+    }
+  }
+
+  private static CheckResult run(FileCheck check, Duration timeout) {
+    return check.run(timeout).orTimeout(30, TimeUnit.SECONDS).join();
   }
 }

@@ -29,8 +29,12 @@ import java.util.concurrent.atomic.AtomicBoolean;
  *   <li>stdin is {@code /dev/null}; stdout and stderr go to a temporary file (no pipe, so a
  *       background grandchild that keeps the output open cannot stall the check); the first {@link
  *       #MAX_OUTPUT} bytes end up in the detail, e.g. {@code "exit 1: disk full"}.
- *   <li>On timeout the process and the descendants it has at that moment are killed (SIGKILL) and
- *       the result is {@code "timeout after 2000 ms (killed 2 processes)"}.
+ *   <li>The command leads a process group of its own ({@link ProcessGroup}). On timeout the whole
+ *       group gets SIGTERM, and SIGKILL {@link #KILL_GRACE} later if anything of it is left, as
+ *       keepalived treats a script that times out; the result is {@code "timeout after 2000 ms
+ *       (terminated 2 processes)"}. Background children the script left behind are in the group
+ *       too, orphaned or not. Without setsid(1), the process and the descendants it has at that
+ *       moment are killed (SIGKILL): {@code "(killed 2 processes)"}.
  *   <li>fork/exec and the file read happen on {@code blocking}, never on the caller's thread; the
  *       exit is observed through {@link Process#onExit()}.
  * </ul>
@@ -41,6 +45,9 @@ public final class ExecCheck implements HealthCheck {
   public static final int MAX_OUTPUT = 512;
 
   private static final File DEV_NULL = new File("/dev/null");
+
+  /** Between SIGTERM and SIGKILL of a timed-out command's group (keepalived's is 2 s too). */
+  static final Duration KILL_GRACE = Duration.ofSeconds(2);
 
   private final List<String> argv;
   private final String display;
@@ -75,6 +82,17 @@ public final class ExecCheck implements HealthCheck {
   }
 
   private void launch(Duration timeout, long start, CompletableFuture<CheckResult> result) {
+    String program = argv.get(0);
+    if (program.contains("/") && !Files.isExecutable(Path.of(program))) {
+      // said as the JDK would say it, not as setsid's "failed to execute" with exit 127
+      result.complete(
+          CheckResult.unhealthy(
+              "cannot start: "
+                  + program
+                  + (Files.exists(Path.of(program)) ? ": not executable" : ": no such file"),
+              System.nanoTime() - start));
+      return;
+    }
     Path output;
     Process process;
     try {
@@ -86,7 +104,7 @@ public final class ExecCheck implements HealthCheck {
     try {
       process =
           ChildProcesses.start(
-              new ProcessBuilder(argv)
+              new ProcessBuilder(ProcessGroup.leading(argv))
                   .redirectInput(DEV_NULL)
                   .redirectErrorStream(true)
                   .redirectOutput(output.toFile()));
@@ -117,7 +135,7 @@ public final class ExecCheck implements HealthCheck {
             blocking);
   }
 
-  private static void onTimeout(
+  private void onTimeout(
       Process process,
       Duration timeout,
       long start,
@@ -127,10 +145,18 @@ public final class ExecCheck implements HealthCheck {
       return; // exited just now; onExit reports it
     }
     timedOut.set(true);
-    int killed = killTree(process);
+    String what;
+    if (ProcessGroup.SETSID.isPresent()) {
+      long group = process.pid(); // the leader's pid is the group's id
+      what = "terminated " + ProcessGroup.signal(group, false) + " processes";
+      blocking.schedule(
+          () -> ProcessGroup.signal(group, true), KILL_GRACE.toNanos(), TimeUnit.NANOSECONDS);
+    } else {
+      what = "killed " + killTree(process) + " processes";
+    }
     result.complete(
         CheckResult.unhealthy(
-            "timeout after " + timeout.toMillis() + " ms (killed " + killed + " processes)",
+            "timeout after " + timeout.toMillis() + " ms (" + what + ")",
             System.nanoTime() - start));
   }
 

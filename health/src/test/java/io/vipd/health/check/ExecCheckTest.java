@@ -110,9 +110,47 @@ class ExecCheckTest {
             false,
             Duration.ofMillis(1500));
     assertFalse(r.healthy());
-    assertEquals("timeout after 1500 ms (killed 2 processes)", r.detail());
+    assertEquals(
+        "timeout after 1500 ms ("
+            + (ProcessGroup.SETSID.isPresent() ? "terminated" : "killed")
+            + " 2 processes)",
+        r.detail());
     long sleepPid = Long.parseLong(Files.readString(pidFile).trim());
     assertTrue(waitUntilGone(sleepPid, Duration.ofSeconds(10)), "sleep 30 survived: " + sleepPid);
+  }
+
+  @Test
+  void timeoutReachesABackgroundChildOrphanedByItsParent() throws Exception {
+    assertTrue(ProcessGroup.SETSID.isPresent(), "setsid(1) is part of util-linux");
+    Path pidFile = tmp.resolve("orphan.pid");
+    // the subshell starts `sleep 301` and exits: the sleep is init's child, no longer vipd's
+    // descendant, but still in the command's process group
+    CheckResult r =
+        run(
+            List.of("/bin/sh", "-c", "( sleep 301 & echo $! > " + pidFile + " ); sleep 30"),
+            false,
+            Duration.ofMillis(1000));
+    assertFalse(r.healthy());
+    long orphan = Long.parseLong(Files.readString(pidFile).trim());
+    assertTrue(waitUntilGone(orphan, Duration.ofSeconds(10)), "orphan survived: " + orphan);
+  }
+
+  @Test
+  void aGroupThatIgnoresSigtermIsKilledAfterTheGrace() throws Exception {
+    assertTrue(ProcessGroup.SETSID.isPresent(), "setsid(1) is part of util-linux");
+    Path pidFile = tmp.resolve("stubborn.pid");
+    // SIG_IGN is inherited across exec: the sleep ignores SIGTERM too
+    CheckResult r =
+        run(
+            List.of("/bin/sh", "-c", "trap '' TERM; sleep 30 & echo $! > " + pidFile + "; wait"),
+            false,
+            Duration.ofMillis(1000));
+    assertFalse(r.healthy());
+    long sleepPid = Long.parseLong(Files.readString(pidFile).trim());
+    assertTrue(runningOrSleeping(sleepPid), "SIGTERM ignored: still there right after");
+    assertTrue(
+        waitUntilGone(sleepPid, ExecCheck.KILL_GRACE.plusSeconds(8)),
+        "SIGKILL after the grace: " + sleepPid);
   }
 
   /** True once the process is gone or a zombie (killed, waiting for its reaper). */

@@ -37,6 +37,9 @@ public final class InstanceTracker {
   private volatile String breakdown;
   private BooleanSupplier holdCheckWeights = () -> false;
 
+  /** {@link VrrpRuntime#releaseStart} was sent. */
+  private boolean startReleased;
+
   /**
    * @param instance the instance name, e.g. {@code VI_1}
    * @param basePriority the configured priority
@@ -127,6 +130,27 @@ public final class InstanceTracker {
       runtime.setFault(FAULT_SOURCE, now.fault(), now.fault() ? cause : "tracking recovered");
     }
     last = now;
+    releaseStartOnceAnswered();
+  }
+
+  /**
+   * Ends the runtime's start hold ({@link VrrpRuntime#holdStartBefore}, keepalived's INIT) once
+   * every weight-0 check has a result, after the priority and fault those give are queued: the
+   * router starts with them. A runtime that holds nothing ignores it.
+   */
+  private void releaseStartOnceAnswered() {
+    if (startReleased) {
+      return;
+    }
+    for (Map.Entry<String, Entry> t : tracked.entrySet()) {
+      if (t.getValue().weight == 0
+          && t.getKey().startsWith(CHECK_PREFIX)
+          && t.getValue().state == HealthState.UNKNOWN) {
+        return;
+      }
+    }
+    startReleased = true;
+    runtime.releaseStart();
   }
 
   /**
@@ -154,6 +178,7 @@ public final class InstanceTracker {
     runtime.setTrackedPriority(now.priority());
     runtime.setFault(FAULT_SOURCE, now.fault(), now.fault() ? breakdown : "tracking set up");
     last = now;
+    releaseStartOnceAnswered();
   }
 
   /** The latest breakdown, e.g. {@code base 101, check apiserver failed (-20) -> 81}. */

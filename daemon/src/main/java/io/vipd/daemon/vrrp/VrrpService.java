@@ -3,6 +3,7 @@ package io.vipd.daemon.vrrp;
 import io.vipd.daemon.config.AuthenticationConfig;
 import io.vipd.daemon.config.InitialState;
 import io.vipd.daemon.config.IpFamily;
+import io.vipd.daemon.config.TrackConfig;
 import io.vipd.daemon.config.VirtualIp;
 import io.vipd.daemon.config.VrrpConfig;
 import io.vipd.daemon.config.VrrpInstanceConfig;
@@ -685,6 +686,18 @@ public final class VrrpService implements Closeable {
         // before the runtime starts: an initial master or an owner must not be MASTER first
         runtime.setFaultBeforeStart(
             "interface " + spec.interfaceName(), "interface " + spec.interfaceName() + " down");
+      } else if (!(socket instanceof NoSocketYet)) {
+        // keepalived's INIT: no start until each weight-0 check has answered once (the tracker
+        // releases it), so that a first failure is a FAULT at start, not a MASTER then a FAULT
+        List<String> gating =
+            config.track().checks().stream()
+                .filter(t -> t.weight() == 0)
+                .map(TrackConfig.Tracked::name)
+                .toList();
+        if (!gating.isEmpty()) {
+          runtime.holdStartBefore(
+              "tracked weight-0 check(s) " + String.join(", ", gating) + " have no result yet");
+        }
       }
       runtimeThread.start();
       linkThread.start();

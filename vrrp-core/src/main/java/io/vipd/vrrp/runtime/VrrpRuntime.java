@@ -22,6 +22,7 @@ import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Queue;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -66,6 +67,15 @@ public final class VrrpRuntime implements Runnable {
 
   /** {@link #run} has begun: faults go through the command queue from then on. */
   private volatile boolean started;
+
+  /**
+   * Why the router's start waits (keepalived's INIT: a tracked weight-0 script with no result yet),
+   * or null. Set before {@link #run}; cleared by {@link #releaseStart} on the runtime thread.
+   */
+  private String startHold;
+
+  /** Whether the router has had its Startup event (runtime thread). */
+  private boolean routerStarted;
 
   private volatile boolean running = true;
   // Announcement schedule while master; Long.MAX_VALUE when nothing is due.
@@ -166,6 +176,44 @@ public final class VrrpRuntime implements Runnable {
     }
     faults.put(source, reason);
     router.setFault(true, reason, nanoClock.getAsLong());
+  }
+
+  /**
+   * Holds the router's Startup event until {@link #releaseStart}: the instance stays in INITIALIZE,
+   * sends no advert and takes no VIP, as keepalived keeps an instance in INIT until each tracked
+   * weight-0 script has answered once. Otherwise an initial master or an address owner whose first
+   * check fails would be MASTER for the first seconds, then FAULT: the VIP moved twice. Called
+   * before {@link #run} begins, on the thread that will start it.
+   *
+   * @throws IllegalStateException once {@link #run} has begun
+   */
+  public void holdStartBefore(String reason) {
+    if (started) {
+      throw new IllegalStateException(spec.name() + ": already running");
+    }
+    startHold = Objects.requireNonNull(reason, "reason");
+  }
+
+  /**
+   * Queues the end of a {@link #holdStartBefore} hold: the router starts (with whatever fault or
+   * priority was queued before this). A no-op for a runtime that holds nothing.
+   */
+  public void releaseStart() {
+    commands.add(
+        now -> {
+          if (startHold != null) {
+            LOG.info("({}) starting: {}", spec.name(), "tracked checks have answered");
+            startHold = null;
+            startRouter(now);
+          }
+        });
+  }
+
+  private void startRouter(long now) {
+    if (!routerStarted) {
+      routerStarted = true;
+      router.start(now);
+    }
   }
 
   /**
@@ -297,7 +345,11 @@ public final class VrrpRuntime implements Runnable {
   public void run() {
     started = true;
     try {
-      router.start(nanoClock.getAsLong());
+      if (startHold == null) {
+        startRouter(nanoClock.getAsLong());
+      } else {
+        LOG.info("({}) waits in INITIALIZE: {}", spec.name(), startHold);
+      }
       publish();
       while (running) {
         step();

@@ -205,6 +205,56 @@ class VrrpRuntimeReconfigureTest {
   }
 
   @Test
+  void aHeldStartWaitsInInitializeAndStartsWithWhatWasQueuedMeanwhile() throws Exception {
+    VrrpRuntime runtime = runtime(spec(router(150), new GarpSettings(1, 0, 0, 1)));
+    runtime.holdStartBefore("tracked weight-0 check(s) api have no result yet");
+    Thread t = new Thread(runtime, "runtime");
+    t.start();
+    try {
+      Thread.sleep(400);
+      assertEquals(VrrpState.INITIALIZE, runtime.status().state(), "held: keepalived's INIT");
+      assertTrue(transitions.isEmpty() && socket.priorities.isEmpty(), "no transition, no advert");
+      assertEquals(0, announced.get(), "nothing announced");
+      assertThrows(IllegalStateException.class, () -> runtime.holdStartBefore("too late"));
+      // the check's first result fails: the fault is queued, then the start released
+      runtime.setFault("tracking", true, "check api failed");
+      runtime.releaseStart();
+      await(() -> runtime.status().state() == VrrpState.FAULT, "fault");
+      Thread.sleep(100);
+      assertEquals(
+          List.of("INITIALIZE->FAULT"),
+          transitions.stream().map(x -> x.from() + "->" + x.to()).toList(),
+          "an initial master whose weight-0 check failed is never MASTER");
+      runtime.releaseStart(); // a second release changes nothing
+      runtime.setFault("tracking", false, "check api succeeded");
+      await(() -> runtime.status().state() == VrrpState.MASTER, "master once the check succeeds");
+    } finally {
+      assertTrue(runtime.stop(5, TimeUnit.SECONDS));
+      t.join(5000);
+    }
+  }
+
+  @Test
+  void aHeldStartReleasedWithNoFaultStartsAsConfigured() throws Exception {
+    VrrpRuntime runtime = runtime(spec(router(150), new GarpSettings(1, 0, 0, 1)));
+    runtime.holdStartBefore("tracked weight-0 check(s) api have no result yet");
+    Thread t = new Thread(runtime, "runtime");
+    t.start();
+    try {
+      Thread.sleep(200);
+      assertEquals(VrrpState.INITIALIZE, runtime.status().state());
+      runtime.releaseStart();
+      await(() -> runtime.status().state() == VrrpState.MASTER, "initial master");
+      assertEquals(
+          List.of("INITIALIZE->MASTER"),
+          transitions.stream().map(x -> x.from() + "->" + x.to()).toList());
+    } finally {
+      assertTrue(runtime.stop(5, TimeUnit.SECONDS));
+      t.join(5000);
+    }
+  }
+
+  @Test
   void anIdentityChangeIsRefusedOnTheCallersThread() {
     VrrpRuntime runtime = runtime(spec(router(150), new GarpSettings(1, 0, 0, 1)));
     GarpSettings garp = new GarpSettings(1, 0, 0, 1);

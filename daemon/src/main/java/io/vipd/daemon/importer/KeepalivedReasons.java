@@ -67,7 +67,10 @@ final class KeepalivedReasons {
           Map.entry("vrrp_notify_fifo", "vipd calls notify scripts on state changes"),
           Map.entry("vrrp_notify_fifo_script", "vipd calls notify scripts on state changes"),
           Map.entry("user", "vipd runs exec checks as its own user"),
-          Map.entry("init_fail", "vipd starts every check as down until it has risen"),
+          Map.entry(
+              "init_fail",
+              "vipd starts a check unknown (no weight) and its first result decides; an instance"
+                  + " tracking it with weight 0 waits for that result, as keepalived waits in INIT"),
           Map.entry(
               "vrrp_sync_group",
               "vipd has no sync groups; the instances are imported independently"),

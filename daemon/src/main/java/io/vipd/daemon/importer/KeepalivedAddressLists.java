@@ -1,11 +1,12 @@
 package io.vipd.daemon.importer;
 
+import io.vipd.daemon.config.Addresses;
 import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -97,19 +98,21 @@ final class KeepalivedAddressLists {
     out.put("unicast", unicast);
   }
 
-  /** True when two address literals name the same address (10.0.0.1 and 10.0.0.01 do not). */
-  private static boolean sameAddress(String a, String b) {
-    if (a.equals(b)) {
-      return true;
-    }
-    if (!a.matches("[0-9A-Fa-f:.]+") || !b.matches("[0-9A-Fa-f:.]+")) {
-      return false;
-    }
+  /**
+   * True when two address literals name the same address (::1 and 0::1 do; 10.0.0.1 and 10.0.0.01
+   * or 10.1 do not, as inet_pton reads them for keepalived). Literals only: a name or a malformed
+   * address such as 10.0.0.256 matches nothing and is never looked up in DNS.
+   */
+  static boolean sameAddress(String a, String b) {
+    Optional<InetAddress> x = literal(a);
+    return x.isPresent() && x.equals(literal(b));
+  }
+
+  private static Optional<InetAddress> literal(String text) {
     try {
-      // Literals only (checked above): no name lookup.
-      return InetAddress.getByName(a).equals(InetAddress.getByName(b));
-    } catch (UnknownHostException e) {
-      return false;
+      return Optional.of(Addresses.ipLiteral(text));
+    } catch (IllegalArgumentException e) {
+      return Optional.empty();
     }
   }
 

@@ -43,6 +43,8 @@ final class KeepalivedCheckWriter {
     if (!tracked) {
       checks.comment("no vrrp_instance tracks this script (keepalived would not run it)");
     }
+    c.warning()
+        .ifPresent(w -> checks.comment(notes.review(script.block.where(), script.block.text(), w)));
     HoconObject check = HoconObject.block();
     long timeout = script.effectiveTimeoutMillis();
     if (c.check() instanceof ScriptCheck.Http api) {
@@ -71,9 +73,6 @@ final class KeepalivedCheckWriter {
           .put("backend", proxy.frontend().backend())
           .put("min-servers-up", 1);
     } else if (c.check() instanceof ScriptCheck.Exec exec) {
-      c.warning()
-          .ifPresent(
-              w -> checks.comment(notes.review(script.block.where(), script.block.text(), w)));
       check.putWord("type", "exec");
       HoconArray command = new HoconArray();
       exec.command().forEach(command::add);

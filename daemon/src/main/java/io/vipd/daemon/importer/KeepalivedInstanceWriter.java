@@ -268,11 +268,12 @@ final class KeepalivedInstanceWriter {
     if (advertInt == null) {
       return 1000;
     }
-    BigDecimal seconds;
-    try {
-      seconds = new BigDecimal(advertInt.arg(0).orElse(""));
-    } catch (NumberFormatException e) {
-      out.comment(notes.dropped(advertInt.where(), advertInt.text(), "not a number; 1s is used"));
+    // Plain digits only: new BigDecimal("1e300000000") is accepted, and rounding it hangs.
+    BigDecimal seconds = Durations.plainDecimal(advertInt.arg(0).orElse("")).orElse(null);
+    if (seconds == null) {
+      out.comment(
+          notes.dropped(
+              advertInt.where(), advertInt.text(), "not a plain decimal number; 1s is used"));
       return 1000;
     }
     long centis = seconds.movePointRight(2).setScale(0, java.math.RoundingMode.HALF_UP).longValue();

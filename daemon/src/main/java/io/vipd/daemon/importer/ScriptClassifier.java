@@ -128,9 +128,12 @@ final class ScriptClassifier {
       source = "script file " + SourceLocation.displayName(displayRoot, found.get());
     }
     String hint = (name + " " + scriptPath.orElse("")).toLowerCase(Locale.ROOT);
-    Optional<ScriptCheck> detected = detect(text, hint);
+    List<String> problems = new ArrayList<>();
+    Optional<ScriptCheck> detected = detect(text, hint, problems);
+    Optional<String> problem =
+        problems.isEmpty() ? Optional.empty() : Optional.of(String.join("; ", problems));
     if (detected.isPresent()) {
-      return new Classification(detected.get(), source, Optional.empty());
+      return new Classification(detected.get(), source, problem);
     }
     if (HAPROXY_PROCESS.matcher(text).find()) {
       return new Classification(
@@ -140,17 +143,21 @@ final class ScriptClassifier {
               "it checks haproxy, but no haproxy config was given: pass --haproxy so it becomes a"
                   + " check of vipd's own proxy; as an exec check it fails once haproxy is gone"));
     }
-    return new Classification(exec, source, Optional.empty());
+    return new Classification(exec, source, problem);
   }
 
-  private Optional<ScriptCheck> detect(String rawText, String hint) {
+  /**
+   * What the script checks; {@code problems} receives what could not be read (a URL without a
+   * usable port).
+   */
+  private Optional<ScriptCheck> detect(String rawText, String hint, List<String> problems) {
     List<String> lines = codeLines(rawText);
     Map<String, String> vars = assignments(lines);
     List<String> expanded = new ArrayList<>();
     for (String line : lines) {
       expanded.add(expand(line, vars));
     }
-    Optional<ScriptCheck> http = httpRequest(expanded, hint);
+    Optional<ScriptCheck> http = httpRequest(expanded, hint, problems);
     if (http.isPresent()) {
       return http;
     }
@@ -162,9 +169,11 @@ final class ScriptClassifier {
    * endpoint ({@code /healthz}, {@code /readyz}, {@code /livez}); a request to a port haproxy binds
    * is left to {@link #proxyAlive}.
    */
-  private Optional<ScriptCheck> httpRequest(List<String> lines, String hint) {
+  private Optional<ScriptCheck> httpRequest(
+      List<String> lines, String hint, List<String> problems) {
     ScriptCheck.Http first = null;
     List<String> others = new ArrayList<>();
+    Set<String> badPorts = new java.util.HashSet<>();
     for (String line : lines) {
       if (!HTTP_CLIENT.matcher(line).find()) {
         continue;
@@ -182,6 +191,18 @@ final class ScriptClassifier {
           continue;
         }
         int port = port(m);
+        if (port < 0) {
+          if (badPorts.add(url)) {
+            problems.add(
+                "the request to "
+                    + url
+                    + " names port "
+                    + m.group(3)
+                    + ", outside 1..65535: curl and wget refuse such a URL, so that request always"
+                    + " failed; it is not made into a vipd check");
+          }
+          continue;
+        }
         if (frontendAt(m.group(2), port).isPresent()) {
           // haproxy's own port: a check of the proxy, see proxyAlive.
           continue;
@@ -235,7 +256,7 @@ final class ScriptClassifier {
         // A request to a port haproxy binds goes through haproxy: it checks the proxy.
         Matcher url = URL.matcher(line);
         while (url.find()) {
-          if (url.group().contains("$")) {
+          if (url.group().contains("$") || port(url) < 0) {
             continue;
           }
           Optional<FrontendBind> f = frontendAt(url.group(2), port(url));
@@ -265,10 +286,16 @@ final class ScriptClassifier {
     return Optional.empty();
   }
 
-  /** The port of a {@link #URL} match, with the scheme's default. */
-  private static int port(Matcher url) {
-    if (url.group(3) != null) {
-      return Integer.parseInt(url.group(3));
+  /**
+   * The port of a {@link #URL} match, with the scheme's default; -1 when it is no TCP port (0 or
+   * above 65535, which curl rejects: "Port number was not a decimal number between 0 and 65535").
+   */
+  static int port(Matcher url) {
+    String digits = url.group(3);
+    if (digits != null) {
+      // At most 5 digits: Integer.parseInt would throw on 99999999999.
+      int port = digits.length() <= 5 ? Integer.parseInt(digits) : -1;
+      return port >= 1 && port <= 65535 ? port : -1;
     }
     return url.group(1).equals("https") ? 443 : 80;
   }

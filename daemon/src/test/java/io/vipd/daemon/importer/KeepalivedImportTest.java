@@ -2,6 +2,7 @@ package io.vipd.daemon.importer;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.typesafe.config.Config;
@@ -303,5 +304,72 @@ class KeepalivedImportTest {
     assertEquals(
         1, warnings("not carried over: preempt_delay 20").size(), result.warnings().toString());
     assertTrue(warnings("preempt_delay 20").get(0).contains("strict mode"));
+  }
+
+  // 10. Numbers that made the import hang or throw (an exception is a crash of vipd import).
+
+  @Test
+  void aCurlMaxTimeWithAHugeExponentDoesNotHang() throws IOException {
+    Config c =
+        assertTimeoutPreemptively(
+            Duration.ofSeconds(20),
+            () ->
+                importOf(
+                    script("chk", "curl -sfk -m 1e300000000 https://127.0.0.1:6443/healthz")
+                        + tracking("chk")));
+    assertEquals("https://127.0.0.1:6443/readyz", c.getString("checks.chk.url"));
+    assertEquals(Duration.ofSeconds(2), c.getDuration("checks.chk.timeout"), "no -m carried");
+  }
+
+  @Test
+  void anAdvertIntWithAHugeExponentDoesNotHang() throws IOException {
+    Config c =
+        assertTimeoutPreemptively(
+            Duration.ofSeconds(20), () -> importOf(instance("    advert_int 1e300000000\n")));
+    assertEquals(Duration.ofSeconds(1), vi(c).getDuration("advert-interval"));
+    assertEquals(1, warnings("not carried over: advert_int 1e300000000").size());
+    assertEquals(List.of(), checkErrors());
+  }
+
+  @Test
+  void aUrlPortAbove65535IsNoCheckAndNoCrash() throws IOException {
+    String haproxy =
+        "frontend api\n    mode tcp\n    bind *:8443\n    default_backend cp\n"
+            + "backend cp\n    mode tcp\n    server m1 10.0.0.11:6443 check\n";
+    for (String h : java.util.Arrays.asList(null, haproxy)) {
+      Config c =
+          importOf(
+              script("chk_port", "curl -sf http://127.0.0.1:99999999999/healthz")
+                  + tracking("chk_port"),
+              h);
+      assertEquals("exec", c.getString("checks.chk_port.type"));
+      List<String> port = warnings("review: vrrp_script chk_port");
+      assertEquals(1, port.size(), result.warnings().toString());
+      assertTrue(port.get(0).contains("port 99999999999, outside 1..65535"), port.get(0));
+      assertEquals(List.of(), checkErrors());
+    }
+  }
+
+  @Test
+  void aGlobalMaxconnBeyondALongIsDroppedNotACrash() throws IOException {
+    Config c =
+        importOf(
+            instance(""),
+            "global\n    maxconn 99999999999999999999\n"
+                + "frontend api\n    mode tcp\n    bind *:8443\n    default_backend cp\n"
+                + "backend cp\n    mode tcp\n    server m1 10.0.0.11:6443 check\n");
+    assertFalse(c.hasPath("proxy.maxconn"));
+    assertEquals(1, warnings("not carried over: maxconn 99999999999999999999").size());
+  }
+
+  @Test
+  void addressesAreComparedAsLiteralsOnly() {
+    assertTrue(KeepalivedAddressLists.sameAddress("::1", "0::1"));
+    assertTrue(KeepalivedAddressLists.sameAddress("10.0.0.1", "10.0.0.1"));
+    // InetAddress.getByName reads 10.1 as 10.0.0.1 and sends 10.0.0.256 or beef to DNS;
+    // inet_pton, as keepalived uses it, takes neither as an address.
+    assertFalse(KeepalivedAddressLists.sameAddress("10.1", "10.0.0.1"));
+    assertFalse(KeepalivedAddressLists.sameAddress("10.0.0.256", "10.0.0.256"));
+    assertFalse(KeepalivedAddressLists.sameAddress("beef", "beef"));
   }
 }

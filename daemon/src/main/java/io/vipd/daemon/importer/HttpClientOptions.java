@@ -423,12 +423,14 @@ record HttpClientOptions(
         apply(kind, w, null);
         return i;
       }
+      // The option without its inline value: "--header=X-A:1" is noted as "--header X-A:1".
+      String option = "--" + name;
       if (inlineValue != null) {
-        apply(kind, w, inlineValue);
+        apply(kind, option, inlineValue);
         return i;
       }
       if (i + 1 < words.size()) {
-        apply(kind, w, words.get(i + 1));
+        apply(kind, option, words.get(i + 1));
         return i + 1;
       }
       notCarried.add(w);

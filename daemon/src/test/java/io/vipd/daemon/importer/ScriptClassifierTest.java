@@ -229,4 +229,17 @@ class ScriptClassifierTest {
     ScriptCheck.ProxyAlive p = assertInstanceOf(ScriptCheck.ProxyAlive.class, c.check());
     assertEquals("127.0.0.1:7443", p.frontend().localAddress());
   }
+
+  @Test
+  void anInlineOptionValueIsNotedOnce() {
+    var c =
+        classify(
+            "chk",
+            "curl -sf --resolve=api:6443:127.0.0.1 --request=POST --cert-type=DER"
+                + " https://127.0.0.1:6443/readyz");
+    HttpClientOptions o = assertInstanceOf(ScriptCheck.Http.class, c.check()).client();
+    assertEquals(
+        List.of("--resolve api:6443:127.0.0.1", "--request POST", "--cert-type DER"),
+        o.notCarried());
+  }
 }

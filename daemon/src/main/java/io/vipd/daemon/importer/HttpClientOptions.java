@@ -119,6 +119,7 @@ record HttpClientOptions(
           Map.entry("basic", Kind.NOT_CARRIED),
           Map.entry("anyauth", Kind.NOT_CARRIED),
           Map.entry("header", Kind.NOT_CARRIED_VALUE),
+          Map.entry("proxy-header", Kind.NOT_CARRIED_VALUE),
           Map.entry("resolve", Kind.NOT_CARRIED_VALUE),
           Map.entry("connect-to", Kind.NOT_CARRIED_VALUE),
           Map.entry("data", Kind.NOT_CARRIED_VALUE),
@@ -221,6 +222,8 @@ record HttpClientOptions(
           Map.entry("password", Kind.NOT_CARRIED_VALUE),
           Map.entry("http-user", Kind.NOT_CARRIED_VALUE),
           Map.entry("http-password", Kind.NOT_CARRIED_VALUE),
+          Map.entry("proxy-user", Kind.NOT_CARRIED_VALUE),
+          Map.entry("proxy-password", Kind.NOT_CARRIED_VALUE),
           Map.entry("post-data", Kind.NOT_CARRIED_VALUE),
           Map.entry("body-data", Kind.NOT_CARRIED_VALUE),
           Map.entry("ca-directory", Kind.NOT_CARRIED_VALUE),
@@ -252,6 +255,37 @@ record HttpClientOptions(
           Kind.METHOD,
           Kind.NOT_CARRIED_VALUE,
           Kind.URL);
+
+  /**
+   * Long names (curl's and wget's) of options whose value may be a secret: credentials, tokens,
+   * cookies, headers (Authorization), request bodies, a proxy URL with a password. Their values are
+   * never written into a note, which goes to the output and to the terminal (CI logs).
+   */
+  private static final Set<String> SECRET_VALUES =
+      Set.of(
+          "user",
+          "proxy-user",
+          "oauth2-bearer",
+          "pass",
+          "header",
+          "proxy-header",
+          "cookie",
+          "data",
+          "data-raw",
+          "data-binary",
+          "data-urlencode",
+          "form",
+          "proxy",
+          "password",
+          "http-user",
+          "http-password",
+          "proxy-password",
+          "post-data",
+          "body-data");
+
+  static final String HIDDEN = "<value hidden>";
+
+  private static final Pattern URL_CREDENTIALS = Pattern.compile("(//)[^/@\\s]*@");
 
   private static final Pattern STATUS_200_GREP = Pattern.compile("\\|\\s*grep\\b[^|;&]*\\b200\\b");
 
@@ -416,7 +450,8 @@ record HttpClientOptions(
       }
       if (kind == null) {
         // Unknown: whether it takes a value is unknown too; the next word stays a URL candidate.
-        notCarried.add(w);
+        // An inline value of an unknown option may be a secret (--proxy-pass=...): not shown.
+        notCarried.add(inlineValue == null ? w : "--" + name + "=" + HIDDEN);
         return i;
       }
       if (!TAKES_VALUE.contains(kind)) {
@@ -469,6 +504,22 @@ record HttpClientOptions(
       return i;
     }
 
+    /**
+     * {@code value} as a note may show it: {@link #HIDDEN} for an option that can carry a secret (a
+     * header keeps its name: "Authorization: <value hidden>").
+     */
+    private String shown(String option, String value) {
+      String name = option.startsWith("--") ? option.substring(2) : shorts.get(option.charAt(1));
+      if (!SECRET_VALUES.contains(name)) {
+        return value;
+      }
+      int colon = value.indexOf(':');
+      if (name.endsWith("header") && colon > 0 && value.substring(0, colon).matches("[!-9;-~]+")) {
+        return value.substring(0, colon) + ": " + HIDDEN;
+      }
+      return HIDDEN;
+    }
+
     private void unset(Kind kind) {
       if (kind == Kind.FAIL) {
         fail = false;
@@ -517,11 +568,12 @@ record HttpClientOptions(
         }
         case URL -> {
           if (!value.equals(url)) {
-            notCarried.add(option + " " + value);
+            notCarried.add(
+                option + " " + URL_CREDENTIALS.matcher(value).replaceAll("$1" + HIDDEN + "@"));
           }
         }
         case NOT_CARRIED -> notCarried.add(option);
-        case NOT_CARRIED_VALUE -> notCarried.add(option + " " + value);
+        case NOT_CARRIED_VALUE -> notCarried.add(option + " " + shown(option, value));
         default -> throw new IllegalStateException(kind.name());
       }
     }

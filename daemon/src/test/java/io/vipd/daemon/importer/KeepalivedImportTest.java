@@ -163,11 +163,55 @@ class KeepalivedImportTest {
     assertEquals("https", c.getString("checks.chk.type"));
     assertEquals(
         1,
-        warnings("not carried over: curl -H Host: api.example").size(),
+        warnings("not carried over: curl -H Host: <value hidden>").size(),
         result.warnings().toString());
     assertEquals(1, warnings("not carried over: curl --resolve api.example:6443:127.0.0.1").size());
     assertEquals(1, warnings("not carried over: curl -L").size());
     assertEquals(List.of(), warnings("curl -s:"), "-s, -f and -k mean nothing to note");
+  }
+
+  @Test
+  void valuesThatMayBeSecretsAreNotPrintedInNotes() throws IOException {
+    importOf(
+        script(
+                "chk_kubelet",
+                "/usr/bin/curl -sf -u admin:hunter2 -H 'Authorization: Bearer s3cr3tT0ken'"
+                    + " --oauth2-bearer=tok3n -b sid=c00kie --data-raw pw=d4ta"
+                    + " -x http://u:proxypw@proxy:3128 --proxy-pass=ppw"
+                    + " http://127.0.0.1:10248/healthz")
+            + script(
+                "chk_wget",
+                "wget -q -O - --user=bob --password=w9et --header='X-Token: t0k'"
+                    + " --post-data=a=b http://127.0.0.1:10256/healthz")
+            + tracking("chk_kubelet", "chk_wget"));
+    List<String> notes = warnings("not carried over: ");
+    for (String secret :
+        List.of(
+            "hunter2",
+            "s3cr3tT0ken",
+            "tok3n",
+            "c00kie",
+            "d4ta",
+            "proxypw",
+            "ppw",
+            "w9et",
+            "t0k",
+            "a=b")) {
+      assertEquals(
+          List.of(),
+          result.warnings().stream().filter(w -> w.contains(secret)).toList(),
+          secret + " printed");
+      assertFalse(
+          result
+              .hocon()
+              .lines()
+              .anyMatch(l -> l.contains("not carried over") && l.contains(secret)),
+          secret + " in a note of the output");
+    }
+    assertEquals(1, warnings("curl -u <value hidden>").size(), notes.toString());
+    assertEquals(1, warnings("curl -H Authorization: <value hidden>").size(), notes.toString());
+    assertEquals(1, warnings("wget --header X-Token: <value hidden>").size(), notes.toString());
+    assertEquals(1, warnings("wget --password <value hidden>").size(), notes.toString());
   }
 
   // 3. keepalived starts a comment at any unquoted # or !, even inside a word.

@@ -199,7 +199,7 @@ class ScriptClassifierTest {
     assertEquals(java.util.Optional.of("/pki/c.key"), o.clientKey());
     assertFalse(o.failsOnHttpError(), "no -f");
     assertFalse(o.insecure());
-    assertEquals(List.of("-H Host: x", "-X POST", "--frobnicate"), o.notCarried());
+    assertEquals(List.of("-H Host: <value hidden>", "-X POST", "--frobnicate"), o.notCarried());
   }
 
   @Test

@@ -45,7 +45,7 @@ final class ScriptClassifier {
   private static final Pattern HTTP_CLIENT = Pattern.compile("\\b(curl|wget)\\b");
   private static final Pattern URL =
       Pattern.compile(
-          "(https?)://(\\[[0-9A-Fa-f:.]+]|[A-Za-z0-9._$\\-{}]+)(?::([0-9]+))?(/[^\\s\"'|;&)]*)?");
+          "(https?)://(\\[[0-9A-Fa-f:.]+]|[A-Za-z0-9._$\\-{}]+)(?::([0-9]+))?(/[^\\s\"'|;&)`]*)?");
   private static final Pattern HAPROXY_PROCESS =
       Pattern.compile(
           "\\b(?:killall\\s+-0\\s+haproxy|pidof\\s+(?:-\\S+\\s+)*haproxy|pgrep\\s+(?:-\\S+\\s+)*haproxy"

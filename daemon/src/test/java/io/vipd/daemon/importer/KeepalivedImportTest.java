@@ -171,6 +171,17 @@ class KeepalivedImportTest {
   }
 
   @Test
+  void curlInsideShDashCKeepsInsecure() throws IOException {
+    Config c =
+        importOf(
+            script("chk_apiserver", "/bin/sh -c 'curl -sfk https://127.0.0.1:6443/healthz'")
+                + tracking("chk_apiserver"));
+    assertEquals("https://127.0.0.1:6443/readyz", c.getString("checks.chk_apiserver.url"));
+    assertTrue(c.getBoolean("checks.chk_apiserver.insecure"), result.hocon());
+    assertEquals(List.of(), checkErrors());
+  }
+
+  @Test
   void valuesThatMayBeSecretsAreNotPrintedInNotes() throws IOException {
     importOf(
         script(

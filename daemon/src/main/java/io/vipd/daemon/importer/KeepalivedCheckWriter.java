@@ -182,6 +182,17 @@ final class KeepalivedCheckWriter {
       }
     } else if (client.caFile().isPresent()) {
       check.put("ca-file", client.caFile().get());
+    } else {
+      checks.comment(
+          notes.review(
+              where,
+              "https request without a CA file or -k",
+              (client.tool().isEmpty() ? "the request" : client.tool())
+                  + " verified the server's certificate against the system's CA store (or"
+                  + " CURL_CA_BUNDLE / SSL_CERT_FILE); vipd's check trusts the JDK's default"
+                  + " store, which holds no cluster CA such as kubeadm's"
+                  + " /etc/kubernetes/pki/ca.crt: set ca-file (or insecure = true) or this"
+                  + " check fails on such a certificate"));
     }
     if (client.clientCert().isEmpty()) {
       if (client.clientKey().isPresent()) {

@@ -46,6 +46,11 @@ final class ScriptClassifier {
   private static final Pattern URL =
       Pattern.compile(
           "(https?)://(\\[[0-9A-Fa-f:.]+]|[A-Za-z0-9._$\\-{}]+)(?::([0-9]+))?(/[^\\s\"'|;&)`]*)?");
+
+  /** Environment variables that choose the CA bundle curl, wget or OpenSSL trust. */
+  private static final Pattern CA_ENVIRONMENT =
+      Pattern.compile("\\b(?:CURL_CA_BUNDLE|SSL_CERT_FILE|SSL_CERT_DIR)\\b");
+
   private static final Pattern HAPROXY_PROCESS =
       Pattern.compile(
           "\\b(?:killall\\s+-0\\s+haproxy|pidof\\s+(?:-\\S+\\s+)*haproxy|pgrep\\s+(?:-\\S+\\s+)*haproxy"
@@ -159,6 +164,14 @@ final class ScriptClassifier {
     }
     Optional<ScriptCheck> http = httpRequest(expanded, hint, problems);
     if (http.isPresent()) {
+      Matcher env = CA_ENVIRONMENT.matcher(rawText);
+      if (http.get() instanceof ScriptCheck.Http h && h.scheme().equals("https") && env.find()) {
+        problems.add(
+            "the script names "
+                + env.group()
+                + ", which chooses the CA certificates curl (or OpenSSL) trusted; vipd's check"
+                + " does not read the environment: set ca-file to that bundle");
+      }
       return http;
     }
     return proxyAlive(expanded);
@@ -329,16 +342,46 @@ final class ScriptClassifier {
         .orElse(frontends.get(0));
   }
 
-  /** Lines of the script that are not comments (a shebang is a comment too). */
-  private static List<String> codeLines(String text) {
+  /**
+   * Lines of the script that are not comments (a shebang is a comment too), with a line that ends
+   * in an unescaped backslash joined to the next one as the shell joins them ({@code curl URL \}
+   * then {@code --cacert FILE} is one command).
+   */
+  static List<String> codeLines(String text) {
     List<String> out = new ArrayList<>();
+    StringBuilder command = null;
     for (String line : text.split("\r?\n")) {
-      String t = line.trim();
-      if (!t.isEmpty() && !t.startsWith("#")) {
-        out.add(line);
+      if (command == null) {
+        String t = line.trim();
+        if (t.isEmpty() || t.startsWith("#")) {
+          continue;
+        }
+        command = new StringBuilder(line);
+      } else {
+        command.append(line);
       }
+      if (endsInLineContinuation(command)) {
+        command.setLength(command.length() - 1);
+        continue;
+      }
+      out.add(command.toString());
+      command = null;
+    }
+    if (command != null) {
+      out.add(command.toString());
     }
     return out;
+  }
+
+  /**
+   * True when {@code s} ends in an odd number of backslashes (the last one escapes the newline).
+   */
+  private static boolean endsInLineContinuation(CharSequence s) {
+    int n = 0;
+    for (int i = s.length() - 1; i >= 0 && s.charAt(i) == '\\'; i--) {
+      n++;
+    }
+    return n % 2 == 1;
   }
 
   private static Map<String, String> assignments(List<String> lines) {

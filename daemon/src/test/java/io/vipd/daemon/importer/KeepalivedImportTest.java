@@ -182,6 +182,40 @@ class KeepalivedImportTest {
   }
 
   @Test
+  void aContinuedLineKeepsTheCaFileOfTheNextLine() throws IOException {
+    Files.writeString(
+        dir.resolve("chk.sh"),
+        "#!/bin/sh\ncurl -sf https://127.0.0.1:6443/healthz \\\n"
+            + "    --cacert /etc/kubernetes/pki/ca.crt \\\n    --max-time 2\nexit $?\n");
+    Config c = importOf(script("chk", "/etc/keepalived/chk.sh") + tracking("chk"));
+    assertEquals("/etc/kubernetes/pki/ca.crt", c.getString("checks.chk.ca-file"), result.hocon());
+    assertEquals(Duration.ofSeconds(2), c.getDuration("checks.chk.timeout"));
+    assertEquals(List.of(), warnings("without a CA file"));
+  }
+
+  @Test
+  void anHttpsCheckWithNeitherCaFileNorInsecureIsNotedForReview() throws IOException {
+    Files.writeString(
+        dir.resolve("env.sh"),
+        "#!/bin/sh\nexport CURL_CA_BUNDLE=/etc/kubernetes/pki/ca.crt\n"
+            + "curl -sf https://127.0.0.1:6443/healthz\n");
+    Config c =
+        importOf(
+            script("chk", "curl -sf https://127.0.0.1:6443/healthz")
+                + script("chk_env", "/etc/keepalived/env.sh")
+                + tracking("chk", "chk_env"));
+    assertFalse(c.hasPath("checks.chk.ca-file"));
+    assertFalse(c.hasPath("checks.chk.insecure"));
+    List<String> noCa = warnings("review: https request without a CA file or -k");
+    assertEquals(2, noCa.size(), result.warnings().toString());
+    assertTrue(noCa.get(0).contains("set ca-file"), noCa.get(0));
+    List<String> env = warnings("CURL_CA_BUNDLE, which chooses");
+    assertEquals(1, env.size(), result.warnings().toString());
+    assertTrue(env.get(0).contains("review: vrrp_script chk_env"), env.get(0));
+    assertEquals(List.of(), checkErrors());
+  }
+
+  @Test
   void valuesThatMayBeSecretsAreNotPrintedInNotes() throws IOException {
     importOf(
         script(

@@ -31,7 +31,7 @@ final class ScriptClassifier {
    * Ports of the other Kubernetes components' health endpoints (kubelet, kube-proxy,
    * controller-manager, scheduler, etcd): never the API server, whatever the script is named.
    */
-  private static final Set<Integer> OTHER_COMPONENT_PORTS =
+  static final Set<Integer> OTHER_COMPONENT_PORTS =
       Set.of(2379, 2381, 10248, 10249, 10250, 10255, 10256, 10257, 10259);
 
   private static final Pattern ASSIGNMENT =
@@ -225,7 +225,7 @@ final class ScriptClassifier {
         boolean https = m.group(1).equals("https");
         boolean apiServer =
             port == APISERVER_PORT
-                || apiServerPorts.contains(port)
+                || apiServerPorts.contains(port) && !OTHER_COMPONENT_PORTS.contains(port)
                 || https
                     && !OTHER_COMPONENT_PORTS.contains(port)
                     && (hint.contains("apiserver")

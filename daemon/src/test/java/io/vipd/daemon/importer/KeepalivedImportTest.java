@@ -126,6 +126,39 @@ class KeepalivedImportTest {
         "7443 is where the proxy's servers, the apiservers, listen");
   }
 
+  @Test
+  void onlyTheApiBackendsServerPortsMeanTheApiserver() throws IOException {
+    String haproxy =
+        "frontend api\n    mode tcp\n    bind *:8443\n    default_backend cp\n"
+            + "backend cp\n    mode tcp\n    server m1 10.0.0.11:7443 check\n"
+            + "frontend etcd\n    mode tcp\n    bind *:12380\n    default_backend etcd\n"
+            + "backend etcd\n    mode tcp\n    server e1 10.0.0.11:2379 check\n"
+            + "    server e2 10.0.0.12:12379 check\n";
+    Config c =
+        importOf(
+            script("chk_etcd", "curl -sfk https://127.0.0.1:2379/health")
+                + script("chk_etcd2", "curl -sfk https://127.0.0.1:12379/healthz")
+                + script("chk_api", "curl -sfk https://127.0.0.1:7443/healthz")
+                + tracking("chk_etcd", "chk_etcd2", "chk_api"),
+            haproxy);
+    assertEquals("exec", c.getString("checks.chk_etcd.type"), "etcd's /health stays as written");
+    assertEquals("https://127.0.0.1:12379/healthz", c.getString("checks.chk_etcd2.url"));
+    assertEquals("https://127.0.0.1:7443/readyz", c.getString("checks.chk_api.url"));
+    assertEquals(1, warnings("readyz instead").size(), result.warnings().toString());
+
+    // No backend looks like the API's: every server port counts, but never etcd's 2379.
+    c =
+        importOf(
+            script("chk_etcd", "curl -sfk https://127.0.0.1:2379/healthz")
+                + script("chk_api", "curl -sfk https://127.0.0.1:7443/healthz")
+                + tracking("chk_etcd", "chk_api"),
+            "frontend fe\n    mode tcp\n    bind *:8443\n    default_backend masters\n"
+                + "backend masters\n    mode tcp\n    server m1 10.0.0.11:7443 check\n"
+                + "    server m2 10.0.0.12:2379 check\n");
+    assertEquals("https://127.0.0.1:2379/healthz", c.getString("checks.chk_etcd.url"));
+    assertEquals("https://127.0.0.1:7443/readyz", c.getString("checks.chk_api.url"));
+  }
+
   // 2. curl's TLS files are carried over; options that cannot be are named.
 
   @Test

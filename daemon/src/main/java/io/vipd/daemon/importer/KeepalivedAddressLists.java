@@ -87,12 +87,19 @@ final class KeepalivedAddressLists {
       }
     }
     if (peers.isEmpty()) {
+      // vipd check refuses a unicast block without peers (and the node's own address as one).
       out.comment(
           notes.review(
               unicastPeers.where(),
               "unicast_peer",
-              "no peer but this node itself: keepalived sent its adverts by unicast to no other"
-                  + " node; vipd with no peers uses multicast: list the other nodes"));
+              "no peer but this node's own address: keepalived kept it (with a warning) and sent"
+                  + " its adverts by unicast to itself alone, so no other node heard them. vipd"
+                  + " cannot do that: the unicast block is left out, so this instance advertises"
+                  + " by multicast (224.0.0.18, ff02::12 for IPv6) from the interface's primary"
+                  + " address, as keepalived does for an instance with no unicast peer at all"
+                  + " (unless unicast_fault_no_peer). List the other nodes' addresses as"
+                  + " unicast.peers, on every node, to keep unicast"));
+      return;
     }
     unicast.put("peers", peers);
     out.put("unicast", unicast);

@@ -368,6 +368,19 @@ class KeepalivedImportTest {
     assertEquals(List.of(), checkErrors());
   }
 
+  @Test
+  void aNodeListedOnlyAsItsOwnPeerAdvertisesByMulticastAndPassesCheck() throws IOException {
+    Config c =
+        importOf(
+            instance(
+                "    unicast_src_ip 10.0.0.11\n    unicast_peer {\n        10.0.0.11\n    }\n"));
+    assertFalse(vi(c).hasPath("unicast"), result.hocon());
+    List<String> review = warnings("review: unicast_peer");
+    assertEquals(1, review.size(), result.warnings().toString());
+    assertTrue(review.get(0).contains("advertises by multicast"), review.get(0));
+    assertEquals(List.of(), checkErrors());
+  }
+
   // 6. An address of the other family than the instance's first one.
 
   @Test

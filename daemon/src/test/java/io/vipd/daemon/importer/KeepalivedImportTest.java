@@ -395,6 +395,49 @@ class KeepalivedImportTest {
     assertEquals(List.of(), checkErrors());
   }
 
+  @Test
+  void theFamilyIsTheFirstAddressOfTheBlockAsKeepalivedDecidesIt() throws IOException {
+    // unicast_src_ip comes first: keepalived runs IPv4 and ignores fd00::10.
+    Config c =
+        importOf(
+            instance(
+                "    unicast_src_ip 10.0.0.11\n    unicast_peer {\n        10.0.0.12\n    }\n"
+                    + "    virtual_ipaddress {\n        fd00::10/64\n        10.0.0.10/24\n"
+                    + "    }\n"));
+    assertEquals(List.of("10.0.0.10/24"), vi(c).getStringList("virtual-ips"));
+    assertEquals(2, vi(c).getInt("version"));
+    assertEquals("10.0.0.11", vi(c).getString("unicast.source"));
+    List<String> v6 = warnings("not carried over: fd00::10/64");
+    assertEquals(1, v6.size(), result.warnings().toString());
+    assertTrue(v6.get(0).contains("unicast_src_ip 10.0.0.11"), v6.get(0));
+    assertEquals(List.of(), checkErrors());
+
+    // mcast_src_ip decides too; native_ipv6 after it changes nothing.
+    c =
+        importOf(
+            instance(
+                "    mcast_src_ip 10.0.0.11\n    native_ipv6\n"
+                    + "    virtual_ipaddress {\n        fd00::10/64\n        10.0.0.10/24\n"
+                    + "    }\n"));
+    assertEquals(List.of("10.0.0.10/24"), vi(c).getStringList("virtual-ips"));
+    assertEquals(List.of(), checkErrors());
+
+    // A VIP first: IPv6; the IPv4 source and peer written after it are ignored by keepalived.
+    c =
+        importOf(
+            instance(
+                "    virtual_ipaddress {\n        fd00::10/64\n        10.0.0.10/24\n    }\n"
+                    + "    unicast_src_ip 10.0.0.11\n    unicast_peer {\n        10.0.0.12\n"
+                    + "        fd00::12\n    }\n"));
+    assertEquals(List.of("fd00::10/64"), vi(c).getStringList("virtual-ips"));
+    assertEquals(3, vi(c).getInt("version"));
+    assertFalse(vi(c).hasPath("unicast.source"), result.hocon());
+    assertEquals(List.of("fd00::12"), vi(c).getStringList("unicast.peers"));
+    assertEquals(1, warnings("not carried over: unicast_src_ip 10.0.0.11").size());
+    assertEquals(1, warnings("not carried over: unicast_peer 10.0.0.12").size());
+    assertEquals(List.of(), checkErrors());
+  }
+
   // 7. Weights +-254.
 
   @Test

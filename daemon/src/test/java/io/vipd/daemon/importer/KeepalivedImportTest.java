@@ -352,6 +352,29 @@ class KeepalivedImportTest {
     assertEquals(List.of(), checkErrors());
   }
 
+  @Test
+  void authenticationOfAnIpv6InstanceIsNotedAsKeepalivedUsedIt() throws IOException {
+    String auth = "    authentication {\n        auth_type PASS\n        auth_pass secret\n    }\n";
+    String v6 = "    virtual_ipaddress {\n        2001:db8::10/64\n    }\n";
+    // version 2 without strict mode: keepalived ran VRRPv2 over IPv6 with PASS.
+    Config c = importOf(instance("    version 2\n" + auth + v6));
+    assertFalse(vi(c).hasPath("authentication"));
+    List<String> a = warnings("not carried over: authentication");
+    assertEquals(1, a.size(), result.warnings().toString());
+    assertTrue(a.get(0).contains("keepalived used it"), a.get(0));
+    assertFalse(a.get(0).contains("ignores it too"), a.get(0));
+    assertEquals(List.of(), checkErrors());
+
+    // No version line: keepalived ran VRRPv3 and ignored the authentication.
+    importOf(instance(auth + v6));
+    assertTrue(warnings("not carried over: authentication").get(0).contains("ignores it too"));
+
+    // Strict mode: keepalived ignores authentication, IPv4 too.
+    c = importOf("global_defs {\n    vrrp_strict\n}\n" + instance(auth));
+    assertFalse(vi(c).hasPath("authentication"), result.hocon());
+    assertTrue(warnings("not carried over: authentication").get(0).contains("strict mode"));
+  }
+
   // 5. The node's own address among its unicast peers.
 
   @Test

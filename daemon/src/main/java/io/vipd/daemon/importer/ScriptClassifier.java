@@ -212,7 +212,7 @@ final class ScriptClassifier {
                     + " names port "
                     + m.group(3)
                     + ", outside 1..65535: curl and wget refuse such a URL, so that request always"
-                    + " failed; it is not made into a vipd check");
+                    + " failed; it is not turned into an http(s) check");
           }
           continue;
         }

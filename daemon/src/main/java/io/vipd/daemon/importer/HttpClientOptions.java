@@ -292,6 +292,14 @@ record HttpClientOptions(
   /** Characters that end a simple command in a shell line: its options end there too. */
   private static final String COMMAND_END = "|&;()\n";
 
+  /**
+   * True when the command holds a value that may be a secret: an option value the notes hide, or
+   * the password of curl's --cert FILE:PASSWORD.
+   */
+  boolean holdsSecrets() {
+    return certPassword || notCarried.stream().anyMatch(n -> n.contains(HIDDEN));
+  }
+
   /** No options known: a plain GET that fails on an HTTP error (what wget does by default). */
   static HttpClientOptions none() {
     return new HttpClientOptions(

@@ -38,7 +38,16 @@ final class KeepalivedCheckWriter {
           notes.dropped(script.block.where(), script.block.text(), "it has no script line"));
       return;
     }
-    checks.comment(origin + ": script \"" + script.script + "\"");
+    if (c.check() instanceof ScriptCheck.Http http && http.client().holdsSecrets()) {
+      // The check does not need the line, and the output may be kept where keepalived.conf was
+      // not (a repository, a ConfigMap): the secret stays out of it.
+      checks.comment(
+          origin
+              + ": script not quoted here: it holds option values that may be secrets (the notes"
+              + " below name the options)");
+    } else {
+      checks.comment(origin + ": script \"" + script.script + "\"");
+    }
     script.comments.forEach(checks::comment);
     if (!tracked) {
       checks.comment("no vrrp_instance tracks this script (keepalived would not run it)");

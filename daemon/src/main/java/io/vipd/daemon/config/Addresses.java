@@ -11,7 +11,7 @@ import java.util.regex.Pattern;
  * only checked for syntax. Each parser throws {@link IllegalArgumentException} whose message is the
  * "expected ..." half of a problem; the readers catch it.
  */
-final class Addresses {
+public final class Addresses {
 
   private static final Pattern IPV4 =
       Pattern.compile(
@@ -26,8 +26,13 @@ final class Addresses {
 
   private Addresses() {}
 
-  /** An IPv4 dotted quad or an IPv6 literal, without DNS. */
-  static InetAddress ipLiteral(String s) {
+  /**
+   * An IPv4 dotted quad or an IPv6 literal, without DNS.
+   *
+   * @throws IllegalArgumentException when {@code s} is not such a literal (a name, {@code
+   *     10.0.0.256}, the short form {@code 10.1})
+   */
+  public static InetAddress ipLiteral(String s) {
     String t = s.trim();
     try {
       if (IPV4.matcher(t).matches()) {

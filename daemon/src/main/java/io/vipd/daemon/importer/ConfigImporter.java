@@ -2,7 +2,11 @@ package io.vipd.daemon.importer;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
@@ -44,7 +48,7 @@ public final class ConfigImporter {
     ImportNotes keepalivedNotes = new ImportNotes();
     Path dir = keepalived.toAbsolutePath().normalize().getParent();
     Set<Integer> serverPorts =
-        proxy == null || proxy.proxy() == null ? Set.of() : serverPorts(proxy.proxy());
+        proxy == null || proxy.proxy() == null ? Set.of() : serverPorts(proxy.proxy(), binds);
     KeepalivedImporter.Result vrrp =
         new KeepalivedImporter(kconf, dir, binds, serverPorts, keepalivedNotes).translate();
 
@@ -94,11 +98,18 @@ public final class ConfigImporter {
   }
 
   /**
-   * The ports of the servers of every imported backend ({@code backends.NAME.servers[].address}):
-   * the API servers' port, so that a script's request to it is known as an API server check.
+   * The ports the API servers listen on, as far as the imported proxy tells: a script's request to
+   * one of them is an API server check (rewritten to /readyz).
+   *
+   * <p>haproxy on a control-plane node may balance other services as well (etcd on 2379, an
+   * ingress), and a curl of those is not of the apiserver. So when some backend looks like the
+   * API's, only its servers' ports count: a backend with a server on 6443, or whose name, or the
+   * name of a frontend sending to it, mentions api, kube or k8s. When none does, every backend's
+   * ports count, as before. The health ports of the other Kubernetes components (etcd 2379/2381,
+   * kubelet 10248/10250, ...) never count, whatever the backend.
    */
-  static Set<Integer> serverPorts(HoconObject proxy) {
-    Set<Integer> ports = new TreeSet<>();
+  static Set<Integer> serverPorts(HoconObject proxy, List<FrontendBind> binds) {
+    Map<String, Set<Integer>> byBackend = new LinkedHashMap<>();
     member(proxy, "backends")
         .filter(HoconObject.class::isInstance)
         .map(HoconObject.class::cast)
@@ -106,11 +117,37 @@ public final class ConfigImporter {
             backends -> {
               for (HoconObject.Item b : backends.items()) {
                 if (b instanceof HoconObject.Member m && m.value() instanceof HoconObject be) {
+                  Set<Integer> ports = new TreeSet<>();
                   member(be, "servers").ifPresent(servers -> addPorts(servers, ports));
+                  byBackend.put(m.key(), ports);
                 }
               }
             });
+    Set<String> apiLike = new HashSet<>();
+    byBackend.forEach(
+        (name, ports) -> {
+          boolean named =
+              looksLikeApi(name)
+                  || binds.stream()
+                      .anyMatch(f -> f.backend().equals(name) && looksLikeApi(f.frontend()));
+          if (named || ports.contains(6443)) {
+            apiLike.add(name);
+          }
+        });
+    Set<Integer> ports = new TreeSet<>();
+    byBackend.forEach(
+        (name, p) -> {
+          if (apiLike.isEmpty() || apiLike.contains(name)) {
+            ports.addAll(p);
+          }
+        });
+    ports.removeAll(ScriptClassifier.OTHER_COMPONENT_PORTS);
     return ports;
+  }
+
+  private static boolean looksLikeApi(String name) {
+    String n = name.toLowerCase(Locale.ROOT);
+    return n.contains("api") || n.contains("kube") || n.contains("k8s");
   }
 
   private static void addPorts(HoconNode servers, Set<Integer> ports) {

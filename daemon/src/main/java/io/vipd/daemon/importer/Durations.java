@@ -2,12 +2,31 @@ package io.vipd.daemon.importer;
 
 import java.math.BigDecimal;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.regex.Pattern;
 
 /** Time values of keepalived, haproxy and HOCON. Pure functions on milliseconds. */
 final class Durations {
 
+  /**
+   * Plain decimal digits with an optional fraction: no sign, no exponent. An exponent such as
+   * {@code 1e300000000} would make BigDecimal build a number of 300 million digits (a hang). Nine
+   * whole digits (31 years of seconds) keep every later product in a long.
+   */
+  private static final Pattern PLAIN_DECIMAL = Pattern.compile("[0-9]{1,9}(\\.[0-9]{1,18})?");
+
   private Durations() {}
+
+  /**
+   * A non-negative decimal number written as keepalived and curl write times ({@code 3}, {@code
+   * 0.5}); empty for anything else, including exponents, more than 9 whole digits or more than 18
+   * decimals.
+   */
+  static Optional<BigDecimal> plainDecimal(String text) {
+    String t = text.trim();
+    return PLAIN_DECIMAL.matcher(t).matches() ? Optional.of(new BigDecimal(t)) : Optional.empty();
+  }
 
   /**
    * Parses a keepalived time: decimal seconds ({@code 3}, {@code 0.5}).
@@ -15,14 +34,18 @@ final class Durations {
    * @return milliseconds, or empty when the text is not a non-negative decimal number
    */
   static OptionalLong keepalivedSeconds(String text) {
+    Optional<BigDecimal> seconds = plainDecimal(text);
+    if (seconds.isEmpty()) {
+      return OptionalLong.empty();
+    }
     try {
-      BigDecimal seconds = new BigDecimal(text.trim());
-      if (seconds.signum() < 0) {
-        return OptionalLong.empty();
-      }
       return OptionalLong.of(
-          seconds.movePointRight(3).setScale(0, java.math.RoundingMode.HALF_UP).longValueExact());
-    } catch (ArithmeticException | NumberFormatException e) {
+          seconds
+              .get()
+              .movePointRight(3)
+              .setScale(0, java.math.RoundingMode.HALF_UP)
+              .longValueExact());
+    } catch (ArithmeticException e) {
       return OptionalLong.empty();
     }
   }

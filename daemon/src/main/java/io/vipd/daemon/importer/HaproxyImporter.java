@@ -69,7 +69,7 @@ final class HaproxyImporter {
 
   private void global(HaproxySection section) {
     for (HaproxyLine line : section.lines()) {
-      if (line.keyword().equals("maxconn") && line.word(1).matches("[0-9]+")) {
+      if (line.keyword().equals("maxconn") && line.word(1).matches("[0-9]{1,18}")) {
         globalMaxconn = new HaproxySettings.Setting<>(Long.parseLong(line.word(1)), line);
       } else if (line.keyword().equals("ssl-server-verify") && line.word(1).equals("none")) {
         // the default "verify" of every server: carried into the checks as insecure = true

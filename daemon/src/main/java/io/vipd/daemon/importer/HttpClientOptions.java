@@ -119,6 +119,7 @@ record HttpClientOptions(
           Map.entry("basic", Kind.NOT_CARRIED),
           Map.entry("anyauth", Kind.NOT_CARRIED),
           Map.entry("header", Kind.NOT_CARRIED_VALUE),
+          Map.entry("proxy-header", Kind.NOT_CARRIED_VALUE),
           Map.entry("resolve", Kind.NOT_CARRIED_VALUE),
           Map.entry("connect-to", Kind.NOT_CARRIED_VALUE),
           Map.entry("data", Kind.NOT_CARRIED_VALUE),
@@ -221,6 +222,8 @@ record HttpClientOptions(
           Map.entry("password", Kind.NOT_CARRIED_VALUE),
           Map.entry("http-user", Kind.NOT_CARRIED_VALUE),
           Map.entry("http-password", Kind.NOT_CARRIED_VALUE),
+          Map.entry("proxy-user", Kind.NOT_CARRIED_VALUE),
+          Map.entry("proxy-password", Kind.NOT_CARRIED_VALUE),
           Map.entry("post-data", Kind.NOT_CARRIED_VALUE),
           Map.entry("body-data", Kind.NOT_CARRIED_VALUE),
           Map.entry("ca-directory", Kind.NOT_CARRIED_VALUE),
@@ -253,10 +256,49 @@ record HttpClientOptions(
           Kind.NOT_CARRIED_VALUE,
           Kind.URL);
 
+  /**
+   * Long names (curl's and wget's) of options whose value may be a secret: credentials, tokens,
+   * cookies, headers (Authorization), request bodies, a proxy URL with a password. Their values are
+   * never written into a note, which goes to the output and to the terminal (CI logs).
+   */
+  private static final Set<String> SECRET_VALUES =
+      Set.of(
+          "user",
+          "proxy-user",
+          "oauth2-bearer",
+          "pass",
+          "header",
+          "proxy-header",
+          "cookie",
+          "data",
+          "data-raw",
+          "data-binary",
+          "data-urlencode",
+          "form",
+          "proxy",
+          "password",
+          "http-user",
+          "http-password",
+          "proxy-password",
+          "post-data",
+          "body-data");
+
+  static final String HIDDEN = "<value hidden>";
+
+  private static final Pattern URL_CREDENTIALS = Pattern.compile("(//)[^/@\\s]*@");
+
   private static final Pattern STATUS_200_GREP = Pattern.compile("\\|\\s*grep\\b[^|;&]*\\b200\\b");
 
   /** Characters that end a simple command in a shell line: its options end there too. */
-  private static final String COMMAND_END = "|&;()`\n";
+  private static final String COMMAND_END = "|&;()\n";
+
+  /**
+   * True when the command holds a value that may be a secret: an option value the notes hide, or
+   * the password of curl's --cert FILE:PASSWORD.
+   */
+  boolean holdsSecrets() {
+    return certPassword || notCarried.stream().anyMatch(n -> n.contains(HIDDEN));
+  }
 
   /** No options known: a plain GET that fails on an HTTP error (what wget does by default). */
   static HttpClientOptions none() {
@@ -275,23 +317,33 @@ record HttpClientOptions(
 
   /**
    * Reads the options of the curl or wget command that requests {@code url} in {@code line} (a
-   * script line with its variables expanded).
+   * script line with its variables expanded). That command may sit inside {@code $(...)}, backticks
+   * or the script of {@code sh -c '...'}: those are unwrapped and read as commands of their own.
+   * The tool is the curl or wget word nearest before the URL in its own simple command, so an
+   * earlier {@code echo URL} or a URL in a variable assignment does not count.
    */
   static HttpClientOptions read(String line, String url) {
-    List<String> words = ShellWords.split(command(line, line.indexOf(url)));
-    int at = -1;
-    for (int i = 0; i < words.size(); i++) {
-      String base = words.get(i).substring(words.get(i).lastIndexOf('/') + 1);
-      if (base.equals("curl") || base.equals("wget")) {
-        at = i;
-        break;
+    for (String command : simpleCommands(line)) {
+      List<String> words = ShellWords.split(command);
+      int tool = -1;
+      for (int i = 0; i < words.size(); i++) {
+        String w = words.get(i);
+        if (isTool(w)) {
+          tool = i;
+        } else if (tool >= 0 && w.contains(url)) {
+          return withStatusGrep(line, readFrom(words, tool, url));
+        }
       }
     }
-    if (at < 0) {
-      return none();
-    }
+    return none();
+  }
+
+  private static HttpClientOptions readFrom(List<String> words, int at, String url) {
     String tool = words.get(at).substring(words.get(at).lastIndexOf('/') + 1);
-    HttpClientOptions o = new Reader(tool, words.subList(at + 1, words.size()), url).read();
+    return new Reader(tool, words.subList(at + 1, words.size()), url).read();
+  }
+
+  private static HttpClientOptions withStatusGrep(String line, HttpClientOptions o) {
     if (o.statusWrittenOut() && STATUS_200_GREP.matcher(line).find()) {
       // curl -w '%{http_code}' ... | grep -q 200: only 200 passes, as in vipd's check.
       return new HttpClientOptions(
@@ -309,31 +361,128 @@ record HttpClientOptions(
     return o;
   }
 
-  /** The simple command of {@code line} around {@code index}: between unquoted separators. */
-  private static String command(String line, int index) {
-    int start = 0;
-    int end = line.length();
+  private static boolean isTool(String word) {
+    String base = word.substring(word.lastIndexOf('/') + 1);
+    return base.equals("curl") || base.equals("wget");
+  }
+
+  /**
+   * The simple commands of a shell line, each as its text: split at unquoted separators, with the
+   * commands inside {@code $(...)}, backticks and {@code sh|bash -c SCRIPT} added as commands of
+   * their own (a substitution leaves a placeholder word in the command around it). Nesting is
+   * followed {@value #MAX_NESTING} levels deep.
+   */
+  static List<String> simpleCommands(String line) {
+    List<String> out = new ArrayList<>();
+    collect(line, 0, out);
+    return out;
+  }
+
+  private static final int MAX_NESTING = 8;
+  private static final Pattern SHELL = Pattern.compile("(?:.*/)?(?:sh|bash|dash|ash|ksh|zsh)");
+  private static final Pattern DASH_C = Pattern.compile("-[A-Za-z]*c");
+
+  private static void collect(String text, int depth, List<String> out) {
+    StringBuilder command = new StringBuilder();
     char quote = 0;
-    for (int i = 0; i < line.length(); i++) {
-      char c = line.charAt(i);
-      if (quote != 0) {
-        if (c == quote) {
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (quote == '\'') {
+        command.append(c);
+        if (c == '\'') {
+          quote = 0;
+        }
+      } else if (c == '\\' && i + 1 < text.length()) {
+        command.append(c).append(text.charAt(++i));
+      } else if (c == '`') {
+        int end = closingBacktick(text, i + 1);
+        nested(text.substring(i + 1, end), depth, out);
+        command.append('_');
+        i = end;
+      } else if (c == '$' && i + 1 < text.length() && text.charAt(i + 1) == '(') {
+        int end = closingParen(text, i + 2);
+        if (i + 2 < text.length() && text.charAt(i + 2) != '(') {
+          // $(( ... )) is arithmetic, not a command
+          nested(text.substring(i + 2, end), depth, out);
+        }
+        command.append('_');
+        i = end;
+      } else if (quote == '"') {
+        command.append(c);
+        if (c == '"') {
           quote = 0;
         }
       } else if (c == '\'' || c == '"') {
         quote = c;
-      } else if (c == '\\') {
-        i++;
+        command.append(c);
       } else if (COMMAND_END.indexOf(c) >= 0) {
-        if (i < index) {
-          start = i + 1;
-        } else {
-          end = i;
-          break;
-        }
+        flush(command, depth, out);
+      } else {
+        command.append(c);
       }
     }
-    return index < 0 ? line : line.substring(start, end);
+    flush(command, depth, out);
+  }
+
+  /** Ends the command in {@code command}; the script of an {@code sh -c SCRIPT} in it is read. */
+  private static void flush(StringBuilder command, int depth, List<String> out) {
+    String text = command.toString().trim();
+    command.setLength(0);
+    if (text.isEmpty()) {
+      return;
+    }
+    out.add(text);
+    List<String> words = ShellWords.split(text);
+    for (int i = 0; i + 2 < words.size(); i++) {
+      if (SHELL.matcher(words.get(i)).matches() && DASH_C.matcher(words.get(i + 1)).matches()) {
+        nested(words.get(i + 2), depth, out);
+        return;
+      }
+    }
+  }
+
+  private static void nested(String text, int depth, List<String> out) {
+    if (depth < MAX_NESTING) {
+      collect(text, depth + 1, out);
+    }
+  }
+
+  /** The index of the backtick that closes one opened before {@code from}, else the length. */
+  private static int closingBacktick(String text, int from) {
+    for (int i = from; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (c == '\\') {
+        i++;
+      } else if (c == '`') {
+        return i;
+      }
+    }
+    return text.length();
+  }
+
+  /** The index of the parenthesis that closes one opened before {@code from}, else the length. */
+  private static int closingParen(String text, int from) {
+    int open = 1;
+    char quote = 0;
+    for (int i = from; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (quote != 0) {
+        if (c == quote) {
+          quote = 0;
+        } else if (c == '\\' && quote == '"') {
+          i++;
+        }
+      } else if (c == '\\') {
+        i++;
+      } else if (c == '\'' || c == '"') {
+        quote = c;
+      } else if (c == '(') {
+        open++;
+      } else if (c == ')' && --open == 0) {
+        return i;
+      }
+    }
+    return text.length();
   }
 
   /** Walks the words after the tool's name. */
@@ -416,19 +565,22 @@ record HttpClientOptions(
       }
       if (kind == null) {
         // Unknown: whether it takes a value is unknown too; the next word stays a URL candidate.
-        notCarried.add(w);
+        // An inline value of an unknown option may be a secret (--proxy-pass=...): not shown.
+        notCarried.add(inlineValue == null ? w : "--" + name + "=" + HIDDEN);
         return i;
       }
       if (!TAKES_VALUE.contains(kind)) {
         apply(kind, w, null);
         return i;
       }
+      // The option without its inline value: "--header=X-A:1" is noted as "--header X-A:1".
+      String option = "--" + name;
       if (inlineValue != null) {
-        apply(kind, w, inlineValue);
+        apply(kind, option, inlineValue);
         return i;
       }
       if (i + 1 < words.size()) {
-        apply(kind, w, words.get(i + 1));
+        apply(kind, option, words.get(i + 1));
         return i + 1;
       }
       notCarried.add(w);
@@ -465,6 +617,22 @@ record HttpClientOptions(
         return i;
       }
       return i;
+    }
+
+    /**
+     * {@code value} as a note may show it: {@link #HIDDEN} for an option that can carry a secret (a
+     * header keeps its name: "Authorization: <value hidden>").
+     */
+    private String shown(String option, String value) {
+      String name = option.startsWith("--") ? option.substring(2) : shorts.get(option.charAt(1));
+      if (!SECRET_VALUES.contains(name)) {
+        return value;
+      }
+      int colon = value.indexOf(':');
+      if (name.endsWith("header") && colon > 0 && value.substring(0, colon).matches("[!-9;-~]+")) {
+        return value.substring(0, colon) + ": " + HIDDEN;
+      }
+      return HIDDEN;
     }
 
     private void unset(Kind kind) {
@@ -515,11 +683,12 @@ record HttpClientOptions(
         }
         case URL -> {
           if (!value.equals(url)) {
-            notCarried.add(option + " " + value);
+            notCarried.add(
+                option + " " + URL_CREDENTIALS.matcher(value).replaceAll("$1" + HIDDEN + "@"));
           }
         }
         case NOT_CARRIED -> notCarried.add(option);
-        case NOT_CARRIED_VALUE -> notCarried.add(option + " " + value);
+        case NOT_CARRIED_VALUE -> notCarried.add(option + " " + shown(option, value));
         default -> throw new IllegalStateException(kind.name());
       }
     }

@@ -1,11 +1,12 @@
 package io.vipd.daemon.importer;
 
+import io.vipd.daemon.config.Addresses;
 import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -18,7 +19,15 @@ final class KeepalivedAddressLists {
   private final ImportNotes notes;
   private final List<String> comments;
   private String unicastSource;
+  private KeepalivedStatement unicastSourceLine;
   private KeepalivedStatement unicastPeers;
+
+  /** The instance's family as keepalived decides it (null: not yet; IPv4 in the end). */
+  private Boolean familyIpv6;
+
+  /** The directive that decided {@link #familyIpv6}, for the notes. */
+  private String familyFrom;
+
   private KeepalivedStatement virtualIps;
   private KeepalivedStatement trackScripts;
   private KeepalivedStatement trackInterfaces;
@@ -28,17 +37,36 @@ final class KeepalivedAddressLists {
     this.comments = comments;
   }
 
-  /** Takes {@code st} if it is one of the list directives; false otherwise. */
+  /**
+   * Takes {@code st} if it is one of the list directives; false otherwise. Also follows the
+   * directives that decide the instance's address family, in keepalived's way: the first of
+   * unicast_src_ip, mcast_src_ip, a unicast_peer entry, native_ipv6 or a virtual_ipaddress entry,
+   * in the order written (vrrp_parser.c sets the family when it is still unset).
+   */
   boolean read(KeepalivedStatement st) {
     switch (st.keyword()) {
       case "unicast_src_ip":
         unicastSource = st.arg(0).orElse(null);
+        unicastSourceLine = st;
+        decideFamily(unicastSource, st.text());
         return true;
+      case "mcast_src_ip":
+        decideFamily(st.arg(0).orElse(null), st.text());
+        return false; // not carried over; the instance writer notes it
+      case "native_ipv6":
+        // keepalived refuses it once the instance is IPv4 ("Cannot specify native_ipv6").
+        if (familyIpv6 == null) {
+          familyIpv6 = true;
+          familyFrom = st.text();
+        }
+        return false;
       case "unicast_peer":
         unicastPeers = st;
+        st.block().forEach(p -> decideFamily(p.keyword(), "unicast_peer " + p.keyword()));
         return true;
       case "virtual_ipaddress":
         virtualIps = st;
+        st.block().forEach(v -> decideFamily(v.keyword(), "virtual_ipaddress " + v.keyword()));
         return true;
       case "track_script":
         trackScripts = st;
@@ -51,22 +79,81 @@ final class KeepalivedAddressLists {
     }
   }
 
+  /** Sets the family from {@code address} (an address, maybe with /prefix) if still unset. */
+  private void decideFamily(String address, String directive) {
+    if (familyIpv6 != null || address == null) {
+      return;
+    }
+    Optional<Boolean> ipv6 = isIpv6(address);
+    if (ipv6.isPresent()) {
+      familyIpv6 = ipv6.get();
+      familyFrom = directive;
+    }
+  }
+
+  /** Whether {@code address} (an address literal, maybe with /prefix) is IPv6; empty if none. */
+  private static Optional<Boolean> isIpv6(String address) {
+    int slash = address.indexOf('/');
+    return literal(slash < 0 ? address : address.substring(0, slash))
+        .map(a -> a instanceof java.net.Inet6Address);
+  }
+
+  /** True when {@code address} is an address of the other family than the instance's. */
+  private boolean otherFamily(String address) {
+    return isIpv6(address).map(v6 -> v6 != ipv6()).orElse(false);
+  }
+
+  /** "IPv6" or "IPv4", and what decided it. */
+  private String instanceFamily() {
+    return (ipv6() ? "IPv6" : "IPv4")
+        + (familyFrom == null
+            ? " (keepalived's default)"
+            : " (keepalived takes the family of the first address of the block: "
+                + familyFrom
+                + ")");
+  }
+
   void writeUnicast(HoconObject out) {
+    String source = unicastSource;
+    if (source != null && otherFamily(source)) {
+      out.comment(
+          notes.dropped(
+              unicastSourceLine.where(),
+              unicastSourceLine.text(),
+              "the instance is "
+                  + instanceFamily()
+                  + ": keepalived ignores a source of the other family ('MUST be of the same"
+                  + " family'); vipd sends from the interface's primary address"));
+      source = null;
+    }
     if (unicastPeers == null || unicastPeers.block().isEmpty()) {
-      if (unicastSource != null) {
+      if (source != null) {
         out.comment("unicast_src_ip without unicast_peer: keepalived used multicast, so does vipd");
       }
       return;
     }
     HoconObject unicast = HoconObject.inline();
-    if (unicastSource != null) {
-      unicast.put("source", unicastSource);
+    if (source != null) {
+      unicast.put("source", source);
     } else {
       out.comment("no unicast_src_ip: vipd sends from the interface's primary address");
     }
     HoconArray peers = new HoconArray();
+    boolean ownAddress = false;
     for (KeepalivedStatement peer : unicastPeers.block()) {
-      if (unicastSource != null && sameAddress(peer.keyword(), unicastSource)) {
+      if (otherFamily(peer.keyword())) {
+        out.comment(
+            notes.dropped(
+                peer.where(),
+                "unicast_peer " + peer.keyword(),
+                "the instance is "
+                    + instanceFamily()
+                    + ": keepalived skips a peer of the other family ('MUST be of the same"
+                    + " family')"));
+        continue;
+      }
+      if (source != null && sameAddress(peer.keyword(), source)) {
+        ownAddress = true;
         // Templated configs list every node, this one included.
         out.comment(
             notes.dropped(
@@ -85,47 +172,60 @@ final class KeepalivedAddressLists {
                 "per-peer options are not supported: vipd requires TTL 255 from every peer"));
       }
     }
+    if (peers.isEmpty() && !ownAddress) {
+      out.comment(
+          notes.changed(
+              unicastPeers.where(),
+              "unicast_peer",
+              "no peer of the instance's family: keepalived ran the instance without unicast"
+                  + " peers, that is by multicast (or in FAULT with unicast_fault_no_peer), and"
+                  + " vipd leaves the unicast block out, so it advertises by multicast too"));
+      return;
+    }
     if (peers.isEmpty()) {
+      // vipd check refuses a unicast block without peers (and the node's own address as one).
       out.comment(
           notes.review(
               unicastPeers.where(),
               "unicast_peer",
-              "no peer but this node itself: keepalived sent its adverts by unicast to no other"
-                  + " node; vipd with no peers uses multicast: list the other nodes"));
+              "no peer but this node's own address: keepalived kept it (with a warning) and sent"
+                  + " its adverts by unicast to itself alone, so no other node heard them. vipd"
+                  + " cannot do that: the unicast block is left out, so this instance advertises"
+                  + " by multicast (224.0.0.18, ff02::12 for IPv6) from the interface's primary"
+                  + " address, as keepalived does for an instance with no unicast peer at all"
+                  + " (unless unicast_fault_no_peer). List the other nodes' addresses as"
+                  + " unicast.peers, on every node, to keep unicast"));
+      return;
     }
     unicast.put("peers", peers);
     out.put("unicast", unicast);
   }
 
-  /** True when two address literals name the same address (10.0.0.1 and 10.0.0.01 do not). */
-  private static boolean sameAddress(String a, String b) {
-    if (a.equals(b)) {
-      return true;
-    }
-    if (!a.matches("[0-9A-Fa-f:.]+") || !b.matches("[0-9A-Fa-f:.]+")) {
-      return false;
-    }
+  /**
+   * True when two address literals name the same address (::1 and 0::1 do; 10.0.0.1 and 10.0.0.01
+   * or 10.1 do not, as inet_pton reads them for keepalived). Literals only: a name or a malformed
+   * address such as 10.0.0.256 matches nothing and is never looked up in DNS.
+   */
+  static boolean sameAddress(String a, String b) {
+    Optional<InetAddress> x = literal(a);
+    return x.isPresent() && x.equals(literal(b));
+  }
+
+  private static Optional<InetAddress> literal(String text) {
     try {
-      // Literals only (checked above): no name lookup.
-      return InetAddress.getByName(a).equals(InetAddress.getByName(b));
-    } catch (UnknownHostException e) {
-      return false;
+      return Optional.of(Addresses.ipLiteral(text));
+    } catch (IllegalArgumentException e) {
+      return Optional.empty();
     }
   }
 
   /**
-   * True when the instance is IPv6: keepalived takes the family of its first virtual address (an
-   * instance without one is IPv4).
+   * True when the instance is IPv6: keepalived takes the family of the first address among
+   * unicast_src_ip, mcast_src_ip, unicast_peer entries, native_ipv6 and virtual_ipaddress entries,
+   * in the order written (an instance with none of them is IPv4).
    */
   boolean ipv6() {
-    if (virtualIps != null) {
-      for (KeepalivedStatement vip : virtualIps.block()) {
-        if (isAddress(vip.keyword())) {
-          return vip.keyword().contains(":");
-        }
-      }
-    }
-    return false;
+    return Boolean.TRUE.equals(familyIpv6);
   }
 
   private static boolean isAddress(String word) {
@@ -144,8 +244,8 @@ final class KeepalivedAddressLists {
                   vip.text(),
                   "it is "
                       + (ipv6 ? "IPv4" : "IPv6")
-                      + " and the instance's first address is "
-                      + (ipv6 ? "IPv6" : "IPv4")
+                      + " and the instance is "
+                      + instanceFamily()
                       + ": keepalived ignores it ('address family must match VRRP instance');"
                       + " put it in an instance of its own"));
           continue;

@@ -38,11 +38,22 @@ final class KeepalivedCheckWriter {
           notes.dropped(script.block.where(), script.block.text(), "it has no script line"));
       return;
     }
-    checks.comment(origin + ": script \"" + script.script + "\"");
+    if (c.check() instanceof ScriptCheck.Http http && http.client().holdsSecrets()) {
+      // The check does not need the line, and the output may be kept where keepalived.conf was
+      // not (a repository, a ConfigMap): the secret stays out of it.
+      checks.comment(
+          origin
+              + ": script not quoted here: it holds option values that may be secrets (the notes"
+              + " below name the options)");
+    } else {
+      checks.comment(origin + ": script \"" + script.script + "\"");
+    }
     script.comments.forEach(checks::comment);
     if (!tracked) {
       checks.comment("no vrrp_instance tracks this script (keepalived would not run it)");
     }
+    c.warning()
+        .ifPresent(w -> checks.comment(notes.review(script.block.where(), script.block.text(), w)));
     HoconObject check = HoconObject.block();
     long timeout = script.effectiveTimeoutMillis();
     if (c.check() instanceof ScriptCheck.Http api) {
@@ -71,9 +82,6 @@ final class KeepalivedCheckWriter {
           .put("backend", proxy.frontend().backend())
           .put("min-servers-up", 1);
     } else if (c.check() instanceof ScriptCheck.Exec exec) {
-      c.warning()
-          .ifPresent(
-              w -> checks.comment(notes.review(script.block.where(), script.block.text(), w)));
       check.putWord("type", "exec");
       HoconArray command = new HoconArray();
       exec.command().forEach(command::add);
@@ -183,6 +191,17 @@ final class KeepalivedCheckWriter {
       }
     } else if (client.caFile().isPresent()) {
       check.put("ca-file", client.caFile().get());
+    } else {
+      checks.comment(
+          notes.review(
+              where,
+              "https request without a CA file or -k",
+              (client.tool().isEmpty() ? "the request" : client.tool())
+                  + " verified the server's certificate against the system's CA store (or"
+                  + " CURL_CA_BUNDLE / SSL_CERT_FILE); vipd's check trusts the JDK's default"
+                  + " store, which holds no cluster CA such as kubeadm's"
+                  + " /etc/kubernetes/pki/ca.crt: set ca-file (or insecure = true) or this"
+                  + " check fails on such a certificate"));
     }
     if (client.clientCert().isEmpty()) {
       if (client.clientKey().isPresent()) {

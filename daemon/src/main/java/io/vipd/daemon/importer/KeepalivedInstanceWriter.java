@@ -34,6 +34,10 @@ final class KeepalivedInstanceWriter {
   private KeepalivedStatement versionLine;
   private Boolean strictMode;
   private boolean ipv6;
+
+  /** keepalived ran this IPv6 instance as VRRPv2 ("version 2" without strict mode). */
+  private boolean keepalivedV2OverIpv6;
+
   private boolean nopreempt;
   private long preemptDelayMillis;
   private KeepalivedStatement nopreemptLine;
@@ -146,6 +150,7 @@ final class KeepalivedInstanceWriter {
               + ") as VRRPv3, and so does vipd");
       return;
     }
+    keepalivedV2OverIpv6 = true;
     out.comment(
         notes.changed(
             versionLine.where(),
@@ -268,11 +273,12 @@ final class KeepalivedInstanceWriter {
     if (advertInt == null) {
       return 1000;
     }
-    BigDecimal seconds;
-    try {
-      seconds = new BigDecimal(advertInt.arg(0).orElse(""));
-    } catch (NumberFormatException e) {
-      out.comment(notes.dropped(advertInt.where(), advertInt.text(), "not a number; 1s is used"));
+    // Plain digits only: new BigDecimal("1e300000000") is accepted, and rounding it hangs.
+    BigDecimal seconds = Durations.plainDecimal(advertInt.arg(0).orElse("")).orElse(null);
+    if (seconds == null) {
+      out.comment(
+          notes.dropped(
+              advertInt.where(), advertInt.text(), "not a plain decimal number; 1s is used"));
       return 1000;
     }
     long centis = seconds.movePointRight(2).setScale(0, java.math.RoundingMode.HALF_UP).longValue();
@@ -314,6 +320,27 @@ final class KeepalivedInstanceWriter {
         pass = st.arg(0).orElse("");
         passLine = st;
       }
+    }
+    if (strict()) {
+      out.comment(
+          notes.dropped(
+              authentication.where(),
+              "authentication",
+              "keepalived ignores it in strict mode ('Strict mode does not support"
+                  + " authentication'), so its adverts carry none, and vipd sends none either"));
+      return;
+    }
+    if (version == 3 && keepalivedV2OverIpv6) {
+      out.comment(
+          notes.dropped(
+              authentication.where(),
+              "authentication",
+              "keepalived used it: it ran this IPv6 instance as VRRPv2 (version 2 without strict"
+                  + " mode) with auth_type "
+                  + type
+                  + "; vipd runs it as VRRPv3, which has no authentication (RFC 5798): remove it"
+                  + " from the keepalived nodes when they move to version 3"));
+      return;
     }
     if (version == 3) {
       out.comment(

@@ -31,7 +31,7 @@ final class ScriptClassifier {
    * Ports of the other Kubernetes components' health endpoints (kubelet, kube-proxy,
    * controller-manager, scheduler, etcd): never the API server, whatever the script is named.
    */
-  private static final Set<Integer> OTHER_COMPONENT_PORTS =
+  static final Set<Integer> OTHER_COMPONENT_PORTS =
       Set.of(2379, 2381, 10248, 10249, 10250, 10255, 10256, 10257, 10259);
 
   private static final Pattern ASSIGNMENT =
@@ -45,7 +45,12 @@ final class ScriptClassifier {
   private static final Pattern HTTP_CLIENT = Pattern.compile("\\b(curl|wget)\\b");
   private static final Pattern URL =
       Pattern.compile(
-          "(https?)://(\\[[0-9A-Fa-f:.]+]|[A-Za-z0-9._$\\-{}]+)(?::([0-9]+))?(/[^\\s\"'|;&)]*)?");
+          "(https?)://(\\[[0-9A-Fa-f:.]+]|[A-Za-z0-9._$\\-{}]+)(?::([0-9]+))?(/[^\\s\"'|;&)`]*)?");
+
+  /** Environment variables that choose the CA bundle curl, wget or OpenSSL trust. */
+  private static final Pattern CA_ENVIRONMENT =
+      Pattern.compile("\\b(?:CURL_CA_BUNDLE|SSL_CERT_FILE|SSL_CERT_DIR)\\b");
+
   private static final Pattern HAPROXY_PROCESS =
       Pattern.compile(
           "\\b(?:killall\\s+-0\\s+haproxy|pidof\\s+(?:-\\S+\\s+)*haproxy|pgrep\\s+(?:-\\S+\\s+)*haproxy"
@@ -128,9 +133,12 @@ final class ScriptClassifier {
       source = "script file " + SourceLocation.displayName(displayRoot, found.get());
     }
     String hint = (name + " " + scriptPath.orElse("")).toLowerCase(Locale.ROOT);
-    Optional<ScriptCheck> detected = detect(text, hint);
+    List<String> problems = new ArrayList<>();
+    Optional<ScriptCheck> detected = detect(text, hint, problems);
+    Optional<String> problem =
+        problems.isEmpty() ? Optional.empty() : Optional.of(String.join("; ", problems));
     if (detected.isPresent()) {
-      return new Classification(detected.get(), source, Optional.empty());
+      return new Classification(detected.get(), source, problem);
     }
     if (HAPROXY_PROCESS.matcher(text).find()) {
       return new Classification(
@@ -140,18 +148,30 @@ final class ScriptClassifier {
               "it checks haproxy, but no haproxy config was given: pass --haproxy so it becomes a"
                   + " check of vipd's own proxy; as an exec check it fails once haproxy is gone"));
     }
-    return new Classification(exec, source, Optional.empty());
+    return new Classification(exec, source, problem);
   }
 
-  private Optional<ScriptCheck> detect(String rawText, String hint) {
+  /**
+   * What the script checks; {@code problems} receives what could not be read (a URL without a
+   * usable port).
+   */
+  private Optional<ScriptCheck> detect(String rawText, String hint, List<String> problems) {
     List<String> lines = codeLines(rawText);
     Map<String, String> vars = assignments(lines);
     List<String> expanded = new ArrayList<>();
     for (String line : lines) {
       expanded.add(expand(line, vars));
     }
-    Optional<ScriptCheck> http = httpRequest(expanded, hint);
+    Optional<ScriptCheck> http = httpRequest(expanded, hint, problems);
     if (http.isPresent()) {
+      Matcher env = CA_ENVIRONMENT.matcher(rawText);
+      if (http.get() instanceof ScriptCheck.Http h && h.scheme().equals("https") && env.find()) {
+        problems.add(
+            "the script names "
+                + env.group()
+                + ", which chooses the CA certificates curl (or OpenSSL) trusted; vipd's check"
+                + " does not read the environment: set ca-file to that bundle");
+      }
       return http;
     }
     return proxyAlive(expanded);
@@ -162,9 +182,11 @@ final class ScriptClassifier {
    * endpoint ({@code /healthz}, {@code /readyz}, {@code /livez}); a request to a port haproxy binds
    * is left to {@link #proxyAlive}.
    */
-  private Optional<ScriptCheck> httpRequest(List<String> lines, String hint) {
+  private Optional<ScriptCheck> httpRequest(
+      List<String> lines, String hint, List<String> problems) {
     ScriptCheck.Http first = null;
     List<String> others = new ArrayList<>();
+    Set<String> badPorts = new java.util.HashSet<>();
     for (String line : lines) {
       if (!HTTP_CLIENT.matcher(line).find()) {
         continue;
@@ -182,6 +204,18 @@ final class ScriptClassifier {
           continue;
         }
         int port = port(m);
+        if (port < 0) {
+          if (badPorts.add(url)) {
+            problems.add(
+                "the request to "
+                    + url
+                    + " names port "
+                    + m.group(3)
+                    + ", outside 1..65535: curl and wget refuse such a URL, so that request always"
+                    + " failed; it is not turned into an http(s) check");
+          }
+          continue;
+        }
         if (frontendAt(m.group(2), port).isPresent()) {
           // haproxy's own port: a check of the proxy, see proxyAlive.
           continue;
@@ -191,7 +225,7 @@ final class ScriptClassifier {
         boolean https = m.group(1).equals("https");
         boolean apiServer =
             port == APISERVER_PORT
-                || apiServerPorts.contains(port)
+                || apiServerPorts.contains(port) && !OTHER_COMPONENT_PORTS.contains(port)
                 || https
                     && !OTHER_COMPONENT_PORTS.contains(port)
                     && (hint.contains("apiserver")
@@ -235,7 +269,7 @@ final class ScriptClassifier {
         // A request to a port haproxy binds goes through haproxy: it checks the proxy.
         Matcher url = URL.matcher(line);
         while (url.find()) {
-          if (url.group().contains("$")) {
+          if (url.group().contains("$") || port(url) < 0) {
             continue;
           }
           Optional<FrontendBind> f = frontendAt(url.group(2), port(url));
@@ -265,10 +299,16 @@ final class ScriptClassifier {
     return Optional.empty();
   }
 
-  /** The port of a {@link #URL} match, with the scheme's default. */
-  private static int port(Matcher url) {
-    if (url.group(3) != null) {
-      return Integer.parseInt(url.group(3));
+  /**
+   * The port of a {@link #URL} match, with the scheme's default; -1 when it is no TCP port (0 or
+   * above 65535, which curl rejects: "Port number was not a decimal number between 0 and 65535").
+   */
+  static int port(Matcher url) {
+    String digits = url.group(3);
+    if (digits != null) {
+      // At most 5 digits: Integer.parseInt would throw on 99999999999.
+      int port = digits.length() <= 5 ? Integer.parseInt(digits) : -1;
+      return port >= 1 && port <= 65535 ? port : -1;
     }
     return url.group(1).equals("https") ? 443 : 80;
   }
@@ -302,16 +342,46 @@ final class ScriptClassifier {
         .orElse(frontends.get(0));
   }
 
-  /** Lines of the script that are not comments (a shebang is a comment too). */
-  private static List<String> codeLines(String text) {
+  /**
+   * Lines of the script that are not comments (a shebang is a comment too), with a line that ends
+   * in an unescaped backslash joined to the next one as the shell joins them ({@code curl URL \}
+   * then {@code --cacert FILE} is one command).
+   */
+  static List<String> codeLines(String text) {
     List<String> out = new ArrayList<>();
+    StringBuilder command = null;
     for (String line : text.split("\r?\n")) {
-      String t = line.trim();
-      if (!t.isEmpty() && !t.startsWith("#")) {
-        out.add(line);
+      if (command == null) {
+        String t = line.trim();
+        if (t.isEmpty() || t.startsWith("#")) {
+          continue;
+        }
+        command = new StringBuilder(line);
+      } else {
+        command.append(line);
       }
+      if (endsInLineContinuation(command)) {
+        command.setLength(command.length() - 1);
+        continue;
+      }
+      out.add(command.toString());
+      command = null;
+    }
+    if (command != null) {
+      out.add(command.toString());
     }
     return out;
+  }
+
+  /**
+   * True when {@code s} ends in an odd number of backslashes (the last one escapes the newline).
+   */
+  private static boolean endsInLineContinuation(CharSequence s) {
+    int n = 0;
+    for (int i = s.length() - 1; i >= 0 && s.charAt(i) == '\\'; i--) {
+      n++;
+    }
+    return n % 2 == 1;
   }
 
   private static Map<String, String> assignments(List<String> lines) {

@@ -1,6 +1,7 @@
 package io.vipd.daemon.importer;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import java.util.OptionalLong;
 import org.junit.jupiter.api.Test;
@@ -24,6 +25,17 @@ class DurationsTest {
     assertEquals(OptionalLong.of(3000), Durations.keepalivedSeconds("3"));
     assertEquals(OptionalLong.empty(), Durations.keepalivedSeconds("-1"));
     assertEquals(OptionalLong.empty(), Durations.keepalivedSeconds("abc"));
+  }
+
+  @Test
+  void keepalivedSecondsTakePlainDecimalsOnlySoHugeExponentsCannotHang() {
+    assertTimeoutPreemptively(
+        java.time.Duration.ofSeconds(10),
+        () -> assertEquals(OptionalLong.empty(), Durations.keepalivedSeconds("1e300000000")));
+    assertEquals(OptionalLong.empty(), Durations.keepalivedSeconds("1e3"));
+    assertEquals(OptionalLong.empty(), Durations.keepalivedSeconds("+1"));
+    assertEquals(OptionalLong.empty(), Durations.keepalivedSeconds("99999999999999999999"));
+    assertEquals(OptionalLong.of(2500), Durations.keepalivedSeconds(" 2.5 "));
   }
 
   @Test

@@ -2,6 +2,7 @@ package io.vipd.daemon.importer;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.typesafe.config.Config;
@@ -125,6 +126,39 @@ class KeepalivedImportTest {
         "7443 is where the proxy's servers, the apiservers, listen");
   }
 
+  @Test
+  void onlyTheApiBackendsServerPortsMeanTheApiserver() throws IOException {
+    String haproxy =
+        "frontend api\n    mode tcp\n    bind *:8443\n    default_backend cp\n"
+            + "backend cp\n    mode tcp\n    server m1 10.0.0.11:7443 check\n"
+            + "frontend etcd\n    mode tcp\n    bind *:12380\n    default_backend etcd\n"
+            + "backend etcd\n    mode tcp\n    server e1 10.0.0.11:2379 check\n"
+            + "    server e2 10.0.0.12:12379 check\n";
+    Config c =
+        importOf(
+            script("chk_etcd", "curl -sfk https://127.0.0.1:2379/health")
+                + script("chk_etcd2", "curl -sfk https://127.0.0.1:12379/healthz")
+                + script("chk_api", "curl -sfk https://127.0.0.1:7443/healthz")
+                + tracking("chk_etcd", "chk_etcd2", "chk_api"),
+            haproxy);
+    assertEquals("exec", c.getString("checks.chk_etcd.type"), "etcd's /health stays as written");
+    assertEquals("https://127.0.0.1:12379/healthz", c.getString("checks.chk_etcd2.url"));
+    assertEquals("https://127.0.0.1:7443/readyz", c.getString("checks.chk_api.url"));
+    assertEquals(1, warnings("readyz instead").size(), result.warnings().toString());
+
+    // No backend looks like the API's: every server port counts, but never etcd's 2379.
+    c =
+        importOf(
+            script("chk_etcd", "curl -sfk https://127.0.0.1:2379/healthz")
+                + script("chk_api", "curl -sfk https://127.0.0.1:7443/healthz")
+                + tracking("chk_etcd", "chk_api"),
+            "frontend fe\n    mode tcp\n    bind *:8443\n    default_backend masters\n"
+                + "backend masters\n    mode tcp\n    server m1 10.0.0.11:7443 check\n"
+                + "    server m2 10.0.0.12:2379 check\n");
+    assertEquals("https://127.0.0.1:2379/healthz", c.getString("checks.chk_etcd.url"));
+    assertEquals("https://127.0.0.1:7443/readyz", c.getString("checks.chk_api.url"));
+  }
+
   // 2. curl's TLS files are carried over; options that cannot be are named.
 
   @Test
@@ -162,11 +196,96 @@ class KeepalivedImportTest {
     assertEquals("https", c.getString("checks.chk.type"));
     assertEquals(
         1,
-        warnings("not carried over: curl -H Host: api.example").size(),
+        warnings("not carried over: curl -H Host: <value hidden>").size(),
         result.warnings().toString());
     assertEquals(1, warnings("not carried over: curl --resolve api.example:6443:127.0.0.1").size());
     assertEquals(1, warnings("not carried over: curl -L").size());
     assertEquals(List.of(), warnings("curl -s:"), "-s, -f and -k mean nothing to note");
+  }
+
+  @Test
+  void curlInsideShDashCKeepsInsecure() throws IOException {
+    Config c =
+        importOf(
+            script("chk_apiserver", "/bin/sh -c 'curl -sfk https://127.0.0.1:6443/healthz'")
+                + tracking("chk_apiserver"));
+    assertEquals("https://127.0.0.1:6443/readyz", c.getString("checks.chk_apiserver.url"));
+    assertTrue(c.getBoolean("checks.chk_apiserver.insecure"), result.hocon());
+    assertEquals(List.of(), checkErrors());
+  }
+
+  @Test
+  void aContinuedLineKeepsTheCaFileOfTheNextLine() throws IOException {
+    Files.writeString(
+        dir.resolve("chk.sh"),
+        "#!/bin/sh\ncurl -sf https://127.0.0.1:6443/healthz \\\n"
+            + "    --cacert /etc/kubernetes/pki/ca.crt \\\n    --max-time 2\nexit $?\n");
+    Config c = importOf(script("chk", "/etc/keepalived/chk.sh") + tracking("chk"));
+    assertEquals("/etc/kubernetes/pki/ca.crt", c.getString("checks.chk.ca-file"), result.hocon());
+    assertEquals(Duration.ofSeconds(2), c.getDuration("checks.chk.timeout"));
+    assertEquals(List.of(), warnings("without a CA file"));
+  }
+
+  @Test
+  void anHttpsCheckWithNeitherCaFileNorInsecureIsNotedForReview() throws IOException {
+    Files.writeString(
+        dir.resolve("env.sh"),
+        "#!/bin/sh\nexport CURL_CA_BUNDLE=/etc/kubernetes/pki/ca.crt\n"
+            + "curl -sf https://127.0.0.1:6443/healthz\n");
+    Config c =
+        importOf(
+            script("chk", "curl -sf https://127.0.0.1:6443/healthz")
+                + script("chk_env", "/etc/keepalived/env.sh")
+                + tracking("chk", "chk_env"));
+    assertFalse(c.hasPath("checks.chk.ca-file"));
+    assertFalse(c.hasPath("checks.chk.insecure"));
+    List<String> noCa = warnings("review: https request without a CA file or -k");
+    assertEquals(2, noCa.size(), result.warnings().toString());
+    assertTrue(noCa.get(0).contains("set ca-file"), noCa.get(0));
+    List<String> env = warnings("CURL_CA_BUNDLE, which chooses");
+    assertEquals(1, env.size(), result.warnings().toString());
+    assertTrue(env.get(0).contains("review: vrrp_script chk_env"), env.get(0));
+    assertEquals(List.of(), checkErrors());
+  }
+
+  @Test
+  void valuesThatMayBeSecretsAreNotPrintedInNotes() throws IOException {
+    importOf(
+        script(
+                "chk_kubelet",
+                "/usr/bin/curl -sf -u admin:hunter2 -H 'Authorization: Bearer s3cr3tT0ken'"
+                    + " --oauth2-bearer=tok3n -b sid=c00kie --data-raw pw=d4ta"
+                    + " -x http://u:proxypw@proxy:3128 --proxy-pass=ppw"
+                    + " http://127.0.0.1:10248/healthz")
+            + script(
+                "chk_wget",
+                "wget -q -O - --user=bob --password=w9et --header='X-Token: t0k'"
+                    + " --post-data=a=b http://127.0.0.1:10256/healthz")
+            + tracking("chk_kubelet", "chk_wget"));
+    List<String> notes = warnings("not carried over: ");
+    for (String secret :
+        List.of(
+            "hunter2",
+            "s3cr3tT0ken",
+            "tok3n",
+            "c00kie",
+            "d4ta",
+            "proxypw",
+            "ppw",
+            "w9et",
+            "t0k",
+            "a=b")) {
+      assertEquals(
+          List.of(),
+          result.warnings().stream().filter(w -> w.contains(secret)).toList(),
+          secret + " printed");
+      assertFalse(result.hocon().contains(secret), secret + " in the output");
+    }
+    assertTrue(result.hocon().contains("script not quoted here"), result.hocon());
+    assertEquals(1, warnings("curl -u <value hidden>").size(), notes.toString());
+    assertEquals(1, warnings("curl -H Authorization: <value hidden>").size(), notes.toString());
+    assertEquals(1, warnings("wget --header X-Token: <value hidden>").size(), notes.toString());
+    assertEquals(1, warnings("wget --password <value hidden>").size(), notes.toString());
   }
 
   // 3. keepalived starts a comment at any unquoted # or !, even inside a word.
@@ -229,6 +348,29 @@ class KeepalivedImportTest {
     assertEquals(List.of(), checkErrors());
   }
 
+  @Test
+  void authenticationOfAnIpv6InstanceIsNotedAsKeepalivedUsedIt() throws IOException {
+    String auth = "    authentication {\n        auth_type PASS\n        auth_pass secret\n    }\n";
+    String v6 = "    virtual_ipaddress {\n        2001:db8::10/64\n    }\n";
+    // version 2 without strict mode: keepalived ran VRRPv2 over IPv6 with PASS.
+    Config c = importOf(instance("    version 2\n" + auth + v6));
+    assertFalse(vi(c).hasPath("authentication"));
+    List<String> a = warnings("not carried over: authentication");
+    assertEquals(1, a.size(), result.warnings().toString());
+    assertTrue(a.get(0).contains("keepalived used it"), a.get(0));
+    assertFalse(a.get(0).contains("ignores it too"), a.get(0));
+    assertEquals(List.of(), checkErrors());
+
+    // No version line: keepalived ran VRRPv3 and ignored the authentication.
+    importOf(instance(auth + v6));
+    assertTrue(warnings("not carried over: authentication").get(0).contains("ignores it too"));
+
+    // Strict mode: keepalived ignores authentication, IPv4 too.
+    c = importOf("global_defs {\n    vrrp_strict\n}\n" + instance(auth));
+    assertFalse(vi(c).hasPath("authentication"), result.hocon());
+    assertTrue(warnings("not carried over: authentication").get(0).contains("strict mode"));
+  }
+
   // 5. The node's own address among its unicast peers.
 
   @Test
@@ -245,6 +387,19 @@ class KeepalivedImportTest {
     assertEquals(List.of(), checkErrors());
   }
 
+  @Test
+  void aNodeListedOnlyAsItsOwnPeerAdvertisesByMulticastAndPassesCheck() throws IOException {
+    Config c =
+        importOf(
+            instance(
+                "    unicast_src_ip 10.0.0.11\n    unicast_peer {\n        10.0.0.11\n    }\n"));
+    assertFalse(vi(c).hasPath("unicast"), result.hocon());
+    List<String> review = warnings("review: unicast_peer");
+    assertEquals(1, review.size(), result.warnings().toString());
+    assertTrue(review.get(0).contains("advertises by multicast"), review.get(0));
+    assertEquals(List.of(), checkErrors());
+  }
+
   // 6. An address of the other family than the instance's first one.
 
   @Test
@@ -256,6 +411,49 @@ class KeepalivedImportTest {
                     + "        10.0.0.11/24\n    }\n"));
     assertEquals(List.of("10.0.0.10/24", "10.0.0.11/24"), vi(c).getStringList("virtual-ips"));
     assertEquals(1, warnings("not carried over: fe80::1").size(), result.warnings().toString());
+    assertEquals(List.of(), checkErrors());
+  }
+
+  @Test
+  void theFamilyIsTheFirstAddressOfTheBlockAsKeepalivedDecidesIt() throws IOException {
+    // unicast_src_ip comes first: keepalived runs IPv4 and ignores fd00::10.
+    Config c =
+        importOf(
+            instance(
+                "    unicast_src_ip 10.0.0.11\n    unicast_peer {\n        10.0.0.12\n    }\n"
+                    + "    virtual_ipaddress {\n        fd00::10/64\n        10.0.0.10/24\n"
+                    + "    }\n"));
+    assertEquals(List.of("10.0.0.10/24"), vi(c).getStringList("virtual-ips"));
+    assertEquals(2, vi(c).getInt("version"));
+    assertEquals("10.0.0.11", vi(c).getString("unicast.source"));
+    List<String> v6 = warnings("not carried over: fd00::10/64");
+    assertEquals(1, v6.size(), result.warnings().toString());
+    assertTrue(v6.get(0).contains("unicast_src_ip 10.0.0.11"), v6.get(0));
+    assertEquals(List.of(), checkErrors());
+
+    // mcast_src_ip decides too; native_ipv6 after it changes nothing.
+    c =
+        importOf(
+            instance(
+                "    mcast_src_ip 10.0.0.11\n    native_ipv6\n"
+                    + "    virtual_ipaddress {\n        fd00::10/64\n        10.0.0.10/24\n"
+                    + "    }\n"));
+    assertEquals(List.of("10.0.0.10/24"), vi(c).getStringList("virtual-ips"));
+    assertEquals(List.of(), checkErrors());
+
+    // A VIP first: IPv6; the IPv4 source and peer written after it are ignored by keepalived.
+    c =
+        importOf(
+            instance(
+                "    virtual_ipaddress {\n        fd00::10/64\n        10.0.0.10/24\n    }\n"
+                    + "    unicast_src_ip 10.0.0.11\n    unicast_peer {\n        10.0.0.12\n"
+                    + "        fd00::12\n    }\n"));
+    assertEquals(List.of("fd00::10/64"), vi(c).getStringList("virtual-ips"));
+    assertEquals(3, vi(c).getInt("version"));
+    assertFalse(vi(c).hasPath("unicast.source"), result.hocon());
+    assertEquals(List.of("fd00::12"), vi(c).getStringList("unicast.peers"));
+    assertEquals(1, warnings("not carried over: unicast_src_ip 10.0.0.11").size());
+    assertEquals(1, warnings("not carried over: unicast_peer 10.0.0.12").size());
     assertEquals(List.of(), checkErrors());
   }
 
@@ -303,5 +501,72 @@ class KeepalivedImportTest {
     assertEquals(
         1, warnings("not carried over: preempt_delay 20").size(), result.warnings().toString());
     assertTrue(warnings("preempt_delay 20").get(0).contains("strict mode"));
+  }
+
+  // 10. Numbers that made the import hang or throw (an exception is a crash of vipd import).
+
+  @Test
+  void aCurlMaxTimeWithAHugeExponentDoesNotHang() throws IOException {
+    Config c =
+        assertTimeoutPreemptively(
+            Duration.ofSeconds(20),
+            () ->
+                importOf(
+                    script("chk", "curl -sfk -m 1e300000000 https://127.0.0.1:6443/healthz")
+                        + tracking("chk")));
+    assertEquals("https://127.0.0.1:6443/readyz", c.getString("checks.chk.url"));
+    assertEquals(Duration.ofSeconds(2), c.getDuration("checks.chk.timeout"), "no -m carried");
+  }
+
+  @Test
+  void anAdvertIntWithAHugeExponentDoesNotHang() throws IOException {
+    Config c =
+        assertTimeoutPreemptively(
+            Duration.ofSeconds(20), () -> importOf(instance("    advert_int 1e300000000\n")));
+    assertEquals(Duration.ofSeconds(1), vi(c).getDuration("advert-interval"));
+    assertEquals(1, warnings("not carried over: advert_int 1e300000000").size());
+    assertEquals(List.of(), checkErrors());
+  }
+
+  @Test
+  void aUrlPortAbove65535IsNoCheckAndNoCrash() throws IOException {
+    String haproxy =
+        "frontend api\n    mode tcp\n    bind *:8443\n    default_backend cp\n"
+            + "backend cp\n    mode tcp\n    server m1 10.0.0.11:6443 check\n";
+    for (String h : java.util.Arrays.asList(null, haproxy)) {
+      Config c =
+          importOf(
+              script("chk_port", "curl -sf http://127.0.0.1:99999999999/healthz")
+                  + tracking("chk_port"),
+              h);
+      assertEquals("exec", c.getString("checks.chk_port.type"));
+      List<String> port = warnings("review: vrrp_script chk_port");
+      assertEquals(1, port.size(), result.warnings().toString());
+      assertTrue(port.get(0).contains("port 99999999999, outside 1..65535"), port.get(0));
+      assertEquals(List.of(), checkErrors());
+    }
+  }
+
+  @Test
+  void aGlobalMaxconnBeyondALongIsDroppedNotACrash() throws IOException {
+    Config c =
+        importOf(
+            instance(""),
+            "global\n    maxconn 99999999999999999999\n"
+                + "frontend api\n    mode tcp\n    bind *:8443\n    default_backend cp\n"
+                + "backend cp\n    mode tcp\n    server m1 10.0.0.11:6443 check\n");
+    assertFalse(c.hasPath("proxy.maxconn"));
+    assertEquals(1, warnings("not carried over: maxconn 99999999999999999999").size());
+  }
+
+  @Test
+  void addressesAreComparedAsLiteralsOnly() {
+    assertTrue(KeepalivedAddressLists.sameAddress("::1", "0::1"));
+    assertTrue(KeepalivedAddressLists.sameAddress("10.0.0.1", "10.0.0.1"));
+    // InetAddress.getByName reads 10.1 as 10.0.0.1 and sends 10.0.0.256 or beef to DNS;
+    // inet_pton, as keepalived uses it, takes neither as an address.
+    assertFalse(KeepalivedAddressLists.sameAddress("10.1", "10.0.0.1"));
+    assertFalse(KeepalivedAddressLists.sameAddress("10.0.0.256", "10.0.0.256"));
+    assertFalse(KeepalivedAddressLists.sameAddress("beef", "beef"));
   }
 }

@@ -159,6 +159,46 @@ class ScriptClassifierTest {
     ScriptCheck.Http api = assertInstanceOf(ScriptCheck.Http.class, c.check());
     assertEquals("https://127.0.0.1:6443/readyz", api.checkedUrl());
     assertEquals(List.of("https://127.0.0.1:8443/"), api.otherUrls());
+    assertTrue(api.insecure(), "-sfk inside sh -c '...' holds -k");
+    assertEquals("curl", api.client().tool());
+  }
+
+  @Test
+  void curlInsideQuotesSubstitutionsOrAfterAnEchoKeepsItsOptions() {
+    for (String script :
+        List.of(
+            "/bin/sh -c 'curl -sfk https://127.0.0.1:6443/healthz'",
+            "if [ \"$(curl -sk https://localhost:6443/healthz)\" != \"ok\" ]; then exit 1; fi",
+            "[ \"$(curl -s -k -o /dev/null -w '%{http_code}' https://localhost:6443/healthz)\""
+                + " = 200 ]",
+            "echo checking https://localhost:6443/healthz; curl -sfk https://localhost:6443/healthz",
+            "test \"`wget -q -O - --no-check-certificate https://localhost:6443/healthz`\" = ok",
+            "bash -lc \"timeout 3 curl -sfk https://127.0.0.1:6443/healthz\"")) {
+      var c = classify("chk", script);
+      ScriptCheck.Http api = assertInstanceOf(ScriptCheck.Http.class, c.check(), script);
+      assertTrue(api.insecure(), script);
+      assertFalse(api.client().tool().isEmpty(), script);
+    }
+    var ca =
+        classify(
+            "chk",
+            "sh -c \"curl -sf --cacert /etc/kubernetes/pki/ca.crt https://127.0.0.1:6443/healthz\"");
+    HttpClientOptions o = assertInstanceOf(ScriptCheck.Http.class, ca.check()).client();
+    assertEquals(java.util.Optional.of("/etc/kubernetes/pki/ca.crt"), o.caFile());
+    assertTrue(o.failsOnHttpError());
+  }
+
+  @Test
+  void theToolIsTheOneNearestBeforeTheUrlInItsOwnCommand() {
+    HttpClientOptions o =
+        HttpClientOptions.read(
+            "wget -q https://example.test/; curl -sfk https://127.0.0.1:6443/healthz",
+            "https://127.0.0.1:6443/healthz");
+    assertEquals("curl", o.tool());
+    assertTrue(o.insecure());
+    assertEquals(
+        List.of("echo a", "curl -sk b", "x=_ y", "sh -c 'curl -k c'", "curl -k c"),
+        HttpClientOptions.simpleCommands("echo a; x=$(curl -sk b) y | sh -c 'curl -k c'"));
   }
 
   @Test
@@ -199,7 +239,7 @@ class ScriptClassifierTest {
     assertEquals(java.util.Optional.of("/pki/c.key"), o.clientKey());
     assertFalse(o.failsOnHttpError(), "no -f");
     assertFalse(o.insecure());
-    assertEquals(List.of("-H Host: x", "-X POST", "--frobnicate"), o.notCarried());
+    assertEquals(List.of("-H Host: <value hidden>", "-X POST", "--frobnicate"), o.notCarried());
   }
 
   @Test
@@ -228,5 +268,18 @@ class ScriptClassifierTest {
             .classify("chk", "pidof haproxy");
     ScriptCheck.ProxyAlive p = assertInstanceOf(ScriptCheck.ProxyAlive.class, c.check());
     assertEquals("127.0.0.1:7443", p.frontend().localAddress());
+  }
+
+  @Test
+  void anInlineOptionValueIsNotedOnce() {
+    var c =
+        classify(
+            "chk",
+            "curl -sf --resolve=api:6443:127.0.0.1 --request=POST --cert-type=DER"
+                + " https://127.0.0.1:6443/readyz");
+    HttpClientOptions o = assertInstanceOf(ScriptCheck.Http.class, c.check()).client();
+    assertEquals(
+        List.of("--resolve api:6443:127.0.0.1", "--request POST", "--cert-type DER"),
+        o.notCarried());
   }
 }

@@ -124,7 +124,7 @@ class StaticPodTest {
   }
 
   @Test
-  void noProbeWhenTheAdminCannotAnswerIt() throws Exception {
+  void noProbeWhenTheAdminCannotAnswerItAndOneWithAToken() throws Exception {
     DaemonConfig c = load(AppJar.repoDir().resolve("systemd/vipd.conf.example"));
     String notServed = StaticPod.render(c, "vipd:9", "9", false);
     assertFalse(notServed.contains("livenessProbe"));
@@ -138,8 +138,9 @@ class StaticPodTest {
             new AdminConfig(true, new HostPort("0.0.0.0", 9188), Optional.of(secret())),
             c.logging());
     String withToken = StaticPod.render(token, "vipd:9", "9", true);
-    assertFalse(withToken.contains("livenessProbe"));
-    assertTrue(withToken.contains("admin.token is set"));
+    assertTrue(withToken.contains("livenessProbe"), "/healthz needs no token: " + withToken);
+    assertFalse(withToken.contains("No liveness probe"), withToken);
+    assertFalse(withToken.contains("s3cret"), "the token stays out of the manifest");
     DaemonConfig wildcard =
         new DaemonConfig(
             c.source(),

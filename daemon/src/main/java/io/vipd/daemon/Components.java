@@ -271,6 +271,11 @@ final class Components implements AutoCloseable {
     return Optional.ofNullable(tracking);
   }
 
+  /** The state dump of {@link Admin#statusTable()}; empty once closed. */
+  synchronized Optional<String> statusTable() {
+    return admin == null ? Optional.empty() : Optional.of(admin.statusTable());
+  }
+
   @Override
   public synchronized void close() {
     if (admin != null) {

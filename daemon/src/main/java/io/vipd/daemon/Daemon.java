@@ -1,7 +1,8 @@
 package io.vipd.daemon;
 
 import io.vipd.daemon.config.DaemonConfig;
-import io.vipd.daemon.reload.HangupSignal;
+import io.vipd.daemon.reload.EarlySignals;
+import io.vipd.daemon.reload.OsSignal;
 import io.vipd.daemon.reload.ReloadObserver;
 import io.vipd.daemon.reload.ReloadResult;
 import io.vipd.daemon.reload.Reloader;
@@ -46,6 +47,12 @@ public final class Daemon {
   private final Reloader reloader;
   private volatile Components components;
   private final CountDownLatch stopRequested = new CountDownLatch(1);
+
+  /** Guards {@link #started} and {@link #reloadPending} (a SIGHUP racing the end of the start). */
+  private final Object startGate = new Object();
+
+  private boolean started;
+  private boolean reloadPending;
   private final CountDownLatch stopped = new CountDownLatch(1);
   private volatile int exitStatus = 1;
 
@@ -98,6 +105,15 @@ public final class Daemon {
       LOG.info("vipd: stop requested before start; not starting");
       return 0;
     }
+    // Before anything starts: a SIGHUP or SIGUSR1 without a handler would end the JVM (a HUP sent
+    // by a script while vipd starts meant a stop with exit 0, which systemd does not restart).
+    OsSignal.install("HUP", this::onHangup)
+        .ifPresent(why -> LOG.warn("SIGHUP will not reload: {}", why));
+    OsSignal.install("USR1", this::dumpState)
+        .ifPresent(why -> LOG.warn("SIGUSR1 will not dump the state: {}", why));
+    if (EarlySignals.takeHangup()) {
+      onHangup(); // came while the configuration was read
+    }
     Components components = new Components();
     try {
       components.start(config, this::reload);
@@ -114,14 +130,20 @@ public final class Daemon {
               systemd.reloaded(result.summary());
             }
           });
-      HangupSignal.install(reloader::reload)
-          .ifPresent(why -> LOG.warn("SIGHUP will not reload: {}", why));
       LOG.info(
           "vipd started ({} VRRP instance(s), {} frontend(s), config {})",
           config.vrrp().instances().size(),
           config.proxy().frontends().size(),
           config.source());
       systemd.started("running: " + config.source());
+      boolean reloadRequested;
+      synchronized (startGate) {
+        started = true;
+        reloadRequested = reloadPending;
+      }
+      if (reloadRequested) {
+        reloadNow();
+      }
       awaitStopRequest();
       this.components = null;
       LOG.info("vipd stopping");
@@ -144,6 +166,44 @@ public final class Daemon {
       }
     }
     return exitStatus;
+  }
+
+  /**
+   * SIGHUP: reloads, once vipd has started (one that comes while it starts is kept and runs then);
+   * ignored once a stop was requested.
+   */
+  private void onHangup() {
+    if (stopRequested.getCount() == 0) {
+      LOG.info("SIGHUP ignored: vipd is stopping");
+      return;
+    }
+    synchronized (startGate) {
+      if (!started) {
+        if (!reloadPending) {
+          LOG.info("SIGHUP while vipd starts: the reload runs once it has started");
+        }
+        reloadPending = true;
+        return;
+      }
+    }
+    reloadNow();
+  }
+
+  private void reloadNow() {
+    try {
+      reloader.reload();
+    } catch (RuntimeException e) {
+      LOG.error("reload failed: {}", e.toString());
+    }
+  }
+
+  /** SIGUSR1: the state as {@code vipd status} shows it, to the log (keepalived's data dump). */
+  private void dumpState() {
+    Components c = components;
+    String table = c == null ? null : c.statusTable().orElse(null);
+    LOG.info(
+        "SIGUSR1: state dump{}",
+        table == null ? ": vipd is not running yet (or stopping)" : "\n" + table.stripTrailing());
   }
 
   /** Asks {@link #run()} to stop; returns at once. Thread-safe. */

@@ -10,6 +10,7 @@ import io.vipd.daemon.vrrp.VrrpService;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -64,6 +65,16 @@ public final class Admin implements AutoCloseable {
       admin.serve(config, vrrp, tracking, proxy, reload);
     }
     return admin;
+  }
+
+  /**
+   * What {@code vipd status} would print, rendered in-process (the endpoint may be off): the state
+   * dump SIGUSR1 writes to the log, as keepalived writes its data on SIGUSR1.
+   */
+  public String statusTable() {
+    @SuppressWarnings("unchecked")
+    Map<String, Object> status = (Map<String, Object>) JsonReader.parse(StatusJson.render(view));
+    return StatusTable.render(status);
   }
 
   private void serve(

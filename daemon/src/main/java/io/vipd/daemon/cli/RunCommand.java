@@ -3,6 +3,7 @@ package io.vipd.daemon.cli;
 import io.vipd.daemon.config.ConfigLoader;
 import io.vipd.daemon.config.ConfigProblem;
 import io.vipd.daemon.config.LoadResult;
+import io.vipd.daemon.reload.EarlySignals;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.List;
@@ -26,6 +27,9 @@ final class RunCommand {
   }
 
   int run(List<String> files) {
+    // First: a SIGHUP while the configuration is read must not end the process (it is kept and
+    // reloads once vipd has started); the daemon installs its own handlers later.
+    EarlySignals.install();
     String file = files.isEmpty() ? Usage.DEFAULT_CONFIG : files.get(0);
     LoadResult r = ConfigLoader.load(Path.of(file));
     if (!r.isValid()) {

@@ -151,6 +151,84 @@ class ReloadProcessTest {
     assertTrue(vipd.isAlive(), "one process, still running");
   }
 
+  /**
+   * SIGUSR1 writes the state to the log, as keepalived writes its data on SIGUSR1, and stops
+   * nothing: without a handler the JVM's default action ended the process at once (no priority-0
+   * advert, no VIP removed, every connection reset).
+   */
+  @Test
+  @Timeout(60)
+  void sigusr1DumpsTheStateAndStopsNothing() throws Exception {
+    int a = echoServer("a");
+    streamServer("w");
+    int api = freePort();
+    int watch = freePort();
+    Path conf = dir.resolve("vipd.conf");
+    Files.writeString(
+        conf,
+        config(
+            server("a", a, 1), frontend("api", api, "apis"), frontend("watch", watch, "watches")));
+    startVipd(conf);
+    Client before = connect(api);
+    await("the greeting", Duration.ofSeconds(20), () -> allGreeted(List.of(before)));
+
+    Process kill = new ProcessBuilder("kill", "-USR1", Long.toString(vipd.pid())).start();
+    assertTrue(kill.waitFor(5, TimeUnit.SECONDS) && kill.exitValue() == 0, "kill -USR1");
+    awaitLog(l -> l.contains("SIGUSR1: state dump"), "the state dump");
+    awaitLog(l -> l.contains("apis"), "the backend in the dump");
+    Thread.sleep(300);
+    assertTrue(vipd.isAlive(), "still running after SIGUSR1");
+    assertTrue(before.channel.isActive(), "the connection open before it is still open");
+    Client after = connect(api);
+    await("a new connection's greeting", Duration.ofSeconds(10), () -> allGreeted(List.of(after)));
+  }
+
+  /**
+   * A SIGHUP while vipd reads its configuration or starts (a script's {@code pkill -HUP}) is kept
+   * and reloads once vipd has started. Without a handler by then, the JVM's default action stopped
+   * vipd with exit 0 (or 129 earlier), which systemd does not restart.
+   */
+  @Test
+  @Timeout(60)
+  void aSighupDuringTheStartIsKeptAndReloadsOnceStarted() throws Exception {
+    int a = echoServer("a");
+    streamServer("w");
+    int api = freePort();
+    int watch = freePort();
+    Path conf = dir.resolve("vipd.conf");
+    Files.writeString(
+        conf,
+        config(
+            server("a", a, 1), frontend("api", api, "apis"), frontend("watch", watch, "watches")));
+    startVipd(conf);
+    // The early handlers are in place once SIGUSR1 is caught (installed right after SIGHUP's):
+    // the JVM catches SIGHUP itself from its start, so only USR1 tells.
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+    while (!catches(vipd.pid(), 10) && System.nanoTime() < deadline) {
+      Thread.sleep(5);
+    }
+    assertTrue(catches(vipd.pid(), 10), "SIGUSR1 caught");
+    hangup();
+    awaitLog(l -> l.contains("vipd started"), "the start");
+    awaitLog(l -> l.contains("reloaded:"), "the reload the SIGHUP asked for");
+    Thread.sleep(300);
+    assertTrue(vipd.isAlive(), "still running");
+    assertTrue(log.stream().noneMatch(l -> l.contains("vipd stopping")), log.toString());
+    Client client = connect(api);
+    await("a greeting", Duration.ofSeconds(10), () -> allGreeted(List.of(client)));
+  }
+
+  /** Whether process {@code pid} has a handler for signal {@code signal} (/proc SigCgt). */
+  private static boolean catches(long pid, int signal) throws IOException {
+    for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
+      if (line.startsWith("SigCgt:")) {
+        long mask = Long.parseUnsignedLong(line.substring(7).trim(), 16);
+        return (mask & (1L << (signal - 1))) != 0;
+      }
+    }
+    return false;
+  }
+
   // ---- the vipd process ----
 
   private void startVipd(Path conf) throws Exception {

@@ -42,7 +42,13 @@ final class Components implements AutoCloseable {
   private EventLoopGroup checkLoops;
   private ScheduledExecutorService blocking;
   private CheckFactory factory;
-  private DaemonConfig running;
+
+  /** The configuration in force; volatile for {@link #drainGrace()}, written under the lock. */
+  private volatile DaemonConfig running;
+
+  /** {@link #close()} has begun: nothing starts any more. */
+  private boolean closed;
+
   private ProxyService proxy;
   private VrrpService vrrp;
   private TrackingService tracking;
@@ -132,7 +138,9 @@ final class Components implements AutoCloseable {
    * @throws IllegalStateException if not started
    */
   synchronized List<String> reload(DaemonConfig next) throws IOException {
-    if (running == null) {
+    if (running == null || closed) {
+      // also a reload that waited for the lock while the stop closed everything: it must not
+      // start a proxy or a VRRP instance (and re-add a VIP) after the priority-0 advert
       throw new IllegalStateException("vipd is not running");
     }
     List<String> changes = new ArrayList<>();
@@ -249,9 +257,13 @@ final class Components implements AutoCloseable {
     return sources;
   }
 
-  /** The drain grace of the configuration in force (a reload may have changed it). */
-  synchronized Duration drainGrace() {
-    return running == null ? Duration.ZERO : running.proxy().drainGrace();
+  /**
+   * The drain grace of the configuration in force (a reload may have changed it). Not under this
+   * object's lock: the shutdown hook reads it to bound the stop, which holds that lock.
+   */
+  Duration drainGrace() {
+    DaemonConfig c = running;
+    return c == null ? Duration.ZERO : c.proxy().drainGrace();
   }
 
   /** The admin endpoint's address while it serves (for tests). */
@@ -278,6 +290,7 @@ final class Components implements AutoCloseable {
 
   @Override
   public synchronized void close() {
+    closed = true;
     if (admin != null) {
       admin.close();
       admin = null;

@@ -2,6 +2,7 @@ package io.vipd.daemon;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vipd.daemon.config.ConfigLoader;
@@ -72,6 +73,23 @@ class ReloadAdminViewTest {
       assertFalse(metrics.contains("server=\"s2\""), metrics);
       assertTrue(metrics.contains("vipd_server_up{backend=\"a\",server=\"s1\"} 1.0"), metrics);
       assertFalse(get(admin, "/status").contains("\"more\""));
+    }
+  }
+
+  /**
+   * A reload that waited for the lock while the stop closed everything must not start anything
+   * again (a VRRP instance would re-add its VIP after its priority-0 advert).
+   */
+  @Test
+  void aReloadAfterTheStopStartsNothing() throws Exception {
+    try (ServerSocket backend = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+      Components components = new Components();
+      components.start(load("admin.bind = \"127.0.0.1:0\"\n"), this::noReload);
+      components.close();
+      DaemonConfig withProxy =
+          load(proxy(frontend("api", "a"), backend("a", "s1", backend.getLocalPort())));
+      assertThrows(IllegalStateException.class, () -> components.reload(withProxy));
+      assertTrue(components.proxy().isEmpty(), "no proxy started after the stop");
     }
   }
 

@@ -46,6 +46,11 @@ final class Components implements AutoCloseable {
   /** The configuration in force; volatile for {@link #drainGrace()}, written under the lock. */
   private volatile DaemonConfig running;
 
+  private final Liveness liveness =
+      new Liveness(
+          () -> vrrp().map(VrrpService::runtimes).orElse(List.of()),
+          () -> proxy().flatMap(p -> p.server().eventLoops()));
+
   /** {@link #close()} has begun: nothing starts any more. */
   private boolean closed;
 
@@ -62,7 +67,7 @@ final class Components implements AutoCloseable {
    */
   void start(DaemonConfig config, Supplier<ReloadResult> reload) throws IOException {
     startServices(config);
-    admin = Admin.start(config, vrrp(), tracking(), proxy(), reload);
+    admin = Admin.start(config, vrrp(), tracking(), proxy(), reload, liveness::stuck);
   }
 
   private void startServices(DaemonConfig config) throws IOException {
@@ -281,6 +286,11 @@ final class Components implements AutoCloseable {
 
   Optional<TrackingService> tracking() {
     return Optional.ofNullable(tracking);
+  }
+
+  /** Whether the VRRP runtimes and the proxy's loops still work (watchdog, {@code /healthz}). */
+  Liveness liveness() {
+    return liveness;
   }
 
   /** The state dump of {@link Admin#statusTable()}; empty once closed. */

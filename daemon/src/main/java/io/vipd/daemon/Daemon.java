@@ -135,7 +135,7 @@ public final class Daemon {
           config.vrrp().instances().size(),
           config.proxy().frontends().size(),
           config.source());
-      systemd.started("running: " + config.source());
+      systemd.started("running: " + config.source(), components.liveness()::stuck);
       boolean reloadRequested;
       synchronized (startGate) {
         started = true;

@@ -16,6 +16,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,7 +39,7 @@ public final class ProxyServer implements AutoCloseable {
   private final ProxyOptions options;
   private final Transport transport;
 
-  private EventLoopGroup group;
+  private volatile EventLoopGroup group;
   private ProxyContext context;
 
   /** Immutable snapshots, replaced whole by {@link #apply}; read lock-free. */
@@ -60,6 +61,14 @@ public final class ProxyServer implements AutoCloseable {
   /** True if connections use the native epoll transport, false for NIO. */
   public boolean nativeTransport() {
     return transport.epoll;
+  }
+
+  /**
+   * The relay's event loops, for a liveness probe; empty before the start. Not under this object's
+   * lock, which a stop holds while it drains.
+   */
+  public Optional<EventLoopGroup> eventLoops() {
+    return Optional.ofNullable(group);
   }
 
   /**

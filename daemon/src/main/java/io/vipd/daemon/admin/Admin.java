@@ -60,9 +60,21 @@ public final class Admin implements AutoCloseable {
       Optional<ProxyService> proxy,
       Supplier<ReloadResult> reload)
       throws IOException {
+    return start(config, vrrp, tracking, proxy, reload, Optional::empty);
+  }
+
+  /** As above; {@code stuck} says what {@code /healthz} reports stuck ({@code Liveness}). */
+  public static Admin start(
+      DaemonConfig config,
+      Optional<VrrpService> vrrp,
+      Optional<TrackingService> tracking,
+      Optional<ProxyService> proxy,
+      Supplier<ReloadResult> reload,
+      Supplier<Optional<String>> stuck)
+      throws IOException {
     Admin admin = new Admin(config, vrrp, tracking, proxy);
     if (config.admin().enabled()) {
-      admin.serve(config, vrrp, tracking, proxy, reload);
+      admin.serve(config, vrrp, tracking, proxy, reload, stuck);
     }
     return admin;
   }
@@ -82,7 +94,8 @@ public final class Admin implements AutoCloseable {
       Optional<VrrpService> vrrp,
       Optional<TrackingService> tracking,
       Optional<ProxyService> proxy,
-      Supplier<ReloadResult> reload)
+      Supplier<ReloadResult> reload,
+      Supplier<Optional<String>> stuck)
       throws IOException {
     metrics = VipdMetrics.create(config, vrrp, tracking, proxy, masters);
     try {
@@ -108,6 +121,11 @@ public final class Admin implements AutoCloseable {
                 @Override
                 public ReloadResult reload() {
                   return reload.get();
+                }
+
+                @Override
+                public Optional<String> stuck() {
+                  return stuck.get();
                 }
 
                 @Override

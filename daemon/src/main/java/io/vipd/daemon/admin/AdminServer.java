@@ -84,6 +84,14 @@ public final class AdminServer implements Closeable {
     /** {@code POST /reload}: re-reads and applies the configuration file, like SIGHUP. */
     ReloadResult reload();
 
+    /**
+     * {@code /healthz}: empty while vipd works, else what is stuck ({@link
+     * io.vipd.daemon.Liveness}); a liveness probe restarts a stuck vipd.
+     */
+    default Optional<String> stuck() {
+      return Optional.empty();
+    }
+
     /** {@code POST /servers/<backend>/<server>/<action>[?value=N]}: a runtime server operation. */
     default OperationResult serverOperation(
         String backend, String server, String action, Optional<String> value) {
@@ -129,7 +137,7 @@ public final class AdminServer implements Closeable {
     BearerToken token = new BearerToken(config.token().map(Secret::reveal));
     Map<String, Route> routes =
         Map.of(
-            "/healthz", new Route(false, () -> Response.text(200, "ok\n")),
+            "/healthz", new Route(false, () -> healthz(content.stuck())),
             "/readyz", new Route(true, () -> ready(content.readiness())),
             "/status", new Route(true, () -> Response.json(content.statusJson())),
             "/stats", new Route(false, () -> new Response(200, HTML_TYPE, StatsPage.html())),
@@ -144,6 +152,12 @@ public final class AdminServer implements Closeable {
   /** The bound address (the real port when {@code admin.bind} asked for port 0). */
   public InetSocketAddress address() {
     return server.getAddress();
+  }
+
+  private static Response healthz(Optional<String> stuck) {
+    return stuck
+        .map(why -> Response.text(503, "stuck: " + why + "\n"))
+        .orElse(Response.text(200, "ok\n"));
   }
 
   private static Response ready(Readiness r) {

@@ -1,9 +1,13 @@
 package io.vipd.daemon.systemd;
 
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * What the daemon tells systemd over its life: {@link #started} ({@code READY=1}, then {@code
@@ -14,6 +18,8 @@ import java.util.concurrent.TimeUnit;
  * <p>Thread-safe; {@link #stopping} may be called more than once.
  */
 public final class SystemdLifecycle {
+
+  private static final Logger LOG = LoggerFactory.getLogger("vipd");
 
   private final SystemdNotifier notifier;
   private ScheduledExecutorService pinger;
@@ -34,6 +40,15 @@ public final class SystemdLifecycle {
 
   /** Start-up finished: {@code READY=1} with {@code status}, and the watchdog pings begin. */
   public synchronized void started(String status) {
+    started(status, Optional::empty);
+  }
+
+  /**
+   * As {@link #started(String)}, pinging only while {@code stuck} says nothing is: a stuck VRRP
+   * runtime or proxy loop then gets vipd restarted by systemd ({@code WatchdogSec=}), where a ping
+   * from this thread alone would prove only that the JVM runs.
+   */
+  public synchronized void started(String status, Supplier<Optional<String>> stuck) {
     notifier.ready(status);
     if (pinger == null && notifier.watchdogTimeout().isPresent()) {
       Duration period = notifier.watchdogTimeout().get().dividedBy(2);
@@ -45,7 +60,21 @@ public final class SystemdLifecycle {
                 t.setDaemon(true);
                 return t;
               });
-      pinger.scheduleAtFixedRate(notifier::watchdog, micros, micros, TimeUnit.MICROSECONDS);
+      pinger.scheduleAtFixedRate(() -> ping(stuck), micros, micros, TimeUnit.MICROSECONDS);
+    }
+  }
+
+  private void ping(Supplier<Optional<String>> stuck) {
+    Optional<String> why;
+    try {
+      why = stuck.get();
+    } catch (RuntimeException e) {
+      why = Optional.empty(); // a failing probe must not get a working vipd killed
+    }
+    if (why.isEmpty()) {
+      notifier.watchdog();
+    } else {
+      LOG.error("not pinging the systemd watchdog: {}", why.get());
     }
   }
 

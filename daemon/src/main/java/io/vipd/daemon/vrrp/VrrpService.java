@@ -333,6 +333,11 @@ public final class VrrpService implements Closeable {
     return instances.stream().map(i -> i.runtime.stats()).toList();
   }
 
+  /** The runtimes of the instances running now (for {@link io.vipd.daemon.Liveness}). */
+  public List<VrrpRuntime> runtimes() {
+    return instances.stream().map(i -> i.runtime).toList();
+  }
+
   /** The runtime of the named instance, for tracking. */
   public Optional<VrrpRuntime> runtime(String name) {
     return instances.stream()

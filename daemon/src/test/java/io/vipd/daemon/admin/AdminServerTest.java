@@ -467,6 +467,60 @@ class AdminServerTest {
   }
 
   @Test
+  void healthzSaysWhatIsStuck() throws Exception {
+    java.util.concurrent.atomic.AtomicReference<Optional<String>> stuck =
+        new java.util.concurrent.atomic.AtomicReference<>(Optional.empty());
+    AdminServer server =
+        AdminServer.start(
+            new AdminConfig(true, new HostPort("127.0.0.1", 0), Optional.empty()),
+            new AdminServer.Content() {
+              @Override
+              public Readiness readiness() {
+                return new Readiness(List.of());
+              }
+
+              @Override
+              public String statusJson() {
+                return "{}";
+              }
+
+              @Override
+              public String metrics() {
+                return "";
+              }
+
+              @Override
+              public ReloadResult reload() {
+                return ReloadResult.applied(List.of());
+              }
+
+              @Override
+              public Optional<String> stuck() {
+                return stuck.get();
+              }
+            });
+    try {
+      java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+      java.net.URI uri =
+          java.net.URI.create("http://127.0.0.1:" + server.address().getPort() + "/healthz");
+      java.net.http.HttpResponse<String> ok =
+          http.send(
+              java.net.http.HttpRequest.newBuilder(uri).build(),
+              java.net.http.HttpResponse.BodyHandlers.ofString());
+      assertEquals(200, ok.statusCode());
+      stuck.set(Optional.of("proxy event loop stuck for 4 s"));
+      java.net.http.HttpResponse<String> bad =
+          http.send(
+              java.net.http.HttpRequest.newBuilder(uri).build(),
+              java.net.http.HttpResponse.BodyHandlers.ofString());
+      assertEquals(503, bad.statusCode());
+      assertEquals("stuck: proxy event loop stuck for 4 s\n", bad.body());
+    } finally {
+      server.close();
+    }
+  }
+
+  @Test
   void nonLoopbackBindWithoutTokenIsRefused() {
     IOException e =
         assertThrows(

@@ -58,6 +58,29 @@ class SystemdLifecycleTest {
   }
 
   @Test
+  void noPingWhileSomethingIsStuck() throws Exception {
+    try (DatagramReceiver systemd = new DatagramReceiver(dir.resolve("n").toString(), 1000)) {
+      SystemdLifecycle life =
+          new SystemdLifecycle(
+              new SystemdNotifier(
+                  Map.of("NOTIFY_SOCKET", systemd.address(), "WATCHDOG_USEC", "200000"),
+                  1,
+                  () -> 7));
+      java.util.concurrent.atomic.AtomicReference<Optional<String>> stuck =
+          new java.util.concurrent.atomic.AtomicReference<>(Optional.empty());
+      life.started("running: test", stuck::get);
+      assertEquals("READY=1\nSTATUS=running: test", systemd.expect());
+      assertEquals("WATCHDOG=1", systemd.expect());
+      stuck.set(Optional.of("proxy event loop stuck for 3 s"));
+      systemd.receive(); // a ping already on its way
+      assertEquals(Optional.empty(), systemd.receive(), "no ping while stuck: systemd restarts");
+      stuck.set(Optional.empty());
+      assertEquals("WATCHDOG=1", systemd.expect(), "pings again once it works");
+      life.stopping();
+    }
+  }
+
+  @Test
   void noWatchdogWithoutWatchdogUsec() throws Exception {
     try (DatagramReceiver systemd = new DatagramReceiver(dir.resolve("n").toString(), 500)) {
       SystemdLifecycle life =

@@ -77,6 +77,11 @@ public final class VrrpRuntime implements Runnable {
   /** Whether the router has had its Startup event (runtime thread). */
   private boolean routerStarted;
 
+  /**
+   * When the runtime thread last began a step, by {@link System#nanoTime()} (not the clock given).
+   */
+  private volatile long lastStepNanos;
+
   private volatile boolean running = true;
   // Announcement schedule while master; Long.MAX_VALUE when nothing is due.
   private long secondBurstAtNanos = Long.MAX_VALUE;
@@ -133,6 +138,19 @@ public final class VrrpRuntime implements Runnable {
   /** The latest snapshot; safe from any thread. */
   public InstanceStatus status() {
     return status;
+  }
+
+  /**
+   * How long the runtime thread has been in its current step, or 0 when it is not running (not
+   * started yet, or finished). A step waits 10 ms at most: seconds mean the thread is stuck (a
+   * deadlock, a netlink call that never returns), and the instance no longer advertises.
+   */
+  public long nanosInStep() {
+    if (!started || stopped.getCount() == 0) {
+      return 0;
+    }
+    long last = lastStepNanos;
+    return last == 0 ? 0 : Math.max(0, System.nanoTime() - last);
   }
 
   /** Queues a new effective priority (from tracking). */
@@ -344,6 +362,7 @@ public final class VrrpRuntime implements Runnable {
   @Override
   public void run() {
     started = true;
+    lastStepNanos = System.nanoTime(); // the start counts as a step: it runs listeners too
     try {
       if (startHold == null) {
         startRouter(nanoClock.getAsLong());
@@ -365,6 +384,7 @@ public final class VrrpRuntime implements Runnable {
   }
 
   private void step() {
+    lastStepNanos = System.nanoTime();
     for (Consumer<Long> command; (command = commands.poll()) != null; ) {
       command.accept(nanoClock.getAsLong());
     }

@@ -1,0 +1,83 @@
+package io.vipd.daemon;
+
+import io.netty.channel.EventLoopGroup;
+import io.netty.util.concurrent.EventExecutor;
+import io.vipd.vrrp.runtime.VrrpRuntime;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.function.Supplier;
+
+/**
+ * Whether vipd still works, not only whether its JVM answers: what the systemd watchdog ping and
+ * {@code /healthz} report. A VRRP runtime thread that has been in one step for seconds (its steps
+ * wait 10 ms at most) no longer advertises; a proxy event loop that does not run a no-op task for
+ * seconds no longer relays, while VRRP keeps the VIP and clients are black-holed. Either is stuck,
+ * and the watchdog (or the kubelet's liveness probe) should restart vipd.
+ *
+ * <p>The probe never blocks: each call posts a no-op task to every loop that has none pending, and
+ * a loop is stuck when its task has waited longer than {@link #STUCK}. Thread-safe.
+ */
+public final class Liveness {
+
+  /** How long a step or a posted task may take before its thread counts as stuck. */
+  public static final Duration STUCK = Duration.ofSeconds(3);
+
+  private final Supplier<List<VrrpRuntime>> runtimes;
+  private final Supplier<Optional<EventLoopGroup>> loops;
+
+  /** Per loop: when the pending probe task was posted, or absent once it ran. */
+  private final Map<EventExecutor, Long> pending = new IdentityHashMap<>();
+
+  /**
+   * @param runtimes the VRRP runtimes running now
+   * @param loops the proxy's event loops, if a proxy runs
+   */
+  public Liveness(Supplier<List<VrrpRuntime>> runtimes, Supplier<Optional<EventLoopGroup>> loops) {
+    this.runtimes = runtimes;
+    this.loops = loops;
+  }
+
+  /** Empty while everything works; else what is stuck, for the log and {@code /healthz}. */
+  public synchronized Optional<String> stuck() {
+    List<String> stuck = new ArrayList<>();
+    for (VrrpRuntime r : runtimes.get()) {
+      long in = r.nanosInStep();
+      if (in > STUCK.toNanos()) {
+        stuck.add("VRRP instance " + r.status().name() + " stuck for " + in / 1_000_000_000 + " s");
+      }
+    }
+    long now = System.nanoTime();
+    Optional<EventLoopGroup> group = loops.get();
+    if (group.isEmpty()) {
+      pending.clear();
+    }
+    for (EventExecutor loop : group.map(g -> (Iterable<EventExecutor>) g).orElse(List.of())) {
+      Long posted = pending.get(loop);
+      if (posted != null) {
+        if (now - posted > STUCK.toNanos()) {
+          stuck.add("proxy event loop stuck for " + (now - posted) / 1_000_000_000 + " s");
+        }
+        continue;
+      }
+      if (loop.isShuttingDown()) {
+        continue;
+      }
+      pending.put(loop, now);
+      try {
+        loop.execute(() -> ran(loop));
+      } catch (RejectedExecutionException e) {
+        pending.remove(loop); // shut down meanwhile: a stop or a reload, not a hang
+      }
+    }
+    return stuck.isEmpty() ? Optional.empty() : Optional.of(String.join("; ", stuck));
+  }
+
+  private synchronized void ran(EventExecutor loop) {
+    pending.remove(loop);
+  }
+}

@@ -1,0 +1,108 @@
+package io.vipd.daemon;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.netty.channel.DefaultEventLoopGroup;
+import io.netty.channel.EventLoopGroup;
+import io.vipd.vrrp.packet.VrrpVersion;
+import io.vipd.vrrp.router.Transition;
+import io.vipd.vrrp.router.VirtualRouterConfig;
+import io.vipd.vrrp.router.VirtualRouterListener;
+import io.vipd.vrrp.runtime.TestDoubles;
+import io.vipd.vrrp.runtime.VrrpRuntime;
+import io.vipd.vrrp.runtime.VrrpStats;
+import java.net.InetAddress;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** A proxy loop or a VRRP runtime that stops making progress is reported stuck, and only then. */
+@Timeout(30)
+class LivenessTest {
+
+  private static final long PAST_STUCK = Liveness.STUCK.toMillis() + 500;
+
+  @Test
+  void aProxyLoopThatRunsNoTaskIsStuckUntilItRunsAgain() throws Exception {
+    EventLoopGroup loops = new DefaultEventLoopGroup(1);
+    CountDownLatch release = new CountDownLatch(1);
+    try {
+      Liveness liveness = new Liveness(List::of, () -> Optional.of(loops));
+      assertEquals(Optional.empty(), liveness.stuck());
+      Thread.sleep(100); // the probe has run
+      loops.next().execute(() -> await(release)); // a handler that blocks the loop
+      assertEquals(Optional.empty(), liveness.stuck(), "not stuck yet: the probe just went in");
+      Thread.sleep(PAST_STUCK);
+      Optional<String> stuck = liveness.stuck();
+      assertTrue(
+          stuck.isPresent() && stuck.get().startsWith("proxy event loop stuck for"),
+          String.valueOf(stuck));
+      release.countDown();
+      Thread.sleep(100);
+      assertEquals(Optional.empty(), liveness.stuck(), "works again");
+    } finally {
+      release.countDown();
+      loops.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(2000);
+    }
+  }
+
+  @Test
+  void aVrrpRuntimeStuckInAStepIsReported() throws Exception {
+    CountDownLatch release = new CountDownLatch(1);
+    VrrpRuntime runtime = runtime(release);
+    Thread t = new Thread(runtime, "runtime");
+    Liveness liveness = new Liveness(() -> List.of(runtime), Optional::empty);
+    try {
+      assertEquals(Optional.empty(), liveness.stuck(), "not started: not stuck");
+      t.start(); // the initial master's transition blocks in its listener
+      Thread.sleep(PAST_STUCK);
+      Optional<String> stuck = liveness.stuck();
+      assertTrue(
+          stuck.isPresent() && stuck.get().startsWith("VRRP instance VI_1 stuck for"),
+          String.valueOf(stuck));
+      release.countDown();
+      Thread.sleep(200);
+      assertEquals(Optional.empty(), liveness.stuck(), "steps again");
+    } finally {
+      release.countDown();
+      runtime.stop(5, TimeUnit.SECONDS);
+      t.join(5000);
+    }
+  }
+
+  private static VrrpRuntime runtime(CountDownLatch release) throws Exception {
+    VirtualRouterConfig config =
+        VirtualRouterConfig.builder("VI_1", 51, InetAddress.getByName("10.0.0.11"))
+            .version(VrrpVersion.V3)
+            .priority(150)
+            .initialMaster(true)
+            .advertIntervalCentis(100)
+            .virtualAddresses(List.of(InetAddress.getByName("10.0.0.100")))
+            .build();
+    return new VrrpRuntime(
+        TestDoubles.spec(config, 1),
+        TestDoubles.deafSocket(),
+        TestDoubles.noVips(),
+        a -> {},
+        new VirtualRouterListener() {
+          @Override
+          public void onTransition(Transition transition) {
+            LivenessTest.await(release); // a listener that never returns: a stuck step
+          }
+        },
+        System::nanoTime,
+        new VrrpStats());
+  }
+
+  private static void await(CountDownLatch latch) {
+    try {
+      latch.await();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}

@@ -169,6 +169,14 @@ final class Components implements AutoCloseable {
     }
     DaemonConfig before = running;
     running = next;
+    if (!before.proxy().drainGrace().equals(next.proxy().drainGrace())) {
+      changes.add(
+          "proxy drain-grace "
+              + before.proxy().drainGrace().toMillis()
+              + " ms -> "
+              + next.proxy().drainGrace().toMillis()
+              + " ms");
+    }
     if (vrrp == null) {
       if (!next.vrrp().instances().isEmpty()) {
         startVrrp(next);

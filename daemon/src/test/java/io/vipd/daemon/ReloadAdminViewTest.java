@@ -93,6 +93,18 @@ class ReloadAdminViewTest {
     }
   }
 
+  @Test
+  void aChangedDrainGraceIsReportedNotNoChange() throws Exception {
+    try (ServerSocket backend = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        Components components = new Components()) {
+      String proxy = proxy(frontend("api", "a"), backend("a", "s1", backend.getLocalPort()));
+      components.start(load(proxy), this::noReload);
+      List<String> changes = components.reload(load(proxy + "proxy.drain-grace = 4s\n"));
+      assertEquals(List.of("proxy drain-grace 5000 ms -> 4000 ms"), changes);
+      assertEquals(java.time.Duration.ofSeconds(4), components.drainGrace());
+    }
+  }
+
   private ReloadResult noReload() {
     return ReloadResult.rejected(List.of("not in this test"));
   }

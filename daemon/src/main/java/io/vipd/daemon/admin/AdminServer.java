@@ -179,7 +179,7 @@ public final class AdminServer implements Closeable {
     ReloadResult r = reload.get();
     String body =
         r.ok()
-            ? "reloaded: " + String.join("; ", r.changes()) + "\n"
+            ? r.summary() + "\n"
             : "reload rejected; the running configuration stays:\n"
                 + String.join("\n", r.errors())
                 + "\n";

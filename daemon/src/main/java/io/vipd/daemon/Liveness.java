@@ -24,8 +24,14 @@ import java.util.function.Supplier;
  */
 public final class Liveness {
 
-  /** How long a step or a posted task may take before its thread counts as stuck. */
-  public static final Duration STUCK = Duration.ofSeconds(3);
+  /**
+   * How long a step or a posted task may take before its thread counts as stuck: longer than the
+   * slowest legitimate step (a VIP change waits up to 5 s per netlink round trip, two per VIP, and
+   * the netlink manager is shared), so that a slow kernel never gets a working vipd killed.
+   */
+  public static final Duration STUCK = Duration.ofSeconds(30);
+
+  private final long stuckNanos;
 
   private final Supplier<List<VrrpRuntime>> runtimes;
   private final Supplier<Optional<EventLoopGroup>> loops;
@@ -38,16 +44,29 @@ public final class Liveness {
    * @param loops the proxy's event loops, if a proxy runs
    */
   public Liveness(Supplier<List<VrrpRuntime>> runtimes, Supplier<Optional<EventLoopGroup>> loops) {
+    this(runtimes, loops, STUCK);
+  }
+
+  /** As above, with another threshold (tests). */
+  Liveness(
+      Supplier<List<VrrpRuntime>> runtimes,
+      Supplier<Optional<EventLoopGroup>> loops,
+      Duration stuckAfter) {
     this.runtimes = runtimes;
     this.loops = loops;
+    this.stuckNanos = stuckAfter.toNanos();
   }
 
   /** Empty while everything works; else what is stuck, for the log and {@code /healthz}. */
   public synchronized Optional<String> stuck() {
     List<String> stuck = new ArrayList<>();
     for (VrrpRuntime r : runtimes.get()) {
+      if (r.failed()) {
+        stuck.add("VRRP instance " + r.status().name() + " failed (its error is in the log)");
+        continue;
+      }
       long in = r.nanosInStep();
-      if (in > STUCK.toNanos()) {
+      if (in > stuckNanos) {
         stuck.add("VRRP instance " + r.status().name() + " stuck for " + in / 1_000_000_000 + " s");
       }
     }
@@ -59,7 +78,7 @@ public final class Liveness {
     for (EventExecutor loop : group.map(g -> (Iterable<EventExecutor>) g).orElse(List.of())) {
       Long posted = pending.get(loop);
       if (posted != null) {
-        if (now - posted > STUCK.toNanos()) {
+        if (now - posted > stuckNanos) {
           stuck.add("proxy event loop stuck for " + (now - posted) / 1_000_000_000 + " s");
         }
         continue;

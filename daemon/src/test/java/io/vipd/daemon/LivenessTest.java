@@ -24,14 +24,15 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(30)
 class LivenessTest {
 
-  private static final long PAST_STUCK = Liveness.STUCK.toMillis() + 500;
+  private static final java.time.Duration STUCK = java.time.Duration.ofSeconds(2);
+  private static final long PAST_STUCK = STUCK.toMillis() + 500;
 
   @Test
   void aProxyLoopThatRunsNoTaskIsStuckUntilItRunsAgain() throws Exception {
     EventLoopGroup loops = new DefaultEventLoopGroup(1);
     CountDownLatch release = new CountDownLatch(1);
     try {
-      Liveness liveness = new Liveness(List::of, () -> Optional.of(loops));
+      Liveness liveness = new Liveness(List::of, () -> Optional.of(loops), STUCK);
       assertEquals(Optional.empty(), liveness.stuck());
       Thread.sleep(100); // the probe has run
       loops.next().execute(() -> await(release)); // a handler that blocks the loop
@@ -55,7 +56,7 @@ class LivenessTest {
     CountDownLatch release = new CountDownLatch(1);
     VrrpRuntime runtime = runtime(release);
     Thread t = new Thread(runtime, "runtime");
-    Liveness liveness = new Liveness(() -> List.of(runtime), Optional::empty);
+    Liveness liveness = new Liveness(() -> List.of(runtime), Optional::empty, STUCK);
     try {
       assertEquals(Optional.empty(), liveness.stuck(), "not started: not stuck");
       t.start(); // the initial master's transition blocks in its listener
@@ -74,7 +75,38 @@ class LivenessTest {
     }
   }
 
+  @Test
+  void aVrrpRuntimeThatFailedIsReported() throws Exception {
+    VrrpRuntime runtime =
+        runtime(
+            new VirtualRouterListener() {
+              @Override
+              public void onTransition(Transition transition) {
+                throw new IllegalStateException("a bug in a listener");
+              }
+            });
+    Thread t = new Thread(runtime, "runtime");
+    t.setUncaughtExceptionHandler((th, e) -> {});
+    t.start();
+    t.join(5000);
+    Optional<String> stuck = new Liveness(() -> List.of(runtime), Optional::empty, STUCK).stuck();
+    assertTrue(
+        stuck.isPresent()
+            && stuck.get().equals("VRRP instance VI_1 failed (its error is in the log)"),
+        String.valueOf(stuck));
+  }
+
   private static VrrpRuntime runtime(CountDownLatch release) throws Exception {
+    return runtime(
+        new VirtualRouterListener() {
+          @Override
+          public void onTransition(Transition transition) {
+            LivenessTest.await(release); // a listener that never returns: a stuck step
+          }
+        });
+  }
+
+  private static VrrpRuntime runtime(VirtualRouterListener listener) throws Exception {
     VirtualRouterConfig config =
         VirtualRouterConfig.builder("VI_1", 51, InetAddress.getByName("10.0.0.11"))
             .version(VrrpVersion.V3)
@@ -88,12 +120,7 @@ class LivenessTest {
         TestDoubles.deafSocket(),
         TestDoubles.noVips(),
         a -> {},
-        new VirtualRouterListener() {
-          @Override
-          public void onTransition(Transition transition) {
-            LivenessTest.await(release); // a listener that never returns: a stuck step
-          }
-        },
+        listener,
         System::nanoTime,
         new VrrpStats());
   }

@@ -68,8 +68,10 @@ public final class SystemdLifecycle {
     Optional<String> why;
     try {
       why = stuck.get();
-    } catch (RuntimeException e) {
-      why = Optional.empty(); // a failing probe must not get a working vipd killed
+    } catch (RuntimeException | Error e) {
+      // a failing probe must not get a working vipd killed, nor end the pings (an exception
+      // escaping a periodic task cancels it)
+      why = Optional.empty();
     }
     if (why.isEmpty()) {
       notifier.watchdog();

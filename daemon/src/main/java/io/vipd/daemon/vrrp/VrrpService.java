@@ -691,7 +691,8 @@ public final class VrrpService implements Closeable {
         // before the runtime starts: an initial master or an owner must not be MASTER first
         runtime.setFaultBeforeStart(
             "interface " + spec.interfaceName(), "interface " + spec.interfaceName() + " down");
-      } else if (!(socket instanceof NoSocketYet)) {
+      }
+      if (!(socket instanceof NoSocketYet)) {
         // keepalived's INIT: no start until each weight-0 check has answered once (the tracker
         // releases it), so that a first failure is a FAULT at start, not a MASTER then a FAULT
         List<String> gating =

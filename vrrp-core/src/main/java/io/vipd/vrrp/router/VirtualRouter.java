@@ -240,7 +240,8 @@ public final class VirtualRouter {
    */
   public void readdress(VirtualRouterConfig next, long nowNanos) {
     Objects.requireNonNull(next, "next");
-    if (state != VrrpState.FAULT) {
+    // FAULT, or not started yet (a start held until tracked checks answer): no advert goes out
+    if (state != VrrpState.FAULT && state != VrrpState.INITIALIZE) {
       throw new IllegalStateException(
           config.name() + ": a new primary address is taken only in FAULT, not " + state);
     }

@@ -82,6 +82,19 @@ public final class VrrpRuntime implements Runnable {
    */
   private volatile long lastStepNanos;
 
+  /**
+   * The longest a start waits for {@link #releaseStart}: a tracked check that never reports (its
+   * monitor could not be built) must not keep the instance out for good. keepalived has no such
+   * bound; its scripts always end.
+   */
+  static final long MAX_START_HOLD_NANOS = TimeUnit.SECONDS.toNanos(30);
+
+  /** When the hold began ({@link #nanoClock}), once the runtime runs. */
+  private long heldSinceNanos;
+
+  /** The runtime thread ended with an exception: the instance no longer runs. */
+  private volatile boolean failed;
+
   private volatile boolean running = true;
   // Announcement schedule while master; Long.MAX_VALUE when nothing is due.
   private long secondBurstAtNanos = Long.MAX_VALUE;
@@ -151,6 +164,11 @@ public final class VrrpRuntime implements Runnable {
     }
     long last = lastStepNanos;
     return last == 0 ? 0 : Math.max(0, System.nanoTime() - last);
+  }
+
+  /** Whether the runtime thread ended with an exception (the instance no longer runs). */
+  public boolean failed() {
+    return failed;
   }
 
   /** Queues a new effective priority (from tracking). */
@@ -367,6 +385,7 @@ public final class VrrpRuntime implements Runnable {
       if (startHold == null) {
         startRouter(nanoClock.getAsLong());
       } else {
+        heldSinceNanos = nanoClock.getAsLong();
         LOG.info("({}) waits in INITIALIZE: {}", spec.name(), startHold);
       }
       publish();
@@ -374,6 +393,7 @@ public final class VrrpRuntime implements Runnable {
         step();
       }
     } catch (RuntimeException | Error e) {
+      failed = true;
       LOG.error("({}) VRRP runtime failed; removing virtual addresses", spec.name(), e);
       removeAll();
       throw e;
@@ -387,6 +407,11 @@ public final class VrrpRuntime implements Runnable {
     lastStepNanos = System.nanoTime();
     for (Consumer<Long> command; (command = commands.poll()) != null; ) {
       command.accept(nanoClock.getAsLong());
+    }
+    if (startHold != null && nanoClock.getAsLong() - heldSinceNanos > MAX_START_HOLD_NANOS) {
+      LOG.warn("({}) starting without waiting longer: {} after 30 s", spec.name(), startHold);
+      startHold = null;
+      startRouter(nanoClock.getAsLong());
     }
     if (!running) {
       return;

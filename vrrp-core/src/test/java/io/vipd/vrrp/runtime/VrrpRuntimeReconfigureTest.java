@@ -235,6 +235,24 @@ class VrrpRuntimeReconfigureTest {
   }
 
   @Test
+  void aHoldThatIsNeverReleasedEndsAfterItsLongestWait() throws Exception {
+    VrrpRuntime runtime = runtime(spec(router(150), new GarpSettings(1, 0, 0, 1)));
+    runtime.holdStartBefore("tracked weight-0 check(s) api have no result yet");
+    Thread t = new Thread(runtime, "runtime");
+    t.start();
+    try {
+      Thread.sleep(200);
+      assertEquals(VrrpState.INITIALIZE, runtime.status().state());
+      // the check never reports (its monitor could not be built): 30 s later the instance starts
+      clock.addAndGet(VrrpRuntime.MAX_START_HOLD_NANOS + 1);
+      await(() -> runtime.status().state() == VrrpState.MASTER, "started after the longest hold");
+    } finally {
+      assertTrue(runtime.stop(5, TimeUnit.SECONDS));
+      t.join(5000);
+    }
+  }
+
+  @Test
   void aHeldStartReleasedWithNoFaultStartsAsConfigured() throws Exception {
     VrrpRuntime runtime = runtime(spec(router(150), new GarpSettings(1, 0, 0, 1)));
     runtime.holdStartBefore("tracked weight-0 check(s) api have no result yet");

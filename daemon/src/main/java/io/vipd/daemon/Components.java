@@ -58,7 +58,7 @@ final class Components implements AutoCloseable {
   private VrrpService vrrp;
   private TrackingService tracking;
   private final Map<String, NotifyScripts> notifiers = new LinkedHashMap<>();
-  private Admin admin; // admin endpoint: started last, closed first
+  private volatile Admin admin; // admin endpoint: started last, closed first
   private ProxyEvents proxyEvents = ProxyEvents.NOOP; // logging is not reloaded: fixed at start
 
   /**
@@ -301,9 +301,13 @@ final class Components implements AutoCloseable {
     return liveness;
   }
 
-  /** The state dump of {@link Admin#statusTable()}; empty once closed. */
-  synchronized Optional<String> statusTable() {
-    return admin == null ? Optional.empty() : Optional.of(admin.statusTable());
+  /**
+   * The state dump of {@link Admin#statusTable()}; empty once closed. Not under this object's lock:
+   * a SIGUSR1 during a reload must not wait for it.
+   */
+  Optional<String> statusTable() {
+    Admin a = admin;
+    return a == null ? Optional.empty() : Optional.of(a.statusTable());
   }
 
   @Override

@@ -140,7 +140,7 @@ public final class TrackingService implements Closeable {
       EventLoopGroup loops,
       Map<String, TrackedSource> extraChecks)
       throws IOException {
-    Map<String, HealthCheck> renewed = renewedChecks(checkConfigs, factory);
+    Map<String, Renewed> renewed = renewedChecks(checkConfigs, factory);
     Set<String> changedChecks = new HashSet<>();
     monitoredConfigs.forEach(
         (name, cfg) -> {
@@ -194,11 +194,11 @@ public final class TrackingService implements Closeable {
       }
     }
     renewed.forEach(
-        (name, check) -> {
+        (name, r) -> {
           if (monitors.containsKey(name)) {
-            replaceCheck(name, checkConfigs.get(name), check, loops);
+            replaceCheck(name, checkConfigs.get(name), r, loops);
           } else {
-            check.close(); // stopped above: nobody tracks it any more
+            r.check().close(); // stopped above: nobody tracks it any more
           }
         });
     // build the missing trackers
@@ -277,10 +277,11 @@ public final class TrackingService implements Closeable {
         continue;
       }
       CheckConfig cfg = checkConfigs.get(name);
+      String files = CheckFiles.fingerprint(cfg); // before the build: see renewedChecks
       HealthCheck check = factory.create(cfg);
       checks.put(name, check);
       monitoredConfigs.put(name, cfg);
-      monitoredFiles.put(name, CheckFiles.fingerprint(cfg));
+      monitoredFiles.put(name, files);
       HealthMonitor monitor =
           new HealthMonitor(
               name,
@@ -361,25 +362,38 @@ public final class TrackingService implements Closeable {
   /**
    * The running checks whose settings {@code checkConfigs} keeps but whose TLS files changed since
    * they were built (certificates renewed under the same paths), each with its replacement, built
-   * before the reload changes anything: a renewal that cannot be read rejects the reload whole.
+   * before the reload changes anything. A renewal that cannot be used (the configuration was read
+   * before the files changed again) keeps the running check, said in the log: the reload's other
+   * changes, already applied to VRRP and the proxy, must not be cut short by it.
    */
-  private Map<String, HealthCheck> renewedChecks(
-      Map<String, CheckConfig> checkConfigs, CheckFactory factory) throws IOException {
-    Map<String, HealthCheck> renewed = new LinkedHashMap<>();
-    try {
-      for (Map.Entry<String, CheckConfig> e : monitoredConfigs.entrySet()) {
-        CheckConfig cfg = e.getValue();
-        if (cfg.equals(checkConfigs.get(e.getKey()))
-            && !CheckFiles.fingerprint(cfg).equals(monitoredFiles.get(e.getKey()))) {
-          renewed.put(e.getKey(), factory.create(cfg));
-        }
+  private Map<String, Renewed> renewedChecks(
+      Map<String, CheckConfig> checkConfigs, CheckFactory factory) {
+    Map<String, Renewed> renewed = new LinkedHashMap<>();
+    for (Map.Entry<String, CheckConfig> e : monitoredConfigs.entrySet()) {
+      CheckConfig cfg = e.getValue();
+      if (!cfg.equals(checkConfigs.get(e.getKey()))) {
+        continue;
       }
-    } catch (IOException | RuntimeException e) {
-      renewed.values().forEach(HealthCheck::close);
-      throw e;
+      // the fingerprint first: a file that changes again while the check is built is seen as
+      // changed at the next reload, not recorded as taken
+      String files = CheckFiles.fingerprint(cfg);
+      if (files.equals(monitoredFiles.get(e.getKey()))) {
+        continue;
+      }
+      try {
+        renewed.put(e.getKey(), new Renewed(factory.create(cfg), files));
+      } catch (IOException | RuntimeException ex) {
+        LOG.warn(
+            "check {}: its TLS files changed but cannot be used ({}); it keeps running as built",
+            e.getKey(),
+            ex.getMessage());
+      }
     }
     return renewed;
   }
+
+  /** A check built anew from renewed files, and the fingerprint of the files it read. */
+  private record Renewed(HealthCheck check, String files) {}
 
   /**
    * Puts {@code check} in place of the running check {@code name}, its trackers untouched: the new
@@ -388,7 +402,8 @@ public final class TrackingService implements Closeable {
    * transition either reached the trackers before the swap (and is the state the new one starts
    * from) or is dropped.
    */
-  private void replaceCheck(String name, CheckConfig cfg, HealthCheck check, EventLoopGroup loops) {
+  private void replaceCheck(String name, CheckConfig cfg, Renewed renewed, EventLoopGroup loops) {
+    HealthCheck check = renewed.check();
     HealthCheck old = checks.put(name, check);
     HealthState current =
         byCheck.getOrDefault(name, List.of()).stream()
@@ -406,7 +421,7 @@ public final class TrackingService implements Closeable {
             listener(name, cfg, check));
     monitors.put(name, monitor).close();
     old.close();
-    monitoredFiles.put(name, CheckFiles.fingerprint(cfg));
+    monitoredFiles.put(name, renewed.files());
     monitor.start();
     LOG.info("check {}: TLS files changed, rebuilt from state {}", name, current);
   }

@@ -11,7 +11,6 @@ import io.vipd.vrrp.router.VirtualRouterConfig;
 import io.vipd.vrrp.router.VirtualRouterListener;
 import io.vipd.vrrp.runtime.TestDoubles;
 import io.vipd.vrrp.runtime.VrrpRuntime;
-import io.vipd.vrrp.runtime.VrrpStats;
 import java.net.InetAddress;
 import java.util.List;
 import java.util.Optional;
@@ -115,14 +114,7 @@ class LivenessTest {
             .advertIntervalCentis(100)
             .virtualAddresses(List.of(InetAddress.getByName("10.0.0.100")))
             .build();
-    return new VrrpRuntime(
-        TestDoubles.spec(config, 1),
-        TestDoubles.deafSocket(),
-        TestDoubles.noVips(),
-        a -> {},
-        listener,
-        System::nanoTime,
-        new VrrpStats());
+    return TestDoubles.runtime(config, listener);
   }
 
   private static void await(CountDownLatch latch) {

@@ -159,16 +159,7 @@ class ReloadProcessTest {
   @Test
   @Timeout(60)
   void sigusr1DumpsTheStateAndStopsNothing() throws Exception {
-    int a = echoServer("a");
-    streamServer("w");
-    int api = freePort();
-    int watch = freePort();
-    Path conf = dir.resolve("vipd.conf");
-    Files.writeString(
-        conf,
-        config(
-            server("a", a, 1), frontend("api", api, "apis"), frontend("watch", watch, "watches")));
-    startVipd(conf);
+    int api = startVipdWithOneServer();
     Client before = connect(api);
     await("the greeting", Duration.ofSeconds(20), () -> allGreeted(List.of(before)));
 
@@ -191,16 +182,7 @@ class ReloadProcessTest {
   @Test
   @Timeout(60)
   void aSighupDuringTheStartIsKeptAndReloadsOnceStarted() throws Exception {
-    int a = echoServer("a");
-    streamServer("w");
-    int api = freePort();
-    int watch = freePort();
-    Path conf = dir.resolve("vipd.conf");
-    Files.writeString(
-        conf,
-        config(
-            server("a", a, 1), frontend("api", api, "apis"), frontend("watch", watch, "watches")));
-    startVipd(conf);
+    int api = startVipdWithOneServer();
     // The early handlers are in place once SIGUSR1 is caught (installed right after SIGHUP's):
     // the JVM catches SIGHUP itself from its start, so only USR1 tells.
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
@@ -230,6 +212,21 @@ class ReloadProcessTest {
   }
 
   // ---- the vipd process ----
+
+  /** Starts vipd in front of one echo server "a"; returns the port of its frontend "api". */
+  private int startVipdWithOneServer() throws Exception {
+    int a = echoServer("a");
+    streamServer("w");
+    int api = freePort();
+    int watch = freePort();
+    Path conf = dir.resolve("vipd.conf");
+    Files.writeString(
+        conf,
+        config(
+            server("a", a, 1), frontend("api", api, "apis"), frontend("watch", watch, "watches")));
+    startVipd(conf);
+    return api;
+  }
 
   private void startVipd(Path conf) throws Exception {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();

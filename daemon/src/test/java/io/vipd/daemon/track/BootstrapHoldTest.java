@@ -10,7 +10,6 @@ import io.vipd.vrrp.router.VirtualRouterConfig;
 import io.vipd.vrrp.router.VirtualRouterListener;
 import io.vipd.vrrp.runtime.TestDoubles;
 import io.vipd.vrrp.runtime.VrrpRuntime;
-import io.vipd.vrrp.runtime.VrrpStats;
 import java.net.InetAddress;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -70,13 +69,6 @@ class BootstrapHoldTest {
             .virtualAddresses(List.of(vip))
             .build();
     // never started: the tracker only queues commands on it
-    return new VrrpRuntime(
-        TestDoubles.spec(config, 1),
-        TestDoubles.deafSocket(),
-        TestDoubles.noVips(),
-        a -> {},
-        new VirtualRouterListener() {},
-        System::nanoTime,
-        new VrrpStats());
+    return TestDoubles.runtime(config, new VirtualRouterListener() {});
   }
 }

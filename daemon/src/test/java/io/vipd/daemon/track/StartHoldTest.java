@@ -10,7 +10,6 @@ import io.vipd.vrrp.router.VirtualRouterListener;
 import io.vipd.vrrp.router.VrrpState;
 import io.vipd.vrrp.runtime.TestDoubles;
 import io.vipd.vrrp.runtime.VrrpRuntime;
-import io.vipd.vrrp.runtime.VrrpStats;
 import java.net.InetAddress;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -63,19 +62,14 @@ class StartHoldTest {
             .advertIntervalCentis(100)
             .virtualAddresses(List.of(InetAddress.getByName("10.0.0.100")))
             .build();
-    return new VrrpRuntime(
-        TestDoubles.spec(config, 1),
-        TestDoubles.deafSocket(),
-        TestDoubles.noVips(),
-        a -> {},
+    return TestDoubles.runtime(
+        config,
         new VirtualRouterListener() {
           @Override
           public void onTransition(Transition t) {
             transitions.add(t.from() + "->" + t.to());
           }
-        },
-        System::nanoTime,
-        new VrrpStats());
+        });
   }
 
   private static void await(BooleanSupplier condition, String what) throws InterruptedException {

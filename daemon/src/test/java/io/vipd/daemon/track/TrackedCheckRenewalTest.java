@@ -18,7 +18,6 @@ import io.vipd.vrrp.router.VirtualRouterConfig;
 import io.vipd.vrrp.router.VirtualRouterListener;
 import io.vipd.vrrp.runtime.TestDoubles;
 import io.vipd.vrrp.runtime.VrrpRuntime;
-import io.vipd.vrrp.runtime.VrrpStats;
 import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -143,14 +142,7 @@ class TrackedCheckRenewalTest {
             .virtualAddresses(List.of(InetAddress.getByName("10.0.0.100")))
             .build();
     // never started: the tracker only queues commands on it
-    return new VrrpRuntime(
-        TestDoubles.spec(config, 1),
-        TestDoubles.deafSocket(),
-        TestDoubles.noVips(),
-        a -> {},
-        new VirtualRouterListener() {},
-        System::nanoTime,
-        new VrrpStats());
+    return TestDoubles.runtime(config, new VirtualRouterListener() {});
   }
 
   private static void await(java.util.function.BooleanSupplier condition, String what)

@@ -6,6 +6,7 @@ import io.vipd.vrrp.port.VipManager;
 import io.vipd.vrrp.port.VirtualAddress;
 import io.vipd.vrrp.port.VrrpSocket;
 import io.vipd.vrrp.router.VirtualRouterConfig;
+import io.vipd.vrrp.router.VirtualRouterListener;
 import java.net.InetAddress;
 import java.util.List;
 import java.util.Optional;
@@ -64,5 +65,20 @@ public final class TestDoubles {
         Ipv4ChecksumMode.PSEUDO_HEADER,
         new GarpSettings(garpRepeat, 0, 0, 1),
         0);
+  }
+
+  /**
+   * A runtime of {@code config} that hears nothing and installs no VIP, on the real clock; running
+   * only once a test starts its thread.
+   */
+  public static VrrpRuntime runtime(VirtualRouterConfig config, VirtualRouterListener listener) {
+    return new VrrpRuntime(
+        spec(config, 1),
+        deafSocket(),
+        noVips(),
+        a -> {},
+        listener,
+        System::nanoTime,
+        new VrrpStats());
   }
 }

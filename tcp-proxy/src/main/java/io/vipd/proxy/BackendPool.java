@@ -105,7 +105,7 @@ public final class BackendPool {
     }
     s.up = up;
     if (!up && settings.onMarkedDown() == OnMarkedDown.SHUTDOWN_SESSIONS) {
-      for (ProxySession session : s.sessions) {
+      for (RelaySession session : s.sessions) {
         session.closeFromAnyThread(CloseReason.SERVER_MARKED_DOWN);
       }
     }
@@ -178,7 +178,7 @@ public final class BackendPool {
       retired.add(s.name());
       s.up = false;
       if (onMarkedDown == OnMarkedDown.SHUTDOWN_SESSIONS) {
-        for (ProxySession session : s.sessions) {
+        for (RelaySession session : s.sessions) {
           session.closeFromAnyThread(CloseReason.SERVER_MARKED_DOWN);
         }
       }

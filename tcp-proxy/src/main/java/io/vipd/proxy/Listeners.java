@@ -1,6 +1,5 @@
 package io.vipd.proxy;
 
-import io.netty.channel.Channel;
 import java.net.SocketAddress;
 import java.util.ArrayList;
 import java.util.List;
@@ -12,40 +11,40 @@ import java.util.List;
  * connection limit, see {@link AcceptQueues}), else one.
  */
 final class Listeners {
-  private final List<Channel> channels;
+  private final List<Listener> listeners;
 
-  Listeners(List<Channel> channels) {
-    if (channels.isEmpty()) {
-      throw new IllegalArgumentException("no listening channel");
+  Listeners(List<Listener> listeners) {
+    if (listeners.isEmpty()) {
+      throw new IllegalArgumentException("no listening socket");
     }
-    this.channels = List.copyOf(channels);
+    this.listeners = List.copyOf(listeners);
   }
 
   /** Where they listen (all on the same address). */
   SocketAddress localAddress() {
-    return channels.get(0).localAddress();
+    return listeners.get(0).localAddress();
   }
 
   int size() {
-    return channels.size();
+    return listeners.size();
   }
 
   /** These and {@code more}, listening on the same address. */
   Listeners with(Listeners more) {
-    List<Channel> all = new ArrayList<>(channels);
-    all.addAll(more.channels);
+    List<Listener> all = new ArrayList<>(listeners);
+    all.addAll(more.listeners);
     return new Listeners(all);
   }
 
-  /** The listening channels (tests). */
-  List<Channel> channels() {
-    return channels;
+  /** The listening sockets (tests). */
+  List<Listener> all() {
+    return listeners;
   }
 
   /** Closes them all and waits. */
   void close() {
-    for (Channel ch : channels) {
-      ch.close().awaitUninterruptibly();
+    for (Listener l : listeners) {
+      l.close();
     }
   }
 }

@@ -35,7 +35,7 @@ final class ProxyContext {
    */
   final RecvByteBufAllocator readAllocator;
 
-  final Set<ProxySession> sessions = ConcurrentHashMap.newKeySet();
+  final Set<RelaySession> sessions = ConcurrentHashMap.newKeySet();
 
   ProxyContext(
       ProxyEvents events,
@@ -53,8 +53,16 @@ final class ProxyContext {
     this.readAllocator = readAllocator(options.writeHighWaterMark());
   }
 
+  /**
+   * The most one read takes: half the high watermark, within 2 to 64 KiB. On epoll it is also the
+   * size of the one buffer a direction may hold when its reader is slow.
+   */
+  static int readSize(int highWaterMark) {
+    return Math.max(2048, Math.min(64 * 1024, highWaterMark / 2));
+  }
+
   static RecvByteBufAllocator readAllocator(int highWaterMark) {
-    int max = Math.max(2048, Math.min(64 * 1024, highWaterMark / 2));
+    int max = readSize(highWaterMark);
     AdaptiveRecvByteBufAllocator a = new AdaptiveRecvByteBufAllocator(64, Math.min(2048, max), max);
     a.maxMessagesPerRead(1); // explicit: shared by every channel, never changed afterwards
     return a;
@@ -68,7 +76,7 @@ final class ProxyContext {
    * @throws ChannelException if no socket can be had (EMFILE, ENOBUFS)
    */
   Channel newServerSideChannel(InetSocketAddress target) {
-    Channel ch = transport.socketChannelFactory(target).newChannel();
+    Channel ch = transport.socketChannelFactory().newChannel();
     try {
       ChannelConfig c = ch.config();
       c.setConnectTimeoutMillis(0);

@@ -6,7 +6,7 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.epoll.EpollChannelOption;
+import io.netty.channel.epoll.RelayEventLoop;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
@@ -82,7 +82,9 @@ public final class ProxyServer implements AutoCloseable {
     if (group != null) {
       throw new IllegalStateException("already started");
     }
-    group = transport.newGroup(options.ioThreads(), "vipd-proxy");
+    group =
+        transport.newGroup(
+            options.ioThreads(), "vipd-proxy", ProxyContext.readSize(options.writeHighWaterMark()));
     context =
         new ProxyContext(events, transport, options, settings.maxConnections(), System::nanoTime);
     Map<String, BackendPool> newPools = new LinkedHashMap<>();
@@ -134,7 +136,8 @@ public final class ProxyServer implements AutoCloseable {
   private Listeners bind(FrontendSettings f, Frontend frontend, int globalMax) throws IOException {
     List<EventLoop> loops = loops();
     if (loops.isEmpty()) {
-      return new Listeners(List.of(bindOne(f, frontend, group, false, f.bind(), queueCap())));
+      return new Listeners(
+          List.of(new ChannelListener(bindOne(f, frontend, group, f.bind(), queueCap()))));
     }
     if (f.bind().getPort() != 0) {
       try {
@@ -150,7 +153,7 @@ public final class ProxyServer implements AutoCloseable {
    * Reload: the listeners {@code frontend} lacks for {@code f}'s limit (none if it has enough, or
    * on NIO), bound on its address and joined to its SO_REUSEPORT group.
    */
-  private List<Channel> grow(FrontendSettings f, Frontend frontend, int globalMax)
+  private List<Listener> grow(FrontendSettings f, Frontend frontend, int globalMax)
       throws IOException {
     Listeners have = frontend.listener;
     int wanted = loops().isEmpty() ? 1 : listenerCount(f, globalMax);
@@ -164,20 +167,21 @@ public final class ProxyServer implements AutoCloseable {
    * Binds listeners number {@code from} to {@code to - 1} of a frontend on {@code at} with
    * SO_REUSEPORT, listener i on loop i modulo the loops; all or none.
    */
-  private List<Channel> bindMore(
+  private List<Listener> bindMore(
       FrontendSettings f, Frontend frontend, SocketAddress at, int from, int to)
       throws IOException {
     List<EventLoop> loops = loops();
     int queueCap = queueCap();
-    List<Channel> bound = new ArrayList<>();
+    List<Listener> bound = new ArrayList<>();
     try {
       for (int i = from; i < to; i++) {
-        Channel ch = bindOne(f, frontend, loops.get(i % loops.size()), true, at, queueCap);
-        bound.add(ch);
-        at = ch.localAddress(); // port 0: the others join the port the first one got
+        Listener l =
+            bindEpoll(f, frontend, (RelayEventLoop) loops.get(i % loops.size()), at, queueCap);
+        bound.add(l);
+        at = l.localAddress(); // port 0: the others join the port the first one got
       }
     } catch (IOException | RuntimeException e) {
-      bound.forEach(ch -> ch.close().awaitUninterruptibly());
+      bound.forEach(Listener::close);
       throw e;
     }
     return bound;
@@ -203,28 +207,36 @@ public final class ProxyServer implements AutoCloseable {
         loops().size(), AcceptQueues.limit(f.maxConnections(), globalMax), queueCap());
   }
 
-  private Channel bindOne(
-      FrontendSettings f,
-      Frontend frontend,
-      EventLoopGroup loops,
-      boolean reusePort,
-      SocketAddress at,
-      int backlog)
+  /** An epoll listener of {@code f} on {@code loop}, with SO_REUSEPORT. */
+  private Listener bindEpoll(
+      FrontendSettings f, Frontend frontend, RelayEventLoop loop, SocketAddress at, int backlog)
       throws IOException {
-    Channel ch = transport.serverChannelFactory(f.bind()).newChannel();
+    try {
+      return EpollListener.bind(
+          context,
+          frontend,
+          loop,
+          Transport.specificIpv4(f.bind()),
+          true,
+          f.freebind(),
+          at,
+          backlog);
+    } catch (IOException | RuntimeException e) {
+      throw cannotBind(f, e);
+    }
+  }
+
+  /** A listening Netty channel (NIO). */
+  private Channel bindOne(
+      FrontendSettings f, Frontend frontend, EventLoopGroup loops, SocketAddress at, int backlog)
+      throws IOException {
+    Channel ch = transport.serverChannelFactory().newChannel();
     try {
       ChannelConfig c = ch.config();
       c.setOption(ChannelOption.SO_REUSEADDR, true);
       c.setOption(ChannelOption.SO_BACKLOG, backlog);
-      if (reusePort) {
-        c.setOption(EpollChannelOption.SO_REUSEPORT, true);
-      }
       if (f.freebind()) {
-        if (transport.epoll) {
-          c.setOption(EpollChannelOption.IP_FREEBIND, true);
-        } else {
-          log.warn("frontend {}: IP_FREEBIND needs the epoll transport; binding without", f.name());
-        }
+        log.warn("frontend {}: IP_FREEBIND needs the epoll transport; binding without", f.name());
       }
       ch.pipeline().addLast(new FrontendAcceptor(context, frontend, loops));
     } catch (RuntimeException e) {
@@ -381,7 +393,7 @@ public final class ProxyServer implements AutoCloseable {
         } else if (!sameBind(existing, f)) {
           moved.put(f.name(), bind(f, existing, settings.maxConnections()));
         } else {
-          List<Channel> more = grow(f, existing, settings.maxConnections());
+          List<Listener> more = grow(f, existing, settings.maxConnections());
           if (!more.isEmpty()) {
             grown.put(f.name(), new Listeners(more));
           }
@@ -494,7 +506,7 @@ public final class ProxyServer implements AutoCloseable {
     }
     long deadline = System.nanoTime() + grace.toNanos();
     waitForSessions(deadline);
-    for (ProxySession s : context.sessions) {
+    for (RelaySession s : context.sessions) {
       s.closeFromAnyThread(CloseReason.PROXY_STOPPED);
     }
     waitForSessions(System.nanoTime() + TimeUnit.SECONDS.toNanos(1));
@@ -526,7 +538,7 @@ public final class ProxyServer implements AutoCloseable {
   }
 
   /** Test hook: the live sessions. */
-  Iterable<ProxySession> sessions() {
+  Iterable<RelaySession> sessions() {
     return context.sessions;
   }
 }

@@ -31,12 +31,10 @@ import org.slf4j.LoggerFactory;
  * <p>Data path: each {@link ByteBuf} read on one side is written as is to the other (no copy) and
  * flushed once per read burst. Back-pressure: when a channel's pending writes pass the high
  * watermark it turns unwritable and its peer stops reading (auto-read off) until it drains below
- * the low watermark; this holds after a peer's FIN too (Netty's epoll transport would read such a
- * socket to end of stream regardless of auto-read; ProxyEpollSocketChannel does not). Half-close:
- * end of input on one side becomes {@code shutdownOutput} on the other once pending writes are
- * flushed; the session closes when both directions are done.
+ * the low watermark. Half-close: end of input on one side becomes {@code shutdownOutput} on the
+ * other once pending writes are flushed; the session closes when both directions are done.
  */
-final class ProxySession {
+final class ProxySession implements RelaySession {
   private static final Logger log = LoggerFactory.getLogger(ProxySession.class);
 
   /** When a local socket failure (fd exhaustion) was last logged: one line a second at most. */
@@ -321,13 +319,9 @@ final class ProxySession {
     }
   }
 
-  /**
-   * Flushes what was read from {@code from} to {@code to}. A reply followed by its sender's FIN (an
-   * HTTP response with "Connection: close", the usual end of an API call) leaves as one segment
-   * with the FIN, as haproxy sends it: two segments fewer per connection.
-   */
+  /** Flushes what was read from {@code from} to {@code to}. */
   private static void flush(Channel from, Channel to) {
-    Transport.flushRead(from, to, pending(to) > 0);
+    to.flush();
   }
 
   /** The channel on {@code fromClient}'s side changed writability: gate its peer's reads. */
@@ -435,7 +429,8 @@ final class ProxySession {
   // ---- closing ----
 
   /** Thread-safe: hops onto the session's event loop and closes at once. */
-  void closeFromAnyThread(CloseReason why) {
+  @Override
+  public void closeFromAnyThread(CloseReason why) {
     client.eventLoop().execute(() -> abort(why));
   }
 
@@ -677,6 +672,11 @@ final class ProxySession {
         + ", reason="
         + reason
         + "}";
+  }
+
+  @Override
+  public io.netty.channel.EventLoop eventLoop() {
+    return client.eventLoop();
   }
 
   Channel clientChannel() {

@@ -29,7 +29,7 @@ final class ServerState {
   final LongAdder bytesOut;
 
   /** Established sessions, for {@link OnMarkedDown#SHUTDOWN_SESSIONS}. */
-  final Set<ProxySession> sessions;
+  final Set<RelaySession> sessions;
 
   ServerState(ServerSettings settings, int index) {
     this.settings = settings;

@@ -61,7 +61,7 @@ class ProxyAcceptBurstTest {
     assertEquals(AcceptQueues.listeners(1, 2 * burst, queueCap), listeners.size());
     assertTrue(listeners.size() >= 2, "one loop, a limit beyond one queue: several listeners");
 
-    EventLoop loop = listeners.channels().get(0).eventLoop();
+    EventLoop loop = listeners.all().get(0).eventLoop();
     CountDownLatch release = ProxyHarness.holdLoop(loop); // accepts nothing meanwhile
     int connected;
     try {

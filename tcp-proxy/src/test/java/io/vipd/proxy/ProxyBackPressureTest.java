@@ -4,6 +4,7 @@ import static io.vipd.proxy.ProxyHarness.await;
 import static io.vipd.proxy.ProxyHarness.server;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vipd.proxy.balance.BalanceAlgorithm;
@@ -26,7 +27,9 @@ import org.junit.jupiter.api.Test;
 /** A client that stops reading must stall the server, not fill the proxy's memory. */
 class ProxyBackPressureTest {
   private static final int HIGH = 64 * 1024;
-  private static final int ONE_READ = 64 * 1024; // Netty's largest adaptive read buffer
+
+  /** What the relay may hold for a direction whose reader is slow: one read's buffer. */
+  private static final int BOUND = ProxyContext.readSize(HIGH);
 
   /**
    * More than every kernel buffer on the path can hold, so the server is stalled by the proxy and
@@ -51,7 +54,7 @@ class ProxyBackPressureTest {
     TestServers.StreamServer streamer = servers.stream(16 * 1024, TOTAL);
     startProxy(streamer.address, HIGH, ProxyTimeouts.DEFAULTS);
     try (Socket c = stalledClient()) {
-      ProxySession session = theSession();
+      EpollSession session = theSession();
 
       // The client does not read: sample what the proxy holds for it for at least a second, and
       // until the server has written nothing for 300 ms (kernel buffers can take a while to fill
@@ -76,14 +79,14 @@ class ProxyBackPressureTest {
         Thread.sleep(5);
       }
       assertTrue(
-          maxPending <= HIGH + ONE_READ,
-          "proxy held " + maxPending + " bytes for a stalled client, bound " + (HIGH + ONE_READ));
+          maxPending <= BOUND,
+          "proxy held " + maxPending + " bytes for a stalled client, bound " + BOUND);
       assertTrue(
           maxPending > 0,
           "the test must fill the proxy; server wrote "
               + writtenAtEnd
               + " "
-              + session.clientChannel().eventLoop().submit(session::toString).get());
+              + session.eventLoop().submit(session::toString).get());
       assertTrue(writtenAtEnd < TOTAL, "server wrote " + writtenAtEnd + " of " + TOTAL);
 
       // reading resumes: every byte arrives, in order
@@ -101,7 +104,7 @@ class ProxyBackPressureTest {
     TestServers.StreamServer streamer = servers.stream(16 * 1024, total);
     startProxy(streamer.address, HIGH, ProxyTimeouts.DEFAULTS);
     try (Socket c = stalledClient()) {
-      ProxySession session = theSession();
+      EpollSession session = theSession();
       await(
           "the server to finish and close",
           Duration.ofSeconds(10),
@@ -112,20 +115,21 @@ class ProxyBackPressureTest {
         Thread.sleep(5);
       }
       assertTrue(
-          maxPending <= HIGH + ONE_READ,
+          maxPending <= BOUND,
           "proxy held "
               + maxPending
               + " bytes for a stalled client after the server's FIN, bound "
-              + (HIGH + ONE_READ));
+              + BOUND);
       long got = ProxyHarness.readPattern(c.getInputStream(), 0);
       assertEquals(total, got);
     }
   }
 
   @Test
-  void aClientSendingBeforeItsServerConnectsIsReadUpToTheHighWatermarkThenWaits() throws Exception {
+  void aClientSendingBeforeItsServerConnectsWaitsInItsSocketUntilTheConnect() throws Exception {
     // The server's accept queue is full, so the proxy's connect hangs (SYNs dropped) until the
-    // test accepts; meanwhile the client sends more than the proxy may hold for it.
+    // test accepts; meanwhile the client sends more than the kernel buffers hold. The proxy reads
+    // nothing of it before the connect: it waits in the client's socket, and the client blocks.
     byte[] payload = new byte[4 << 20];
     new Random(7).nextBytes(payload);
     try (ServerSocket full = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
@@ -139,17 +143,11 @@ class ProxyBackPressureTest {
           c.setSoTimeout(5000);
           c.connect(proxy.localAddress("fe"));
           Thread writer = ProxyHarness.sendAndHalfClose(c, payload);
-          ProxySession session = theSession();
-          await(
-              "the client's reads to pause",
-              Duration.ofSeconds(5),
-              () -> !session.clientChannel().config().isAutoRead());
-          Thread.sleep(200); // paused: nothing more is read
-          long held = onLoop(session, session::earlyBytes);
-          assertTrue(
-              held > HIGH / 2 && held <= HIGH + ONE_READ, // paused by queue or by capacity
-              "held " + held + " bytes before the connect, bound " + (HIGH + ONE_READ));
-          assertEquals(held, (long) onLoop(session, session::earlyBytes));
+          EpollSession session = theSession();
+          Thread.sleep(500); // the client fills the kernel's buffers and blocks
+          assertTrue(writer.isAlive(), "the client is held back: 4 MiB cannot all be buffered");
+          assertFalse(onLoop(session, session::isConnected), "still connecting");
+          assertEquals(0L, (long) onLoop(session, session::pendingToServer), "nothing read yet");
 
           // the server accepts: everything the client sent arrives, in order
           for (Socket f : fillers) {
@@ -178,25 +176,9 @@ class ProxyBackPressureTest {
   }
 
   @Test
-  void aServerThatDoesNotReadBoundsTheProxyBufferAlsoAfterAnEarlyReplay() throws Exception {
-    // The premise (the replay itself fills the server's queue) depends on how the client's bytes
-    // were cut into reads: tried a few times, and the test fails if it is never reached.
-    for (int attempt = 1; attempt <= 4; attempt++) {
-      if (stalledServerAfterAnEarlyReplay()) {
-        return;
-      }
-      proxy.stop(Duration.ZERO);
-      proxy = null;
-    }
-    throw new AssertionError("the replay never filled the server's write queue in 4 attempts");
-  }
-
-  /** False if the replay did not leave the server side unwritable (nothing asserted then). */
-  private boolean stalledServerAfterAnEarlyReplay() throws Exception {
-    // The client sends before the server connects (held, then replayed at once), and the server
-    // then does not read: the replay must not leave the client read without limit. Watermarks
-    // larger than what loopback's kernel buffers take at once, so that the replay itself leaves
-    // the server side unwritable.
+  void aServerThatDoesNotReadBoundsTheProxyBufferAlsoAfterALateConnect() throws Exception {
+    // The client sends before the server connects (its bytes wait in its socket), and the server
+    // then does not read: the client's backlog must not be read without limit once connected.
     int high = 8 << 20;
     long total = 2 * kernelBufferingLimit() + 3L * high;
     try (ServerSocket full = new ServerSocket()) {
@@ -229,11 +211,8 @@ class ProxyBackPressureTest {
                   });
           writer.setDaemon(true);
           writer.start();
-          ProxySession session = theSession();
-          await(
-              "the client's reads to pause",
-              Duration.ofSeconds(5),
-              () -> !session.clientChannel().config().isAutoRead());
+          EpollSession session = theSession();
+          Thread.sleep(300); // the client fills the kernel's buffers before the connect
           for (Socket f : fillers) {
             f.close();
           }
@@ -261,23 +240,19 @@ class ProxyBackPressureTest {
                     throw new AssertionError(e);
                   }
                 });
-            if (!onLoop(session, session::replayLeftServerUnwritable)) {
-              return false;
-            }
             // the server reads nothing for two seconds; sample what the proxy holds for it
             long maxPending = 0;
             for (int i = 0; i < 100; i++) {
               maxPending = Math.max(maxPending, onLoop(session, session::pendingToServer));
               Thread.sleep(20);
             }
-            long bound = 2L * (high + ONE_READ); // the replay, then at most one more read burst
+            long bound = ProxyContext.readSize(high); // one buffer: what the server did not take
             assertTrue(
                 maxPending <= bound,
                 "proxy held " + maxPending + " bytes for a stalled server, bound " + bound);
             // reading resumes: every byte arrives, in order
             long got = ProxyHarness.readPattern(server.getInputStream(), 1);
             assertEquals(total, got);
-            return true;
           }
         }
       } finally {
@@ -313,13 +288,14 @@ class ProxyBackPressureTest {
   }
 
   /** The proxy's one session, once it exists. */
-  private ProxySession theSession() throws InterruptedException {
+  private EpollSession theSession() throws InterruptedException {
+    ProxyHarness.require(proxy.nativeTransport(), "the epoll relay");
     await("session", Duration.ofSeconds(5), () -> proxy.sessions().iterator().hasNext());
-    return proxy.sessions().iterator().next();
+    return (EpollSession) proxy.sessions().iterator().next();
   }
 
-  private static <T> T onLoop(ProxySession session, Callable<T> read) throws Exception {
-    return session.clientChannel().eventLoop().submit(read).get(5, TimeUnit.SECONDS);
+  private static <T> T onLoop(EpollSession session, Callable<T> read) throws Exception {
+    return session.eventLoop().submit(read).get(5, TimeUnit.SECONDS);
   }
 
   /**
@@ -345,7 +321,7 @@ class ProxyBackPressureTest {
     }
   }
 
-  private static long pendingOnLoop(ProxySession session) throws Exception {
-    return session.clientChannel().eventLoop().submit(session::pendingToClient).get();
+  private static long pendingOnLoop(EpollSession session) throws Exception {
+    return session.eventLoop().submit(session::pendingToClient).get();
   }
 }

@@ -9,7 +9,6 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.netty.channel.Channel;
 import io.vipd.proxy.balance.BalanceAlgorithm;
 import java.io.IOException;
 import java.net.ConnectException;
@@ -112,8 +111,8 @@ class ProxyReloadTest {
         changes.contains("frontend fe: " + wanted + " listeners, for its connection limit"),
         changes.toString());
     assertEquals(fe, proxy.localAddress("fe"));
-    for (Channel ch : proxy.listeners("fe").channels()) {
-      assertEquals(fe, ch.localAddress(), "every listener on the frontend's address");
+    for (Listener l : proxy.listeners("fe").all()) {
+      assertEquals(fe, l.localAddress(), "every listener on the frontend's address");
     }
     assertEquals("ping", roundTrip(held, "ping"), "the session from before the reload goes on");
     for (int i = 0; i < 4 * wanted; i++) {

@@ -86,7 +86,7 @@ class RelayWireTest {
           // while the server sends both (otherwise it may wake between them, and then the data
           // leaves first as it must).
           CountDownLatch release =
-              ProxyHarness.holdLoop(proxy.sessions().iterator().next().clientChannel().eventLoop());
+              ProxyHarness.holdLoop(proxy.sessions().iterator().next().eventLoop());
           OutputStream toClient = server.getOutputStream();
           toClient.write("reply\n".getBytes(StandardCharsets.US_ASCII));
           toClient.flush();

@@ -1,0 +1,191 @@
+package io.vipd.proxy;
+
+import static io.netty.channel.epoll.RelayEventLoop.IN;
+
+import io.netty.channel.EventLoop;
+import io.netty.channel.epoll.RelayEventLoop;
+import io.netty.channel.epoll.RelaySockets;
+import io.netty.channel.unix.Socket;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A frontend's listening socket on one {@link RelayEventLoop}: admits or refuses each accepted
+ * connection (frontend, then global maxconn) and starts its {@link EpollSession} on this loop. A
+ * refused connection is closed at once, never registered, which matters when maxconn sheds a flood.
+ *
+ * <p>The socket has TCP_NODELAY on: Linux copies it to every socket accepted from it, which saves a
+ * {@code setsockopt} per connection.
+ */
+final class EpollListener implements Listener, RelayEventLoop.Handler {
+  private static final Logger log = LoggerFactory.getLogger(EpollListener.class);
+
+  /** Accepts per readiness before the loop serves others: a flood must not starve the relay. */
+  private static final int ACCEPTS_PER_TURN = 64;
+
+  private final ProxyContext context;
+  private final Frontend frontend;
+  private final RelayEventLoop loop;
+  private final Socket socket;
+  private final SocketAddress localAddress;
+  private final byte[] acceptedAddress = new byte[RelaySockets.ACCEPTED_ADDRESS_BYTES];
+  private final Runnable acceptMore = this::acceptAll;
+
+  /** Loop only. */
+  private boolean paused;
+
+  private boolean closed;
+
+  private EpollListener(
+      ProxyContext context, Frontend frontend, RelayEventLoop loop, Socket socket) {
+    this.context = context;
+    this.frontend = frontend;
+    this.loop = loop;
+    this.socket = socket;
+    this.localAddress = socket.localAddress();
+  }
+
+  /**
+   * Binds a listening socket on {@code at} and starts accepting on {@code loop}.
+   *
+   * @param ipv4 an AF_INET socket, else the platform's preferred (dual-stack)
+   */
+  static EpollListener bind(
+      ProxyContext context,
+      Frontend frontend,
+      RelayEventLoop loop,
+      boolean ipv4,
+      boolean reusePort,
+      boolean freebind,
+      SocketAddress at,
+      int backlog)
+      throws IOException {
+    Socket socket = RelaySockets.newStream(ipv4);
+    EpollListener listener;
+    try {
+      socket.setReuseAddress(true);
+      if (reusePort) {
+        socket.setReusePort(true);
+      }
+      if (freebind) {
+        RelaySockets.setFreeBind(socket, true);
+      }
+      socket.setTcpNoDelay(true);
+      socket.bind(at);
+      socket.listen(backlog);
+      listener = new EpollListener(context, frontend, loop, socket);
+      loop.submit(
+              () -> {
+                loop.add(socket.intValue(), IN, listener);
+                return null;
+              })
+          .get(5, TimeUnit.SECONDS);
+    } catch (IOException | RuntimeException e) {
+      closeQuietly(socket);
+      throw e;
+    } catch (ExecutionException e) {
+      closeQuietly(socket);
+      throw new IOException("cannot watch the listening socket: " + e.getCause(), e.getCause());
+    } catch (Exception e) { // interrupted, timed out
+      closeQuietly(socket);
+      throw new IOException("cannot watch the listening socket: " + e, e);
+    }
+    return listener;
+  }
+
+  @Override
+  public void ready(int fd, int events) {
+    acceptAll();
+  }
+
+  private void acceptAll() {
+    if (paused || closed) {
+      return;
+    }
+    for (int i = 0; i < ACCEPTS_PER_TURN; i++) {
+      int fd;
+      try {
+        fd = socket.accept(acceptedAddress);
+      } catch (IOException e) {
+        // EMFILE, ENFILE, ENOBUFS: stop accepting for a second rather than spin on a listener that
+        // stays readable; the pending connections wait in the backlog meanwhile
+        paused = true;
+        loop.schedule(this::resume, 1, TimeUnit.SECONDS);
+        log.warn("frontend {}: accept failed, pausing 1 s: {}", frontend.name(), e.toString());
+        return;
+      }
+      if (fd < 0) {
+        return; // drained: the next connection is a new edge
+      }
+      accepted(fd);
+    }
+    loop.execute(acceptMore); // edge-triggered: what is left must be taken without a new edge
+  }
+
+  private void resume() {
+    paused = false;
+    acceptAll();
+  }
+
+  private void accepted(int fd) {
+    Socket child = RelaySockets.accepted(fd);
+    InetSocketAddress remote = RelaySockets.acceptedAddress(acceptedAddress);
+    if (!frontend.limit.tryAcquire()) {
+      refuse(child, remote);
+      return;
+    }
+    if (!context.globalLimit.tryAcquire()) {
+      frontend.limit.release();
+      refuse(child, remote);
+      return;
+    }
+    new EpollSession(context, frontend, loop, child, remote).start();
+  }
+
+  private void refuse(Socket child, InetSocketAddress remote) {
+    try {
+      frontend.refused.increment();
+      context.events.onConnectionRefused(frontend.name(), remote);
+    } finally {
+      closeQuietly(child); // never registered
+    }
+  }
+
+  @Override
+  public SocketAddress localAddress() {
+    return localAddress;
+  }
+
+  @Override
+  public EventLoop eventLoop() {
+    return loop;
+  }
+
+  @Override
+  public void close() {
+    try {
+      loop.submit(
+              () -> {
+                closed = true;
+                loop.close(socket);
+              })
+          .awaitUninterruptibly();
+    } catch (RejectedExecutionException e) {
+      closeQuietly(socket); // the loop is gone, and with it the registration
+    }
+  }
+
+  private static void closeQuietly(Socket s) {
+    try {
+      s.close();
+    } catch (IOException e) {
+      // gone either way
+    }
+  }
+}

@@ -1,0 +1,139 @@
+package io.vipd.proxy;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.netty.buffer.PooledByteBufAllocator;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.RelayEventLoop;
+import io.netty.channel.epoll.RelayEventLoopGroup;
+import io.netty.channel.epoll.RelaySockets;
+import io.netty.channel.unix.Socket;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The relay's own event loop: its batches, its closes, its wake-ups and its timers. */
+class RelayEventLoopTest {
+  private RelayEventLoopGroup group;
+  private RelayEventLoop loop;
+
+  @BeforeEach
+  void setUp() {
+    ProxyHarness.require(Epoll.isAvailable(), "epoll");
+    group =
+        new RelayEventLoopGroup(
+            1, new DefaultThreadFactory("relay-test", true), 4096, PooledByteBufAllocator.DEFAULT);
+    loop = (RelayEventLoop) group.next();
+  }
+
+  @AfterEach
+  void tearDown() {
+    if (group != null) {
+      group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+    }
+  }
+
+  /**
+   * A descriptor closed while the loop works through a batch is closed when the batch ends: a
+   * socket opened in the same batch cannot get its number, so events the batch still holds for the
+   * old socket cannot reach the new one.
+   */
+  @Test
+  void aDescriptorClosedDuringABatchKeepsItsNumberUntilTheBatchEnds() throws Exception {
+    Socket listening = RelaySockets.newStream(true);
+    listening.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+    listening.listen(4);
+    int n = listening.intValue();
+    String link = link(n);
+    CompletableFuture<String> inBatch = new CompletableFuture<>();
+    loop.submit(
+            () -> {
+              loop.add(
+                  n,
+                  RelayEventLoop.IN,
+                  (fd, events) -> {
+                    loop.close(listening);
+                    Socket opened = RelaySockets.newStream(true);
+                    try {
+                      inBatch.complete(opened.intValue() + " " + link(n));
+                    } catch (IOException e) {
+                      inBatch.completeExceptionally(e);
+                    } finally {
+                      loop.close(opened);
+                    }
+                  });
+              return null;
+            })
+        .get(5, TimeUnit.SECONDS);
+    try (java.net.Socket client = new java.net.Socket()) {
+      client.connect(listening.localAddress(), 5000); // the listener becomes readable
+      String[] seen = inBatch.get(5, TimeUnit.SECONDS).split(" ");
+      assertNotEquals(String.valueOf(n), seen[0], "a socket opened in the batch got its number");
+      assertEquals(link, seen[1], "still open until the batch ends");
+      loop.submit(() -> {}).get(5, TimeUnit.SECONDS); // the batch is over
+      assertNotEquals(link, link(n), "closed once the batch ended");
+    }
+  }
+
+  /** Outside a batch (a task, a timer) a close is immediate. */
+  @Test
+  void aDescriptorClosedOutsideABatchIsClosedAtOnce() throws Exception {
+    Socket s = RelaySockets.newStream(true);
+    int n = s.intValue();
+    String link = link(n);
+    String after =
+        loop.submit(
+                () -> {
+                  loop.add(n, RelayEventLoop.IN, (fd, events) -> {});
+                  loop.close(s);
+                  return link(n);
+                })
+            .get(5, TimeUnit.SECONDS);
+    assertNotEquals(link, after);
+  }
+
+  /** A task from another thread wakes a loop that waits with nothing to do. */
+  @Test
+  void aTaskFromAnotherThreadWakesAnIdleLoop() throws Exception {
+    loop.submit(() -> {}).get(5, TimeUnit.SECONDS);
+    for (int i = 0; i < 50; i++) {
+      Thread.sleep(2); // the loop is back in epoll_wait, with no timer
+      CountDownLatch ran = new CountDownLatch(1);
+      loop.execute(ran::countDown);
+      assertTrue(ran.await(5, TimeUnit.SECONDS), "task " + i + " never ran");
+    }
+  }
+
+  /** A timer fires after its delay, not before. */
+  @Test
+  void aScheduledTaskRunsAfterItsDelay() throws Exception {
+    AtomicLong ranAt = new AtomicLong();
+    long start = System.nanoTime();
+    loop.schedule(() -> ranAt.set(System.nanoTime()), 50, TimeUnit.MILLISECONDS)
+        .get(5, TimeUnit.SECONDS);
+    long waited = TimeUnit.NANOSECONDS.toMillis(ranAt.get() - start);
+    assertTrue(waited >= 50, "ran after " + waited + " ms");
+  }
+
+  /** What /proc says descriptor {@code n} is (socket:[inode]), or "closed". */
+  private static String link(int n) throws IOException {
+    try {
+      return Files.readSymbolicLink(Path.of("/proc/self/fd", Integer.toString(n))).toString();
+    } catch (NoSuchFileException e) {
+      return "closed";
+    }
+  }
+}

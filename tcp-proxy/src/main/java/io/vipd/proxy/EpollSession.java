@@ -13,12 +13,7 @@ import io.netty.channel.epoll.RelaySockets;
 import io.netty.channel.unix.Socket;
 import java.io.IOException;
 import java.net.Inet4Address;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.util.BitSet;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,13 +37,8 @@ import org.slf4j.LoggerFactory;
  * session closes when both directions are done. Edge-triggered: a read shorter than asked means the
  * socket is drained, and after EPOLLRDHUP it also means the end of stream (no extra read).
  */
-final class EpollSession implements RelaySession, RelayEventLoop.Handler {
+final class EpollSession extends SessionBase implements RelayEventLoop.Handler {
   private static final Logger log = LoggerFactory.getLogger(EpollSession.class);
-
-  /** When a local socket failure (fd exhaustion) was last logged: one line a second at most. */
-  private static final AtomicLong lastLocalFailureLog = new AtomicLong(Long.MIN_VALUE / 2);
-
-  private static final BitSet NONE_TRIED = new BitSet();
 
   /** One direction of the relay. */
   private static final class Pipe {
@@ -77,14 +67,9 @@ final class EpollSession implements RelaySession, RelayEventLoop.Handler {
     }
   }
 
-  private final ProxyContext context;
-  private final Frontend frontend;
   private final RelayEventLoop loop;
   private final Socket client;
   private final int clientFd;
-  private final InetSocketAddress remote;
-  private final long acceptedNanos;
-  private final long sourceHash;
 
   private Socket server;
   private int serverFd = -1;
@@ -95,31 +80,8 @@ final class EpollSession implements RelaySession, RelayEventLoop.Handler {
   private final Pipe up = new Pipe(true);
   private final Pipe down = new Pipe(false);
 
-  private BitSet triedPrimaries;
-  private BitSet triedBackups;
-  private int attempts;
-  private ServerState target;
-  private ServerState lastTried;
-  private long connectStartNanos;
-  private long connectNanos = -1;
-  private boolean connected;
-
-  private long bytesIn;
-  private long bytesOut;
-  private CloseReason reason;
-
   /** Closing gracefully: nothing more is read, what is pending is written, then both close. */
   private boolean closing;
-
-  private boolean finished;
-
-  private long clientActivityNanos;
-  private long serverActivityNanos;
-
-  /** The session's one timer: the connect deadline while connecting, then the idle timeouts. */
-  private ScheduledFuture<?> timer;
-
-  private final Runnable onTimer = this::onTimer;
 
   EpollSession(
       ProxyContext context,
@@ -127,14 +89,10 @@ final class EpollSession implements RelaySession, RelayEventLoop.Handler {
       RelayEventLoop loop,
       Socket client,
       InetSocketAddress remote) {
-    this.context = context;
-    this.frontend = frontend;
+    super(context, frontend, remote);
     this.loop = loop;
     this.client = client;
     this.clientFd = client.intValue();
-    this.remote = remote;
-    this.acceptedNanos = context.nanoClock.getAsLong();
-    this.sourceHash = remote == null ? 0 : sourceHash(remote.getAddress());
   }
 
   /**
@@ -157,37 +115,18 @@ final class EpollSession implements RelaySession, RelayEventLoop.Handler {
   // ---- connecting ----
 
   private void connect() {
-    if (lastTried != null && triedPrimaries == null) {
-      // the first retry: from now on the balancer must skip what was tried
-      triedPrimaries = new BitSet();
-      triedBackups = new BitSet();
-      (lastTried.settings.backup() ? triedBackups : triedPrimaries).set(lastTried.index);
-    }
-    ServerState s =
-        lastTried != null && !frontend.pool.settings().redispatch()
-            ? lastTried // option redispatch off: every retry goes to the same server
-            : frontend.pool.select(
-                triedPrimaries == null ? NONE_TRIED : triedPrimaries,
-                triedBackups == null ? NONE_TRIED : triedBackups,
-                sourceHash);
+    ServerState s = nextServer();
     if (s == null) {
       close(CloseReason.NO_SERVER);
       return;
     }
-    if (triedPrimaries != null) {
-      (s.settings.backup() ? triedBackups : triedPrimaries).set(s.index);
-    }
-    attempts++;
-    target = s;
-    lastTried = s;
-    s.active.incrementAndGet();
-    connectStartNanos = context.nanoClock.getAsLong();
     InetSocketAddress address = s.settings.address();
     Socket socket;
     try {
       socket = RelaySockets.newStream(address.getAddress() instanceof Inet4Address);
     } catch (RuntimeException e) { // no socket at all (EMFILE, ENOBUFS)
-      localFailure(s, e);
+      localFailure(e);
+      close(CloseReason.CONNECT_FAILED);
       return;
     }
     boolean done;
@@ -196,7 +135,8 @@ final class EpollSession implements RelaySession, RelayEventLoop.Handler {
       loop.add(socket.intValue(), IN | OUT | RDHUP, this);
     } catch (IOException e) {
       closeQuietly(socket);
-      localFailure(s, e);
+      localFailure(e);
+      close(CloseReason.CONNECT_FAILED);
       return;
     }
     server = socket;
@@ -214,22 +154,6 @@ final class EpollSession implements RelaySession, RelayEventLoop.Handler {
     }
   }
 
-  /** No socket could be had for a connect: not the server's fault, and a retry would fail too. */
-  private void localFailure(ServerState s, Exception cause) {
-    s.active.decrementAndGet();
-    target = null;
-    long now = context.nanoClock.getAsLong();
-    long last = lastLocalFailureLog.get();
-    if (now - last > 1_000_000_000L && lastLocalFailureLog.compareAndSet(last, now)) {
-      log.warn(
-          "cannot open a connection to {} (closing the client; at most one such line a second):"
-              + " {}",
-          s.name(),
-          String.valueOf(cause));
-    }
-    close(CloseReason.CONNECT_FAILED);
-  }
-
   private void finishConnect() {
     boolean done;
     try {
@@ -244,20 +168,10 @@ final class EpollSession implements RelaySession, RelayEventLoop.Handler {
   }
 
   private void onConnected() {
-    ServerState s = target;
-    connected = true;
-    s.connections.increment();
-    s.sessions.add(this);
-    long now = context.nanoClock.getAsLong();
-    connectNanos = now - connectStartNanos;
-    context.events.onServerConnected(frontend.pool.name(), s.name(), connectNanos);
-    if (!s.up && frontend.pool.settings().onMarkedDown() == OnMarkedDown.SHUTDOWN_SESSIONS) {
-      // marked down while we were connecting: setServerUp did not see this session yet
+    if (!onServerConnected()) {
       abort(CloseReason.SERVER_MARKED_DOWN);
       return;
     }
-    clientActivityNanos = now;
-    serverActivityNanos = now;
     // what the client sent meanwhile (and its FIN) waited in its socket
     if (pump(up)) {
       checkTimeouts();
@@ -269,17 +183,29 @@ final class EpollSession implements RelaySession, RelayEventLoop.Handler {
     loop.close(server);
     server = null;
     serverFd = -1;
-    s.active.decrementAndGet();
-    target = null;
-    s.connectFailures.increment();
-    context.events.onConnectFailed(frontend.pool.name(), s.name(), timedOut, cause);
-    if (attempts <= frontend.pool.settings().retries()) {
+    endAttempt();
+    if (connectFailed(s, cause, timedOut)) {
       connect();
     } else if (timedOut) {
-      timeout(TimeoutKind.CONNECT);
+      timedOut(TimeoutKind.CONNECT);
     } else {
       close(CloseReason.CONNECT_FAILED);
     }
+  }
+
+  @Override
+  boolean connecting() {
+    return server != null;
+  }
+
+  @Override
+  boolean clientInputDone() {
+    return up.eof;
+  }
+
+  @Override
+  void connectTimedOut(ConnectTimeoutException cause) {
+    connectFailed(cause, true);
   }
 
   // ---- events ----
@@ -393,7 +319,7 @@ final class EpollSession implements RelaySession, RelayEventLoop.Handler {
           return false;
         }
         if (n > 0) {
-          count(p, n);
+          countBytes(p.fromClient, n);
           moved = true;
           if (n < want) {
             p.readable = false; // drained: the next edge brings more
@@ -461,18 +387,6 @@ final class EpollSession implements RelaySession, RelayEventLoop.Handler {
     return false;
   }
 
-  private void count(Pipe p, int n) {
-    if (p.fromClient) {
-      bytesIn += n;
-      frontend.bytesIn.add(n);
-      target.bytesIn.add(n);
-    } else {
-      bytesOut += n;
-      frontend.bytesOut.add(n);
-      target.bytesOut.add(n);
-    }
-  }
-
   /** {@code p}'s source ended and everything before it was written: end {@code dst}'s output. */
   private boolean passFin(Pipe p, Socket dst) {
     p.finSent = true;
@@ -524,6 +438,7 @@ final class EpollSession implements RelaySession, RelayEventLoop.Handler {
   }
 
   /** Immediate: drops whatever is pending (timeouts, errors, marked down, stop). */
+  @Override
   void abort(CloseReason why) {
     if (reason == null) {
       reason = why;
@@ -551,31 +466,9 @@ final class EpollSession implements RelaySession, RelayEventLoop.Handler {
   }
 
   private void finish() {
-    finished = true;
     release(up);
     release(down);
-    if (timer != null) {
-      timer.cancel(false);
-      timer = null;
-    }
-    CloseReason why = reason == null ? CloseReason.CLIENT_CLOSED : reason;
-    long lifetimeNanos = context.nanoClock.getAsLong() - acceptedNanos;
-    // counts taken before this session is released
-    ClosedSession closed = context.closedSessions ? closedSession(why, lifetimeNanos) : null;
-    ServerState s = target;
-    if (s != null) {
-      s.active.decrementAndGet();
-      s.sessions.remove(this);
-    }
-    frontend.limit.release();
-    context.globalLimit.release();
-    frontend.countClosed(why);
-    context.sessions.remove(this);
-    context.events.onConnectionClosed(
-        frontend.name(), connected ? s.name() : null, why, bytesIn, bytesOut, lifetimeNanos);
-    if (closed != null) {
-      context.events.onSessionClosed(closed);
-    }
+    recordEnd();
   }
 
   private static void release(Pipe p) {
@@ -583,107 +476,6 @@ final class EpollSession implements RelaySession, RelayEventLoop.Handler {
       p.pending.release();
       p.pending = null;
     }
-  }
-
-  private ClosedSession closedSession(CloseReason why, long lifetimeNanos) {
-    boolean hasServer = connected && target != null;
-    return new ClosedSession(
-        frontend.name(),
-        frontend.pool.name(),
-        hasServer ? target.name() : null,
-        remote,
-        System.currentTimeMillis() - lifetimeNanos / 1_000_000, // accepted: not read per accept
-        hasServer ? connectNanos : -1,
-        lifetimeNanos,
-        bytesIn,
-        bytesOut,
-        why,
-        Math.max(0, attempts - 1),
-        context.sessions.size(),
-        frontend.limit.active(),
-        frontend.pool.activeSessions(),
-        hasServer ? target.active.get() : 0);
-  }
-
-  // ---- timeouts ----
-
-  private void checkTimeouts() {
-    if (finished) {
-      return;
-    }
-    long now = context.nanoClock.getAsLong();
-    if (!connected) {
-      // connecting (or between attempts): only the connect deadline runs, if there is one
-      long connectTimeout = frontend.timeouts.connectNanos;
-      if (server == null || connectTimeout == 0) {
-        arm(Long.MAX_VALUE);
-        return;
-      }
-      long left = connectStartNanos + connectTimeout - now;
-      if (left <= 0) {
-        long millis = connectTimeout / 1_000_000;
-        connectFailed(
-            new ConnectTimeoutException(
-                "connection timed out after " + millis + " ms: " + target.settings.address()),
-            true);
-        return;
-      }
-      arm(left);
-      return;
-    }
-    // haproxy in mode tcp: with no content analyzer, a connection is a tunnel as soon as it is
-    // established, so the tunnel timeout (when set) governs it from then on.
-    SessionTimeouts t = frontend.timeouts;
-    TimeoutKind clientKind = t.clientKind(true, up.eof);
-    TimeoutKind serverKind = t.serverKind(true);
-    long clientNanos = t.nanos(clientKind);
-    long serverNanos = t.nanos(serverKind);
-    long next = Long.MAX_VALUE;
-    if (clientNanos > 0) {
-      long left = clientActivityNanos + clientNanos - now;
-      if (left <= 0) {
-        timeout(clientKind);
-        return;
-      }
-      next = left;
-    }
-    if (serverNanos > 0) {
-      long left = serverActivityNanos + serverNanos - now;
-      if (left <= 0) {
-        timeout(serverKind);
-        return;
-      }
-      next = Math.min(next, left);
-    }
-    arm(next);
-  }
-
-  /**
-   * Makes the timer fire within {@code nanos} (never, for Long.MAX_VALUE). A timer already due no
-   * later is kept: firing early only means another check, and most sessions end before their first
-   * deadline, so this saves a cancel and a schedule per session.
-   */
-  private void arm(long nanos) {
-    if (timer != null) {
-      if (nanos != Long.MAX_VALUE && timer.getDelay(TimeUnit.NANOSECONDS) <= nanos) {
-        return;
-      }
-      timer.cancel(false);
-      timer = null;
-    }
-    if (nanos != Long.MAX_VALUE) {
-      timer = loop.schedule(onTimer, nanos, TimeUnit.NANOSECONDS);
-    }
-  }
-
-  private void onTimer() {
-    timer = null;
-    checkTimeouts();
-  }
-
-  private void timeout(TimeoutKind kind) {
-    context.events.onTimeout(frontend.name(), kind);
-    abort(SessionTimeouts.reason(kind));
   }
 
   private static void closeQuietly(Socket s) {
@@ -752,14 +544,5 @@ final class EpollSession implements RelaySession, RelayEventLoop.Handler {
         + ", reason="
         + reason
         + "}";
-  }
-
-  private static long sourceHash(InetAddress address) {
-    long h = 0xcbf29ce484222325L;
-    for (byte b : address.getAddress()) {
-      h ^= b & 0xff;
-      h *= 0x100000001b3L;
-    }
-    return h;
   }
 }

@@ -11,13 +11,8 @@ import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.channel.ChannelPromise;
 import io.netty.channel.ConnectTimeoutException;
 import io.netty.util.internal.SystemPropertyUtil;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
-import java.util.BitSet;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,27 +29,10 @@ import org.slf4j.LoggerFactory;
  * the low watermark. Half-close: end of input on one side becomes {@code shutdownOutput} on the
  * other once pending writes are flushed; the session closes when both directions are done.
  */
-final class ProxySession implements RelaySession {
+final class ProxySession extends SessionBase {
   private static final Logger log = LoggerFactory.getLogger(ProxySession.class);
 
-  /** When a local socket failure (fd exhaustion) was last logged: one line a second at most. */
-  private static final AtomicLong lastLocalFailureLog = new AtomicLong(Long.MIN_VALUE / 2);
-
-  private final ProxyContext context;
-  private final Frontend frontend;
   private final Channel client;
-  private final long acceptedNanos;
-  private long connectNanos = -1;
-  private final long sourceHash;
-
-  /**
-   * Servers already tried by this session; made on the first retry (most sessions never need it).
-   */
-  private BitSet triedPrimaries;
-
-  private BitSet triedBackups;
-
-  private static final BitSet NONE_TRIED = new BitSet();
   private final ChannelFutureListener channelClosed = f -> onChannelClosed();
   private final ChannelFutureListener connectDone = this::onConnectDone;
 
@@ -80,44 +58,23 @@ final class ProxySession implements RelaySession {
   /** Test hook: an early replay left the server side unwritable. */
   private boolean replayLeftServerUnwritable;
 
-  private int attempts;
-  private ServerState server;
-  private ServerState lastTried;
   private Channel serverChannel;
+
+  /** The connect in flight; Netty's own connect timeout stays off (the session's timer runs it). */
   private ChannelFuture connecting;
-  private long connectStartNanos;
-  private boolean connected;
+
   private int openChannels;
 
-  private long bytesIn;
-  private long bytesOut;
   private boolean clientInputDone;
   private boolean serverInputDone;
-  private CloseReason reason;
   private boolean closing;
-  private boolean finished;
 
-  private long clientActivityNanos;
-  private long serverActivityNanos;
   private long flushedToClient;
   private long flushedToServer;
 
-  /**
-   * The session's one timer: the connect deadline while connecting, then the inactivity timeouts.
-   * Netty's own connect timeout stays off (CONNECT_TIMEOUT_MILLIS 0): one scheduled task a session
-   * instead of two, and none left referenced by an idle channel.
-   */
-  private ScheduledFuture<?> timer;
-
-  private final Runnable onTimer = this::onTimer;
-
   ProxySession(ProxyContext context, Frontend frontend, Channel client) {
-    this.context = context;
-    this.frontend = frontend;
+    super(context, frontend, (InetSocketAddress) client.remoteAddress());
     this.client = client;
-    this.acceptedNanos = context.nanoClock.getAsLong();
-    InetSocketAddress remote = (InetSocketAddress) client.remoteAddress();
-    this.sourceHash = remote == null ? 0 : sourceHash(remote.getAddress());
   }
 
   /** Called once as the client channel registers, on its event loop. */
@@ -127,38 +84,17 @@ final class ProxySession implements RelaySession {
     client.closeFuture().addListener(channelClosed);
     context.sessions.add(this);
     frontend.accepted.increment();
-    context.events.onConnectionAccepted(
-        frontend.name(), (InetSocketAddress) client.remoteAddress());
+    context.events.onConnectionAccepted(frontend.name(), remote);
     client.pipeline().addLast(new RelayHandler(this, true));
     connect();
   }
 
   private void connect() {
-    if (lastTried != null && triedPrimaries == null) {
-      // the first retry: from now on the balancer must skip what was tried
-      triedPrimaries = new BitSet();
-      triedBackups = new BitSet();
-      (lastTried.settings.backup() ? triedBackups : triedPrimaries).set(lastTried.index);
-    }
-    ServerState s =
-        lastTried != null && !frontend.pool.settings().redispatch()
-            ? lastTried // option redispatch off: every retry goes to the same server
-            : frontend.pool.select(
-                triedPrimaries == null ? NONE_TRIED : triedPrimaries,
-                triedBackups == null ? NONE_TRIED : triedBackups,
-                sourceHash);
+    ServerState s = nextServer();
     if (s == null) {
       close(CloseReason.NO_SERVER);
       return;
     }
-    if (triedPrimaries != null) {
-      (s.settings.backup() ? triedBackups : triedPrimaries).set(s.index);
-    }
-    attempts++;
-    server = s;
-    lastTried = s;
-    s.active.incrementAndGet();
-    connectStartNanos = context.nanoClock.getAsLong();
     InetSocketAddress address = s.settings.address();
     ChannelFuture f;
     try {
@@ -179,19 +115,8 @@ final class ProxySession implements RelaySession {
       f = null;
     }
     if (f == null || (f.isDone() && !f.isSuccess() && !f.channel().isRegistered())) {
-      // No socket, or one that could not be registered. Not the server's fault, and retrying
-      // would only fail the same way: give up on this session now.
-      s.active.decrementAndGet();
-      server = null;
-      long now = context.nanoClock.getAsLong();
-      long last = lastLocalFailureLog.get();
-      if (now - last > 1_000_000_000L && lastLocalFailureLog.compareAndSet(last, now)) {
-        log.warn(
-            "cannot open a connection to {} (closing the client; at most one such line a second):"
-                + " {}",
-            s.name(),
-            f == null ? "no socket" : String.valueOf(f.cause()));
-      }
+      // No socket, or one that could not be registered: give up on this session now.
+      localFailure(f == null ? "no socket" : f.cause());
       close(CloseReason.CONNECT_FAILED);
       return;
     }
@@ -206,39 +131,27 @@ final class ProxySession implements RelaySession {
   }
 
   /** The connect deadline passed: fail the attempt as Netty's own connect timeout would. */
-  private void connectTimedOut() {
+  @Override
+  void connectTimedOut(ConnectTimeoutException cause) {
     ChannelFuture f = connecting;
     connecting = null;
-    long millis = frontend.timeouts.connectNanos / 1_000_000;
-    ConnectTimeoutException cause =
-        new ConnectTimeoutException(
-            "connection timed out after " + millis + " ms: " + server.settings.address());
     if (f instanceof ChannelPromise ? ((ChannelPromise) f).tryFailure(cause) : !f.isDone()) {
       f.channel().close();
     }
   }
 
   private void onConnectDone(ChannelFuture f) {
-    ServerState s = server;
+    ServerState s = target;
     connecting = null;
     if (f.isSuccess()) {
       if (closing) {
         f.channel().close();
         return;
       }
-      connected = true;
-      s.connections.increment();
-      s.sessions.add(this);
-      long now = context.nanoClock.getAsLong();
-      connectNanos = now - connectStartNanos;
-      context.events.onServerConnected(frontend.pool.name(), s.name(), connectNanos);
-      if (!s.up && frontend.pool.settings().onMarkedDown() == OnMarkedDown.SHUTDOWN_SESSIONS) {
-        // marked down while we were connecting: setServerUp did not see this session yet
+      if (!onServerConnected()) {
         close(CloseReason.SERVER_MARKED_DOWN);
         return;
       }
-      clientActivityNanos = now;
-      serverActivityNanos = now;
       boolean replayed = early != null;
       replayEarly();
       replayLeftServerUnwritable = replayed && !serverChannel.isWritable();
@@ -251,21 +164,18 @@ final class ProxySession implements RelaySession {
     }
     // as Bootstrap.connect does: a failed attempt's channel is closed before the next one
     f.channel().close();
-    s.active.decrementAndGet();
-    server = null;
+    endAttempt();
     serverChannel = null;
     if (closing) {
       // The client went away while we were connecting and the session's own close failed the
       // connect: nothing the server did, so neither counted nor reported (passive health).
       return;
     }
-    s.connectFailures.increment();
     boolean timedOut = f.cause() instanceof ConnectTimeoutException;
-    context.events.onConnectFailed(frontend.pool.name(), s.name(), timedOut, f.cause());
-    if (attempts <= frontend.pool.settings().retries()) {
+    if (connectFailed(s, f.cause(), timedOut)) {
       connect();
     } else if (timedOut) {
-      timeout(TimeoutKind.CONNECT);
+      timedOut(TimeoutKind.CONNECT);
     } else {
       close(CloseReason.CONNECT_FAILED);
     }
@@ -294,16 +204,7 @@ final class ProxySession implements RelaySession {
       data.release();
       return;
     }
-    int n = data.readableBytes();
-    if (fromClient) {
-      bytesIn += n;
-      frontend.bytesIn.add(n);
-      server.bytesIn.add(n);
-    } else {
-      bytesOut += n;
-      frontend.bytesOut.add(n);
-      server.bytesOut.add(n);
-    }
+    countBytes(fromClient, data.readableBytes());
     peer.write(data, peer.voidPromise());
   }
 
@@ -450,6 +351,7 @@ final class ProxySession implements RelaySession {
   }
 
   /** Immediate: drops whatever is queued (timeouts, errors, marked down, stop). */
+  @Override
   void abort(CloseReason why) {
     if (reason == null) {
       reason = why;
@@ -482,76 +384,25 @@ final class ProxySession implements RelaySession {
     if (finished) {
       return;
     }
-    finished = true;
     releaseEarly();
-    if (timer != null) {
-      timer.cancel(false);
-    }
-    CloseReason why = reason == null ? CloseReason.CLIENT_CLOSED : reason;
-    long lifetimeNanos = context.nanoClock.getAsLong() - acceptedNanos;
-    // counts taken before this session is released
-    ClosedSession closed = context.closedSessions ? closedSession(why, lifetimeNanos) : null;
-    if (server != null) {
-      server.active.decrementAndGet();
-      server.sessions.remove(this);
-    }
-    frontend.limit.release();
-    context.globalLimit.release();
-    frontend.countClosed(why);
-    context.sessions.remove(this);
-    context.events.onConnectionClosed(
-        frontend.name(), connected ? server.name() : null, why, bytesIn, bytesOut, lifetimeNanos);
-    if (closed != null) {
-      context.events.onSessionClosed(closed);
-    }
-  }
-
-  private ClosedSession closedSession(CloseReason why, long lifetimeNanos) {
-    boolean hasServer = connected && server != null;
-    return new ClosedSession(
-        frontend.name(),
-        frontend.pool.name(),
-        hasServer ? server.name() : null,
-        (InetSocketAddress) client.remoteAddress(),
-        System.currentTimeMillis() - lifetimeNanos / 1_000_000, // accepted: not read per accept
-        hasServer ? connectNanos : -1,
-        lifetimeNanos,
-        bytesIn,
-        bytesOut,
-        why,
-        Math.max(0, attempts - 1),
-        context.sessions.size(),
-        frontend.limit.active(),
-        frontend.pool.activeSessions(),
-        hasServer ? server.active.get() : 0);
+    recordEnd();
   }
 
   // ---- timeouts ----
 
-  private void checkTimeouts() {
-    if (finished) {
-      if (timer != null) {
-        timer.cancel(false);
-        timer = null;
-      }
-      return;
-    }
-    long now = context.nanoClock.getAsLong();
-    if (!connected) {
-      // connecting (or between attempts): only the connect deadline runs, if there is one
-      long connectTimeout = frontend.timeouts.connectNanos;
-      if (connecting == null || connectTimeout == 0) {
-        arm(Long.MAX_VALUE);
-        return;
-      }
-      long left = connectStartNanos + connectTimeout - now;
-      if (left <= 0) {
-        connectTimedOut();
-        return;
-      }
-      arm(left);
-      return;
-    }
+  @Override
+  boolean connecting() {
+    return connecting != null;
+  }
+
+  @Override
+  boolean clientInputDone() {
+    return clientInputDone;
+  }
+
+  /** Bytes that left a side's write queue since the last check are that side's activity. */
+  @Override
+  void refreshActivity(long now) {
     long toClient = bytesOut - pending(client);
     if (toClient != flushedToClient) {
       flushedToClient = toClient;
@@ -562,60 +413,6 @@ final class ProxySession implements RelaySession {
       flushedToServer = toServer;
       serverActivityNanos = now;
     }
-    // haproxy in mode tcp: with no content analyzer, a connection is a tunnel as soon as it is
-    // established, so the tunnel timeout (when set) governs it from then on.
-    boolean tunnel = connected;
-    SessionTimeouts t = frontend.timeouts;
-    TimeoutKind clientKind = t.clientKind(tunnel, clientInputDone);
-    TimeoutKind serverKind = t.serverKind(tunnel);
-    long clientNanos = t.nanos(clientKind);
-    long serverNanos = t.nanos(serverKind);
-    long next = Long.MAX_VALUE;
-    if (clientNanos > 0) {
-      long left = clientActivityNanos + clientNanos - now;
-      if (left <= 0) {
-        timeout(clientKind);
-        return;
-      }
-      next = left;
-    }
-    if (serverNanos > 0) {
-      long left = serverActivityNanos + serverNanos - now;
-      if (left <= 0) {
-        timeout(serverKind);
-        return;
-      }
-      next = Math.min(next, left);
-    }
-    arm(next);
-  }
-
-  /**
-   * Makes the timer fire within {@code nanos} (never, for Long.MAX_VALUE). A timer already due no
-   * later is kept: firing early only means another check, and most sessions end before their first
-   * deadline, so this saves a cancel and a schedule per session.
-   */
-  private void arm(long nanos) {
-    if (timer != null) {
-      if (nanos != Long.MAX_VALUE && timer.getDelay(TimeUnit.NANOSECONDS) <= nanos) {
-        return;
-      }
-      timer.cancel(false);
-      timer = null;
-    }
-    if (nanos != Long.MAX_VALUE) {
-      timer = client.eventLoop().schedule(onTimer, nanos, TimeUnit.NANOSECONDS);
-    }
-  }
-
-  private void onTimer() {
-    timer = null;
-    checkTimeouts();
-  }
-
-  private void timeout(TimeoutKind kind) {
-    context.events.onTimeout(frontend.name(), kind);
-    abort(SessionTimeouts.reason(kind));
   }
 
   private static long pending(Channel ch) {
@@ -656,7 +453,7 @@ final class ProxySession implements RelaySession {
     return "ProxySession{frontend="
         + frontend.name()
         + ", server="
-        + (server == null ? null : server.name())
+        + (target == null ? null : target.name())
         + ", connected="
         + connected
         + ", in="
@@ -686,14 +483,5 @@ final class ProxySession implements RelaySession {
   /** Test hook: the current server-side channel, null between attempts. Event loop only. */
   Channel serverSideChannel() {
     return serverChannel;
-  }
-
-  private static long sourceHash(InetAddress address) {
-    long h = 0xcbf29ce484222325L;
-    for (byte b : address.getAddress()) {
-      h ^= b & 0xff;
-      h *= 0x100000001b3L;
-    }
-    return h;
   }
 }

@@ -1,0 +1,357 @@
+package io.vipd.proxy;
+
+import io.netty.channel.ConnectTimeoutException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.BitSet;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What a session does whatever relays its bytes ({@link EpollSession}, {@link ProxySession}): it
+ * picks servers (retries, redispatch), counts and reports its connects, its bytes and its end, and
+ * keeps the timeouts. Every field is the session's event loop's.
+ */
+abstract class SessionBase implements RelaySession {
+  private static final Logger log = LoggerFactory.getLogger(SessionBase.class);
+
+  /** When a local socket failure (fd exhaustion) was last logged: one line a second at most. */
+  private static final AtomicLong lastLocalFailureLog = new AtomicLong(Long.MIN_VALUE / 2);
+
+  private static final BitSet NONE_TRIED = new BitSet();
+
+  final ProxyContext context;
+  final Frontend frontend;
+
+  /** The client's address, as accept(2) gave it. */
+  final InetSocketAddress remote;
+
+  private final long acceptedNanos;
+  private final long sourceHash;
+
+  /**
+   * Servers already tried by this session; made on the first retry (most sessions never need it).
+   */
+  private BitSet triedPrimaries;
+
+  private BitSet triedBackups;
+  private int attempts;
+  private ServerState lastTried;
+
+  /** The server of the attempt under way, or of the connection; null between attempts. */
+  ServerState target;
+
+  private long connectStartNanos;
+  private long connectNanos = -1;
+  boolean connected;
+
+  long bytesIn;
+  long bytesOut;
+
+  /** Why the session ends: the first reason given wins. */
+  CloseReason reason;
+
+  boolean finished;
+
+  /** When each side last moved bytes: the idle timeouts count from there. */
+  long clientActivityNanos;
+
+  long serverActivityNanos;
+
+  /**
+   * The session's one timer: the connect deadline while connecting, then the inactivity timeouts.
+   */
+  private ScheduledFuture<?> timer;
+
+  private final Runnable onTimer = this::onTimer;
+
+  SessionBase(ProxyContext context, Frontend frontend, InetSocketAddress remote) {
+    this.context = context;
+    this.frontend = frontend;
+    this.remote = remote;
+    this.acceptedNanos = context.nanoClock.getAsLong();
+    this.sourceHash = remote == null ? 0 : sourceHash(remote.getAddress());
+  }
+
+  // ---- connecting ----
+
+  /**
+   * Picks the server of the next attempt and counts the attempt (the server's active count too).
+   *
+   * @return null if no server can take it
+   */
+  final ServerState nextServer() {
+    if (lastTried != null && triedPrimaries == null) {
+      // the first retry: from now on the balancer must skip what was tried
+      triedPrimaries = new BitSet();
+      triedBackups = new BitSet();
+      (lastTried.settings.backup() ? triedBackups : triedPrimaries).set(lastTried.index);
+    }
+    ServerState s =
+        lastTried != null && !frontend.pool.settings().redispatch()
+            ? lastTried // option redispatch off: every retry goes to the same server
+            : frontend.pool.select(
+                triedPrimaries == null ? NONE_TRIED : triedPrimaries,
+                triedBackups == null ? NONE_TRIED : triedBackups,
+                sourceHash);
+    if (s == null) {
+      return null;
+    }
+    if (triedPrimaries != null) {
+      (s.settings.backup() ? triedBackups : triedPrimaries).set(s.index);
+    }
+    attempts++;
+    target = s;
+    lastTried = s;
+    s.active.incrementAndGet();
+    connectStartNanos = context.nanoClock.getAsLong();
+    return s;
+  }
+
+  /**
+   * The attempt could not even open a socket (EMFILE, ENOBUFS): not the server's fault, and a retry
+   * would fail the same way. Logged at most once a second; the caller closes the session.
+   */
+  final void localFailure(Object cause) {
+    ServerState s = target;
+    endAttempt();
+    long now = context.nanoClock.getAsLong();
+    long last = lastLocalFailureLog.get();
+    if (now - last > 1_000_000_000L && lastLocalFailureLog.compareAndSet(last, now)) {
+      log.warn(
+          "cannot open a connection to {} (closing the client; at most one such line a second):"
+              + " {}",
+          s.name(),
+          String.valueOf(cause));
+    }
+  }
+
+  /** The attempt under way is over without a connection: its server's slot goes back. */
+  final void endAttempt() {
+    target.active.decrementAndGet();
+    target = null;
+  }
+
+  /**
+   * The server of {@code s}, whose attempt just ended, failed to connect: counted for passive
+   * health and reported.
+   *
+   * @return true if another attempt may follow (retries)
+   */
+  final boolean connectFailed(ServerState s, Throwable cause, boolean timedOut) {
+    s.connectFailures.increment();
+    context.events.onConnectFailed(frontend.pool.name(), s.name(), timedOut, cause);
+    return attempts <= frontend.pool.settings().retries();
+  }
+
+  /** The failure of an attempt that passed its connect deadline. */
+  final ConnectTimeoutException connectTimeout() {
+    long millis = frontend.timeouts.connectNanos / 1_000_000;
+    return new ConnectTimeoutException(
+        "connection timed out after " + millis + " ms: " + target.settings.address());
+  }
+
+  /**
+   * The attempt under way connected: counted and reported; both sides' idle time starts now.
+   *
+   * @return false if its server was marked down meanwhile and its sessions are to be shut down: the
+   *     caller aborts
+   */
+  final boolean onServerConnected() {
+    ServerState s = target;
+    connected = true;
+    s.connections.increment();
+    s.sessions.add(this);
+    long now = context.nanoClock.getAsLong();
+    connectNanos = now - connectStartNanos;
+    context.events.onServerConnected(frontend.pool.name(), s.name(), connectNanos);
+    clientActivityNanos = now;
+    serverActivityNanos = now;
+    // marked down while we were connecting: setServerUp did not see this session yet
+    return s.up || frontend.pool.settings().onMarkedDown() != OnMarkedDown.SHUTDOWN_SESSIONS;
+  }
+
+  /** {@code n} bytes read from the client ({@code fromClient}) or from the server. */
+  final void countBytes(boolean fromClient, int n) {
+    if (fromClient) {
+      bytesIn += n;
+      frontend.bytesIn.add(n);
+      target.bytesIn.add(n);
+    } else {
+      bytesOut += n;
+      frontend.bytesOut.add(n);
+      target.bytesOut.add(n);
+    }
+  }
+
+  // ---- the end ----
+
+  /** Records the session's end once: its slots go back, its counters and events are told. */
+  final void recordEnd() {
+    if (finished) {
+      return;
+    }
+    finished = true;
+    if (timer != null) {
+      timer.cancel(false);
+      timer = null;
+    }
+    CloseReason why = reason == null ? CloseReason.CLIENT_CLOSED : reason;
+    long lifetimeNanos = context.nanoClock.getAsLong() - acceptedNanos;
+    // counts taken before this session is released
+    ClosedSession closed = context.closedSessions ? closedSession(why, lifetimeNanos) : null;
+    ServerState s = target;
+    if (s != null) {
+      s.active.decrementAndGet();
+      s.sessions.remove(this);
+    }
+    frontend.limit.release();
+    context.globalLimit.release();
+    frontend.countClosed(why);
+    context.sessions.remove(this);
+    context.events.onConnectionClosed(
+        frontend.name(),
+        connected && s != null ? s.name() : null,
+        why,
+        bytesIn,
+        bytesOut,
+        lifetimeNanos);
+    if (closed != null) {
+      context.events.onSessionClosed(closed);
+    }
+  }
+
+  private ClosedSession closedSession(CloseReason why, long lifetimeNanos) {
+    boolean hasServer = connected && target != null;
+    return new ClosedSession(
+        frontend.name(),
+        frontend.pool.name(),
+        hasServer ? target.name() : null,
+        remote,
+        System.currentTimeMillis() - lifetimeNanos / 1_000_000, // accepted: not read per accept
+        hasServer ? connectNanos : -1,
+        lifetimeNanos,
+        bytesIn,
+        bytesOut,
+        why,
+        Math.max(0, attempts - 1),
+        context.sessions.size(),
+        frontend.limit.active(),
+        frontend.pool.activeSessions(),
+        hasServer ? target.active.get() : 0);
+  }
+
+  // ---- timeouts ----
+
+  /** True while an attempt's connect is in flight (its deadline runs). */
+  abstract boolean connecting();
+
+  /** The client's input reached its end (its FIN): client-fin may govern the client side. */
+  abstract boolean clientInputDone();
+
+  /** The connect in flight passed its deadline: fail the attempt with {@code cause}. */
+  abstract void connectTimedOut(ConnectTimeoutException cause);
+
+  /** Closes at once, dropping what is pending. */
+  abstract void abort(CloseReason why);
+
+  /** Brings the activity times up to {@code now} where the transport tracks them lazily. */
+  void refreshActivity(long now) {}
+
+  /**
+   * Checks the deadlines and arms the timer for the next one. Activity only moves deadlines later,
+   * so a session need not call this per event: the timer re-checks when it fires; only a new kind
+   * of timeout (the connect done, the client's FIN) needs a call.
+   */
+  final void checkTimeouts() {
+    if (finished) {
+      if (timer != null) {
+        timer.cancel(false);
+        timer = null;
+      }
+      return;
+    }
+    long now = context.nanoClock.getAsLong();
+    if (!connected) {
+      // connecting (or between attempts): only the connect deadline runs, if there is one
+      long connectTimeout = frontend.timeouts.connectNanos;
+      if (!connecting() || connectTimeout == 0) {
+        arm(Long.MAX_VALUE);
+        return;
+      }
+      long left = connectStartNanos + connectTimeout - now;
+      if (left <= 0) {
+        connectTimedOut(connectTimeout());
+        return;
+      }
+      arm(left);
+      return;
+    }
+    refreshActivity(now);
+    // haproxy in mode tcp: with no content analyzer, a connection is a tunnel as soon as it is
+    // established, so the tunnel timeout (when set) governs it from then on.
+    SessionTimeouts t = frontend.timeouts;
+    TimeoutKind clientKind = t.clientKind(true, clientInputDone());
+    TimeoutKind serverKind = t.serverKind(true);
+    long clientNanos = t.nanos(clientKind);
+    long serverNanos = t.nanos(serverKind);
+    long next = Long.MAX_VALUE;
+    if (clientNanos > 0) {
+      long left = clientActivityNanos + clientNanos - now;
+      if (left <= 0) {
+        timedOut(clientKind);
+        return;
+      }
+      next = left;
+    }
+    if (serverNanos > 0) {
+      long left = serverActivityNanos + serverNanos - now;
+      if (left <= 0) {
+        timedOut(serverKind);
+        return;
+      }
+      next = Math.min(next, left);
+    }
+    arm(next);
+  }
+
+  /**
+   * Makes the timer fire within {@code nanos} (never, for Long.MAX_VALUE). A timer already due no
+   * later is kept: firing early only means another check, and most sessions end before their first
+   * deadline, so this saves a cancel and a schedule per session.
+   */
+  private void arm(long nanos) {
+    if (timer != null) {
+      if (nanos != Long.MAX_VALUE && timer.getDelay(TimeUnit.NANOSECONDS) <= nanos) {
+        return;
+      }
+      timer.cancel(false);
+      timer = null;
+    }
+    if (nanos != Long.MAX_VALUE) {
+      timer = eventLoop().schedule(onTimer, nanos, TimeUnit.NANOSECONDS);
+    }
+  }
+
+  private void onTimer() {
+    timer = null;
+    checkTimeouts();
+  }
+
+  final void timedOut(TimeoutKind kind) {
+    context.events.onTimeout(frontend.name(), kind);
+    abort(SessionTimeouts.reason(kind));
+  }
+
+  private static long sourceHash(InetAddress address) {
+    long h = 0xcbf29ce484222325L;
+    for (byte b : address.getAddress()) {
+      h ^= b & 0xff;
+      h *= 0x100000001b3L;
+    }
+    return h;
+  }
+}

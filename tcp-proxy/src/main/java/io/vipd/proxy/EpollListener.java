@@ -40,7 +40,8 @@ final class EpollListener implements Listener, RelayEventLoop.Handler {
   /** Loop only. */
   private boolean paused;
 
-  private boolean closed;
+  /** Loop only, but for a registration abandoned before it ran (see {@link #abandon}). */
+  private volatile boolean closed;
 
   private EpollListener(
       ProxyContext context, Frontend frontend, RelayEventLoop loop, Socket socket) {
@@ -67,7 +68,6 @@ final class EpollListener implements Listener, RelayEventLoop.Handler {
       int backlog)
       throws IOException {
     Socket socket = RelaySockets.newStream(ipv4);
-    EpollListener listener;
     try {
       socket.setReuseAddress(true);
       if (reusePort) {
@@ -79,24 +79,37 @@ final class EpollListener implements Listener, RelayEventLoop.Handler {
       socket.setTcpNoDelay(true);
       socket.bind(at);
       socket.listen(backlog);
-      listener = new EpollListener(context, frontend, loop, socket);
-      loop.submit(
-              () -> {
-                loop.add(socket.intValue(), IN, listener);
-                return null;
-              })
-          .get(5, TimeUnit.SECONDS);
     } catch (IOException | RuntimeException e) {
       closeQuietly(socket);
       throw e;
+    }
+    EpollListener listener = new EpollListener(context, frontend, loop, socket);
+    try {
+      loop.submit(
+              () -> {
+                if (!listener.closed) { // abandoned after a timeout: its number may be another's
+                  loop.add(socket.intValue(), IN, listener);
+                }
+                return null;
+              })
+          .get(5, TimeUnit.SECONDS);
     } catch (ExecutionException e) {
       closeQuietly(socket);
       throw new IOException("cannot watch the listening socket: " + e.getCause(), e.getCause());
-    } catch (Exception e) { // interrupted, timed out
-      closeQuietly(socket);
+    } catch (Exception e) { // rejected (the loop is stopping), interrupted, timed out
+      listener.abandon();
       throw new IOException("cannot watch the listening socket: " + e, e);
     }
     return listener;
+  }
+
+  /** Gives up on a listener whose registration did not complete in time. */
+  private void abandon() {
+    try {
+      loop.submit(this::closeOnLoop).awaitUninterruptibly(5, TimeUnit.SECONDS);
+    } catch (RejectedExecutionException e) {
+      closeQuietly(socket); // the loop is gone: nothing can register it any more
+    }
   }
 
   @Override
@@ -123,9 +136,16 @@ final class EpollListener implements Listener, RelayEventLoop.Handler {
       if (fd < 0) {
         return; // drained: the next connection is a new edge
       }
-      accepted(fd);
+      try {
+        accepted(fd);
+      } catch (RuntimeException e) {
+        // a listener of the proxy's events failed; the session closed itself (or was never made)
+        log.warn(
+            "frontend {}: cannot serve an accepted connection: {}", frontend.name(), e.toString());
+      }
     }
-    loop.execute(acceptMore); // edge-triggered: what is left must be taken without a new edge
+    // edge-triggered: what is left must be taken without a new edge, after the others' turn
+    loop.again(acceptMore);
   }
 
   private void resume() {
@@ -170,14 +190,16 @@ final class EpollListener implements Listener, RelayEventLoop.Handler {
   @Override
   public void close() {
     try {
-      loop.submit(
-              () -> {
-                closed = true;
-                loop.close(socket);
-              })
-          .awaitUninterruptibly();
+      loop.submit(this::closeOnLoop).awaitUninterruptibly();
     } catch (RejectedExecutionException e) {
       closeQuietly(socket); // the loop is gone, and with it the registration
+    }
+  }
+
+  private void closeOnLoop() {
+    if (!closed) {
+      closed = true;
+      loop.close(socket);
     }
   }
 

@@ -80,9 +80,6 @@ final class EpollSession extends SessionBase implements RelayEventLoop.Handler {
   private final Pipe up = new Pipe(true);
   private final Pipe down = new Pipe(false);
 
-  /** Closing gracefully: nothing more is read, what is pending is written, then both close. */
-  private boolean closing;
-
   EpollSession(
       ProxyContext context,
       Frontend frontend,
@@ -117,7 +114,7 @@ final class EpollSession extends SessionBase implements RelayEventLoop.Handler {
   private void connect() {
     ServerState s = nextServer();
     if (s == null) {
-      close(CloseReason.NO_SERVER);
+      closeNow(CloseReason.NO_SERVER);
       return;
     }
     InetSocketAddress address = s.settings.address();
@@ -126,7 +123,7 @@ final class EpollSession extends SessionBase implements RelayEventLoop.Handler {
       socket = RelaySockets.newStream(address.getAddress() instanceof Inet4Address);
     } catch (RuntimeException e) { // no socket at all (EMFILE, ENOBUFS)
       localFailure(e);
-      close(CloseReason.CONNECT_FAILED);
+      closeNow(CloseReason.CONNECT_FAILED);
       return;
     }
     boolean done;
@@ -136,7 +133,7 @@ final class EpollSession extends SessionBase implements RelayEventLoop.Handler {
     } catch (IOException e) {
       closeQuietly(socket);
       localFailure(e);
-      close(CloseReason.CONNECT_FAILED);
+      closeNow(CloseReason.CONNECT_FAILED);
       return;
     }
     server = socket;
@@ -189,7 +186,7 @@ final class EpollSession extends SessionBase implements RelayEventLoop.Handler {
     } else if (timedOut) {
       timedOut(TimeoutKind.CONNECT);
     } else {
-      close(CloseReason.CONNECT_FAILED);
+      closeNow(CloseReason.CONNECT_FAILED);
     }
   }
 
@@ -221,8 +218,9 @@ final class EpollSession extends SessionBase implements RelayEventLoop.Handler {
       } else if (fd == serverFd) {
         serverReady(events);
       }
-    } catch (RuntimeException e) {
-      // a listener of the proxy's events failed: end the session rather than leave it half-done
+    } catch (RuntimeException | OutOfMemoryError e) {
+      // a listener of the proxy's events failed, or no buffer could be had (Netty's direct
+      // memory limit): this session ends, the loop and the other sessions go on
       log.warn("frontend {}: session failed: {}", frontend.name(), e.toString());
       abort(fd == clientFd ? CloseReason.CLIENT_ERROR : CloseReason.SERVER_ERROR);
     }
@@ -255,9 +253,10 @@ final class EpollSession extends SessionBase implements RelayEventLoop.Handler {
       if ((events & (OUT | ERR | HUP)) == 0) {
         return; // input before the connect completed: read once it has (same event, or later)
       }
+      int attempt = serverFd;
       finishConnect();
-      if (!connected || finished) {
-        return;
+      if (!connected || finished || serverFd != attempt) {
+        return; // still connecting, ended, or connected by a retry whose socket has no events yet
       }
       // an EPOLLIN in the same event is read below
     } else if ((events & (OUT | ERR)) != 0 && !pump(up)) {
@@ -302,11 +301,8 @@ final class EpollSession extends SessionBase implements RelayEventLoop.Handler {
           p.pending = null;
           pending.release();
           moved = true;
-          if (closing) {
-            break;
-          }
         }
-        if (closing || p.eof || !p.readable) {
+        if (p.eof || !p.readable) {
           break;
         }
         ByteBuf buf = loop.scratch();
@@ -340,6 +336,7 @@ final class EpollSession extends SessionBase implements RelayEventLoop.Handler {
         } else if (n < 0) {
           p.eof = true;
           p.readable = false;
+          moved = true; // a FIN is activity: client-fin counts from it, as haproxy's does
         } else {
           p.readable = false; // EAGAIN
         }
@@ -352,13 +349,6 @@ final class EpollSession extends SessionBase implements RelayEventLoop.Handler {
       long now = context.nanoClock.getAsLong();
       clientActivityNanos = now;
       serverActivityNanos = now;
-    }
-    if (closing) {
-      if (up.pending == null && down.pending == null) {
-        closeNow();
-        return false;
-      }
-      return true;
     }
     if (p.eof && p.pending == null && !p.finSent) {
       return passFin(p, dst);
@@ -412,7 +402,6 @@ final class EpollSession extends SessionBase implements RelayEventLoop.Handler {
 
   private void failed(boolean clientSide, IOException cause) {
     log.debug("{} side of {} failed", clientSide ? "client" : "server", frontend.name(), cause);
-    // A reset after the side's own FIN: the peer of a finished direction is just gone
     abort(clientSide ? CloseReason.CLIENT_ERROR : CloseReason.SERVER_ERROR);
   }
 
@@ -421,20 +410,6 @@ final class EpollSession extends SessionBase implements RelayEventLoop.Handler {
   @Override
   public void closeFromAnyThread(CloseReason why) {
     loop.execute(() -> abort(why));
-  }
-
-  /** Graceful: each side gets what is already pending for it, then both close. */
-  private void close(CloseReason why) {
-    if (reason == null) {
-      reason = why;
-    }
-    if (finished || closing) {
-      return;
-    }
-    closing = true;
-    if (up.pending == null && down.pending == null || !connected) {
-      closeNow();
-    }
   }
 
   /** Immediate: drops whatever is pending (timeouts, errors, marked down, stop). */
@@ -457,12 +432,36 @@ final class EpollSession extends SessionBase implements RelayEventLoop.Handler {
     if (finished) {
       return;
     }
-    closing = true;
+    if (!connected) {
+      drainClient();
+    }
     loop.close(client);
     if (server != null) {
       loop.close(server);
     }
     finish();
+  }
+
+  /**
+   * A client closed before its server connected may have sent bytes (a TLS ClientHello) that were
+   * left in its socket: closing it unread would send a reset. One read pass takes what is there, so
+   * that the close sends a FIN, as haproxy's does.
+   */
+  private void drainClient() {
+    if (!up.readable) {
+      return;
+    }
+    try {
+      ByteBuf buf = loop.scratch();
+      for (int i = 0; i < 4; i++) {
+        int n = client.recvAddress(buf.memoryAddress(), 0, buf.capacity());
+        if (n < buf.capacity()) {
+          return;
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      // reset or gone: nothing to spare it
+    }
   }
 
   private void finish() {

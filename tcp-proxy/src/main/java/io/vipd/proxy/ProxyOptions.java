@@ -5,12 +5,14 @@ package io.vipd.proxy;
  *
  * @param ioThreads event loops (one per core by default); each connection, client and server side,
  *     lives on one of them
- * @param nativeTransport use epoll when {@code Epoll.isAvailable()}; NIO otherwise or when false
- * @param writeLowWaterMark bytes pending on a channel below which it is writable again and its peer
- *     resumes reading
- * @param writeHighWaterMark bytes pending on a channel above which its peer stops reading; the
- *     memory one direction of a session may hold is about this plus one read (reads are at most
- *     half of it, and 64 KiB), also after the sending side's FIN
+ * @param nativeTransport vipd's epoll relay when Netty's native epoll library is available; Netty's
+ *     NIO channels otherwise or when false
+ * @param writeLowWaterMark NIO: bytes pending on a channel below which it is writable again and its
+ *     peer resumes reading (the epoll relay has no write queue: see the high watermark)
+ * @param writeHighWaterMark bounds what one direction of a session may hold for a slow reader, also
+ *     after the sending side's FIN. Epoll: reads are of at most half of it (2 to 64 KiB), and a
+ *     direction holds at most one such read. NIO: bytes pending on a channel above which its peer
+ *     stops reading; about this plus one read
  * @param acceptBacklog the backlog each listening socket asks for, 0 for the kernel's cap ({@code
  *     net.core.somaxconn}); the kernel holds the lower of the two. Listeners are added until their
  *     queues hold the frontend's connection limit ({@link AcceptQueues}), so a smaller backlog

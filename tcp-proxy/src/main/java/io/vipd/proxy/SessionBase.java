@@ -338,7 +338,13 @@ abstract class SessionBase implements RelaySession {
 
   private void onTimer() {
     timer = null;
-    checkTimeouts();
+    try {
+      checkTimeouts();
+    } catch (RuntimeException e) {
+      // a listener of the proxy's events failed: end the session rather than leave it timerless
+      log.warn("frontend {}: session failed: {}", frontend.name(), e.toString());
+      abort(connected ? CloseReason.SERVER_ERROR : CloseReason.CONNECT_FAILED);
+    }
   }
 
   final void timedOut(TimeoutKind kind) {

@@ -41,8 +41,12 @@ final class Transport {
     this.epoll = epoll;
   }
 
+  /**
+   * Epoll where asked for and available. The epoll relay reads and writes through buffers' memory
+   * addresses, which needs Netty's Unsafe access (off with {@code -Dio.netty.noUnsafe}).
+   */
   static Transport select(boolean preferNative) {
-    return new Transport(preferNative && Epoll.isAvailable());
+    return new Transport(preferNative && Epoll.isAvailable() && PlatformDependent.hasUnsafe());
   }
 
   /**

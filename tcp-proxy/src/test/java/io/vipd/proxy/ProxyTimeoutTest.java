@@ -88,6 +88,31 @@ class ProxyTimeoutTest {
     }
   }
 
+  /**
+   * A client that spoke first (a TLS ClientHello) and whose server never connects is closed with a
+   * FIN, as haproxy closes it, not a reset: its bytes, never read while connecting, are taken
+   * before the close.
+   */
+  @Test
+  void aClientThatSpokeBeforeAConnectTimeoutGetsAFinNotAReset() throws Exception {
+    try (ServerSocket full = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      List<Socket> fillers = ProxyHarness.fillBacklog(full);
+      try {
+        start((InetSocketAddress) full.getLocalSocketAddress(), ms(300, 5000, 5000, 0, 0));
+        long t0 = System.nanoTime();
+        try (Socket c = connect(proxy)) {
+          c.getOutputStream().write(new byte[512]); // there long before the deadline
+          assertEquals(-1, c.getInputStream().read(), "a FIN (a reset throws here)");
+        }
+        expectClosed(CloseReason.CONNECT_TIMEOUT, t0, 250);
+      } finally {
+        for (Socket s : fillers) {
+          s.close();
+        }
+      }
+    }
+  }
+
   @Test
   void withoutAConnectTimeoutSessionsStillConnectAndTimeOut() throws Exception {
     // timeout connect 0: the connect deadline is off, while client and server timeouts still run
@@ -209,6 +234,19 @@ class ProxyTimeoutTest {
     start(servers.hang().address, ms(1000, 5000, 5000, 0, 300));
     try (Socket c = connect(proxy)) {
       Thread.sleep(50);
+      long t0 = System.nanoTime();
+      c.shutdownOutput();
+      assertNull(readLine(c));
+      expectClosed(CloseReason.CLIENT_FIN_TIMEOUT, t0, 250);
+    }
+  }
+
+  /** An idle spell longer than client-fin before the FIN does not count: it runs from the FIN. */
+  @Test
+  void clientFinCountsFromTheFinNotFromTheLastBytes() throws Exception {
+    start(servers.hang().address, ms(1000, 5000, 5000, 0, 300));
+    try (Socket c = connect(proxy)) {
+      Thread.sleep(600); // idle, longer than client-fin
       long t0 = System.nanoTime();
       c.shutdownOutput();
       assertNull(readLine(c));

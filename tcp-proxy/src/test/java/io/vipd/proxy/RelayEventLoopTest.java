@@ -128,6 +128,66 @@ class RelayEventLoopTest {
     assertTrue(waited >= 50, "ran after " + waited + " ms");
   }
 
+  /**
+   * Work cut short for the others' turn ({@link RelayEventLoop#again}) goes on once per iteration:
+   * a due timer runs between two of its turns however long it goes on (as a task re-posting itself
+   * it would hold the loop for good).
+   */
+  @Test
+  void workThatGoesOnLetsTimersRunBetweenItsTurns() throws Exception {
+    CompletableFuture<Integer> turnsBeforeTimer = new CompletableFuture<>();
+    java.util.concurrent.atomic.AtomicBoolean fired =
+        new java.util.concurrent.atomic.AtomicBoolean();
+    java.util.concurrent.atomic.AtomicInteger turns =
+        new java.util.concurrent.atomic.AtomicInteger();
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(3);
+    Runnable[] work = new Runnable[1];
+    work[0] =
+        () -> {
+          turns.incrementAndGet();
+          if (fired.get()) {
+            turnsBeforeTimer.complete(turns.get());
+          } else if (System.nanoTime() - deadline > 0) {
+            turnsBeforeTimer.completeExceptionally(new AssertionError("the timer never ran"));
+          } else {
+            loop.again(work[0]);
+          }
+        };
+    loop.submit(
+            () -> {
+              loop.schedule(() -> fired.set(true), 20, TimeUnit.MILLISECONDS);
+              loop.again(work[0]);
+            })
+        .get(5, TimeUnit.SECONDS);
+    assertTrue(turnsBeforeTimer.get(5, TimeUnit.SECONDS) > 1);
+  }
+
+  /** A handler that fails, even for want of memory, costs its own descriptor, not the loop. */
+  @Test
+  void aFailingHandlerDoesNotStopTheLoop() throws Exception {
+    Socket listening = RelaySockets.newStream(true);
+    listening.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+    listening.listen(4);
+    loop.submit(
+            () -> {
+              loop.add(
+                  listening.intValue(),
+                  RelayEventLoop.IN,
+                  (fd, events) -> {
+                    throw new OutOfMemoryError("test: no direct memory");
+                  });
+              return null;
+            })
+        .get(5, TimeUnit.SECONDS);
+    try (java.net.Socket client = new java.net.Socket()) {
+      client.connect(listening.localAddress(), 5000);
+      Thread.sleep(100); // the handler has failed by now
+      assertEquals(1, (int) loop.submit(() -> 1).get(5, TimeUnit.SECONDS), "the loop still runs");
+    } finally {
+      loop.submit(() -> loop.close(listening)).get(5, TimeUnit.SECONDS);
+    }
+  }
+
   /** What /proc says descriptor {@code n} is (socket:[inode]), or "closed". */
   private static String link(int n) throws IOException {
     try {

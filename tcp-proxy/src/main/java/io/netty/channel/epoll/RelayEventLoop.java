@@ -9,6 +9,7 @@ import io.netty.util.concurrent.RejectedExecutionHandlers;
 import io.netty.util.internal.PlatformDependent;
 import io.vipd.health.ChildProcesses;
 import java.io.IOException;
+import java.util.ArrayDeque;
 import java.util.Arrays;
 import java.util.Queue;
 import java.util.concurrent.Executor;
@@ -75,6 +76,11 @@ public final class RelayEventLoop extends SingleThreadEventLoop {
 
   private FileDescriptor[] closeLater = new FileDescriptor[64];
   private int closeLaterCount;
+
+  /** Work to go on with after this iteration's events and tasks, before the next wait. */
+  private ArrayDeque<Runnable> again = new ArrayDeque<>();
+
+  private ArrayDeque<Runnable> againNow = new ArrayDeque<>();
 
   @SuppressWarnings("unused") // STATE
   private volatile int state = AWAKE;
@@ -169,6 +175,16 @@ public final class RelayEventLoop extends SingleThreadEventLoop {
     }
   }
 
+  /**
+   * Runs {@code work} once this iteration's events and tasks are done, before the loop waits again
+   * (without blocking): for work cut short so that others get their turn, such as accepting a long
+   * backlog. Unlike a task, it cannot run again within the same iteration. On the loop.
+   */
+  public void again(Runnable work) {
+    assert inEventLoop();
+    again.add(work);
+  }
+
   /** How many bytes a relay reads at most at once. */
   public int readSize() {
     return readSize;
@@ -205,7 +221,7 @@ public final class RelayEventLoop extends SingleThreadEventLoop {
     for (; ; ) {
       try {
         int ready;
-        if (hasTasks()) {
+        if (hasTasks() || !again.isEmpty()) {
           ready = Native.epollWait(epollFd, events, 0);
         } else {
           long delay = nextScheduledTaskNano();
@@ -228,6 +244,7 @@ public final class RelayEventLoop extends SingleThreadEventLoop {
           }
         }
         runAllTasks();
+        runAgain();
       } catch (Error e) {
         throw e;
       } catch (Throwable t) {
@@ -249,6 +266,22 @@ public final class RelayEventLoop extends SingleThreadEventLoop {
     }
   }
 
+  private void runAgain() {
+    if (again.isEmpty()) {
+      return;
+    }
+    ArrayDeque<Runnable> now = again;
+    again = againNow; // what these add waits for the next iteration
+    againNow = now;
+    for (Runnable r; (r = now.poll()) != null; ) {
+      try {
+        r.run();
+      } catch (RuntimeException e) {
+        log.warn("relay event loop: deferred work failed", e);
+      }
+    }
+  }
+
   private void processReady(int ready) {
     int wake = eventFd.intValue();
     inBatch = true;
@@ -264,7 +297,8 @@ public final class RelayEventLoop extends SingleThreadEventLoop {
         }
         try {
           h.ready(fd, events.events(i));
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | OutOfMemoryError e) {
+          // a handler that could not deal with its own failure: the loop serves the others
           log.warn("relay event loop: handler of descriptor {} failed", fd, e);
         }
       }

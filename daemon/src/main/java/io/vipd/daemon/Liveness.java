@@ -84,6 +84,11 @@ public final class Liveness {
         continue;
       }
       if (loop.isShuttingDown()) {
+        if (!group.get().isShuttingDown()) {
+          // one loop ended while the others go on (an Error killed its thread): its connections
+          // and its share of the listening sockets' connections are served by no one
+          stuck.add("proxy event loop ended");
+        }
         continue;
       }
       pending.put(loop, now);

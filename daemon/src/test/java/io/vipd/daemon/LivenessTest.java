@@ -50,6 +50,22 @@ class LivenessTest {
     }
   }
 
+  /** A loop whose thread ended while the proxy runs (an Error) serves no one: not alive. */
+  @Test
+  void aProxyLoopThatEndedAloneIsReported() throws Exception {
+    EventLoopGroup loops = new DefaultEventLoopGroup(2);
+    try {
+      Liveness liveness = new Liveness(List::of, () -> Optional.of(loops), STUCK);
+      assertEquals(Optional.empty(), liveness.stuck());
+      loops.iterator().next().shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(2000);
+      assertEquals(Optional.of("proxy event loop ended"), liveness.stuck());
+      loops.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(2000);
+      assertEquals(Optional.empty(), liveness.stuck(), "the whole group stopping is a stop");
+    } finally {
+      loops.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(2000);
+    }
+  }
+
   @Test
   void aVrrpRuntimeStuckInAStepIsReported() throws Exception {
     CountDownLatch release = new CountDownLatch(1);

@@ -24,13 +24,15 @@ import org.slf4j.LoggerFactory;
  * <p>Thread ownership: every field is read and written only on the session's {@link
  * RelayEventLoop}; other threads go through {@link #closeFromAnyThread}.
  *
- * <p>Data path: each direction reads into the loop's buffer and writes it to the other socket at
- * once: no copy, and no buffer held while the relay keeps up. What the other socket cannot take yet
- * stays in that buffer (the direction {@linkplain RelayEventLoop#takeScratch takes it}), and the
- * direction reads nothing more until it has left. That is the back-pressure: a slow reader pins at
- * most one buffer per direction ({@link RelayEventLoop#readSize}), and the kernel's socket buffers
- * then push back on the sender. The client is not read before the server is connected: what it
- * sends meanwhile waits in its socket.
+ * <p>Data path: each direction reads into the loop's buffer and writes it to the other socket: at
+ * the end of the batch of ready events that read it (with the batch's other reads, as haproxy sends
+ * after its poll, so that the peers are woken once for all of them), or at once when the read came
+ * from a task or a timer. No copy: a buffer that waits for its write, or that the other socket
+ * could not take whole, is the one the bytes were read into (the loop hands it over and gets it
+ * back once written). A direction reads nothing more while it holds one: that is the back-pressure.
+ * A slow reader pins at most one buffer per direction ({@link RelayEventLoop#readSize}), and the
+ * kernel's socket buffers then push back on the sender. The client is not read before the server is
+ * connected: what it sends meanwhile waits in its socket.
  *
  * <p>Half-close: a side's end of stream becomes a {@code shutdown(SHUT_WR)} on the other once the
  * bytes before it are written; the last data and the FIN leave as one segment (TCP_CORK). The
@@ -79,6 +81,11 @@ final class EpollSession extends SessionBase implements RelayEventLoop.Handler {
 
   private final Pipe up = new Pipe(true);
   private final Pipe down = new Pipe(false);
+
+  /** What was read during a batch of events is written at the batch's end (see atBatchEnd). */
+  private boolean flushQueued;
+
+  private final Runnable flushRead = this::flushRead;
 
   EpollSession(
       ProxyContext context,
@@ -244,7 +251,8 @@ final class EpollSession extends SessionBase implements RelayEventLoop.Handler {
       return;
     }
     if ((events & ERR) != 0) {
-      abort(CloseReason.CLIENT_ERROR); // whatever could still be read was read above
+      writeBeforeAbort(up); // what could still be read was read above
+      abort(CloseReason.CLIENT_ERROR);
     }
   }
 
@@ -272,7 +280,8 @@ final class EpollSession extends SessionBase implements RelayEventLoop.Handler {
       }
     }
     if ((events & ERR) != 0) {
-      abort(CloseReason.SERVER_ERROR); // whatever could still be read was read above
+      writeBeforeAbort(down); // what could still be read was read above
+      abort(CloseReason.SERVER_ERROR);
     }
   }
 
@@ -299,7 +308,7 @@ final class EpollSession extends SessionBase implements RelayEventLoop.Handler {
             break; // the destination is full; EPOLLOUT resumes
           }
           p.pending = null;
-          pending.release();
+          loop.recycle(pending);
           moved = true;
         }
         if (p.eof || !p.readable) {
@@ -329,6 +338,15 @@ final class EpollSession extends SessionBase implements RelayEventLoop.Handler {
             RelaySockets.setCork(dst, true);
             p.corked = true;
           }
+          if (loop.dispatching()) {
+            // written with the batch's other reads, once all its events are handled
+            p.pending = loop.takeScratch();
+            if (!flushQueued) {
+              flushQueued = true;
+              loop.atBatchEnd(flushRead);
+            }
+            break;
+          }
           if (!write(p, dst, buf)) {
             p.pending = loop.takeScratch();
             break;
@@ -354,6 +372,31 @@ final class EpollSession extends SessionBase implements RelayEventLoop.Handler {
       return passFin(p, dst);
     }
     return true;
+  }
+
+  /** A side failed after its last bytes were read: they still go to the other side. */
+  private void writeBeforeAbort(Pipe p) {
+    if (p.pending != null && connected && !finished) {
+      try {
+        write(p, p.fromClient ? server : client, p.pending);
+      } catch (IOException e) {
+        // the other side is gone too
+      }
+    }
+  }
+
+  /** The batch's events are handled: what they read goes out (and reading goes on). */
+  private void flushRead() {
+    flushQueued = false;
+    if (finished) {
+      return;
+    }
+    if (up.pending != null && !pump(up)) {
+      return;
+    }
+    if (down.pending != null) {
+      pump(down);
+    }
   }
 
   /**
@@ -470,9 +513,9 @@ final class EpollSession extends SessionBase implements RelayEventLoop.Handler {
     recordEnd();
   }
 
-  private static void release(Pipe p) {
+  private void release(Pipe p) {
     if (p.pending != null) {
-      p.pending.release();
+      loop.recycle(p.pending);
       p.pending = null;
     }
   }

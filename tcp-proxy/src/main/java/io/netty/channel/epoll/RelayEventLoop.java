@@ -71,11 +71,22 @@ public final class RelayEventLoop extends SingleThreadEventLoop {
   private final ByteBufAllocator allocator;
   private ByteBuf scratch;
 
+  /** Read buffers given back, for the next read: a few, so that a burst's do not stay held. */
+  private final ArrayDeque<ByteBuf> spare = new ArrayDeque<>();
+
+  private static final int SPARE_MAX = 16;
+
   /** While the loop works through a batch: descriptors closed meanwhile, closed at its end. */
   private boolean inBatch;
 
   private FileDescriptor[] closeLater = new FileDescriptor[64];
   private int closeLaterCount;
+
+  /** While ready events are handed to their handlers (see {@link #atBatchEnd}). */
+  private boolean dispatching;
+
+  private Runnable[] batchEnd = new Runnable[64];
+  private int batchEndCount;
 
   /** Work to go on with after this iteration's events and tasks, before the next wait. */
   private ArrayDeque<Runnable> again = new ArrayDeque<>();
@@ -185,6 +196,28 @@ public final class RelayEventLoop extends SingleThreadEventLoop {
     again.add(work);
   }
 
+  /**
+   * True while the loop hands a batch of ready events to their handlers: what a handler queues with
+   * {@link #atBatchEnd} runs once every event of the batch has been handled.
+   */
+  public boolean dispatching() {
+    return dispatching;
+  }
+
+  /**
+   * Runs {@code work} once every event of the batch being dispatched has been handled, before the
+   * batch's closes. A relay writes what it read then, all writes of a batch together, as haproxy
+   * sends after its poll: the peers (and the processes behind them) are woken once for all of them
+   * rather than once per event. On the loop, while {@link #dispatching}.
+   */
+  public void atBatchEnd(Runnable work) {
+    assert dispatching;
+    if (batchEndCount == batchEnd.length) {
+      batchEnd = Arrays.copyOf(batchEnd, batchEndCount * 2);
+    }
+    batchEnd[batchEndCount++] = work;
+  }
+
   /** How many bytes a relay reads at most at once. */
   public int readSize() {
     return readSize;
@@ -197,12 +230,28 @@ public final class RelayEventLoop extends SingleThreadEventLoop {
   public ByteBuf scratch() {
     ByteBuf b = scratch;
     if (b == null) {
-      b = scratch = allocator.directBuffer(readSize, readSize);
+      b = spare.poll();
+      if (b == null) {
+        b = allocator.directBuffer(readSize, readSize);
+      }
+      scratch = b;
     }
     return b.clear();
   }
 
-  /** Hands the read buffer over to the caller, who must release it. */
+  /**
+   * Gives back a buffer {@link #takeScratch taken} from the loop, once written: kept for the next
+   * read (a pool's allocation and release less per read), or released.
+   */
+  public void recycle(ByteBuf b) {
+    if (spare.size() < SPARE_MAX && b.refCnt() == 1 && b.capacity() == readSize) {
+      spare.push(b);
+    } else {
+      b.release();
+    }
+  }
+
+  /** Hands the read buffer over to the caller, who must {@link #recycle} or release it. */
   public ByteBuf takeScratch() {
     ByteBuf b = scratch;
     scratch = null;
@@ -285,6 +334,7 @@ public final class RelayEventLoop extends SingleThreadEventLoop {
   private void processReady(int ready) {
     int wake = eventFd.intValue();
     inBatch = true;
+    dispatching = true;
     try {
       for (int i = 0; i < ready; i++) {
         int fd = events.fd(i);
@@ -303,6 +353,17 @@ public final class RelayEventLoop extends SingleThreadEventLoop {
         }
       }
     } finally {
+      dispatching = false;
+      for (int i = 0; i < batchEndCount; i++) {
+        Runnable r = batchEnd[i];
+        batchEnd[i] = null;
+        try {
+          r.run();
+        } catch (RuntimeException | OutOfMemoryError e) {
+          log.warn("relay event loop: work at a batch's end failed", e);
+        }
+      }
+      batchEndCount = 0;
       inBatch = false;
       for (int i = 0; i < closeLaterCount; i++) {
         closeRegistered(closeLater[i]);
@@ -326,6 +387,9 @@ public final class RelayEventLoop extends SingleThreadEventLoop {
     if (scratch != null) {
       scratch.release();
       scratch = null;
+    }
+    for (ByteBuf b; (b = spare.poll()) != null; ) {
+      b.release();
     }
     closeQuietly(eventFd);
     closeQuietly(epollFd);

@@ -85,6 +85,9 @@ final class EpollSession extends SessionBase implements RelayEventLoop.Handler {
   /** What was read during a batch of events is written at the batch's end (see atBatchEnd). */
   private boolean flushQueued;
 
+  /** Writes go out at once, even while the loop dispatches (a failed side's last bytes). */
+  private boolean immediate;
+
   private final Runnable flushRead = this::flushRead;
 
   EpollSession(
@@ -234,11 +237,11 @@ final class EpollSession extends SessionBase implements RelayEventLoop.Handler {
   }
 
   private void clientReady(int events) {
-    if (!connected && (events & ERR) != 0) {
-      abort(CloseReason.CLIENT_ERROR); // reset before the server was there
+    if ((events & ERR) != 0) {
+      failedSide(up, CloseReason.CLIENT_ERROR);
       return;
     }
-    if ((events & (IN | RDHUP | HUP | ERR)) != 0) {
+    if ((events & (IN | RDHUP | HUP)) != 0) {
       up.readable = true;
       if ((events & RDHUP) != 0) {
         up.rdhup = true;
@@ -247,12 +250,8 @@ final class EpollSession extends SessionBase implements RelayEventLoop.Handler {
         return;
       }
     }
-    if ((events & OUT) != 0 && !pump(down)) {
-      return;
-    }
-    if ((events & ERR) != 0) {
-      writeBeforeAbort(up); // what could still be read was read above
-      abort(CloseReason.CLIENT_ERROR);
+    if ((events & OUT) != 0) {
+      pump(down);
     }
   }
 
@@ -267,22 +266,41 @@ final class EpollSession extends SessionBase implements RelayEventLoop.Handler {
         return; // still connecting, ended, or connected by a retry whose socket has no events yet
       }
       // an EPOLLIN in the same event is read below
-    } else if ((events & (OUT | ERR)) != 0 && !pump(up)) {
+    }
+    if ((events & ERR) != 0) {
+      failedSide(down, CloseReason.SERVER_ERROR);
       return;
     }
-    if ((events & (IN | RDHUP | HUP | ERR)) != 0) {
+    if ((events & OUT) != 0 && !pump(up)) {
+      return;
+    }
+    if ((events & (IN | RDHUP | HUP)) != 0) {
       down.readable = true;
       if ((events & RDHUP) != 0) {
         down.rdhup = true;
       }
-      if (!pump(down)) {
-        return;
+      pump(down);
+    }
+  }
+
+  /**
+   * A side reported an error (a reset): what it sent before is still relayed, as far as the other
+   * side takes it at once (its read then fails with the error), and the session ends as that side's
+   * error. Before the connect, the client's bytes have nowhere to go.
+   */
+  private void failedSide(Pipe source, CloseReason why) {
+    if (connected) {
+      source.readable = true;
+      immediate = true;
+      try {
+        if (!pump(source)) {
+          return; // ended by the read's error, as the side's error
+        }
+      } finally {
+        immediate = false;
       }
     }
-    if ((events & ERR) != 0) {
-      writeBeforeAbort(down); // what could still be read was read above
-      abort(CloseReason.SERVER_ERROR);
-    }
+    abort(why);
   }
 
   // ---- the relay ----
@@ -338,7 +356,7 @@ final class EpollSession extends SessionBase implements RelayEventLoop.Handler {
             RelaySockets.setCork(dst, true);
             p.corked = true;
           }
-          if (loop.dispatching()) {
+          if (!immediate && loop.deferWrite()) {
             // written with the batch's other reads, once all its events are handled
             p.pending = loop.takeScratch();
             if (!flushQueued) {
@@ -374,28 +392,23 @@ final class EpollSession extends SessionBase implements RelayEventLoop.Handler {
     return true;
   }
 
-  /** A side failed after its last bytes were read: they still go to the other side. */
-  private void writeBeforeAbort(Pipe p) {
-    if (p.pending != null && connected && !finished) {
-      try {
-        write(p, p.fromClient ? server : client, p.pending);
-      } catch (IOException e) {
-        // the other side is gone too
-      }
-    }
-  }
-
   /** The batch's events are handled: what they read goes out (and reading goes on). */
   private void flushRead() {
     flushQueued = false;
     if (finished) {
       return;
     }
-    if (up.pending != null && !pump(up)) {
-      return;
-    }
-    if (down.pending != null) {
-      pump(down);
+    try {
+      if (up.pending != null && !pump(up)) {
+        return;
+      }
+      if (down.pending != null) {
+        pump(down);
+      }
+    } catch (RuntimeException | OutOfMemoryError e) {
+      // as in ready(): a listener of the proxy's events failed, or no buffer could be had
+      log.warn("frontend {}: session failed: {}", frontend.name(), e.toString());
+      abort(CloseReason.SERVER_ERROR);
     }
   }
 

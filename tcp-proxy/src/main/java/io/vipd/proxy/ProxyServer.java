@@ -40,6 +40,10 @@ public final class ProxyServer implements AutoCloseable {
   private final Transport transport;
 
   private volatile EventLoopGroup group;
+
+  /** The loops are being shut down, one after the other: no longer a liveness matter. */
+  private volatile boolean stoppingLoops;
+
   private ProxyContext context;
 
   /** Immutable snapshots, replaced whole by {@link #apply}; read lock-free. */
@@ -68,7 +72,7 @@ public final class ProxyServer implements AutoCloseable {
    * lock, which a stop holds while it drains.
    */
   public Optional<EventLoopGroup> eventLoops() {
-    return Optional.ofNullable(group);
+    return stoppingLoops ? Optional.empty() : Optional.ofNullable(group);
   }
 
   /**
@@ -510,8 +514,10 @@ public final class ProxyServer implements AutoCloseable {
       s.closeFromAnyThread(CloseReason.PROXY_STOPPED);
     }
     waitForSessions(System.nanoTime() + TimeUnit.SECONDS.toNanos(1));
+    stoppingLoops = true;
     group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
     group = null;
+    stoppingLoops = false;
     log.info("proxy stopped");
   }
 

@@ -323,6 +323,55 @@ class ProxyRelayTest {
     }
   }
 
+  /**
+   * A server's response of several reads and its reset reach the proxy in one epoll event: the
+   * whole response still reaches the client (as far as the client's socket takes it at once, which
+   * 96 KiB is on loopback), not just the first read's worth, and the session ends as the server's
+   * error.
+   */
+  @Test
+  void aResponseOfSeveralReadsAndAResetInOneEventAllReachTheClient() throws Exception {
+    ProxyHarness.require(Epoll.isAvailable(), "epoll");
+    byte[] response = new byte[96 * 1024];
+    new java.util.Random(5).nextBytes(response);
+    try (ServerSocket listener = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+      start(true, settingsTo((InetSocketAddress) listener.getLocalSocketAddress()));
+      Socket server = null;
+      try (Socket client = connect(proxy)) {
+        server = listener.accept();
+        client.setSoTimeout(5000);
+        await("connected", Duration.ofSeconds(5), () -> events.connected.size() == 1);
+        RelaySession session = proxy.sessions().iterator().next();
+        CountDownLatch release = ProxyHarness.holdLoop(session.eventLoop());
+        try {
+          server.getOutputStream().write(response);
+          Thread.sleep(100); // on the proxy's side of loopback before the reset
+          server.setSoLinger(true, 0);
+          server.close(); // a reset, right behind the bytes
+          Thread.sleep(100);
+        } finally {
+          release.countDown();
+        }
+        java.io.ByteArrayOutputStream got = new java.io.ByteArrayOutputStream();
+        byte[] chunk = new byte[8192];
+        try {
+          for (int n; (n = client.getInputStream().read(chunk)) > 0; ) {
+            got.write(chunk, 0, n);
+          }
+        } catch (java.net.SocketException e) {
+          // the proxy may close with a reset once the bytes are out; they were read before it
+        }
+        assertArrayEquals(response, got.toByteArray(), "got " + got.size() + " bytes");
+        await("closed", Duration.ofSeconds(5), () -> events.closed.size() == 1);
+        assertEquals(CloseReason.SERVER_ERROR, events.closed.peek().reason());
+      } finally {
+        if (server != null) {
+          server.close(); // reset above; closing again is a no-op
+        }
+      }
+    }
+  }
+
   private static void sleep(long millis) {
     try {
       Thread.sleep(millis);

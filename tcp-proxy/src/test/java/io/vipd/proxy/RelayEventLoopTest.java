@@ -188,6 +188,37 @@ class RelayEventLoopTest {
     }
   }
 
+  /** A batch defers the writes of at most 64 reads: each holds a buffer until its end. */
+  @Test
+  void aBatchDefersABoundedNumberOfWrites() throws Exception {
+    Socket listening = RelaySockets.newStream(true);
+    listening.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+    listening.listen(4);
+    CompletableFuture<Integer> deferred = new CompletableFuture<>();
+    loop.submit(
+            () -> {
+              loop.add(
+                  listening.intValue(),
+                  RelayEventLoop.IN,
+                  (fd, events) -> {
+                    int n = 0;
+                    for (int i = 0; i < 100; i++) {
+                      n += loop.deferWrite() ? 1 : 0;
+                    }
+                    deferred.complete(n);
+                  });
+              return null;
+            })
+        .get(5, TimeUnit.SECONDS);
+    try (java.net.Socket client = new java.net.Socket()) {
+      client.connect(listening.localAddress(), 5000);
+      assertEquals(64, deferred.get(5, TimeUnit.SECONDS));
+      assertTrue(!loop.submit(loop::deferWrite).get(5, TimeUnit.SECONDS), "not outside a batch");
+    } finally {
+      loop.submit(() -> loop.close(listening)).get(5, TimeUnit.SECONDS);
+    }
+  }
+
   /** What /proc says descriptor {@code n} is (socket:[inode]), or "closed". */
   private static String link(int n) throws IOException {
     try {

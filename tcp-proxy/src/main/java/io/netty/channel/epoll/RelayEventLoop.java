@@ -88,6 +88,12 @@ public final class RelayEventLoop extends SingleThreadEventLoop {
   private Runnable[] batchEnd = new Runnable[64];
   private int batchEndCount;
 
+  /** Reads of this batch whose write waits for its end: each holds a buffer meanwhile. */
+  private int deferredWrites;
+
+  /** Past this many, a batch's reads are written at once: a bound on the buffers a batch holds. */
+  private static final int MAX_DEFERRED_WRITES = 64;
+
   /** Work to go on with after this iteration's events and tasks, before the next wait. */
   private ArrayDeque<Runnable> again = new ArrayDeque<>();
 
@@ -202,6 +208,19 @@ public final class RelayEventLoop extends SingleThreadEventLoop {
    */
   public boolean dispatching() {
     return dispatching;
+  }
+
+  /**
+   * Whether a read made now should wait for the batch's end to be written (see {@link
+   * #atBatchEnd}): while dispatching, and for at most {@value #MAX_DEFERRED_WRITES} reads a batch,
+   * each of which holds a buffer until then. Counts the read if so.
+   */
+  public boolean deferWrite() {
+    if (dispatching && deferredWrites < MAX_DEFERRED_WRITES) {
+      deferredWrites++;
+      return true;
+    }
+    return false;
   }
 
   /**
@@ -354,6 +373,22 @@ public final class RelayEventLoop extends SingleThreadEventLoop {
       }
     } finally {
       dispatching = false;
+      deferredWrites = 0;
+      try {
+        runBatchEnd();
+      } finally {
+        inBatch = false;
+        for (int i = 0; i < closeLaterCount; i++) {
+          closeRegistered(closeLater[i]);
+          closeLater[i] = null;
+        }
+        closeLaterCount = 0;
+      }
+    }
+  }
+
+  private void runBatchEnd() {
+    try {
       for (int i = 0; i < batchEndCount; i++) {
         Runnable r = batchEnd[i];
         batchEnd[i] = null;
@@ -363,13 +398,9 @@ public final class RelayEventLoop extends SingleThreadEventLoop {
           log.warn("relay event loop: work at a batch's end failed", e);
         }
       }
+    } finally {
+      Arrays.fill(batchEnd, 0, batchEndCount, null);
       batchEndCount = 0;
-      inBatch = false;
-      for (int i = 0; i < closeLaterCount; i++) {
-        closeRegistered(closeLater[i]);
-        closeLater[i] = null;
-      }
-      closeLaterCount = 0;
     }
   }
 

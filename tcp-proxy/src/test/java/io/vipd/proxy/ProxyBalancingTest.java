@@ -21,6 +21,13 @@ import org.junit.jupiter.api.Test;
 
 /** Server choice over real loopback connections: balancers, retries, backups, health, maxconn. */
 class ProxyBalancingTest {
+  /**
+   * The epoll relay here; {@code NioTransportTests} runs the same tests over Netty's NIO channels.
+   */
+  boolean nativeTransport() {
+    return true;
+  }
+
   private final TestServers servers = new TestServers();
   private final RecordingEvents events = new RecordingEvents();
   private ProxyServer proxy;
@@ -34,7 +41,7 @@ class ProxyBalancingTest {
   }
 
   private void start(ProxySettings settings) throws IOException {
-    proxy = new ProxyServer(events, new ProxyOptions(2, true, 32 * 1024, 64 * 1024));
+    proxy = new ProxyServer(events, new ProxyOptions(2, nativeTransport(), 32 * 1024, 64 * 1024));
     proxy.start(settings);
   }
 

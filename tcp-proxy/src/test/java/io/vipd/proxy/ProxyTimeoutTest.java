@@ -21,6 +21,13 @@ import org.junit.jupiter.api.Test;
 
 /** Every timeout of {@link ProxyTimeouts}, each fired by a real idle connection. */
 class ProxyTimeoutTest {
+  /**
+   * The epoll relay here; {@code NioTransportTests} runs the same tests over Netty's NIO channels.
+   */
+  boolean nativeTransport() {
+    return true;
+  }
+
   private final TestServers servers = new TestServers();
   private final RecordingEvents events = new RecordingEvents();
   private ProxyServer proxy;
@@ -42,7 +49,7 @@ class ProxyTimeoutTest {
             timeouts,
             0,
             OnMarkedDown.NONE);
-    proxy = new ProxyServer(events, new ProxyOptions(1, true, 32 * 1024, 64 * 1024));
+    proxy = new ProxyServer(events, new ProxyOptions(1, nativeTransport(), 32 * 1024, 64 * 1024));
     proxy.start(ProxyHarness.oneFrontend(be, 0, 0));
   }
 
@@ -140,7 +147,8 @@ class ProxyTimeoutTest {
                 ms(200, 5000, 5000, 0, 0),
                 1,
                 OnMarkedDown.NONE);
-        proxy = new ProxyServer(events, new ProxyOptions(1, true, 32 * 1024, 64 * 1024));
+        proxy =
+            new ProxyServer(events, new ProxyOptions(1, nativeTransport(), 32 * 1024, 64 * 1024));
         proxy.start(ProxyHarness.oneFrontend(be, 0, 0));
         for (int i = 0; i < 2; i++) { // round robin: one of the two starts on "hangs"
           long t0 = System.nanoTime();

@@ -332,6 +332,14 @@ final class Components implements AutoCloseable {
       proxy.stop(running.proxy().drainGrace());
       proxy = null;
     }
+    if (proxyEvents instanceof AutoCloseable) {
+      try {
+        ((AutoCloseable) proxyEvents).close(); // the connection log's last lines
+      } catch (Exception e) {
+        // nothing more to write
+      }
+      proxyEvents = ProxyEvents.NOOP;
+    }
     if (blocking != null) {
       blocking.shutdownNow();
       blocking = null;

@@ -219,6 +219,22 @@ class RelayEventLoopTest {
     }
   }
 
+  /** A descriptor still registered when the loop stops is closed with it. */
+  @Test
+  void descriptorsStillRegisteredAreClosedWithTheLoop() throws Exception {
+    Socket s = RelaySockets.newStream(true);
+    int n = s.intValue();
+    String link = link(n);
+    loop.submit(
+            () -> {
+              loop.add(n, RelayEventLoop.IN, (fd, events) -> {});
+              return null;
+            })
+        .get(5, TimeUnit.SECONDS);
+    group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+    assertNotEquals(link, link(n), "closed when the loop stopped");
+  }
+
   /** What /proc says descriptor {@code n} is (socket:[inode]), or "closed". */
   private static String link(int n) throws IOException {
     try {

@@ -415,6 +415,14 @@ public final class RelayEventLoop extends SingleThreadEventLoop {
 
   @Override
   protected void cleanup() {
+    // Whatever is still registered (a session that outlived the stop's wait) is closed with the
+    // loop, not left open until the process ends.
+    for (int fd = 0; fd < handlers.length; fd++) {
+      if (handlers[fd] != null) {
+        handlers[fd] = null;
+        closeQuietly(new FileDescriptor(fd));
+      }
+    }
     if (scratch != null) {
       scratch.release();
       scratch = null;

@@ -19,7 +19,8 @@
  *       tracker of passive health.
  * </ul>
  *
- * <p>Threads: all per-connection state lives on the client channel's event loop (see {@link
- * io.vipd.proxy.ProxySession}); shared counters are atomic.
+ * <p>Threads: all per-connection state lives on the event loop that accepted the client (see {@link
+ * io.vipd.proxy.EpollSession} on vipd's own epoll loops, {@link io.vipd.proxy.ProxySession} on
+ * Netty's NIO channels); shared counters are atomic.
  */
 package io.vipd.proxy;

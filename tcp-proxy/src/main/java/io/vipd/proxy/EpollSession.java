@@ -107,9 +107,7 @@ final class EpollSession extends SessionBase implements RelayEventLoop.Handler {
    */
   void start() {
     try {
-      context.sessions.add(this);
-      frontend.accepted.increment();
-      context.events.onConnectionAccepted(frontend.name(), remote);
+      recordStart();
       loop.add(clientFd, IN | RDHUP, this);
       connect();
     } catch (IOException | RuntimeException e) {
@@ -124,30 +122,26 @@ final class EpollSession extends SessionBase implements RelayEventLoop.Handler {
   private void connect() {
     ServerState s = nextServer();
     if (s == null) {
-      closeNow(CloseReason.NO_SERVER);
+      abort(CloseReason.NO_SERVER);
       return;
     }
     InetSocketAddress address = s.settings.address();
-    Socket socket;
+    Socket socket = null;
     try {
       socket = RelaySockets.newStream(address.getAddress() instanceof Inet4Address);
-    } catch (RuntimeException e) { // no socket at all (EMFILE, ENOBUFS)
-      localFailure(e);
-      closeNow(CloseReason.CONNECT_FAILED);
-      return;
-    }
-    boolean done;
-    try {
       socket.setTcpNoDelay(true);
       loop.add(socket.intValue(), IN | OUT | RDHUP, this);
-    } catch (IOException e) {
-      closeQuietly(socket);
+    } catch (IOException | RuntimeException e) { // no socket (EMFILE, ENOBUFS), or no watching it
+      if (socket != null) {
+        closeQuietly(socket);
+      }
       localFailure(e);
-      closeNow(CloseReason.CONNECT_FAILED);
+      abort(CloseReason.CONNECT_FAILED);
       return;
     }
     server = socket;
     serverFd = socket.intValue();
+    boolean done;
     try {
       done = socket.connect(address);
     } catch (IOException e) { // refused or unreachable at once
@@ -196,7 +190,7 @@ final class EpollSession extends SessionBase implements RelayEventLoop.Handler {
     } else if (timedOut) {
       timedOut(TimeoutKind.CONNECT);
     } else {
-      closeNow(CloseReason.CONNECT_FAILED);
+      abort(CloseReason.CONNECT_FAILED);
     }
   }
 
@@ -439,7 +433,7 @@ final class EpollSession extends SessionBase implements RelayEventLoop.Handler {
     Pipe other = p.fromClient ? down : up;
     if (other.finSent) {
       // both directions done: the close sends this FIN (both inputs are read to their end)
-      closeNow(p.fromClient ? CloseReason.SERVER_CLOSED : CloseReason.CLIENT_CLOSED);
+      abort(p.fromClient ? CloseReason.SERVER_CLOSED : CloseReason.CLIENT_CLOSED);
       return false;
     }
     try {
@@ -468,16 +462,12 @@ final class EpollSession extends SessionBase implements RelayEventLoop.Handler {
     loop.execute(() -> abort(why));
   }
 
-  /** Immediate: drops whatever is pending (timeouts, errors, marked down, stop). */
+  /**
+   * Closes both sockets now, dropping whatever is pending (timeouts, errors, marked down, stop, and
+   * every other end: the relay has no graceful close of its own, a FIN is passed on as it comes).
+   */
   @Override
   void abort(CloseReason why) {
-    if (reason == null) {
-      reason = why;
-    }
-    closeNow();
-  }
-
-  private void closeNow(CloseReason why) {
     if (reason == null) {
       reason = why;
     }

@@ -82,9 +82,7 @@ final class ProxySession extends SessionBase {
     // First, so that closing the client if the rest throws ends the session (its slots go back).
     openChannels++;
     client.closeFuture().addListener(channelClosed);
-    context.sessions.add(this);
-    frontend.accepted.increment();
-    context.events.onConnectionAccepted(frontend.name(), remote);
+    recordStart();
     client.pipeline().addLast(new RelayHandler(this, true));
     connect();
   }

@@ -76,6 +76,13 @@ abstract class SessionBase implements RelaySession {
     this.sourceHash = remote == null ? 0 : sourceHash(remote.getAddress());
   }
 
+  /** The session exists: it is counted, listed and reported as accepted. */
+  final void recordStart() {
+    context.sessions.add(this);
+    frontend.accepted.increment();
+    context.events.onConnectionAccepted(frontend.name(), remote);
+  }
+
   // ---- connecting ----
 
   /**

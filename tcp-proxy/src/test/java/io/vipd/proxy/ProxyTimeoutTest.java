@@ -9,12 +9,14 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vipd.proxy.balance.BalanceAlgorithm;
+import java.io.Closeable;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -31,13 +33,28 @@ class ProxyTimeoutTest {
   private final TestServers servers = new TestServers();
   private final RecordingEvents events = new RecordingEvents();
   private ProxyServer proxy;
+  private final List<Closeable> unansweringSockets = new ArrayList<>();
 
   @AfterEach
-  void tearDown() {
+  void tearDown() throws IOException {
     if (proxy != null) {
       proxy.stop(Duration.ZERO);
     }
     servers.close();
+    for (Closeable c : unansweringSockets) {
+      c.close();
+    }
+  }
+
+  /**
+   * A server whose connects hang: a listener whose accept queue is full drops SYNs (loopback only).
+   * Closed after the test.
+   */
+  private InetSocketAddress unansweringServer() throws IOException {
+    ServerSocket full = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+    unansweringSockets.add(full);
+    unansweringSockets.addAll(ProxyHarness.fillBacklog(full));
+    return (InetSocketAddress) full.getLocalSocketAddress();
   }
 
   private void start(InetSocketAddress server, ProxyTimeouts timeouts) throws IOException {
@@ -75,24 +92,15 @@ class ProxyTimeoutTest {
 
   @Test
   void connectTimeoutWhenTheServerNeverAnswersTheHandshake() throws Exception {
-    // a listener whose accept queue is full drops SYNs: connects to it hang (loopback only)
-    try (ServerSocket full = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      List<Socket> fillers = ProxyHarness.fillBacklog(full);
-      try {
-        start((InetSocketAddress) full.getLocalSocketAddress(), ms(300, 5000, 5000, 0, 0));
-        long t0 = System.nanoTime();
-        try (Socket c = connect(proxy)) {
-          assertNull(readLine(c));
-        }
-        expectClosed(CloseReason.CONNECT_TIMEOUT, t0, 250);
-        assertTrue(events.connectFailures.get(0).timedOut());
-        assertEquals(1, proxy.status().server("be", "s").connectFailures());
-      } finally {
-        for (Socket s : fillers) {
-          s.close();
-        }
-      }
+    InetSocketAddress unanswering = unansweringServer();
+    start(unanswering, ms(300, 5000, 5000, 0, 0));
+    long t0 = System.nanoTime();
+    try (Socket c = connect(proxy)) {
+      assertNull(readLine(c));
     }
+    expectClosed(CloseReason.CONNECT_TIMEOUT, t0, 250);
+    assertTrue(events.connectFailures.get(0).timedOut());
+    assertEquals(1, proxy.status().server("be", "s").connectFailures());
   }
 
   /**
@@ -102,22 +110,14 @@ class ProxyTimeoutTest {
    */
   @Test
   void aClientThatSpokeBeforeAConnectTimeoutGetsAFinNotAReset() throws Exception {
-    try (ServerSocket full = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      List<Socket> fillers = ProxyHarness.fillBacklog(full);
-      try {
-        start((InetSocketAddress) full.getLocalSocketAddress(), ms(300, 5000, 5000, 0, 0));
-        long t0 = System.nanoTime();
-        try (Socket c = connect(proxy)) {
-          c.getOutputStream().write(new byte[512]); // there long before the deadline
-          assertEquals(-1, c.getInputStream().read(), "a FIN (a reset throws here)");
-        }
-        expectClosed(CloseReason.CONNECT_TIMEOUT, t0, 250);
-      } finally {
-        for (Socket s : fillers) {
-          s.close();
-        }
-      }
+    InetSocketAddress unanswering = unansweringServer();
+    start(unanswering, ms(300, 5000, 5000, 0, 0));
+    long t0 = System.nanoTime();
+    try (Socket c = connect(proxy)) {
+      c.getOutputStream().write(new byte[512]); // there long before the deadline
+      assertEquals(-1, c.getInputStream().read(), "a FIN (a reset throws here)");
     }
+    expectClosed(CloseReason.CONNECT_TIMEOUT, t0, 250);
   }
 
   @Test
@@ -134,61 +134,42 @@ class ProxyTimeoutTest {
 
   @Test
   void aConnectTimeoutIsRetriedOnAnotherServer() throws Exception {
-    try (ServerSocket full = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      List<Socket> fillers = ProxyHarness.fillBacklog(full);
-      try {
-        BackendSettings be =
-            new BackendSettings(
-                "be",
-                BalanceAlgorithm.ROUNDROBIN,
-                List.of(
-                    server("hangs", (InetSocketAddress) full.getLocalSocketAddress()),
-                    server("live", servers.echo("live").address)),
-                ms(200, 5000, 5000, 0, 0),
-                1,
-                OnMarkedDown.NONE);
-        proxy =
-            new ProxyServer(events, new ProxyOptions(1, nativeTransport(), 32 * 1024, 64 * 1024));
-        proxy.start(ProxyHarness.oneFrontend(be, 0, 0));
-        for (int i = 0; i < 2; i++) { // round robin: one of the two starts on "hangs"
-          long t0 = System.nanoTime();
-          try (Socket c = connect(proxy)) {
-            assertEquals("live", readLine(c));
-          }
-          long tookMs = (System.nanoTime() - t0) / 1_000_000;
-          assertTrue(tookMs < 4000, "answered after " + tookMs + " ms");
-        }
-        assertEquals(1, proxy.status().server("be", "hangs").connectFailures());
-        assertTrue(events.connectFailures.get(0).timedOut());
-        assertEquals(2, proxy.status().server("be", "live").connections());
-      } finally {
-        for (Socket s : fillers) {
-          s.close();
-        }
+    InetSocketAddress unanswering = unansweringServer();
+    BackendSettings be =
+        new BackendSettings(
+            "be",
+            BalanceAlgorithm.ROUNDROBIN,
+            List.of(server("hangs", unanswering), server("live", servers.echo("live").address)),
+            ms(200, 5000, 5000, 0, 0),
+            1,
+            OnMarkedDown.NONE);
+    proxy = new ProxyServer(events, new ProxyOptions(1, nativeTransport(), 32 * 1024, 64 * 1024));
+    proxy.start(ProxyHarness.oneFrontend(be, 0, 0));
+    for (int i = 0; i < 2; i++) { // round robin: one of the two starts on "hangs"
+      long t0 = System.nanoTime();
+      try (Socket c = connect(proxy)) {
+        assertEquals("live", readLine(c));
       }
+      long tookMs = (System.nanoTime() - t0) / 1_000_000;
+      assertTrue(tookMs < 4000, "answered after " + tookMs + " ms");
     }
+    assertEquals(1, proxy.status().server("be", "hangs").connectFailures());
+    assertTrue(events.connectFailures.get(0).timedOut());
+    assertEquals(2, proxy.status().server("be", "live").connections());
   }
 
   @Test
   void aClientLeavingDuringTheConnectIsNotTheServersFailure() throws Exception {
-    try (ServerSocket full = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      List<Socket> fillers = ProxyHarness.fillBacklog(full);
-      try {
-        start((InetSocketAddress) full.getLocalSocketAddress(), ms(5000, 5000, 5000, 0, 0));
-        try (Socket c = connect(proxy)) {
-          await("session", Duration.ofSeconds(5), () -> proxy.sessions().iterator().hasNext());
-          c.setSoLinger(true, 0); // the client resets while the server connect hangs
-        }
-        await("session end", Duration.ofSeconds(5), () -> events.closed.size() == 1);
-        assertEquals(List.of(), events.connectFailures, "no passive failure for the server");
-        assertEquals(0, proxy.status().server("be", "s").connectFailures());
-        assertEquals(0, proxy.status().server("be", "s").activeConnections());
-      } finally {
-        for (Socket s : fillers) {
-          s.close();
-        }
-      }
+    InetSocketAddress unanswering = unansweringServer();
+    start(unanswering, ms(5000, 5000, 5000, 0, 0));
+    try (Socket c = connect(proxy)) {
+      await("session", Duration.ofSeconds(5), () -> proxy.sessions().iterator().hasNext());
+      c.setSoLinger(true, 0); // the client resets while the server connect hangs
     }
+    await("session end", Duration.ofSeconds(5), () -> events.closed.size() == 1);
+    assertEquals(List.of(), events.connectFailures, "no passive failure for the server");
+    assertEquals(0, proxy.status().server("be", "s").connectFailures());
+    assertEquals(0, proxy.status().server("be", "s").activeConnections());
   }
 
   @Test

@@ -60,8 +60,4 @@ public final class RelaySockets {
       probe.close();
     }
   }
-
-  public static boolean isCork(Socket s) throws IOException {
-    return ((LinuxSocket) s).isTcpCork();
-  }
 }

@@ -473,27 +473,7 @@ class AdminServerTest {
     AdminServer server =
         AdminServer.start(
             new AdminConfig(true, new HostPort("127.0.0.1", 0), Optional.empty()),
-            new AdminServer.Content() {
-              @Override
-              public Readiness readiness() {
-                return new Readiness(List.of());
-              }
-
-              @Override
-              public String statusJson() {
-                return "{}";
-              }
-
-              @Override
-              public String metrics() {
-                return "";
-              }
-
-              @Override
-              public ReloadResult reload() {
-                return ReloadResult.applied(List.of());
-              }
-
+            new EmptyContent() {
               @Override
               public Optional<String> stuck() {
                 return stuck.get();
@@ -528,31 +508,36 @@ class AdminServerTest {
             () ->
                 AdminServer.start(
                     new AdminConfig(true, new HostPort("0.0.0.0", 0), Optional.empty()),
-                    new AdminServer.Content() {
-                      @Override
-                      public Readiness readiness() {
-                        return new Readiness(List.of());
-                      }
-
-                      @Override
-                      public String statusJson() {
-                        return "{}";
-                      }
-
-                      @Override
-                      public String metrics() {
-                        return "";
-                      }
-
-                      @Override
-                      public ReloadResult reload() {
-                        return ReloadResult.applied(List.of());
-                      }
-                    }));
+                    new EmptyContent()));
     assertTrue(
         e.getMessage()
             .startsWith(
                 "admin.bind 0.0.0.0:0 is not a loopback address and admin.token is not set"),
         e.getMessage());
+  }
+
+  /**
+   * Content with nothing in it: no readiness sources, empty status and metrics, reloads applied.
+   */
+  private static class EmptyContent implements AdminServer.Content {
+    @Override
+    public Readiness readiness() {
+      return new Readiness(List.of());
+    }
+
+    @Override
+    public String statusJson() {
+      return "{}";
+    }
+
+    @Override
+    public String metrics() {
+      return "";
+    }
+
+    @Override
+    public ReloadResult reload() {
+      return ReloadResult.applied(List.of());
+    }
   }
 }

@@ -29,8 +29,9 @@ import org.slf4j.LoggerFactory;
  *   <li>Each check enforces its own timeout; a backstop marks a run failed if its future has still
  *       not completed {@code timeout + max(200 ms, timeout/2)} after it started (a bug guard: its
  *       late result is then ignored).
- *   <li>{@link #reportPassiveFailure(String)} counts toward {@code fall} like a failed check
- *       (haproxy {@code observe layer4}); it does not reschedule the next active run.
+ *   <li>{@link #reportPassiveFailure(String, PassiveAction)} counts toward {@code fall} like a
+ *       failed check, or as the action says (haproxy {@code observe layer4} with {@code on-error}),
+ *       and brings the next run forward to the fast interval.
  * </ul>
  *
  * <p>Threading: all state is confined to the given {@link EventExecutor} (a Netty event loop, the
@@ -144,12 +145,6 @@ public final class HealthMonitor implements AutoCloseable {
   }
 
   /**
-   * Counts a failure observed outside the check (for example the proxy could not connect to the
-   * server) toward {@code fall}. Thread-safe.
-   *
-   * @param detail why, e.g. {@code "connect: connection refused"}
-   */
-  /**
    * A successful use of the server seen outside the checks (a connect that worked after a passive
    * failure): counts like a passing check while the server is up, so that scattered failures do not
    * add up to {@code fall}; ignored while down or transitioning up (only active checks bring a
@@ -164,13 +159,47 @@ public final class HealthMonitor implements AutoCloseable {
         });
   }
 
+  /**
+   * Counts a failure observed outside the check (for example the proxy could not connect to the
+   * server) toward {@code fall}, like a failed check: {@link #reportPassiveFailure(String,
+   * PassiveAction)} with {@link PassiveAction#FAIL_CHECK}. Thread-safe.
+   *
+   * @param detail why, e.g. {@code "connect: connection refused"}
+   */
   public void reportPassiveFailure(String detail) {
+    reportPassiveFailure(detail, PassiveAction.FAIL_CHECK);
+  }
+
+  /**
+   * A failure observed outside the check: applies {@code action} to the tracker (as a failed check
+   * whose result says {@code "passive: " + detail}, except {@link PassiveAction#FAST_INTERVAL}) and
+   * brings the next check forward to the fast interval if it is due later, as haproxy's {@code
+   * on-error} does. Thread-safe.
+   */
+  public void reportPassiveFailure(String detail, PassiveAction action) {
+    Objects.requireNonNull(action, "action");
     loop.execute(
         () -> {
-          if (!closed) {
-            apply(CheckResult.unhealthy("passive: " + detail, 0));
+          if (closed) {
+            return;
+          }
+          try {
+            if (action != PassiveAction.FAST_INTERVAL) {
+              apply(CheckResult.unhealthy("passive: " + detail, 0), action);
+            }
+          } finally {
+            checkSoon();
           }
         });
+  }
+
+  /** Brings a scheduled run forward to {@link MonitorSettings#fastInterval()} from now. */
+  private void checkSoon() {
+    long fast = settings.fastInterval().toNanos();
+    if (started && !running && nextRun != null && nextRun.getDelay(TimeUnit.NANOSECONDS) > fast) {
+      cancel(nextRun);
+      schedule(fast);
+    }
   }
 
   /** The latest snapshot; thread-safe. */
@@ -293,8 +322,20 @@ public final class HealthMonitor implements AutoCloseable {
   }
 
   private void apply(CheckResult result) {
+    apply(result, PassiveAction.FAIL_CHECK);
+  }
+
+  /** Applies a result; a failure as {@code failure} says (a check's own: as a failed check). */
+  private void apply(CheckResult result, PassiveAction failure) {
     HealthState before = tracker.state();
-    boolean changed = result.healthy() ? tracker.onSuccess() : tracker.onFailure();
+    boolean changed =
+        result.healthy()
+            ? tracker.onSuccess()
+            : switch (failure) {
+              case SUDDEN_DEATH -> tracker.onSuddenDeath();
+              case MARK_DOWN -> tracker.onMarkDown();
+              default -> tracker.onFailure();
+            };
     lastResult = result;
     publish();
     HealthState after = tracker.state();

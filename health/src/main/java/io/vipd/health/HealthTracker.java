@@ -94,6 +94,27 @@ public final class HealthTracker {
     return settle();
   }
 
+  /**
+   * Records a failure that leaves an up check one more failure from down, whatever its health was
+   * (haproxy's {@code on-error sudden-death}).
+   *
+   * @return true if the state changed (to {@link HealthState#DOWN})
+   */
+  public boolean onSuddenDeath() {
+    health = Math.min(health, rise + 1);
+    return onFailure();
+  }
+
+  /**
+   * Records a failure that turns the check down at once (haproxy's {@code on-error mark-down}).
+   *
+   * @return true if the state changed (to {@link HealthState#DOWN})
+   */
+  public boolean onMarkDown() {
+    health = Math.min(health, rise);
+    return onFailure();
+  }
+
   private boolean settle() {
     HealthState next = health >= rise ? HealthState.UP : HealthState.DOWN;
     boolean changed = next != state;

@@ -170,16 +170,27 @@ class HealthMonitorTest {
     }
   }
 
+  /** Fully up, checked hourly: within a test only passive reports move it. */
+  private static MonitorSettings hourly(int fall) {
+    return MonitorSettings.of(
+            Duration.ofHours(1), Duration.ofSeconds(1), 2, fall, InitialState.FULLY_UP)
+        .withJitter(0);
+  }
+
+  /** A started monitor of a passing check, once its first run has been counted. */
+  private static HealthMonitor afterFirstRun(ScriptedCheck check, MonitorSettings s, Recorder rec)
+      throws InterruptedException {
+    HealthMonitor m = monitor("cp1", check, s, rec);
+    m.start();
+    await(() -> rec.results.get() >= 1, "the first active result");
+    return m;
+  }
+
   @Test
   void passiveFailuresCountTowardFall() throws Exception {
     ScriptedCheck check = new ScriptedCheck("", '+');
     Recorder rec = new Recorder();
-    MonitorSettings s =
-        MonitorSettings.of(Duration.ofHours(1), Duration.ofSeconds(1), 2, 2, InitialState.FULLY_UP)
-            .withJitter(0);
-    try (HealthMonitor m = monitor("cp1", check, s, rec)) {
-      m.start();
-      await(() -> rec.results.get() >= 1, "the first active result");
+    try (HealthMonitor m = afterFirstRun(check, hourly(2), rec)) {
       m.reportPassiveFailure("connect: connection refused");
       m.reportPassiveFailure("connect: connection refused");
       HealthTransition down = rec.next();
@@ -187,6 +198,61 @@ class HealthMonitorTest {
       assertEquals("passive: connect: connection refused", down.lastResult().detail());
       assertEquals(2, down.consecutiveFailures());
       assertEquals(1, check.runs.get(), "passive reports do not trigger active runs");
+    }
+  }
+
+  @Test
+  void passiveMarkDownTakesTheServerDownAtOnce() throws Exception {
+    Recorder rec = new Recorder();
+    try (HealthMonitor m = afterFirstRun(new ScriptedCheck("", '+'), hourly(5), rec)) {
+      m.reportPassiveFailure("3 consecutive connect errors", PassiveAction.MARK_DOWN);
+      HealthTransition down = rec.next();
+      assertEquals(HealthState.DOWN, down.to());
+      assertEquals("passive: 3 consecutive connect errors", down.lastResult().detail());
+    }
+  }
+
+  @Test
+  void passiveSuddenDeathLeavesOneFailure() throws Exception {
+    Recorder rec = new Recorder();
+    try (HealthMonitor m = afterFirstRun(new ScriptedCheck("", '+'), hourly(5), rec)) {
+      m.reportPassiveFailure("refused", PassiveAction.SUDDEN_DEATH);
+      await(() -> rec.results.get() >= 2, "the passive result");
+      assertEquals(HealthState.UP, m.state());
+      m.reportPassiveFailure("refused", PassiveAction.FAIL_CHECK);
+      assertEquals(HealthState.DOWN, rec.next().to());
+    }
+  }
+
+  @Test
+  void aPassiveErrorBringsTheNextCheckForwardToTheFastInterval() throws Exception {
+    // interval 1h: without the error, the second run would come an hour after the first
+    ScriptedCheck check = new ScriptedCheck("+", '-');
+    Recorder rec = new Recorder();
+    try (HealthMonitor m =
+        afterFirstRun(check, hourly(3).withFastInterval(Duration.ofMillis(20)), rec)) {
+      m.reportPassiveFailure("refused", PassiveAction.FAST_INTERVAL);
+      await(() -> check.runs.get() >= 2, "a run brought forward");
+      // fast-interval alone counts nothing: the failing runs take the server down, with fall
+      // counted from them (3), not from the passive error
+      HealthTransition down = rec.next();
+      assertEquals(HealthState.DOWN, down.to());
+      assertEquals(3, down.consecutiveFailures());
+    }
+  }
+
+  @Test
+  void aPassiveErrorDoesNotDelayACheckDueSooner() throws Exception {
+    ScriptedCheck check = new ScriptedCheck("", '+');
+    MonitorSettings s =
+        MonitorSettings.of(
+                Duration.ofMillis(20), Duration.ofSeconds(1), 2, 3, InitialState.FULLY_UP)
+            .withFastInterval(Duration.ofHours(1))
+            .withJitter(0);
+    try (HealthMonitor m = afterFirstRun(check, s, new Recorder())) {
+      m.reportPassiveFailure("refused", PassiveAction.FAST_INTERVAL);
+      int before = check.runs.get();
+      await(() -> check.runs.get() >= before + 3, "runs at the 20 ms interval going on");
     }
   }
 

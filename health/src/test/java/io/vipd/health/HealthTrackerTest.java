@@ -137,4 +137,42 @@ class HealthTrackerTest {
     assertThrows(IllegalArgumentException.class, () -> new HealthTracker(0, 1, InitialState.UP));
     assertThrows(IllegalArgumentException.class, () -> new HealthTracker(1, 0, InitialState.UP));
   }
+
+  @Test
+  void suddenDeathLeavesAFullyUpServerOneFailureFromDown() {
+    HealthTracker t = new HealthTracker(2, 5, InitialState.FULLY_UP);
+    assertFalse(t.onSuddenDeath());
+    assertEquals(UP, t.state());
+    assertTrue(t.onFailure(), "the next failure marks it down, not the fifth");
+    assertEquals(DOWN, t.state());
+  }
+
+  @Test
+  void suddenDeathOfAServerAlreadyOneFailureFromDownMarksItDown() {
+    HealthTracker t = new HealthTracker(2, 3, InitialState.FULLY_UP);
+    assertEquals(List.of(UP, UP), feed(t, "--"));
+    assertTrue(t.onSuddenDeath());
+  }
+
+  @Test
+  void suddenDeathWithFallOneIsAPlainFailure() {
+    HealthTracker t = new HealthTracker(2, 1, InitialState.FULLY_UP);
+    assertTrue(t.onSuddenDeath());
+  }
+
+  @Test
+  void markDownTurnsAFullyUpServerDownAtOnceAndRiseSuccessesBringItBack() {
+    HealthTracker t = new HealthTracker(2, 5, InitialState.FULLY_UP);
+    assertTrue(t.onMarkDown());
+    assertEquals(0, t.health());
+    assertEquals(List.of(DOWN, UP), feed(t, "++"));
+  }
+
+  @Test
+  void markDownOfADownServerKeepsItDownAndRestartsItsClimb() {
+    HealthTracker t = new HealthTracker(3, 2, InitialState.FULLY_DOWN);
+    assertEquals(List.of(DOWN, DOWN), feed(t, "++"));
+    assertFalse(t.onMarkDown());
+    assertEquals(0, t.health());
+  }
 }

@@ -13,6 +13,7 @@ import java.util.List;
  * @param retries connect attempts after the first one fails (haproxy {@code retries})
  * @param redispatch retries may go to another server (haproxy {@code option redispatch})
  * @param onMarkedDown what happens to connections of a server marked down
+ * @param passive what failed connects do to a server's health
  */
 public record BackendConfig(
     String name,
@@ -22,7 +23,8 @@ public record BackendConfig(
     ProxyTimeouts timeouts,
     int retries,
     boolean redispatch,
-    OnMarkedDown onMarkedDown) {
+    OnMarkedDown onMarkedDown,
+    PassiveHealth passive) {
   public BackendConfig {
     servers = List.copyOf(servers);
   }

@@ -1,6 +1,7 @@
 package io.vipd.daemon.config;
 
 import com.typesafe.config.ConfigObject;
+import io.vipd.health.PassiveAction;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -118,6 +119,10 @@ final class ProxyReader {
     Optional<Boolean> redispatch = n.bool("redispatch");
     Optional<OnMarkedDown> onMarkedDown =
         n.choice("on-marked-down", CheckReader.names(OnMarkedDown.values()));
+    Optional<Observe> observe = n.choice("observe", CheckReader.names(Observe.values()));
+    Optional<Integer> errorLimit = n.integer("error-limit", 1, 1000);
+    Optional<PassiveAction> onError =
+        n.choice("on-error", CheckReader.names(PassiveAction.values()));
     n.finish();
     List<ServerConfig> servers = new ArrayList<>();
     Set<String> serverNames = new HashSet<>();
@@ -153,7 +158,8 @@ final class ProxyReader {
             timeouts.get(),
             retries.get(),
             redispatch.get(),
-            onMarkedDown.get()));
+            onMarkedDown.get(),
+            new PassiveHealth(observe.get(), errorLimit.get(), onError.get())));
   }
 
   private static Optional<ServerConfig> readServer(Node s) {

@@ -13,6 +13,18 @@ final class HaproxyBackendWriter {
   static final long DEFAULT_INTER_MILLIS = 2000;
 
   static final long DEFAULT_FALL = 3;
+
+  /** haproxy's error-limit when observe is set. */
+  static final long DEFAULT_ERROR_LIMIT = 10;
+
+  /** haproxy's on-error words, as vipd writes them. */
+  private static final java.util.Map<String, String> ON_ERROR =
+      java.util.Map.of(
+          "fastinter", "fast-interval",
+          "fail-check", "fail-check",
+          "sudden-death", "sudden-death",
+          "mark-down", "mark-down");
+
   static final long DEFAULT_RISE = 2;
 
   private static final Set<String> BALANCE = Set.of("roundrobin", "leastconn", "source", "random");
@@ -52,6 +64,7 @@ final class HaproxyBackendWriter {
       out.put("redispatch", s.redispatch.value());
     }
     onMarkedDown();
+    passiveHealth();
     return out;
   }
 
@@ -273,6 +286,47 @@ final class HaproxyBackendWriter {
             ? draft.clientTimeout
             : s.timeouts.get(name);
     return value == null ? 0 : value.value();
+  }
+
+  /**
+   * haproxy's {@code observe}, {@code error-limit} and {@code on-error}, from the first checked
+   * server (vipd sets them per backend). Without {@code observe}, haproxy ignored failed connects;
+   * vipd's default counts each one as a failed check, which the comment says.
+   */
+  private void passiveHealth() {
+    List<Server> checked = draft.servers.stream().filter(sv -> sv.options().check).toList();
+    if (checked.isEmpty()) {
+      return; // no check, no health for failed connects to count toward
+    }
+    Server server = checked.get(0);
+    HaproxyServerOptions o = server.options();
+    if (o.observe == null) {
+      out.comment(
+          "no 'observe layer4' in haproxy: a failed connect did not count against a server; vipd"
+              + " counts each one as a failed check (observe = none for haproxy's behaviour)");
+      return;
+    }
+    if (!o.observe.equals("layer4")) {
+      out.comment(
+          notes.changed(
+              server.line().where(),
+              "observe " + o.observe,
+              "vipd observes connects only (layer4), as haproxy does in mode tcp"));
+    }
+    out.putWord("observe", "layer4");
+    out.put("error-limit", Math.max(1, o.errorLimit.orElse(DEFAULT_ERROR_LIMIT)));
+    if (o.onError != null) {
+      String action = ON_ERROR.get(o.onError);
+      if (action != null) {
+        out.putWord("on-error", action);
+      } else {
+        out.comment(
+            notes.dropped(
+                server.line().where(),
+                "on-error " + o.onError,
+                "expected fastinter, fail-check, sudden-death or mark-down; fail-check applies"));
+      }
+    }
   }
 
   private void onMarkedDown() {

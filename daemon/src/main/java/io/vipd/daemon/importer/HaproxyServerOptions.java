@@ -96,6 +96,9 @@ final class HaproxyServerOptions {
   OptionalLong weight = OptionalLong.empty();
   OptionalLong maxconn = OptionalLong.empty();
   String onMarkedDown;
+  String observe;
+  String onError;
+  OptionalLong errorLimit = OptionalLong.empty();
 
   /** Options vipd does not carry over, as written ("slowstart 60s"). */
   final List<String> unsupported = new ArrayList<>();
@@ -119,6 +122,9 @@ final class HaproxyServerOptions {
     c.weight = weight;
     c.maxconn = maxconn;
     c.onMarkedDown = onMarkedDown;
+    c.observe = observe;
+    c.onError = onError;
+    c.errorLimit = errorLimit;
     // Unsupported options of default-server are reported once, where default-server is.
     return c;
   }
@@ -170,6 +176,15 @@ final class HaproxyServerOptions {
       case "on-marked-down":
         onMarkedDown = value;
         return value != null;
+      case "observe":
+        observe = value;
+        return value != null;
+      case "on-error":
+        onError = value;
+        return value != null;
+      case "error-limit":
+        errorLimit = count(opt, value);
+        return true;
       case "inter":
         interMillis = time(opt, value);
         return true;

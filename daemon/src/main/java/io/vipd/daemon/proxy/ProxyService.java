@@ -2,6 +2,8 @@ package io.vipd.daemon.proxy;
 
 import io.netty.channel.EventLoopGroup;
 import io.vipd.daemon.config.BackendConfig;
+import io.vipd.daemon.config.Observe;
+import io.vipd.daemon.config.PassiveHealth;
 import io.vipd.daemon.config.ProxyConfig;
 import io.vipd.daemon.config.ServerConfig;
 import io.vipd.daemon.health.CheckFactory;
@@ -15,6 +17,7 @@ import io.vipd.health.HealthMonitor;
 import io.vipd.health.HealthState;
 import io.vipd.health.HealthStatus;
 import io.vipd.health.HealthTransition;
+import io.vipd.health.PassiveAction;
 import io.vipd.proxy.ProxyEvents;
 import io.vipd.proxy.ProxyServer;
 import io.vipd.proxy.ProxySettings;
@@ -33,6 +36,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -74,6 +78,9 @@ public final class ProxyService implements Closeable {
 
   /** Servers with a passive failure not yet followed by a successful connect. */
   private final Set<String> suspect = ConcurrentHashMap.newKeySet();
+
+  /** Consecutive failed connects of a server since its last success or on-error (error-limit). */
+  private final Map<String, AtomicInteger> errors = new ConcurrentHashMap<>();
 
   private volatile boolean listening;
 
@@ -487,6 +494,9 @@ public final class ProxyService implements Closeable {
       // After a passive failure, the next successful connect counts as a success, so that only
       // consecutive failures add up to fall (haproxy's observe layer4). Checked with a set that
       // is empty in the normal case: no cross-thread work per connection.
+      if (!errors.isEmpty()) {
+        errors.remove(backend + "/" + serverName);
+      }
       if (!suspect.isEmpty()) {
         String key = backend + "/" + serverName;
         HealthMonitor monitor = monitors.get(key);
@@ -502,10 +512,20 @@ public final class ProxyService implements Closeable {
         String backend, String serverName, boolean timedOut, Throwable cause) {
       String key = backend + "/" + serverName;
       HealthMonitor monitor = monitors.get(key);
-      if (monitor != null) {
-        suspect.add(key);
-        monitor.reportPassiveFailure(
-            timedOut ? "connect timeout" : String.valueOf(cause.getMessage()));
+      BackendConfig b = config.backends().get(backend);
+      if (monitor != null && b != null && b.passive().observe() == Observe.LAYER4) {
+        PassiveHealth passive = b.passive();
+        AtomicInteger counter = errors.computeIfAbsent(key, k -> new AtomicInteger());
+        int count = counter.incrementAndGet();
+        if (count >= passive.errorLimit() && errors.remove(key, counter)) {
+          String why = timedOut ? "connect timeout" : String.valueOf(cause.getMessage());
+          if (passive.onError() != PassiveAction.FAST_INTERVAL) {
+            suspect.add(key);
+          }
+          monitor.reportPassiveFailure(
+              count > 1 ? count + " consecutive connect errors, the last: " + why : why,
+              passive.onError());
+        }
       }
       delegate.onConnectFailed(backend, serverName, timedOut, cause);
     }

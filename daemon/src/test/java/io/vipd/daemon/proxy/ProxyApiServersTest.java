@@ -3,30 +3,19 @@ package io.vipd.daemon.proxy;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.netty.channel.EventLoopGroup;
-import io.vipd.daemon.config.ConfigLoader;
-import io.vipd.daemon.config.LoadResult;
-import io.vipd.daemon.health.CheckFactory;
-import io.vipd.health.check.CheckExecutors;
 import io.vipd.health.testing.ApiServerFixture;
-import io.vipd.proxy.ProxyEvents;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.Locale;
 import java.util.Set;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManager;
@@ -49,8 +38,7 @@ class ProxyApiServersTest {
 
   @TempDir Path dir;
 
-  private EventLoopGroup loops;
-  private ScheduledExecutorService blocking;
+  private ProxyUnderTest under;
   private ApiServerFixture a;
   private ApiServerFixture b;
   private ProxyService proxy;
@@ -58,21 +46,16 @@ class ProxyApiServersTest {
 
   @BeforeEach
   void start() {
-    loops = CheckExecutors.newEventLoopGroup(1, "e2e-checks");
-    blocking = CheckExecutors.newBlockingExecutor(1, "e2e-exec");
+    under = new ProxyUnderTest("e2e");
     a = ApiServerFixture.builder().servedBy("a").watchInterval(Duration.ofMillis(50)).start();
     b = ApiServerFixture.builder().servedBy("b").watchInterval(Duration.ofMillis(50)).start();
   }
 
   @AfterEach
   void stop() {
-    if (proxy != null) {
-      proxy.stop(Duration.ZERO);
-    }
+    under.close();
     a.close();
     b.close();
-    blocking.shutdownNow();
-    loops.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(2000);
   }
 
   @Test
@@ -104,37 +87,22 @@ class ProxyApiServersTest {
   }
 
   private void startProxy(String onMarkedDown) throws Exception {
-    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      front = s.getLocalPort();
-    }
-    Path f = dir.resolve("vipd.conf");
-    Files.writeString(
-        f,
-        "proxy {\n"
-            + "  frontends = [ { name = api, bind = \"127.0.0.1:"
-            + front
-            + "\", backend = apiservers } ]\n"
-            + "  backends.apiservers {\n"
-            + "    servers = [ { name = a, address = \"127.0.0.1:"
-            + a.port()
-            + "\" }, { name = b, address = \"127.0.0.1:"
-            + b.port()
-            + "\" } ]\n"
-            + "    check { type = https, insecure = true, interval = 100ms, timeout = 1s,"
-            + " fall = 2, rise = 2 }\n"
-            + "    on-marked-down = "
-            + onMarkedDown
-            + "\n"
-            + "  }\n"
-            + "}\n");
-    LoadResult r = ConfigLoader.load(f);
-    assertTrue(r.isValid(), r.errors().toString());
+    front = ProxyUnderTest.freePort();
     proxy =
-        ProxyService.start(
-            r.config().orElseThrow().proxy(),
-            new CheckFactory(loops, blocking),
-            loops,
-            ProxyEvents.NOOP);
+        under.start(
+            dir,
+            ProxyUnderTest.apiProxy(
+                front,
+                "    servers = [ { name = a, address = \"127.0.0.1:"
+                    + a.port()
+                    + "\" }, { name = b, address = \"127.0.0.1:"
+                    + b.port()
+                    + "\" } ]\n"
+                    + "    check { type = https, insecure = true, interval = 100ms, timeout = 1s,"
+                    + " fall = 2, rise = 2 }\n"
+                    + "    on-marked-down = "
+                    + onMarkedDown
+                    + "\n"));
   }
 
   /** Who answered {@code n} new {@code GET /readyz} connections through the proxy. */

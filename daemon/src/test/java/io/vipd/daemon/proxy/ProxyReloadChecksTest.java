@@ -10,10 +10,8 @@ import io.vipd.daemon.config.ConfigLoader;
 import io.vipd.daemon.config.LoadResult;
 import io.vipd.daemon.config.ProxyConfig;
 import io.vipd.daemon.health.CheckFactory;
-import io.vipd.health.check.CheckExecutors;
 import io.vipd.health.testing.ApiServerFixture;
 import io.vipd.health.testing.TestPki;
-import io.vipd.proxy.ProxyEvents;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -22,8 +20,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -41,29 +37,23 @@ class ProxyReloadChecksTest {
 
   @TempDir Path dir;
 
+  private ProxyUnderTest under;
   private EventLoopGroup loops;
-  private ScheduledExecutorService blocking;
   private CheckFactory factory;
   private ProxyService proxy;
   private int front;
 
   @BeforeEach
   void start() throws Exception {
-    loops = CheckExecutors.newEventLoopGroup(1, "reload-checks");
-    blocking = CheckExecutors.newBlockingExecutor(1, "reload-exec");
-    factory = new CheckFactory(loops, blocking);
-    try (ServerSocket f = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      front = f.getLocalPort();
-    }
+    under = new ProxyUnderTest("reload");
+    loops = under.loops;
+    factory = under.factory;
+    front = ProxyUnderTest.freePort();
   }
 
   @AfterEach
   void stop() {
-    if (proxy != null) {
-      proxy.stop(Duration.ZERO);
-    }
-    blocking.shutdownNow();
-    loops.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(2000);
+    under.close();
   }
 
   @Test
@@ -71,12 +61,7 @@ class ProxyReloadChecksTest {
     // a TCP listener that never speaks HTTP: an http check of it times out, a tcp check passes
     try (ServerSocket server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
       int port = server.getLocalPort();
-      proxy =
-          ProxyService.start(
-              config(front, port, "type = http, timeout = 200ms"),
-              factory,
-              loops,
-              ProxyEvents.NOOP);
+      proxy = under.start(config(front, port, "type = http, timeout = 200ms"));
       ProxyService p = proxy;
       await(() -> !up(p), "marked down by the wrong check");
 
@@ -97,8 +82,7 @@ class ProxyReloadChecksTest {
   void aReloadWhoseCheckCannotBeBuiltChangesNothing() throws Exception {
     try (ServerSocket server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
       int port = server.getLocalPort();
-      proxy =
-          ProxyService.start(config(front, port, "type = tcp"), factory, loops, ProxyEvents.NOOP);
+      proxy = under.start(config(front, port, "type = tcp"));
       ProxyService p = proxy;
       await(() -> up(p), "up under the tcp check");
       // A second server, and an https check whose CA file holds no certificate by the time the
@@ -131,8 +115,7 @@ class ProxyReloadChecksTest {
       TestPki other = TestPki.generate(dir.resolve("other"), "another-ca");
       Files.copy(other.caCert(), ca);
       String check = "type = https, path = \"/readyz\", ca-file = \"" + ca + "\", timeout = 1s";
-      proxy =
-          ProxyService.start(config(front, api.port(), check), factory, loops, ProxyEvents.NOOP);
+      proxy = under.start(config(front, api.port(), check));
       ProxyService p = proxy;
       await(() -> !up(p), "down: the server's certificate is not from the CA the check trusts");
 

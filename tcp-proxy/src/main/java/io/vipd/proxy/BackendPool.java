@@ -8,6 +8,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.LongSupplier;
 import java.util.random.RandomGenerator;
 
 /**
@@ -22,8 +23,19 @@ public final class BackendPool {
   private final ServerState[] primaries;
   private final ServerState[] backups;
   private final RandomGenerator random;
+  private final LongSupplier clock;
+  private final long slowstart;
 
-  /** Rebuilt (under this pool's monitor) when the operator changes a weight; read lock-free. */
+  /** Servers in their slow start: while there is one, {@link #select} looks at the clock. */
+  private volatile int ramping;
+
+  /** When the next ramping server moves to its next step (the clock's time). */
+  private volatile long nextRamp = Long.MAX_VALUE;
+
+  /**
+   * Rebuilt (under this pool's monitor) when the operator changes a weight or a slow start moves
+   * on; read lock-free.
+   */
   private volatile Balancer primaryBalancer;
 
   private volatile Balancer backupBalancer;
@@ -31,27 +43,39 @@ public final class BackendPool {
   private final Map<String, ServerState> byName = new HashMap<>();
 
   BackendPool(BackendSettings settings) {
-    this(settings, ThreadLocalRandomGenerator.INSTANCE, null);
+    this(settings, ThreadLocalRandomGenerator.INSTANCE, null, System::nanoTime);
   }
 
   BackendPool(BackendSettings settings, RandomGenerator random) {
-    this(settings, random, null);
+    this(settings, random, null, System::nanoTime);
   }
 
   /**
    * The pool of {@code settings} after a reload: every server of {@code previous} with the same
-   * name and address is carried over (up/down state, active count, counters and established
-   * sessions); the others start fresh and up. Balancer state starts afresh.
+   * name and address is carried over (up/down state, active count, counters, established sessions
+   * and slow start); the others start fresh and up. Balancer state starts afresh.
    *
    * @param previous the pool being replaced, or null for a new backend
    */
   BackendPool(BackendSettings settings, BackendPool previous) {
-    this(settings, ThreadLocalRandomGenerator.INSTANCE, previous);
+    this(
+        settings,
+        ThreadLocalRandomGenerator.INSTANCE,
+        previous,
+        previous == null ? System::nanoTime : previous.clock);
   }
 
-  private BackendPool(BackendSettings settings, RandomGenerator random, BackendPool previous) {
+  /** A pool on another clock (nanoseconds, for slow start): tests. */
+  BackendPool(BackendSettings settings, RandomGenerator random, LongSupplier clock) {
+    this(settings, random, null, clock);
+  }
+
+  private BackendPool(
+      BackendSettings settings, RandomGenerator random, BackendPool previous, LongSupplier clock) {
     this.settings = settings;
     this.random = random;
+    this.clock = clock;
+    this.slowstart = settings.slowstart().toNanos();
     List<ServerState> p = new ArrayList<>();
     List<ServerState> b = new ArrayList<>();
     for (ServerSettings s : settings.servers()) {
@@ -61,11 +85,21 @@ public final class BackendPool {
           old != null && old.sameServer(s)
               ? new ServerState(s, group.size(), old)
               : new ServerState(s, group.size());
+      if (state.rampStep < SlowStart.STEPS) {
+        if (slowstart == 0) {
+          state.rampStep = SlowStart.STEPS;
+        } else {
+          ramping++;
+        }
+      }
       group.add(state);
       byName.put(s.name(), state);
     }
     this.primaries = p.toArray(new ServerState[0]);
     this.backups = b.toArray(new ServerState[0]);
+    if (ramping > 0) {
+      nextRamp = clock.getAsLong(); // the new period may have moved the steps: ramp at once
+    }
     this.primaryBalancer = newBalancer(primaries, random);
     this.backupBalancer = newBalancer(backups, random);
   }
@@ -74,7 +108,7 @@ public final class BackendPool {
     int[] weights = new int[group.length];
     List<String> keys = new ArrayList<>();
     for (int i = 0; i < group.length; i++) {
-      weights[i] = group[i].weight;
+      weights[i] = SlowStart.weight(group[i].weight, group[i].rampStep);
       keys.add(group[i].name());
     }
     return settings.balance().newBalancer(weights, keys, random);
@@ -103,6 +137,9 @@ public final class BackendPool {
     if (s.up == up) {
       return false;
     }
+    if (slowstart > 0) {
+      slowStart(s, up); // before it takes connections again: from its first step on
+    }
     s.up = up;
     if (!up && settings.onMarkedDown() == OnMarkedDown.SHUTDOWN_SESSIONS) {
       for (RelaySession session : s.sessions) {
@@ -110,6 +147,65 @@ public final class BackendPool {
       }
     }
     return true;
+  }
+
+  /** A server back up starts its slow start; one that goes down ends it. */
+  private synchronized void slowStart(ServerState s, boolean up) {
+    boolean wasRamping = s.rampStep < SlowStart.STEPS;
+    if (up) {
+      s.rampSince = clock.getAsLong();
+      s.rampStep = 1;
+      ramping += wasRamping ? 0 : 1;
+      nextRamp = Math.min(nextRamp, s.rampSince + SlowStart.nextStepAt(1, slowstart));
+    } else if (wasRamping) {
+      s.rampStep = SlowStart.STEPS;
+      ramping--;
+    } else {
+      return;
+    }
+    rebuild(s.settings.backup());
+  }
+
+  /** Moves every ramping server to its current step; rebuilds the balancers whose weights moved. */
+  private synchronized void ramp() {
+    long now = clock.getAsLong();
+    if (now - nextRamp < 0) {
+      return; // another thread was here first
+    }
+    boolean primary = false;
+    boolean backup = false;
+    long next = Long.MAX_VALUE;
+    for (ServerState s : byName.values()) {
+      if (s.rampStep == SlowStart.STEPS) {
+        continue;
+      }
+      int step = SlowStart.step(now - s.rampSince, slowstart);
+      if (step != s.rampStep) {
+        s.rampStep = step;
+        primary |= !s.settings.backup();
+        backup |= s.settings.backup();
+      }
+      if (step == SlowStart.STEPS) {
+        ramping--;
+      } else {
+        next = Math.min(next, s.rampSince + SlowStart.nextStepAt(step, slowstart));
+      }
+    }
+    nextRamp = next;
+    if (primary) {
+      rebuild(false);
+    }
+    if (backup) {
+      rebuild(true);
+    }
+  }
+
+  private void rebuild(boolean backup) {
+    if (backup) {
+      backupBalancer = newBalancer(backups, random);
+    } else {
+      primaryBalancer = newBalancer(primaries, random);
+    }
   }
 
   /**
@@ -152,11 +248,7 @@ public final class BackendPool {
       return before;
     }
     s.weight = weight;
-    if (s.settings.backup()) {
-      backupBalancer = newBalancer(backups, random);
-    } else {
-      primaryBalancer = newBalancer(primaries, random);
-    }
+    rebuild(s.settings.backup());
     return before;
   }
 
@@ -205,6 +297,9 @@ public final class BackendPool {
    * at all; null if none is up.
    */
   ServerState select(BitSet triedPrimaries, BitSet triedBackups, long sourceHash) {
+    if (ramping != 0 && clock.getAsLong() - nextRamp >= 0) {
+      ramp();
+    }
     ServerState s = pick(primaries, primaryBalancer, triedPrimaries, sourceHash);
     if (s != null) {
       return s;

@@ -1,6 +1,7 @@
 package io.vipd.proxy;
 
 import io.vipd.proxy.balance.BalanceAlgorithm;
+import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
@@ -18,6 +19,8 @@ import java.util.Set;
  * @param redispatch each retry goes to another server if one is eligible (haproxy {@code option
  *     redispatch}); false: retries go to the same server
  * @param onMarkedDown what to do with established sessions of a server that goes down
+ * @param slowstart how long a server that comes back up takes to reach its full share of new
+ *     connections (haproxy {@code slowstart}); zero: at once
  */
 public record BackendSettings(
     String name,
@@ -26,7 +29,20 @@ public record BackendSettings(
     ProxyTimeouts timeouts,
     int retries,
     boolean redispatch,
-    OnMarkedDown onMarkedDown) {
+    OnMarkedDown onMarkedDown,
+    Duration slowstart) {
+
+  /** Without slow start. */
+  public BackendSettings(
+      String name,
+      BalanceAlgorithm balance,
+      List<ServerSettings> servers,
+      ProxyTimeouts timeouts,
+      int retries,
+      boolean redispatch,
+      OnMarkedDown onMarkedDown) {
+    this(name, balance, servers, timeouts, retries, redispatch, onMarkedDown, Duration.ZERO);
+  }
 
   /** With redispatch on. */
   public BackendSettings(
@@ -44,6 +60,10 @@ public record BackendSettings(
     Objects.requireNonNull(balance, "balance");
     Objects.requireNonNull(timeouts, "timeouts");
     Objects.requireNonNull(onMarkedDown, "onMarkedDown");
+    Objects.requireNonNull(slowstart, "slowstart");
+    if (slowstart.isNegative()) {
+      throw new IllegalArgumentException("backend " + name + ": negative slowstart " + slowstart);
+    }
     servers = List.copyOf(servers);
     if (retries < 0) {
       throw new IllegalArgumentException("backend " + name + ": negative retries " + retries);
@@ -54,6 +74,12 @@ public record BackendSettings(
         throw new IllegalArgumentException("backend " + name + ": duplicate server " + s.name());
       }
     }
+  }
+
+  /** A copy with another {@code slowstart}. */
+  public BackendSettings withSlowstart(Duration period) {
+    return new BackendSettings(
+        name, balance, servers, timeouts, retries, redispatch, onMarkedDown, period);
   }
 
   /** Round-robin over {@code servers} with default timeouts, 3 retries and no session shutdown. */

@@ -20,6 +20,15 @@ final class ServerState {
   /** Weight for new connections: the configured one until the operator sets another. */
   volatile int weight;
 
+  /**
+   * Where its slow start is ({@link SlowStart}): {@link SlowStart#STEPS} when not ramping up. With
+   * {@link #rampSince}, guarded by the pool's monitor.
+   */
+  int rampStep = SlowStart.STEPS;
+
+  /** When its slow start began (the pool's clock), while {@link #rampStep} is below the last. */
+  long rampSince;
+
   /** Connections open or being opened: the load seen by leastconn and random. */
   final AtomicInteger active;
 
@@ -46,8 +55,8 @@ final class ServerState {
   /**
    * The same server after a reload, with possibly new settings and index: shares the live counts,
    * counters and session set of {@code previous} (sessions still running update them through the
-   * old object) and starts in its up/down and operator state. A weight set at runtime is kept
-   * unless the reload changes the configured weight, which then wins.
+   * old object) and starts in its up/down and operator state, and where its slow start is. A weight
+   * set at runtime is kept unless the reload changes the configured weight, which then wins.
    */
   ServerState(ServerSettings settings, int index, ServerState previous) {
     this.settings = settings;
@@ -62,6 +71,8 @@ final class ServerState {
     this.bytesIn = previous.bytesIn;
     this.bytesOut = previous.bytesOut;
     this.sessions = previous.sessions;
+    this.rampStep = previous.rampStep;
+    this.rampSince = previous.rampSince;
   }
 
   /** True if a reload may carry this server's state over to {@code next}: same address. */

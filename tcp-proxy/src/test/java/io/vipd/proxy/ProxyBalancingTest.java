@@ -131,6 +131,37 @@ class ProxyBalancingTest {
   }
 
   @Test
+  void aServerBackUpWithSlowstartGetsAFewConnectionsFirstThenItsShare() throws Exception {
+    Duration slowstart = Duration.ofSeconds(2);
+    start(
+        ProxyHarness.backend(
+                BalanceAlgorithm.ROUNDROBIN,
+                0,
+                OnMarkedDown.NONE,
+                server("a", servers.echo("a").address),
+                server("b", servers.echo("b").address))
+            .withSlowstart(slowstart));
+    proxy.setServerUp("be", "b", false);
+    proxy.setServerUp("be", "b", true);
+    long upAt = System.nanoTime();
+    int b = 0;
+    for (int i = 0; i < 20; i++) {
+      b += hit().equals("b") ? 1 : 0;
+    }
+    // At most b's share at the step the last of them reached (k of 20 + k), and one for the
+    // rounding of a balancer rebuilt at each step: 2 if they took the first 100 ms, not 10.
+    int step = SlowStart.step(System.nanoTime() - upAt, slowstart.toNanos());
+    int most = (int) Math.ceil(20.0 * step / (SlowStart.STEPS + step)) + 1;
+    assertTrue(b <= most, b + " of 20 by step " + step);
+    Thread.sleep(Math.max(0, slowstart.toMillis() - (System.nanoTime() - upAt) / 1_000_000) + 50);
+    StringBuilder order = new StringBuilder();
+    for (int i = 0; i < 20; i++) {
+      order.append(hit());
+    }
+    assertEquals(10, order.chars().filter(c -> c == 'b').count(), order.toString());
+  }
+
+  @Test
   void randomSpreadsOverUpServersOnly() throws Exception {
     start(
         ProxyHarness.backend(

@@ -1,5 +1,6 @@
 package io.vipd.daemon.config;
 
+import java.time.Duration;
 import java.util.List;
 
 /**
@@ -14,6 +15,7 @@ import java.util.List;
  * @param redispatch retries may go to another server (haproxy {@code option redispatch})
  * @param onMarkedDown what happens to connections of a server marked down
  * @param passive what failed connects do to a server's health
+ * @param slowstart how long a server back up takes to reach its full weight; zero: at once
  */
 public record BackendConfig(
     String name,
@@ -24,7 +26,8 @@ public record BackendConfig(
     int retries,
     boolean redispatch,
     OnMarkedDown onMarkedDown,
-    PassiveHealth passive) {
+    PassiveHealth passive,
+    Duration slowstart) {
   public BackendConfig {
     servers = List.copyOf(servers);
   }

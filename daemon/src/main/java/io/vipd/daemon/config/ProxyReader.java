@@ -123,6 +123,7 @@ final class ProxyReader {
     Optional<Integer> errorLimit = n.integer("error-limit", 1, 1000);
     Optional<PassiveAction> onError =
         n.choice("on-error", CheckReader.names(PassiveAction.values()));
+    Optional<Duration> slowstart = n.duration("slowstart", Duration.ZERO, Duration.ofHours(1));
     n.finish();
     List<ServerConfig> servers = new ArrayList<>();
     Set<String> serverNames = new HashSet<>();
@@ -159,7 +160,8 @@ final class ProxyReader {
             retries.get(),
             redispatch.get(),
             onMarkedDown.get(),
-            new PassiveHealth(observe.get(), errorLimit.get(), onError.get())));
+            new PassiveHealth(observe.get(), errorLimit.get(), onError.get()),
+            slowstart.get()));
   }
 
   private static Optional<ServerConfig> readServer(Node s) {

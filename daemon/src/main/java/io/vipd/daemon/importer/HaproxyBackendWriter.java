@@ -14,6 +14,9 @@ final class HaproxyBackendWriter {
 
   static final long DEFAULT_FALL = 3;
 
+  /** The longest slowstart vipd takes. */
+  private static final long MAX_SLOWSTART_MILLIS = 3_600_000;
+
   /** haproxy's error-limit when observe is set. */
   static final long DEFAULT_ERROR_LIMIT = 10;
 
@@ -65,6 +68,7 @@ final class HaproxyBackendWriter {
     }
     onMarkedDown();
     passiveHealth();
+    slowstart();
     return out;
   }
 
@@ -327,6 +331,41 @@ final class HaproxyBackendWriter {
                 "expected fastinter, fail-check, sudden-death or mark-down; fail-check applies"));
       }
     }
+  }
+
+  /**
+   * haproxy's per-server {@code slowstart}, from the first server that has one: vipd sets it per
+   * backend, which a comment says when the servers differed.
+   */
+  private void slowstart() {
+    Server first =
+        draft.servers.stream()
+            .filter(sv -> sv.options().slowstartMillis.isPresent())
+            .findFirst()
+            .orElse(null);
+    if (first == null) {
+      return;
+    }
+    long millis = first.options().slowstartMillis.getAsLong();
+    long capped = Math.min(millis, MAX_SLOWSTART_MILLIS);
+    if (capped < millis) {
+      out.comment(
+          notes.changed(
+              first.line().where(), first.line().text(), "vipd's slowstart is at most 1h"));
+    }
+    for (Server other : draft.servers) {
+      if (!other.options().slowstartMillis.equals(first.options().slowstartMillis)) {
+        out.comment(
+            notes.changed(
+                other.line().where(),
+                other.line().text(),
+                "vipd's slowstart is per backend: every server gets server "
+                    + first.name()
+                    + "'s "
+                    + Durations.hocon(capped)));
+      }
+    }
+    out.putDuration("slowstart", capped);
   }
 
   private void onMarkedDown() {

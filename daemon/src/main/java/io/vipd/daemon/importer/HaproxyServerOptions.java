@@ -99,6 +99,7 @@ final class HaproxyServerOptions {
   String observe;
   String onError;
   OptionalLong errorLimit = OptionalLong.empty();
+  OptionalLong slowstartMillis = OptionalLong.empty();
 
   /** Options vipd does not carry over, as written ("slowstart 60s"). */
   final List<String> unsupported = new ArrayList<>();
@@ -125,6 +126,7 @@ final class HaproxyServerOptions {
     c.observe = observe;
     c.onError = onError;
     c.errorLimit = errorLimit;
+    c.slowstartMillis = slowstartMillis;
     // Unsupported options of default-server are reported once, where default-server is.
     return c;
   }
@@ -184,6 +186,9 @@ final class HaproxyServerOptions {
         return value != null;
       case "error-limit":
         errorLimit = count(opt, value);
+        return true;
+      case "slowstart":
+        slowstartMillis = time(opt, value);
         return true;
       case "inter":
         interMillis = time(opt, value);

@@ -52,7 +52,8 @@ final class ProxySettingsMapper {
                   b.timeouts().clientFin()),
               b.retries(),
               b.redispatch(),
-              OnMarkedDown.valueOf(b.onMarkedDown().name())));
+              OnMarkedDown.valueOf(b.onMarkedDown().name()),
+              b.slowstart()));
     }
     return new ProxySettings(frontends, backends, config.maxconn());
   }

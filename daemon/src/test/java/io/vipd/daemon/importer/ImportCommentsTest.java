@@ -74,7 +74,9 @@ class ImportCommentsTest {
     String h = "unicast/haproxy.cfg";
     assertDropped(r, h, "haproxy.cfg", "nbthread 2");
     assertDropped(r, h, "haproxy.cfg", "use_backend other if { src 10.1.0.0/16 }");
-    assertTrue(r.hocon().contains("server kept without the options slowstart 30s"), r.hocon());
+    assertTrue(
+        r.hocon().contains("vipd's slowstart is per backend: every server gets server cp2's 30s"),
+        r.hocon());
   }
 
   @Test

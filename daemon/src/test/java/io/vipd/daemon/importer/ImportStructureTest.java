@@ -262,14 +262,15 @@ class ImportStructureTest {
   }
 
   @Test
-  void passiveHealthIsCarriedOverWithHaproxysDefaults(@TempDir java.nio.file.Path dir)
+  void passiveHealthAndSlowstartAreCarriedOverWithHaproxysDefaults(@TempDir java.nio.file.Path dir)
       throws java.io.IOException {
     java.nio.file.Path haproxy = dir.resolve("haproxy.cfg");
     java.nio.file.Files.writeString(
         haproxy,
         "defaults\n mode tcp\n timeout connect 5s\n timeout client 1m\n timeout server 1m\n"
             + "frontend api\n bind *:8443\n default_backend observed\n"
-            + "backend observed\n default-server check observe layer4 on-error sudden-death\n"
+            + "backend observed\n default-server check observe layer4 on-error sudden-death"
+            + " slowstart 30s\n"
             + " server cp1 10.0.0.11:6443\n server cp2 10.0.0.12:6443\n"
             + "backend limited\n server cp1 10.0.0.11:6443 check observe layer4 error-limit 3"
             + " on-error fastinter\n"
@@ -279,11 +280,13 @@ class ImportStructureTest {
     assertEquals("layer4", observed.getString("observe"));
     assertEquals(10, observed.getInt("error-limit"), "haproxy's default with observe");
     assertEquals("sudden-death", observed.getString("on-error"));
+    assertEquals(Duration.ofSeconds(30), observed.getDuration("slowstart"));
     Config limited = c.getConfig("proxy.backends.limited");
     assertEquals(3, limited.getInt("error-limit"));
     assertEquals("fast-interval", limited.getString("on-error"));
     Config unobserved = c.getConfig("proxy.backends.unobserved");
     assertFalse(unobserved.hasPath("observe"), "vipd's default, which the comment explains");
+    assertFalse(unobserved.hasPath("slowstart"));
     ImportResult r =
         ConfigImporter.importConfigs(Fixtures.path("kubeadm-ha/keepalived.conf"), haproxy);
     assertTrue(r.hocon().contains("no 'observe layer4' in haproxy"), r.hocon());

@@ -1,0 +1,115 @@
+package io.vipd.proxy;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.vipd.proxy.balance.BalanceAlgorithm;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.BitSet;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A server's slow start in the pool, on a clock the test moves: which server new connections get.
+ */
+class BackendPoolSlowStartTest {
+  private static final Duration PERIOD = Duration.ofSeconds(20);
+
+  private final AtomicLong clock = new AtomicLong(1_000_000_000L);
+
+  private BackendPool pool(BalanceAlgorithm balance, Duration slowstart) {
+    BackendSettings settings =
+        new BackendSettings(
+            "be",
+            balance,
+            List.of(server("a"), server("b")),
+            ProxyTimeouts.DEFAULTS,
+            0,
+            true,
+            OnMarkedDown.NONE,
+            slowstart);
+    return new BackendPool(settings, new SplittableRandom(1), clock::get);
+  }
+
+  private static ServerSettings server(String name) {
+    return ServerSettings.of(name, new InetSocketAddress("127.0.0.1", 1));
+  }
+
+  /** How many of {@code n} new connections go to server b. */
+  private static int toB(BackendPool pool, int n) {
+    int b = 0;
+    for (int i = 0; i < n; i++) {
+      b += pool.select(new BitSet(), new BitSet(), i).name().equals("b") ? 1 : 0;
+    }
+    return b;
+  }
+
+  private void advance(Duration d) {
+    clock.addAndGet(d.toNanos());
+  }
+
+  @Test
+  void roundRobinGivesAServerBackUpItsShareInSteps() {
+    BackendPool pool = pool(BalanceAlgorithm.ROUNDROBIN, PERIOD);
+    assertEquals(10, toB(pool, 20), "at start no slow start: an even share");
+    pool.setServerUp("b", false);
+    assertEquals(0, toB(pool, 20));
+    pool.setServerUp("b", true);
+    assertEquals(1, toB(pool, 21), "first step: 1 of 20 + 1");
+    advance(PERIOD.dividedBy(2));
+    assertEquals(10, toB(pool, 30), "half-way: weight 10 against 20");
+    advance(PERIOD.dividedBy(2));
+    assertEquals(10, toB(pool, 20), "the period over: an even share again");
+  }
+
+  @Test
+  void leastConnDoesNotFloodAServerBackUp() {
+    BackendPool pool = pool(BalanceAlgorithm.LEASTCONN, PERIOD);
+    pool.state("a").active.set(30);
+    pool.setServerUp("b", false);
+    pool.setServerUp("b", true);
+    // without slow start every new connection would go to b until it held 30 as well; here b is
+    // chosen while (its active + 1) / 1 stays below a's (30 + 1) / 20
+    int b = 0;
+    for (int i = 0; i < 10; i++) {
+      ServerState s = pool.select(new BitSet(), new BitSet(), i);
+      s.active.incrementAndGet();
+      b += s.name().equals("b") ? 1 : 0;
+    }
+    assertEquals(1, b);
+  }
+
+  @Test
+  void aServerThatGoesDownDuringItsSlowStartStartsAgainWhenBackUp() {
+    BackendPool pool = pool(BalanceAlgorithm.ROUNDROBIN, PERIOD);
+    pool.setServerUp("b", false);
+    pool.setServerUp("b", true);
+    advance(PERIOD.dividedBy(2));
+    pool.setServerUp("b", false);
+    advance(PERIOD);
+    pool.setServerUp("b", true);
+    assertEquals(1, toB(pool, 21), "from the first step again");
+  }
+
+  @Test
+  void aReloadKeepsARampGoingAndOneThatTurnsSlowStartOffEndsIt() {
+    BackendPool pool = pool(BalanceAlgorithm.ROUNDROBIN, PERIOD);
+    pool.setServerUp("b", false);
+    pool.setServerUp("b", true);
+    advance(PERIOD.dividedBy(2));
+    BackendPool reloaded = new BackendPool(pool.settings(), pool);
+    assertEquals(10, toB(reloaded, 30), "half-way still");
+    BackendPool off = new BackendPool(pool.settings().withSlowstart(Duration.ZERO), reloaded);
+    assertEquals(10, toB(off, 20));
+  }
+
+  @Test
+  void withoutSlowStartAServerBackUpTakesItsShareAtOnce() {
+    BackendPool pool = pool(BalanceAlgorithm.ROUNDROBIN, Duration.ZERO);
+    pool.setServerUp("b", false);
+    pool.setServerUp("b", true);
+    assertEquals(10, toB(pool, 20));
+  }
+}

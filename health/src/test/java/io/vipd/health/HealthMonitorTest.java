@@ -238,6 +238,7 @@ class HealthMonitorTest {
       HealthTransition down = rec.next();
       assertEquals(HealthState.DOWN, down.to());
       assertEquals(3, down.consecutiveFailures());
+      assertEquals(4, check.runs.get(), "one passing run, then three failing ones");
     }
   }
 

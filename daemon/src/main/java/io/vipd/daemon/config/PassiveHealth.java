@@ -17,6 +17,15 @@ public record PassiveHealth(Observe observe, int errorLimit, PassiveAction onErr
   public static final PassiveHealth DEFAULT =
       new PassiveHealth(Observe.LAYER4, 1, PassiveAction.FAIL_CHECK);
 
+  /** As configured: {@code observe = layer4, error-limit = 1, on-error = fail-check}. */
+  @Override
+  public String toString() {
+    String name = onError.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+    return observe == Observe.NONE
+        ? "observe = none"
+        : "observe = layer4, error-limit = " + errorLimit + ", on-error = " + name;
+  }
+
   public PassiveHealth {
     Objects.requireNonNull(observe, "observe");
     Objects.requireNonNull(onError, "onError");

@@ -17,6 +17,9 @@ final class HaproxyBackendWriter {
   /** The longest slowstart vipd takes. */
   private static final long MAX_SLOWSTART_MILLIS = 3_600_000;
 
+  /** The largest error-limit vipd takes. */
+  private static final long MAX_ERROR_LIMIT = 1000;
+
   /** haproxy's error-limit when observe is set. */
   static final long DEFAULT_ERROR_LIMIT = 10;
 
@@ -304,6 +307,20 @@ final class HaproxyBackendWriter {
     }
     Server server = checked.get(0);
     HaproxyServerOptions o = server.options();
+    for (Server other : checked) {
+      HaproxyServerOptions p = other.options();
+      if (!java.util.Objects.equals(p.observe, o.observe)
+          || !p.errorLimit.equals(o.errorLimit)
+          || !java.util.Objects.equals(p.onError, o.onError)) {
+        out.comment(
+            notes.changed(
+                other.line().where(),
+                other.line().text(),
+                "vipd's observe, error-limit and on-error are per backend: server "
+                    + server.name()
+                    + "'s apply"));
+      }
+    }
     if (o.observe == null) {
       out.comment(
           "no 'observe layer4' in haproxy: a failed connect did not count against a server; vipd"
@@ -318,7 +335,16 @@ final class HaproxyBackendWriter {
               "vipd observes connects only (layer4), as haproxy does in mode tcp"));
     }
     out.putWord("observe", "layer4");
-    out.put("error-limit", Math.max(1, o.errorLimit.orElse(DEFAULT_ERROR_LIMIT)));
+    long limit = Math.max(1, o.errorLimit.orElse(DEFAULT_ERROR_LIMIT));
+    if (limit > MAX_ERROR_LIMIT) {
+      out.comment(
+          notes.changed(
+              server.line().where(),
+              "error-limit " + limit,
+              "vipd's error-limit is at most " + MAX_ERROR_LIMIT));
+      limit = MAX_ERROR_LIMIT;
+    }
+    out.put("error-limit", limit);
     if (o.onError != null) {
       String action = ON_ERROR.get(o.onError);
       if (action != null) {

@@ -2,8 +2,6 @@ package io.vipd.daemon.proxy;
 
 import io.netty.channel.EventLoopGroup;
 import io.vipd.daemon.config.BackendConfig;
-import io.vipd.daemon.config.Observe;
-import io.vipd.daemon.config.PassiveHealth;
 import io.vipd.daemon.config.ProxyConfig;
 import io.vipd.daemon.config.ServerConfig;
 import io.vipd.daemon.health.CheckFactory;
@@ -17,7 +15,6 @@ import io.vipd.health.HealthMonitor;
 import io.vipd.health.HealthState;
 import io.vipd.health.HealthStatus;
 import io.vipd.health.HealthTransition;
-import io.vipd.health.PassiveAction;
 import io.vipd.proxy.ProxyEvents;
 import io.vipd.proxy.ProxyServer;
 import io.vipd.proxy.ProxySettings;
@@ -33,10 +30,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -76,11 +70,8 @@ public final class ProxyService implements Closeable {
 
   private final List<Runnable> answerWatchers = new CopyOnWriteArrayList<>();
 
-  /** Servers with a passive failure not yet followed by a successful connect. */
-  private final Set<String> suspect = ConcurrentHashMap.newKeySet();
-
-  /** Consecutive failed connects of a server since its last success or on-error (error-limit). */
-  private final Map<String, AtomicInteger> errors = new ConcurrentHashMap<>();
+  /** Passive health: connect results that become reports to the monitors. */
+  private final ConnectErrors connectErrors = new ConnectErrors();
 
   private volatile boolean listening;
 
@@ -272,6 +263,12 @@ public final class ProxyService implements Closeable {
       serverAnswered();
     }
     started.forEach(n -> n.monitor().start());
+    for (BackendConfig b : next.backends().values()) {
+      BackendConfig old = before.backends().get(b.name());
+      if (old != null && !old.passive().equals(b.passive())) {
+        changes.add("backend " + b.name() + ": passive health now " + b.passive());
+      }
+    }
     if (!started.isEmpty()) {
       changes.add(started.size() + " server check(s) (re)started");
     }
@@ -471,7 +468,7 @@ public final class ProxyService implements Closeable {
     }
   }
 
-  /** Connect failures count toward a server's fall (passive health), then pass on. */
+  /** Connect results go to passive health ({@link ConnectErrors}), then pass on. */
   private final class Events implements ProxyEvents {
     private final ProxyEvents delegate;
 
@@ -491,18 +488,9 @@ public final class ProxyService implements Closeable {
 
     @Override
     public void onServerConnected(String backend, String serverName, long connectNanos) {
-      // After a passive failure, the next successful connect counts as a success, so that only
-      // consecutive failures add up to fall (haproxy's observe layer4). Checked with a set that
-      // is empty in the normal case: no cross-thread work per connection.
-      if (!errors.isEmpty()) {
-        errors.remove(backend + "/" + serverName);
-      }
-      if (!suspect.isEmpty()) {
+      if (connectErrors.pending()) { // false in the normal case: nothing per connection
         String key = backend + "/" + serverName;
-        HealthMonitor monitor = monitors.get(key);
-        if (suspect.remove(key) && monitor != null) {
-          monitor.reportPassiveSuccess("connected");
-        }
+        connectErrors.connected(key, monitors.get(key));
       }
       delegate.onServerConnected(backend, serverName, connectNanos);
     }
@@ -510,22 +498,14 @@ public final class ProxyService implements Closeable {
     @Override
     public void onConnectFailed(
         String backend, String serverName, boolean timedOut, Throwable cause) {
-      String key = backend + "/" + serverName;
-      HealthMonitor monitor = monitors.get(key);
       BackendConfig b = config.backends().get(backend);
-      if (monitor != null && b != null && b.passive().observe() == Observe.LAYER4) {
-        PassiveHealth passive = b.passive();
-        AtomicInteger counter = errors.computeIfAbsent(key, k -> new AtomicInteger());
-        int count = counter.incrementAndGet();
-        if (count >= passive.errorLimit() && errors.remove(key, counter)) {
-          String why = timedOut ? "connect timeout" : String.valueOf(cause.getMessage());
-          if (passive.onError() != PassiveAction.FAST_INTERVAL) {
-            suspect.add(key);
-          }
-          monitor.reportPassiveFailure(
-              count > 1 ? count + " consecutive connect errors, the last: " + why : why,
-              passive.onError());
-        }
+      if (b != null) {
+        String key = backend + "/" + serverName;
+        connectErrors.failed(
+            key,
+            monitors.get(key),
+            b.passive(),
+            timedOut ? "connect timeout" : String.valueOf(cause.getMessage()));
       }
       delegate.onConnectFailed(backend, serverName, timedOut, cause);
     }

@@ -274,7 +274,9 @@ class ImportStructureTest {
             + " server cp1 10.0.0.11:6443\n server cp2 10.0.0.12:6443\n"
             + "backend limited\n server cp1 10.0.0.11:6443 check observe layer4 error-limit 3"
             + " on-error fastinter\n"
-            + "backend unobserved\n server cp1 10.0.0.11:6443 check\n");
+            + "backend unobserved\n server cp1 10.0.0.11:6443 check\n"
+            + "backend mixed\n server cp1 10.0.0.11:6443 check observe layer4 error-limit 5000\n"
+            + " server cp2 10.0.0.12:6443 check\n");
     Config c = importOf(Fixtures.path("kubeadm-ha/keepalived.conf"), haproxy);
     Config observed = c.getConfig("proxy.backends.observed");
     assertEquals("layer4", observed.getString("observe"));
@@ -290,6 +292,11 @@ class ImportStructureTest {
     ImportResult r =
         ConfigImporter.importConfigs(Fixtures.path("kubeadm-ha/keepalived.conf"), haproxy);
     assertTrue(r.hocon().contains("no 'observe layer4' in haproxy"), r.hocon());
+    assertEquals(1000, c.getInt("proxy.backends.mixed.error-limit"), "vipd's largest");
+    assertTrue(r.hocon().contains("vipd's error-limit is at most 1000"), r.hocon());
+    assertTrue(
+        r.hocon().contains("on-error are per backend: server cp1's apply"),
+        "cp2 has no observe: " + r.hocon());
     assertFalse(r.hocon().contains("without the options observe"), "not reported as dropped");
   }
 

@@ -12,6 +12,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
@@ -40,6 +41,7 @@ class PassiveHealthTest {
   private ProxyUnderTest under;
   private ProxyService proxy;
   private int front;
+  private int refusing;
 
   @BeforeEach
   void start() {
@@ -86,14 +88,26 @@ class PassiveHealthTest {
     startProxy("on-error = mark-down");
     failedConnects(1);
     await(() -> check().state() == HealthState.DOWN, "down at once");
-    assertEquals(
-        false,
-        proxy.status().servers().stream()
-            .filter(s -> s.server().equals("a"))
-            .findFirst()
-            .get()
-            .up(),
-        "the proxy no longer sends clients to it");
+    // the proxy hears of it just after the check's state is published
+    await(() -> !server().up(), "the proxy no longer sends clients to it");
+  }
+
+  @Test
+  void aReloadTakesNewPassiveSettingsAndSaysSo() throws Exception {
+    startProxy("");
+    List<String> changes =
+        proxy.apply(
+            ProxyUnderTest.load(dir, config("error-limit = 3")), under.factory, under.loops);
+    assertTrue(
+        changes.contains(
+            "backend apiservers: passive health now observe = layer4, error-limit = 3,"
+                + " on-error = fail-check"),
+        changes.toString());
+    failedConnects(2);
+    settle();
+    assertEquals(HealthState.UP, check().state(), "the new limit applies");
+    failedConnects(1);
+    await(() -> check().state() == HealthState.DOWN, "down at the third error");
   }
 
   @Test
@@ -111,20 +125,21 @@ class PassiveHealthTest {
    */
   private void startProxy(String backendKeys) throws Exception {
     front = ProxyUnderTest.freePort();
-    int refusing = ProxyUnderTest.freePort();
-    proxy =
-        under.start(
-            dir,
-            ProxyUnderTest.apiProxy(
-                front,
-                "    servers = [ { name = a, address = \"127.0.0.1:"
-                    + refusing
-                    + "\" } ]\n"
-                    + "    check { type = tcp, interval = 24h, timeout = 1s, fall = 3, rise = 2 }\n"
-                    + "    retries = 0\n"
-                    + "    "
-                    + backendKeys
-                    + "\n"));
+    refusing = ProxyUnderTest.freePort();
+    proxy = under.start(dir, config(backendKeys));
+  }
+
+  private String config(String backendKeys) {
+    return ProxyUnderTest.apiProxy(
+        front,
+        "    servers = [ { name = a, address = \"127.0.0.1:"
+            + refusing
+            + "\" } ]\n"
+            + "    check { type = tcp, interval = 24h, timeout = 1s, fall = 3, rise = 2 }\n"
+            + "    retries = 0\n"
+            + "    "
+            + backendKeys
+            + "\n");
   }
 
   /** {@code n} clients, one after the other, each closed by the proxy once its connect failed. */

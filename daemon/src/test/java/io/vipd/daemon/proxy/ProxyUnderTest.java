@@ -41,11 +41,16 @@ final class ProxyUnderTest implements AutoCloseable {
 
   /** Writes {@code text} to {@code dir}/vipd.conf, checks it is valid and starts its proxy. */
   ProxyService start(Path dir, String text) throws IOException {
+    return start(load(dir, text));
+  }
+
+  /** Writes {@code text} to {@code dir}/vipd.conf and reads its proxy, which must be valid. */
+  static ProxyConfig load(Path dir, String text) throws IOException {
     Path f = dir.resolve("vipd.conf");
     Files.writeString(f, text);
     LoadResult r = ConfigLoader.load(f);
     assertTrue(r.isValid(), r.errors().toString());
-    return start(r.config().orElseThrow().proxy());
+    return r.config().orElseThrow().proxy();
   }
 
   ProxyService start(ProxyConfig config) throws IOException {

@@ -212,15 +212,23 @@ public final class BackendPool {
    * Sets a server's operator state (haproxy {@code set server ... state}). {@link
    * ServerAdminState#DRAIN} and {@link ServerAdminState#MAINT} stop new connections at once;
    * established sessions are never closed by this. Health checks keep feeding {@link #setServerUp}
-   * meanwhile, and do not change the operator state. Callable from any thread.
+   * meanwhile, and do not change the operator state. With a slow start, an up server set back to
+   * {@link ServerAdminState#READY} ramps up as one whose check passes again. Callable from any
+   * thread.
    *
    * @return the previous state
    * @throws IllegalArgumentException if the backend has no such server
    */
   public ServerAdminState setServerAdminState(String server, ServerAdminState state) {
+    java.util.Objects.requireNonNull(state, "state");
     ServerState s = state(server);
     ServerAdminState before = s.adminState;
-    s.adminState = java.util.Objects.requireNonNull(state, "state");
+    if (slowstart > 0 && before != state && s.up) {
+      // Back from drain or maintenance is back too, as in haproxy: the ramp starts (before the
+      // server takes connections again); leaving ready ends a ramp under way.
+      slowStart(s, state == ServerAdminState.READY);
+    }
+    s.adminState = state;
     return before;
   }
 
@@ -340,7 +348,8 @@ public final class BackendPool {
               st.bytesIn.sum(),
               st.bytesOut.sum(),
               st.adminState,
-              st.weight));
+              st.weight,
+              st.rampStep * 100 / SlowStart.STEPS));
     }
   }
 

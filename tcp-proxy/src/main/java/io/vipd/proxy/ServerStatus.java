@@ -14,6 +14,8 @@ package io.vipd.proxy;
  * @param bytesOut bytes forwarded from this server to clients
  * @param adminState the operator state ({@link ServerAdminState#READY} unless set at runtime)
  * @param weight the weight for new connections (configured, or as set at runtime)
+ * @param throttle the percentage of {@code weight} in effect: below 100 during a slow start
+ *     (haproxy's {@code throttle})
  */
 public record ServerStatus(
     String backend,
@@ -26,4 +28,5 @@ public record ServerStatus(
     long bytesIn,
     long bytesOut,
     ServerAdminState adminState,
-    int weight) {}
+    int weight,
+    int throttle) {}

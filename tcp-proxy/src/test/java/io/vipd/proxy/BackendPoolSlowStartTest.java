@@ -46,6 +46,12 @@ class BackendPoolSlowStartTest {
     return b;
   }
 
+  private static int throttle(BackendPool pool, String server) {
+    List<ServerStatus> out = new java.util.ArrayList<>();
+    pool.addStatus(out);
+    return out.stream().filter(s -> s.server().equals(server)).findFirst().orElseThrow().throttle();
+  }
+
   private void advance(Duration d) {
     clock.addAndGet(d.toNanos());
   }
@@ -57,9 +63,12 @@ class BackendPoolSlowStartTest {
     pool.setServerUp("b", false);
     assertEquals(0, toB(pool, 20));
     pool.setServerUp("b", true);
+    assertEquals(5, throttle(pool, "b"), "haproxy's throttle, in percent");
+    assertEquals(100, throttle(pool, "a"));
     assertEquals(1, toB(pool, 21), "first step: 1 of 20 + 1");
     advance(PERIOD.dividedBy(2));
     assertEquals(10, toB(pool, 30), "half-way: weight 10 against 20");
+    assertEquals(50, throttle(pool, "b"));
     advance(PERIOD.dividedBy(2));
     assertEquals(10, toB(pool, 20), "the period over: an even share again");
   }
@@ -91,6 +100,20 @@ class BackendPoolSlowStartTest {
     advance(PERIOD);
     pool.setServerUp("b", true);
     assertEquals(1, toB(pool, 21), "from the first step again");
+  }
+
+  @Test
+  void aServerBackFromDrainOrMaintenanceRampsUpToo() {
+    BackendPool pool = pool(BalanceAlgorithm.ROUNDROBIN, PERIOD);
+    for (ServerAdminState away : List.of(ServerAdminState.DRAIN, ServerAdminState.MAINT)) {
+      pool.setServerAdminState("b", away);
+      assertEquals(0, toB(pool, 20));
+      advance(PERIOD);
+      pool.setServerAdminState("b", ServerAdminState.READY);
+      assertEquals(1, toB(pool, 21), "back from " + away + ": from the first step");
+      advance(PERIOD);
+      assertEquals(10, toB(pool, 20));
+    }
   }
 
   @Test

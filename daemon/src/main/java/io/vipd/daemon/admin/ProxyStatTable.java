@@ -47,6 +47,9 @@ final class ProxyStatTable {
       if (admin != null && !"ready".equals(admin)) {
         status += " " + StatusTable.upper(admin);
       }
+      if (sv.get("throttle") instanceof Number n && n.intValue() < 100) {
+        status += " (slowstart " + n + "%)";
+      }
       if (Boolean.TRUE.equals(sv.get("backup"))) {
         status += " (backup)";
       }

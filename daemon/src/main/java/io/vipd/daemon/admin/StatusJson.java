@@ -184,6 +184,7 @@ public final class StatusJson {
           .field("up", s.up())
           .field("adminState", s.adminState().label())
           .field("weight", s.weight())
+          .field("throttle", s.throttle())
           .field("backup", s.backup())
           .field("activeConnections", s.activeConnections())
           .field("connections", s.connections())

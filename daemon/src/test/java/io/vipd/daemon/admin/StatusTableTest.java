@@ -77,4 +77,21 @@ class StatusTableTest {
     assertTrue(text.contains(" Last Transition                 -\n"), text);
     assertTrue(text.contains(" Master                          -\n"), text);
   }
+
+  @Test
+  void aServerInItsSlowStartShowsItsThrottle() {
+    @SuppressWarnings("unchecked")
+    java.util.List<Map<String, Object>> servers =
+        (java.util.List<Map<String, Object>>)
+            JsonReader.parse(
+                "[{\"backend\":\"be\",\"name\":\"a\",\"up\":true,\"adminState\":\"ready\","
+                    + "\"weight\":1,\"throttle\":35,\"backup\":false},"
+                    + "{\"backend\":\"be\",\"name\":\"b\",\"up\":true,\"adminState\":\"ready\","
+                    + "\"weight\":1,\"throttle\":100,\"backup\":false}]");
+    StringBuilder sb = new StringBuilder();
+    ProxyStatTable.servers(servers).appendTo(sb);
+    String text = sb.toString();
+    assertTrue(text.matches("(?s).*\\nbe/a\\s+UP \\(slowstart 35%\\)\\s+1\\s.*"), text);
+    assertTrue(text.matches("(?s).*\\nbe/b\\s+UP\\s+1\\s.*"), text);
+  }
 }

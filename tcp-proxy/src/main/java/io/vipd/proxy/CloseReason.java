@@ -22,8 +22,10 @@ public enum CloseReason {
   SERVER_TIMEOUT,
   /** {@code timeout tunnel} expired. */
   TUNNEL_TIMEOUT,
-  /** {@code timeout client-fin} expired after the client half-closed. */
+  /** {@code timeout client-fin} expired once the session was half-closed. */
   CLIENT_FIN_TIMEOUT,
+  /** {@code timeout server-fin} expired once the session was half-closed. */
+  SERVER_FIN_TIMEOUT,
   /** The server was marked down and its backend has {@link OnMarkedDown#SHUTDOWN_SESSIONS}. */
   SERVER_MARKED_DOWN,
   /** The proxy stopped and the grace period ran out. */
@@ -42,6 +44,8 @@ public enum CloseReason {
         return TimeoutKind.TUNNEL;
       case CLIENT_FIN_TIMEOUT:
         return TimeoutKind.CLIENT_FIN;
+      case SERVER_FIN_TIMEOUT:
+        return TimeoutKind.SERVER_FIN;
       default:
         return null;
     }

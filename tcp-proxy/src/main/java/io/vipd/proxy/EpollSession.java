@@ -205,6 +205,11 @@ final class EpollSession extends SessionBase implements RelayEventLoop.Handler {
   }
 
   @Override
+  boolean serverInputDone() {
+    return down.eof;
+  }
+
+  @Override
   void connectTimedOut(ConnectTimeoutException cause) {
     connectFailed(cause, true);
   }
@@ -444,9 +449,7 @@ final class EpollSession extends SessionBase implements RelayEventLoop.Handler {
       failed(!p.fromClient, e);
       return false;
     }
-    if (p.fromClient) {
-      checkTimeouts(); // client-fin may now be the shorter timeout
-    }
+    checkTimeouts(); // half-closed: client-fin and server-fin may now be the shorter timeouts
     return true;
   }
 

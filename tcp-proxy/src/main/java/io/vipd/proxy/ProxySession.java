@@ -298,10 +298,11 @@ final class ProxySession extends SessionBase {
                 peer.config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, false);
               }
             });
-    if (fromClient) {
-      // client-fin may now be the shorter timeout
-      checkTimeouts();
-    }
+    // half-closed: client-fin and server-fin may now be the shorter timeouts, counted from the FIN
+    long now = context.nanoClock.getAsLong();
+    clientActivityNanos = now;
+    serverActivityNanos = now;
+    checkTimeouts();
   }
 
   void failed(boolean clientSide, Throwable cause) {
@@ -396,6 +397,11 @@ final class ProxySession extends SessionBase {
   @Override
   boolean clientInputDone() {
     return clientInputDone;
+  }
+
+  @Override
+  boolean serverInputDone() {
+    return serverInputDone;
   }
 
   /** Bytes that left a side's write queue since the last check are that side's activity. */

@@ -13,13 +13,27 @@ import java.util.Objects;
  *     (likewise)
  * @param tunnel replaces {@code client} and {@code server} once the server connection is
  *     established, as in haproxy's {@code mode tcp} (long watch streams); zero keeps client/server
- * @param clientFin client-side inactivity once the client has half-closed (sent FIN); zero keeps
- *     the client (or tunnel) timeout
+ * @param clientFin client-side inactivity once the session is half-closed (the client sent its FIN,
+ *     or the server's was passed on to it), as haproxy's {@code timeout client-fin}; zero keeps the
+ *     client (or tunnel) timeout
+ * @param serverFin server-side inactivity once the session is half-closed, as haproxy's {@code
+ *     timeout server-fin}; zero keeps the server (or tunnel) timeout
  */
 public record ProxyTimeouts(
-    Duration connect, Duration client, Duration server, Duration tunnel, Duration clientFin) {
+    Duration connect,
+    Duration client,
+    Duration server,
+    Duration tunnel,
+    Duration clientFin,
+    Duration serverFin) {
 
-  /** connect 5s, client 20s, server 20s, tunnel 1h, client-fin 10s. */
+  /** Without a server-fin timeout. */
+  public ProxyTimeouts(
+      Duration connect, Duration client, Duration server, Duration tunnel, Duration clientFin) {
+    this(connect, client, server, tunnel, clientFin, Duration.ZERO);
+  }
+
+  /** connect 5s, client 20s, server 20s, tunnel 1h, client-fin 10s, no server-fin. */
   public static final ProxyTimeouts DEFAULTS =
       new ProxyTimeouts(
           Duration.ofSeconds(5),
@@ -34,6 +48,7 @@ public record ProxyTimeouts(
     check(server, "server");
     check(tunnel, "tunnel");
     check(clientFin, "clientFin");
+    check(serverFin, "serverFin");
   }
 
   private static void check(Duration d, String name) {

@@ -256,8 +256,11 @@ abstract class SessionBase implements RelaySession {
   /** True while an attempt's connect is in flight (its deadline runs). */
   abstract boolean connecting();
 
-  /** The client's input reached its end (its FIN): client-fin may govern the client side. */
+  /** The client's input reached its end (its FIN): the session is half-closed. */
   abstract boolean clientInputDone();
+
+  /** The server's input reached its end (its FIN): the session is half-closed. */
+  abstract boolean serverInputDone();
 
   /** The connect in flight passed its deadline: fail the attempt with {@code cause}. */
   abstract void connectTimedOut(ConnectTimeoutException cause);
@@ -271,7 +274,7 @@ abstract class SessionBase implements RelaySession {
   /**
    * Checks the deadlines and arms the timer for the next one. Activity only moves deadlines later,
    * so a session need not call this per event: the timer re-checks when it fires; only a new kind
-   * of timeout (the connect done, the client's FIN) needs a call.
+   * of timeout (the connect done, a FIN passed on) needs a call.
    */
   final void checkTimeouts() {
     if (finished) {
@@ -301,8 +304,9 @@ abstract class SessionBase implements RelaySession {
     // haproxy in mode tcp: with no content analyzer, a connection is a tunnel as soon as it is
     // established, so the tunnel timeout (when set) governs it from then on.
     SessionTimeouts t = frontend.timeouts;
-    TimeoutKind clientKind = t.clientKind(true, clientInputDone());
-    TimeoutKind serverKind = t.serverKind(true);
+    boolean halfClosed = clientInputDone() || serverInputDone();
+    TimeoutKind clientKind = t.clientKind(true, halfClosed);
+    TimeoutKind serverKind = t.serverKind(true, halfClosed);
     long clientNanos = t.nanos(clientKind);
     long serverNanos = t.nanos(serverKind);
     long next = Long.MAX_VALUE;

@@ -8,7 +8,9 @@ package io.vipd.proxy;
  *   <li>Before both sides have sent data: {@code client} on the client side, {@code server} on the
  *       server side.
  *   <li>Once both have (a tunnel): {@code tunnel} on both sides, if set.
- *   <li>Once the client has half-closed: {@code client-fin} on the client side, if set.
+ *   <li>Once the session is half-closed, whichever side sent the first FIN: {@code client-fin} on
+ *       the client side and {@code server-fin} on the server side, each if set (haproxy applies
+ *       them once either direction of its side has ended).
  * </ul>
  */
 final class SessionTimeouts {
@@ -17,6 +19,7 @@ final class SessionTimeouts {
   private final long serverNanos;
   private final long tunnelNanos;
   private final long clientFinNanos;
+  private final long serverFinNanos;
 
   SessionTimeouts(ProxyTimeouts t) {
     connectNanos = t.connect().toNanos();
@@ -24,16 +27,20 @@ final class SessionTimeouts {
     serverNanos = t.server().toNanos();
     tunnelNanos = t.tunnel().toNanos();
     clientFinNanos = t.clientFin().toNanos();
+    serverFinNanos = t.serverFin().toNanos();
   }
 
-  TimeoutKind clientKind(boolean tunnel, boolean clientHalfClosed) {
-    if (clientHalfClosed && clientFinNanos > 0) {
+  TimeoutKind clientKind(boolean tunnel, boolean halfClosed) {
+    if (halfClosed && clientFinNanos > 0) {
       return TimeoutKind.CLIENT_FIN;
     }
     return tunnel && tunnelNanos > 0 ? TimeoutKind.TUNNEL : TimeoutKind.CLIENT;
   }
 
-  TimeoutKind serverKind(boolean tunnel) {
+  TimeoutKind serverKind(boolean tunnel, boolean halfClosed) {
+    if (halfClosed && serverFinNanos > 0) {
+      return TimeoutKind.SERVER_FIN;
+    }
     return tunnel && tunnelNanos > 0 ? TimeoutKind.TUNNEL : TimeoutKind.SERVER;
   }
 
@@ -49,6 +56,8 @@ final class SessionTimeouts {
         return tunnelNanos;
       case CLIENT_FIN:
         return clientFinNanos;
+      case SERVER_FIN:
+        return serverFinNanos;
       default:
         throw new AssertionError(kind);
     }
@@ -66,6 +75,8 @@ final class SessionTimeouts {
         return CloseReason.TUNNEL_TIMEOUT;
       case CLIENT_FIN:
         return CloseReason.CLIENT_FIN_TIMEOUT;
+      case SERVER_FIN:
+        return CloseReason.SERVER_FIN_TIMEOUT;
       default:
         throw new AssertionError(kind);
     }

@@ -6,5 +6,6 @@ public enum TimeoutKind {
   CLIENT,
   SERVER,
   TUNNEL,
-  CLIENT_FIN
+  CLIENT_FIN,
+  SERVER_FIN
 }

@@ -242,4 +242,52 @@ class ProxyTimeoutTest {
       expectClosed(CloseReason.CLIENT_FIN_TIMEOUT, t0, 250);
     }
   }
+
+  /**
+   * haproxy's client-fin applies once either direction of the client side has ended: here the
+   * server finished first and the client, told so, never closes (a FIN_WAIT pile-up otherwise).
+   */
+  @Test
+  void clientFinAlsoAppliesOnceTheServerHasClosed() throws Exception {
+    start(servers.finFirst("done").address, ms(1000, 5000, 5000, 5000, 300));
+    try (Socket c = connect(proxy)) {
+      assertEquals("done", readLine(c));
+      long t0 = System.nanoTime();
+      assertNull(readLine(c), "the server's FIN, passed on");
+      expectClosed(CloseReason.CLIENT_FIN_TIMEOUT, t0, 250);
+    }
+  }
+
+  /** A server that never closes after the client's FIN was passed on to it: server-fin. */
+  @Test
+  void serverFinTimeoutOnceTheClientHasClosed() throws Exception {
+    ProxyTimeouts t = ms(1000, 5000, 5000, 5000, 0);
+    start(
+        servers.hang().address,
+        new ProxyTimeouts(
+            t.connect(),
+            t.client(),
+            t.server(),
+            t.tunnel(),
+            t.clientFin(),
+            Duration.ofMillis(300)));
+    try (Socket c = connect(proxy)) {
+      Thread.sleep(600); // idle, longer than server-fin: it counts from the FIN
+      long t0 = System.nanoTime();
+      c.shutdownOutput();
+      assertNull(readLine(c));
+      expectClosed(CloseReason.SERVER_FIN_TIMEOUT, t0, 250);
+    }
+  }
+
+  @Test
+  void withoutServerFinTheServerSideKeepsItsTimeout() throws Exception {
+    start(servers.hang().address, ms(1000, 5000, 700, 0, 0));
+    try (Socket c = connect(proxy)) {
+      long t0 = System.nanoTime();
+      c.shutdownOutput();
+      assertNull(readLine(c));
+      expectClosed(CloseReason.SERVER_TIMEOUT, t0, 600);
+    }
+  }
 }

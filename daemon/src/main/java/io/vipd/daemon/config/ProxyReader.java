@@ -255,12 +255,18 @@ final class ProxyReader {
     Optional<Duration> server = t.duration("server", min, MAX_TIMEOUT);
     Optional<Duration> tunnel = t.duration("tunnel", Duration.ZERO, MAX_TIMEOUT);
     Optional<Duration> clientFin = t.duration("client-fin", min, MAX_TIMEOUT);
+    Optional<Duration> serverFin = t.duration("server-fin", Duration.ZERO, MAX_TIMEOUT);
     t.finish();
     if (t.hasErrors()) {
       return Optional.empty();
     }
     return Optional.of(
         new ProxyTimeouts(
-            connect.get(), client.get(), server.get(), tunnel.get(), clientFin.get()));
+            connect.get(),
+            client.get(),
+            server.get(),
+            tunnel.get(),
+            clientFin.get(),
+            serverFin.get()));
   }
 }

@@ -86,7 +86,6 @@ final class HaproxyReasons {
           "http-request", HTTP_ONLY,
           "http-keep-alive", HTTP_ONLY,
           "queue", "vipd does not queue connections",
-          "server-fin", "vipd has no server-side FIN timeout",
           "tarpit", HTTP_ONLY);
 
   private HaproxyReasons() {}

@@ -91,6 +91,7 @@ public final class TcpLogLine {
       case TUNNEL_TIMEOUT: // haproxy reports an expired tunnel timeout on the client side
         return "c" + phase;
       case SERVER_TIMEOUT:
+      case SERVER_FIN_TIMEOUT:
         return "s" + phase;
       case SERVER_MARKED_DOWN:
         return "D" + phase;

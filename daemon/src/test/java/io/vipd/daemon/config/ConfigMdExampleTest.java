@@ -140,7 +140,8 @@ class ConfigMdExampleTest {
             Duration.ofSeconds(20),
             Duration.ofSeconds(20),
             Duration.ofHours(1),
-            Duration.ofMinutes(1)),
+            Duration.ofMinutes(1),
+            Duration.ZERO),
         b.timeouts());
     assertEquals(3, b.retries());
     assertTrue(b.redispatch());

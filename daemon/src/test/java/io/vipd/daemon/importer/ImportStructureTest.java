@@ -262,12 +262,13 @@ class ImportStructureTest {
   }
 
   @Test
-  void passiveHealthAndSlowstartAreCarriedOverWithHaproxysDefaults(@TempDir java.nio.file.Path dir)
+  void passiveHealthSlowstartAndServerFinAreCarriedOver(@TempDir java.nio.file.Path dir)
       throws java.io.IOException {
     java.nio.file.Path haproxy = dir.resolve("haproxy.cfg");
     java.nio.file.Files.writeString(
         haproxy,
         "defaults\n mode tcp\n timeout connect 5s\n timeout client 1m\n timeout server 1m\n"
+            + " timeout server-fin 30s\n"
             + "frontend api\n bind *:8443\n default_backend observed\n"
             + "backend observed\n default-server check observe layer4 on-error sudden-death"
             + " slowstart 30s\n"
@@ -283,6 +284,7 @@ class ImportStructureTest {
     assertEquals(10, observed.getInt("error-limit"), "haproxy's default with observe");
     assertEquals("sudden-death", observed.getString("on-error"));
     assertEquals(Duration.ofSeconds(30), observed.getDuration("slowstart"));
+    assertEquals(Duration.ofSeconds(30), observed.getDuration("timeouts.server-fin"));
     Config limited = c.getConfig("proxy.backends.limited");
     assertEquals(3, limited.getInt("error-limit"));
     assertEquals("fast-interval", limited.getString("on-error"));

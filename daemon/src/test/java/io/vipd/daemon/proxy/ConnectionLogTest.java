@@ -99,6 +99,8 @@ class ConnectionLogTest {
     assertEquals("sC", TcpLogLine.terminationState(CloseReason.CONNECT_TIMEOUT, false));
     assertEquals("cD", TcpLogLine.terminationState(CloseReason.CLIENT_TIMEOUT, true));
     assertEquals("sD", TcpLogLine.terminationState(CloseReason.SERVER_TIMEOUT, true));
+    assertEquals("sD", TcpLogLine.terminationState(CloseReason.SERVER_FIN_TIMEOUT, true));
+    assertEquals("cD", TcpLogLine.terminationState(CloseReason.CLIENT_FIN_TIMEOUT, true));
     assertEquals("DD", TcpLogLine.terminationState(CloseReason.SERVER_MARKED_DOWN, true));
     assertEquals("KD", TcpLogLine.terminationState(CloseReason.PROXY_STOPPED, true));
     for (CloseReason r : CloseReason.values()) {

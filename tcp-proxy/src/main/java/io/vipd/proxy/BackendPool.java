@@ -232,6 +232,23 @@ public final class BackendPool {
     return before;
   }
 
+  /**
+   * Closes every established session of {@code server} (haproxy {@code shutdown sessions server}),
+   * each on its own event loop; its clients reconnect, to another server if this one no longer
+   * takes connections. Callable from any thread.
+   *
+   * @return how many sessions were asked to close
+   * @throws IllegalArgumentException if the backend has no such server
+   */
+  public int shutdownSessions(String server) {
+    int n = 0;
+    for (RelaySession session : state(server).sessions) {
+      session.closeFromAnyThread(CloseReason.SHUT_DOWN_BY_OPERATOR);
+      n++;
+    }
+    return n;
+  }
+
   /** The operator state of {@code server}. */
   public ServerAdminState serverAdminState(String server) {
     return state(server).adminState;

@@ -28,6 +28,8 @@ public enum CloseReason {
   SERVER_FIN_TIMEOUT,
   /** The server was marked down and its backend has {@link OnMarkedDown#SHUTDOWN_SESSIONS}. */
   SERVER_MARKED_DOWN,
+  /** An operator closed the server's sessions (haproxy {@code shutdown sessions server}). */
+  SHUT_DOWN_BY_OPERATOR,
   /** The proxy stopped and the grace period ran out. */
   PROXY_STOPPED;
 

@@ -310,6 +310,16 @@ public final class ProxyServer implements AutoCloseable {
     return backend(backend).setServerWeight(server, weight);
   }
 
+  /**
+   * Closes every established session of a server: {@link BackendPool#shutdownSessions}.
+   *
+   * @return how many sessions were asked to close
+   * @throws IllegalArgumentException if there is no such backend or server
+   */
+  public synchronized int shutdownSessions(String backend, String server) {
+    return backend(backend).shutdownSessions(server);
+  }
+
   /** The pool of backend {@code name}, to feed its health. */
   public BackendPool backend(String name) {
     BackendPool pool = pools.get(name);

@@ -116,6 +116,34 @@ class ServerAdminStateTest {
   }
 
   @Test
+  void shutdownSessionsAfterADrainMovesTheServersClientsToTheOthers() throws Exception {
+    start(BalanceAlgorithm.ROUNDROBIN, 1, 1);
+    List<Socket> toA = new ArrayList<>();
+    Socket toB = null;
+    while (toA.size() < 2 || toB == null) {
+      Socket s = open();
+      if (readLine(s).equals("a")) {
+        toA.add(s);
+      } else if (toB == null) {
+        toB = s;
+      }
+    }
+    proxy.setServerAdminState("be", "a", ServerAdminState.DRAIN);
+    assertEquals(2, proxy.shutdownSessions("be", "a"));
+    for (Socket s : toA) {
+      assertNull(readLine(s), "closed by the operator");
+    }
+    ProxyHarness.await(
+        "both closes counted",
+        Duration.ofSeconds(5),
+        () -> proxy.status().frontend("fe").closed(CloseReason.SHUT_DOWN_BY_OPERATOR) == 2);
+    assertEquals("still", roundTrip(toB, "still"), "the other server's sessions go on");
+    assertEquals("bb", hits(2), "the clients reconnect to b");
+    assertEquals(0, proxy.shutdownSessions("be", "a"), "none left");
+    assertThrows(IllegalArgumentException.class, () -> proxy.shutdownSessions("be", "nope"));
+  }
+
+  @Test
   void operatorStateSurvivesHealthTransitions() throws Exception {
     start(BalanceAlgorithm.ROUNDROBIN, 1, 1);
     proxy.setServerAdminState("be", "a", ServerAdminState.MAINT);

@@ -27,8 +27,8 @@ public final class RuntimeOperations {
   /**
    * A server operation.
    *
-   * @param action {@code drain}, {@code disable} (maintenance), {@code enable} (ready) or {@code
-   *     weight}
+   * @param action {@code drain}, {@code disable} (maintenance), {@code enable} (ready), {@code
+   *     weight} or {@code shutdown-sessions}
    * @param value the new weight for {@code weight} (0..256), else ignored
    */
   public OperationResult server(
@@ -57,9 +57,16 @@ public final class RuntimeOperations {
       case "weight" -> {
         return weight(p, backend, server, value);
       }
+      case "shutdown-sessions" -> {
+        int n = p.shutdownSessions(backend, server);
+        return OperationResult.ok(
+            "server " + name + ": " + n + " established session(s) closed; clients reconnect");
+      }
       default -> {
         return OperationResult.notFound(
-            "unknown server operation " + action + "; try drain, disable, enable, weight");
+            "unknown server operation "
+                + action
+                + "; try drain, disable, enable, weight, shutdown-sessions");
       }
     }
     ServerAdminState before = p.setServerAdminState(backend, server, target);

@@ -96,12 +96,14 @@ public final class Cli {
             CliArgs a = CliArgs.parse(rest(args, pos.size()), Set.of("admin", "token"), Set.of());
             String action = pos.isEmpty() ? "" : pos.get(0);
             boolean weight = action.equals("weight");
-            if (!Set.of("drain", "disable", "enable", "weight").contains(action)
+            if (!Set.of("drain", "disable", "enable", "weight", "shutdown-sessions")
+                    .contains(action)
                 || pos.size() != (weight ? 3 : 2)
                 || pos.get(1).indexOf('/') <= 0
                 || pos.get(1).endsWith("/")) {
               throw new UsageException(
-                  "server needs drain|disable|enable BACKEND/SERVER, or weight BACKEND/SERVER N");
+                  "server needs drain|disable|enable|shutdown-sessions BACKEND/SERVER, or weight"
+                      + " BACKEND/SERVER N");
             }
             return new OperationCommand(out, err, last(a, "admin"), last(a, "token"))
                 .server(action, pos.get(1), weight ? Optional.of(pos.get(2)) : Optional.empty());

@@ -35,7 +35,8 @@ final class OperationCommand {
   }
 
   /**
-   * {@code vipd server drain|disable|enable BACKEND/SERVER} and {@code weight BACKEND/SERVER N}.
+   * {@code vipd server drain|disable|enable|shutdown-sessions BACKEND/SERVER} and {@code weight
+   * BACKEND/SERVER N}.
    */
   int server(String action, String target, Optional<String> weight) {
     int slash = target.indexOf('/');

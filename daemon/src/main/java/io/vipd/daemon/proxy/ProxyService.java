@@ -403,6 +403,11 @@ public final class ProxyService implements Closeable {
     return before;
   }
 
+  /** Closes every established session of a server; returns how many. */
+  public int shutdownSessions(String backend, String serverName) {
+    return server.shutdownSessions(backend, serverName);
+  }
+
   /** Stops accepting and lets established connections finish for up to {@code grace}. */
   public synchronized void stop(Duration grace) {
     listening = false;

@@ -96,6 +96,7 @@ public final class TcpLogLine {
       case SERVER_MARKED_DOWN:
         return "D" + phase;
       case PROXY_STOPPED:
+      case SHUT_DOWN_BY_OPERATOR: // haproxy: K, killed by an administrator
         return "K" + phase;
       default:
         return "--";

@@ -422,6 +422,11 @@ class AdminServerTest {
     assertEquals(200, post("/servers/servers/s1/enable", TOKEN).status());
     relayOnce("back");
 
+    RawHttp.Response shut = post("/servers/servers/s1/shutdown-sessions", TOKEN);
+    assertEquals(200, shut.status());
+    assertEquals(
+        "server servers/s1: 0 established session(s) closed; clients reconnect\n", shut.body());
+
     assertEquals(400, post("/servers/servers/s1/weight", TOKEN).status());
     assertEquals(400, post("/servers/servers/s1/weight?value=300", TOKEN).status());
     assertEquals(400, post("/servers/servers/s1/weight?value=x", TOKEN).status());
@@ -449,6 +454,23 @@ class AdminServerTest {
         0,
         cli(out, err, "server", "weight", "servers/s1", "3", "--admin", admin, "--token", TOKEN));
     assertEquals(3L, ((Number) serverStatus().get("weight")).longValue());
+    out.reset();
+    assertEquals(
+        0,
+        cli(
+            out,
+            err,
+            "server",
+            "shutdown-sessions",
+            "servers/s1",
+            "--admin",
+            admin,
+            "--token",
+            TOKEN));
+    assertTrue(
+        out.toString(StandardCharsets.UTF_8).startsWith("server servers/s1: 0 established"),
+        out.toString(StandardCharsets.UTF_8));
+    assertEquals(2, cli(out, err, "server", "shutdown-sessions", "servers/s1", "x"));
     err.reset();
     assertEquals(
         1, cli(out, err, "server", "drain", "servers/zz", "--admin", admin, "--token", TOKEN));

@@ -351,6 +351,9 @@ public final class BackendPool {
   }
 
   void addStatus(List<ServerStatus> out) {
+    if (ramping != 0 && clock.getAsLong() - nextRamp >= 0) {
+      ramp(); // the steps move on selection: without new connections, the throttle would lag
+    }
     for (ServerSettings s : settings.servers()) {
       ServerState st = byName.get(s.name());
       out.add(

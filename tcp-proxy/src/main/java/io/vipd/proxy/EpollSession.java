@@ -564,11 +564,13 @@ final class EpollSession extends SessionBase implements RelayEventLoop.Handler {
   }
 
   /** Bytes read from the client and not yet written to the server. */
+  @Override
   long pendingToServer() {
     return up.pending == null ? 0 : up.pending.readableBytes();
   }
 
   /** Bytes read from the server and not yet written to the client. */
+  @Override
   long pendingToClient() {
     return down.pending == null ? 0 : down.pending.readableBytes();
   }

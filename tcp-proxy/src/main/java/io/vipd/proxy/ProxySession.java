@@ -442,12 +442,14 @@ final class ProxySession extends SessionBase {
     return replayLeftServerUnwritable;
   }
 
-  /** Test hook: bytes queued towards the server (must stay near the high watermark). */
+  /** Bytes queued towards the server (a test hook too: must stay near the high watermark). */
+  @Override
   long pendingToServer() {
     return pending(serverChannel);
   }
 
-  /** Test hook: bytes queued towards the client (must stay near the high watermark). */
+  /** Bytes queued towards the client (a test hook too: must stay near the high watermark). */
+  @Override
   long pendingToClient() {
     return pending(client);
   }

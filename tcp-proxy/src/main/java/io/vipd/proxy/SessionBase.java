@@ -262,6 +262,12 @@ abstract class SessionBase implements RelaySession {
   /** The server's input reached its end (its FIN): the session is half-closed. */
   abstract boolean serverInputDone();
 
+  /** Bytes read from the server and not yet handed to the client's socket. */
+  abstract long pendingToClient();
+
+  /** Bytes read from the client and not yet handed to the server's socket. */
+  abstract long pendingToServer();
+
   /** The connect in flight passed its deadline: fail the attempt with {@code cause}. */
   abstract void connectTimedOut(ConnectTimeoutException cause);
 
@@ -309,20 +315,30 @@ abstract class SessionBase implements RelaySession {
     TimeoutKind serverKind = t.serverKind(true, halfClosed);
     long clientNanos = t.nanos(clientKind);
     long serverNanos = t.nanos(serverKind);
+    // As haproxy's: a side that sent its FIN has nothing more to send, so it can expire only on a
+    // send to it that is held up (a client that stopped reading), not for being quiet.
+    boolean clientExpires = !clientInputDone() || pendingToClient() > 0;
+    boolean serverExpires = !serverInputDone() || pendingToServer() > 0;
     long next = Long.MAX_VALUE;
     if (clientNanos > 0) {
       long left = clientActivityNanos + clientNanos - now;
       if (left <= 0) {
-        timedOut(clientKind);
-        return;
+        if (clientExpires) {
+          timedOut(clientKind);
+          return;
+        }
+        left = clientNanos; // quiet after its FIN: look again later, a send may be held up then
       }
       next = left;
     }
     if (serverNanos > 0) {
       long left = serverActivityNanos + serverNanos - now;
       if (left <= 0) {
-        timedOut(serverKind);
-        return;
+        if (serverExpires) {
+          timedOut(serverKind);
+          return;
+        }
+        left = serverNanos;
       }
       next = Math.min(next, left);
     }

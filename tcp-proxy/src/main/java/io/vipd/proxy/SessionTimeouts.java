@@ -12,6 +12,9 @@ package io.vipd.proxy;
  *       the client side and {@code server-fin} on the server side, each if set (haproxy applies
  *       them once either direction of its side has ended).
  * </ul>
+ *
+ * A side that sent its own FIN expires only while a send to it is held up (see {@code
+ * SessionBase#checkTimeouts}), as in haproxy.
  */
 final class SessionTimeouts {
   final long connectNanos;

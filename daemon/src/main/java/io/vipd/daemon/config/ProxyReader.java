@@ -254,7 +254,7 @@ final class ProxyReader {
     Optional<Duration> client = t.duration("client", min, MAX_TIMEOUT);
     Optional<Duration> server = t.duration("server", min, MAX_TIMEOUT);
     Optional<Duration> tunnel = t.duration("tunnel", Duration.ZERO, MAX_TIMEOUT);
-    Optional<Duration> clientFin = t.duration("client-fin", min, MAX_TIMEOUT);
+    Optional<Duration> clientFin = t.duration("client-fin", Duration.ZERO, MAX_TIMEOUT);
     Optional<Duration> serverFin = t.duration("server-fin", Duration.ZERO, MAX_TIMEOUT);
     t.finish();
     if (t.hasErrors()) {

@@ -3,8 +3,8 @@ package io.vipd.daemon.config;
 import java.time.Duration;
 
 /**
- * Proxy timeouts, haproxy's names and meanings; all positive except {@code tunnel} and {@code
- * serverFin}, where zero means not set.
+ * Proxy timeouts, haproxy's names and meanings; all positive except {@code tunnel}, {@code
+ * clientFin} and {@code serverFin}, where zero means not set.
  *
  * @param connect to establish the connection to a server
  * @param client client inactivity before the server side is connected

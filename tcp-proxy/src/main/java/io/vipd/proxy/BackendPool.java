@@ -241,8 +241,10 @@ public final class BackendPool {
    * @throws IllegalArgumentException if the backend has no such server
    */
   public int shutdownSessions(String server) {
+    ServerState s = state(server);
+    s.shutdowns.incrementAndGet(); // first: a connect that ends after the walk below sees it
     int n = 0;
-    for (RelaySession session : state(server).sessions) {
+    for (RelaySession session : s.sessions) {
       session.closeFromAnyThread(CloseReason.SHUT_DOWN_BY_OPERATOR);
       n++;
     }

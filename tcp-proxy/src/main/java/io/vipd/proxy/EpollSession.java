@@ -169,8 +169,9 @@ final class EpollSession extends SessionBase implements RelayEventLoop.Handler {
   }
 
   private void onConnected() {
-    if (!onServerConnected()) {
-      abort(CloseReason.SERVER_MARKED_DOWN);
+    CloseReason ended = onServerConnected();
+    if (ended != null) {
+      abort(ended);
       return;
     }
     // what the client sent meanwhile (and its FIN) waited in its socket

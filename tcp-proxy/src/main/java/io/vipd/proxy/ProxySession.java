@@ -146,8 +146,9 @@ final class ProxySession extends SessionBase {
         f.channel().close();
         return;
       }
-      if (!onServerConnected()) {
-        close(CloseReason.SERVER_MARKED_DOWN);
+      CloseReason ended = onServerConnected();
+      if (ended != null) {
+        close(ended);
         return;
       }
       boolean replayed = early != null;

@@ -29,6 +29,12 @@ final class ServerState {
   /** When its slow start began (the pool's clock), while {@link #rampStep} is below the last. */
   long rampSince;
 
+  /**
+   * How many times an operator shut this server's sessions down: a session whose connect was under
+   * way meanwhile sees it change and ends too.
+   */
+  final AtomicInteger shutdowns;
+
   /** Connections open or being opened: the load seen by leastconn and random. */
   final AtomicInteger active;
 
@@ -45,6 +51,7 @@ final class ServerState {
     this.index = index;
     this.weight = settings.weight();
     this.active = new AtomicInteger();
+    this.shutdowns = new AtomicInteger();
     this.connections = new LongAdder();
     this.connectFailures = new LongAdder();
     this.bytesIn = new LongAdder();
@@ -66,6 +73,7 @@ final class ServerState {
     this.weight =
         previous.settings.weight() == settings.weight() ? previous.weight : settings.weight();
     this.active = previous.active;
+    this.shutdowns = previous.shutdowns;
     this.connections = previous.connections;
     this.connectFailures = previous.connectFailures;
     this.bytesIn = previous.bytesIn;

@@ -41,6 +41,9 @@ abstract class SessionBase implements RelaySession {
   private int attempts;
   private ServerState lastTried;
 
+  /** Its server's {@link ServerState#shutdowns} when the attempt under way chose it. */
+  private int shutdownsSeen;
+
   /** The server of the attempt under way, or of the connection; null between attempts. */
   ServerState target;
 
@@ -114,6 +117,7 @@ abstract class SessionBase implements RelaySession {
     target = s;
     lastTried = s;
     s.active.incrementAndGet();
+    shutdownsSeen = s.shutdowns.get();
     connectStartNanos = context.nanoClock.getAsLong();
     return s;
   }
@@ -164,10 +168,10 @@ abstract class SessionBase implements RelaySession {
   /**
    * The attempt under way connected: counted and reported; both sides' idle time starts now.
    *
-   * @return false if its server was marked down meanwhile and its sessions are to be shut down: the
-   *     caller aborts
+   * @return null, or why the caller must end the session at once: its server was marked down
+   *     meanwhile and its sessions are to be shut down, or an operator shut them down meanwhile
    */
-  final boolean onServerConnected() {
+  final CloseReason onServerConnected() {
     ServerState s = target;
     connected = true;
     s.connections.increment();
@@ -177,8 +181,11 @@ abstract class SessionBase implements RelaySession {
     context.events.onServerConnected(frontend.pool.name(), s.name(), connectNanos);
     clientActivityNanos = now;
     serverActivityNanos = now;
-    // marked down while we were connecting: setServerUp did not see this session yet
-    return s.up || frontend.pool.settings().onMarkedDown() != OnMarkedDown.SHUTDOWN_SESSIONS;
+    // marked down, or shut down by an operator, while we were connecting: neither saw this session
+    if (!s.up && frontend.pool.settings().onMarkedDown() == OnMarkedDown.SHUTDOWN_SESSIONS) {
+      return CloseReason.SERVER_MARKED_DOWN;
+    }
+    return s.shutdowns.get() != shutdownsSeen ? CloseReason.SHUT_DOWN_BY_OPERATOR : null;
   }
 
   /** {@code n} bytes read from the client ({@code fromClient}) or from the server. */

@@ -143,6 +143,45 @@ class ServerAdminStateTest {
     assertThrows(IllegalArgumentException.class, () -> proxy.shutdownSessions("be", "nope"));
   }
 
+  /** A session whose connect is under way when its server's sessions are shut down ends too. */
+  @Test
+  void shutdownSessionsAlsoEndsAConnectUnderWay() throws Exception {
+    try (java.net.ServerSocket full =
+        new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      List<Socket> fillers = ProxyHarness.fillBacklog(full); // the proxy's SYN is dropped
+      try {
+        proxy = new ProxyServer(events, new ProxyOptions(1, true, 32 * 1024, 64 * 1024));
+        proxy.start(
+            settings(
+                ANY_LOOPBACK_PORT,
+                BalanceAlgorithm.ROUNDROBIN,
+                new ServerSettings(
+                    "a", (InetSocketAddress) full.getLocalSocketAddress(), 1, false)));
+        Socket c = open();
+        ProxyHarness.await(
+            "a connect under way",
+            Duration.ofSeconds(5),
+            () -> statusOf("a").activeConnections() == 1);
+        assertEquals(0, proxy.shutdownSessions("be", "a"), "none established yet");
+        // room in the accept queue: the SYN's retransmission gets through
+        for (Socket queued : fillers) {
+          if (queued.isConnected()) {
+            full.accept().close();
+          }
+        }
+        assertNull(readLine(c), "ended once connected");
+        ProxyHarness.await(
+            "closed by the operator",
+            Duration.ofSeconds(5),
+            () -> proxy.status().frontend("fe").closed(CloseReason.SHUT_DOWN_BY_OPERATOR) == 1);
+      } finally {
+        for (Socket f : fillers) {
+          f.close();
+        }
+      }
+    }
+  }
+
   @Test
   void operatorStateSurvivesHealthTransitions() throws Exception {
     start(BalanceAlgorithm.ROUNDROBIN, 1, 1);

@@ -127,7 +127,8 @@ public final class BackendPool {
   /**
    * Marks a server up or down. Down servers get no new connections; with {@link
    * OnMarkedDown#SHUTDOWN_SESSIONS} their established sessions are closed too (asynchronously, each
-   * on its own event loop). Callable from any thread.
+   * on its own event loop), and with {@link OnMarkedUp#SHUTDOWN_BACKUP_SESSIONS} a primary back up
+   * closes those of the backup servers. Callable from any thread.
    *
    * @return true if the state changed
    * @throws IllegalArgumentException if the backend has no such server
@@ -144,6 +145,18 @@ public final class BackendPool {
     if (!up && settings.onMarkedDown() == OnMarkedDown.SHUTDOWN_SESSIONS) {
       for (RelaySession session : s.sessions) {
         session.closeFromAnyThread(CloseReason.SERVER_MARKED_DOWN);
+      }
+    }
+    if (up
+        && settings.onMarkedUp() == OnMarkedUp.SHUTDOWN_BACKUP_SESSIONS
+        && !s.settings.backup()
+        && s.adminState == ServerAdminState.READY
+        && s.weight > 0) {
+      // as haproxy: only a primary that takes connections again sends the backups' clients back
+      for (ServerState b : backups) {
+        for (RelaySession session : b.sessions) {
+          session.closeFromAnyThread(CloseReason.PRIMARY_BACK_UP);
+        }
       }
     }
     return true;

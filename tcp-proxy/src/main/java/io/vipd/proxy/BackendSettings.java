@@ -21,6 +21,7 @@ import java.util.Set;
  * @param onMarkedDown what to do with established sessions of a server that goes down
  * @param slowstart how long a server that comes back up takes to reach its full share of new
  *     connections (haproxy {@code slowstart}); zero: at once
+ * @param onMarkedUp what a primary server back up does to the backup servers' sessions
  */
 public record BackendSettings(
     String name,
@@ -30,9 +31,10 @@ public record BackendSettings(
     int retries,
     boolean redispatch,
     OnMarkedDown onMarkedDown,
-    Duration slowstart) {
+    Duration slowstart,
+    OnMarkedUp onMarkedUp) {
 
-  /** Without slow start. */
+  /** Without slow start or an on-marked-up action. */
   public BackendSettings(
       String name,
       BalanceAlgorithm balance,
@@ -41,7 +43,16 @@ public record BackendSettings(
       int retries,
       boolean redispatch,
       OnMarkedDown onMarkedDown) {
-    this(name, balance, servers, timeouts, retries, redispatch, onMarkedDown, Duration.ZERO);
+    this(
+        name,
+        balance,
+        servers,
+        timeouts,
+        retries,
+        redispatch,
+        onMarkedDown,
+        Duration.ZERO,
+        OnMarkedUp.NONE);
   }
 
   /** With redispatch on. */
@@ -61,6 +72,7 @@ public record BackendSettings(
     Objects.requireNonNull(timeouts, "timeouts");
     Objects.requireNonNull(onMarkedDown, "onMarkedDown");
     Objects.requireNonNull(slowstart, "slowstart");
+    Objects.requireNonNull(onMarkedUp, "onMarkedUp");
     if (slowstart.isNegative()) {
       throw new IllegalArgumentException("backend " + name + ": negative slowstart " + slowstart);
     }
@@ -79,7 +91,13 @@ public record BackendSettings(
   /** A copy with another {@code slowstart}. */
   public BackendSettings withSlowstart(Duration period) {
     return new BackendSettings(
-        name, balance, servers, timeouts, retries, redispatch, onMarkedDown, period);
+        name, balance, servers, timeouts, retries, redispatch, onMarkedDown, period, onMarkedUp);
+  }
+
+  /** A copy with another {@code onMarkedUp}. */
+  public BackendSettings withOnMarkedUp(OnMarkedUp action) {
+    return new BackendSettings(
+        name, balance, servers, timeouts, retries, redispatch, onMarkedDown, slowstart, action);
   }
 
   /** Round-robin over {@code servers} with default timeouts, 3 retries and no session shutdown. */

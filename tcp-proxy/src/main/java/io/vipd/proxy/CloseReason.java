@@ -28,6 +28,11 @@ public enum CloseReason {
   SERVER_FIN_TIMEOUT,
   /** The server was marked down and its backend has {@link OnMarkedDown#SHUTDOWN_SESSIONS}. */
   SERVER_MARKED_DOWN,
+  /**
+   * A session of a backup server, closed when a primary came back up ({@link
+   * OnMarkedUp#SHUTDOWN_BACKUP_SESSIONS}).
+   */
+  PRIMARY_BACK_UP,
   /** An operator closed the server's sessions (haproxy {@code shutdown sessions server}). */
   SHUT_DOWN_BY_OPERATOR,
   /** The proxy stopped and the grace period ran out. */

@@ -22,14 +22,14 @@ class BackendPoolSlowStartTest {
   private BackendPool pool(BalanceAlgorithm balance, Duration slowstart) {
     BackendSettings settings =
         new BackendSettings(
-            "be",
-            balance,
-            List.of(server("a"), server("b")),
-            ProxyTimeouts.DEFAULTS,
-            0,
-            true,
-            OnMarkedDown.NONE,
-            slowstart);
+                "be",
+                balance,
+                List.of(server("a"), server("b")),
+                ProxyTimeouts.DEFAULTS,
+                0,
+                true,
+                OnMarkedDown.NONE)
+            .withSlowstart(slowstart);
     return new BackendPool(settings, new SplittableRandom(1), clock::get);
   }
 

@@ -275,6 +275,47 @@ class ProxyBalancingTest {
   }
 
   @Test
+  void onMarkedUpShutdownBackupSessionsSendsTheBackupsClientsBack() throws Exception {
+    start(
+        ProxyHarness.backend(
+                BalanceAlgorithm.ROUNDROBIN,
+                0,
+                OnMarkedDown.NONE,
+                server("p", servers.echo("p").address),
+                new ServerSettings("bk", servers.echo("bk").address, 1, true))
+            .withOnMarkedUp(OnMarkedUp.SHUTDOWN_BACKUP_SESSIONS));
+    proxy.setServerUp("be", "p", false);
+    try (Socket onBackup = connect(proxy)) {
+      assertEquals("bk", readLine(onBackup));
+      proxy.setServerUp("be", "p", true);
+      assertNull(readLine(onBackup), "closed: the primary is back");
+      await(
+          "counted",
+          Duration.ofSeconds(5),
+          () -> proxy.status().frontend("fe").closed(CloseReason.PRIMARY_BACK_UP) == 1);
+      assertEquals("p", hit(), "its client reconnects to the primary");
+    }
+  }
+
+  @Test
+  void withoutOnMarkedUpTheBackupsSessionsGoOn() throws Exception {
+    start(
+        ProxyHarness.backend(
+            BalanceAlgorithm.ROUNDROBIN,
+            0,
+            OnMarkedDown.NONE,
+            server("p", servers.echo("p").address),
+            new ServerSettings("bk", servers.echo("bk").address, 1, true)));
+    proxy.setServerUp("be", "p", false);
+    try (Socket onBackup = connect(proxy)) {
+      assertEquals("bk", readLine(onBackup));
+      proxy.setServerUp("be", "p", true);
+      onBackup.getOutputStream().write("still\n".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      assertEquals("still", readLine(onBackup), "the echo backup relays on");
+    }
+  }
+
+  @Test
   void backupServesOnlyWhenEveryPrimaryIsDown() throws Exception {
     start(
         ProxyHarness.backend(

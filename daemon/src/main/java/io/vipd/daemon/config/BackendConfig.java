@@ -16,6 +16,7 @@ import java.util.List;
  * @param onMarkedDown what happens to connections of a server marked down
  * @param passive what failed connects do to a server's health
  * @param slowstart how long a server back up takes to reach its full weight; zero: at once
+ * @param onMarkedUp what a primary server back up does to the backup servers' sessions
  */
 public record BackendConfig(
     String name,
@@ -27,7 +28,8 @@ public record BackendConfig(
     boolean redispatch,
     OnMarkedDown onMarkedDown,
     PassiveHealth passive,
-    Duration slowstart) {
+    Duration slowstart,
+    OnMarkedUp onMarkedUp) {
   public BackendConfig {
     servers = List.copyOf(servers);
   }

@@ -124,6 +124,8 @@ final class ProxyReader {
     Optional<PassiveAction> onError =
         n.choice("on-error", CheckReader.names(PassiveAction.values()));
     Optional<Duration> slowstart = n.duration("slowstart", Duration.ZERO, Duration.ofHours(1));
+    Optional<OnMarkedUp> onMarkedUp =
+        n.choice("on-marked-up", CheckReader.names(OnMarkedUp.values()));
     n.finish();
     List<ServerConfig> servers = new ArrayList<>();
     Set<String> serverNames = new HashSet<>();
@@ -161,7 +163,8 @@ final class ProxyReader {
             redispatch.get(),
             onMarkedDown.get(),
             new PassiveHealth(observe.get(), errorLimit.get(), onError.get()),
-            slowstart.get()));
+            slowstart.get(),
+            onMarkedUp.get()));
   }
 
   private static Optional<ServerConfig> readServer(Node s) {

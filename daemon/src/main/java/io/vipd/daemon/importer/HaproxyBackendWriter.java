@@ -69,7 +69,8 @@ final class HaproxyBackendWriter {
     if (s.redispatch != null) {
       out.put("redispatch", s.redispatch.value());
     }
-    onMarkedDown();
+    serverAction("on-marked-down", o -> o.onMarkedDown, "shutdown-sessions");
+    serverAction("on-marked-up", o -> o.onMarkedUp, "shutdown-backup-sessions");
     passiveHealth();
     slowstart();
     return out;
@@ -394,20 +395,25 @@ final class HaproxyBackendWriter {
     out.putDuration("slowstart", capped);
   }
 
-  private void onMarkedDown() {
+  /**
+   * A per-server haproxy action ({@code on-marked-down}, {@code on-marked-up}) from the first
+   * server that has one, if it is the one vipd supports.
+   */
+  private void serverAction(
+      String key, java.util.function.Function<HaproxyServerOptions, String> of, String supported) {
     for (Server server : draft.servers) {
-      String action = server.options().onMarkedDown;
+      String action = of.apply(server.options());
       if (action == null) {
         continue;
       }
-      if (action.equals("shutdown-sessions")) {
-        out.putWord("on-marked-down", "shutdown-sessions");
+      if (action.equals(supported)) {
+        out.putWord(key, supported);
       } else {
         out.comment(
             notes.dropped(
                 server.line().where(),
-                "on-marked-down " + action,
-                "vipd supports on-marked-down shutdown-sessions only"));
+                key + " " + action,
+                "vipd supports " + key + " " + supported + " only"));
       }
       return;
     }

@@ -96,6 +96,7 @@ final class HaproxyServerOptions {
   OptionalLong weight = OptionalLong.empty();
   OptionalLong maxconn = OptionalLong.empty();
   String onMarkedDown;
+  String onMarkedUp;
   String observe;
   String onError;
   OptionalLong errorLimit = OptionalLong.empty();
@@ -123,6 +124,7 @@ final class HaproxyServerOptions {
     c.weight = weight;
     c.maxconn = maxconn;
     c.onMarkedDown = onMarkedDown;
+    c.onMarkedUp = onMarkedUp;
     c.observe = observe;
     c.onError = onError;
     c.errorLimit = errorLimit;
@@ -177,6 +179,9 @@ final class HaproxyServerOptions {
         return value != null;
       case "on-marked-down":
         onMarkedDown = value;
+        return value != null;
+      case "on-marked-up":
+        onMarkedUp = value;
         return value != null;
       case "observe":
         observe = value;

@@ -54,7 +54,8 @@ final class ProxySettingsMapper {
               b.retries(),
               b.redispatch(),
               OnMarkedDown.valueOf(b.onMarkedDown().name()),
-              b.slowstart()));
+              b.slowstart(),
+              io.vipd.proxy.OnMarkedUp.valueOf(b.onMarkedUp().name())));
     }
     return new ProxySettings(frontends, backends, config.maxconn());
   }

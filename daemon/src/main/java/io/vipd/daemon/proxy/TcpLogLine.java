@@ -95,6 +95,8 @@ public final class TcpLogLine {
         return "s" + phase;
       case SERVER_MARKED_DOWN:
         return "D" + phase;
+      case PRIMARY_BACK_UP: // haproxy: U, a backup's session closed as a primary came back up
+        return "U" + phase;
       case PROXY_STOPPED:
       case SHUT_DOWN_BY_OPERATOR: // haproxy: K, killed by an administrator
         return "K" + phase;

@@ -271,6 +271,7 @@ class ImportStructureTest {
             + " timeout server-fin 30s\n"
             + "frontend api\n bind *:8443\n default_backend observed\n"
             + "backend observed\n default-server check observe layer4 on-error sudden-death"
+            + " on-marked-up shutdown-backup-sessions"
             + " slowstart 30s\n"
             + " server cp1 10.0.0.11:6443\n server cp2 10.0.0.12:6443\n"
             + "backend limited\n server cp1 10.0.0.11:6443 check observe layer4 error-limit 3"
@@ -284,6 +285,7 @@ class ImportStructureTest {
     assertEquals(10, observed.getInt("error-limit"), "haproxy's default with observe");
     assertEquals("sudden-death", observed.getString("on-error"));
     assertEquals(Duration.ofSeconds(30), observed.getDuration("slowstart"));
+    assertEquals("shutdown-backup-sessions", observed.getString("on-marked-up"));
     assertEquals(Duration.ofSeconds(30), observed.getDuration("timeouts.server-fin"));
     Config limited = c.getConfig("proxy.backends.limited");
     assertEquals(3, limited.getInt("error-limit"));

@@ -102,6 +102,8 @@ class ConnectionLogTest {
     assertEquals("sD", TcpLogLine.terminationState(CloseReason.SERVER_FIN_TIMEOUT, true));
     assertEquals("cD", TcpLogLine.terminationState(CloseReason.CLIENT_FIN_TIMEOUT, true));
     assertEquals("DD", TcpLogLine.terminationState(CloseReason.SERVER_MARKED_DOWN, true));
+    assertEquals("UD", TcpLogLine.terminationState(CloseReason.PRIMARY_BACK_UP, true));
+    assertEquals("KD", TcpLogLine.terminationState(CloseReason.SHUT_DOWN_BY_OPERATOR, true));
     assertEquals("KD", TcpLogLine.terminationState(CloseReason.PROXY_STOPPED, true));
     for (CloseReason r : CloseReason.values()) {
       for (boolean connected : new boolean[] {true, false}) {

@@ -179,6 +179,13 @@ public final class BackendPool {
     rebuild(s.settings.backup());
   }
 
+  /** Ramps when a ramping server is due for its next step: one volatile read while none ramps. */
+  private void rampIfDue() {
+    if (ramping != 0 && clock.getAsLong() - nextRamp >= 0) {
+      ramp();
+    }
+  }
+
   /** Moves every ramping server to its current step; rebuilds the balancers whose weights moved. */
   private synchronized void ramp() {
     long now = clock.getAsLong();
@@ -337,9 +344,7 @@ public final class BackendPool {
    * at all; null if none is up.
    */
   ServerState select(BitSet triedPrimaries, BitSet triedBackups, long sourceHash) {
-    if (ramping != 0 && clock.getAsLong() - nextRamp >= 0) {
-      ramp();
-    }
+    rampIfDue();
     ServerState s = pick(primaries, primaryBalancer, triedPrimaries, sourceHash);
     if (s != null) {
       return s;
@@ -366,9 +371,7 @@ public final class BackendPool {
   }
 
   void addStatus(List<ServerStatus> out) {
-    if (ramping != 0 && clock.getAsLong() - nextRamp >= 0) {
-      ramp(); // the steps move on selection: without new connections, the throttle would lag
-    }
+    rampIfDue(); // the steps move on selection: without new connections, the throttle would lag
     for (ServerSettings s : settings.servers()) {
       ServerState st = byName.get(s.name());
       out.add(

@@ -328,28 +328,31 @@ abstract class SessionBase implements RelaySession {
     boolean serverExpires = !serverInputDone() || pendingToServer() > 0;
     long next = Long.MAX_VALUE;
     if (clientNanos > 0) {
-      long left = clientActivityNanos + clientNanos - now;
-      if (left <= 0) {
-        if (clientExpires) {
-          timedOut(clientKind);
-          return;
-        }
-        left = clientNanos; // quiet after its FIN: look again later, a send may be held up then
+      long left = left(clientActivityNanos, clientNanos, clientExpires, now);
+      if (left == 0) {
+        timedOut(clientKind);
+        return;
       }
       next = left;
     }
     if (serverNanos > 0) {
-      long left = serverActivityNanos + serverNanos - now;
-      if (left <= 0) {
-        if (serverExpires) {
-          timedOut(serverKind);
-          return;
-        }
-        left = serverNanos;
+      long left = left(serverActivityNanos, serverNanos, serverExpires, now);
+      if (left == 0) {
+        timedOut(serverKind);
+        return;
       }
       next = Math.min(next, left);
     }
     arm(next);
+  }
+
+  /**
+   * The time left before a side's deadline, 0 if it is due. A side that cannot expire (quiet after
+   * its FIN) is looked at again a whole timeout later: a send to it may be held up by then.
+   */
+  private static long left(long activity, long timeoutNanos, boolean expires, long now) {
+    long left = activity + timeoutNanos - now;
+    return left > 0 ? left : expires ? 0 : timeoutNanos;
   }
 
   /**

@@ -47,37 +47,48 @@ class RelayEventLoopTest {
   }
 
   /**
+   * A listener on a loopback port, registered on the loop for reads: {@code handlerOf} makes its
+   * handler, given the listener (a connect to it makes the handler run).
+   */
+  private Socket listening(java.util.function.Function<Socket, RelayEventLoop.Handler> handlerOf)
+      throws Exception {
+    Socket listening = RelaySockets.newStream(true);
+    listening.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+    listening.listen(4);
+    RelayEventLoop.Handler handler = handlerOf.apply(listening);
+    loop.submit(
+            () -> {
+              loop.add(listening.intValue(), RelayEventLoop.IN, handler);
+              return null;
+            })
+        .get(5, TimeUnit.SECONDS);
+    return listening;
+  }
+
+  /**
    * A descriptor closed while the loop works through a batch is closed when the batch ends: a
    * socket opened in the same batch cannot get its number, so events the batch still holds for the
    * old socket cannot reach the new one.
    */
   @Test
   void aDescriptorClosedDuringABatchKeepsItsNumberUntilTheBatchEnds() throws Exception {
-    Socket listening = RelaySockets.newStream(true);
-    listening.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
-    listening.listen(4);
+    CompletableFuture<String> inBatch = new CompletableFuture<>();
+    Socket listening =
+        listening(
+            self ->
+                (fd, events) -> {
+                  loop.close(self);
+                  Socket opened = RelaySockets.newStream(true);
+                  try {
+                    inBatch.complete(opened.intValue() + " " + link(fd));
+                  } catch (IOException e) {
+                    inBatch.completeExceptionally(e);
+                  } finally {
+                    loop.close(opened);
+                  }
+                });
     int n = listening.intValue();
     String link = link(n);
-    CompletableFuture<String> inBatch = new CompletableFuture<>();
-    loop.submit(
-            () -> {
-              loop.add(
-                  n,
-                  RelayEventLoop.IN,
-                  (fd, events) -> {
-                    loop.close(listening);
-                    Socket opened = RelaySockets.newStream(true);
-                    try {
-                      inBatch.complete(opened.intValue() + " " + link(n));
-                    } catch (IOException e) {
-                      inBatch.completeExceptionally(e);
-                    } finally {
-                      loop.close(opened);
-                    }
-                  });
-              return null;
-            })
-        .get(5, TimeUnit.SECONDS);
     try (java.net.Socket client = new java.net.Socket()) {
       client.connect(listening.localAddress(), 5000); // the listener becomes readable
       String[] seen = inBatch.get(5, TimeUnit.SECONDS).split(" ");
@@ -165,20 +176,12 @@ class RelayEventLoopTest {
   /** A handler that fails, even for want of memory, costs its own descriptor, not the loop. */
   @Test
   void aFailingHandlerDoesNotStopTheLoop() throws Exception {
-    Socket listening = RelaySockets.newStream(true);
-    listening.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
-    listening.listen(4);
-    loop.submit(
-            () -> {
-              loop.add(
-                  listening.intValue(),
-                  RelayEventLoop.IN,
-                  (fd, events) -> {
-                    throw new OutOfMemoryError("test: no direct memory");
-                  });
-              return null;
-            })
-        .get(5, TimeUnit.SECONDS);
+    Socket listening =
+        listening(
+            self ->
+                (fd, events) -> {
+                  throw new OutOfMemoryError("test: no direct memory");
+                });
     try (java.net.Socket client = new java.net.Socket()) {
       client.connect(listening.localAddress(), 5000);
       Thread.sleep(100); // the handler has failed by now
@@ -191,25 +194,17 @@ class RelayEventLoopTest {
   /** A batch defers the writes of at most 64 reads: each holds a buffer until its end. */
   @Test
   void aBatchDefersABoundedNumberOfWrites() throws Exception {
-    Socket listening = RelaySockets.newStream(true);
-    listening.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
-    listening.listen(4);
     CompletableFuture<Integer> deferred = new CompletableFuture<>();
-    loop.submit(
-            () -> {
-              loop.add(
-                  listening.intValue(),
-                  RelayEventLoop.IN,
-                  (fd, events) -> {
-                    int n = 0;
-                    for (int i = 0; i < 100; i++) {
-                      n += loop.deferWrite() ? 1 : 0;
-                    }
-                    deferred.complete(n);
-                  });
-              return null;
-            })
-        .get(5, TimeUnit.SECONDS);
+    Socket listening =
+        listening(
+            self ->
+                (fd, events) -> {
+                  int n = 0;
+                  for (int i = 0; i < 100; i++) {
+                    n += loop.deferWrite() ? 1 : 0;
+                  }
+                  deferred.complete(n);
+                });
     try (java.net.Socket client = new java.net.Socket()) {
       client.connect(listening.localAddress(), 5000);
       assertEquals(64, deferred.get(5, TimeUnit.SECONDS));

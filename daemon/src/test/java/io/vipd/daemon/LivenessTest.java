@@ -12,6 +12,7 @@ import io.vipd.vrrp.router.VirtualRouterListener;
 import io.vipd.vrrp.runtime.TestDoubles;
 import io.vipd.vrrp.runtime.VrrpRuntime;
 import java.net.InetAddress;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
@@ -23,8 +24,10 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(30)
 class LivenessTest {
 
-  private static final java.time.Duration STUCK = java.time.Duration.ofSeconds(2);
-  private static final long PAST_STUCK = STUCK.toMillis() + 500;
+  private static final Duration STUCK = Duration.ofSeconds(2);
+
+  /** How long past {@link #STUCK} a slow VM may take to show a change in the answer. */
+  private static final Duration SLACK = Duration.ofSeconds(5);
 
   @Test
   void aProxyLoopThatRunsNoTaskIsStuckUntilItRunsAgain() throws Exception {
@@ -33,16 +36,20 @@ class LivenessTest {
     try {
       Liveness liveness = new Liveness(List::of, () -> Optional.of(loops), STUCK);
       assertEquals(Optional.empty(), liveness.stuck());
-      Thread.sleep(100); // the probe has run
+      // The loop runs its tasks in order: once this one has run, so has the probe posted above.
+      loops.next().submit(() -> {}).get(5, TimeUnit.SECONDS);
       loops.next().execute(() -> await(release)); // a handler that blocks the loop
+      long blocked = System.nanoTime();
       assertEquals(Optional.empty(), liveness.stuck(), "not stuck yet: the probe just went in");
-      Thread.sleep(PAST_STUCK);
-      Optional<String> stuck = liveness.stuck();
+      Optional<String> stuck = awaitStuck(liveness, true, STUCK.plus(SLACK));
+      long tookMs = (System.nanoTime() - blocked) / 1_000_000;
       assertTrue(
           stuck.isPresent() && stuck.get().startsWith("proxy event loop stuck for"),
           String.valueOf(stuck));
+      assertTrue(tookMs >= STUCK.toMillis(), "reported stuck after only " + tookMs + " ms");
       release.countDown();
-      Thread.sleep(100);
+      // Behind the probe that found it stuck: once this has run, so has that probe.
+      loops.next().submit(() -> {}).get(5, TimeUnit.SECONDS);
       assertEquals(Optional.empty(), liveness.stuck(), "works again");
     } finally {
       release.countDown();
@@ -74,15 +81,17 @@ class LivenessTest {
     Liveness liveness = new Liveness(() -> List.of(runtime), Optional::empty, STUCK);
     try {
       assertEquals(Optional.empty(), liveness.stuck(), "not started: not stuck");
+      long started = System.nanoTime();
       t.start(); // the initial master's transition blocks in its listener
-      Thread.sleep(PAST_STUCK);
-      Optional<String> stuck = liveness.stuck();
+      // Polled, not slept: the thread has to start and reach the step before its time counts.
+      Optional<String> stuck = awaitStuck(liveness, true, STUCK.plus(SLACK));
+      long tookMs = (System.nanoTime() - started) / 1_000_000;
       assertTrue(
           stuck.isPresent() && stuck.get().startsWith("VRRP instance VI_1 stuck for"),
           String.valueOf(stuck));
+      assertTrue(tookMs >= STUCK.toMillis(), "reported stuck after only " + tookMs + " ms");
       release.countDown();
-      Thread.sleep(200);
-      assertEquals(Optional.empty(), liveness.stuck(), "steps again");
+      assertEquals(Optional.empty(), awaitStuck(liveness, false, SLACK), "steps again");
     } finally {
       release.countDown();
       runtime.stop(5, TimeUnit.SECONDS);
@@ -109,6 +118,21 @@ class LivenessTest {
         stuck.isPresent()
             && stuck.get().equals("VRRP instance VI_1 failed (its error is in the log)"),
         String.valueOf(stuck));
+  }
+
+  /**
+   * Asks {@code liveness} until it reports something stuck ({@code present}) or nothing, or until
+   * {@code timeout}; returns its last answer for the caller to check.
+   */
+  private static Optional<String> awaitStuck(Liveness liveness, boolean present, Duration timeout)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    Optional<String> stuck = liveness.stuck();
+    while (stuck.isPresent() != present && System.nanoTime() - deadline < 0) {
+      Thread.sleep(20);
+      stuck = liveness.stuck();
+    }
+    return stuck;
   }
 
   private static VrrpRuntime runtime(CountDownLatch release) throws Exception {

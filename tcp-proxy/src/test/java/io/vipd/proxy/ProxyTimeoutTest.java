@@ -174,19 +174,24 @@ class ProxyTimeoutTest {
 
   @Test
   void clientTimeoutWhenTheClientIsIdleButActivityKeepsItAlive() throws Exception {
-    start(servers.echo(null).address, ms(1000, 300, 5000, 0, 0));
+    // Activity every 100 ms for 1.5 s, longer than the 1 s timeout: a timeout that ran from the
+    // start of the session fires during the loop. The timeout is ten times the gap, so a stall of
+    // the VM between two rounds does not fire it.
+    start(servers.echo(null).address, ms(1000, 1000, 5000, 0, 0));
     try (Socket c = connect(proxy)) {
       long lastActivity = 0;
-      for (int i = 0; i < 6; i++) {
+      for (int i = 0; i < 15; i++) {
+        // Taken before the write: the proxy's last activity (reading it, echoing it back) comes
+        // after, so the session cannot end before lastActivity + the timeout.
+        lastActivity = System.nanoTime();
         c.getOutputStream().write("k\n".getBytes());
         assertEquals("k", readLine(c));
-        lastActivity = System.nanoTime();
         Thread.sleep(100);
       }
-      assertTrue(events.closed.isEmpty(), "activity every 100 ms beats a 300 ms timeout");
+      assertTrue(events.closed.isEmpty(), "activity every 100 ms beats a 1 s timeout");
       assertNull(readLine(c));
       // The timeout runs from the last activity, not from the end of the loop.
-      expectClosed(CloseReason.CLIENT_TIMEOUT, lastActivity, 250);
+      expectClosed(CloseReason.CLIENT_TIMEOUT, lastActivity, 950);
     }
   }
 
@@ -202,7 +207,10 @@ class ProxyTimeoutTest {
 
   @Test
   void tunnelTimeoutReplacesClientAndServerOnceConnected() throws Exception {
-    start(servers.echo(null).address, ms(1000, 200, 200, 900, 0));
+    // The silences are more than twice the client and server timeouts, so those fire in them if
+    // the tunnel timeout does not replace them, and 1.5 s short of the tunnel timeout, so a slow
+    // VM does not make the tunnel timeout fire in them either.
+    start(servers.echo(null).address, ms(1000, 200, 200, 2000, 0));
     try (Socket c = connect(proxy)) {
       // a silent client of an established connection (a watch waiting for events): the tunnel
       // timeout applies at once, as in haproxy's mode tcp, not client's 200 ms
@@ -210,11 +218,12 @@ class ProxyTimeoutTest {
       c.getOutputStream().write("x\n".getBytes());
       assertEquals("x", readLine(c), "still open after 500 ms of silence");
       Thread.sleep(500); // longer than client and server timeouts, shorter than tunnel
+      // Taken before the write: the proxy's last activity (relaying it both ways) comes after.
+      long t0 = System.nanoTime();
       c.getOutputStream().write("y\n".getBytes());
       assertEquals("y", readLine(c), "still open: tunnel replaced client/server");
-      long t0 = System.nanoTime();
       assertNull(readLine(c));
-      expectClosed(CloseReason.TUNNEL_TIMEOUT, t0, 800);
+      expectClosed(CloseReason.TUNNEL_TIMEOUT, t0, 1950);
     }
   }
 
@@ -245,12 +254,14 @@ class ProxyTimeoutTest {
   @Test
   void aQuietClientAfterItsFinIsNotCutAtClientFin() throws Exception {
     start(servers.hang().address, ms(1000, 5000, 1000, 0, 300));
+    // Taken before the connect: the server timeout may run from the server connect rather than
+    // from the FIN, and that connect can come any time after the client's connect returns.
+    long t0 = System.nanoTime();
     try (Socket c = connect(proxy)) {
       Thread.sleep(50);
-      long t0 = System.nanoTime();
       c.shutdownOutput();
       assertNull(readLine(c));
-      expectClosed(CloseReason.SERVER_TIMEOUT, t0, 900);
+      expectClosed(CloseReason.SERVER_TIMEOUT, t0, 950);
     }
   }
 
@@ -271,9 +282,11 @@ class ProxyTimeoutTest {
   @Test
   void clientFinAlsoAppliesOnceTheServerHasClosed() throws Exception {
     start(servers.finFirst("done").address, ms(1000, 5000, 5000, 5000, 300));
+    // Taken before the connect: the server sends its line and FIN at once, so client-fin may be
+    // running before the line is read here.
+    long t0 = System.nanoTime();
     try (Socket c = connect(proxy)) {
       assertEquals("done", readLine(c));
-      long t0 = System.nanoTime();
       assertNull(readLine(c), "the server's FIN, passed on");
       expectClosed(CloseReason.CLIENT_FIN_TIMEOUT, t0, 250);
     }
@@ -304,11 +317,13 @@ class ProxyTimeoutTest {
   @Test
   void withoutServerFinTheServerSideKeepsItsTimeout() throws Exception {
     start(servers.hang().address, ms(1000, 5000, 700, 0, 0));
+    // Taken before the connect: the server timeout may run from the server connect, which can
+    // come before the client's connect returns here.
+    long t0 = System.nanoTime();
     try (Socket c = connect(proxy)) {
-      long t0 = System.nanoTime();
       c.shutdownOutput();
       assertNull(readLine(c));
-      expectClosed(CloseReason.SERVER_TIMEOUT, t0, 600);
+      expectClosed(CloseReason.SERVER_TIMEOUT, t0, 650);
     }
   }
 }

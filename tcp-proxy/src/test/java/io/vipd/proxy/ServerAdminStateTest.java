@@ -39,9 +39,16 @@ class ServerAdminStateTest {
 
   private static ProxySettings settings(
       InetSocketAddress bind, BalanceAlgorithm balance, ServerSettings... servers) {
+    return settings(bind, balance, ProxyTimeouts.DEFAULTS, servers);
+  }
+
+  private static ProxySettings settings(
+      InetSocketAddress bind,
+      BalanceAlgorithm balance,
+      ProxyTimeouts timeouts,
+      ServerSettings... servers) {
     BackendSettings be =
-        new BackendSettings(
-            "be", balance, List.of(servers), ProxyTimeouts.DEFAULTS, 0, OnMarkedDown.NONE);
+        new BackendSettings("be", balance, List.of(servers), timeouts, 0, OnMarkedDown.NONE);
     return new ProxySettings(
         List.of(new FrontendSettings("fe", bind, "be", 0, false)), List.of(be), 0);
   }
@@ -151,13 +158,18 @@ class ServerAdminStateTest {
       List<Socket> fillers = ProxyHarness.fillBacklog(full); // the proxy's SYN is dropped
       try {
         proxy = new ProxyServer(events, new ProxyOptions(1, true, 32 * 1024, 64 * 1024));
+        // The connect gets through only with a retransmitted SYN, which comes 1, 3, 7, 15 s
+        // after the first: a slow VM can free the queue too late for one and wait for the next.
+        // A connect timeout past several of those keeps the end the operator's, not a timeout.
         proxy.start(
             settings(
                 ANY_LOOPBACK_PORT,
                 BalanceAlgorithm.ROUNDROBIN,
+                ProxyHarness.timeouts(30_000, 30_000, 30_000, 0),
                 new ServerSettings(
                     "a", (InetSocketAddress) full.getLocalSocketAddress(), 1, false)));
         Socket c = open();
+        c.setSoTimeout(30_000); // the same wait for the retransmission, on the client's side
         ProxyHarness.await(
             "a connect under way",
             Duration.ofSeconds(5),

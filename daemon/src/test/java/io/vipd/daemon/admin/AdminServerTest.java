@@ -181,6 +181,27 @@ class AdminServerTest {
   }
 
   /**
+   * Waits until {@code /status} shows no session open on the frontend or the server: the client's
+   * close in {@link #relayOnce} returns before the proxy has seen it and ended the session.
+   */
+  private void awaitSessionsEnded() throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+    String body;
+    do {
+      body = get("/status", TOKEN).body();
+      Map<?, ?> p = (Map<?, ?>) ((Map<?, ?>) JsonReader.parse(body)).get("proxy");
+      Map<?, ?> fe = (Map<?, ?>) ((List<?>) p.get("frontends")).get(0);
+      Map<?, ?> s1 = (Map<?, ?>) ((List<?>) p.get("servers")).get(0);
+      if (Long.valueOf(0).equals(fe.get("activeConnections"))
+          && Long.valueOf(0).equals(s1.get("activeConnections"))) {
+        return;
+      }
+      Thread.sleep(50);
+    } while (System.nanoTime() < deadline);
+    throw new AssertionError("the relayed session stayed open:\n" + body);
+  }
+
+  /**
    * A client that sends part of a request and goes quiet (a crashed scraper, or anyone who can
    * reach the port: the token is read after the headers) must not hold up the liveness probe, and
    * is cut off after the request time limit (5 s).
@@ -309,6 +330,7 @@ class AdminServerTest {
   void vipdStatusRendersTheLiveDaemonAsATable() throws Exception {
     relayOnce("x");
     awaitServerChecked();
+    awaitSessionsEnded(); // the table's ACTIVE columns below must read 0
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ByteArrayOutputStream err = new ByteArrayOutputStream();
     int status =
@@ -421,6 +443,7 @@ class AdminServerTest {
     }
     assertEquals(200, post("/servers/servers/s1/enable", TOKEN).status());
     relayOnce("back");
+    awaitSessionsEnded(); // else shutting down sessions may still find that one
 
     RawHttp.Response shut = post("/servers/servers/s1/shutdown-sessions", TOKEN);
     assertEquals(200, shut.status());

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.vipd.health.CheckResult;
 import io.vipd.health.HealthState;
 import io.vipd.health.HealthStatus;
+import io.vipd.health.testing.RefusedPorts;
 import io.vipd.proxy.ServerStatus;
 import java.io.InputStream;
 import java.net.InetAddress;
@@ -124,8 +125,11 @@ class PassiveHealthTest {
    * client's connect to it is refused, and with {@code retries = 0} each client costs one attempt.
    */
   private void startProxy(String backendKeys) throws Exception {
+    // Reserved, not merely free a moment ago: a freed port could be the frontend's own, be taken
+    // by a listener, or become a client's ephemeral port (a self-connect), and so not refuse.
+    // Reserved first, so the frontend's free port cannot be the same one.
+    refusing = RefusedPorts.reserve().getPort();
     front = ProxyUnderTest.freePort();
-    refusing = ProxyUnderTest.freePort();
     proxy = under.start(dir, config(backendKeys));
   }
 

@@ -42,6 +42,9 @@ public final class BackendPool {
 
   private final Map<String, ServerState> byName = new HashMap<>();
 
+  /** Connections waiting for a slot: this backend's since it was first configured. */
+  final BackendQueue queue;
+
   BackendPool(BackendSettings settings) {
     this(settings, ThreadLocalRandomGenerator.INSTANCE, null, System::nanoTime);
   }
@@ -76,6 +79,7 @@ public final class BackendPool {
     this.random = random;
     this.clock = clock;
     this.slowstart = settings.slowstart().toNanos();
+    this.queue = previous == null ? new BackendQueue() : previous.queue;
     List<ServerState> p = new ArrayList<>();
     List<ServerState> b = new ArrayList<>();
     for (ServerSettings s : settings.servers()) {
@@ -158,6 +162,9 @@ public final class BackendPool {
           session.closeFromAnyThread(CloseReason.PRIMARY_BACK_UP);
         }
       }
+    }
+    if (up) {
+      serveQueue();
     }
     return true;
   }
@@ -249,6 +256,9 @@ public final class BackendPool {
       slowStart(s, state == ServerAdminState.READY);
     }
     s.adminState = state;
+    if (state == ServerAdminState.READY) {
+      serveQueue();
+    }
     return before;
   }
 
@@ -296,6 +306,9 @@ public final class BackendPool {
     }
     s.weight = weight;
     rebuild(s.settings.backup());
+    if (weight > 0) {
+      serveQueue();
+    }
     return before;
   }
 
@@ -308,6 +321,11 @@ public final class BackendPool {
    * @return the names of the retired servers
    */
   List<String> retire(BackendPool next, OnMarkedDown onMarkedDown) {
+    if (next == null) {
+      for (RelaySession waiting : queue.drain()) { // the backend is gone: nothing to wait for
+        waiting.closeFromAnyThread(CloseReason.NO_SERVER);
+      }
+    }
     List<String> retired = new ArrayList<>();
     for (ServerState s : byName.values()) {
       ServerState kept = next == null ? null : next.byName.get(s.name());
@@ -341,15 +359,73 @@ public final class BackendPool {
   /**
    * Chooses the server for a connect attempt: an up primary not yet tried by this session, else any
    * up primary (a retry to the same server), else the same over the backups when no primary is up
-   * at all; null if none is up.
+   * at all, as haproxy: primaries that are only full (at their maxconn) keep the backups out.
+   *
+   * @return null if no server can take a connection now: none is up ({@link #canQueue} false), or
+   *     every one that is up is full (the caller may {@link #enqueue})
    */
   ServerState select(BitSet triedPrimaries, BitSet triedBackups, long sourceHash) {
     rampIfDue();
     ServerState s = pick(primaries, primaryBalancer, triedPrimaries, sourceHash);
-    if (s != null) {
+    if (s != null || usable(primaries)) {
       return s;
     }
     return pick(backups, backupBalancer, triedBackups, sourceHash);
+  }
+
+  /** True if a server of {@code group} would take connections if it had room for them. */
+  private static boolean usable(ServerState[] group) {
+    for (ServerState s : group) {
+      if (s.usable()) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** True if a server of the group {@link #select} draws from has room for a connection. */
+  private boolean hasRoom() {
+    ServerState[] group = usable(primaries) ? primaries : backups;
+    for (ServerState s : group) {
+      if (s.usable() && s.hasRoom()) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * Puts {@code session} in the queue (last, or {@code first} when back from a turn it could not
+   * use) if waiting makes sense: some server is up, and so will free a slot some time.
+   *
+   * @return false if no server is up: the session has nothing to wait for
+   */
+  boolean enqueue(RelaySession session, boolean first) {
+    if (!usable(primaries) && !usable(backups)) {
+      return false;
+    }
+    queue.add(session, first);
+    serveQueue();
+    return true;
+  }
+
+  /**
+   * Hands the oldest waiting session its turn if a server has room for it; called whenever a slot
+   * may have freed up. One read of a volatile while none waits. Any thread.
+   */
+  void serveQueue() {
+    if (queue.isEmpty() || !hasRoom()) {
+      return;
+    }
+    RelaySession next = queue.nextTurn();
+    if (next == null) {
+      return;
+    }
+    try {
+      next.takeTurnFromAnyThread(queue);
+    } catch (RuntimeException e) { // its loop is shutting down: the proxy stops
+      queue.endTurn();
+    }
   }
 
   private static ServerState pick(

@@ -12,6 +12,11 @@ public enum CloseReason {
   SERVER_ERROR,
   /** No eligible server: every server of the backend (and its backups) is down. */
   NO_SERVER,
+  /**
+   * The connection waited in its backend's queue ({@code timeout queue}) and no server slot freed
+   * up: every usable server stayed at its maxconn.
+   */
+  QUEUE_TIMEOUT,
   /** Every connect attempt failed (refused, unreachable), retries included. */
   CONNECT_FAILED,
   /** The last connect attempt timed out ({@code timeout connect}). */
@@ -53,6 +58,8 @@ public enum CloseReason {
         return TimeoutKind.CLIENT_FIN;
       case SERVER_FIN_TIMEOUT:
         return TimeoutKind.SERVER_FIN;
+      case QUEUE_TIMEOUT:
+        return TimeoutKind.QUEUE;
       default:
         return null;
     }

@@ -22,6 +22,9 @@ import java.net.InetSocketAddress;
  * @param frontendSessions sessions open on this frontend (haproxy: feconn)
  * @param backendSessions sessions open to this backend's servers (haproxy: beconn)
  * @param serverSessions sessions open to this session's server, 0 if none (haproxy: srv_conn)
+ * @param queueNanos time spent waiting in the backend's queue for a server slot (haproxy: Tw)
+ * @param backendQueue sessions waiting in the backend's queue (haproxy: backend_queue)
+ * @param endedInQueue whether it ended while it waited in the queue
  */
 public record ClosedSession(
     String frontend,
@@ -38,4 +41,7 @@ public record ClosedSession(
     int activeSessions,
     int frontendSessions,
     int backendSessions,
-    int serverSessions) {}
+    int serverSessions,
+    long queueNanos,
+    int backendQueue,
+    boolean endedInQueue) {}

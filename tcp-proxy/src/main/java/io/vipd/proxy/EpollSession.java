@@ -119,10 +119,17 @@ final class EpollSession extends SessionBase implements RelayEventLoop.Handler {
 
   // ---- connecting ----
 
+  @Override
+  void connectAgain() {
+    connect();
+  }
+
   private void connect() {
     ServerState s = nextServer();
     if (s == null) {
-      abort(CloseReason.NO_SERVER);
+      if (!waitInQueue()) {
+        abort(CloseReason.NO_SERVER);
+      }
       return;
     }
     InetSocketAddress address = s.settings.address();

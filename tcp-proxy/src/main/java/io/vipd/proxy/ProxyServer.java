@@ -13,6 +13,7 @@ import java.net.SocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -344,10 +345,12 @@ public final class ProxyServer implements AutoCloseable {
       fs.add(f.status());
     }
     List<ServerStatus> ss = new ArrayList<>();
+    Map<String, Integer> queued = new HashMap<>();
     for (BackendPool p : pools.values()) {
       p.addStatus(ss);
+      queued.put(p.name(), p.queue.size());
     }
-    return new ProxyStatus(context == null ? 0 : context.globalLimit.active(), fs, ss);
+    return new ProxyStatus(context == null ? 0 : context.globalLimit.active(), fs, ss, queued);
   }
 
   /**
@@ -494,6 +497,9 @@ public final class ProxyServer implements AutoCloseable {
       } else if (!old.settings().equals(next.settings())) {
         changes.add("backend " + old.name() + " changed");
       }
+    }
+    for (BackendPool p : newPools.values()) {
+      p.serveQueue(); // new servers, or a higher maxconn, may make room for those waiting
     }
     for (BackendPool p : newPools.values()) {
       if (!oldPools.containsKey(p.name())) {

@@ -87,10 +87,17 @@ final class ProxySession extends SessionBase {
     connect();
   }
 
+  @Override
+  void connectAgain() {
+    connect();
+  }
+
   private void connect() {
     ServerState s = nextServer();
     if (s == null) {
-      close(CloseReason.NO_SERVER);
+      if (!waitInQueue()) {
+        close(CloseReason.NO_SERVER);
+      }
       return;
     }
     InetSocketAddress address = s.settings.address();

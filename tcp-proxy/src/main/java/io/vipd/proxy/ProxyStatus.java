@@ -1,6 +1,7 @@
 package io.vipd.proxy;
 
 import java.util.List;
+import java.util.Map;
 
 /**
  * A snapshot of the whole proxy, as the daemon's status endpoint and metrics read it.
@@ -10,11 +11,29 @@ import java.util.List;
  * @param servers per-server state, backends and servers in settings order
  */
 public record ProxyStatus(
-    int activeConnections, List<FrontendStatus> frontends, List<ServerStatus> servers) {
+    int activeConnections,
+    List<FrontendStatus> frontends,
+    List<ServerStatus> servers,
+    Map<String, Integer> queued) {
 
   public ProxyStatus {
     frontends = List.copyOf(frontends);
     servers = List.copyOf(servers);
+    queued = Map.copyOf(queued);
+  }
+
+  /** With no connection waiting in any backend's queue. */
+  public ProxyStatus(
+      int activeConnections, List<FrontendStatus> frontends, List<ServerStatus> servers) {
+    this(activeConnections, frontends, servers, Map.of());
+  }
+
+  /**
+   * Connections waiting in backend {@code backend}'s queue for a server slot (haproxy's qcur), 0 if
+   * none or no such backend.
+   */
+  public int queued(String backend) {
+    return queued.getOrDefault(backend, 0);
   }
 
   /** The frontend called {@code name}. */

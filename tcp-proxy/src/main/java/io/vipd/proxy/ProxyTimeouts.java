@@ -18,6 +18,9 @@ import java.util.Objects;
  *     client (or tunnel) timeout
  * @param serverFin server-side inactivity once the session is half-closed, as haproxy's {@code
  *     timeout server-fin}; zero keeps the server (or tunnel) timeout
+ * @param queue the longest a connection waits in its backend's queue for a server slot (every
+ *     usable server at its maxconn), as haproxy's {@code timeout queue}; zero means {@code connect}
+ *     (as haproxy, when it is unset)
  */
 public record ProxyTimeouts(
     Duration connect,
@@ -25,7 +28,19 @@ public record ProxyTimeouts(
     Duration server,
     Duration tunnel,
     Duration clientFin,
-    Duration serverFin) {
+    Duration serverFin,
+    Duration queue) {
+
+  /** With the queue timeout of the connect timeout. */
+  public ProxyTimeouts(
+      Duration connect,
+      Duration client,
+      Duration server,
+      Duration tunnel,
+      Duration clientFin,
+      Duration serverFin) {
+    this(connect, client, server, tunnel, clientFin, serverFin, Duration.ZERO);
+  }
 
   /** Without a server-fin timeout. */
   public ProxyTimeouts(
@@ -49,6 +64,12 @@ public record ProxyTimeouts(
     check(tunnel, "tunnel");
     check(clientFin, "clientFin");
     check(serverFin, "serverFin");
+    check(queue, "queue");
+  }
+
+  /** How long a connection may wait in the queue: {@code queue}, else {@code connect}. */
+  public Duration queueOrConnect() {
+    return queue.isZero() ? connect : queue;
   }
 
   private static void check(Duration d, String name) {

@@ -12,4 +12,10 @@ interface RelaySession {
 
   /** Closes the session at once, dropping what is queued. Thread-safe. */
   void closeFromAnyThread(CloseReason why);
+
+  /**
+   * Its turn in the backend's queue has come: it tries for a server again, on its loop, and then
+   * ends the turn. Thread-safe.
+   */
+  void takeTurnFromAnyThread(BackendQueue queue);
 }

@@ -11,7 +11,8 @@ import java.util.Objects;
  * @param weight relative share of connections, 0..256 as in haproxy; 0 receives no traffic
  * @param backup used only when no primary (non-backup) server is up
  * @param maxconn connections open or being opened to this server at most, 0 for no limit; a server
- *     at its limit takes no new connection (the balancer picks another; there is no queue)
+ *     at its limit takes no new connection (the balancer picks another; when none has room, the
+ *     connection waits in the backend's queue, as in haproxy)
  */
 public record ServerSettings(
     String name, InetSocketAddress address, int weight, boolean backup, int maxconn) {

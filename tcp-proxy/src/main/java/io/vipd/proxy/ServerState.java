@@ -88,10 +88,20 @@ final class ServerState {
     return settings.name().equals(next.name()) && settings.address().equals(next.address());
   }
 
-  /** True if this server may receive a new connection: up and ready. */
+  /** True if this server may receive a new connection: up and ready, with room for it. */
   boolean takesConnections() {
+    return up && adminState == ServerAdminState.READY && hasRoom();
+  }
+
+  /** True if this server would take new connections if it had room: up, ready, of some weight. */
+  boolean usable() {
+    return up && adminState == ServerAdminState.READY && weight > 0;
+  }
+
+  /** True if this server is below its maxconn (or has none). */
+  boolean hasRoom() {
     int limit = settings.maxconn();
-    return up && adminState == ServerAdminState.READY && (limit == 0 || active.get() < limit);
+    return limit == 0 || active.get() < limit;
   }
 
   String name() {

@@ -47,6 +47,17 @@ abstract class SessionBase implements RelaySession {
   /** The server of the attempt under way, or of the connection; null between attempts. */
   ServerState target;
 
+  /** The queue this session waits in (or whose turn it has), null when it does not wait. */
+  private BackendQueue queuedIn;
+
+  private long queuedSinceNanos;
+
+  /** While its turn runs: the session may pick a server although others still wait. */
+  private boolean inTurn;
+
+  /** Time spent in the queue, all told (haproxy's Tw). */
+  private long queuedNanos;
+
   private long connectStartNanos;
   private long connectNanos = -1;
   boolean connected;
@@ -100,13 +111,19 @@ abstract class SessionBase implements RelaySession {
       triedBackups = new BitSet();
       (lastTried.settings.backup() ? triedBackups : triedPrimaries).set(lastTried.index);
     }
-    ServerState s =
-        lastTried != null && !frontend.pool.settings().redispatch()
-            ? lastTried // option redispatch off: every retry goes to the same server
-            : frontend.pool.select(
-                triedPrimaries == null ? NONE_TRIED : triedPrimaries,
-                triedBackups == null ? NONE_TRIED : triedBackups,
-                sourceHash);
+    BackendPool pool = frontend.pool;
+    ServerState s;
+    if (lastTried != null && !pool.settings().redispatch()) {
+      s = lastTried; // option redispatch off: every retry goes to the same server
+    } else if (!inTurn && !pool.queue.isEmpty()) {
+      return null; // behind the sessions that already wait for a slot
+    } else {
+      s =
+          pool.select(
+              triedPrimaries == null ? NONE_TRIED : triedPrimaries,
+              triedBackups == null ? NONE_TRIED : triedBackups,
+              sourceHash);
+    }
     if (s == null) {
       return null;
     }
@@ -120,6 +137,61 @@ abstract class SessionBase implements RelaySession {
     shutdownsSeen = s.shutdowns.get();
     connectStartNanos = context.nanoClock.getAsLong();
     return s;
+  }
+
+  /**
+   * No server could take the session ({@link #nextServer} gave null): it waits in its backend's
+   * queue if some server is up but full, until a slot frees up ({@link #connectAgain} on its turn)
+   * or its queue timeout passes.
+   *
+   * @return false if no server is up: the caller ends the session
+   */
+  final boolean waitInQueue() {
+    BackendPool pool = frontend.pool;
+    boolean back = inTurn; // it had its turn and lost the slot to a race: it stays first
+    if (!pool.enqueue(this, back)) {
+      return false;
+    }
+    if (!back) {
+      queuedSinceNanos = context.nanoClock.getAsLong(); // back from a turn, it keeps its deadline
+    }
+    queuedIn = pool.queue;
+    checkTimeouts(); // arms the queue deadline
+    return true;
+  }
+
+  @Override
+  public final void takeTurnFromAnyThread(BackendQueue queue) {
+    eventLoop().execute(() -> takeTurn(queue));
+  }
+
+  private void takeTurn(BackendQueue queue) {
+    try {
+      if (finished || queuedIn != queue) {
+        return; // closed meanwhile
+      }
+      queuedIn = null;
+      inTurn = true;
+      try {
+        connectAgain();
+      } finally {
+        inTurn = false;
+      }
+      if (queuedIn == null) {
+        queuedNanos += context.nanoClock.getAsLong() - queuedSinceNanos;
+      }
+    } finally {
+      queue.endTurn();
+      frontend.pool.serveQueue(); // the next one, if there is room for it too
+    }
+  }
+
+  /** Tries for a server again: its turn in the queue has come. On the loop. */
+  abstract void connectAgain();
+
+  /** True while the session waits in its backend's queue. */
+  final boolean queued() {
+    return queuedIn != null;
   }
 
   /**
@@ -144,6 +216,7 @@ abstract class SessionBase implements RelaySession {
   final void endAttempt() {
     target.active.decrementAndGet();
     target = null;
+    frontend.pool.serveQueue();
   }
 
   /**
@@ -221,6 +294,11 @@ abstract class SessionBase implements RelaySession {
     if (s != null) {
       s.active.decrementAndGet();
       s.sessions.remove(this);
+      frontend.pool.serveQueue();
+    }
+    if (queuedIn != null) {
+      queuedIn.remove(this);
+      queuedIn = null;
     }
     frontend.limit.release();
     context.globalLimit.release();
@@ -255,7 +333,10 @@ abstract class SessionBase implements RelaySession {
         context.sessions.size(),
         frontend.limit.active(),
         frontend.pool.activeSessions(),
-        hasServer ? target.active.get() : 0);
+        hasServer ? target.active.get() : 0,
+        queuedNanos + (queuedIn == null ? 0 : acceptedNanos + lifetimeNanos - queuedSinceNanos),
+        frontend.pool.queue.size(),
+        queuedIn != null);
   }
 
   // ---- timeouts ----
@@ -298,6 +379,23 @@ abstract class SessionBase implements RelaySession {
       return;
     }
     long now = context.nanoClock.getAsLong();
+    if (queuedIn != null) {
+      long queueTimeout = frontend.timeouts.queueNanos;
+      if (queueTimeout == 0) {
+        arm(Long.MAX_VALUE);
+        return;
+      }
+      long left = queuedSinceNanos + queueTimeout - now;
+      if (left <= 0) {
+        queuedIn.remove(this);
+        queuedIn = null;
+        queuedNanos += now - queuedSinceNanos;
+        timedOut(TimeoutKind.QUEUE);
+        return;
+      }
+      arm(left);
+      return;
+    }
     if (!connected) {
       // connecting (or between attempts): only the connect deadline runs, if there is one
       long connectTimeout = frontend.timeouts.connectNanos;

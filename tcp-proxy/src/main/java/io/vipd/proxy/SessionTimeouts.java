@@ -18,6 +18,10 @@ package io.vipd.proxy;
  */
 final class SessionTimeouts {
   final long connectNanos;
+
+  /** The longest wait in the backend's queue; 0: no limit. */
+  final long queueNanos;
+
   private final long clientNanos;
   private final long serverNanos;
   private final long tunnelNanos;
@@ -26,6 +30,7 @@ final class SessionTimeouts {
 
   SessionTimeouts(ProxyTimeouts t) {
     connectNanos = t.connect().toNanos();
+    queueNanos = t.queueOrConnect().toNanos();
     clientNanos = t.client().toNanos();
     serverNanos = t.server().toNanos();
     tunnelNanos = t.tunnel().toNanos();
@@ -61,6 +66,8 @@ final class SessionTimeouts {
         return clientFinNanos;
       case SERVER_FIN:
         return serverFinNanos;
+      case QUEUE:
+        return queueNanos;
       default:
         throw new AssertionError(kind);
     }
@@ -80,6 +87,8 @@ final class SessionTimeouts {
         return CloseReason.CLIENT_FIN_TIMEOUT;
       case SERVER_FIN:
         return CloseReason.SERVER_FIN_TIMEOUT;
+      case QUEUE:
+        return CloseReason.QUEUE_TIMEOUT;
       default:
         throw new AssertionError(kind);
     }

@@ -7,5 +7,7 @@ public enum TimeoutKind {
   SERVER,
   TUNNEL,
   CLIENT_FIN,
-  SERVER_FIN
+  SERVER_FIN,
+  /** The wait in the backend's queue for a server slot ({@code timeout queue}). */
+  QUEUE
 }

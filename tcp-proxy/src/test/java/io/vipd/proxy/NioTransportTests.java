@@ -16,6 +16,14 @@ class NioTransportTests {
   }
 
   @Nested
+  class Queue extends ProxyQueueTest {
+    @Override
+    boolean nativeTransport() {
+      return false;
+    }
+  }
+
+  @Nested
   class Balancing extends ProxyBalancingTest {
     @Override
     boolean nativeTransport() {

@@ -176,6 +176,10 @@ public final class StatusJson {
           .field("bytesOut", f.bytesOut())
           .endObject();
     }
+    w.endArray().name("backends").beginArray();
+    for (String backend : new java.util.TreeSet<>(p.queued().keySet())) {
+      w.beginObject().field("name", backend).field("queued", p.queued(backend)).endObject();
+    }
     w.endArray().name("servers").beginArray();
     for (ServerStatus s : p.servers()) {
       w.beginObject()

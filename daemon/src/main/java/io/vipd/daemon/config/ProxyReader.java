@@ -259,6 +259,7 @@ final class ProxyReader {
     Optional<Duration> tunnel = t.duration("tunnel", Duration.ZERO, MAX_TIMEOUT);
     Optional<Duration> clientFin = t.duration("client-fin", Duration.ZERO, MAX_TIMEOUT);
     Optional<Duration> serverFin = t.duration("server-fin", Duration.ZERO, MAX_TIMEOUT);
+    Optional<Duration> queue = t.duration("queue", Duration.ZERO, MAX_TIMEOUT);
     t.finish();
     if (t.hasErrors()) {
       return Optional.empty();
@@ -270,6 +271,7 @@ final class ProxyReader {
             server.get(),
             tunnel.get(),
             clientFin.get(),
-            serverFin.get()));
+            serverFin.get(),
+            queue.get()));
   }
 }

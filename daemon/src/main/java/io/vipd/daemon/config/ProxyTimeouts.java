@@ -4,7 +4,7 @@ import java.time.Duration;
 
 /**
  * Proxy timeouts, haproxy's names and meanings; all positive except {@code tunnel}, {@code
- * clientFin} and {@code serverFin}, where zero means not set.
+ * clientFin}, {@code serverFin} and {@code queue}, where zero means not set.
  *
  * @param connect to establish the connection to a server
  * @param client client inactivity before the server side is connected
@@ -12,6 +12,7 @@ import java.time.Duration;
  * @param tunnel inactivity of an established connection (both directions); kube watches are long
  * @param clientFin client-side inactivity once the connection is half-closed (either side's FIN)
  * @param serverFin server-side inactivity once the connection is half-closed; zero: not set
+ * @param queue the longest wait for a server slot in the backend's queue; zero: {@code connect}
  */
 public record ProxyTimeouts(
     Duration connect,
@@ -19,4 +20,5 @@ public record ProxyTimeouts(
     Duration server,
     Duration tunnel,
     Duration clientFin,
-    Duration serverFin) {}
+    Duration serverFin,
+    Duration queue) {}

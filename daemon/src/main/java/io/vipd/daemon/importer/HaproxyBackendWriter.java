@@ -39,7 +39,7 @@ final class HaproxyBackendWriter {
   private static final long DEFAULT_TUNNEL_MILLIS = 3_600_000;
 
   private static final List<String> TIMEOUT_ORDER =
-      List.of("connect", "client", "server", "tunnel", "client-fin", "server-fin");
+      List.of("connect", "client", "server", "tunnel", "client-fin", "server-fin", "queue");
 
   private final HaproxySectionDraft draft;
   private final HaproxySettings s;

@@ -13,7 +13,7 @@ import java.util.Set;
 final class HaproxyDirectiveReader {
 
   private static final Set<String> TIMEOUTS =
-      Set.of("connect", "client", "server", "tunnel", "client-fin", "server-fin", "check");
+      Set.of("connect", "client", "server", "tunnel", "client-fin", "server-fin", "queue", "check");
 
   private final ImportNotes notes;
 

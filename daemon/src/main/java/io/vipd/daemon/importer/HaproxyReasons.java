@@ -69,7 +69,9 @@ final class HaproxyReasons {
           Map.entry("dontlognull", "vipd logs connections to stdout in its own format"),
           Map.entry("dontlog-normal", "vipd logs connections to stdout in its own format"),
           Map.entry("log-health-checks", "vipd logs every check state change by itself"),
-          Map.entry("abortonclose", "vipd does not queue connections"),
+          Map.entry(
+              "abortonclose",
+              "vipd keeps a queued connection whose client closed, as haproxy does without it"),
           Map.entry("forwardfor", HTTP_ONLY),
           Map.entry("http-server-close", HTTP_ONLY),
           Map.entry("http-keep-alive", HTTP_ONLY),
@@ -85,7 +87,6 @@ final class HaproxyReasons {
       Map.of(
           "http-request", HTTP_ONLY,
           "http-keep-alive", HTTP_ONLY,
-          "queue", "vipd does not queue connections",
           "tarpit", HTTP_ONLY);
 
   private HaproxyReasons() {}

@@ -72,6 +72,15 @@ final class ProxyMetrics implements MeterBinder {
             .register(registry);
       }
     }
+    for (String backend : new java.util.TreeSet<>(initial.queued().keySet())) {
+      Gauge.builder("vipd.backend.queue", status, s -> s.get().queued(backend))
+          .description(
+              "Connections waiting for a server slot, every usable server at its maxconn"
+                  + " (haproxy: qcur)")
+          .tags(Tags.of("backend", backend))
+          .strongReference(true)
+          .register(registry);
+    }
     for (ServerStatus s : initial.servers()) {
       String backend = s.backend();
       String server = s.server();

@@ -16,8 +16,9 @@ import java.util.Locale;
  *     actconn/feconn/beconn/srv_conn/retries srv_queue/backend_queue
  * </pre>
  *
- * Times are whole milliseconds; {@code Tw} (time in queue) is always 0 and both queues 0, since
- * vipd does not queue (connections over maxconn wait in the kernel's accept queue); {@code Tc} is
+ * Times are whole milliseconds; {@code Tw} is the time spent in the backend's queue waiting for a
+ * server slot (every usable server at its maxconn) and {@code backend_queue} how many waited there
+ * as the session ended; {@code srv_queue} is always 0 (vipd queues per backend only); {@code Tc} is
  * -1 and the server {@code <NOSRV>} when no server was reached, as in haproxy. Only addresses,
  * names, counts and times are printed: nothing a client sent. Stateless and thread-safe.
  */
@@ -40,14 +41,16 @@ public final class TcpLogLine {
         .append(s.backend())
         .append('/')
         .append(s.server() == null ? "<NOSRV>" : s.server())
-        .append(" 0/")
+        .append(' ')
+        .append(millis(s.queueNanos()))
+        .append('/')
         .append(s.connectNanos() < 0 ? -1 : millis(s.connectNanos()))
         .append('/')
         .append(millis(s.durationNanos()))
         .append(' ')
         .append(s.bytesOut())
         .append(' ')
-        .append(terminationState(s.reason(), s.server() != null))
+        .append(terminationState(s.reason(), s.server() != null, s.endedInQueue()))
         .append(' ')
         .append(s.activeSessions())
         .append('/')
@@ -58,7 +61,8 @@ public final class TcpLogLine {
         .append(s.serverSessions())
         .append('/')
         .append(s.retries())
-        .append(" 0/0");
+        .append(" 0/")
+        .append(s.backendQueue());
     return sb.toString();
   }
 
@@ -66,18 +70,27 @@ public final class TcpLogLine {
    * haproxy's two-character termination state: first who or what ended the session ({@code -}
    * normal, {@code C}/{@code S} client/server abort or error, {@code c}/{@code s} client/server
    * side timeout, {@code D} server marked down, {@code K} killed by the proxy stopping), then the
-   * phase ({@code C} waiting for the server connection, {@code D} data; {@code -} normal).
+   * phase ({@code Q} waiting in the queue, {@code C} waiting for the server connection, {@code D}
+   * data; {@code -} normal).
    *
    * @param connected whether a server connection had been established
    */
   public static String terminationState(CloseReason reason, boolean connected) {
-    char phase = connected ? 'D' : 'C';
+    return terminationState(reason, connected, false);
+  }
+
+  /**
+   * The same for a session that may have ended while it waited in the queue ({@code inQueue}): its
+   * phase is {@code Q} then.
+   */
+  public static String terminationState(CloseReason reason, boolean connected, boolean inQueue) {
+    char phase = connected ? 'D' : inQueue ? 'Q' : 'C';
     switch (reason) {
       case CLIENT_CLOSED:
         // The client leaving before any server answered the connect is an abort in haproxy.
-        return connected ? "--" : "CC";
+        return connected ? "--" : "C" + phase;
       case SERVER_CLOSED:
-        return connected ? "--" : "SC";
+        return connected ? "--" : "S" + phase;
       case CLIENT_ERROR:
         return "C" + phase;
       case SERVER_ERROR:
@@ -86,6 +99,8 @@ public final class TcpLogLine {
         return "S" + phase;
       case CONNECT_TIMEOUT:
         return "sC";
+      case QUEUE_TIMEOUT: // haproxy: the server side's timeout while waiting in the queue
+        return "sQ";
       case CLIENT_TIMEOUT:
       case CLIENT_FIN_TIMEOUT:
       case TUNNEL_TIMEOUT: // haproxy reports an expired tunnel timeout on the client side

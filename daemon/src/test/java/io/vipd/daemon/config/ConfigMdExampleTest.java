@@ -141,6 +141,7 @@ class ConfigMdExampleTest {
             Duration.ofSeconds(20),
             Duration.ofHours(1),
             Duration.ofMinutes(1),
+            Duration.ZERO,
             Duration.ZERO),
         b.timeouts());
     assertEquals(3, b.retries());

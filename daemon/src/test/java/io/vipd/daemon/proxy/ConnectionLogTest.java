@@ -24,6 +24,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ScheduledExecutorService;
@@ -57,7 +58,10 @@ class ConnectionLogTest {
             4,
             3,
             2,
-            1);
+            1,
+            0,
+            0,
+            false);
     assertEquals(
         "10.0.1.2:33313 [06/Feb/2009:12:12:51.443] api servers/s1 0/3/5007 212 -- 4/3/2/1/1 0/0",
         TcpLogLine.format(s, ZoneOffset.UTC));
@@ -81,7 +85,10 @@ class ConnectionLogTest {
             1,
             1,
             0,
-            0);
+            0,
+            0,
+            0,
+            false);
     assertEquals(
         "0:0:0:0:0:0:0:1:40000 [06/Feb/2009:13:12:51.443] api servers/<NOSRV> 0/-1/1 0 SC"
             + " 1/1/0/0/0 0/0",
@@ -89,7 +96,38 @@ class ConnectionLogTest {
   }
 
   @Test
+  void aSessionThatWaitedInTheQueueLogsTwAndTheBackendQueue() throws Exception {
+    ClosedSession s =
+        new ClosedSession(
+            "api",
+            "servers",
+            null,
+            new InetSocketAddress(InetAddress.getByName("10.0.1.2"), 33313),
+            ACCEPTED,
+            -1,
+            5_001_000_000L,
+            0,
+            0,
+            CloseReason.QUEUE_TIMEOUT,
+            0,
+            9,
+            9,
+            6,
+            0,
+            5_000_400_000L,
+            3,
+            false);
+    assertEquals(
+        "10.0.1.2:33313 [06/Feb/2009:12:12:51.443] api servers/<NOSRV> 5000/-1/5001 0 sQ"
+            + " 9/9/6/0/0 0/3",
+        TcpLogLine.format(s, ZoneOffset.UTC));
+  }
+
+  @Test
   void terminationStatesFollowHaproxyCodes() {
+    assertEquals("sQ", TcpLogLine.terminationState(CloseReason.QUEUE_TIMEOUT, false));
+    assertEquals("CQ", TcpLogLine.terminationState(CloseReason.CLIENT_ERROR, false, true));
+    assertEquals("CQ", TcpLogLine.terminationState(CloseReason.CLIENT_CLOSED, false, true));
     assertEquals("--", TcpLogLine.terminationState(CloseReason.CLIENT_CLOSED, true));
     assertEquals("--", TcpLogLine.terminationState(CloseReason.SERVER_CLOSED, true));
     assertEquals("CC", TcpLogLine.terminationState(CloseReason.CLIENT_CLOSED, false));
@@ -130,8 +168,9 @@ class ConnectionLogTest {
       server.setDaemon(true);
       server.start();
       int refused = io.vipd.health.testing.RefusedPorts.reserve().getPort();
-      int front = freePort();
-      int front2 = freePort();
+      int[] fronts = freePorts(2);
+      int front = fronts[0];
+      int front2 = fronts[1];
       DaemonConfig config =
           load(
               "proxy.frontends = [ { name = api, bind = \"127.0.0.1:"
@@ -221,9 +260,24 @@ class ConnectionLogTest {
     }
   }
 
-  private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return s.getLocalPort();
+  /**
+   * {@code n} loopback ports free a moment ago, all different: each is held open while the next is
+   * taken, since a port closed a moment ago can be handed out again at once.
+   */
+  private static int[] freePorts(int n) throws IOException {
+    List<ServerSocket> held = new ArrayList<>();
+    try {
+      int[] ports = new int[n];
+      for (int i = 0; i < n; i++) {
+        ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+        held.add(s);
+        ports[i] = s.getLocalPort();
+      }
+      return ports;
+    } finally {
+      for (ServerSocket s : held) {
+        s.close();
+      }
     }
   }
 

@@ -1,0 +1,88 @@
+package io.vipd.proxy;
+
+import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The connections of one backend that wait for a server slot, oldest first: haproxy's backend
+ * queue. A connection waits here when every server that could take it is at its {@code maxconn},
+ * rather than being refused, until a slot frees up or its {@code timeout queue} passes; new
+ * connections queue behind those already waiting.
+ *
+ * <p>One session at a time has its turn: it was taken off the queue and, on its own event loop,
+ * either takes a slot or goes back to the front. Handing out one turn at a time keeps a freed slot
+ * from waking every waiting session for one of them to win it. A reload's new pool takes the queue
+ * over, so the waiting keep their places.
+ *
+ * <p>Thread-safe: sessions of every event loop join and leave, and whichever thread frees a slot
+ * hands out the next turn.
+ */
+final class BackendQueue {
+  private final ConcurrentLinkedDeque<RelaySession> waiting = new ConcurrentLinkedDeque<>();
+  private final AtomicInteger size = new AtomicInteger();
+  private final AtomicBoolean turnOut = new AtomicBoolean();
+
+  /** True if no session waits (one read of a volatile: the relay's hot path asks). */
+  boolean isEmpty() {
+    return size.get() == 0;
+  }
+
+  /** Sessions waiting, the one whose turn it is not included. */
+  int size() {
+    return size.get();
+  }
+
+  /** {@code session} waits behind the others, or, back from a turn it could not use, first. */
+  void add(RelaySession session, boolean first) {
+    size.incrementAndGet();
+    if (first) {
+      waiting.addFirst(session);
+    } else {
+      waiting.addLast(session);
+    }
+  }
+
+  /** {@code session} leaves the queue (timed out, closed); false if it was not in it. */
+  boolean remove(RelaySession session) {
+    if (waiting.removeFirstOccurrence(session)) {
+      size.decrementAndGet();
+      return true;
+    }
+    return false;
+  }
+
+  /**
+   * Takes the oldest waiting session off the queue as the one whose turn it is, unless another
+   * session has the turn.
+   *
+   * @return null if a turn is out or none waits
+   */
+  RelaySession nextTurn() {
+    if (size.get() == 0 || !turnOut.compareAndSet(false, true)) {
+      return null;
+    }
+    RelaySession s = waiting.pollFirst();
+    if (s == null) {
+      turnOut.set(false);
+      return null;
+    }
+    size.decrementAndGet();
+    return s;
+  }
+
+  /** The session that had the turn took a slot, went back to the queue, or ended. */
+  void endTurn() {
+    turnOut.set(false);
+  }
+
+  /** Takes every waiting session off the queue (the backend is gone), for the caller to close. */
+  java.util.List<RelaySession> drain() {
+    java.util.List<RelaySession> all = new java.util.ArrayList<>();
+    for (RelaySession s; (s = waiting.pollFirst()) != null; ) {
+      size.decrementAndGet();
+      all.add(s);
+    }
+    return all;
+  }
+}

@@ -1,0 +1,244 @@
+package io.vipd.proxy;
+
+import static io.vipd.proxy.ProxyHarness.await;
+import static io.vipd.proxy.ProxyHarness.connect;
+import static io.vipd.proxy.ProxyHarness.readLine;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.vipd.proxy.balance.BalanceAlgorithm;
+import java.io.IOException;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * haproxy's backend queue over real loopback connections: with every usable server at its maxconn,
+ * a new connection waits for a slot, oldest first, for at most {@code timeout queue}.
+ */
+class ProxyQueueTest {
+  /** The epoll relay here; {@code NioTransportTests} runs the same tests over NIO channels. */
+  boolean nativeTransport() {
+    return true;
+  }
+
+  private final TestServers servers = new TestServers();
+  private final RecordingEvents events = new RecordingEvents();
+  private final List<Socket> clients = new ArrayList<>();
+  private ProxyServer proxy;
+
+  @AfterEach
+  void tearDown() throws IOException {
+    for (Socket c : clients) {
+      c.close();
+    }
+    if (proxy != null) {
+      proxy.stop(Duration.ZERO);
+    }
+    servers.close();
+  }
+
+  /** A proxy in front of {@code servers}, a queue timeout of {@code queueMs} (0: connect's). */
+  private void start(long queueMs, ServerSettings... servers) throws IOException {
+    ProxyTimeouts t =
+        new ProxyTimeouts(
+            Duration.ofSeconds(5),
+            Duration.ofSeconds(30),
+            Duration.ofSeconds(30),
+            Duration.ZERO,
+            Duration.ZERO,
+            Duration.ZERO,
+            Duration.ofMillis(queueMs));
+    BackendSettings backend =
+        new BackendSettings(
+            "be", BalanceAlgorithm.ROUNDROBIN, List.of(servers), t, 0, true, OnMarkedDown.NONE);
+    proxy = new ProxyServer(events, new ProxyOptions(2, nativeTransport(), 32 * 1024, 64 * 1024));
+    proxy.start(ProxyHarness.oneFrontend(backend, 0, 0));
+  }
+
+  private static ServerSettings limited(String name, TestServers.Server s, int maxconn) {
+    return new ServerSettings(name, s.address, 1, false, maxconn);
+  }
+
+  /** A client through the proxy, closed after the test. */
+  private Socket client() throws IOException {
+    Socket c = connect(proxy);
+    clients.add(c);
+    return c;
+  }
+
+  /** A client that must wait: the queue grows to {@code queued} with it. */
+  private Socket waitingClient(int queued) throws Exception {
+    Socket c = client();
+    await("queue of " + queued, Duration.ofSeconds(5), () -> proxy.status().queued("be") == queued);
+    return c;
+  }
+
+  /** Asserts that {@code c} has reached no server yet: no greeting within a short while. */
+  private static void assertWaiting(Socket c) throws IOException {
+    c.setSoTimeout(300);
+    try {
+      assertThrows(SocketTimeoutException.class, () -> c.getInputStream().read(), "still waits");
+    } finally {
+      c.setSoTimeout(5000);
+    }
+  }
+
+  @Test
+  void aConnectionWaitsForASlotAndTakesItWhenOneFrees() throws Exception {
+    start(0, limited("one", servers.echo("one"), 1));
+    Socket first = client();
+    assertEquals("one", readLine(first));
+    Socket second = waitingClient(1);
+    assertWaiting(second);
+    // what it sends meanwhile waits in its socket, and reaches the server once it has a slot
+    second.getOutputStream().write("hello\n".getBytes(StandardCharsets.US_ASCII));
+    first.close();
+    assertEquals("one", readLine(second), "served once the first connection ended");
+    assertEquals("hello", readLine(second));
+    assertEquals(0, proxy.status().queued("be"));
+    assertEquals(1, proxy.status().server("be", "one").activeConnections());
+  }
+
+  @Test
+  void theQueueServesConnectionsInTheOrderTheyCame() throws Exception {
+    start(0, limited("one", servers.echo("one"), 1));
+    Socket holder = client();
+    assertEquals("one", readLine(holder));
+    List<Socket> waiting = new ArrayList<>();
+    for (int i = 1; i <= 3; i++) {
+      waiting.add(waitingClient(i));
+    }
+    for (int i = 0; i < waiting.size(); i++) {
+      holder.close();
+      holder = waiting.get(i);
+      assertEquals("one", readLine(holder), "connection " + i + " has its turn");
+      for (Socket later : waiting.subList(i + 1, waiting.size())) {
+        assertWaiting(later);
+      }
+    }
+  }
+
+  @Test
+  void aConnectionStillWaitingAtTheQueueTimeoutIsClosed() throws Exception {
+    start(300, limited("one", servers.echo("one"), 1));
+    Socket first = client();
+    assertEquals("one", readLine(first));
+    long t0 = System.nanoTime();
+    Socket second = client();
+    assertEquals(-1, second.getInputStream().read(), "closed, never served");
+    long waitedMs = (System.nanoTime() - t0) / 1_000_000;
+    assertTrue(waitedMs >= 290, "closed after " + waitedMs + " ms, before the queue timeout");
+    await("close recorded", Duration.ofSeconds(5), () -> events.closed.size() == 1);
+    assertEquals(CloseReason.QUEUE_TIMEOUT, events.closed.peek().reason());
+    assertEquals(List.of(TimeoutKind.QUEUE), events.timeouts);
+    assertEquals(0, proxy.status().queued("be"));
+    first.getOutputStream().write("still\n".getBytes(StandardCharsets.US_ASCII));
+    assertEquals("still", readLine(first), "the session being served goes on");
+  }
+
+  @Test
+  void withoutAQueueTimeoutTheConnectTimeoutBoundsTheWait() {
+    ProxyTimeouts t =
+        new ProxyTimeouts(
+            Duration.ofSeconds(3),
+            Duration.ofSeconds(30),
+            Duration.ofSeconds(30),
+            Duration.ZERO,
+            Duration.ZERO);
+    assertEquals(Duration.ofSeconds(3), t.queueOrConnect(), "haproxy: unset, timeout connect");
+  }
+
+  @Test
+  void aServerWithRoomServesAtOnceAndOnlyFullServersMakeConnectionsWait() throws Exception {
+    start(0, limited("a", servers.echo("a"), 1), limited("b", servers.echo("b"), 2));
+    List<String> got = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      got.add(readLine(client()));
+    }
+    got.sort(null);
+    assertEquals(List.of("a", "b", "b"), got, "both servers filled to their maxconn first");
+    Socket fourth = waitingClient(1);
+    assertWaiting(fourth);
+  }
+
+  @Test
+  void fullPrimariesKeepTheBackupsOutAsInHaproxy() throws Exception {
+    start(
+        0,
+        limited("primary", servers.echo("primary"), 1),
+        new ServerSettings("backup", servers.echo("backup").address, 1, true, 0));
+    Socket first = client();
+    assertEquals("primary", readLine(first));
+    Socket second = waitingClient(1);
+    assertWaiting(second);
+    first.close();
+    assertEquals("primary", readLine(second));
+  }
+
+  @Test
+  void aServerComingBackUpServesTheQueue() throws Exception {
+    TestServers.Server b = servers.echo("b");
+    start(0, limited("a", servers.echo("a"), 1), limited("b", b, 1));
+    proxy.backend("be").setServerUp("b", false);
+    Socket first = client();
+    assertEquals("a", readLine(first));
+    Socket second = waitingClient(1);
+    proxy.backend("be").setServerUp("b", true);
+    assertEquals("b", readLine(second), "served by the server back up, a still full");
+  }
+
+  @Test
+  void aClientThatGaveUpDoesNotHoldUpThoseBehindIt() throws Exception {
+    start(0, limited("one", servers.echo("one"), 1));
+    Socket first = client();
+    assertEquals("one", readLine(first));
+    Socket quitter = waitingClient(1);
+    Socket patient = waitingClient(2);
+    quitter.setSoLinger(true, 0);
+    quitter.close(); // a reset
+    first.close();
+    assertEquals("one", readLine(patient), "the slot reaches the next one still there");
+  }
+
+  @Test
+  void whenNoServerIsUpNothingWaits() throws Exception {
+    start(0, limited("one", servers.echo("one"), 1));
+    proxy.backend("be").setServerUp("one", false);
+    Socket c = client();
+    assertEquals(-1, c.getInputStream().read(), "closed at once");
+    await("close recorded", Duration.ofSeconds(5), () -> events.closed.size() == 1);
+    assertEquals(CloseReason.NO_SERVER, events.closed.peek().reason());
+  }
+
+  @Test
+  void aReloadKeepsTheWaitingInTheirPlacesAndARaisedMaxconnServesThem() throws Exception {
+    TestServers.Server one = servers.echo("one");
+    start(0, limited("one", one, 1));
+    Socket first = client();
+    assertEquals("one", readLine(first));
+    Socket second = waitingClient(1);
+    Socket third = waitingClient(2);
+    proxy.apply(
+        ProxyHarness.oneFrontend(
+            new BackendSettings(
+                "be",
+                BalanceAlgorithm.ROUNDROBIN,
+                List.of(limited("one", one, 3)),
+                ProxyTimeouts.DEFAULTS,
+                0,
+                true,
+                OnMarkedDown.NONE),
+            0,
+            0));
+    assertEquals("one", readLine(second));
+    assertEquals("one", readLine(third));
+    assertEquals(0, proxy.status().queued("be"));
+  }
+}

@@ -17,6 +17,8 @@ import java.util.Optional;
  * @param interval time between checks while the state is settled (haproxy {@code inter})
  * @param fastInterval time between checks while a state change is pending (haproxy {@code
  *     fastinter}); equals {@code interval} when not written
+ * @param downInterval time between checks while a server is down, all its failures counted (haproxy
+ *     {@code downinter}); equals {@code interval} when not written
  * @param timeout a check that takes longer fails
  * @param fall consecutive failures that mark a server down
  * @param rise consecutive successes that mark it up
@@ -31,6 +33,7 @@ public record BackendCheckConfig(
     int expectStatus,
     Duration interval,
     Duration fastInterval,
+    Duration downInterval,
     Duration timeout,
     int fall,
     int rise) {}

@@ -207,6 +207,8 @@ final class ProxyReader {
         c.duration("interval", Duration.ofMillis(10), Duration.ofHours(24));
     Optional<Duration> fast =
         c.optionalDuration("fast-interval", Duration.ofMillis(10), Duration.ofHours(24));
+    Optional<Duration> down =
+        c.optionalDuration("down-interval", Duration.ofMillis(10), Duration.ofHours(24));
     Optional<Duration> timeout = c.duration("timeout", Duration.ofMillis(10), Duration.ofHours(1));
     Optional<Integer> fall = c.integer("fall", 1, 1000);
     Optional<Integer> rise = c.integer("rise", 1, 1000);
@@ -246,6 +248,7 @@ final class ProxyReader {
             expectStatus.get(),
             interval.get(),
             fast.orElse(interval.get()),
+            down.orElse(interval.get()),
             timeout.get(),
             fall.get(),
             rise.get()));

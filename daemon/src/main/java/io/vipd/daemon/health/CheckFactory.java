@@ -115,7 +115,8 @@ public final class CheckFactory {
   public static MonitorSettings serverSettings(BackendCheckConfig c, boolean up) {
     return MonitorSettings.of(
             c.interval(), c.timeout(), c.rise(), c.fall(), up ? InitialState.UP : InitialState.DOWN)
-        .withFastInterval(c.fastInterval());
+        .withFastInterval(c.fastInterval())
+        .withDownInterval(c.downInterval());
   }
 
   private HealthCheck httpCheck(CheckConfig c) throws UnknownHostException {

@@ -201,6 +201,7 @@ final class HaproxyBackendWriter {
     long inter = o.interMillis.orElse(DEFAULT_INTER_MILLIS);
     check.putDuration("interval", inter);
     o.fastInterMillis.ifPresent(f -> check.putDuration("fast-interval", f));
+    o.downInterMillis.ifPresent(d -> check.putDuration("down-interval", d));
     Setting<Long> timeoutCheck = s.timeouts.get("check");
     // Without 'timeout check' haproxy bounds the whole check by inter, as vipd's timeout does.
     long timeout = timeoutCheck == null ? inter : timeoutCheck.value();
@@ -226,6 +227,8 @@ final class HaproxyBackendWriter {
     for (Server other : checked.subList(1, checked.size())) {
       HaproxyServerOptions b = other.options();
       if (!a.interMillis.equals(b.interMillis)
+          || !a.fastInterMillis.equals(b.fastInterMillis)
+          || !a.downInterMillis.equals(b.downInterMillis)
           || !a.fall.equals(b.fall)
           || !a.rise.equals(b.rise)
           || a.checksUseTls() != b.checksUseTls()

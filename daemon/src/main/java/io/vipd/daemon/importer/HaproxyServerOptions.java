@@ -91,6 +91,7 @@ final class HaproxyServerOptions {
   String caFile;
   OptionalLong interMillis = OptionalLong.empty();
   OptionalLong fastInterMillis = OptionalLong.empty();
+  OptionalLong downInterMillis = OptionalLong.empty();
   OptionalLong fall = OptionalLong.empty();
   OptionalLong rise = OptionalLong.empty();
   OptionalLong weight = OptionalLong.empty();
@@ -119,6 +120,7 @@ final class HaproxyServerOptions {
     c.caFile = caFile;
     c.interMillis = interMillis;
     c.fastInterMillis = fastInterMillis;
+    c.downInterMillis = downInterMillis;
     c.fall = fall;
     c.rise = rise;
     c.weight = weight;
@@ -200,6 +202,9 @@ final class HaproxyServerOptions {
         return true;
       case "fastinter":
         fastInterMillis = time(opt, value);
+        return true;
+      case "downinter":
+        downInterMillis = time(opt, value);
         return true;
       case "fall":
         fall = count(opt, value);

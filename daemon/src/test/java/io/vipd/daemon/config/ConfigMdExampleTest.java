@@ -131,6 +131,7 @@ class ConfigMdExampleTest {
             Duration.ofSeconds(2),
             Duration.ofSeconds(2),
             Duration.ofSeconds(2),
+            Duration.ofSeconds(2),
             3,
             2),
         b.check());

@@ -29,6 +29,7 @@ class CheckFilesTest {
         200,
         Duration.ofSeconds(2),
         Duration.ofMillis(500),
+        Duration.ofSeconds(2),
         Duration.ofSeconds(1),
         3,
         2);

@@ -79,7 +79,8 @@ public final class BackendPool {
     this.random = random;
     this.clock = clock;
     this.slowstart = settings.slowstart().toNanos();
-    this.queue = previous == null ? new BackendQueue() : previous.queue;
+    this.queue = previous == null ? new BackendQueue(this) : previous.queue;
+    queue.owner = this;
     List<ServerState> p = new ArrayList<>();
     List<ServerState> b = new ArrayList<>();
     for (ServerSettings s : settings.servers()) {
@@ -96,6 +97,7 @@ public final class BackendPool {
           ramping++;
         }
       }
+      state.queue = queue;
       group.add(state);
       byName.put(s.name(), state);
     }
@@ -163,9 +165,7 @@ public final class BackendPool {
         }
       }
     }
-    if (up) {
-      serveQueue();
-    }
+    serveQueue(); // up: room; down: the backups may now be the ones to serve
     return true;
   }
 
@@ -256,9 +256,7 @@ public final class BackendPool {
       slowStart(s, state == ServerAdminState.READY);
     }
     s.adminState = state;
-    if (state == ServerAdminState.READY) {
-      serveQueue();
-    }
+    serveQueue(); // ready: room; drained: the backups may now be the ones to serve
     return before;
   }
 
@@ -306,9 +304,7 @@ public final class BackendPool {
     }
     s.weight = weight;
     rebuild(s.settings.backup());
-    if (weight > 0) {
-      serveQueue();
-    }
+    serveQueue(); // a weight: room; none: the backups may now be the ones to serve
     return before;
   }
 
@@ -321,11 +317,6 @@ public final class BackendPool {
    * @return the names of the retired servers
    */
   List<String> retire(BackendPool next, OnMarkedDown onMarkedDown) {
-    if (next == null) {
-      for (RelaySession waiting : queue.drain()) { // the backend is gone: nothing to wait for
-        waiting.closeFromAnyThread(CloseReason.NO_SERVER);
-      }
-    }
     List<String> retired = new ArrayList<>();
     for (ServerState s : byName.values()) {
       ServerState kept = next == null ? null : next.byName.get(s.name());
@@ -338,6 +329,11 @@ public final class BackendPool {
         for (RelaySession session : s.sessions) {
           session.closeFromAnyThread(CloseReason.SERVER_MARKED_DOWN);
         }
+      }
+    }
+    if (next == null) {
+      for (RelaySession waiting : queue.close()) { // the backend is gone: nothing to wait for
+        waiting.closeFromAnyThread(CloseReason.NO_SERVER);
       }
     }
     return retired;
@@ -361,8 +357,8 @@ public final class BackendPool {
    * up primary (a retry to the same server), else the same over the backups when no primary is up
    * at all, as haproxy: primaries that are only full (at their maxconn) keep the backups out.
    *
-   * @return null if no server can take a connection now: none is up ({@link #canQueue} false), or
-   *     every one that is up is full (the caller may {@link #enqueue})
+   * @return null if no server can take a connection now: none is up, or every one that is up is
+   *     full (the caller may {@link #enqueue})
    */
   ServerState select(BitSet triedPrimaries, BitSet triedBackups, long sourceHash) {
     rampIfDue();
@@ -404,7 +400,9 @@ public final class BackendPool {
     if (!usable(primaries) && !usable(backups)) {
       return false;
     }
-    queue.add(session, first);
+    if (!queue.add(session, first)) {
+      return false;
+    }
     serveQueue();
     return true;
   }

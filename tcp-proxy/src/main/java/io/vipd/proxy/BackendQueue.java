@@ -23,6 +23,20 @@ final class BackendQueue {
   private final AtomicInteger size = new AtomicInteger();
   private final AtomicBoolean turnOut = new AtomicBoolean();
 
+  /**
+   * The pool of this backend now: a reload's new pool takes the queue over, and a turn selects from
+   * it, whatever pool the session's frontend still points at (a frontend removed or moved to
+   * another backend by the reload).
+   */
+  volatile BackendPool owner;
+
+  /** The backend was removed: nothing will serve this queue again. */
+  private volatile boolean closed;
+
+  BackendQueue(BackendPool owner) {
+    this.owner = owner;
+  }
+
   /** True if no session waits (one read of a volatile: the relay's hot path asks). */
   boolean isEmpty() {
     return size.get() == 0;
@@ -33,14 +47,23 @@ final class BackendQueue {
     return size.get();
   }
 
-  /** {@code session} waits behind the others, or, back from a turn it could not use, first. */
-  void add(RelaySession session, boolean first) {
+  /**
+   * {@code session} waits behind the others, or, back from a turn it could not use, first.
+   *
+   * @return false if the backend is gone (the session is not queued)
+   */
+  boolean add(RelaySession session, boolean first) {
     size.incrementAndGet();
     if (first) {
       waiting.addFirst(session);
     } else {
       waiting.addLast(session);
     }
+    // checked after adding: a close that drained the queue before this add is seen here
+    if (closed && remove(session)) {
+      return false;
+    }
+    return true;
   }
 
   /** {@code session} leaves the queue (timed out, closed); false if it was not in it. */
@@ -76,8 +99,12 @@ final class BackendQueue {
     turnOut.set(false);
   }
 
-  /** Takes every waiting session off the queue (the backend is gone), for the caller to close. */
-  java.util.List<RelaySession> drain() {
+  /**
+   * The backend is gone: no session may join any more; takes every waiting one off the queue, for
+   * the caller to close.
+   */
+  java.util.List<RelaySession> close() {
+    closed = true;
     java.util.List<RelaySession> all = new java.util.ArrayList<>();
     for (RelaySession s; (s = waiting.pollFirst()) != null; ) {
       size.decrementAndGet();

@@ -20,6 +20,9 @@ final class ServerState {
   /** Weight for new connections: the configured one until the operator sets another. */
   volatile int weight;
 
+  /** Its backend's queue, served when this server frees a slot; set by the pool that owns it. */
+  BackendQueue queue;
+
   /**
    * Where its slow start is ({@link SlowStart}): {@link SlowStart#STEPS} when not ramping up. With
    * {@link #rampSince}, guarded by the pool's monitor.
@@ -91,6 +94,25 @@ final class ServerState {
   /** True if this server may receive a new connection: up and ready, with room for it. */
   boolean takesConnections() {
     return up && adminState == ServerAdminState.READY && hasRoom();
+  }
+
+  /**
+   * Takes a slot if the server has room (atomically: concurrent loops never overshoot maxconn).
+   *
+   * @return false if it is at its maxconn
+   */
+  boolean tryAcquire() {
+    int limit = settings.maxconn();
+    if (limit == 0) {
+      active.incrementAndGet();
+      return true;
+    }
+    for (int a = active.get(); a < limit; a = active.get()) {
+      if (active.compareAndSet(a, a + 1)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** True if this server would take new connections if it had room: up, ready, of some weight. */

@@ -55,6 +55,9 @@ abstract class SessionBase implements RelaySession {
   /** While its turn runs: the session may pick a server although others still wait. */
   private boolean inTurn;
 
+  /** The queue whose turn it has, while {@link #inTurn}. */
+  private BackendQueue turnQueue;
+
   /** Time spent in the queue, all told (haproxy's Tw). */
   private long queuedNanos;
 
@@ -111,18 +114,15 @@ abstract class SessionBase implements RelaySession {
       triedBackups = new BitSet();
       (lastTried.settings.backup() ? triedBackups : triedPrimaries).set(lastTried.index);
     }
-    BackendPool pool = frontend.pool;
+    BackendPool pool = pool();
     ServerState s;
     if (lastTried != null && !pool.settings().redispatch()) {
       s = lastTried; // option redispatch off: every retry goes to the same server
+      s.active.incrementAndGet();
     } else if (!inTurn && !pool.queue.isEmpty()) {
       return null; // behind the sessions that already wait for a slot
     } else {
-      s =
-          pool.select(
-              triedPrimaries == null ? NONE_TRIED : triedPrimaries,
-              triedBackups == null ? NONE_TRIED : triedBackups,
-              sourceHash);
+      s = acquire(pool);
     }
     if (s == null) {
       return null;
@@ -133,10 +133,35 @@ abstract class SessionBase implements RelaySession {
     attempts++;
     target = s;
     lastTried = s;
-    s.active.incrementAndGet();
     shutdownsSeen = s.shutdowns.get();
     connectStartNanos = context.nanoClock.getAsLong();
     return s;
+  }
+
+  /**
+   * A server chosen by the balancer, its slot taken; null if none has room. Another loop may fill
+   * the chosen server's last slot first: then the balancer chooses again, a few times at most.
+   */
+  private ServerState acquire(BackendPool pool) {
+    for (int i = 0; i < 4; i++) {
+      ServerState s =
+          pool.select(
+              triedPrimaries == null ? NONE_TRIED : triedPrimaries,
+              triedBackups == null ? NONE_TRIED : triedBackups,
+              sourceHash);
+      if (s == null || s.tryAcquire()) {
+        return s;
+      }
+    }
+    return null;
+  }
+
+  /**
+   * The pool to choose from: the frontend's, or during a turn in a queue the pool that owns the
+   * queue now (the frontend may have been removed or moved by a reload meanwhile).
+   */
+  private BackendPool pool() {
+    return inTurn ? turnQueue.owner : frontend.pool;
   }
 
   /**
@@ -147,7 +172,7 @@ abstract class SessionBase implements RelaySession {
    * @return false if no server is up: the caller ends the session
    */
   final boolean waitInQueue() {
-    BackendPool pool = frontend.pool;
+    BackendPool pool = pool();
     boolean back = inTurn; // it had its turn and lost the slot to a race: it stays first
     if (!pool.enqueue(this, back)) {
       return false;
@@ -172,17 +197,23 @@ abstract class SessionBase implements RelaySession {
       }
       queuedIn = null;
       inTurn = true;
+      turnQueue = queue;
       try {
         connectAgain();
+      } catch (RuntimeException e) {
+        // a listener of the proxy's events failed: end the session rather than strand it
+        log.warn("frontend {}: session failed: {}", frontend.name(), e.toString());
+        abort(connected ? CloseReason.SERVER_ERROR : CloseReason.CONNECT_FAILED);
       } finally {
+        if (queuedIn == null) {
+          queuedNanos += context.nanoClock.getAsLong() - queuedSinceNanos;
+        }
         inTurn = false;
-      }
-      if (queuedIn == null) {
-        queuedNanos += context.nanoClock.getAsLong() - queuedSinceNanos;
+        turnQueue = null;
       }
     } finally {
       queue.endTurn();
-      frontend.pool.serveQueue(); // the next one, if there is room for it too
+      queue.owner.serveQueue(); // the next one, if there is room for it too
     }
   }
 
@@ -214,9 +245,10 @@ abstract class SessionBase implements RelaySession {
 
   /** The attempt under way is over without a connection: its server's slot goes back. */
   final void endAttempt() {
-    target.active.decrementAndGet();
+    ServerState s = target;
+    s.active.decrementAndGet();
     target = null;
-    frontend.pool.serveQueue();
+    s.queue.owner.serveQueue();
   }
 
   /**
@@ -294,7 +326,7 @@ abstract class SessionBase implements RelaySession {
     if (s != null) {
       s.active.decrementAndGet();
       s.sessions.remove(this);
-      frontend.pool.serveQueue();
+      s.queue.owner.serveQueue();
     }
     if (queuedIn != null) {
       queuedIn.remove(this);
@@ -334,9 +366,10 @@ abstract class SessionBase implements RelaySession {
         frontend.limit.active(),
         frontend.pool.activeSessions(),
         hasServer ? target.active.get() : 0,
-        queuedNanos + (queuedIn == null ? 0 : acceptedNanos + lifetimeNanos - queuedSinceNanos),
+        queuedNanos
+            + (queuedIn == null && !inTurn ? 0 : acceptedNanos + lifetimeNanos - queuedSinceNanos),
         frontend.pool.queue.size(),
-        queuedIn != null);
+        queuedIn != null || inTurn);
   }
 
   // ---- timeouts ----

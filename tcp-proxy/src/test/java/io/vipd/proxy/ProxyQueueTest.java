@@ -15,6 +15,8 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -46,9 +48,14 @@ class ProxyQueueTest {
 
   /** A proxy in front of {@code servers}, a queue timeout of {@code queueMs} (0: connect's). */
   private void start(long queueMs, ServerSettings... servers) throws IOException {
+    start(5000, queueMs, servers);
+  }
+
+  /** As {@link #start(long, ServerSettings...)}, with a connect timeout of {@code connectMs}. */
+  private void start(long connectMs, long queueMs, ServerSettings... servers) throws IOException {
     ProxyTimeouts t =
         new ProxyTimeouts(
-            Duration.ofSeconds(5),
+            Duration.ofMillis(connectMs),
             Duration.ofSeconds(30),
             Duration.ofSeconds(30),
             Duration.ZERO,
@@ -144,15 +151,17 @@ class ProxyQueueTest {
   }
 
   @Test
-  void withoutAQueueTimeoutTheConnectTimeoutBoundsTheWait() {
-    ProxyTimeouts t =
-        new ProxyTimeouts(
-            Duration.ofSeconds(3),
-            Duration.ofSeconds(30),
-            Duration.ofSeconds(30),
-            Duration.ZERO,
-            Duration.ZERO);
-    assertEquals(Duration.ofSeconds(3), t.queueOrConnect(), "haproxy: unset, timeout connect");
+  void withoutAQueueTimeoutTheConnectTimeoutBoundsTheWait() throws Exception {
+    start(300, 0, limited("one", servers.echo("one"), 1)); // haproxy: unset, timeout connect
+    Socket first = client();
+    assertEquals("one", readLine(first));
+    long t0 = System.nanoTime();
+    Socket second = client();
+    assertEquals(-1, second.getInputStream().read(), "closed, never served");
+    long waitedMs = (System.nanoTime() - t0) / 1_000_000;
+    assertTrue(waitedMs >= 290, "closed after " + waitedMs + " ms, before the connect timeout");
+    await("close recorded", Duration.ofSeconds(5), () -> events.closed.size() == 1);
+    assertEquals(CloseReason.QUEUE_TIMEOUT, events.closed.peek().reason());
   }
 
   @Test
@@ -203,8 +212,105 @@ class ProxyQueueTest {
     Socket patient = waitingClient(2);
     quitter.setSoLinger(true, 0);
     quitter.close(); // a reset
+    if (nativeTransport()) {
+      // the epoll relay hears the reset while the session waits, and it leaves the queue at once;
+      // the NIO relay does not read a waiting client, and finds it gone on its turn
+      await("the quitter gone", Duration.ofSeconds(5), () -> proxy.status().queued("be") == 1);
+    }
     first.close();
     assertEquals("one", readLine(patient), "the slot reaches the next one still there");
+  }
+
+  @Test
+  void aPrimaryDrainedWhileOthersWaitLetsTheBackupServeThem() throws Exception {
+    start(
+        0,
+        limited("primary", servers.echo("primary"), 1),
+        new ServerSettings("backup", servers.echo("backup").address, 1, true, 0));
+    Socket first = client();
+    assertEquals("primary", readLine(first));
+    Socket second = waitingClient(1);
+    proxy.backend("be").setServerAdminState("primary", ServerAdminState.DRAIN);
+    assertEquals("backup", readLine(second), "no usable primary left: the backup serves");
+  }
+
+  @Test
+  void removingTheBackendClosesThoseWaitingInItsQueue() throws Exception {
+    start(0, limited("one", servers.echo("one"), 1));
+    Socket first = client();
+    assertEquals("one", readLine(first));
+    Socket second = waitingClient(1);
+    TestServers.Server other = servers.echo("other");
+    proxy.apply(
+        new ProxySettings(
+            List.of(new FrontendSettings("fe", proxy.localAddress("fe"), "be2", 0, true)),
+            List.of(
+                new BackendSettings(
+                    "be2",
+                    BalanceAlgorithm.ROUNDROBIN,
+                    List.of(ProxyHarness.server("other", other.address)),
+                    ProxyTimeouts.DEFAULTS,
+                    0,
+                    true,
+                    OnMarkedDown.NONE)),
+            0));
+    assertEquals(-1, second.getInputStream().read(), "closed: its backend is gone");
+    await(
+        "close recorded",
+        Duration.ofSeconds(5),
+        () -> events.closed.stream().anyMatch(c -> c.reason() == CloseReason.NO_SERVER));
+  }
+
+  /**
+   * Many clients over two event loops for one server with two slots: every client is served in
+   * turn, the server never holds more than its maxconn, and the queue ends empty.
+   */
+  @Test
+  void manyClientsOverTwoLoopsAreAllServedWithinMaxconn() throws Exception {
+    start(0, limited("one", servers.echo("one"), 2));
+    int n = 40;
+    AtomicInteger served = new AtomicInteger();
+    AtomicInteger peak = new AtomicInteger();
+    AtomicBoolean done = new AtomicBoolean();
+    Thread sampler =
+        new Thread(
+            () -> {
+              while (!done.get()) {
+                peak.accumulateAndGet(
+                    proxy.status().server("be", "one").activeConnections(), Math::max);
+              }
+            });
+    sampler.start();
+    List<Thread> threads = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      Thread t =
+          new Thread(
+              () -> {
+                try (Socket c = connect(proxy)) {
+                  c.setSoTimeout(20_000);
+                  if ("one".equals(readLine(c))) {
+                    Thread.sleep(10);
+                    served.incrementAndGet();
+                  }
+                } catch (IOException | InterruptedException e) {
+                  // not counted as served
+                }
+              });
+      t.start();
+      threads.add(t);
+    }
+    for (Thread t : threads) {
+      t.join(30_000);
+    }
+    done.set(true);
+    sampler.join(5000);
+    assertEquals(n, served.get(), "every client served");
+    assertTrue(peak.get() <= 2, "the server held " + peak.get() + " connections at once");
+    await("queue empty", Duration.ofSeconds(5), () -> proxy.status().queued("be") == 0);
+    await(
+        "slots back",
+        Duration.ofSeconds(5),
+        () -> proxy.status().server("be", "one").activeConnections() == 0);
   }
 
   @Test

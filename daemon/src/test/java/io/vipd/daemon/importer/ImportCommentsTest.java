@@ -46,7 +46,6 @@ class ImportCommentsTest {
             "option http-server-close",
             "option forwardfor except 127.0.0.0/8",
             "timeout http-request 10s",
-            "timeout queue 20s",
             "timeout http-keep-alive 10s",
             "option tcplog")) {
       assertDropped(r, h, "haproxy.cfg", d);
@@ -54,6 +53,7 @@ class ImportCommentsTest {
     assertDropped(r, "kubeadm-ha/keepalived.conf", "keepalived.conf", "router_id LVS_DEVEL");
     assertTrue(r.hocon().contains("vipd logs to stdout; use journald"));
     assertTrue(r.hocon().contains("redispatch = true"), "option redispatch is carried over");
+    assertTrue(r.hocon().contains("queue = 20s"), "timeout queue is carried over");
   }
 
   @Test

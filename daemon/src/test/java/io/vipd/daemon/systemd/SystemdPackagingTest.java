@@ -76,6 +76,39 @@ class SystemdPackagingTest {
     assertEquals("# mine\n", Files.readString(root.resolve("etc/vipd/vipd.conf")));
   }
 
+  /**
+   * {@code systemctl reload} runs the unit's ExecReload lines in order and stops at the first that
+   * fails: the installed check line passes the example config and fails a broken one, so a broken
+   * file is never signalled.
+   */
+  @Test
+  void theReloadChecksTheConfigBeforeSignalling(@TempDir Path root) throws Exception {
+    Tools.Result r = install(root, "/usr");
+    assertEquals(0, r.status(), r.output());
+    List<String> reload =
+        Files.readString(root.resolve("lib/systemd/system/vipd.service"))
+            .lines()
+            .filter(l -> l.startsWith("ExecReload="))
+            .map(l -> l.substring("ExecReload=".length()))
+            .toList();
+    assertEquals(2, reload.size(), reload.toString());
+    assertTrue(reload.get(1).startsWith("/bin/kill -HUP"), "the signal comes last: " + reload);
+    Path conf = root.resolve("etc/vipd/vipd.conf");
+    List<String> check =
+        List.of(
+            reload
+                .get(0)
+                .replace("/usr/bin/vipd", root.resolve("usr/bin/vipd").toString())
+                .replace("/etc/vipd/vipd.conf", conf.toString())
+                .split(" "));
+    Tools.Result good = Tools.run(check, Map.of(), 60);
+    assertEquals(0, good.status(), good.output());
+    Files.writeString(conf, Files.readString(conf) + "\nproxy.maxconn = -1\n");
+    Tools.Result bad = Tools.run(check, Map.of(), 60);
+    assertEquals(1, bad.status(), bad.output());
+    assertTrue(bad.output().contains("proxy.maxconn"), bad.output());
+  }
+
   @Test
   void prefixMovesLauncherAndExecStart(@TempDir Path root) throws Exception {
     Tools.Result r = install(root, "/opt/vipd");
@@ -114,6 +147,7 @@ class SystemdPackagingTest {
     for (String line :
         List.of(
             "Type=notify",
+            "ExecReload=/usr/bin/vipd check --config /etc/vipd/vipd.conf",
             "ExecReload=/bin/kill -HUP $MAINPID",
             "Restart=on-failure",
             "WatchdogSec=10s",

@@ -12,10 +12,22 @@ final class ProxyStatTable {
 
   private ProxyStatTable() {}
 
-  static TextTable frontends(List<Map<String, Object>> frontends) {
+  /**
+   * One row per frontend; QUEUED is its backend's queue: connections waiting for a server slot
+   * (haproxy's qcur), from {@code backends}.
+   */
+  static TextTable frontends(
+      List<Map<String, Object>> frontends, List<Map<String, Object>> backends) {
     TextTable t =
-        new TextTable("FRONTEND", "BACKEND", "ACTIVE", "TOTAL", "REFUSED", "BYTES IN", "BYTES OUT");
+        new TextTable(
+            "FRONTEND", "BACKEND", "ACTIVE", "TOTAL", "REFUSED", "BYTES IN", "BYTES OUT", "QUEUED");
     for (Map<String, Object> fe : frontends) {
+      Object queued =
+          backends.stream()
+              .filter(b -> b.get("name") != null && b.get("name").equals(fe.get("backend")))
+              .map(b -> b.get("queued"))
+              .findFirst()
+              .orElse(null);
       t.row(
           fe.get("name"),
           fe.get("backend"),
@@ -23,7 +35,8 @@ final class ProxyStatTable {
           fe.get("accepted"),
           fe.get("refused"),
           fe.get("bytesIn"),
-          fe.get("bytesOut"));
+          fe.get("bytesOut"),
+          queued);
     }
     return t;
   }

@@ -37,7 +37,10 @@ public final class StatusTable {
       section(sb, t);
     }
     if (status.get("proxy") instanceof Map<?, ?> proxy) {
-      section(sb, ProxyStatTable.frontends(objects(proxy.get("frontends"))));
+      section(
+          sb,
+          ProxyStatTable.frontends(
+              objects(proxy.get("frontends")), objects(proxy.get("backends"))));
       section(sb, ProxyStatTable.servers(objects(proxy.get("servers"))));
     }
     return sb.toString();

@@ -343,7 +343,8 @@ class AdminServerTest {
     assertEquals(0, status, err.toString(StandardCharsets.UTF_8));
     assertTrue(text.startsWith("vipd: ready\n"), text);
     assertTrue(text.contains("FRONTEND  BACKEND  ACTIVE  TOTAL  REFUSED  BYTES IN"), text);
-    assertTrue(text.matches("(?s).*\\napi\\s+servers\\s+0\\s+1\\s+0\\s+1\\s+1\\n.*"), text);
+    // ... bytes in, bytes out, and its backend's queue
+    assertTrue(text.matches("(?s).*\\napi\\s+servers\\s+0\\s+1\\s+0\\s+1\\s+1\\s+0\\n.*"), text);
     // status, weight, active, total, bytes in/out, connect failures, check, last check
     assertTrue(
         text.matches(

@@ -94,4 +94,22 @@ class StatusTableTest {
     assertTrue(text.matches("(?s).*\\nbe/a\\s+UP \\(slowstart 35%\\)\\s+1\\s.*"), text);
     assertTrue(text.matches("(?s).*\\nbe/b\\s+UP\\s+1\\s.*"), text);
   }
+
+  @Test
+  void aFrontendRowShowsItsBackendsQueue() {
+    @SuppressWarnings("unchecked")
+    java.util.List<Map<String, Object>> frontends =
+        (java.util.List<Map<String, Object>>)
+            JsonReader.parse(
+                "[{\"name\":\"api\",\"backend\":\"be\",\"activeConnections\":2,"
+                    + "\"accepted\":9,\"refused\":0,\"bytesIn\":10,\"bytesOut\":20}]");
+    @SuppressWarnings("unchecked")
+    java.util.List<Map<String, Object>> backends =
+        (java.util.List<Map<String, Object>>) JsonReader.parse("[{\"name\":\"be\",\"queued\":3}]");
+    StringBuilder sb = new StringBuilder();
+    ProxyStatTable.frontends(frontends, backends).appendTo(sb);
+    String text = sb.toString();
+    assertTrue(text.matches("(?s).*QUEUED\\n.*"), text);
+    assertTrue(text.matches("(?s).*\\napi\\s+be\\s+2\\s+9\\s+0\\s+10\\s+20\\s+3\\n.*"), text);
+  }
 }

@@ -98,6 +98,7 @@ public final class BackendPool {
         }
       }
       state.queue = queue;
+      state.updateLimit();
       group.add(state);
       byName.put(s.name(), state);
     }
@@ -175,10 +176,12 @@ public final class BackendPool {
     if (up) {
       s.rampSince = clock.getAsLong();
       s.rampStep = 1;
+      s.updateLimit();
       ramping += wasRamping ? 0 : 1;
       nextRamp = Math.min(nextRamp, s.rampSince + SlowStart.nextStepAt(1, slowstart));
     } else if (wasRamping) {
       s.rampStep = SlowStart.STEPS;
+      s.updateLimit();
       ramping--;
     } else {
       return;
@@ -209,6 +212,7 @@ public final class BackendPool {
       int step = SlowStart.step(now - s.rampSince, slowstart);
       if (step != s.rampStep) {
         s.rampStep = step;
+        s.updateLimit();
         primary |= !s.settings.backup();
         backup |= s.settings.backup();
       }
@@ -306,6 +310,32 @@ public final class BackendPool {
     rebuild(s.settings.backup());
     serveQueue(); // a weight: room; none: the backups may now be the ones to serve
     return before;
+  }
+
+  /**
+   * Sets the most connections {@code server} may have (haproxy {@code set maxconn server}); 0 for
+   * no limit. Connections over a lowered limit go on; new ones wait in the queue until it has room
+   * again, and a raised one serves the queue at once. Callable from any thread.
+   *
+   * @param maxconn 0..1,000,000
+   * @return the previous maxconn
+   * @throws IllegalArgumentException if the backend has no such server or maxconn is out of range
+   */
+  public synchronized int setServerMaxconn(String server, int maxconn) {
+    if (maxconn < 0 || maxconn > 1_000_000) {
+      throw new IllegalArgumentException("maxconn out of 0..1000000: " + maxconn);
+    }
+    ServerState s = state(server);
+    int before = s.maxconn;
+    s.maxconn = maxconn;
+    s.updateLimit();
+    serveQueue();
+    return before;
+  }
+
+  /** The most connections {@code server} may have now, 0 for no limit (before slow start). */
+  public int serverMaxconn(String server) {
+    return state(server).maxconn;
   }
 
   /**
@@ -461,7 +491,8 @@ public final class BackendPool {
               st.bytesOut.sum(),
               st.adminState,
               st.weight,
-              st.rampStep * 100 / SlowStart.STEPS));
+              st.rampStep * 100 / SlowStart.STEPS,
+              st.maxconn));
     }
   }
 

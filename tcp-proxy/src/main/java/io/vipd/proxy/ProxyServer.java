@@ -312,6 +312,19 @@ public final class ProxyServer implements AutoCloseable {
   }
 
   /**
+   * Operator seam: sets the most connections a server may have (haproxy {@code set maxconn
+   * server}). See {@link BackendPool#setServerMaxconn}. Synchronized with {@link #apply}.
+   *
+   * @param maxconn 0 (no limit)..1,000,000
+   * @return the previous maxconn
+   * @throws IllegalArgumentException if there is no such backend or server, or maxconn is out of
+   *     range
+   */
+  public synchronized int setServerMaxconn(String backend, String server, int maxconn) {
+    return backend(backend).setServerMaxconn(server, maxconn);
+  }
+
+  /**
    * Closes every established session of a server: {@link BackendPool#shutdownSessions}.
    *
    * @return how many sessions were asked to close

@@ -20,6 +20,15 @@ final class ServerState {
   /** Weight for new connections: the configured one until the operator sets another. */
   volatile int weight;
 
+  /** Connections at most (0: no limit): the configured maxconn until the operator sets another. */
+  volatile int maxconn;
+
+  /**
+   * The limit in effect: {@link #maxconn} scaled by the slow start's step, at least 1, as haproxy
+   * ramps a server's maxconn with its weight; 0 for none. See {@link #updateLimit}.
+   */
+  private volatile int limit;
+
   /** Its backend's queue, served when this server frees a slot; set by the pool that owns it. */
   BackendQueue queue;
 
@@ -53,6 +62,8 @@ final class ServerState {
     this.settings = settings;
     this.index = index;
     this.weight = settings.weight();
+    this.maxconn = settings.maxconn();
+    this.limit = maxconn;
     this.active = new AtomicInteger();
     this.shutdowns = new AtomicInteger();
     this.connections = new LongAdder();
@@ -66,7 +77,8 @@ final class ServerState {
    * The same server after a reload, with possibly new settings and index: shares the live counts,
    * counters and session set of {@code previous} (sessions still running update them through the
    * old object) and starts in its up/down and operator state, and where its slow start is. A weight
-   * set at runtime is kept unless the reload changes the configured weight, which then wins.
+   * or maxconn set at runtime is kept unless the reload changes the configured one, which then
+   * wins.
    */
   ServerState(ServerSettings settings, int index, ServerState previous) {
     this.settings = settings;
@@ -82,8 +94,17 @@ final class ServerState {
     this.bytesIn = previous.bytesIn;
     this.bytesOut = previous.bytesOut;
     this.sessions = previous.sessions;
+    this.maxconn =
+        previous.settings.maxconn() == settings.maxconn() ? previous.maxconn : settings.maxconn();
     this.rampStep = previous.rampStep;
     this.rampSince = previous.rampSince;
+    updateLimit();
+  }
+
+  /** Recomputes the limit in effect: after {@link #maxconn} or {@link #rampStep} changed. */
+  void updateLimit() {
+    int m = maxconn;
+    limit = m == 0 ? 0 : Math.max(1, (int) ((long) m * rampStep / SlowStart.STEPS));
   }
 
   /** True if a reload may carry this server's state over to {@code next}: same address. */
@@ -102,7 +123,7 @@ final class ServerState {
    * @return false if it is at its maxconn
    */
   boolean tryAcquire() {
-    int limit = settings.maxconn();
+    int limit = this.limit;
     if (limit == 0) {
       active.incrementAndGet();
       return true;
@@ -122,7 +143,7 @@ final class ServerState {
 
   /** True if this server is below its maxconn (or has none). */
   boolean hasRoom() {
-    int limit = settings.maxconn();
+    int limit = this.limit;
     return limit == 0 || active.get() < limit;
   }
 

@@ -16,6 +16,8 @@ package io.vipd.proxy;
  * @param weight the weight for new connections (configured, or as set at runtime)
  * @param throttle the percentage of {@code weight} in effect: below 100 during a slow start
  *     (haproxy's {@code throttle})
+ * @param maxconn the most connections it may have (configured, or as set at runtime), 0 for no
+ *     limit; during a slow start the limit in effect is {@code throttle} percent of it
  */
 public record ServerStatus(
     String backend,
@@ -29,4 +31,5 @@ public record ServerStatus(
     long bytesOut,
     ServerAdminState adminState,
     int weight,
-    int throttle) {}
+    int throttle,
+    int maxconn) {}

@@ -135,4 +135,46 @@ class BackendPoolSlowStartTest {
     pool.setServerUp("b", true);
     assertEquals(10, toB(pool, 20));
   }
+
+  /** How many connections server {@code name} takes before it is full. */
+  private static int slots(BackendPool pool, String name) {
+    ServerState s = pool.state(name);
+    int n = 0;
+    while (n < 1000 && s.tryAcquire()) {
+      n++;
+    }
+    s.active.addAndGet(-n);
+    return n;
+  }
+
+  @Test
+  void aServerBackUpHasItsMaxconnRampedWithItsWeightAsInHaproxy() {
+    BackendSettings settings =
+        new BackendSettings(
+                "be",
+                BalanceAlgorithm.ROUNDROBIN,
+                List.of(
+                    new ServerSettings("a", new InetSocketAddress("127.0.0.1", 1), 1, false, 40)),
+                ProxyTimeouts.DEFAULTS,
+                0,
+                true,
+                OnMarkedDown.NONE)
+            .withSlowstart(PERIOD);
+    BackendPool pool = new BackendPool(settings, new SplittableRandom(1), clock::get);
+    assertEquals(40, slots(pool, "a"), "not applied at start");
+    pool.setServerUp("a", false);
+    pool.setServerUp("a", true);
+    assertEquals(2, slots(pool, "a"), "first step: 5 % of 40");
+    advance(PERIOD.dividedBy(2));
+    pool.select(new BitSet(), new BitSet(), 0); // the steps move on selection
+    assertEquals(20, slots(pool, "a"), "half-way");
+    assertEquals(40, pool.serverMaxconn("a"), "the configured maxconn is unchanged");
+    advance(PERIOD);
+    pool.select(new BitSet(), new BitSet(), 0);
+    assertEquals(40, slots(pool, "a"), "the period over");
+    pool.setServerMaxconn("a", 3);
+    assertEquals(3, slots(pool, "a"), "set at runtime");
+    pool.setServerMaxconn("a", 0);
+    assertEquals(1000, slots(pool, "a"), "0: no limit");
+  }
 }

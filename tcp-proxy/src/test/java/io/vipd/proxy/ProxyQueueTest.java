@@ -314,6 +314,27 @@ class ProxyQueueTest {
   }
 
   @Test
+  void raisingMaxconnAtRuntimeServesTheQueueAndLoweringItKeepsWhatIsOpen() throws Exception {
+    start(0, limited("one", servers.echo("one"), 1));
+    Socket first = client();
+    assertEquals("one", readLine(first));
+    Socket second = waitingClient(1);
+    assertEquals(1, proxy.setServerMaxconn("be", "one", 2), "the maxconn before");
+    assertEquals("one", readLine(second), "served at once by the raised limit");
+    assertEquals(2, proxy.status().server("be", "one").maxconn());
+    proxy.setServerMaxconn("be", "one", 1);
+    Socket third = waitingClient(1);
+    for (Socket open : List.of(first, second)) {
+      open.getOutputStream().write("on\n".getBytes(StandardCharsets.US_ASCII));
+      assertEquals("on", readLine(open), "established sessions go on under a lowered limit");
+    }
+    first.close();
+    assertWaiting(third); // still two open against one slot: one more must end
+    second.close();
+    assertEquals("one", readLine(third));
+  }
+
+  @Test
   void whenNoServerIsUpNothingWaits() throws Exception {
     start(0, limited("one", servers.echo("one"), 1));
     proxy.backend("be").setServerUp("one", false);

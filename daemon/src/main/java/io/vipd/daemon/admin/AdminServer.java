@@ -25,8 +25,8 @@ import org.slf4j.LoggerFactory;
  * The admin HTTP endpoint: {@code /healthz} (the process answers), {@code /readyz} (every component
  * runs), {@code /status} (JSON) and {@code /metrics} (Prometheus text); {@code POST /reload} and
  * the runtime operations {@code POST
- * /servers/B/S/{drain,disable,enable,shutdown-sessions,weight?value=N}} and {@code POST
- * /vrrp/I/{handover,release}}.
+ * /servers/B/S/{drain,disable,enable,shutdown-sessions,weight?value=N,maxconn?value=N}} and {@code
+ * POST /vrrp/I/{handover,release}}.
  *
  * <p>Built on the JDK's {@code com.sun.net.httpserver}: a low-traffic endpoint needs no more, and
  * its one thread ({@code vipd-admin}) keeps scrapes off the proxy's event loops. With {@code
@@ -213,7 +213,8 @@ public final class AdminServer implements Closeable {
       r =
           OperationResult.notFound(
               "not found; try POST"
-                  + " /servers/BACKEND/SERVER/{drain,disable,enable,weight,shutdown-sessions} or"
+                  + " /servers/BACKEND/SERVER/{drain,disable,enable,weight,maxconn,shutdown-sessions}"
+                  + " or"
                   + " POST /vrrp/INSTANCE/{handover,release}");
     }
     LOG.info("admin POST {}: {} {}", path, r.status(), r.message());

@@ -7,6 +7,7 @@ import io.vipd.proxy.ServerStatus;
 import io.vipd.vrrp.runtime.InstanceStatus;
 import io.vipd.vrrp.runtime.VrrpRuntime;
 import java.util.Optional;
+import java.util.OptionalInt;
 
 /**
  * The operations haproxy users run on its stats socket, and a VRRP maintenance handover, applied to
@@ -28,8 +29,9 @@ public final class RuntimeOperations {
    * A server operation.
    *
    * @param action {@code drain}, {@code disable} (maintenance), {@code enable} (ready), {@code
-   *     weight} or {@code shutdown-sessions}
-   * @param value the new weight for {@code weight} (0..256), else ignored
+   *     weight}, {@code maxconn} or {@code shutdown-sessions}
+   * @param value the new weight for {@code weight} (0..256) or maxconn for {@code maxconn}
+   *     (0..1000000, 0 for no limit), else ignored
    */
   public OperationResult server(
       String backend, String server, String action, Optional<String> value) {
@@ -57,6 +59,9 @@ public final class RuntimeOperations {
       case "weight" -> {
         return weight(p, backend, server, value);
       }
+      case "maxconn" -> {
+        return maxconn(p, backend, server, value);
+      }
       case "shutdown-sessions" -> {
         int n = p.shutdownSessions(backend, server);
         return OperationResult.ok(
@@ -66,7 +71,7 @@ public final class RuntimeOperations {
         return OperationResult.notFound(
             "unknown server operation "
                 + action
-                + "; try drain, disable, enable, weight, shutdown-sessions");
+                + "; try drain, disable, enable, weight, maxconn, shutdown-sessions");
       }
     }
     ServerAdminState before = p.setServerAdminState(backend, server, target);
@@ -84,21 +89,71 @@ public final class RuntimeOperations {
 
   private static OperationResult weight(
       ProxyService p, String backend, String server, Optional<String> value) {
-    if (value.isEmpty()) {
-      return OperationResult.badRequest("weight needs ?value=N (0..256)");
+    return setNumber(
+        "weight",
+        value,
+        256,
+        n -> p.setServerWeight(backend, server, n),
+        String::valueOf,
+        backend + "/" + server);
+  }
+
+  private static OperationResult maxconn(
+      ProxyService p, String backend, String server, Optional<String> value) {
+    return setNumber(
+        "maxconn",
+        value,
+        1_000_000,
+        n -> p.setServerMaxconn(backend, server, n),
+        n -> n == 0 ? "0 (no limit)" : String.valueOf(n),
+        backend + "/" + server);
+  }
+
+  /**
+   * Sets a server's number {@code what} to {@code value} (0..max) with {@code set}, which returns
+   * the number before; both are shown with {@code show}.
+   */
+  private static OperationResult setNumber(
+      String what,
+      Optional<String> value,
+      int max,
+      java.util.function.IntUnaryOperator set,
+      java.util.function.IntFunction<String> show,
+      String name) {
+    OptionalInt n = number(value, max);
+    if (n.isEmpty()) {
+      return badNumber(what, value, max);
     }
-    int weight;
-    try {
-      weight = Integer.parseInt(value.get().trim());
-    } catch (NumberFormatException e) {
-      return OperationResult.badRequest("weight must be an integer 0..256, got " + value.get());
-    }
-    if (weight < 0 || weight > 256) {
-      return OperationResult.badRequest("weight out of 0..256: " + weight);
-    }
-    int before = p.setServerWeight(backend, server, weight);
+    int before = set.applyAsInt(n.getAsInt());
     return OperationResult.ok(
-        "server " + backend + "/" + server + ": weight " + before + " -> " + weight);
+        "server "
+            + name
+            + ": "
+            + what
+            + " "
+            + show.apply(before)
+            + " -> "
+            + show.apply(n.getAsInt()));
+  }
+
+  /**
+   * {@code value} as an integer 0..max, or empty if it is missing, not a number or out of range.
+   */
+  private static OptionalInt number(Optional<String> value, int max) {
+    try {
+      int n = Integer.parseInt(value.orElse("").trim());
+      return n < 0 || n > max ? OptionalInt.empty() : OptionalInt.of(n);
+    } catch (NumberFormatException e) {
+      return OptionalInt.empty();
+    }
+  }
+
+  private static OperationResult badNumber(String what, Optional<String> value, int max) {
+    if (value.isEmpty()) {
+      return OperationResult.badRequest(what + " needs ?value=N (0.." + max + ")");
+    }
+    return OperationResult.badRequest(
+        what + " must be an integer 0.." + max + ", got " + value.get());
   }
 
   /**

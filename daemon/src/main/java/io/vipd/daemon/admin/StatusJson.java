@@ -189,6 +189,7 @@ public final class StatusJson {
           .field("adminState", s.adminState().label())
           .field("weight", s.weight())
           .field("throttle", s.throttle())
+          .field("maxconn", s.maxconn())
           .field("backup", s.backup())
           .field("activeConnections", s.activeConnections())
           .field("connections", s.connections())

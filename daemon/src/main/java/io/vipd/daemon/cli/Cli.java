@@ -95,18 +95,18 @@ public final class Cli {
             List<String> pos = positionals(args);
             CliArgs a = CliArgs.parse(rest(args, pos.size()), Set.of("admin", "token"), Set.of());
             String action = pos.isEmpty() ? "" : pos.get(0);
-            boolean weight = action.equals("weight");
-            if (!Set.of("drain", "disable", "enable", "weight", "shutdown-sessions")
+            boolean withValue = action.equals("weight") || action.equals("maxconn");
+            if (!Set.of("drain", "disable", "enable", "weight", "maxconn", "shutdown-sessions")
                     .contains(action)
-                || pos.size() != (weight ? 3 : 2)
+                || pos.size() != (withValue ? 3 : 2)
                 || pos.get(1).indexOf('/') <= 0
                 || pos.get(1).endsWith("/")) {
               throw new UsageException(
-                  "server needs drain|disable|enable|shutdown-sessions BACKEND/SERVER, or weight"
-                      + " BACKEND/SERVER N");
+                  "server needs drain|disable|enable|shutdown-sessions BACKEND/SERVER, or"
+                      + " weight|maxconn BACKEND/SERVER N");
             }
             return new OperationCommand(out, err, last(a, "admin"), last(a, "token"))
-                .server(action, pos.get(1), weight ? Optional.of(pos.get(2)) : Optional.empty());
+                .server(action, pos.get(1), withValue ? Optional.of(pos.get(2)) : Optional.empty());
           }
         case "vrrp":
           {

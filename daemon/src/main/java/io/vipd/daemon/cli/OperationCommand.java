@@ -35,10 +35,10 @@ final class OperationCommand {
   }
 
   /**
-   * {@code vipd server drain|disable|enable|shutdown-sessions BACKEND/SERVER} and {@code weight
-   * BACKEND/SERVER N}.
+   * {@code vipd server drain|disable|enable|shutdown-sessions BACKEND/SERVER} and {@code
+   * weight|maxconn BACKEND/SERVER N}.
    */
-  int server(String action, String target, Optional<String> weight) {
+  int server(String action, String target, Optional<String> value) {
     int slash = target.indexOf('/');
     String path =
         "/servers/"
@@ -47,7 +47,7 @@ final class OperationCommand {
             + enc(target.substring(slash + 1))
             + "/"
             + action
-            + weight.map(w -> "?value=" + enc(w)).orElse("");
+            + value.map(w -> "?value=" + enc(w)).orElse("");
     return post("vipd server", path).isPresent() ? Cli.OK : Cli.INVALID;
   }
 

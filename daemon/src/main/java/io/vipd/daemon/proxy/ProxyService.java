@@ -403,6 +403,17 @@ public final class ProxyService implements Closeable {
     return before;
   }
 
+  /**
+   * Sets the most connections a server may have (0: no limit); a raised limit serves those waiting
+   * in its backend's queue at once.
+   *
+   * @return the maxconn before
+   * @throws IllegalArgumentException if there is no such server or maxconn is out of range
+   */
+  public int setServerMaxconn(String backend, String serverName, int maxconn) {
+    return server.setServerMaxconn(backend, serverName, maxconn);
+  }
+
   /** Closes every established session of a server; returns how many. */
   public int shutdownSessions(String backend, String serverName) {
     return server.shutdownSessions(backend, serverName);

@@ -457,6 +457,12 @@ class AdminServerTest {
     RawHttp.Response weight = post("/servers/servers/s1/weight?value=7", TOKEN);
     assertEquals("server servers/s1: weight 1 -> 7\n", weight.body());
     assertEquals(7L, ((Number) serverStatus().get("weight")).longValue());
+
+    assertEquals(400, post("/servers/servers/s1/maxconn?value=-1", TOKEN).status());
+    assertEquals(400, post("/servers/servers/s1/maxconn?value=2000000", TOKEN).status());
+    RawHttp.Response maxconn = post("/servers/servers/s1/maxconn?value=250", TOKEN);
+    assertEquals("server servers/s1: maxconn 0 (no limit) -> 250\n", maxconn.body());
+    assertEquals(250L, ((Number) serverStatus().get("maxconn")).longValue());
   }
 
   @Test
@@ -478,6 +484,11 @@ class AdminServerTest {
         0,
         cli(out, err, "server", "weight", "servers/s1", "3", "--admin", admin, "--token", TOKEN));
     assertEquals(3L, ((Number) serverStatus().get("weight")).longValue());
+    assertEquals(
+        0,
+        cli(out, err, "server", "maxconn", "servers/s1", "9", "--admin", admin, "--token", TOKEN));
+    assertEquals(9L, ((Number) serverStatus().get("maxconn")).longValue());
+    assertEquals(2, cli(out, err, "server", "maxconn", "servers/s1", "--admin", admin));
     out.reset();
     assertEquals(
         0,

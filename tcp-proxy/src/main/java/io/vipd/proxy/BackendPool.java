@@ -7,7 +7,11 @@ import java.util.BitSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.LongSupplier;
 import java.util.random.RandomGenerator;
 
@@ -44,6 +48,15 @@ public final class BackendPool {
 
   /** Connections waiting for a slot: this backend's since it was first configured. */
   final BackendQueue queue;
+
+  /**
+   * Where the steps of a slow start are timed while connections wait (a relay loop; null until the
+   * proxy gives one): each step may raise a limit with no slot freed, as haproxy's warm-up task
+   * serves its queue at each step.
+   */
+  private volatile ScheduledExecutorService stepTimer;
+
+  private final AtomicBoolean stepArmed = new AtomicBoolean();
 
   BackendPool(BackendSettings settings) {
     this(settings, ThreadLocalRandomGenerator.INSTANCE, null, System::nanoTime);
@@ -179,6 +192,7 @@ public final class BackendPool {
       s.updateLimit();
       ramping += wasRamping ? 0 : 1;
       nextRamp = Math.min(nextRamp, s.rampSince + SlowStart.nextStepAt(1, slowstart));
+      armStepTimer();
     } else if (wasRamping) {
       s.rampStep = SlowStart.STEPS;
       s.updateLimit();
@@ -187,6 +201,38 @@ public final class BackendPool {
       return;
     }
     rebuild(s.settings.backup());
+  }
+
+  /** Nanoseconds until a ramping server's next step; {@link Long#MAX_VALUE} while none ramps. */
+  long nanosToNextRamp() {
+    return ramping == 0 ? Long.MAX_VALUE : Math.max(1, nextRamp - clock.getAsLong());
+  }
+
+  /** Times the slow start's steps on {@code timer} while connections wait (see stepTimer). */
+  void useStepTimer(ScheduledExecutorService timer) {
+    this.stepTimer = timer;
+    armStepTimer();
+  }
+
+  /** While a slow start runs and connections wait: serve the queue at the next step. */
+  private void armStepTimer() {
+    ScheduledExecutorService t = stepTimer;
+    if (t == null || ramping == 0 || queue.isEmpty() || !stepArmed.compareAndSet(false, true)) {
+      return;
+    }
+    try {
+      t.schedule(
+          () -> {
+            stepArmed.set(false);
+            BackendPool owner = queue.owner; // a reload's pool, if one replaced this one
+            owner.serveQueue();
+            owner.armStepTimer();
+          },
+          nanosToNextRamp(),
+          TimeUnit.NANOSECONDS);
+    } catch (RejectedExecutionException e) { // the proxy stops
+      stepArmed.set(false);
+    }
   }
 
   /** Ramps when a ramping server is due for its next step: one volatile read while none ramps. */
@@ -229,6 +275,10 @@ public final class BackendPool {
     if (backup) {
       rebuild(true);
     }
+    if (primary || backup) {
+      serveQueue(); // the limits rose with the weights
+    }
+    armStepTimer();
   }
 
   private void rebuild(boolean backup) {
@@ -434,6 +484,7 @@ public final class BackendPool {
       return false;
     }
     serveQueue();
+    armStepTimer();
     return true;
   }
 
@@ -442,7 +493,11 @@ public final class BackendPool {
    * may have freed up. One read of a volatile while none waits. Any thread.
    */
   void serveQueue() {
-    if (queue.isEmpty() || !hasRoom()) {
+    if (queue.isEmpty()) {
+      return;
+    }
+    rampIfDue(); // a slow start's next step may have raised a limit
+    if (!hasRoom()) {
       return;
     }
     RelaySession next = queue.nextTurn();

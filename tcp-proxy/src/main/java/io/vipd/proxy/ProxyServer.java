@@ -94,7 +94,9 @@ public final class ProxyServer implements AutoCloseable {
         new ProxyContext(events, transport, options, settings.maxConnections(), System::nanoTime);
     Map<String, BackendPool> newPools = new LinkedHashMap<>();
     for (BackendSettings b : settings.backends()) {
-      newPools.put(b.name(), new BackendPool(b));
+      BackendPool pool = new BackendPool(b);
+      pool.useStepTimer(group.next());
+      newPools.put(b.name(), pool);
     }
     pools = Collections.unmodifiableMap(newPools);
     Map<String, Frontend> bound = new LinkedHashMap<>();
@@ -406,7 +408,9 @@ public final class ProxyServer implements AutoCloseable {
     Map<String, Frontend> oldFrontends = frontends;
     Map<String, BackendPool> newPools = new LinkedHashMap<>();
     for (BackendSettings b : settings.backends()) {
-      newPools.put(b.name(), new BackendPool(b, oldPools.get(b.name())));
+      BackendPool pool = new BackendPool(b, oldPools.get(b.name()));
+      pool.useStepTimer(group.next());
+      newPools.put(b.name(), pool);
     }
 
     // 1. bind what needs a new listener; undo on failure

@@ -53,6 +53,11 @@ class ProxyQueueTest {
 
   /** As {@link #start(long, ServerSettings...)}, with a connect timeout of {@code connectMs}. */
   private void start(long connectMs, long queueMs, ServerSettings... servers) throws IOException {
+    proxy = new ProxyServer(events, new ProxyOptions(2, nativeTransport(), 32 * 1024, 64 * 1024));
+    proxy.start(ProxyHarness.oneFrontend(backend(connectMs, queueMs, servers), 0, 0));
+  }
+
+  private static BackendSettings backend(long connectMs, long queueMs, ServerSettings... servers) {
     ProxyTimeouts t =
         new ProxyTimeouts(
             Duration.ofMillis(connectMs),
@@ -62,11 +67,8 @@ class ProxyQueueTest {
             Duration.ZERO,
             Duration.ZERO,
             Duration.ofMillis(queueMs));
-    BackendSettings backend =
-        new BackendSettings(
-            "be", BalanceAlgorithm.ROUNDROBIN, List.of(servers), t, 0, true, OnMarkedDown.NONE);
-    proxy = new ProxyServer(events, new ProxyOptions(2, nativeTransport(), 32 * 1024, 64 * 1024));
-    proxy.start(ProxyHarness.oneFrontend(backend, 0, 0));
+    return new BackendSettings(
+        "be", BalanceAlgorithm.ROUNDROBIN, List.of(servers), t, 0, true, OnMarkedDown.NONE);
   }
 
   private static ServerSettings limited(String name, TestServers.Server s, int maxconn) {
@@ -329,9 +331,56 @@ class ProxyQueueTest {
       assertEquals("on", readLine(open), "established sessions go on under a lowered limit");
     }
     first.close();
-    assertWaiting(third); // still two open against one slot: one more must end
+    await(
+        "the first session's end",
+        Duration.ofSeconds(5),
+        () -> proxy.status().server("be", "one").activeConnections() == 1);
+    assertWaiting(third); // one still open against one slot: it must end first
     second.close();
     assertEquals("one", readLine(third));
+  }
+
+  /**
+   * A server back up ramps its maxconn with its weight: each step of its slow start serves more of
+   * those waiting, though no slot frees up (haproxy's warm-up task).
+   */
+  @Test
+  void aSlowStartServesTheQueueStepByStep() throws Exception {
+    BackendSettings backend =
+        new BackendSettings(
+                "be",
+                BalanceAlgorithm.ROUNDROBIN,
+                List.of(limited("one", servers.echo("one"), 20)),
+                ProxyTimeouts.DEFAULTS,
+                0,
+                true,
+                OnMarkedDown.NONE)
+            .withSlowstart(Duration.ofSeconds(2));
+    proxy = new ProxyServer(events, new ProxyOptions(2, nativeTransport(), 32 * 1024, 64 * 1024));
+    proxy.start(ProxyHarness.oneFrontend(backend, 0, 0));
+    proxy.backend("be").setServerUp("one", false);
+    proxy.backend("be").setServerUp("one", true); // step 1 of 20: a limit of 1
+    Socket first = client();
+    assertEquals("one", readLine(first));
+    List<Socket> waiting = new ArrayList<>();
+    for (int i = 1; i <= 3; i++) {
+      waiting.add(client());
+    }
+    for (Socket w : waiting) {
+      assertEquals("one", readLine(w), "served as the limit ramps up, the first still open");
+    }
+    assertEquals(0, proxy.status().queued("be"));
+  }
+
+  @Test
+  void aReloadKeepsARuntimeMaxconnUnlessTheConfiguredOneChanged() throws Exception {
+    TestServers.Server one = servers.echo("one");
+    start(0, limited("one", one, 1));
+    proxy.setServerMaxconn("be", "one", 5);
+    proxy.apply(ProxyHarness.oneFrontend(backend(5000, 0, limited("one", one, 1)), 0, 0));
+    assertEquals(5, proxy.status().server("be", "one").maxconn(), "kept: the file did not change");
+    proxy.apply(ProxyHarness.oneFrontend(backend(5000, 0, limited("one", one, 3)), 0, 0));
+    assertEquals(3, proxy.status().server("be", "one").maxconn(), "the file's new value wins");
   }
 
   @Test

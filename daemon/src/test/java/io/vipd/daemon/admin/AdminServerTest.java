@@ -460,6 +460,8 @@ class AdminServerTest {
 
     assertEquals(400, post("/servers/servers/s1/maxconn?value=-1", TOKEN).status());
     assertEquals(400, post("/servers/servers/s1/maxconn?value=2000000", TOKEN).status());
+    assertEquals(400, post("/servers/servers/s1/maxconn?value=many", TOKEN).status());
+    assertEquals(400, post("/servers/servers/s1/maxconn", TOKEN).status());
     RawHttp.Response maxconn = post("/servers/servers/s1/maxconn?value=250", TOKEN);
     assertEquals("server servers/s1: maxconn 0 (no limit) -> 250\n", maxconn.body());
     assertEquals(250L, ((Number) serverStatus().get("maxconn")).longValue());

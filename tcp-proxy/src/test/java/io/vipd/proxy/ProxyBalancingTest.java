@@ -247,6 +247,41 @@ class ProxyBalancingTest {
     }
   }
 
+  /** haproxy's {@code first}: fill the first server to its maxconn, then the next. */
+  @Test
+  void firstFillsServersInOrderUpToTheirMaxconn() throws Exception {
+    start(
+        ProxyHarness.backend(
+            BalanceAlgorithm.FIRST,
+            0,
+            OnMarkedDown.NONE,
+            new ServerSettings("a", servers.echo("a").address, 1, false, 2),
+            new ServerSettings("b", servers.echo("b").address, 1, false, 2),
+            new ServerSettings("c", servers.echo("c").address, 1, false, 2)));
+    List<Socket> held = new ArrayList<>();
+    try {
+      StringBuilder got = new StringBuilder();
+      for (int i = 0; i < 3; i++) {
+        Socket c = connect(proxy);
+        held.add(c);
+        got.append(readLine(c));
+      }
+      assertEquals("aab", got.toString());
+      held.remove(0).close(); // a has room again: the next one goes there, not to b or c
+      await(
+          "a's slot back",
+          Duration.ofSeconds(5),
+          () -> proxy.status().server("be", "a").activeConnections() == 1);
+      Socket c = connect(proxy);
+      held.add(c);
+      assertEquals("a", readLine(c));
+    } finally {
+      for (Socket c : held) {
+        c.close();
+      }
+    }
+  }
+
   @Test
   void withoutRetriesAFailedConnectClosesTheClient() throws Exception {
     start(

@@ -9,5 +9,7 @@ public enum Balance {
   /** Hash of the client address, consistent across server changes. */
   SOURCE,
   /** Random, power of two choices. */
-  RANDOM
+  RANDOM,
+  /** The first server, in configuration order, below its maxconn. */
+  FIRST
 }

@@ -33,7 +33,8 @@ final class HaproxyBackendWriter {
 
   static final long DEFAULT_RISE = 2;
 
-  private static final Set<String> BALANCE = Set.of("roundrobin", "leastconn", "source", "random");
+  private static final Set<String> BALANCE =
+      Set.of("roundrobin", "leastconn", "source", "random", "first");
 
   /** vipd's default tunnel timeout (reference.conf). */
   private static final long DEFAULT_TUNNEL_MILLIS = 3_600_000;
@@ -92,7 +93,11 @@ final class HaproxyBackendWriter {
         notes.changed(
             s.balance.line().where(),
             s.balance.line().text(),
-            "vipd balances roundrobin, leastconn, source or random; using " + replacement));
+            base.equals("static-rr")
+                ? "vipd's roundrobin is haproxy's, weights changeable at runtime; the same order"
+                    + " while they are not changed"
+                : "vipd balances roundrobin, leastconn, source, random or first; using "
+                    + replacement));
     out.putWord("balance", replacement);
   }
 

@@ -245,7 +245,7 @@ class ValidationRulesTest {
     assertErrors(
         proxy("balance = roundrobbin", "apiservers"),
         ":4: proxy.backends.apiservers.balance: found roundrobbin, expected one of"
-            + " roundrobin|leastconn|source|random, did you mean roundrobin?");
+            + " roundrobin|leastconn|source|random|first, did you mean roundrobin?");
   }
 
   @Test

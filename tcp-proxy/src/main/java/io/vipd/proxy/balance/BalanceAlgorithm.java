@@ -12,7 +12,12 @@ public enum BalanceAlgorithm {
   /** Weighted rendezvous hash of the client address: a server going down moves only its clients. */
   SOURCE,
   /** Power of two choices: two weighted random draws, the less loaded one wins. */
-  RANDOM;
+  RANDOM,
+  /**
+   * The first server in configuration order with room (below its maxconn): as few servers as
+   * possible are used. Weights are ignored, except 0.
+   */
+  FIRST;
 
   /**
    * Builds a balancer of this kind.
@@ -40,6 +45,8 @@ public enum BalanceAlgorithm {
         return new RendezvousSourceHash(weights, keys);
       case RANDOM:
         return new RandomTwoChoices(weights, random);
+      case FIRST:
+        return new FirstAvailable(weights);
       default:
         throw new AssertionError(this);
     }

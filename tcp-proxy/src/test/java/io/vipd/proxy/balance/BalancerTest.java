@@ -55,6 +55,17 @@ class BalancerTest {
   }
 
   @Test
+  void firstTakesTheFirstEligibleServerIgnoringWeightsButZero() {
+    Balancer b = build(BalanceAlgorithm.FIRST, 0, 1, 5);
+    Pool p = new Pool(3);
+    assertEquals("bbbb", sequence(b, p, 4), "a has weight 0; b's weight 1 against 5 is ignored");
+    p.up[1] = false; // b full (or down): the next one in order
+    assertEquals("cc", sequence(b, p, 2));
+    p.up[2] = false;
+    assertEquals(Balancer.NONE, b.pick(p, 0));
+  }
+
+  @Test
   void roundRobinEqualWeightsRotate() {
     Balancer b = build(BalanceAlgorithm.ROUNDROBIN, 1, 1, 1, 1);
     assertEquals("abcdabcd", sequence(b, new Pool(4), 8));

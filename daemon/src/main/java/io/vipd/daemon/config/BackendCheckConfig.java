@@ -22,6 +22,8 @@ import java.util.Optional;
  * @param timeout a check that takes longer fails
  * @param fall consecutive failures that mark a server down
  * @param rise consecutive successes that mark it up
+ * @param port the port checked on each server's address (haproxy {@code check port}); 0: the
+ *     server's own port
  */
 public record BackendCheckConfig(
     BackendCheckType type,
@@ -36,4 +38,5 @@ public record BackendCheckConfig(
     Duration downInterval,
     Duration timeout,
     int fall,
-    int rise) {}
+    int rise,
+    int port) {}

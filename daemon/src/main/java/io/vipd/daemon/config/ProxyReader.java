@@ -212,6 +212,7 @@ final class ProxyReader {
     Optional<Duration> timeout = c.duration("timeout", Duration.ofMillis(10), Duration.ofHours(1));
     Optional<Integer> fall = c.integer("fall", 1, 1000);
     Optional<Integer> rise = c.integer("rise", 1, 1000);
+    Optional<Integer> port = c.integer("port", 0, 65535);
     if (clientCert.isPresent() != clientKey.isPresent()) {
       c.error(
           clientCert.isPresent() ? "client-key" : "client-cert",
@@ -251,7 +252,8 @@ final class ProxyReader {
             down.orElse(interval.get()),
             timeout.get(),
             fall.get(),
-            rise.get()));
+            rise.get(),
+            port.get()));
   }
 
   private static Optional<ProxyTimeouts> readTimeouts(Node t) {

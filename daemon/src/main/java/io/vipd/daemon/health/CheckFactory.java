@@ -58,8 +58,13 @@ public final class CheckFactory {
     }
   }
 
-  /** The check of one backend server, or empty for {@code type = none}. */
-  public Optional<HealthCheck> create(BackendCheckConfig c, InetSocketAddress server) {
+  /**
+   * The check of one backend server, or empty for {@code type = none}: of {@code server}'s address,
+   * on {@code check.port} if set.
+   */
+  public Optional<HealthCheck> create(BackendCheckConfig c, InetSocketAddress address) {
+    InetSocketAddress server =
+        c.port() == 0 ? address : new InetSocketAddress(address.getAddress(), c.port());
     TlsOptions tls =
         c.insecure()
             ? TlsOptions.insecureTrust()

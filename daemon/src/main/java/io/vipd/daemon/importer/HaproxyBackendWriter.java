@@ -207,6 +207,7 @@ final class HaproxyBackendWriter {
     check.putDuration("interval", inter);
     o.fastInterMillis.ifPresent(f -> check.putDuration("fast-interval", f));
     o.downInterMillis.ifPresent(d -> check.putDuration("down-interval", d));
+    o.checkPort.ifPresent(p -> check.put("port", p));
     Setting<Long> timeoutCheck = s.timeouts.get("check");
     // Without 'timeout check' haproxy bounds the whole check by inter, as vipd's timeout does.
     long timeout = timeoutCheck == null ? inter : timeoutCheck.value();
@@ -234,6 +235,7 @@ final class HaproxyBackendWriter {
       if (!a.interMillis.equals(b.interMillis)
           || !a.fastInterMillis.equals(b.fastInterMillis)
           || !a.downInterMillis.equals(b.downInterMillis)
+          || !a.checkPort.equals(b.checkPort)
           || !a.fall.equals(b.fall)
           || !a.rise.equals(b.rise)
           || a.checksUseTls() != b.checksUseTls()

@@ -92,6 +92,7 @@ final class HaproxyServerOptions {
   OptionalLong interMillis = OptionalLong.empty();
   OptionalLong fastInterMillis = OptionalLong.empty();
   OptionalLong downInterMillis = OptionalLong.empty();
+  OptionalLong checkPort = OptionalLong.empty();
   OptionalLong fall = OptionalLong.empty();
   OptionalLong rise = OptionalLong.empty();
   OptionalLong weight = OptionalLong.empty();
@@ -121,6 +122,7 @@ final class HaproxyServerOptions {
     c.interMillis = interMillis;
     c.fastInterMillis = fastInterMillis;
     c.downInterMillis = downInterMillis;
+    c.checkPort = checkPort;
     c.fall = fall;
     c.rise = rise;
     c.weight = weight;
@@ -205,6 +207,13 @@ final class HaproxyServerOptions {
         return true;
       case "downinter":
         downInterMillis = time(opt, value);
+        return true;
+      case "port":
+        checkPort = count(opt, value);
+        if (checkPort.isPresent() && (checkPort.getAsLong() < 1 || checkPort.getAsLong() > 65535)) {
+          malformed.add(opt + " " + value);
+          checkPort = OptionalLong.empty();
+        }
         return true;
       case "fall":
         fall = count(opt, value);

@@ -133,7 +133,8 @@ class ConfigMdExampleTest {
             Duration.ofSeconds(2),
             Duration.ofSeconds(2),
             3,
-            2),
+            2,
+            0),
         b.check());
     assertEquals(
         new ProxyTimeouts(

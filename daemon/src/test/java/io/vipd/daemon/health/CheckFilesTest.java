@@ -32,7 +32,8 @@ class CheckFilesTest {
         Duration.ofSeconds(2),
         Duration.ofSeconds(1),
         3,
-        2);
+        2,
+        0);
   }
 
   @Test

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -57,6 +58,26 @@ public final class BackendPool {
   private volatile ScheduledExecutorService stepTimer;
 
   private final AtomicBoolean stepArmed = new AtomicBoolean();
+
+  /** How often the rebalancer looks at the shares, when {@code rebalanceRate} is set. */
+  static final long REBALANCE_TICK_MILLIS = 200;
+
+  /** The rebalancer's periodic run on a relay loop, while it has one. */
+  private ScheduledFuture<?> rebalancer;
+
+  /**
+   * How long the rebalancer waits after closing sessions, for their clients to reconnect, before it
+   * judges the shares again (it would otherwise count them as gone and close more).
+   */
+  static final long REBALANCE_SETTLE_NANOS = TimeUnit.SECONDS.toNanos(1);
+
+  /** Sessions the rebalancer may still close: its rate, earned tick by tick. Under the monitor. */
+  private double rebalanceBudget;
+
+  /** Until when the rebalancer lets closed sessions reconnect (the pool's clock), if it does. */
+  private long rebalanceSettledAt;
+
+  private boolean rebalanceSettling;
 
   BackendPool(BackendSettings settings) {
     this(settings, ThreadLocalRandomGenerator.INSTANCE, null, System::nanoTime);
@@ -208,10 +229,77 @@ public final class BackendPool {
     return ramping == 0 ? Long.MAX_VALUE : Math.max(1, nextRamp - clock.getAsLong());
   }
 
-  /** Times the slow start's steps on {@code timer} while connections wait (see stepTimer). */
-  void useStepTimer(ScheduledExecutorService timer) {
+  /**
+   * Runs this pool's timed work on {@code timer} (a relay loop): a slow start's steps while
+   * connections wait (see stepTimer), and the rebalancer if {@code rebalanceRate} is set.
+   */
+  synchronized void useTimer(ScheduledExecutorService timer) {
     this.stepTimer = timer;
     armStepTimer();
+    if (settings.rebalanceRate() > 0 && rebalancer == null) {
+      try {
+        rebalancer =
+            timer.scheduleAtFixedRate(
+                this::rebalance,
+                REBALANCE_TICK_MILLIS,
+                REBALANCE_TICK_MILLIS,
+                TimeUnit.MILLISECONDS);
+      } catch (RejectedExecutionException e) { // the proxy stops
+        rebalancer = null;
+      }
+    }
+  }
+
+  /**
+   * One run of the rebalancer: closes sessions of the servers furthest over their share, at most
+   * {@code rebalanceRate} a second, among the servers that take new connections (the primaries, or
+   * the backups while no primary does), shares following the weights in effect (a slow start paces
+   * it). Their clients reconnect, and the balancer sends them where there is room: {@code
+   * leastconn} sends each to the server furthest under; with {@code roundrobin} more are closed
+   * before the shares settle.
+   */
+  private synchronized void rebalance() {
+    int rate = settings.rebalanceRate();
+    rebalanceBudget = Math.min(rebalanceBudget + rate * REBALANCE_TICK_MILLIS / 1000.0, rate);
+    long now = clock.getAsLong();
+    if (rebalanceSettling && now - rebalanceSettledAt < 0) {
+      return;
+    }
+    rebalanceSettling = false;
+    ServerState[] group = usable(primaries) ? primaries : backups;
+    int[] sessions = new int[group.length];
+    int[] weights = new int[group.length];
+    for (int i = 0; i < group.length; i++) {
+      ServerState s = group[i];
+      sessions[i] = s.sessions.size();
+      weights[i] = s.usable() ? SlowStart.weight(s.weight, s.rampStep) : 0;
+    }
+    java.util.Set<RelaySession> closing = new java.util.HashSet<>();
+    while (rebalanceBudget >= 1) {
+      int over = Rebalance.mostOver(sessions, weights);
+      if (over < 0) {
+        break;
+      }
+      RelaySession victim = null;
+      for (RelaySession session : group[over].sessions) {
+        if (closing.add(session)) {
+          victim = session;
+          break;
+        }
+      }
+      if (victim == null) {
+        break;
+      }
+      victim.closeFromAnyThread(CloseReason.REBALANCED);
+      // its client reconnects: counted where leastconn would send it
+      sessions[over]--;
+      sessions[Rebalance.mostUnder(sessions, weights)]++;
+      rebalanceBudget--;
+    }
+    if (!closing.isEmpty()) {
+      rebalanceSettledAt = now + REBALANCE_SETTLE_NANOS;
+      rebalanceSettling = true;
+    }
   }
 
   /** While a slow start runs and connections wait: serve the queue at the next step. */
@@ -397,6 +485,12 @@ public final class BackendPool {
    * @return the names of the retired servers
    */
   List<String> retire(BackendPool next, OnMarkedDown onMarkedDown) {
+    synchronized (this) {
+      if (rebalancer != null) { // the next pool (if any) runs its own
+        rebalancer.cancel(false);
+        rebalancer = null;
+      }
+    }
     List<String> retired = new ArrayList<>();
     for (ServerState s : byName.values()) {
       ServerState kept = next == null ? null : next.byName.get(s.name());

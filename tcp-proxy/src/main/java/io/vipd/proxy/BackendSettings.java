@@ -22,6 +22,9 @@ import java.util.Set;
  * @param slowstart how long a server that comes back up takes to reach its full share of new
  *     connections (haproxy {@code slowstart}); zero: at once
  * @param onMarkedUp what a primary server back up does to the backup servers' sessions
+ * @param rebalanceRate established sessions closed per second at most on servers holding more than
+ *     their share, so that their clients reconnect to the others (a server back up after an upgrade
+ *     gets its share of long-lived watches); 0: never
  */
 public record BackendSettings(
     String name,
@@ -32,7 +35,32 @@ public record BackendSettings(
     boolean redispatch,
     OnMarkedDown onMarkedDown,
     Duration slowstart,
-    OnMarkedUp onMarkedUp) {
+    OnMarkedUp onMarkedUp,
+    int rebalanceRate) {
+
+  /** Without rebalancing. */
+  public BackendSettings(
+      String name,
+      BalanceAlgorithm balance,
+      List<ServerSettings> servers,
+      ProxyTimeouts timeouts,
+      int retries,
+      boolean redispatch,
+      OnMarkedDown onMarkedDown,
+      Duration slowstart,
+      OnMarkedUp onMarkedUp) {
+    this(
+        name,
+        balance,
+        servers,
+        timeouts,
+        retries,
+        redispatch,
+        onMarkedDown,
+        slowstart,
+        onMarkedUp,
+        0);
+  }
 
   /** Without slow start or an on-marked-up action. */
   public BackendSettings(
@@ -73,6 +101,10 @@ public record BackendSettings(
     Objects.requireNonNull(onMarkedDown, "onMarkedDown");
     Objects.requireNonNull(slowstart, "slowstart");
     Objects.requireNonNull(onMarkedUp, "onMarkedUp");
+    if (rebalanceRate < 0) {
+      throw new IllegalArgumentException(
+          "backend " + name + ": negative rebalance rate " + rebalanceRate);
+    }
     if (slowstart.isNegative()) {
       throw new IllegalArgumentException("backend " + name + ": negative slowstart " + slowstart);
     }
@@ -90,14 +122,31 @@ public record BackendSettings(
 
   /** A copy with another {@code slowstart}. */
   public BackendSettings withSlowstart(Duration period) {
-    return new BackendSettings(
-        name, balance, servers, timeouts, retries, redispatch, onMarkedDown, period, onMarkedUp);
+    return copy(period, onMarkedUp, rebalanceRate);
   }
 
   /** A copy with another {@code onMarkedUp}. */
   public BackendSettings withOnMarkedUp(OnMarkedUp action) {
+    return copy(slowstart, action, rebalanceRate);
+  }
+
+  /** A copy with another {@code rebalanceRate}. */
+  public BackendSettings withRebalanceRate(int perSecond) {
+    return copy(slowstart, onMarkedUp, perSecond);
+  }
+
+  private BackendSettings copy(Duration slowstart, OnMarkedUp onMarkedUp, int rebalanceRate) {
     return new BackendSettings(
-        name, balance, servers, timeouts, retries, redispatch, onMarkedDown, slowstart, action);
+        name,
+        balance,
+        servers,
+        timeouts,
+        retries,
+        redispatch,
+        onMarkedDown,
+        slowstart,
+        onMarkedUp,
+        rebalanceRate);
   }
 
   /** Round-robin over {@code servers} with default timeouts, 3 retries and no session shutdown. */

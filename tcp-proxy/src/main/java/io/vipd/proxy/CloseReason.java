@@ -38,6 +38,11 @@ public enum CloseReason {
    * OnMarkedUp#SHUTDOWN_BACKUP_SESSIONS}).
    */
   PRIMARY_BACK_UP,
+  /**
+   * Closed to rebalance: its server held more than its share of the backend's sessions ({@code
+   * rebalance-rate}); the client reconnects to a less loaded server.
+   */
+  REBALANCED,
   /** An operator closed the server's sessions (haproxy {@code shutdown sessions server}). */
   SHUT_DOWN_BY_OPERATOR,
   /** The proxy stopped and the grace period ran out. */

@@ -95,7 +95,7 @@ public final class ProxyServer implements AutoCloseable {
     Map<String, BackendPool> newPools = new LinkedHashMap<>();
     for (BackendSettings b : settings.backends()) {
       BackendPool pool = new BackendPool(b);
-      pool.useStepTimer(group.next());
+      pool.useTimer(group.next());
       newPools.put(b.name(), pool);
     }
     pools = Collections.unmodifiableMap(newPools);
@@ -409,7 +409,7 @@ public final class ProxyServer implements AutoCloseable {
     Map<String, BackendPool> newPools = new LinkedHashMap<>();
     for (BackendSettings b : settings.backends()) {
       BackendPool pool = new BackendPool(b, oldPools.get(b.name()));
-      pool.useStepTimer(group.next());
+      pool.useTimer(group.next());
       newPools.put(b.name(), pool);
     }
 

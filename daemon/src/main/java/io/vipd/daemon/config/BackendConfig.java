@@ -17,6 +17,7 @@ import java.util.List;
  * @param passive what failed connects do to a server's health
  * @param slowstart how long a server back up takes to reach its full weight; zero: at once
  * @param onMarkedUp what a primary server back up does to the backup servers' sessions
+ * @param rebalanceRate sessions closed per second at most on servers over their share; 0: never
  */
 public record BackendConfig(
     String name,
@@ -29,7 +30,8 @@ public record BackendConfig(
     OnMarkedDown onMarkedDown,
     PassiveHealth passive,
     Duration slowstart,
-    OnMarkedUp onMarkedUp) {
+    OnMarkedUp onMarkedUp,
+    int rebalanceRate) {
   public BackendConfig {
     servers = List.copyOf(servers);
   }

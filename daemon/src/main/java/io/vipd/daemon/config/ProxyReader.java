@@ -126,6 +126,7 @@ final class ProxyReader {
     Optional<Duration> slowstart = n.duration("slowstart", Duration.ZERO, Duration.ofHours(1));
     Optional<OnMarkedUp> onMarkedUp =
         n.choice("on-marked-up", CheckReader.names(OnMarkedUp.values()));
+    Optional<Integer> rebalanceRate = n.integer("rebalance-rate", 0, 10_000);
     n.finish();
     List<ServerConfig> servers = new ArrayList<>();
     Set<String> serverNames = new HashSet<>();
@@ -164,7 +165,8 @@ final class ProxyReader {
             onMarkedDown.get(),
             new PassiveHealth(observe.get(), errorLimit.get(), onError.get()),
             slowstart.get(),
-            onMarkedUp.get()));
+            onMarkedUp.get(),
+            rebalanceRate.get()));
   }
 
   private static Optional<ServerConfig> readServer(Node s) {

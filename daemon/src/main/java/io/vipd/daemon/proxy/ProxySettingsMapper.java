@@ -56,7 +56,8 @@ final class ProxySettingsMapper {
               b.redispatch(),
               OnMarkedDown.valueOf(b.onMarkedDown().name()),
               b.slowstart(),
-              io.vipd.proxy.OnMarkedUp.valueOf(b.onMarkedUp().name())));
+              io.vipd.proxy.OnMarkedUp.valueOf(b.onMarkedUp().name()),
+              b.rebalanceRate()));
     }
     return new ProxySettings(frontends, backends, config.maxconn());
   }

@@ -114,6 +114,7 @@ public final class TcpLogLine {
         return "U" + phase;
       case PROXY_STOPPED:
       case SHUT_DOWN_BY_OPERATOR: // haproxy: K, killed by an administrator
+      case REBALANCED: // closed by the proxy on purpose, as K; the reason is in the metrics
         return "K" + phase;
       default:
         return "--";

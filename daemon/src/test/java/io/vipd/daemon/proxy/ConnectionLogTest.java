@@ -143,6 +143,7 @@ class ConnectionLogTest {
     assertEquals("UD", TcpLogLine.terminationState(CloseReason.PRIMARY_BACK_UP, true));
     assertEquals("KD", TcpLogLine.terminationState(CloseReason.SHUT_DOWN_BY_OPERATOR, true));
     assertEquals("KD", TcpLogLine.terminationState(CloseReason.PROXY_STOPPED, true));
+    assertEquals("KD", TcpLogLine.terminationState(CloseReason.REBALANCED, true));
     for (CloseReason r : CloseReason.values()) {
       for (boolean connected : new boolean[] {true, false}) {
         assertEquals(2, TcpLogLine.terminationState(r, connected).length(), r.name());

@@ -65,6 +65,9 @@ public final class BackendPool {
   /** The rebalancer's periodic run on a relay loop, while it has one. */
   private ScheduledFuture<?> rebalancer;
 
+  /** Replaced or stopped: its rebalancer no longer runs. Under the monitor. */
+  private boolean timersStopped;
+
   /**
    * How long the rebalancer waits after closing sessions, for their clients to reconnect, before it
    * judges the shares again (it would otherwise count them as gone and close more).
@@ -73,6 +76,17 @@ public final class BackendPool {
 
   /** Sessions the rebalancer may still close: its rate, earned tick by tick. Under the monitor. */
   private double rebalanceBudget;
+
+  /** The longest the rebalancer waits when its closed clients did not go where expected. */
+  static final long REBALANCE_MAX_SETTLE_NANOS = TimeUnit.SECONDS.toNanos(30);
+
+  /** How long it waits after the next round: doubled while rounds move nobody. */
+  private long rebalanceSettle = REBALANCE_SETTLE_NANOS;
+
+  /** The server the last round expected clients to reconnect to, and its sessions then. */
+  private ServerState rebalanceReceiver;
+
+  private int rebalanceReceiverHad;
 
   /** Until when the rebalancer lets closed sessions reconnect (the pool's clock), if it does. */
   private long rebalanceSettledAt;
@@ -114,7 +128,6 @@ public final class BackendPool {
     this.clock = clock;
     this.slowstart = settings.slowstart().toNanos();
     this.queue = previous == null ? new BackendQueue(this) : previous.queue;
-    queue.owner = this;
     List<ServerState> p = new ArrayList<>();
     List<ServerState> b = new ArrayList<>();
     for (ServerSettings s : settings.servers()) {
@@ -230,10 +243,13 @@ public final class BackendPool {
   }
 
   /**
-   * Runs this pool's timed work on {@code timer} (a relay loop): a slow start's steps while
-   * connections wait (see stepTimer), and the rebalancer if {@code rebalanceRate} is set.
+   * This pool is the backend's now (its reload can no longer fail): it takes the queue over and
+   * runs its timed work on {@code timer} (a relay loop): a slow start's steps while connections
+   * wait (see stepTimer), and the rebalancer if {@code rebalanceRate} is set. Until then a new pool
+   * has no effect on anything live.
    */
-  synchronized void useTimer(ScheduledExecutorService timer) {
+  synchronized void commit(ScheduledExecutorService timer) {
+    queue.owner = this;
     this.stepTimer = timer;
     armStepTimer();
     if (settings.rebalanceRate() > 0 && rebalancer == null) {
@@ -259,6 +275,10 @@ public final class BackendPool {
    * before the shares settle.
    */
   private synchronized void rebalance() {
+    if (timersStopped) {
+      return; // a run that waited for the lock while the pool was retired
+    }
+    rampIfDue(); // the weights in effect, should no connection have moved the steps
     int rate = settings.rebalanceRate();
     rebalanceBudget = Math.min(rebalanceBudget + rate * REBALANCE_TICK_MILLIS / 1000.0, rate);
     long now = clock.getAsLong();
@@ -266,6 +286,22 @@ public final class BackendPool {
       return;
     }
     rebalanceSettling = false;
+    if (rebalanceReceiver != null) {
+      // The last round's clients were expected there. If it gained none (full at its maxconn,
+      // refusing, clients slow to come back, a balancer that sends them elsewhere), wait longer
+      // before closing more: twice as long each time, up to REBALANCE_MAX_SETTLE_NANOS.
+      boolean moved = rebalanceReceiver.sessions.size() > rebalanceReceiverHad;
+      rebalanceSettle =
+          moved
+              ? REBALANCE_SETTLE_NANOS
+              : Math.min(2 * rebalanceSettle, REBALANCE_MAX_SETTLE_NANOS);
+      rebalanceReceiver = null;
+      if (!moved) {
+        rebalanceSettledAt = now + rebalanceSettle;
+        rebalanceSettling = true;
+        return;
+      }
+    }
     ServerState[] group = usable(primaries) ? primaries : backups;
     int[] sessions = new int[group.length];
     int[] weights = new int[group.length];
@@ -293,11 +329,16 @@ public final class BackendPool {
       victim.closeFromAnyThread(CloseReason.REBALANCED);
       // its client reconnects: counted where leastconn would send it
       sessions[over]--;
-      sessions[Rebalance.mostUnder(sessions, weights)]++;
+      int under = Rebalance.mostUnder(sessions, weights);
+      if (rebalanceReceiver == null) {
+        rebalanceReceiver = group[under];
+        rebalanceReceiverHad = group[under].sessions.size();
+      }
+      sessions[under]++;
       rebalanceBudget--;
     }
     if (!closing.isEmpty()) {
-      rebalanceSettledAt = now + REBALANCE_SETTLE_NANOS;
+      rebalanceSettledAt = now + rebalanceSettle;
       rebalanceSettling = true;
     }
   }
@@ -484,13 +525,17 @@ public final class BackendPool {
    * @param next the replacing pool, or null if the backend was removed
    * @return the names of the retired servers
    */
-  List<String> retire(BackendPool next, OnMarkedDown onMarkedDown) {
-    synchronized (this) {
-      if (rebalancer != null) { // the next pool (if any) runs its own
-        rebalancer.cancel(false);
-        rebalancer = null;
-      }
+  /** Stops the rebalancer: the pool is replaced (the next one runs its own) or the proxy stops. */
+  synchronized void stopTimers() {
+    timersStopped = true;
+    if (rebalancer != null) {
+      rebalancer.cancel(false);
+      rebalancer = null;
     }
+  }
+
+  List<String> retire(BackendPool next, OnMarkedDown onMarkedDown) {
+    stopTimers();
     List<String> retired = new ArrayList<>();
     for (ServerState s : byName.values()) {
       ServerState kept = next == null ? null : next.byName.get(s.name());

@@ -95,7 +95,7 @@ public final class ProxyServer implements AutoCloseable {
     Map<String, BackendPool> newPools = new LinkedHashMap<>();
     for (BackendSettings b : settings.backends()) {
       BackendPool pool = new BackendPool(b);
-      pool.useTimer(group.next());
+      pool.commit(group.next());
       newPools.put(b.name(), pool);
     }
     pools = Collections.unmodifiableMap(newPools);
@@ -408,9 +408,7 @@ public final class ProxyServer implements AutoCloseable {
     Map<String, Frontend> oldFrontends = frontends;
     Map<String, BackendPool> newPools = new LinkedHashMap<>();
     for (BackendSettings b : settings.backends()) {
-      BackendPool pool = new BackendPool(b, oldPools.get(b.name()));
-      pool.useTimer(group.next());
-      newPools.put(b.name(), pool);
+      newPools.put(b.name(), new BackendPool(b, oldPools.get(b.name())));
     }
 
     // 1. bind what needs a new listener; undo on failure
@@ -492,6 +490,8 @@ public final class ProxyServer implements AutoCloseable {
     }
     frontends = Collections.unmodifiableMap(newFrontends);
     pools = Collections.unmodifiableMap(newPools);
+    // only now, the reload no longer able to fail: a pool of a failed one must not run or serve
+    newPools.values().forEach(p -> p.commit(group.next()));
     context.globalLimit.setMax(settings.maxConnections());
     toClose.forEach(Listeners::close);
 
@@ -541,6 +541,7 @@ public final class ProxyServer implements AutoCloseable {
         f.listener.close();
       }
     }
+    pools.values().forEach(BackendPool::stopTimers); // no rebalancing of what drains
     long deadline = System.nanoTime() + grace.toNanos();
     waitForSessions(deadline);
     for (RelaySession s : context.sessions) {

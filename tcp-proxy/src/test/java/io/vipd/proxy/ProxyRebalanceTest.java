@@ -110,6 +110,16 @@ class ProxyRebalanceTest {
   }
 
   @Test
+  void theRateBoundsHowManyAreClosedASecond() throws Exception {
+    start(1);
+    proxy.backend("be").setServerUp("b", true);
+    Thread.sleep(2500);
+    long closed = rebalanced();
+    // one a second at most, the first after the first 200 ms: 3 in 2.5 s at the very most
+    assertTrue(closed >= 1 && closed <= 3, closed + " closed in 2.5 s at 1 a second");
+  }
+
+  @Test
   void withoutARateNothingIsClosed() throws Exception {
     start(0);
     proxy.backend("be").setServerUp("b", true);

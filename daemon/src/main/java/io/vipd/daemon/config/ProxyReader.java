@@ -147,6 +147,20 @@ final class ProxyReader {
     if (serverNodes.isPresent() && serverNodes.get().isEmpty()) {
       n.error("servers", "found an empty list, expected at least one server");
     }
+    if (rebalanceRate.orElse(0) > 0
+        && balance.isPresent()
+        && (balance.get() == Balance.SOURCE || balance.get() == Balance.FIRST)) {
+      // a closed client would come back to the same server (its address's hash, the first with
+      // room): the rebalancer would close sessions every second for nothing
+      n.error(
+          "rebalance-rate",
+          "found "
+              + rebalanceRate.get()
+              + " with balance = "
+              + balance.get().name().toLowerCase(java.util.Locale.ROOT)
+              + ", expected 0: its reconnecting clients would return to the same server; use"
+              + " leastconn");
+    }
     if (!servers.isEmpty() && servers.stream().allMatch(ServerConfig::backup)) {
       n.warning("servers", "every server is a backup server: backups are used like normal ones");
     }

@@ -6,6 +6,7 @@ import static io.vipd.proxy.ProxyHarness.readLine;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -302,6 +303,8 @@ class ProxyReloadTest {
     }
     assertEquals(1, proxy.status().frontends().size());
     assertEquals(List.of("a"), proxy.status().servers().stream().map(s -> s.server()).toList());
+    BackendPool live = proxy.backend("be");
+    assertSame(live, live.queue.owner, "the failed reload's pool took nothing over");
     assertEquals("a", hit(fe));
     assertEquals("z", roundTrip(held, "z"));
   }

@@ -270,7 +270,7 @@ class ImportStructureTest {
         "defaults\n mode tcp\n timeout connect 5s\n timeout client 1m\n timeout server 1m\n"
             + "frontend api\n bind *:8443\n default_backend filled\n"
             + "backend filled\n balance first\n"
-            + " server cp1 10.0.0.11:6443 maxconn 100 check port 6444\n"
+            + " server cp1 10.0.0.11:6443 maxconn 100 maxqueue 256 check port 6444\n"
             + "backend fixed\n balance static-rr\n server cp1 10.0.0.11:6443\n");
     ImportResult r =
         ConfigImporter.importConfigs(Fixtures.path("kubeadm-ha/keepalived.conf"), haproxy);
@@ -279,6 +279,8 @@ class ImportStructureTest {
     assertEquals(6444, c.getInt("proxy.backends.filled.check.port"), "haproxy's check port");
     assertEquals("roundrobin", c.getString("proxy.backends.fixed.balance"));
     assertTrue(r.hocon().contains("the same order while they are not changed"), r.hocon());
+    assertTrue(
+        r.hocon().contains("without the options maxqueue 256: vipd queues per backend"), r.hocon());
   }
 
   @Test

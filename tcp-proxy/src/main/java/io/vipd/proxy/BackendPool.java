@@ -59,39 +59,14 @@ public final class BackendPool {
 
   private final AtomicBoolean stepArmed = new AtomicBoolean();
 
-  /** How often the rebalancer looks at the shares, when {@code rebalanceRate} is set. */
-  static final long REBALANCE_TICK_MILLIS = 200;
+  /** The backend's {@code rebalance-rate}, run by {@link #rebalanceTask} under this monitor. */
+  private final Rebalancer rebalancer;
 
   /** The rebalancer's periodic run on a relay loop, while it has one. */
-  private ScheduledFuture<?> rebalancer;
+  private ScheduledFuture<?> rebalanceTask;
 
   /** Replaced or stopped: its rebalancer no longer runs. Under the monitor. */
   private boolean timersStopped;
-
-  /**
-   * How long the rebalancer waits after closing sessions, for their clients to reconnect, before it
-   * judges the shares again (it would otherwise count them as gone and close more).
-   */
-  static final long REBALANCE_SETTLE_NANOS = TimeUnit.SECONDS.toNanos(1);
-
-  /** Sessions the rebalancer may still close: its rate, earned tick by tick. Under the monitor. */
-  private double rebalanceBudget;
-
-  /** The longest the rebalancer waits when its closed clients did not go where expected. */
-  static final long REBALANCE_MAX_SETTLE_NANOS = TimeUnit.SECONDS.toNanos(30);
-
-  /** How long it waits after the next round: doubled while rounds move nobody. */
-  private long rebalanceSettle = REBALANCE_SETTLE_NANOS;
-
-  /** The server the last round expected clients to reconnect to, and its sessions then. */
-  private ServerState rebalanceReceiver;
-
-  private int rebalanceReceiverHad;
-
-  /** Until when the rebalancer lets closed sessions reconnect (the pool's clock), if it does. */
-  private long rebalanceSettledAt;
-
-  private boolean rebalanceSettling;
 
   BackendPool(BackendSettings settings) {
     this(settings, ThreadLocalRandomGenerator.INSTANCE, null, System::nanoTime);
@@ -128,6 +103,7 @@ public final class BackendPool {
     this.clock = clock;
     this.slowstart = settings.slowstart().toNanos();
     this.queue = previous == null ? new BackendQueue(this) : previous.queue;
+    this.rebalancer = new Rebalancer(settings.rebalanceRate());
     List<ServerState> p = new ArrayList<>();
     List<ServerState> b = new ArrayList<>();
     for (ServerSettings s : settings.servers()) {
@@ -139,13 +115,12 @@ public final class BackendPool {
               : new ServerState(s, group.size());
       if (state.rampStep < SlowStart.STEPS) {
         if (slowstart == 0) {
-          state.rampStep = SlowStart.STEPS;
+          state.rampTo(SlowStart.STEPS);
         } else {
           ramping++;
         }
       }
       state.queue = queue;
-      state.updateLimit();
       group.add(state);
       byName.put(s.name(), state);
     }
@@ -222,14 +197,12 @@ public final class BackendPool {
     boolean wasRamping = s.rampStep < SlowStart.STEPS;
     if (up) {
       s.rampSince = clock.getAsLong();
-      s.rampStep = 1;
-      s.updateLimit();
+      s.rampTo(1);
       ramping += wasRamping ? 0 : 1;
       nextRamp = Math.min(nextRamp, s.rampSince + SlowStart.nextStepAt(1, slowstart));
       armStepTimer();
     } else if (wasRamping) {
-      s.rampStep = SlowStart.STEPS;
-      s.updateLimit();
+      s.rampTo(SlowStart.STEPS);
       ramping--;
     } else {
       return;
@@ -238,7 +211,7 @@ public final class BackendPool {
   }
 
   /** Nanoseconds until a ramping server's next step; {@link Long#MAX_VALUE} while none ramps. */
-  long nanosToNextRamp() {
+  private long nanosToNextRamp() {
     return ramping == 0 ? Long.MAX_VALUE : Math.max(1, nextRamp - clock.getAsLong());
   }
 
@@ -252,95 +225,28 @@ public final class BackendPool {
     queue.owner = this;
     this.stepTimer = timer;
     armStepTimer();
-    if (settings.rebalanceRate() > 0 && rebalancer == null) {
+    if (settings.rebalanceRate() > 0 && rebalanceTask == null) {
       try {
-        rebalancer =
+        rebalanceTask =
             timer.scheduleAtFixedRate(
                 this::rebalance,
-                REBALANCE_TICK_MILLIS,
-                REBALANCE_TICK_MILLIS,
+                Rebalancer.TICK_MILLIS,
+                Rebalancer.TICK_MILLIS,
                 TimeUnit.MILLISECONDS);
       } catch (RejectedExecutionException e) { // the proxy stops
-        rebalancer = null;
+        rebalanceTask = null;
       }
     }
+    serveQueue(); // new servers, or a higher maxconn, may make room for those waiting
   }
 
-  /**
-   * One run of the rebalancer: closes sessions of the servers furthest over their share, at most
-   * {@code rebalanceRate} a second, among the servers that take new connections (the primaries, or
-   * the backups while no primary does), shares following the weights in effect (a slow start paces
-   * it). Their clients reconnect, and the balancer sends them where there is room: {@code
-   * leastconn} sends each to the server furthest under; with {@code roundrobin} more are closed
-   * before the shares settle.
-   */
+  /** One run of the rebalancer ({@link Rebalancer}), over the servers that take connections. */
   private synchronized void rebalance() {
     if (timersStopped) {
       return; // a run that waited for the lock while the pool was retired
     }
     rampIfDue(); // the weights in effect, should no connection have moved the steps
-    int rate = settings.rebalanceRate();
-    rebalanceBudget = Math.min(rebalanceBudget + rate * REBALANCE_TICK_MILLIS / 1000.0, rate);
-    long now = clock.getAsLong();
-    if (rebalanceSettling && now - rebalanceSettledAt < 0) {
-      return;
-    }
-    rebalanceSettling = false;
-    if (rebalanceReceiver != null) {
-      // The last round's clients were expected there. If it gained none (full at its maxconn,
-      // refusing, clients slow to come back, a balancer that sends them elsewhere), wait longer
-      // before closing more: twice as long each time, up to REBALANCE_MAX_SETTLE_NANOS.
-      boolean moved = rebalanceReceiver.sessions.size() > rebalanceReceiverHad;
-      rebalanceSettle =
-          moved
-              ? REBALANCE_SETTLE_NANOS
-              : Math.min(2 * rebalanceSettle, REBALANCE_MAX_SETTLE_NANOS);
-      rebalanceReceiver = null;
-      if (!moved) {
-        rebalanceSettledAt = now + rebalanceSettle;
-        rebalanceSettling = true;
-        return;
-      }
-    }
-    ServerState[] group = usable(primaries) ? primaries : backups;
-    int[] sessions = new int[group.length];
-    int[] weights = new int[group.length];
-    for (int i = 0; i < group.length; i++) {
-      ServerState s = group[i];
-      sessions[i] = s.sessions.size();
-      weights[i] = s.usable() ? SlowStart.weight(s.weight, s.rampStep) : 0;
-    }
-    java.util.Set<RelaySession> closing = new java.util.HashSet<>();
-    while (rebalanceBudget >= 1) {
-      int over = Rebalance.mostOver(sessions, weights);
-      if (over < 0) {
-        break;
-      }
-      RelaySession victim = null;
-      for (RelaySession session : group[over].sessions) {
-        if (closing.add(session)) {
-          victim = session;
-          break;
-        }
-      }
-      if (victim == null) {
-        break;
-      }
-      victim.closeFromAnyThread(CloseReason.REBALANCED);
-      // its client reconnects: counted where leastconn would send it
-      sessions[over]--;
-      int under = Rebalance.mostUnder(sessions, weights);
-      if (rebalanceReceiver == null) {
-        rebalanceReceiver = group[under];
-        rebalanceReceiverHad = group[under].sessions.size();
-      }
-      sessions[under]++;
-      rebalanceBudget--;
-    }
-    if (!closing.isEmpty()) {
-      rebalanceSettledAt = now + rebalanceSettle;
-      rebalanceSettling = true;
-    }
+    rebalancer.run(usable(primaries) ? primaries : backups, clock.getAsLong());
   }
 
   /** While a slow start runs and connections wait: serve the queue at the next step. */
@@ -386,8 +292,7 @@ public final class BackendPool {
       }
       int step = SlowStart.step(now - s.rampSince, slowstart);
       if (step != s.rampStep) {
-        s.rampStep = step;
-        s.updateLimit();
+        s.rampTo(step);
         primary |= !s.settings.backup();
         backup |= s.settings.backup();
       }
@@ -506,8 +411,7 @@ public final class BackendPool {
     }
     ServerState s = state(server);
     int before = s.maxconn;
-    s.maxconn = maxconn;
-    s.updateLimit();
+    s.setMaxconn(maxconn);
     serveQueue();
     return before;
   }
@@ -528,9 +432,9 @@ public final class BackendPool {
   /** Stops the rebalancer: the pool is replaced (the next one runs its own) or the proxy stops. */
   synchronized void stopTimers() {
     timersStopped = true;
-    if (rebalancer != null) {
-      rebalancer.cancel(false);
-      rebalancer = null;
+    if (rebalanceTask != null) {
+      rebalanceTask.cancel(false);
+      rebalanceTask = null;
     }
   }
 

@@ -1,5 +1,7 @@
 package io.vipd.proxy;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -103,9 +105,9 @@ final class BackendQueue {
    * The backend is gone: no session may join any more; takes every waiting one off the queue, for
    * the caller to close.
    */
-  java.util.List<RelaySession> close() {
+  List<RelaySession> close() {
     closed = true;
-    java.util.List<RelaySession> all = new java.util.ArrayList<>();
+    List<RelaySession> all = new ArrayList<>();
     for (RelaySession s; (s = waiting.pollFirst()) != null; ) {
       size.decrementAndGet();
       all.add(s);

@@ -516,9 +516,6 @@ public final class ProxyServer implements AutoCloseable {
       }
     }
     for (BackendPool p : newPools.values()) {
-      p.serveQueue(); // new servers, or a higher maxconn, may make room for those waiting
-    }
-    for (BackendPool p : newPools.values()) {
       if (!oldPools.containsKey(p.name())) {
         changes.add("backend " + p.name() + " added");
       }

@@ -101,8 +101,20 @@ final class ServerState {
     updateLimit();
   }
 
+  /** Moves its slow start to {@code step}, and its limit with it. Under the pool's monitor. */
+  void rampTo(int step) {
+    rampStep = step;
+    updateLimit();
+  }
+
+  /** Sets its maxconn (0: no limit), and the limit in effect with it. */
+  void setMaxconn(int maxconn) {
+    this.maxconn = maxconn;
+    updateLimit();
+  }
+
   /** Recomputes the limit in effect: after {@link #maxconn} or {@link #rampStep} changed. */
-  void updateLimit() {
+  private void updateLimit() {
     int m = maxconn;
     limit = m == 0 ? 0 : Math.max(1, (int) ((long) m * rampStep / SlowStart.STEPS));
   }

@@ -52,10 +52,10 @@ abstract class SessionBase implements RelaySession {
 
   private long queuedSinceNanos;
 
-  /** While its turn runs: the session may pick a server although others still wait. */
-  private boolean inTurn;
-
-  /** The queue whose turn it has, while {@link #inTurn}. */
+  /**
+   * The queue whose turn it has, while the turn runs (the session may then pick a server although
+   * others still wait); null otherwise.
+   */
   private BackendQueue turnQueue;
 
   /** Time spent in the queue, all told (haproxy's Tw). */
@@ -119,7 +119,7 @@ abstract class SessionBase implements RelaySession {
     if (lastTried != null && !pool.settings().redispatch()) {
       s = lastTried; // option redispatch off: every retry goes to the same server
       s.active.incrementAndGet();
-    } else if (!inTurn && !pool.queue.isEmpty()) {
+    } else if (turnQueue == null && !pool.queue.isEmpty()) {
       return null; // behind the sessions that already wait for a slot
     } else {
       s = acquire(pool);
@@ -161,7 +161,7 @@ abstract class SessionBase implements RelaySession {
    * queue now (the frontend may have been removed or moved by a reload meanwhile).
    */
   private BackendPool pool() {
-    return inTurn ? turnQueue.owner : frontend.pool;
+    return turnQueue != null ? turnQueue.owner : frontend.pool;
   }
 
   /**
@@ -173,7 +173,7 @@ abstract class SessionBase implements RelaySession {
    */
   final boolean waitInQueue() {
     BackendPool pool = pool();
-    boolean back = inTurn; // it had its turn and lost the slot to a race: it stays first
+    boolean back = turnQueue != null; // back from a turn it lost to a race: it stays first
     if (!pool.enqueue(this, back)) {
       return false;
     }
@@ -196,7 +196,6 @@ abstract class SessionBase implements RelaySession {
         return; // closed meanwhile
       }
       queuedIn = null;
-      inTurn = true;
       turnQueue = queue;
       try {
         connectAgain();
@@ -208,7 +207,6 @@ abstract class SessionBase implements RelaySession {
         if (queuedIn == null) {
           queuedNanos += context.nanoClock.getAsLong() - queuedSinceNanos;
         }
-        inTurn = false;
         turnQueue = null;
       }
     } finally {
@@ -219,11 +217,6 @@ abstract class SessionBase implements RelaySession {
 
   /** Tries for a server again: its turn in the queue has come. On the loop. */
   abstract void connectAgain();
-
-  /** True while the session waits in its backend's queue. */
-  final boolean queued() {
-    return queuedIn != null;
-  }
 
   /**
    * The attempt could not even open a socket (EMFILE, ENOBUFS): not the server's fault, and a retry
@@ -367,9 +360,11 @@ abstract class SessionBase implements RelaySession {
         frontend.pool.activeSessions(),
         hasServer ? target.active.get() : 0,
         queuedNanos
-            + (queuedIn == null && !inTurn ? 0 : acceptedNanos + lifetimeNanos - queuedSinceNanos),
+            + (queuedIn == null && turnQueue == null
+                ? 0
+                : acceptedNanos + lifetimeNanos - queuedSinceNanos),
         frontend.pool.queue.size(),
-        queuedIn != null || inTurn);
+        queuedIn != null || turnQueue != null);
   }
 
   // ---- timeouts ----

@@ -268,15 +268,7 @@ final class HaproxyDirectiveReader {
           notes.changed(line.where(), line.text(), kept + " without '" + bad + "' (unreadable)"));
     }
     if (!opts.unsupported.isEmpty()) {
-      String why =
-          opts.ssl ? "vipd forwards TCP and does not re-encrypt" : "vipd has no equivalent";
-      if (opts.unsupported.stream().allMatch(o -> o.startsWith("maxqueue"))) {
-        // the one haproxy users meet most: say what vipd does instead
-        why =
-            "vipd queues per backend (timeouts.queue), as haproxy does for every connection not"
-                + " bound to one server; a server's own queue, which maxqueue bounds, has no"
-                + " use without persistence";
-      }
+      String why = HaproxyReasons.ofServerOptions(opts.unsupported, opts.ssl);
       comments.add(
           notes.changed(
               line.where(),

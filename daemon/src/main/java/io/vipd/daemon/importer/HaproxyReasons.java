@@ -83,6 +83,14 @@ final class HaproxyReasons {
           Map.entry("splice-auto", "vipd's proxy chooses its own data path"),
           Map.entry("allbackups", "vipd uses one backup server at a time, like haproxy's default"));
 
+  /** Server options with a reason of their own ("maxqueue 256" is looked up as "maxqueue"). */
+  private static final Map<String, String> BY_SERVER_OPTION =
+      Map.of(
+          "maxqueue",
+          "vipd queues per backend (timeouts.queue), as haproxy does for every connection not"
+              + " bound to one server; a server's own queue, which maxqueue bounds, has no use"
+              + " without persistence");
+
   private static final Map<String, String> BY_TIMEOUT =
       Map.of(
           "http-request", HTTP_ONLY,
@@ -90,6 +98,23 @@ final class HaproxyReasons {
           "tarpit", HTTP_ONLY);
 
   private HaproxyReasons() {}
+
+  /**
+   * Why the server options {@code unsupported} (as written, "maxqueue 256") of a kept server line
+   * are not: their own reason if they share one, else the general one.
+   *
+   * @param ssl whether the server line re-encrypts traffic ({@code ssl})
+   */
+  static String ofServerOptions(java.util.List<String> unsupported, boolean ssl) {
+    if (ssl) {
+      return "vipd forwards TCP and does not re-encrypt";
+    }
+    java.util.Set<String> reasons = new java.util.HashSet<>();
+    for (String option : unsupported) {
+      reasons.add(BY_SERVER_OPTION.getOrDefault(option.split(" ", 2)[0], NO_EQUIVALENT));
+    }
+    return reasons.size() == 1 ? reasons.iterator().next() : NO_EQUIVALENT;
+  }
 
   /** Why {@code line} is not carried over. */
   static String of(HaproxyLine line) {

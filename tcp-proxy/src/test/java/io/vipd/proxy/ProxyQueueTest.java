@@ -134,18 +134,28 @@ class ProxyQueueTest {
     }
   }
 
-  @Test
-  void aConnectionStillWaitingAtTheQueueTimeoutIsClosed() throws Exception {
-    start(300, limited("one", servers.echo("one"), 1));
+  /**
+   * With one slot taken by a served client (returned), a second client waits and is closed, never
+   * served, no sooner than 300 ms (the timeout the test configured, named {@code which}) after it
+   * connected, as a queue timeout.
+   */
+  private Socket assertClosedAfterWaiting300Ms(String which) throws Exception {
     Socket first = client();
     assertEquals("one", readLine(first));
     long t0 = System.nanoTime();
     Socket second = client();
     assertEquals(-1, second.getInputStream().read(), "closed, never served");
     long waitedMs = (System.nanoTime() - t0) / 1_000_000;
-    assertTrue(waitedMs >= 290, "closed after " + waitedMs + " ms, before the queue timeout");
+    assertTrue(waitedMs >= 290, "closed after " + waitedMs + " ms, before the " + which);
     await("close recorded", Duration.ofSeconds(5), () -> events.closed.size() == 1);
     assertEquals(CloseReason.QUEUE_TIMEOUT, events.closed.peek().reason());
+    return first;
+  }
+
+  @Test
+  void aConnectionStillWaitingAtTheQueueTimeoutIsClosed() throws Exception {
+    start(300, limited("one", servers.echo("one"), 1));
+    Socket first = assertClosedAfterWaiting300Ms("queue timeout");
     assertEquals(List.of(TimeoutKind.QUEUE), events.timeouts);
     assertEquals(0, proxy.status().queued("be"));
     first.getOutputStream().write("still\n".getBytes(StandardCharsets.US_ASCII));
@@ -155,15 +165,7 @@ class ProxyQueueTest {
   @Test
   void withoutAQueueTimeoutTheConnectTimeoutBoundsTheWait() throws Exception {
     start(300, 0, limited("one", servers.echo("one"), 1)); // haproxy: unset, timeout connect
-    Socket first = client();
-    assertEquals("one", readLine(first));
-    long t0 = System.nanoTime();
-    Socket second = client();
-    assertEquals(-1, second.getInputStream().read(), "closed, never served");
-    long waitedMs = (System.nanoTime() - t0) / 1_000_000;
-    assertTrue(waitedMs >= 290, "closed after " + waitedMs + " ms, before the connect timeout");
-    await("close recorded", Duration.ofSeconds(5), () -> events.closed.size() == 1);
-    assertEquals(CloseReason.QUEUE_TIMEOUT, events.closed.peek().reason());
+    assertClosedAfterWaiting300Ms("connect timeout");
   }
 
   @Test

@@ -8,13 +8,13 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Predicate;
 
 /**
@@ -23,8 +23,9 @@ import java.util.function.Predicate;
  *
  * <p>The {@code stat} can hang for good on a hung file system (NFS). It runs on threads of its own,
  * never on the shared blocking executor, whose threads exec checks and every timeout timer need;
- * and one check has at most one {@code stat} in flight: while the last one has not returned, a run
- * fails at once instead of queueing another.
+ * and a path has at most one {@code stat} in flight, whichever check (or reload's new check of the
+ * same path) asks: a run while one has not returned waits for that one, up to its timeout, instead
+ * of starting another. So a hung mount costs one thread per path, not one per run or per reload.
  */
 public final class FileCheck implements HealthCheck {
 
@@ -32,11 +33,14 @@ public final class FileCheck implements HealthCheck {
   private static final ExecutorService STATS =
       Executors.newCachedThreadPool(new DefaultThreadFactory("vipd-stat", true));
 
+  /** The stat in flight per path, shared by every check of that path. */
+  private static final ConcurrentHashMap<Path, CompletableFuture<Boolean>> IN_FLIGHT =
+      new ConcurrentHashMap<>();
+
   private final Path path;
   private final ScheduledExecutorService blocking;
   private final Predicate<Path> exists;
   private final Executor stats;
-  private final AtomicBoolean statInFlight = new AtomicBoolean();
 
   /**
    * @param path the file whose existence means healthy
@@ -57,40 +61,63 @@ public final class FileCheck implements HealthCheck {
   public CompletableFuture<CheckResult> run(Duration timeout) {
     long start = System.nanoTime();
     CompletableFuture<CheckResult> result = new CompletableFuture<>();
-    if (!statInFlight.compareAndSet(false, true)) {
-      result.complete(
-          CheckResult.unhealthy(
-              "the last stat of " + path + " has not returned (file system hung?)", 0));
-      return result;
+    CompletableFuture<Boolean> mine = new CompletableFuture<>();
+    CompletableFuture<Boolean> running = IN_FLIGHT.putIfAbsent(path, mine);
+    boolean joined = running != null;
+    CompletableFuture<Boolean> stat = joined ? running : mine;
+    if (!joined) {
+      launch(mine);
     }
+    stat.whenComplete(
+        (there, error) -> {
+          long nanos = System.nanoTime() - start;
+          result.complete(
+              error != null
+                  ? CheckResult.unhealthy("cannot check: " + error.getMessage(), nanos)
+                  : there
+                      ? CheckResult.healthy("file exists", nanos)
+                      : CheckResult.unhealthy("file missing: " + path, nanos));
+        });
+    if (!result.isDone()) {
+      try {
+        blocking.schedule(
+            () ->
+                result.complete(
+                    CheckResult.unhealthy(
+                        joined
+                            ? "the last stat of " + path + " has not returned (file system hung?)"
+                            : "timeout after " + timeout.toMillis() + " ms (stat " + path + ")",
+                        System.nanoTime() - start)),
+            timeout.toNanos(),
+            TimeUnit.NANOSECONDS);
+      } catch (RejectedExecutionException e) {
+        result.complete(CheckResult.unhealthy("cannot check: executor shut down", 0));
+      }
+    }
+    return result;
+  }
+
+  /** Starts the stat that {@code stat} waits for; it leaves {@link #IN_FLIGHT} as it ends. */
+  private void launch(CompletableFuture<Boolean> stat) {
     try {
       stats.execute(
           () -> {
             boolean there;
             try {
               there = exists.test(path);
-            } finally {
-              statInFlight.set(false);
+            } catch (RuntimeException e) {
+              IN_FLIGHT.remove(path, stat);
+              stat.completeExceptionally(e);
+              return;
             }
-            long nanos = System.nanoTime() - start;
-            result.complete(
-                there
-                    ? CheckResult.healthy("file exists", nanos)
-                    : CheckResult.unhealthy("file missing: " + path, nanos));
+            // out of the map before it completes: a run that sees it done starts a fresh stat
+            IN_FLIGHT.remove(path, stat);
+            stat.complete(there);
           });
-      blocking.schedule(
-          () ->
-              result.complete(
-                  CheckResult.unhealthy(
-                      "timeout after " + timeout.toMillis() + " ms (stat " + path + ")",
-                      System.nanoTime() - start)),
-          timeout.toNanos(),
-          TimeUnit.NANOSECONDS);
     } catch (RejectedExecutionException e) {
-      statInFlight.set(false);
-      result.complete(CheckResult.unhealthy("cannot check: executor shut down", 0));
+      IN_FLIGHT.remove(path, stat);
+      stat.completeExceptionally(new IllegalStateException("executor shut down"));
     }
-    return result;
   }
 
   @Override

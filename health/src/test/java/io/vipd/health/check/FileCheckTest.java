@@ -57,7 +57,7 @@ class FileCheckTest {
   }
 
   @Test
-  void aHungStatHoldsNoSharedThreadAndIsNotQueuedAgain() throws Exception {
+  void aHungStatHoldsNoSharedThreadAndIsNotQueuedAgainEvenByAReloadsNewCheck() throws Exception {
     // a stat on a hung NFS mount: it returns only when the test lets it
     CountDownLatch release = new CountDownLatch(1);
     AtomicInteger stats = new AtomicInteger();
@@ -83,6 +83,19 @@ class FileCheckTest {
       assertFalse(second.healthy());
       assertTrue(second.detail().contains("has not returned"), second.detail());
       assertEquals(1, stats.get(), "no second stat queued behind the hung one");
+      // a reload builds a new check of the same path: it waits for the same stat too
+      FileCheck reloaded =
+          new FileCheck(
+              tmp.resolve("on-nfs"),
+              blocking,
+              p -> {
+                stats.incrementAndGet();
+                return true;
+              },
+              own);
+      CheckResult third = run(reloaded, Duration.ofMillis(100));
+      assertTrue(third.detail().contains("has not returned"), third.detail());
+      assertEquals(1, stats.get(), "one stat per path, not one per check");
       // the shared executor (one thread here) still serves everyone else
       Path flag = Files.createFile(tmp.resolve("elsewhere"));
       assertTrue(run(new FileCheck(flag, blocking)).healthy());

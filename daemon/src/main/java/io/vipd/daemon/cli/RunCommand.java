@@ -4,6 +4,7 @@ import io.vipd.daemon.config.ConfigLoader;
 import io.vipd.daemon.config.ConfigProblem;
 import io.vipd.daemon.config.LoadResult;
 import io.vipd.daemon.reload.EarlySignals;
+import io.vipd.daemon.systemd.JournalPriorities;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.List;
@@ -54,6 +55,8 @@ final class RunCommand {
       System.setProperty(LOG_LEVEL_PROPERTY, r.config().orElseThrow().logging().level());
     }
     out.flush();
+    // Before the first logger writes: under systemd, log lines carry their journal priority.
+    JournalPriorities.installIfJournal();
     return launcher.run(r.config().orElseThrow());
   }
 }

@@ -471,14 +471,25 @@ public final class ProxyService implements Closeable {
             server.status().servers().stream()
                 .filter(s -> s.backend().equals(backend) && s.up())
                 .count();
-        LOG.info(
-            "Server {}/{} is {}, reason: {}, check duration: {}ms. {} servers left up.",
-            backend,
-            serverName,
-            up ? "UP" : "DOWN",
-            t.lastResult().detail(),
-            t.lastResult().durationNanos() / 1_000_000,
-            left);
+        // as haproxy: a server going down is worth a warning (journalctl -p warning shows it),
+        // a backend left with none an error
+        String line = "Server {}/{} is {}, reason: {}, check duration: {}ms. {} servers left up.";
+        Object[] args = {
+          backend,
+          serverName,
+          up ? "UP" : "DOWN",
+          t.lastResult().detail(),
+          t.lastResult().durationNanos() / 1_000_000,
+          left
+        };
+        if (up) {
+          LOG.info(line, args);
+        } else {
+          LOG.warn(line, args);
+          if (left == 0) {
+            LOG.error("backend {} has no server available!", backend);
+          }
+        }
         stateWatchers.forEach(Runnable::run);
       }
     }

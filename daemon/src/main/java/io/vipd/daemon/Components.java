@@ -2,10 +2,13 @@ package io.vipd.daemon;
 
 import io.netty.channel.EventLoopGroup;
 import io.vipd.daemon.admin.Admin;
+import io.vipd.daemon.admin.DaemonView;
 import io.vipd.daemon.config.CheckConfig;
 import io.vipd.daemon.config.CheckType;
 import io.vipd.daemon.config.DaemonConfig;
 import io.vipd.daemon.config.VrrpInstanceConfig;
+import io.vipd.daemon.haproxycli.ProxyView;
+import io.vipd.daemon.haproxycli.StatsSocket;
 import io.vipd.daemon.health.CheckFactory;
 import io.vipd.daemon.notify.NotifyScripts;
 import io.vipd.daemon.proxy.ConnectionLog;
@@ -59,6 +62,7 @@ final class Components implements AutoCloseable {
   private TrackingService tracking;
   private final Map<String, NotifyScripts> notifiers = new LinkedHashMap<>();
   private volatile Admin admin; // admin endpoint: started last, closed first
+  private StatsSocket statsSocket; // haproxy's runtime API over what admin shows: with admin
   private ProxyEvents proxyEvents = ProxyEvents.NOOP; // logging is not reloaded: fixed at start
 
   /**
@@ -68,6 +72,16 @@ final class Components implements AutoCloseable {
   void start(DaemonConfig config, Supplier<ReloadResult> reload) throws IOException {
     startServices(config);
     admin = Admin.start(config, vrrp(), tracking(), proxy(), reload, liveness::stuck);
+    if (config.admin().statsSocket().path().isPresent()) {
+      Admin a = admin;
+      statsSocket =
+          StatsSocket.start(
+              config.admin().statsSocket(),
+              () -> {
+                DaemonView v = a.view(); // one snapshot: config and proxy of the same reload
+                return new ProxyView(v.config().proxy(), v.proxy());
+              });
+    }
   }
 
   private void startServices(DaemonConfig config) throws IOException {
@@ -313,6 +327,10 @@ final class Components implements AutoCloseable {
   @Override
   public synchronized void close() {
     closed = true;
+    if (statsSocket != null) {
+      statsSocket.close();
+      statsSocket = null;
+    }
     if (admin != null) {
       admin.close();
       admin = null;

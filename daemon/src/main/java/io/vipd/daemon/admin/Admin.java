@@ -1,6 +1,7 @@
 package io.vipd.daemon.admin;
 
 import io.vipd.daemon.config.DaemonConfig;
+import io.vipd.daemon.haproxycli.StatCsv;
 import io.vipd.daemon.metrics.MastersSeen;
 import io.vipd.daemon.metrics.VipdMetrics;
 import io.vipd.daemon.proxy.ProxyService;
@@ -116,6 +117,14 @@ public final class Admin implements AutoCloseable {
                 @Override
                 public String metrics() {
                   return metrics.scrape();
+                }
+
+                @Override
+                public String statsCsv() {
+                  DaemonView v = view;
+                  return v.proxy()
+                      .map(p -> StatCsv.render(v.config().proxy(), p.status(), p.checkStatus()))
+                      .orElse(StatCsv.header());
                 }
 
                 @Override

@@ -82,6 +82,14 @@ public final class AdminServer implements Closeable {
     /** {@code /metrics}: Prometheus text exposition. */
     String metrics();
 
+    /**
+     * {@code /stats;csv}: haproxy's {@code show stat} CSV, at the path haproxy's stats page serves
+     * it (its exporters scrape {@code ...;csv}).
+     */
+    default String statsCsv() {
+      return "";
+    }
+
     /** {@code POST /reload}: re-reads and applies the configuration file, like SIGHUP. */
     ReloadResult reload();
 
@@ -142,6 +150,7 @@ public final class AdminServer implements Closeable {
             "/readyz", new Route(true, () -> ready(content.readiness())),
             "/status", new Route(true, () -> Response.json(content.statusJson())),
             "/stats", new Route(false, () -> new Response(200, HTML_TYPE, StatsPage.html())),
+            "/stats;csv", new Route(true, () -> Response.text(200, content.statsCsv())),
             "/metrics",
                 new Route(true, () -> new Response(200, PROMETHEUS_TYPE, content.metrics())));
     server.createContext("/", exchange -> handle(exchange, routes, token, content));

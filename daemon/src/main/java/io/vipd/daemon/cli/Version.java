@@ -5,11 +5,11 @@ import java.io.InputStream;
 import java.util.Properties;
 
 /** The version of this build, from the jar manifest or Maven's pom.properties. */
-final class Version {
+public final class Version {
 
   private Version() {}
 
-  static String get() {
+  public static String get() {
     String v = Version.class.getPackage().getImplementationVersion();
     if (v != null) {
       return v;

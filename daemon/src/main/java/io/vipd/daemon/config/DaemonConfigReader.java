@@ -3,6 +3,7 @@ package io.vipd.daemon.config;
 import com.typesafe.config.ConfigObject;
 import com.typesafe.config.ConfigValue;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -122,6 +123,8 @@ final class DaemonConfigReader {
     Optional<HostPort> bind =
         a.text("bind", "ip:port").flatMap(s -> CheckReader.hostPort(a, "bind", s, false, 0));
     Optional<String> token = a.optionalText("token", "a token");
+    Optional<StatsSocketConfig> socket =
+        a.child("stats-socket").flatMap(DaemonConfigReader::statsSocket);
     a.finish();
     if (enabled.orElse(false) && bind.isPresent() && token.isEmpty() && !isLoopback(bind.get())) {
       // vipd run refuses this (AdminServer), so vipd check must too
@@ -135,7 +138,46 @@ final class DaemonConfigReader {
     if (a.hasErrors()) {
       return Optional.empty();
     }
-    return Optional.of(new AdminConfig(enabled.get(), bind.get(), token.map(Secret::new)));
+    return Optional.of(
+        new AdminConfig(enabled.get(), bind.get(), token.map(Secret::new), socket.orElseThrow()));
+  }
+
+  /** sun_path holds 108 bytes, with the terminating NUL. */
+  private static final int MAX_SOCKET_PATH = 107;
+
+  private static Optional<StatsSocketConfig> statsSocket(Node s) {
+    Optional<Path> path = CheckReader.path(s, "path");
+    if (path.isPresent()
+        && path.get().toString().getBytes(java.nio.charset.StandardCharsets.UTF_8).length
+            > MAX_SOCKET_PATH) {
+      s.error(
+          "path",
+          "found a path of "
+              + path.get().toString().getBytes(java.nio.charset.StandardCharsets.UTF_8).length
+              + " bytes, expected at most "
+              + MAX_SOCKET_PATH
+              + " (the kernel's limit for a Unix socket's path)");
+      path = Optional.empty();
+    }
+    Optional<String> modeText = s.text("mode", "an octal mode like 600 or 0660");
+    Optional<Integer> mode = modeText.flatMap(m -> octalMode(s, m));
+    Optional<CliLevel> level = s.choice("level", CheckReader.names(CliLevel.values()));
+    Optional<Duration> timeout = s.duration("timeout", Duration.ofSeconds(1), Duration.ofDays(1));
+    s.finish();
+    if (s.hasErrors()) {
+      return Optional.empty();
+    }
+    return Optional.of(new StatsSocketConfig(path, mode.get(), level.get(), timeout.get()));
+  }
+
+  /** haproxy's {@code mode}: permission bits in octal, at most 0777 (no setuid, sticky...). */
+  private static Optional<Integer> octalMode(Node s, String text) {
+    String t = text.trim();
+    if (t.matches("0?[0-7]{1,3}")) {
+      return Optional.of(Integer.parseInt(t, 8));
+    }
+    s.error("mode", "found " + Node.quoteIfNeeded(t) + ", expected an octal mode like 600 or 0660");
+    return Optional.empty();
   }
 
   private static boolean isLoopback(HostPort hp) {

@@ -72,6 +72,9 @@ public final class ConfigImporter {
       if (proxy.proxy() != null) {
         root.put("proxy", proxy.proxy());
       }
+      if (proxy.statsSocket() != null) {
+        root.put("admin", HoconObject.block().put("stats-socket", proxy.statsSocket()));
+      }
     }
     List<String> warnings = new ArrayList<>();
     issues.forEach(i -> warnings.add(i.toString()));

@@ -7,8 +7,8 @@ import java.util.Map;
 
 /**
  * Turns a parsed haproxy.cfg into vipd's {@code proxy} section. Defaults sections are read for the
- * values they set and apply to the sections after them; global is read for {@code maxconn}. Not
- * thread-safe; one instance per import.
+ * values they set and apply to the sections after them; global is read for {@code maxconn} and the
+ * stats socket. Not thread-safe; one instance per import.
  */
 final class HaproxyImporter {
 
@@ -19,8 +19,13 @@ final class HaproxyImporter {
    * @param headerComments comments about global/defaults/other sections, placed before {@code
    *     proxy}
    * @param binds the frontends written, for keepalived scripts that check haproxy
+   * @param statsSocket the {@code admin.stats-socket} object, or null when haproxy has none
    */
-  record Result(HoconObject proxy, List<String> headerComments, List<FrontendBind> binds) {}
+  record Result(
+      HoconObject proxy,
+      List<String> headerComments,
+      List<FrontendBind> binds,
+      HoconObject statsSocket) {}
 
   private final HaproxyConfig config;
   private final ImportNotes notes;
@@ -30,11 +35,13 @@ final class HaproxyImporter {
   private final Map<String, HaproxySectionDraft> backends = new LinkedHashMap<>();
   private HaproxySettings.Setting<Long> globalMaxconn;
   private boolean sslServerVerifyNone;
+  private final HaproxyStatsSocket statsSocket;
 
   HaproxyImporter(HaproxyConfig config, ImportNotes notes) {
     this.config = config;
     this.notes = notes;
     this.reader = new HaproxyDirectiveReader(notes);
+    this.statsSocket = new HaproxyStatsSocket(notes);
   }
 
   Result translate() {
@@ -74,6 +81,8 @@ final class HaproxyImporter {
       } else if (line.keyword().equals("ssl-server-verify") && line.word(1).equals("none")) {
         // the default "verify" of every server: carried into the checks as insecure = true
         sslServerVerifyNone = true;
+      } else if (line.keyword().equals("stats")) {
+        header.addAll(statsSocket.read(line));
       } else {
         header.add(reader.drop(line, HaproxyReasons.of(line)));
       }
@@ -132,7 +141,7 @@ final class HaproxyImporter {
       backendObject.put(b.name(), new HaproxyBackendWriter(b, notes, sslServerVerifyNone).write());
     }
     if (binds.isEmpty() && !backendObject.hasMembers()) {
-      return new Result(null, header, binds);
+      return new Result(null, header, binds, statsSocket.toHocon());
     }
     HoconObject proxy = HoconObject.block();
     if (globalMaxconn != null) {
@@ -140,7 +149,7 @@ final class HaproxyImporter {
     }
     proxy.put("frontends", frontendArray);
     proxy.put("backends", backendObject);
-    return new Result(proxy, header, binds);
+    return new Result(proxy, header, binds, statsSocket.toHocon());
   }
 
   private void frontend(HaproxySectionDraft f, HoconArray out, List<FrontendBind> binds) {

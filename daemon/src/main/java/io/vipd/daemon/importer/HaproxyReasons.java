@@ -15,7 +15,9 @@ final class HaproxyReasons {
           Map.entry("log", "vipd logs to stdout; use journald (or the container log) instead"),
           Map.entry("log-send-hostname", "vipd logs to stdout; use journald instead"),
           Map.entry("log-tag", "vipd logs to stdout; use journald instead"),
-          Map.entry("stats", "vipd serves /metrics and /status on admin.bind instead"),
+          Map.entry(
+              "stats",
+              "vipd serves its stats on admin.bind instead (/stats, /stats;csv, /metrics, /status)"),
           Map.entry("user", "vipd runs as the user of its systemd unit or static pod"),
           Map.entry("group", "vipd runs as the user of its systemd unit or static pod"),
           Map.entry("uid", "vipd runs as the user of its systemd unit or static pod"),

@@ -7,6 +7,7 @@ import io.vipd.daemon.config.FrontendConfig;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Renders a Kubernetes static pod (for {@code /etc/kubernetes/manifests}) that runs vipd with a
@@ -110,6 +111,18 @@ public final class StaticPod {
     y.comment(2, "jnr-ffi unpacks its native stub into /tmp.");
     y.line(2, "- name: tmp");
     y.line(3, "mountPath: /tmp");
+    Optional<Path> socketDir = statsSocketDirectory(config);
+    socketDir.ifPresent(
+        d -> {
+          y.comment(2, "The stats socket, where the host's scripts and exporters reach it.");
+          y.line(2, "- name: stats-socket");
+          y.line(3, "mountPath: " + Yaml.quote(d.toString()));
+        });
+    if (socketDir.isEmpty() && config.admin().statsSocket().path().isPresent()) {
+      y.comment(
+          2, "The stats socket's directory is not mounted (it is shared or read-only here): give");
+      y.comment(2, "admin.stats-socket.path a directory of its own, e.g. /run/vipd/admin.sock.");
+    }
     y.line(1, "volumes:");
     y.line(1, "- name: config");
     y.line(2, "hostPath:");
@@ -119,8 +132,33 @@ public final class StaticPod {
     y.line(2, "emptyDir:");
     y.line(3, "medium: Memory");
     y.line(3, "sizeLimit: 16Mi");
+    socketDir.ifPresent(
+        d -> {
+          y.line(1, "- name: stats-socket");
+          y.line(2, "hostPath:");
+          y.line(3, "path: " + Yaml.quote(d.toString()));
+          y.line(3, "type: DirectoryOrCreate");
+        });
     return y.toString();
   }
+
+  /**
+   * The directory of {@code admin.stats-socket.path} to mount from the host, when a socket is
+   * configured in a directory of its own: not the configuration's (mounted read-only) nor /tmp (the
+   * pod's own), and not a directory that would hand the container the host's other sockets.
+   */
+  static Optional<Path> statsSocketDirectory(DaemonConfig config) {
+    Path configDir = config.source().toAbsolutePath().normalize().getParent();
+    return config
+        .admin()
+        .statsSocket()
+        .path()
+        .map(p -> p.toAbsolutePath().normalize().getParent())
+        .filter(d -> d != null && !d.equals(configDir) && !SHARED_DIRECTORIES.contains(d));
+  }
+
+  private static final List<Path> SHARED_DIRECTORIES =
+      List.of(Path.of("/"), Path.of("/run"), Path.of("/var/run"), Path.of("/tmp"), Path.of("/var"));
 
   /** NET_ADMIN and NET_RAW for VRRP; NET_BIND_SERVICE when a frontend listens below 1024. */
   static List<String> capabilities(DaemonConfig config) {

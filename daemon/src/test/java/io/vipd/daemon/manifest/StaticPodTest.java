@@ -152,6 +152,34 @@ class StaticPodTest {
     assertTrue(StaticPod.render(wildcard, "vipd:9", "9", true).contains("        host: \"::1\"\n"));
   }
 
+  @Test
+  void theStatsSocketsDirectoryIsMountedFromTheHost() throws Exception {
+    DaemonConfig c = load(AppJar.repoDir().resolve("systemd/vipd.conf.example"));
+    assertFalse(StaticPod.render(c, "vipd:9", "9", true).contains("stats-socket"));
+    DaemonConfig withSocket =
+        new DaemonConfig(
+            c.source(),
+            c.vrrp(),
+            c.checks(),
+            c.proxy(),
+            new AdminConfig(
+                true,
+                new HostPort("127.0.0.1", 9188),
+                Optional.empty(),
+                new io.vipd.daemon.config.StatsSocketConfig(
+                    Optional.of(Path.of("/run/vipd/admin.sock")),
+                    0660,
+                    io.vipd.daemon.config.CliLevel.ADMIN,
+                    java.time.Duration.ofSeconds(10))),
+            c.logging());
+    String yaml = StaticPod.render(withSocket, "vipd:9", "9", true);
+    assertTrue(yaml.contains("    - name: stats-socket\n      mountPath: /run/vipd\n"), yaml);
+    assertTrue(
+        yaml.contains(
+            "\n  - name: stats-socket\n    hostPath:\n      path: /run/vipd\n      type: DirectoryOrCreate\n"),
+        yaml);
+  }
+
   private io.vipd.daemon.config.Secret secret() throws Exception {
     Path f = dir.resolve("t.conf");
     Files.writeString(f, "admin.token = \"s3cret\"\n");

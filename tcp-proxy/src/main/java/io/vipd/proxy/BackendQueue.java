@@ -1,7 +1,9 @@
 package io.vipd.proxy;
 
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -21,8 +23,26 @@ import java.util.concurrent.atomic.AtomicInteger;
  * hands out the next turn.
  */
 final class BackendQueue {
-  private final ConcurrentLinkedDeque<RelaySession> waiting = new ConcurrentLinkedDeque<>();
+  /** A place in the queue; dead once its session left it, skipped (and purged) later. */
+  private static final class Ticket {
+    final RelaySession session;
+    final AtomicBoolean live = new AtomicBoolean(true);
+
+    Ticket(RelaySession session) {
+      this.session = session;
+    }
+  }
+
+  private final ConcurrentLinkedDeque<Ticket> waiting = new ConcurrentLinkedDeque<>();
+
+  /** Each waiting session's ticket: a session leaves in O(1), not by a search of the queue. */
+  private final ConcurrentHashMap<RelaySession, Ticket> tickets = new ConcurrentHashMap<>();
+
   private final AtomicInteger size = new AtomicInteger();
+
+  /** Dead tickets still in {@link #waiting}. */
+  private final AtomicInteger dead = new AtomicInteger();
+
   private final AtomicBoolean turnOut = new AtomicBoolean();
 
   /**
@@ -55,11 +75,13 @@ final class BackendQueue {
    * @return false if the backend is gone (the session is not queued)
    */
   boolean add(RelaySession session, boolean first) {
+    Ticket t = new Ticket(session);
+    tickets.put(session, t);
     size.incrementAndGet();
     if (first) {
-      waiting.addFirst(session);
+      waiting.addFirst(t);
     } else {
-      waiting.addLast(session);
+      waiting.addLast(t);
     }
     // checked after adding: a close that drained the queue before this add is seen here
     if (closed && remove(session)) {
@@ -70,11 +92,39 @@ final class BackendQueue {
 
   /** {@code session} leaves the queue (timed out, closed); false if it was not in it. */
   boolean remove(RelaySession session) {
-    if (waiting.removeFirstOccurrence(session)) {
-      size.decrementAndGet();
-      return true;
+    Ticket t = tickets.remove(session);
+    if (t == null || !t.live.compareAndSet(true, false)) {
+      return false;
     }
-    return false;
+    size.decrementAndGet();
+    // a burst of timeouts leaves dead tickets behind: purged once they outnumber the living
+    if (dead.incrementAndGet() > size.get() + 64) {
+      purge();
+    }
+    return true;
+  }
+
+  private void purge() {
+    int removed = 0;
+    for (Iterator<Ticket> it = waiting.iterator(); it.hasNext(); ) {
+      Ticket t = it.next();
+      if (!t.live.get() && waiting.removeFirstOccurrence(t)) {
+        removed++;
+      }
+    }
+    dead.addAndGet(-removed);
+  }
+
+  /** The oldest live ticket, claimed (dead ones on the way are dropped), or null. */
+  private Ticket claimFirst() {
+    for (Ticket t; (t = waiting.pollFirst()) != null; ) {
+      if (t.live.compareAndSet(true, false)) {
+        tickets.remove(t.session, t);
+        return t;
+      }
+      dead.decrementAndGet();
+    }
+    return null;
   }
 
   /**
@@ -87,13 +137,13 @@ final class BackendQueue {
     if (size.get() == 0 || !turnOut.compareAndSet(false, true)) {
       return null;
     }
-    RelaySession s = waiting.pollFirst();
-    if (s == null) {
+    Ticket t = claimFirst();
+    if (t == null) {
       turnOut.set(false);
       return null;
     }
     size.decrementAndGet();
-    return s;
+    return t.session;
   }
 
   /** The session that had the turn took a slot, went back to the queue, or ended. */
@@ -108,9 +158,9 @@ final class BackendQueue {
   List<RelaySession> close() {
     closed = true;
     List<RelaySession> all = new ArrayList<>();
-    for (RelaySession s; (s = waiting.pollFirst()) != null; ) {
+    for (Ticket t; (t = claimFirst()) != null; ) {
       size.decrementAndGet();
-      all.add(s);
+      all.add(t.session);
     }
     return all;
   }

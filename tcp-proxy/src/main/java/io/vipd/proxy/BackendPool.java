@@ -113,6 +113,9 @@ public final class BackendPool {
           old != null && old.sameServer(s)
               ? new ServerState(s, group.size(), old)
               : new ServerState(s, group.size());
+      if (old != null && !old.sameServer(s)) {
+        state.replaces(old); // its sessions stay within reach of shutdown sessions
+      }
       if (state.rampStep < SlowStart.STEPS) {
         if (slowstart == 0) {
           state.rampTo(SlowStart.STEPS);
@@ -350,19 +353,24 @@ public final class BackendPool {
 
   /**
    * Closes every established session of {@code server} (haproxy {@code shutdown sessions server}),
-   * each on its own event loop; its clients reconnect, to another server if this one no longer
-   * takes connections. Callable from any thread.
+   * and those of the servers of its name that reloads replaced at another address, each on its own
+   * event loop; its clients reconnect, to another server if this one no longer takes connections.
+   * Callable from any thread.
    *
    * @return how many sessions were asked to close
    * @throws IllegalArgumentException if the backend has no such server
    */
   public int shutdownSessions(String server) {
-    ServerState s = state(server);
-    s.shutdowns.incrementAndGet(); // first: a connect that ends after the walk below sees it
+    ServerState current = state(server);
+    List<ServerState> all = new ArrayList<>(current.formers);
+    all.add(current);
     int n = 0;
-    for (RelaySession session : s.sessions) {
-      session.closeFromAnyThread(CloseReason.SHUT_DOWN_BY_OPERATOR);
-      n++;
+    for (ServerState s : all) { // this server, and those of its name a reload moved away from
+      s.shutdowns.incrementAndGet(); // first: a connect that ends after the walk below sees it
+      for (RelaySession session : s.sessions) {
+        session.closeFromAnyThread(CloseReason.SHUT_DOWN_BY_OPERATOR);
+        n++;
+      }
     }
     return n;
   }

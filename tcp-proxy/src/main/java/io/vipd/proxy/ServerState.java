@@ -1,5 +1,7 @@
 package io.vipd.proxy;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -58,6 +60,12 @@ final class ServerState {
   /** Established sessions, for {@link OnMarkedDown#SHUTDOWN_SESSIONS}. */
   final Set<RelaySession> sessions;
 
+  /**
+   * The servers of this name that reloads replaced with this one at another address, while their
+   * sessions run on: an operator's {@code shutdown sessions} of the name reaches them too.
+   */
+  final List<ServerState> formers = new ArrayList<>();
+
   ServerState(ServerSettings settings, int index) {
     this.settings = settings;
     this.index = index;
@@ -98,7 +106,23 @@ final class ServerState {
         previous.settings.maxconn() == settings.maxconn() ? previous.maxconn : settings.maxconn();
     this.rampStep = previous.rampStep;
     this.rampSince = previous.rampSince;
+    keepFormers(previous.formers);
     updateLimit();
+  }
+
+  /** Replaces {@code former}, a server of the same name at another address (a reload). */
+  void replaces(ServerState former) {
+    keepFormers(former.formers);
+    keepFormers(List.of(former));
+  }
+
+  /** Those of {@code others} whose sessions still run (ended ones are forgotten). */
+  private void keepFormers(List<ServerState> others) {
+    for (ServerState f : others) {
+      if (!f.sessions.isEmpty() || f.active.get() > 0) {
+        formers.add(f);
+      }
+    }
   }
 
   /** Moves its slow start to {@code step}, and its limit with it. Under the pool's monitor. */

@@ -150,6 +150,30 @@ class ServerAdminStateTest {
     assertThrows(IllegalArgumentException.class, () -> proxy.shutdownSessions("be", "nope"));
   }
 
+  /**
+   * A reload that moves server a to another address leaves its established sessions on the old one:
+   * shutting down a's sessions reaches them too, where it used to find none.
+   */
+  @Test
+  void shutdownSessionsReachesTheSessionsOfAServerAReloadMoved() throws Exception {
+    start(BalanceAlgorithm.ROUNDROBIN, 1, 0);
+    Socket toOldA = open();
+    assertEquals("a", readLine(toOldA));
+    InetSocketAddress a2 = servers.echo("a2").address;
+    proxy.apply(
+        settings(
+            proxy.localAddress("fe"),
+            BalanceAlgorithm.ROUNDROBIN,
+            new ServerSettings("a", a2, 1, false),
+            new ServerSettings("b", b, 0, false)));
+    assertEquals("still", roundTrip(toOldA, "still"), "the reload cut nothing");
+    Socket toNewA = open();
+    assertEquals("a2", readLine(toNewA));
+    assertEquals(2, proxy.shutdownSessions("be", "a"), "the moved server's session and the new");
+    assertNull(readLine(toOldA), "closed by the operator");
+    assertNull(readLine(toNewA), "closed by the operator");
+  }
+
   /** A session whose connect is under way when its server's sessions are shut down ends too. */
   @Test
   void shutdownSessionsAlsoEndsAConnectUnderWay() throws Exception {

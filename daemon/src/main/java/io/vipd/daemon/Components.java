@@ -63,6 +63,8 @@ final class Components implements AutoCloseable {
   private final Map<String, NotifyScripts> notifiers = new LinkedHashMap<>();
   private volatile Admin admin; // admin endpoint: started last, closed first
   private StatsSocket statsSocket; // haproxy's runtime API over what admin shows: with admin
+  private volatile ProxyService draining; // the proxy whose stop drains, for endDrain
+  private volatile boolean drainEnded;
   private ProxyEvents proxyEvents = ProxyEvents.NOOP; // logging is not reloaded: fixed at start
 
   /**
@@ -324,6 +326,19 @@ final class Components implements AutoCloseable {
     return a == null ? Optional.empty() : Optional.of(a.statusTable());
   }
 
+  /**
+   * Cuts the stop's drain short (a second SIGTERM): established connections are closed now, or,
+   * before the drain began, it is skipped. Not synchronized: {@link #close} holds the lock while it
+   * drains.
+   */
+  void endDrain() {
+    drainEnded = true;
+    ProxyService p = draining;
+    if (p != null) {
+      p.endDrain();
+    }
+  }
+
   @Override
   public synchronized void close() {
     closed = true;
@@ -346,8 +361,9 @@ final class Components implements AutoCloseable {
     notifiers.values().forEach(NotifyScripts::close);
     notifiers.clear();
     if (proxy != null) {
+      draining = proxy; // first: an endDrain from now on reaches this stop
       // The grace of the configuration in force: a reload may have changed it.
-      proxy.stop(running.proxy().drainGrace());
+      proxy.stop(drainEnded ? Duration.ZERO : running.proxy().drainGrace());
       proxy = null;
     }
     if (proxyEvents instanceof AutoCloseable) {

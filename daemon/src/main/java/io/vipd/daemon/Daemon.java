@@ -46,6 +46,8 @@ public final class Daemon {
   private final DaemonConfig config;
   private final Reloader reloader;
   private volatile Components components;
+  private volatile Components stopping; // what run() is closing, for a second signal
+  private volatile boolean drainEndRequested;
   private final CountDownLatch stopRequested = new CountDownLatch(1);
 
   /** Guards {@link #started} and {@link #reloadPending} (a SIGHUP racing the end of the start). */
@@ -145,7 +147,11 @@ public final class Daemon {
         reloadNow();
       }
       awaitStopRequest();
+      stopping = components;
       this.components = null;
+      if (drainEndRequested) {
+        components.endDrain(); // the second signal came before this
+      }
       LOG.info("vipd stopping");
       systemd.stopping();
       components.close();
@@ -206,6 +212,16 @@ public final class Daemon {
         table == null ? ": vipd is not running yet (or stopping)" : "\n" + table.stripTrailing());
   }
 
+  /** A signal during the stop: the proxy's drain ends now; its connections are closed. */
+  private void endDrain() {
+    LOG.info("signal during the stop: the drain ends now, established connections are closed");
+    drainEndRequested = true;
+    Components c = stopping;
+    if (c != null) {
+      c.endDrain();
+    }
+  }
+
   /** Asks {@link #run()} to stop; returns at once. Thread-safe. */
   public void stop() {
     stopRequested.countDown();
@@ -221,6 +237,10 @@ public final class Daemon {
 
   private void onSignal() {
     stop();
+    // A second SIGTERM or SIGINT while vipd stops ends the drain at once (the JVM would ignore it:
+    // its shutdown is under way), as a second Ctrl-C does in most daemons.
+    OsSignal.install("TERM", this::endDrain);
+    OsSignal.install("INT", this::endDrain);
     try {
       Components c = components;
       long grace = (c != null ? c.drainGrace() : config.proxy().drainGrace()).toSeconds();

@@ -524,6 +524,9 @@ public final class ProxyServer implements AutoCloseable {
     return changes;
   }
 
+  /** Set by {@link #endDrain}: the stop's drain ends at once. */
+  private volatile boolean drainEnded;
+
   /**
    * Stops accepting, lets established sessions finish for up to {@code grace}, closes the rest
    * ({@link CloseReason#PROXY_STOPPED}) and releases the event loops. Idempotent; blocks the caller
@@ -540,11 +543,11 @@ public final class ProxyServer implements AutoCloseable {
     }
     pools.values().forEach(BackendPool::stopTimers); // no rebalancing of what drains
     long deadline = System.nanoTime() + grace.toNanos();
-    waitForSessions(deadline);
+    waitForSessions(deadline, true);
     for (RelaySession s : context.sessions) {
       s.closeFromAnyThread(CloseReason.PROXY_STOPPED);
     }
-    waitForSessions(System.nanoTime() + TimeUnit.SECONDS.toNanos(1));
+    waitForSessions(System.nanoTime() + TimeUnit.SECONDS.toNanos(1), false);
     stoppingLoops = true;
     group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
     group = null;
@@ -552,8 +555,18 @@ public final class ProxyServer implements AutoCloseable {
     log.info("proxy stopped");
   }
 
-  private void waitForSessions(long deadlineNanos) {
-    while (!context.sessions.isEmpty() && System.nanoTime() - deadlineNanos < 0) {
+  /**
+   * Ends a {@link #stop} drain under way at once: its sessions are closed now rather than at the
+   * end of the grace (an operator's second SIGTERM). Callable from any thread, during the stop.
+   */
+  public void endDrain() {
+    drainEnded = true;
+  }
+
+  private void waitForSessions(long deadlineNanos, boolean drain) {
+    while (!context.sessions.isEmpty()
+        && System.nanoTime() - deadlineNanos < 0
+        && !(drain && drainEnded)) {
       try {
         Thread.sleep(10);
       } catch (InterruptedException e) {

@@ -428,6 +428,14 @@ public final class ProxyService implements Closeable {
     server.stop(grace);
   }
 
+  /**
+   * Ends the drain of a {@link #stop} under way: established connections are closed now. Not
+   * synchronized: the stop holds the lock while it drains.
+   */
+  public void endDrain() {
+    server.endDrain();
+  }
+
   @Override
   public void close() {
     stop(Duration.ZERO);

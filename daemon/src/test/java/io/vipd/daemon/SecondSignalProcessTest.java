@@ -1,0 +1,118 @@
+package io.vipd.daemon;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A real {@code vipd run}: SIGTERM starts the stop, whose drain waits for an established connection
+ * up to {@code drain-grace} (25 s here); a second SIGTERM ends the drain at once, closes the
+ * connection and vipd exits 0.
+ */
+@Timeout(120)
+class SecondSignalProcessTest {
+
+  @TempDir Path dir;
+
+  @Test
+  void aSecondSigtermEndsTheDrainAtOnce() throws Exception {
+    try (ServerSocket backend = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+      int front;
+      try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+        front = s.getLocalPort();
+      }
+      Path conf = dir.resolve("vipd.conf");
+      Files.writeString(
+          conf,
+          "admin.enabled = false\n"
+              + "proxy {\n"
+              + "  drain-grace = 25s\n"
+              + "  frontends = [ { name = api, bind = \"127.0.0.1:"
+              + front
+              + "\", backend = a } ]\n"
+              + "  backends.a {\n"
+              + "    check.type = none\n"
+              + "    servers = [ { name = s1, address = \"127.0.0.1:"
+              + backend.getLocalPort()
+              + "\" } ]\n"
+              + "  }\n"
+              + "}\n");
+      String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+      Process p =
+          new ProcessBuilder(
+                  java,
+                  "-XX:+UseSerialGC",
+                  "-cp",
+                  System.getProperty("java.class.path"),
+                  "io.vipd.daemon.Main",
+                  "run",
+                  "--config",
+                  conf.toString())
+              .redirectErrorStream(true)
+              .start();
+      List<String> lines = new CopyOnWriteArrayList<>();
+      Thread reader =
+          new Thread(
+              () -> {
+                try (BufferedReader r =
+                    new BufferedReader(
+                        new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+                  for (String l; (l = r.readLine()) != null; ) {
+                    lines.add(l);
+                  }
+                } catch (java.io.IOException e) {
+                  // the process ended
+                }
+              });
+      reader.start();
+      try {
+        await(lines, "vipd started", p);
+        try (Socket client = new Socket(InetAddress.getLoopbackAddress(), front);
+            Socket held = backend.accept()) {
+          client.getOutputStream().write('x');
+          assertEquals('x', held.getInputStream().read(), "relayed");
+
+          p.toHandle().destroy(); // SIGTERM: the stop begins, and drains the connection
+          await(lines, "vipd stopping", p);
+          Thread.sleep(1000);
+          assertTrue(p.isAlive(), "draining for up to 25 s: " + lines);
+
+          p.toHandle().destroy(); // the second SIGTERM
+          // well before the 25 s grace: without the second signal it would still drain
+          assertTrue(p.waitFor(15, TimeUnit.SECONDS), "the drain did not end: " + lines);
+          assertEquals(0, p.exitValue(), String.join("\n", lines));
+          client.setSoTimeout(5000);
+          assertEquals(-1, client.getInputStream().read(), "the client's connection is closed");
+          reader.join(5000);
+          assertTrue(
+              lines.stream().anyMatch(l -> l.contains("the drain ends now")), lines.toString());
+        }
+      } finally {
+        p.destroyForcibly();
+      }
+    }
+  }
+
+  private static void await(List<String> lines, String text, Process p) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    while (lines.stream().noneMatch(l -> l.contains(text))) {
+      assertTrue(p.isAlive() || lines.stream().anyMatch(l -> l.contains(text)), lines.toString());
+      assertTrue(System.nanoTime() < deadline, "no '" + text + "' in " + lines);
+      Thread.sleep(50);
+    }
+  }
+}

@@ -25,8 +25,13 @@ import java.util.concurrent.atomic.AtomicInteger;
 final class BackendQueue {
   /** A place in the queue; dead once its session left it, skipped (and purged) later. */
   private static final class Ticket {
-    final RelaySession session;
+    /** Cleared when the session leaves: a dead place holds no closed session. */
+    volatile RelaySession session;
+
     final AtomicBoolean live = new AtomicBoolean(true);
+
+    /** Taken off {@link #waiting}, by a poll or a purge: whichever sets it owns the removal. */
+    final AtomicBoolean unlinked = new AtomicBoolean();
 
     Ticket(RelaySession session) {
       this.session = session;
@@ -44,6 +49,7 @@ final class BackendQueue {
   private final AtomicInteger dead = new AtomicInteger();
 
   private final AtomicBoolean turnOut = new AtomicBoolean();
+  private final AtomicBoolean purging = new AtomicBoolean();
 
   /**
    * The pool of this backend now: a reload's new pool takes the queue over, and a turn selects from
@@ -96,6 +102,7 @@ final class BackendQueue {
     if (t == null || !t.live.compareAndSet(true, false)) {
       return false;
     }
+    t.session = null;
     size.decrementAndGet();
     // a burst of timeouts leaves dead tickets behind: purged once they outnumber the living
     if (dead.incrementAndGet() > size.get() + 64) {
@@ -104,20 +111,30 @@ final class BackendQueue {
     return true;
   }
 
+  /** One pass over the queue that unlinks the dead tickets: O(n), by one thread at a time. */
   private void purge() {
-    int removed = 0;
-    for (Iterator<Ticket> it = waiting.iterator(); it.hasNext(); ) {
-      Ticket t = it.next();
-      if (!t.live.get() && waiting.removeFirstOccurrence(t)) {
-        removed++;
-      }
+    if (!purging.compareAndSet(false, true)) {
+      return;
     }
-    dead.addAndGet(-removed);
+    try {
+      for (Iterator<Ticket> it = waiting.iterator(); it.hasNext(); ) {
+        Ticket t = it.next();
+        if (!t.live.get() && t.unlinked.compareAndSet(false, true)) {
+          it.remove();
+          dead.decrementAndGet();
+        }
+      }
+    } finally {
+      purging.set(false);
+    }
   }
 
   /** The oldest live ticket, claimed (dead ones on the way are dropped), or null. */
   private Ticket claimFirst() {
     for (Ticket t; (t = waiting.pollFirst()) != null; ) {
+      if (!t.unlinked.compareAndSet(false, true)) {
+        continue; // a purge took it off meanwhile and counted it
+      }
       if (t.live.compareAndSet(true, false)) {
         tickets.remove(t.session, t);
         return t;
@@ -127,6 +144,16 @@ final class BackendQueue {
     return null;
   }
 
+  /** Dead tickets still queued: tests. */
+  int deadCount() {
+    return dead.get();
+  }
+
+  /** Sessions with a ticket: tests. */
+  int ticketCount() {
+    return tickets.size();
+  }
+
   /**
    * Takes the oldest waiting session off the queue as the one whose turn it is, unless another
    * session has the turn.
@@ -134,16 +161,17 @@ final class BackendQueue {
    * @return null if a turn is out or none waits
    */
   RelaySession nextTurn() {
-    if (size.get() == 0 || !turnOut.compareAndSet(false, true)) {
-      return null;
-    }
-    Ticket t = claimFirst();
-    if (t == null) {
+    while (size.get() > 0 && turnOut.compareAndSet(false, true)) {
+      Ticket t = claimFirst();
+      if (t != null) {
+        size.decrementAndGet();
+        return t.session;
+      }
+      // counted but not yet in the deque (an add under way), whose own serving lost the turn
+      // to this one: let go of the turn and look again, or its wake-up would be lost
       turnOut.set(false);
-      return null;
     }
-    size.decrementAndGet();
-    return t.session;
+    return null;
   }
 
   /** The session that had the turn took a slot, went back to the queue, or ended. */

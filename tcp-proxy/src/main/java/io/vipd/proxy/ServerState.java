@@ -114,6 +114,7 @@ final class ServerState {
   void replaces(ServerState former) {
     keepFormers(former.formers);
     keepFormers(List.of(former));
+    former.formers.clear(); // retired with its pool: no chain of formers through it
   }
 
   /** Those of {@code others} whose sessions still run (ended ones are forgotten). */

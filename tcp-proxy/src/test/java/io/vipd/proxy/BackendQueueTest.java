@@ -86,12 +86,58 @@ class BackendQueueTest {
       }
     }
     assertEquals(2_000, q.size());
+    assertTrue(q.deadCount() <= 2_000 + 64, "dead places purged as they pile up: " + q.deadCount());
+    assertEquals(2_000, q.ticketCount());
     for (int i = 7; i < w.size(); i += 10) {
       assertSame(w.get(i), q.nextTurn());
       q.endTurn();
     }
     assertNull(q.nextTurn());
     assertEquals(0, q.size());
+  }
+
+  /**
+   * Four threads add, remove and take turns at once, as the event loops do: every session that
+   * joined leaves exactly once (by a removal or a turn), and nothing is left counted or held.
+   */
+  @Test
+  void concurrentJoinsRemovalsAndTurnsLoseNothing() throws Exception {
+    BackendQueue q = new BackendQueue(null);
+    java.util.concurrent.atomic.AtomicInteger left =
+        new java.util.concurrent.atomic.AtomicInteger();
+    int perThread = 20_000;
+    List<Thread> threads = new ArrayList<>();
+    for (int t = 0; t < 4; t++) {
+      int seed = t;
+      threads.add(
+          new Thread(
+              () -> {
+                java.util.Random r = new java.util.Random(seed);
+                for (int i = 0; i < perThread; i++) {
+                  Waiter w = new Waiter(i);
+                  q.add(w, r.nextInt(8) == 0);
+                  if (r.nextBoolean() && q.remove(w)) {
+                    left.incrementAndGet();
+                  }
+                  RelaySession turn = q.nextTurn();
+                  if (turn != null) {
+                    left.incrementAndGet();
+                    q.endTurn();
+                  }
+                }
+              }));
+    }
+    threads.forEach(Thread::start);
+    for (Thread t : threads) {
+      t.join(60_000);
+    }
+    for (RelaySession turn; (turn = q.nextTurn()) != null; ) {
+      left.incrementAndGet();
+      q.endTurn();
+    }
+    assertEquals(4 * perThread, left.get(), "each session left once");
+    assertEquals(0, q.size());
+    assertEquals(0, q.ticketCount(), "no ticket held");
   }
 
   @Test

@@ -236,14 +236,17 @@ public final class Daemon {
   }
 
   private void onSignal() {
-    stop();
+    // Before the stop begins: run() clears `components` as soon as it wakes.
+    Components c = components;
+    long grace = (c != null ? c.drainGrace() : config.proxy().drainGrace()).toSeconds();
     // A second SIGTERM or SIGINT while vipd stops ends the drain at once (the JVM would ignore it:
-    // its shutdown is under way), as a second Ctrl-C does in most daemons.
-    OsSignal.install("TERM", this::endDrain);
-    OsSignal.install("INT", this::endDrain);
+    // its shutdown is under way), as a second Ctrl-C does in most daemons; a third ends vipd.
+    for (String signal : new String[] {"TERM", "INT"}) {
+      OsSignal.install(signal, this::onSignalWhileStopping)
+          .ifPresent(why -> LOG.warn("a second SIG{} will not end the drain: {}", signal, why));
+    }
+    stop();
     try {
-      Components c = components;
-      long grace = (c != null ? c.drainGrace() : config.proxy().drainGrace()).toSeconds();
       if (stopped.await(grace + STOP_MARGIN_SECONDS, TimeUnit.SECONDS)) {
         System.out.flush();
         Runtime.getRuntime().halt(exitStatus);
@@ -251,5 +254,15 @@ public final class Daemon {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+  }
+
+  /** The second signal ends the drain; a third ends the process where the stop is. */
+  private void onSignalWhileStopping() {
+    if (drainEndRequested) {
+      LOG.warn("signal during the stop, again: vipd exits now");
+      System.out.flush();
+      Runtime.getRuntime().halt(1);
+    }
+    endDrain();
   }
 }

@@ -93,7 +93,7 @@ class SecondSignalProcessTest {
 
           p.toHandle().destroy(); // the second SIGTERM
           // well before the 25 s grace: without the second signal it would still drain
-          assertTrue(p.waitFor(15, TimeUnit.SECONDS), "the drain did not end: " + lines);
+          assertTrue(p.waitFor(20, TimeUnit.SECONDS), "the drain did not end: " + lines);
           assertEquals(0, p.exitValue(), String.join("\n", lines));
           client.setSoTimeout(5000);
           assertEquals(-1, client.getInputStream().read(), "the client's connection is closed");

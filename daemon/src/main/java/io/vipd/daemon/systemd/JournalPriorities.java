@@ -66,13 +66,30 @@ public final class JournalPriorities {
     };
   }
 
-  /** A stream that prefixes each log line written with {@code println} by its priority. */
+  /**
+   * A stream that prefixes each log line written with {@code println} by its priority, and the
+   * lines that follow one (the other lines of a multi-line message, a stack trace's frames) by the
+   * same priority: journald reads each line on its own.
+   */
   static PrintStream prefixing(OutputStream out) {
     return new PrintStream(out, true, StandardCharsets.UTF_8) {
+      private int last = -1;
+
       @Override
-      public void println(String line) {
-        int p = priority(line == null ? "" : line);
-        super.println(p < 0 ? line : "<" + p + ">" + line);
+      public synchronized void println(String text) {
+        String[] lines = String.valueOf(text).split("\n", -1);
+        StringBuilder b = new StringBuilder();
+        for (int i = 0; i < lines.length; i++) {
+          int p = priority(lines[i]);
+          if (p >= 0) {
+            last = p;
+          }
+          if (i > 0) {
+            b.append('\n');
+          }
+          b.append(last >= 0 ? "<" + last + ">" : "").append(lines[i]);
+        }
+        super.println(b.toString());
       }
 
       @Override

@@ -33,13 +33,18 @@ class JournalPrioritiesTest {
   }
 
   @Test
-  void theStreamPrefixesLogLinesOnly() {
+  void theStreamPrefixesLogLinesAndWhatFollowsThem() {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     PrintStream p = JournalPriorities.prefixing(bytes);
-    p.println("2026-12-06T08:00:00.000Z [WARN] vipd - careful");
+    p.println("not a log line");
+    p.println("2026-12-06T08:00:00.000Z [WARN] vipd - careful\nsecond line");
     p.println("java.lang.IllegalStateException: boom");
+    p.println("2026-12-06T08:00:01.000Z [INFO] vipd - fine");
     assertEquals(
-        "<4>2026-12-06T08:00:00.000Z [WARN] vipd - careful\njava.lang.IllegalStateException: boom\n",
+        "not a log line\n"
+            + "<4>2026-12-06T08:00:00.000Z [WARN] vipd - careful\n<4>second line\n"
+            + "<4>java.lang.IllegalStateException: boom\n"
+            + "<6>2026-12-06T08:00:01.000Z [INFO] vipd - fine\n",
         bytes.toString(StandardCharsets.UTF_8));
   }
 

@@ -163,7 +163,8 @@ final class CliCommands {
     Optional<ProxyService> p = v.service();
     ProxyStatus status = p.map(ProxyService::status).orElse(null);
     boolean stopping = p.isPresent() && !p.get().listening();
-    return ShowInfo.render(status, v.config().maxconn(), stopping);
+    long dropped = p.map(ProxyService::droppedLogLines).orElse(0L);
+    return ShowInfo.render(status, v.config().maxconn(), stopping, dropped);
   }
 
   private String showBackend() {

@@ -22,8 +22,9 @@ final class ShowInfo {
    * @param status the proxy's snapshot, null when no proxy runs
    * @param maxconn the global connection limit, 0 for none
    * @param stopping whether vipd is stopping
+   * @param droppedLogs connection log lines dropped since start
    */
-  static String render(ProxyStatus status, int maxconn, boolean stopping) {
+  static String render(ProxyStatus status, int maxconn, boolean stopping, long droppedLogs) {
     long uptimeMillis = ManagementFactory.getRuntimeMXBean().getUptime();
     long startMillis = ManagementFactory.getRuntimeMXBean().getStartTime();
     long cumConns = 0;
@@ -46,6 +47,7 @@ final class ShowInfo {
     field(out, "CumConns", cumConns);
     field(out, "node", hostname());
     field(out, "Stopping", stopping ? 1 : 0);
+    field(out, "DroppedLogs", droppedLogs);
     field(out, "Start_time_sec", startMillis / 1000);
     return out.toString();
   }

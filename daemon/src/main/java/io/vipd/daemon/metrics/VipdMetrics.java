@@ -1,5 +1,6 @@
 package io.vipd.daemon.metrics;
 
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.binder.MeterBinder;
@@ -93,6 +94,14 @@ public final class VipdMetrics implements AutoCloseable {
     proxy.ifPresent(
         p -> {
           next.add(new ProxyMetrics(p::status));
+          next.add(
+              r ->
+                  FunctionCounter.builder(
+                          "vipd.connection.log.dropped", p, ProxyService::droppedLogLines)
+                      .description(
+                          "Connection log lines dropped because the log output did not keep up"
+                              + " (haproxy: DroppedLogs)")
+                      .register(r));
           next.add(new CheckMetrics("vipd.server.check", p::checkStatus, CheckMetrics::serverTags));
         });
     Set<Meter.Id> before = ids();

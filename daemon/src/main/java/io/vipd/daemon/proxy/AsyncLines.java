@@ -16,6 +16,7 @@ final class AsyncLines implements Consumer<String>, AutoCloseable {
   private final Consumer<String> sink;
   private final BlockingQueue<String> queue;
   private final AtomicLong dropped = new AtomicLong();
+  private final AtomicLong droppedTotal = new AtomicLong();
   private final Thread writer;
   private volatile boolean closed;
 
@@ -31,8 +32,18 @@ final class AsyncLines implements Consumer<String>, AutoCloseable {
   @Override
   public void accept(String line) {
     if (closed || !queue.offer(line)) {
-      dropped.incrementAndGet();
+      drop();
     }
+  }
+
+  private void drop() {
+    dropped.incrementAndGet();
+    droppedTotal.incrementAndGet();
+  }
+
+  /** Lines dropped since start (reported or not). */
+  long droppedTotal() {
+    return droppedTotal.get();
   }
 
   /** Lines dropped and not yet reported. */
@@ -65,7 +76,7 @@ final class AsyncLines implements Consumer<String>, AutoCloseable {
     try {
       sink.accept(line);
     } catch (RuntimeException e) {
-      dropped.incrementAndGet(); // a failing sink loses the line, not the writer
+      drop(); // a failing sink loses the line, not the writer
     }
   }
 

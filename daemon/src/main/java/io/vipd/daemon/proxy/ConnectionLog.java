@@ -46,6 +46,11 @@ public final class ConnectionLog implements ProxyEvents, AutoCloseable {
     }
   }
 
+  /** Lines dropped since start because the log output did not keep up (0 for a direct sink). */
+  public long droppedLines() {
+    return async == null ? 0 : async.droppedTotal();
+  }
+
   @Override
   public boolean wantsClosedSessions() {
     return true;

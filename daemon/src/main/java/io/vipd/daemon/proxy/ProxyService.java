@@ -75,9 +75,21 @@ public final class ProxyService implements Closeable {
 
   private volatile boolean listening;
 
+  /** The events beyond the service's own: the connection log, when it is on. */
+  private final ProxyEvents extraEvents;
+
   private ProxyService(ProxyConfig config, ProxyEvents extraEvents) {
     this.config = config;
+    this.extraEvents = extraEvents;
     this.server = new ProxyServer(new Events(extraEvents));
+  }
+
+  /**
+   * Connection log lines dropped since start because the log output did not keep up (haproxy's
+   * {@code DroppedLogs}); 0 when the connection log is off.
+   */
+  public long droppedLogLines() {
+    return extraEvents instanceof ConnectionLog log ? log.droppedLines() : 0;
   }
 
   /**

@@ -48,6 +48,8 @@ class AsyncLinesTest {
       assertEquals(2 + 100, written.size(), "the first line, the count, what was queued");
       assertEquals("line 0", written.get(2));
       assertEquals("line 99", written.get(101));
+      assertEquals(0, lines.dropped(), "reported");
+      assertEquals(9_900, lines.droppedTotal(), "counted since start, for the metric");
     } finally {
       stalled.countDown();
       lines.close(1000);

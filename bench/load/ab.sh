@@ -7,6 +7,9 @@
 #          ${TMPDIR:-/tmp}/vipd-base-<sha>
 #   LAB    the lab directory, as in run.sh; it is copied, and the copy gets proxies/base.sh
 #          (candidate.sh driven by BASE_CMD: the lab's own way to add a second candidate)
+#   BUSY_POLLING=1  the candidate runs with proxy.busy-polling = true, and the copy gets
+#          proxies/haproxybusy.sh (haproxy with `busy-polling` in global): busy polling measured
+#          beside both proxies as shipped
 set -euo pipefail
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 BASE=$(git -C "$REPO" rev-parse --short "${BASE:-HEAD~1}")
@@ -36,6 +39,14 @@ export BASE_CONFIG=$REPO/bench/load/vipd.conf.tmpl
 if [ "${TLS:-0}" = 1 ]; then # as run.sh does for the candidate: the health check speaks TLS too
   sed 's/^\( *type = \)http$/\1https/' "$BASE_CONFIG" > "$COPY/base.conf.tmpl"
   BASE_CONFIG=$COPY/base.conf.tmpl
+fi
+if [ "${BUSY_POLLING:-0}" = 1 ]; then
+  sed 's/^global$/global\n  busy-polling/' "$LAB/proxies/haproxy.sh" > "$COPY/proxies/haproxybusy.sh"
+  grep -q '^  busy-polling$' "$COPY/proxies/haproxybusy.sh" || { echo "cannot add busy-polling" >&2; exit 1; }
+  sed 's/^proxy {$/proxy {\n  busy-polling = true/' "$REPO/bench/load/vipd.conf.tmpl" > "$COPY/busy.conf.tmpl"
+  grep -q 'busy-polling = true' "$COPY/busy.conf.tmpl" || { echo "cannot add busy-polling" >&2; exit 1; }
+  export CANDIDATE_CONFIG_OVERRIDE=$COPY/busy.conf.tmpl
+  export PROXIES=${PROXIES:-haproxy haproxybusy candidate base}
 fi
 export PROXIES=${PROXIES:-haproxy candidate base}
 echo "base: $BASE ($TREE)" >&2

@@ -45,7 +45,7 @@ if [ "${TLS:-0}" = 1 ]; then
 fi
 
 export CANDIDATE_CMD="$VIPD_JAVA $VIPD_JVM -jar $JAR run --config {config}"
-export CANDIDATE_CONFIG=$TMPL
+export CANDIDATE_CONFIG=${CANDIDATE_CONFIG_OVERRIDE:-$TMPL} # ab.sh BUSY_POLLING=1 sets it
 export WARMUP=${WARMUP:-5}
 export OUT_DIR
 echo "candidate: $CANDIDATE_CMD ($("$VIPD_JAVA" -version 2>&1 | head -1))" >&2

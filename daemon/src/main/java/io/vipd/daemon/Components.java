@@ -185,6 +185,14 @@ final class Components implements AutoCloseable {
     }
     DaemonConfig before = running;
     running = next;
+    if (before.proxy().busyPolling() != next.proxy().busyPolling()) {
+      changes.add(
+          "proxy busy-polling "
+              + before.proxy().busyPolling()
+              + " -> "
+              + next.proxy().busyPolling()
+              + ": not applied until restart (the event loops are made at start)");
+    }
     if (!before.proxy().drainGrace().equals(next.proxy().drainGrace())) {
       changes.add(
           "proxy drain-grace "

@@ -17,13 +17,16 @@ package io.vipd.proxy;
  *     net.core.somaxconn}); the kernel holds the lower of the two. Listeners are added until their
  *     queues hold the frontend's connection limit ({@link AcceptQueues}), so a smaller backlog
  *     means more listeners
+ * @param busyPolling haproxy's {@code busy-polling}: the epoll relay's loops never sleep, they poll
+ *     for events without a timeout (lower latency on a VM, a full core per loop at all times)
  */
 public record ProxyOptions(
     int ioThreads,
     boolean nativeTransport,
     int writeLowWaterMark,
     int writeHighWaterMark,
-    int acceptBacklog) {
+    int acceptBacklog,
+    boolean busyPolling) {
 
   /**
    * One event loop per core, epoll if available, watermarks 32 KiB / 64 KiB, accept queues of the
@@ -36,6 +39,22 @@ public record ProxyOptions(
   public ProxyOptions(
       int ioThreads, boolean nativeTransport, int writeLowWaterMark, int writeHighWaterMark) {
     this(ioThreads, nativeTransport, writeLowWaterMark, writeHighWaterMark, 0);
+  }
+
+  /** Loops that sleep when idle. */
+  public ProxyOptions(
+      int ioThreads,
+      boolean nativeTransport,
+      int writeLowWaterMark,
+      int writeHighWaterMark,
+      int acceptBacklog) {
+    this(ioThreads, nativeTransport, writeLowWaterMark, writeHighWaterMark, acceptBacklog, false);
+  }
+
+  /** These options, with busy polling on or off. */
+  public ProxyOptions withBusyPolling(boolean on) {
+    return new ProxyOptions(
+        ioThreads, nativeTransport, writeLowWaterMark, writeHighWaterMark, acceptBacklog, on);
   }
 
   public ProxyOptions {

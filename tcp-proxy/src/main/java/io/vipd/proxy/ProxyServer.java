@@ -89,7 +89,10 @@ public final class ProxyServer implements AutoCloseable {
     }
     group =
         transport.newGroup(
-            options.ioThreads(), "vipd-proxy", ProxyContext.readSize(options.writeHighWaterMark()));
+            options.ioThreads(),
+            "vipd-proxy",
+            ProxyContext.readSize(options.writeHighWaterMark()),
+            options.busyPolling());
     context =
         new ProxyContext(events, transport, options, settings.maxConnections(), System::nanoTime);
     Map<String, BackendPool> newPools = new LinkedHashMap<>();

@@ -86,12 +86,14 @@ final class Transport {
 
   /**
    * The relay's event loops: on epoll, vipd's own ({@link RelayEventLoop}, no Netty channels),
-   * reading at most {@code readSize} bytes at once; else Netty's NIO loops.
+   * reading at most {@code readSize} bytes at once, polling without sleeping when {@code
+   * busyPolling}; else Netty's NIO loops (which always sleep when idle).
    */
-  EventLoopGroup newGroup(int threads, String name, int readSize) {
+  EventLoopGroup newGroup(int threads, String name, int readSize, boolean busyPolling) {
     DefaultThreadFactory factory = new DefaultThreadFactory(name, true);
     return epoll
-        ? new RelayEventLoopGroup(threads, factory, readSize, PooledByteBufAllocator.DEFAULT)
+        ? new RelayEventLoopGroup(
+            threads, factory, readSize, PooledByteBufAllocator.DEFAULT, busyPolling)
         : new NioEventLoopGroup(threads, factory);
   }
 }

@@ -15,12 +15,24 @@ import java.util.Objects;
  * @param maxconn concurrent client connections over all frontends
  * @param drainGrace how long established connections may go on when vipd stops (after the VIP has
  *     been given away); the rest are closed when it ends
+ * @param busyPolling haproxy's {@code busy-polling}: the relay's loops poll without ever sleeping
  */
 public record ProxyConfig(
     List<FrontendConfig> frontends,
     Map<String, BackendConfig> backends,
     int maxconn,
-    Duration drainGrace) {
+    Duration drainGrace,
+    boolean busyPolling) {
+
+  /** Loops that sleep when idle. */
+  public ProxyConfig(
+      List<FrontendConfig> frontends,
+      Map<String, BackendConfig> backends,
+      int maxconn,
+      Duration drainGrace) {
+    this(frontends, backends, maxconn, drainGrace, false);
+  }
+
   public ProxyConfig {
     Objects.requireNonNull(drainGrace, "drainGrace");
     frontends = List.copyOf(frontends);

@@ -40,6 +40,7 @@ final class ProxyReader {
               + "s: raise TimeoutStopSec in vipd.service (30s) and the static pod's"
               + " terminationGracePeriodSeconds (30) above it, or they kill vipd mid-drain");
     }
+    Optional<Boolean> busyPolling = proxy.bool("busy-polling");
     Optional<Map<String, Node>> backendNodes = proxy.namedObjects("backends", backendDefaults);
     Optional<List<Node>> frontendNodes = proxy.objectList("frontends", frontendDefaults);
     proxy.finish();
@@ -84,7 +85,12 @@ final class ProxyReader {
       return Optional.empty();
     }
     return Optional.of(
-        new ProxyConfig(frontends, backends, maxconn.orElseThrow(), drainGrace.orElseThrow()));
+        new ProxyConfig(
+            frontends,
+            backends,
+            maxconn.orElseThrow(),
+            drainGrace.orElseThrow(),
+            busyPolling.orElseThrow()));
   }
 
   private static Optional<FrontendConfig> readFrontend(Node n, Set<String> backendNames) {

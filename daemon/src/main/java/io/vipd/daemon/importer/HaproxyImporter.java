@@ -7,8 +7,8 @@ import java.util.Map;
 
 /**
  * Turns a parsed haproxy.cfg into vipd's {@code proxy} section. Defaults sections are read for the
- * values they set and apply to the sections after them; global is read for {@code maxconn} and the
- * stats socket. Not thread-safe; one instance per import.
+ * values they set and apply to the sections after them; global is read for {@code maxconn}, {@code
+ * busy-polling} and the stats socket. Not thread-safe; one instance per import.
  */
 final class HaproxyImporter {
 
@@ -35,6 +35,7 @@ final class HaproxyImporter {
   private final Map<String, HaproxySectionDraft> backends = new LinkedHashMap<>();
   private HaproxySettings.Setting<Long> globalMaxconn;
   private boolean sslServerVerifyNone;
+  private boolean busyPolling;
   private final HaproxyStatsSocket statsSocket;
 
   HaproxyImporter(HaproxyConfig config, ImportNotes notes) {
@@ -81,6 +82,8 @@ final class HaproxyImporter {
       } else if (line.keyword().equals("ssl-server-verify") && line.word(1).equals("none")) {
         // the default "verify" of every server: carried into the checks as insecure = true
         sslServerVerifyNone = true;
+      } else if (line.keyword().equals("busy-polling")) {
+        busyPolling = true;
       } else if (line.keyword().equals("stats")) {
         header.addAll(statsSocket.read(line));
       } else {
@@ -146,6 +149,9 @@ final class HaproxyImporter {
     HoconObject proxy = HoconObject.block();
     if (globalMaxconn != null) {
       proxy.put("maxconn", globalMaxconn.value());
+    }
+    if (busyPolling) {
+      proxy.put("busy-polling", true);
     }
     proxy.put("frontends", frontendArray);
     proxy.put("backends", backendObject);

@@ -16,6 +16,7 @@ import io.vipd.health.HealthState;
 import io.vipd.health.HealthStatus;
 import io.vipd.health.HealthTransition;
 import io.vipd.proxy.ProxyEvents;
+import io.vipd.proxy.ProxyOptions;
 import io.vipd.proxy.ProxyServer;
 import io.vipd.proxy.ProxySettings;
 import io.vipd.proxy.ProxyStatus;
@@ -81,7 +82,9 @@ public final class ProxyService implements Closeable {
   private ProxyService(ProxyConfig config, ProxyEvents extraEvents) {
     this.config = config;
     this.extraEvents = extraEvents;
-    this.server = new ProxyServer(new Events(extraEvents));
+    this.server =
+        new ProxyServer(
+            new Events(extraEvents), ProxyOptions.DEFAULTS.withBusyPolling(config.busyPolling()));
   }
 
   /**

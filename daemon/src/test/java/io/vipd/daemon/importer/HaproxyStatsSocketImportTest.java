@@ -17,7 +17,10 @@ import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** haproxy's global {@code stats socket} becomes {@code admin.stats-socket}, read back by vipd. */
+/**
+ * haproxy's global {@code stats socket} becomes {@code admin.stats-socket}, and {@code
+ * busy-polling} {@code proxy.busy-polling}, read back by vipd.
+ */
 class HaproxyStatsSocketImportTest {
 
   @TempDir Path dir;
@@ -65,6 +68,18 @@ class HaproxyStatsSocketImportTest {
     assertTrue(
         r.warnings().stream().anyMatch(w -> w.contains("without expose-fd, listeners")),
         r.warnings().toString());
+  }
+
+  @Test
+  void busyPollingIsCarriedOver() throws IOException {
+    ImportResult r = importWith("  busy-polling\n");
+    Path out = Files.writeString(dir.resolve("busy.conf"), r.hocon());
+    LoadResult loaded = ConfigLoader.load(out);
+    assertTrue(loaded.isValid(), () -> loaded.errors() + "\n" + r.hocon());
+    assertTrue(loaded.config().orElseThrow().proxy().busyPolling(), r.hocon());
+    assertFalse(
+        ConfigFactory.parseString(importWith("").hocon()).hasPath("proxy.busy-polling"),
+        "vipd's default when haproxy does not poll");
   }
 
   @Test

@@ -102,8 +102,15 @@ public final class RelayEventLoop extends SingleThreadEventLoop {
   @SuppressWarnings("unused") // STATE
   private volatile int state = AWAKE;
 
+  /** haproxy's busy-polling: never sleep in epoll_wait, poll with no timeout instead. */
+  private final boolean busyPolling;
+
   RelayEventLoop(
-      EventLoopGroup parent, Executor executor, int readSize, ByteBufAllocator allocator) {
+      EventLoopGroup parent,
+      Executor executor,
+      int readSize,
+      ByteBufAllocator allocator,
+      boolean busyPolling) {
     super(
         parent,
         executor,
@@ -113,6 +120,7 @@ public final class RelayEventLoop extends SingleThreadEventLoop {
         RejectedExecutionHandlers.reject());
     this.readSize = readSize;
     this.allocator = allocator;
+    this.busyPolling = busyPolling;
     FileDescriptor ep = null;
     FileDescriptor ev = null;
     try {
@@ -291,6 +299,8 @@ public final class RelayEventLoop extends SingleThreadEventLoop {
         int ready;
         if (hasTasks() || !again.isEmpty()) {
           ready = Native.epollWait(epollFd, events, 0);
+        } else if (busyPolling) {
+          ready = busyPoll();
         } else {
           long delay = nextScheduledTaskNano();
           int timeoutMillis =
@@ -331,6 +341,26 @@ public final class RelayEventLoop extends SingleThreadEventLoop {
           log.warn("relay event loop: failure while shutting down", t);
         }
       }
+    }
+  }
+
+  /**
+   * Polls without a timeout until an event, a task or the next timer is due (or the loop shuts
+   * down). The loop stays AWAKE meanwhile, so other threads' tasks are seen by {@link #hasTasks()}
+   * without an eventfd write.
+   */
+  private int busyPoll() throws IOException {
+    long delay = nextScheduledTaskNano();
+    long start = System.nanoTime();
+    for (; ; ) {
+      int ready = Native.epollWait(epollFd, events, 0);
+      if (ready > 0 || hasTasks() || isShuttingDown()) {
+        return ready;
+      }
+      if (delay >= 0 && System.nanoTime() - start >= delay) {
+        return 0;
+      }
+      Thread.onSpinWait();
     }
   }
 

@@ -10,14 +10,26 @@ import java.util.concurrent.ThreadFactory;
 public final class RelayEventLoopGroup extends MultithreadEventLoopGroup {
   /**
    * @param readSize the most a relay reads at once (its buffers' size)
+   * @param busyPolling whether the loops poll without ever sleeping (haproxy's busy-polling)
    */
   public RelayEventLoopGroup(
+      int threads,
+      ThreadFactory factory,
+      int readSize,
+      ByteBufAllocator allocator,
+      boolean busyPolling) {
+    super(threads, factory, readSize, allocator, busyPolling);
+  }
+
+  /** Loops that sleep when idle. */
+  public RelayEventLoopGroup(
       int threads, ThreadFactory factory, int readSize, ByteBufAllocator allocator) {
-    super(threads, factory, readSize, allocator);
+    this(threads, factory, readSize, allocator, false);
   }
 
   @Override
   protected EventLoop newChild(Executor executor, Object... args) {
-    return new RelayEventLoop(this, executor, (Integer) args[0], (ByteBufAllocator) args[1]);
+    return new RelayEventLoop(
+        this, executor, (Integer) args[0], (ByteBufAllocator) args[1], (Boolean) args[2]);
   }
 }

@@ -90,6 +90,7 @@ final class HaproxyImporter {
         header.add(reader.drop(line, HaproxyReasons.of(line)));
       }
     }
+    header.addAll(statsSocket.leftovers());
   }
 
   private void proxySection(HaproxySection section, HaproxySettings settings) {

@@ -21,6 +21,7 @@ final class HaproxyStatsSocket {
   private String mode;
   private String level;
   private Long timeoutMillis;
+  private HaproxyLine timeoutLine;
 
   HaproxyStatsSocket(ImportNotes notes) {
     this.notes = notes;
@@ -44,6 +45,7 @@ final class HaproxyStatsSocket {
                 "vipd's stats-socket timeout is 1s to 1d; the default 10s applies"));
       } else {
         timeoutMillis = millis.getAsLong();
+        timeoutLine = line;
       }
       return comments;
     }
@@ -124,6 +126,18 @@ final class HaproxyStatsSocket {
                   + " (the socket belongs to vipd's user; mode sets who may connect)"));
     }
     return comments;
+  }
+
+  /** Once the global section is read: what a {@code stats timeout} without a socket became. */
+  List<String> leftovers() {
+    if (path == null && timeoutLine != null) {
+      return List.of(
+          notes.dropped(
+              timeoutLine.where(),
+              timeoutLine.text(),
+              "there is no Unix stats socket for it to apply to"));
+    }
+    return List.of();
   }
 
   /** The {@code stats-socket} object for {@code admin}, or null when no socket was read. */

@@ -94,6 +94,16 @@ class HaproxyStatsSocketImportTest {
   }
 
   @Test
+  void aStatsTimeoutWithoutASocketIsSaidNotSilentlyLost() throws IOException {
+    ImportResult r = importWith("  stats timeout 30s\n");
+    assertFalse(ConfigFactory.parseString(r.hocon()).hasPath("admin.stats-socket"), r.hocon());
+    assertTrue(
+        r.hocon().contains("stats timeout 30s")
+            && r.hocon().contains("there is no Unix stats socket for it to apply to"),
+        r.hocon());
+  }
+
+  @Test
   void theFirstOfTwoSocketsIsKept() throws IOException {
     ImportResult r =
         importWith("  stats socket /run/a.sock level user\n  stats socket /run/b.sock\n");

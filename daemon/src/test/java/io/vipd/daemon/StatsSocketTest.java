@@ -73,6 +73,7 @@ class StatsSocketTest {
         client.getOutputStream().write("ping".getBytes(StandardCharsets.US_ASCII));
         Socket accepted = acceptProxied(s1, s2, "ping");
         String csv = ask(sock, "show stat\n");
+        accepted.close(); // both sides close: the session ends
         Map<String, String> frontend = csvRow(csv, "api", "FRONTEND");
         assertEquals("1", frontend.get("scur"), csv);
         assertEquals("1", frontend.get("stot"), csv);
@@ -106,6 +107,23 @@ class StatsSocketTest {
       assertEquals("\n", ask(sock, "set maxconn server api/s2 3\n"));
       assertEquals(3, status(components).server("api", "s2").maxconn());
       assertEquals("No such server.\n\n", ask(sock, "disable server api/nope\n"));
+
+      // set maxconn frontend: a second client is refused at once while one is held
+      await(() -> csvRow(ask(sock, "show stat\n"), "api", "FRONTEND").get("scur").equals("0"));
+      assertEquals("\n", ask(sock, "set maxconn frontend api 1\n"));
+      assertEquals("1", csvRow(ask(sock, "show stat\n"), "api", "FRONTEND").get("slim"));
+      try (Socket held = new Socket(InetAddress.getLoopbackAddress(), front)) {
+        held.getOutputStream().write("hold".getBytes(StandardCharsets.US_ASCII));
+        Socket atServer = acceptProxied(s1, s2, "hold");
+        try (Socket refused = new Socket(InetAddress.getLoopbackAddress(), front)) {
+          refused.setSoTimeout(5000);
+          assertTrue(closedAtOnce(refused), "over the frontend's maxconn");
+        }
+        atServer.close();
+      }
+      assertEquals("\n", ask(sock, "set maxconn frontend api 0\n"));
+      assertEquals("\n", ask(sock, "set maxconn global 3000\n"));
+      assertTrue(ask(sock, "show info\n").contains("\nMaxconn: 3000\n"));
       assertEquals("No such backend.\n\n", ask(sock, "disable server nope/s1\n"));
 
       // Several commands on one line, several lines at once, and an interactive session.
@@ -267,6 +285,17 @@ class StatsSocketTest {
       }
       assertTrue(Files.exists(live), "the running process keeps its socket");
       assertTrue(Files.isSymbolicLink(link));
+    }
+  }
+
+  /** Whether the proxy closed {@code s} (end of stream or reset) without relaying anything. */
+  private static boolean closedAtOnce(Socket s) {
+    try {
+      return s.getInputStream().read() == -1;
+    } catch (java.net.SocketTimeoutException e) {
+      return false; // still open
+    } catch (IOException e) {
+      return true; // reset
     }
   }
 

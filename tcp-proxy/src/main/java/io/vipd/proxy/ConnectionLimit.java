@@ -43,4 +43,9 @@ final class ConnectionLimit {
   int active() {
     return active.get();
   }
+
+  /** The limit in effect, 0 for none. */
+  int max() {
+    return max;
+  }
 }

@@ -63,6 +63,7 @@ final class Frontend {
         refused.sum(),
         bytesIn.sum(),
         bytesOut.sum(),
-        byReason);
+        byReason,
+        limit.max());
   }
 }

@@ -12,6 +12,8 @@ import java.util.Map;
  * @param bytesIn bytes received from clients
  * @param bytesOut bytes sent to clients
  * @param closed ended sessions by reason (timeouts included), every reason present
+ * @param maxconn the frontend's connection limit in effect (configured, or set at runtime), 0 for
+ *     none of its own
  */
 public record FrontendStatus(
     String frontend,
@@ -20,7 +22,8 @@ public record FrontendStatus(
     long refused,
     long bytesIn,
     long bytesOut,
-    Map<CloseReason, Long> closed) {
+    Map<CloseReason, Long> closed,
+    int maxconn) {
 
   public FrontendStatus {
     closed = Map.copyOf(closed);

@@ -348,6 +348,51 @@ public final class ProxyServer implements AutoCloseable {
     return pool;
   }
 
+  /**
+   * haproxy's {@code set maxconn frontend}: frontend {@code name}'s connection limit (0: none of
+   * its own), at once, until a reload sets the configured one again. A lowered limit closes
+   * nothing.
+   *
+   * @return the limit before
+   * @throws IllegalArgumentException if there is no such frontend or {@code maxconn} is out of
+   *     0..1000000
+   */
+  public synchronized int setFrontendMaxconn(String name, int maxconn) {
+    checkMaxconn(maxconn);
+    ConnectionLimit limit = frontend(name).limit;
+    int before = limit.max();
+    limit.setMax(maxconn);
+    return before;
+  }
+
+  /**
+   * haproxy's {@code set maxconn global}: the limit over all frontends, at once, until a reload
+   * sets the configured one again.
+   *
+   * @return the limit before
+   * @throws IllegalArgumentException if {@code maxconn} is out of 1..1000000
+   * @throws IllegalStateException if the proxy is not running
+   */
+  public synchronized int setGlobalMaxconn(int maxconn) {
+    if (maxconn < 1) {
+      throw new IllegalArgumentException("global maxconn must be 1..1000000: " + maxconn);
+    }
+    checkMaxconn(maxconn);
+    ProxyContext c = context;
+    if (c == null) {
+      throw new IllegalStateException("proxy not running");
+    }
+    int before = c.globalLimit.max();
+    c.globalLimit.setMax(maxconn);
+    return before;
+  }
+
+  private static void checkMaxconn(int maxconn) {
+    if (maxconn < 0 || maxconn > 1_000_000) {
+      throw new IllegalArgumentException("maxconn must be 0..1000000: " + maxconn);
+    }
+  }
+
   private Frontend frontend(String name) {
     Frontend f = frontends.get(name);
     if (f == null) {
@@ -368,7 +413,12 @@ public final class ProxyServer implements AutoCloseable {
       p.addStatus(ss);
       queued.put(p.name(), p.queue.size());
     }
-    return new ProxyStatus(context == null ? 0 : context.globalLimit.active(), fs, ss, queued);
+    return new ProxyStatus(
+        context == null ? 0 : context.globalLimit.active(),
+        fs,
+        ss,
+        queued,
+        context == null ? 0 : context.globalLimit.max());
   }
 
   /**

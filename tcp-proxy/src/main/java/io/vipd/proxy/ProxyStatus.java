@@ -9,12 +9,15 @@ import java.util.Map;
  * @param activeConnections client connections open now over all frontends
  * @param frontends per-frontend counters, in settings order
  * @param servers per-server state, backends and servers in settings order
+ * @param queued connections waiting per backend
+ * @param maxconn the global connection limit in effect (configured, or set at runtime)
  */
 public record ProxyStatus(
     int activeConnections,
     List<FrontendStatus> frontends,
     List<ServerStatus> servers,
-    Map<String, Integer> queued) {
+    Map<String, Integer> queued,
+    int maxconn) {
 
   public ProxyStatus {
     frontends = List.copyOf(frontends);
@@ -22,10 +25,10 @@ public record ProxyStatus(
     queued = Map.copyOf(queued);
   }
 
-  /** With no connection waiting in any backend's queue. */
+  /** With no connection waiting in any backend's queue, and no global limit. */
   public ProxyStatus(
       int activeConnections, List<FrontendStatus> frontends, List<ServerStatus> servers) {
-    this(activeConnections, frontends, servers, Map.of());
+    this(activeConnections, frontends, servers, Map.of(), 0);
   }
 
   /**

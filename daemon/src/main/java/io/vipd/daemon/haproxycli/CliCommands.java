@@ -36,6 +36,8 @@ final class CliCommands {
         operator                                : lower the level of the current CLI session to operator
         prompt                                  : toggle interactive mode with prompt
         quit                                    : disconnect
+        set maxconn frontend <frontend> <value> : change a frontend's maxconn setting
+        set maxconn global <value>              : change the per-process maxconn setting
         set maxconn server <bk>/<srv> <value>   : change a server's maxconn setting
         set server <bk>/<srv> state <ready|drain|maint> : change a server's state
         set server <bk>/<srv> weight <w>[%]     : change a server's weight
@@ -83,6 +85,12 @@ final class CliCommands {
         }
         if (second.equals("maxconn") && word(w, 2).equals("server")) {
           return admin(level, () -> setMaxconn(word(w, 3), word(w, 4)));
+        }
+        if (second.equals("maxconn") && word(w, 2).equals("frontend")) {
+          return admin(level, () -> setFrontendMaxconn(word(w, 3), word(w, 4)));
+        }
+        if (second.equals("maxconn") && word(w, 2).equals("global")) {
+          return admin(level, () -> setGlobalMaxconn(word(w, 3)));
         }
         return unknown(w);
       case "disable":
@@ -164,7 +172,8 @@ final class CliCommands {
     ProxyStatus status = p.map(ProxyService::status).orElse(null);
     boolean stopping = p.isPresent() && !p.get().listening();
     long dropped = p.map(ProxyService::droppedLogLines).orElse(0L);
-    return ShowInfo.render(status, v.config().maxconn(), stopping, dropped);
+    int maxconn = status != null && status.maxconn() > 0 ? status.maxconn() : v.config().maxconn();
+    return ShowInfo.render(status, maxconn, stopping, dropped);
   }
 
   private String showBackend() {
@@ -266,6 +275,44 @@ final class CliCommands {
       return "vipd's maxconn can only be between 0 and 1000000 inclusive.\n";
     }
     t.proxy.setServerMaxconn(t.backend, t.server, n);
+    return "";
+  }
+
+  /** {@code set maxconn frontend <fe> <n>}: 0 for none of its own, until the next reload. */
+  private String setFrontendMaxconn(String frontend, String value) {
+    if (frontend.isEmpty()) {
+      return "A frontend name is expected.\n";
+    }
+    ProxyView v = view.get();
+    boolean known = v.config().frontends().stream().anyMatch(f -> f.name().equals(frontend));
+    if (!known || v.service().isEmpty()) {
+      return "No such frontend.\n";
+    }
+    Integer n = integer(value);
+    if (n == null) {
+      return "Integer value expected.\n";
+    }
+    if (n < 0 || n > 1_000_000) {
+      return "Value out of range.\n";
+    }
+    v.service().get().setFrontendMaxconn(frontend, n);
+    return "";
+  }
+
+  /** {@code set maxconn global <n>}: 0 for the configured limit, until the next reload. */
+  private String setGlobalMaxconn(String value) {
+    Integer n = integer(value);
+    if (n == null) {
+      return "Expects an integer value.\n";
+    }
+    if (n < 0 || n > 1_000_000) {
+      return "Value out of range.\n";
+    }
+    Optional<ProxyService> p = view.get().service();
+    if (p.isEmpty()) {
+      return "No proxy is configured.\n";
+    }
+    p.get().setGlobalMaxconn(n);
     return "";
   }
 

@@ -231,7 +231,7 @@ public final class StatCsv {
       iid++;
       FrontendStatus s = frontendStatus(status, f.name());
       if (s != null && filter.accepts(f.name(), iid, FRONTEND, 0)) {
-        row(out, frontendRow(f, s, config, iid));
+        row(out, frontendRow(f, s, config, iid, status.maxconn()));
       }
     }
     Map<String, HealthStatus> checkByName = new HashMap<>();
@@ -260,12 +260,13 @@ public final class StatCsv {
   }
 
   private static Map<String, String> frontendRow(
-      FrontendConfig f, FrontendStatus s, ProxyConfig config, int iid) {
+      FrontendConfig f, FrontendStatus s, ProxyConfig config, int iid, int global) {
     Map<String, String> r = new HashMap<>();
     r.put("pxname", f.name());
     r.put("svname", "FRONTEND");
     r.put("scur", n(s.activeConnections()));
-    int limit = f.maxconn() > 0 ? f.maxconn() : config.maxconn();
+    // the limits in effect: a runtime `set maxconn` shows, as in haproxy
+    int limit = s.maxconn() > 0 ? s.maxconn() : global > 0 ? global : config.maxconn();
     r.put("slim", limit > 0 ? n(limit) : "");
     r.put("stot", n(s.accepted()));
     r.put("bin", n(s.bytesIn()));

@@ -429,6 +429,25 @@ public final class ProxyService implements Closeable {
     return server.setServerMaxconn(backend, serverName, maxconn);
   }
 
+  /**
+   * A frontend's connection limit (0: none of its own) until the next reload.
+   *
+   * @return the limit before
+   * @throws IllegalArgumentException if there is no such frontend or the limit is out of range
+   */
+  public int setFrontendMaxconn(String frontend, int maxconn) {
+    return server.setFrontendMaxconn(frontend, maxconn);
+  }
+
+  /**
+   * The global connection limit until the next reload; 0 restores the configured one.
+   *
+   * @return the limit before
+   */
+  public int setGlobalMaxconn(int maxconn) {
+    return server.setGlobalMaxconn(maxconn == 0 ? config.maxconn() : maxconn);
+  }
+
   /** Closes every established session of a server; returns how many. */
   public int shutdownSessions(String backend, String serverName) {
     return server.shutdownSessions(backend, serverName);

@@ -3,6 +3,7 @@ package io.vipd.daemon;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.vipd.daemon.testing.VipdProcess;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.net.InetAddress;
@@ -51,19 +52,7 @@ class SecondSignalProcessTest {
               + "\" } ]\n"
               + "  }\n"
               + "}\n");
-      String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-      Process p =
-          new ProcessBuilder(
-                  java,
-                  "-XX:+UseSerialGC",
-                  "-cp",
-                  System.getProperty("java.class.path"),
-                  "io.vipd.daemon.Main",
-                  "run",
-                  "--config",
-                  conf.toString())
-              .redirectErrorStream(true)
-              .start();
+      Process p = VipdProcess.run(conf).start();
       List<String> lines = new CopyOnWriteArrayList<>();
       Thread reader =
           new Thread(

@@ -16,6 +16,11 @@ import java.time.Duration;
  */
 final class ShowInfo {
 
+  /** Read once: {@code show info} runs on the socket's event loop, which must not do I/O. */
+  private static final String VERSION = Version.get();
+
+  private static final String NODE = hostname();
+
   private ShowInfo() {}
 
   /**
@@ -35,7 +40,7 @@ final class ShowInfo {
     }
     StringBuilder out = new StringBuilder();
     field(out, "Name", "vipd");
-    field(out, "Version", Version.get());
+    field(out, "Version", VERSION);
     field(out, "Nbproc", 1);
     field(out, "Process_num", 1);
     field(out, "Pid", ProcessHandle.current().pid());
@@ -45,7 +50,7 @@ final class ShowInfo {
     field(out, "Hard_maxconn", maxconn);
     field(out, "CurrConns", status == null ? 0 : status.activeConnections());
     field(out, "CumConns", cumConns);
-    field(out, "node", hostname());
+    field(out, "node", NODE);
     field(out, "Stopping", stopping ? 1 : 0);
     field(out, "DroppedLogs", droppedLogs);
     field(out, "Start_time_sec", startMillis / 1000);

@@ -226,10 +226,15 @@ public final class StatCsv {
   static String render(
       ProxyConfig config, ProxyStatus status, List<HealthStatus> checks, Filter filter) {
     StringBuilder out = new StringBuilder(header());
+    // by name, once: a reload between the config and the status read may leave one out
+    Map<String, FrontendStatus> frontends = new HashMap<>();
+    status.frontends().forEach(f -> frontends.put(f.frontend(), f));
+    Map<String, ServerStatus> serverStates = new HashMap<>();
+    status.servers().forEach(s -> serverStates.put(s.backend() + "/" + s.server(), s));
     int iid = 0;
     for (FrontendConfig f : config.frontends()) {
       iid++;
-      FrontendStatus s = frontendStatus(status, f.name());
+      FrontendStatus s = frontends.get(f.name());
       if (s != null && filter.accepts(f.name(), iid, FRONTEND, 0)) {
         row(out, frontendRow(f, s, config, iid, status.maxconn()));
       }
@@ -242,7 +247,7 @@ public final class StatCsv {
       int sid = 0;
       for (ServerConfig sc : b.servers()) {
         sid++;
-        ServerStatus s = serverStatus(status, b.name(), sc.name());
+        ServerStatus s = serverStates.get(b.name() + "/" + sc.name());
         if (s == null) {
           continue;
         }
@@ -449,20 +454,6 @@ public final class StatCsv {
       return s.weight();
     }
     return Math.max(1, s.weight() * s.throttle() / 100);
-  }
-
-  private static FrontendStatus frontendStatus(ProxyStatus status, String name) {
-    return status.frontends().stream()
-        .filter(f -> f.frontend().equals(name))
-        .findFirst()
-        .orElse(null);
-  }
-
-  private static ServerStatus serverStatus(ProxyStatus status, String backend, String server) {
-    return status.servers().stream()
-        .filter(s -> s.backend().equals(backend) && s.server().equals(server))
-        .findFirst()
-        .orElse(null);
   }
 
   private static void row(StringBuilder out, Map<String, String> values) {

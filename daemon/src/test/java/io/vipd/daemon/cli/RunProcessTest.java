@@ -3,6 +3,7 @@ package io.vipd.daemon.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.vipd.daemon.testing.VipdProcess;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
@@ -33,20 +34,7 @@ class RunProcessTest {
         "vrrp.instances = [ { name = VI_1, interface = eth0, virtual-router-id = 51,"
             + " virtual-ips = [\"192.168.1.100/24\"] } ]\n"
             + "admin.bind = \"127.0.0.1:0\"\n");
-    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    Process p =
-        new ProcessBuilder(
-                java,
-                "-XX:+UseSerialGC",
-                "-Xshare:auto",
-                "-cp",
-                System.getProperty("java.class.path"),
-                "io.vipd.daemon.Main",
-                "run",
-                "--config",
-                conf.toString())
-            .redirectErrorStream(true)
-            .start();
+    Process p = VipdProcess.run(conf).start();
     List<String> lines = new ArrayList<>();
     try (BufferedReader r =
         new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {

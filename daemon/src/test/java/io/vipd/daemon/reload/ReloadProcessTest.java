@@ -18,6 +18,7 @@ import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.util.concurrent.ScheduledFuture;
+import io.vipd.daemon.testing.VipdProcess;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -229,20 +230,7 @@ class ReloadProcessTest {
   }
 
   private void startVipd(Path conf) throws Exception {
-    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    vipd =
-        new ProcessBuilder(
-                java,
-                "-XX:+UseSerialGC",
-                "-Xshare:auto",
-                "-cp",
-                System.getProperty("java.class.path"),
-                "io.vipd.daemon.Main",
-                "run",
-                "--config",
-                conf.toString())
-            .redirectErrorStream(true)
-            .start();
+    vipd = VipdProcess.run(conf).start();
     Thread reader =
         new Thread(
             () -> {

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.vipd.daemon.testing.VipdProcess;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.net.InetAddress;
@@ -93,18 +94,7 @@ class JournalPrioritiesTest {
             + "    check { type = tcp, interval = 100ms, timeout = 100ms, rise = 1, fall = 1 }\n"
             + "  }\n"
             + "}\n");
-    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    ProcessBuilder pb =
-        new ProcessBuilder(
-                java,
-                "-cp",
-                System.getProperty("java.class.path"),
-                "io.vipd.daemon.Main",
-                "run",
-                "--config",
-                conf.toString())
-            .redirectErrorStream(true)
-            .redirectOutput(out.toFile());
+    ProcessBuilder pb = VipdProcess.run(conf).redirectOutput(out.toFile());
     pb.environment().remove("JOURNAL_STREAM");
     if (journalStream) {
       pb.environment()

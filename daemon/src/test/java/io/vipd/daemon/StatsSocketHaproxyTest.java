@@ -147,7 +147,16 @@ class StatsSocketHaproxyTest {
                 "STAT show stat -1 3 -1",
                 "STAT show stat -1 4 2",
                 "set server k8s-api/m2 state ready",
-                "STAT after all ready again");
+                "STAT after all ready again",
+                "disable frontend k8s-api",
+                "disable frontend k8s-api",
+                "STAT after disable frontend",
+                "disable frontend nope",
+                "disable frontend",
+                "enable frontend nope",
+                "enable frontend k8s-api",
+                "enable frontend k8s-api",
+                "STAT after enable frontend");
         for (String c : commands) {
           if (c.startsWith("STAT show stat")) {
             assertSameStat(haproxySock, vipdSock, c.substring(5), c.substring(5));

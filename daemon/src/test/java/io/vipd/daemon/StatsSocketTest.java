@@ -14,6 +14,7 @@ import io.vipd.proxy.ProxyStatus;
 import io.vipd.proxy.ServerAdminState;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.ConnectException;
 import java.net.HttpURLConnection;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -125,6 +126,29 @@ class StatsSocketTest {
       assertEquals("\n", ask(sock, "set maxconn global 3000\n"));
       assertTrue(ask(sock, "show info\n").contains("\nMaxconn: 3000\n"));
       assertEquals("No such backend.\n\n", ask(sock, "disable server nope/s1\n"));
+
+      // disable frontend: new clients are refused by the kernel, a held one relays on
+      try (Socket held = new Socket(InetAddress.getLoopbackAddress(), front)) {
+        held.getOutputStream().write("held".getBytes(StandardCharsets.US_ASCII));
+        Socket atServer = acceptProxied(s1, s2, "held");
+        assertEquals("\n", ask(sock, "disable frontend api\n"));
+        assertEquals("PAUSED", csvRow(ask(sock, "show stat\n"), "api", "FRONTEND").get("status"));
+        assertTrue(status(components).frontend("api").disabled());
+        assertThrows(
+            ConnectException.class, () -> new Socket(InetAddress.getLoopbackAddress(), front));
+        atServer.getOutputStream().write("still".getBytes(StandardCharsets.US_ASCII));
+        held.setSoTimeout(5000);
+        assertEquals(
+            "still", new String(held.getInputStream().readNBytes(5), StandardCharsets.US_ASCII));
+        assertEquals("All sockets are already disabled.\n\n", ask(sock, "disable frontend api\n"));
+        assertEquals("\n", ask(sock, "enable frontend api\n"));
+        assertEquals("OPEN", csvRow(ask(sock, "show stat\n"), "api", "FRONTEND").get("status"));
+        try (Socket again = new Socket(InetAddress.getLoopbackAddress(), front)) {
+          again.getOutputStream().write("again".getBytes(StandardCharsets.US_ASCII));
+          acceptProxied(s1, s2, "again").close();
+        }
+        atServer.close();
+      }
 
       // Several commands on one line, several lines at once, and an interactive session.
       assertEquals("# name\napi\n\nadmin\n\n", ask(sock, "show backend;show cli level\n"));

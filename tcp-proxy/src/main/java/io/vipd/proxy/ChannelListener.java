@@ -2,6 +2,7 @@ package io.vipd.proxy;
 
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoop;
+import java.io.IOException;
 import java.net.SocketAddress;
 
 /** A listening Netty channel (the NIO transport's). */
@@ -20,6 +21,17 @@ final class ChannelListener implements Listener {
   @Override
   public EventLoop eventLoop() {
     return channel.eventLoop();
+  }
+
+  /** Java's server socket channels cannot stop listening and listen again on the same socket. */
+  @Override
+  public void disable() throws IOException {
+    throw new IOException("disabling a frontend needs the native epoll transport");
+  }
+
+  @Override
+  public void enable() {
+    // never disabled
   }
 
   @Override

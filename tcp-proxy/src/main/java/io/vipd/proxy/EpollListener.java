@@ -33,22 +33,40 @@ final class EpollListener implements Listener, RelayEventLoop.Handler {
   private final Frontend frontend;
   private final RelayEventLoop loop;
   private final Socket socket;
+  private final int backlog;
+
+  /**
+   * Bound to port 0: the kernel would release the port it picked when the socket stops listening
+   * (only an explicit port is locked to the socket) and pick another on {@link #enable}.
+   */
+  private final boolean ephemeralPort;
+
   private final SocketAddress localAddress;
   private final byte[] acceptedAddress = new byte[RelaySockets.ACCEPTED_ADDRESS_BYTES];
   private final Runnable acceptMore = this::acceptAll;
 
-  /** Loop only. */
+  /** Loop only: after a failed accept, for a second. */
   private boolean paused;
+
+  /** Loop only: by the operator ({@link #disable}), the socket not listening. */
+  private boolean disabled;
 
   /** Loop only, but for a registration abandoned before it ran (see {@link #abandon}). */
   private volatile boolean closed;
 
   private EpollListener(
-      ProxyContext context, Frontend frontend, RelayEventLoop loop, Socket socket) {
+      ProxyContext context,
+      Frontend frontend,
+      RelayEventLoop loop,
+      Socket socket,
+      int backlog,
+      boolean ephemeralPort) {
     this.context = context;
     this.frontend = frontend;
     this.loop = loop;
     this.socket = socket;
+    this.backlog = backlog;
+    this.ephemeralPort = ephemeralPort;
     this.localAddress = socket.localAddress();
   }
 
@@ -83,7 +101,14 @@ final class EpollListener implements Listener, RelayEventLoop.Handler {
       closeQuietly(socket);
       throw e;
     }
-    EpollListener listener = new EpollListener(context, frontend, loop, socket);
+    EpollListener listener =
+        new EpollListener(
+            context,
+            frontend,
+            loop,
+            socket,
+            backlog,
+            at instanceof InetSocketAddress a && a.getPort() == 0);
     try {
       loop.submit(
               () -> {
@@ -118,7 +143,7 @@ final class EpollListener implements Listener, RelayEventLoop.Handler {
   }
 
   private void acceptAll() {
-    if (paused || closed) {
+    if (paused || disabled || closed) {
       return;
     }
     for (int i = 0; i < ACCEPTS_PER_TURN; i++) {
@@ -151,6 +176,59 @@ final class EpollListener implements Listener, RelayEventLoop.Handler {
   private void resume() {
     paused = false;
     acceptAll();
+  }
+
+  @Override
+  public void disable() throws IOException {
+    if (ephemeralPort) {
+      throw new IOException(
+          "a listener bound to port 0 cannot be disabled: it would lose its port");
+    }
+    onLoop(
+        () -> {
+          if (!disabled && !closed) {
+            RelaySockets.stopListening(socket);
+            disabled = true;
+          }
+        });
+  }
+
+  @Override
+  public void enable() throws IOException {
+    onLoop(
+        () -> {
+          if (disabled && !closed) {
+            socket.listen(backlog);
+            disabled = false;
+          }
+        });
+  }
+
+  private interface SocketChange {
+    void run() throws IOException;
+  }
+
+  /** Runs {@code change} on the loop (the only thread that touches the socket's state). */
+  private void onLoop(SocketChange change) throws IOException {
+    if (loop.inEventLoop()) {
+      change.run();
+      return;
+    }
+    try {
+      loop.submit(
+              () -> {
+                change.run();
+                return null;
+              })
+          .get(5, TimeUnit.SECONDS);
+    } catch (ExecutionException e) {
+      throw e.getCause() instanceof IOException io ? io : new IOException(e.getCause());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted", e);
+    } catch (Exception e) { // rejected (the loop is stopping), timed out
+      throw new IOException("the listener's event loop did not answer: " + e, e);
+    }
   }
 
   private void accepted(int fd) {

@@ -28,6 +28,11 @@ final class Frontend {
   /** The listening sockets once bound; replaced by {@link ProxyServer} when the bind changes. */
   volatile Listeners listener;
 
+  /**
+   * By the operator, until enabled or the next reload (see {@link ProxyServer#setFrontendEnabled}).
+   */
+  volatile boolean disabled;
+
   Frontend(FrontendSettings settings, BackendPool pool) {
     this.settings = settings;
     this.pool = pool;
@@ -64,6 +69,7 @@ final class Frontend {
         bytesIn.sum(),
         bytesOut.sum(),
         byReason,
-        limit.max());
+        limit.max(),
+        disabled);
   }
 }

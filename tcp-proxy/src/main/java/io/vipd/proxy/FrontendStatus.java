@@ -14,6 +14,8 @@ import java.util.Map;
  * @param closed ended sessions by reason (timeouts included), every reason present
  * @param maxconn the frontend's connection limit in effect (configured, or set at runtime), 0 for
  *     none of its own
+ * @param disabled whether the operator disabled it (haproxy's {@code disable frontend}): its
+ *     sockets stay bound but refuse new connections
  */
 public record FrontendStatus(
     String frontend,
@@ -23,7 +25,8 @@ public record FrontendStatus(
     long bytesIn,
     long bytesOut,
     Map<CloseReason, Long> closed,
-    int maxconn) {
+    int maxconn,
+    boolean disabled) {
 
   public FrontendStatus {
     closed = Map.copyOf(closed);

@@ -1,5 +1,6 @@
 package io.vipd.proxy;
 
+import java.io.IOException;
 import java.net.SocketAddress;
 import java.util.ArrayList;
 import java.util.List;
@@ -39,6 +40,46 @@ final class Listeners {
   /** The listening sockets (tests). */
   List<Listener> all() {
     return listeners;
+  }
+
+  /**
+   * Disables them all (see {@link Listener#disable}); if one cannot be, those done are enabled
+   * again and the failure is thrown.
+   */
+  void disable() throws IOException {
+    for (int i = 0; i < listeners.size(); i++) {
+      try {
+        listeners.get(i).disable();
+      } catch (IOException e) {
+        for (int j = 0; j < i; j++) {
+          try {
+            listeners.get(j).enable();
+          } catch (IOException again) {
+            e.addSuppressed(again);
+          }
+        }
+        throw e;
+      }
+    }
+  }
+
+  /** Enables them all; every one is tried, and the first failure is thrown. */
+  void enable() throws IOException {
+    IOException failed = null;
+    for (Listener l : listeners) {
+      try {
+        l.enable();
+      } catch (IOException e) {
+        if (failed == null) {
+          failed = e;
+        } else {
+          failed.addSuppressed(e);
+        }
+      }
+    }
+    if (failed != null) {
+      throw failed;
+    }
   }
 
   /** Closes them all and waits. */

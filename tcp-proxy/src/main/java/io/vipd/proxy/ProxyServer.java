@@ -387,6 +387,52 @@ public final class ProxyServer implements AutoCloseable {
     return before;
   }
 
+  /**
+   * haproxy's {@code disable frontend} and {@code enable frontend}. A disabled frontend's sockets
+   * stay open and bound but stop listening: the kernel refuses new connections (and resets those
+   * not yet accepted), while established sessions go on. It lasts until enabled again or the next
+   * reload, as in haproxy, where a reload starts a new process.
+   *
+   * @return whether it was enabled before
+   * @throws IllegalArgumentException if there is no such frontend
+   * @throws IOException if the transport cannot do it (NIO) or a socket refuses; nothing changed
+   */
+  public synchronized boolean setFrontendEnabled(String name, boolean enabled) throws IOException {
+    Frontend f = frontend(name);
+    boolean before = !f.disabled;
+    if (before == enabled) {
+      return before;
+    }
+    if (f.listener == null) {
+      throw new IOException("frontend " + name + " is not listening");
+    }
+    if (enabled) {
+      f.listener.enable();
+    } else {
+      f.listener.disable();
+    }
+    f.disabled = !enabled;
+    log.info(
+        "frontend {} {}",
+        name,
+        enabled ? "enabled: takes new connections again" : "disabled: new connections refused");
+    return before;
+  }
+
+  /** Reload: a frontend disabled at runtime listens again, as after haproxy's reload. */
+  private static void enableAfterReload(Frontend f, List<String> changes) {
+    if (!f.disabled) {
+      return;
+    }
+    try {
+      f.listener.enable();
+      f.disabled = false;
+      changes.add("frontend " + f.name() + " enabled again (it was disabled at runtime)");
+    } catch (IOException e) {
+      log.warn("frontend {}: cannot listen again after the reload: {}", f.name(), e.toString());
+    }
+  }
+
   private static void checkMaxconn(int maxconn) {
     if (maxconn < 0 || maxconn > 1_000_000) {
       throw new IllegalArgumentException("maxconn must be 0..1000000: " + maxconn);
@@ -518,6 +564,7 @@ public final class ProxyServer implements AutoCloseable {
                   + newListener.localAddress());
           toClose.add(frontend.listener);
           frontend.listener = newListener;
+          frontend.disabled = false; // the new sockets listen
         } else if (!before.equals(f)) {
           changes.add("frontend " + f.name() + " changed");
         }
@@ -531,6 +578,7 @@ public final class ProxyServer implements AutoCloseable {
                   + frontend.listener.size()
                   + " listeners, for its connection limit");
         }
+        enableAfterReload(frontend, changes);
       }
       newFrontends.put(f.name(), frontend);
     }

@@ -144,6 +144,11 @@ public final class Admin implements AutoCloseable {
                 }
 
                 @Override
+                public OperationResult frontendOperation(String frontend, String action) {
+                  return operations.frontend(frontend, action);
+                }
+
+                @Override
                 public OperationResult vrrpOperation(String instance, String action) {
                   return operations.vrrp(instance, action);
                 }

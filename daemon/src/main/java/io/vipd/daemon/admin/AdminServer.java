@@ -26,7 +26,7 @@ import org.slf4j.LoggerFactory;
  * runs), {@code /status} (JSON) and {@code /metrics} (Prometheus text); {@code POST /reload} and
  * the runtime operations {@code POST
  * /servers/B/S/{drain,disable,enable,shutdown-sessions,weight?value=N,maxconn?value=N}} and {@code
- * POST /vrrp/I/{handover,release}}.
+ * POST /frontends/F/{disable,enable}} and {@code POST /vrrp/I/{handover,release}}.
  *
  * <p>Built on the JDK's {@code com.sun.net.httpserver}: a low-traffic endpoint needs no more, and
  * its one thread ({@code vipd-admin}) keeps scrapes off the proxy's event loops. With {@code
@@ -39,6 +39,7 @@ public final class AdminServer implements Closeable {
   private static final String RELOAD_PATH = "/reload";
   private static final String SERVERS_PREFIX = "/servers/";
   private static final String VRRP_PREFIX = "/vrrp/";
+  private static final String FRONTENDS_PREFIX = "/frontends/";
   private static final String HTML_TYPE = "text/html; charset=utf-8";
   private static final String PROMETHEUS_TYPE = "text/plain; version=0.0.4; charset=utf-8";
 
@@ -104,6 +105,11 @@ public final class AdminServer implements Closeable {
     /** {@code POST /servers/<backend>/<server>/<action>[?value=N]}: a runtime server operation. */
     default OperationResult serverOperation(
         String backend, String server, String action, Optional<String> value) {
+      return OperationResult.notFound("runtime operations not available");
+    }
+
+    /** {@code POST /frontends/<frontend>/<action>}: disable or enable a frontend. */
+    default OperationResult frontendOperation(String frontend, String action) {
       return OperationResult.notFound("runtime operations not available");
     }
 
@@ -218,11 +224,14 @@ public final class AdminServer implements Closeable {
               parts[2], parts[3], parts[4], query(exchange.getRequestURI().getRawQuery(), "value"));
     } else if (path.startsWith(VRRP_PREFIX) && parts.length == 4) {
       r = content.vrrpOperation(parts[2], parts[3]);
+    } else if (path.startsWith(FRONTENDS_PREFIX) && parts.length == 4) {
+      r = content.frontendOperation(parts[2], parts[3]);
     } else {
       r =
           OperationResult.notFound(
               "not found; try POST"
                   + " /servers/BACKEND/SERVER/{drain,disable,enable,weight,maxconn,shutdown-sessions}"
+                  + ", POST /frontends/FRONTEND/{disable,enable}"
                   + " or"
                   + " POST /vrrp/INSTANCE/{handover,release}");
     }
@@ -256,7 +265,9 @@ public final class AdminServer implements Closeable {
       Response response;
       if (path.equals(RELOAD_PATH)) {
         response = reload(exchange, method, token, content::reload);
-      } else if (path.startsWith(SERVERS_PREFIX) || path.startsWith(VRRP_PREFIX)) {
+      } else if (path.startsWith(SERVERS_PREFIX)
+          || path.startsWith(VRRP_PREFIX)
+          || path.startsWith(FRONTENDS_PREFIX)) {
         try {
           response = operation(exchange, method, path, token, content);
         } catch (RuntimeException e) {

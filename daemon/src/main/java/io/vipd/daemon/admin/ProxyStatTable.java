@@ -29,7 +29,7 @@ final class ProxyStatTable {
               .findFirst()
               .orElse(null);
       t.row(
-          fe.get("name"),
+          Boolean.TRUE.equals(fe.get("disabled")) ? fe.get("name") + " (disabled)" : fe.get("name"),
           fe.get("backend"),
           fe.get("activeConnections"),
           fe.get("accepted"),

@@ -6,6 +6,7 @@ import io.vipd.proxy.ServerAdminState;
 import io.vipd.proxy.ServerStatus;
 import io.vipd.vrrp.runtime.InstanceStatus;
 import io.vipd.vrrp.runtime.VrrpRuntime;
+import java.io.IOException;
 import java.util.Optional;
 import java.util.OptionalInt;
 
@@ -154,6 +155,51 @@ public final class RuntimeOperations {
     }
     return OperationResult.badRequest(
         what + " must be an integer 0.." + max + ", got " + value.get());
+  }
+
+  /**
+   * A frontend operation, haproxy's {@code disable frontend} / {@code enable frontend}: {@code
+   * disable} stops its sockets listening (new connections are refused, established ones go on, and
+   * a proxy check of its backend fails, so a tracking instance gives the VIP away), {@code enable}
+   * listens again. Until the next reload.
+   */
+  public OperationResult frontend(String frontend, String action) {
+    if (proxy.isEmpty()) {
+      return OperationResult.notFound("no proxy configured");
+    }
+    ProxyService p = proxy.get();
+    if (p.status().frontends().stream().noneMatch(f -> f.frontend().equals(frontend))) {
+      return OperationResult.notFound("no frontend " + frontend);
+    }
+    boolean enable;
+    switch (action) {
+      case "disable" -> enable = false;
+      case "enable" -> enable = true;
+      default -> {
+        return OperationResult.notFound(
+            "unknown frontend operation " + action + "; try disable, enable");
+      }
+    }
+    boolean before;
+    try {
+      before = p.setFrontendEnabled(frontend, enable);
+    } catch (IllegalArgumentException e) { // removed by a reload meanwhile
+      return OperationResult.notFound("no frontend " + frontend);
+    } catch (IOException e) {
+      return OperationResult.failed(
+          "frontend " + frontend + ": cannot " + action + ": " + e.getMessage());
+    }
+    String was = before ? "enabled" : "disabled";
+    return OperationResult.ok(
+        "frontend "
+            + frontend
+            + ": "
+            + was
+            + " -> "
+            + (enable
+                ? "enabled (takes new connections)"
+                : "disabled (new connections refused; established ones continue) until enabled"
+                    + " or reloaded"));
   }
 
   /**

@@ -174,6 +174,7 @@ public final class StatusJson {
           .field("refused", f.refused())
           .field("bytesIn", f.bytesIn())
           .field("bytesOut", f.bytesOut())
+          .field("disabled", f.disabled())
           .endObject();
     }
     w.endArray().name("backends").beginArray();

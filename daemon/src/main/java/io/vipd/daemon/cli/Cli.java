@@ -108,6 +108,17 @@ public final class Cli {
             return new OperationCommand(out, err, last(a, "admin"), last(a, "token"))
                 .server(action, pos.get(1), withValue ? Optional.of(pos.get(2)) : Optional.empty());
           }
+        case "frontend":
+          {
+            List<String> pos = positionals(args);
+            CliArgs a = CliArgs.parse(rest(args, pos.size()), Set.of("admin", "token"), Set.of());
+            String action = pos.isEmpty() ? "" : pos.get(0);
+            if (!Set.of("disable", "enable").contains(action) || pos.size() != 2) {
+              throw new UsageException("frontend needs disable FRONTEND or enable FRONTEND");
+            }
+            return new OperationCommand(out, err, last(a, "admin"), last(a, "token"))
+                .frontend(action, pos.get(1));
+          }
         case "vrrp":
           {
             List<String> pos = positionals(args);

@@ -51,6 +51,13 @@ final class OperationCommand {
     return post("vipd server", path).isPresent() ? Cli.OK : Cli.INVALID;
   }
 
+  /** {@code vipd frontend disable|enable FRONTEND}. */
+  int frontend(String action, String frontend) {
+    return post("vipd frontend", "/frontends/" + enc(frontend) + "/" + action).isPresent()
+        ? Cli.OK
+        : Cli.INVALID;
+  }
+
   /** {@code vipd vrrp release INSTANCE}. */
   int release(String instance) {
     return post("vipd vrrp", "/vrrp/" + enc(instance) + "/release").isPresent()

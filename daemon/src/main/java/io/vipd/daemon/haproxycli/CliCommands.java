@@ -8,9 +8,12 @@ import io.vipd.daemon.proxy.ProxyService;
 import io.vipd.proxy.ProxyStatus;
 import io.vipd.proxy.ServerAdminState;
 import io.vipd.proxy.ServerStatus;
+import java.io.IOException;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The commands of haproxy's runtime API that apply to an L4 proxy, with haproxy's answers: its
@@ -19,6 +22,7 @@ import java.util.function.Supplier;
  * reloads). Thread-safe: every call reads a snapshot or goes to a thread-safe seam of the proxy.
  */
 final class CliCommands {
+  private static final Logger log = LoggerFactory.getLogger(CliCommands.class);
 
   static final String PERMISSION_DENIED = "Permission denied\n";
   static final String NO_SUCH_BACKEND = "No such backend.\n";
@@ -29,7 +33,9 @@ final class CliCommands {
   static final String HELP =
       """
       The following commands are valid at this level:
+        disable frontend <frontend>             : temporarily disable specific frontend
         disable server <bk>/<srv>               : put a server in maintenance (same as 'set server ... state maint')
+        enable frontend <frontend>              : re-enable specific frontend
         enable server <bk>/<srv>                : make a server ready again (same as 'set server ... state ready')
         get weight <bk>/<srv>                   : report a server's current weight
         help                                    : this list
@@ -94,10 +100,16 @@ final class CliCommands {
         }
         return unknown(w);
       case "disable":
+        if (second.equals("frontend")) {
+          return admin(level, () -> setFrontendEnabled(word(w, 2), false));
+        }
         return second.equals("server")
             ? admin(level, () -> setState(word(w, 2), ServerAdminState.MAINT))
             : unknown(w);
       case "enable":
+        if (second.equals("frontend")) {
+          return admin(level, () -> setFrontendEnabled(word(w, 2), true));
+        }
         return second.equals("server")
             ? admin(level, () -> setState(word(w, 2), ServerAdminState.READY))
             : unknown(w);
@@ -280,13 +292,9 @@ final class CliCommands {
 
   /** {@code set maxconn frontend <fe> <n>}: 0 for none of its own, until the next reload. */
   private String setFrontendMaxconn(String frontend, String value) {
-    if (frontend.isEmpty()) {
-      return "A frontend name is expected.\n";
-    }
-    ProxyView v = view.get();
-    boolean known = v.config().frontends().stream().anyMatch(f -> f.name().equals(frontend));
-    if (!known || v.service().isEmpty()) {
-      return "No such frontend.\n";
+    FrontendTarget t = frontendTarget(frontend);
+    if (t.error != null) {
+      return t.error;
     }
     Integer n = integer(value);
     if (n == null) {
@@ -295,7 +303,7 @@ final class CliCommands {
     if (n < 0 || n > 1_000_000) {
       return "Value out of range.\n";
     }
-    v.service().get().setFrontendMaxconn(frontend, n);
+    t.proxy.setFrontendMaxconn(frontend, n);
     return "";
   }
 
@@ -316,6 +324,36 @@ final class CliCommands {
     return "";
   }
 
+  /**
+   * {@code disable frontend <fe>} / {@code enable frontend <fe>}: its sockets stop listening (new
+   * connections are refused) or listen again, until the next reload.
+   */
+  private String setFrontendEnabled(String frontend, boolean enabled) {
+    FrontendTarget t = frontendTarget(frontend);
+    if (t.error != null) {
+      return t.error;
+    }
+    try {
+      if (t.proxy.setFrontendEnabled(frontend, enabled) == enabled) {
+        return enabled
+            ? "All sockets are already enabled.\n"
+            : "All sockets are already disabled.\n";
+      }
+      return "";
+    } catch (IllegalArgumentException e) { // removed by a reload meanwhile
+      return "No such frontend.\n";
+    } catch (IOException e) {
+      log.warn(
+          "stats socket: cannot {} frontend {}: {}",
+          enabled ? "enable" : "disable",
+          frontend,
+          e.getMessage());
+      return enabled
+          ? "Failed to resume frontend, check logs for precise cause (port conflict?).\n"
+          : "Failed to pause frontend, check logs for precise cause.\n";
+    }
+  }
+
   private String shutdownSessions(String name) {
     Target t = target(name);
     if (t.error != null) {
@@ -323,6 +361,21 @@ final class CliCommands {
     }
     t.proxy.shutdownSessions(t.backend, t.server);
     return "";
+  }
+
+  /** A frontend named on the command line and the proxy that runs it, or haproxy's error. */
+  private record FrontendTarget(String error, ProxyService proxy) {}
+
+  private FrontendTarget frontendTarget(String frontend) {
+    if (frontend.isEmpty()) {
+      return new FrontendTarget("A frontend name is expected.\n", null);
+    }
+    ProxyView v = view.get();
+    boolean known = v.config().frontends().stream().anyMatch(f -> f.name().equals(frontend));
+    if (!known || v.service().isEmpty()) {
+      return new FrontendTarget("No such frontend.\n", null);
+    }
+    return new FrontendTarget(null, v.service().get());
   }
 
   /** A {@code backend/server} named on the command line, or haproxy's error for it. */

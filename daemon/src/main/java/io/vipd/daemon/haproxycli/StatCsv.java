@@ -279,7 +279,7 @@ public final class StatCsv {
     r.put("dreq", "0");
     r.put("dresp", "0");
     r.put("ereq", "0");
-    r.put("status", "OPEN");
+    r.put("status", s.disabled() ? "PAUSED" : "OPEN"); // haproxy after disable frontend
     common(r, iid, 0, FRONTEND);
     r.put("conn_tot", n(s.accepted()));
     r.put("dcon", "0");

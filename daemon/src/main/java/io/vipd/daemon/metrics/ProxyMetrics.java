@@ -40,6 +40,12 @@ final class ProxyMetrics implements MeterBinder {
           .tags(tags)
           .strongReference(true)
           .register(registry);
+      Gauge.builder(
+              "vipd.frontend.disabled", status, s -> s.get().frontend(name).disabled() ? 1 : 0)
+          .description("1 while the operator has disabled the frontend (new connections refused)")
+          .tags(tags)
+          .strongReference(true)
+          .register(registry);
       frontendCounter(
           registry,
           "vipd.frontend.connections",

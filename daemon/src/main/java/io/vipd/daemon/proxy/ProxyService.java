@@ -15,6 +15,7 @@ import io.vipd.health.HealthMonitor;
 import io.vipd.health.HealthState;
 import io.vipd.health.HealthStatus;
 import io.vipd.health.HealthTransition;
+import io.vipd.proxy.FrontendStatus;
 import io.vipd.proxy.ProxyEvents;
 import io.vipd.proxy.ProxyOptions;
 import io.vipd.proxy.ProxyServer;
@@ -366,9 +367,22 @@ public final class ProxyService implements Closeable {
   }
 
   private void report(StateSink sink, String backend, int minServersUp) {
+    ProxyStatus now = server.status();
+    // A frontend of this backend that the operator disabled refuses the VIP's clients: the node
+    // cannot serve them, as when it does not listen at all.
+    String disabled =
+        now.frontends().stream()
+            .filter(FrontendStatus::disabled)
+            .map(FrontendStatus::frontend)
+            .filter(
+                f ->
+                    config.frontends().stream()
+                        .anyMatch(c -> c.name().equals(f) && c.backend().equals(backend)))
+            .findFirst()
+            .orElse(null);
     long up = 0;
     long serving = 0;
-    for (ServerStatus s : server.status().servers()) {
+    for (ServerStatus s : now.servers()) {
       if (s.backend().equals(backend) && s.up()) {
         up++;
         // A drained, disabled or weight-0 server takes no new connection: it cannot serve.
@@ -377,18 +391,20 @@ public final class ProxyService implements Closeable {
         }
       }
     }
-    boolean ok = listening && serving >= minServersUp;
+    boolean ok = listening && disabled == null && serving >= minServersUp;
     BackendConfig b = config.backends().get(backend);
     String detail =
         !listening
             ? "frontends not listening"
-            : b == null
-                ? "backend " + backend + " not configured"
-                : up
-                    + " of "
-                    + b.servers().size()
-                    + " servers up"
-                    + (serving < up ? ", " + serving + " taking new connections" : "");
+            : disabled != null
+                ? "frontend " + disabled + " disabled"
+                : b == null
+                    ? "backend " + backend + " not configured"
+                    : up
+                        + " of "
+                        + b.servers().size()
+                        + " servers up"
+                        + (serving < up ? ", " + serving + " taking new connections" : "");
     sink.accept(ok ? HealthState.UP : HealthState.DOWN, detail);
   }
 
@@ -446,6 +462,21 @@ public final class ProxyService implements Closeable {
    */
   public int setGlobalMaxconn(int maxconn) {
     return server.setGlobalMaxconn(maxconn == 0 ? config.maxconn() : maxconn);
+  }
+
+  /**
+   * haproxy's {@code disable frontend} / {@code enable frontend} until the next reload (see {@link
+   * ProxyServer#setFrontendEnabled}), then re-evaluates the fate-sharing checks: a node whose
+   * frontend refuses connections cannot serve the VIP's clients.
+   *
+   * @return whether it was enabled before
+   * @throws IllegalArgumentException if there is no such frontend
+   * @throws IOException if the transport cannot do it or a socket refuses; nothing changed
+   */
+  public boolean setFrontendEnabled(String frontend, boolean enabled) throws IOException {
+    boolean before = server.setFrontendEnabled(frontend, enabled);
+    stateWatchers.forEach(Runnable::run);
+    return before;
   }
 
   /** Closes every established session of a server; returns how many. */

@@ -88,6 +88,12 @@ class ProxyReadinessTest {
       assertEquals(
           new Report(HealthState.UP, "2 of 2 servers up, 1 taking new connections"), last.get());
 
+      // A disabled frontend refuses the VIP's clients: the node cannot serve them.
+      proxy.setFrontendEnabled("api", false);
+      assertEquals(new Report(HealthState.DOWN, "frontend api disabled"), last.get());
+      proxy.setFrontendEnabled("api", true);
+      assertEquals(HealthState.UP, last.get().state(), last.get().detail());
+
       // A cancelled subscription (a reload re-subscribes) hears nothing more.
       cancel.run();
       Report before = last.get();

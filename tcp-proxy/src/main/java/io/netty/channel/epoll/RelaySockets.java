@@ -36,6 +36,17 @@ public final class RelaySockets {
     ((LinuxSocket) s).setTcpCork(on);
   }
 
+  /**
+   * Stops a listening socket listening, as haproxy pauses a frontend: the kernel refuses new
+   * connections (and resets those not yet accepted) while the socket stays bound and open, so that
+   * {@link Socket#listen} resumes it. Through a fresh wrapper of the same descriptor: a {@link
+   * Socket} calls shutdown(2) once in its life, and a paused socket may be paused again after a
+   * resume.
+   */
+  public static void stopListening(Socket listening) throws IOException {
+    new LinuxSocket(listening.intValue()).shutdown(true, false);
+  }
+
   public static void setFreeBind(Socket s, boolean on) throws IOException {
     ((LinuxSocket) s).setIpFreeBind(on);
   }

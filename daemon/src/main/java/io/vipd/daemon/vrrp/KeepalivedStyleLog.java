@@ -44,7 +44,7 @@ final class KeepalivedStyleLog implements VirtualRouterListener {
   @Override
   public void onAdvertisementDropped(RxDropReason reason) {
     switch (reason) {
-      case AUTH_MISMATCH, INTERVAL_MISMATCH, ADDRESS_OWNER, NOT_A_PEER -> {
+      case AUTH_MISMATCH, INTERVAL_MISMATCH, ADDRESS_LIST_MISMATCH, ADDRESS_OWNER, NOT_A_PEER -> {
         // A router of our group that we ignore: a configuration mismatch that splits the group
         // (two masters) until fixed. Loud, but at most once per reason every 10 s.
         long now = System.nanoTime();
@@ -83,6 +83,9 @@ final class KeepalivedStyleLog implements VirtualRouterListener {
     return switch (reason) {
       case AUTH_MISMATCH -> "authentication type or password differ from this node's";
       case INTERVAL_MISMATCH -> "VRRPv2 advert interval differs from this node's";
+      case ADDRESS_LIST_MISMATCH ->
+          "its virtual addresses differ from this node's (another cluster on this VRID, or"
+              + " virtual-ips that differ between nodes)";
       case ADDRESS_OWNER ->
           "this node owns the address (priority 255), another router advertises it";
       case NOT_A_PEER -> "unicast advertisement from an address not in unicast.peers";

@@ -18,15 +18,23 @@ import java.util.Set;
  * owner therefore processes them and the router reports {@link
  * VirtualRouterListener#onAddressOwnerConflict} for the log. The v2 owner is MASTER whenever it
  * runs, so discarding loses nothing but a conflict it cannot resolve anyway.
+ *
+ * <p>Address list: both RFCs let a router verify that the advert lists its virtual addresses, and
+ * then require it to discard one that does not unless an owner (priority 255) sent it. keepalived
+ * verifies (count, then each of its addresses) and so does vipd ({@link
+ * RxDropReason#ADDRESS_LIST_MISMATCH}): without it, a router of another cluster that reuses the
+ * VRID on the segment would take the VIP away or be preempted by this one.
  */
 final class AdvertisementFilter {
 
   private final VirtualRouterConfig config;
   private final Set<InetAddress> peers;
   private final byte[] authData;
+  private final Set<InetAddress> virtualAddresses;
 
   AdvertisementFilter(VirtualRouterConfig config) {
     this.config = config;
+    this.virtualAddresses = Set.copyOf(config.virtualAddresses());
     this.peers = Set.copyOf(config.unicastPeers());
     this.authData = config.authData();
   }
@@ -50,9 +58,21 @@ final class AdvertisementFilter {
       return Optional.of(RxDropReason.NOT_A_PEER);
     }
     if (config.version() == VrrpVersion.V2) {
-      return checkV2(adv, effectivePriority);
+      Optional<RxDropReason> v2 = checkV2(adv, effectivePriority);
+      if (v2.isPresent()) {
+        return v2;
+      }
+    }
+    if (adv.priority() != VirtualRouterConfig.OWNER_PRIORITY && !listsOurAddresses(adv)) {
+      return Optional.of(RxDropReason.ADDRESS_LIST_MISMATCH);
     }
     return Optional.empty();
+  }
+
+  /** As keepalived: the same count, and each of our virtual addresses among them. */
+  private boolean listsOurAddresses(VrrpAdvertisement adv) {
+    return adv.addresses().size() == virtualAddresses.size()
+        && adv.addresses().containsAll(virtualAddresses);
   }
 
   private Optional<RxDropReason> checkV2(VrrpAdvertisement adv, int effectivePriority) {

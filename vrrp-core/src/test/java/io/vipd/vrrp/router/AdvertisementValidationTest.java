@@ -122,6 +122,57 @@ class AdvertisementValidationTest {
     assertEquals(T0 + SECOND + 3_609_375_000L, r.nextDeadlineNanos());
   }
 
+  /** Another cluster reusing the VRID on the segment: its VIP is not ours (keepalived drops it). */
+  @Test
+  void anotherAddressListIsDroppedInBothVersions() throws Exception {
+    InetAddress other = InetAddress.getByName("10.0.0.200");
+    assertDropped(
+        RxDropReason.ADDRESS_LIST_MISMATCH,
+        v3(100),
+        VrrpAdvertisement.v3(VRID, 200, 100, List.of(other)),
+        PEER_HIGH);
+    assertDropped(
+        RxDropReason.ADDRESS_LIST_MISMATCH,
+        v2(100),
+        VrrpAdvertisement.v2(
+            VRID, 200, 1, List.of(other), VrrpAdvertisement.AUTH_NONE, new byte[0]),
+        PEER_HIGH);
+    // ours and one more (the count differs), or ours twice in place of ours and another
+    assertDropped(
+        RxDropReason.ADDRESS_LIST_MISMATCH,
+        v3(100),
+        VrrpAdvertisement.v3(VRID, 200, 100, List.of(VIP, other)),
+        PEER_HIGH);
+    assertDropped(
+        RxDropReason.ADDRESS_LIST_MISMATCH,
+        v3(100).virtualAddresses(List.of(VIP, other)),
+        VrrpAdvertisement.v3(VRID, 200, 100, List.of(VIP, VIP)),
+        PEER_HIGH);
+  }
+
+  @Test
+  void theSameAddressesInAnotherOrderAreAccepted() throws Exception {
+    InetAddress other = InetAddress.getByName("10.0.0.200");
+    VirtualRouter r =
+        new VirtualRouter(v3(100).virtualAddresses(List.of(VIP, other)).build(), rec, rec);
+    r.start(T0);
+    r.advertisementReceived(
+        VrrpAdvertisement.v3(VRID, 200, 100, List.of(other, VIP)), PEER_HIGH, T0 + SECOND);
+    assertEquals(List.of(), rec.drops);
+  }
+
+  /** RFC 3768 / RFC 9568 7.1: an owner's advert is processed whatever its list. */
+  @Test
+  void anOwnersAdvertIsProcessedWhateverItsList() throws Exception {
+    VirtualRouter r = new VirtualRouter(v3(100).build(), rec, rec);
+    r.start(T0);
+    r.advertisementReceived(
+        VrrpAdvertisement.v3(VRID, 255, 100, List.of(InetAddress.getByName("10.0.0.200"))),
+        PEER_HIGH,
+        T0 + SECOND);
+    assertEquals(List.of(), rec.drops);
+  }
+
   @Test
   void v2IntervalMismatch() {
     assertDropped(RxDropReason.INTERVAL_MISMATCH, v2(100), advertV2(200, 2), PEER_HIGH);

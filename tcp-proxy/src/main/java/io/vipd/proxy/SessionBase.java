@@ -225,12 +225,16 @@ abstract class SessionBase implements RelaySession {
   final void localFailure(Object cause) {
     ServerState s = target;
     endAttempt();
+    warnLocal(s, cause);
+  }
+
+  private void warnLocal(ServerState s, Object cause) {
     long now = context.nanoClock.getAsLong();
     long last = lastLocalFailureLog.get();
     if (now - last > 1_000_000_000L && lastLocalFailureLog.compareAndSet(last, now)) {
       log.warn(
-          "cannot open a connection to {} (closing the client; at most one such line a second):"
-              + " {}",
+          "cannot open a connection to {} for lack of this node's resources (ports, descriptors;"
+              + " not held against the server; at most one such line a second): {}",
           s.name(),
           String.valueOf(cause));
     }
@@ -251,8 +255,14 @@ abstract class SessionBase implements RelaySession {
    * @return true if another attempt may follow (retries)
    */
   final boolean connectFailed(ServerState s, Throwable cause, boolean timedOut) {
-    s.connectFailures.increment();
-    context.events.onConnectFailed(frontend.pool.name(), s.name(), timedOut, cause);
+    if (!timedOut && LocalConnectErrors.isLocal(cause)) {
+      // this node is short of ports or descriptors: neither counted against the server nor
+      // reported to passive health; a retry may go to a server whose ports are not used up
+      warnLocal(s, cause);
+    } else {
+      s.connectFailures.increment();
+      context.events.onConnectFailed(s.queue.owner.name(), s.name(), timedOut, cause);
+    }
     return attempts <= frontend.pool.settings().retries();
   }
 
@@ -276,7 +286,7 @@ abstract class SessionBase implements RelaySession {
     s.sessions.add(this);
     long now = context.nanoClock.getAsLong();
     connectNanos = now - connectStartNanos;
-    context.events.onServerConnected(frontend.pool.name(), s.name(), connectNanos);
+    context.events.onServerConnected(s.queue.owner.name(), s.name(), connectNanos);
     clientActivityNanos = now;
     serverActivityNanos = now;
     // marked down, or shut down by an operator, while we were connecting: neither saw this session

@@ -64,6 +64,9 @@ final class EpollSession extends SessionBase implements RelayEventLoop.Handler {
     /** The destination is corked until the FIN. */
     boolean corked;
 
+    /** Waiting for a read buffer (the relay's budget spent), see {@link #waitForBuffer}. */
+    boolean waitingForBuffer;
+
     Pipe(boolean fromClient) {
       this.fromClient = fromClient;
     }
@@ -340,6 +343,10 @@ final class EpollSession extends SessionBase implements RelayEventLoop.Handler {
           break;
         }
         ByteBuf buf = loop.scratch();
+        if (buf == null) {
+          waitForBuffer(p); // the bytes wait in the socket, and TCP holds the sender back
+          break;
+        }
         int want = buf.capacity();
         int n;
         try {
@@ -397,6 +404,27 @@ final class EpollSession extends SessionBase implements RelayEventLoop.Handler {
       return passFin(p, dst);
     }
     return true;
+  }
+
+  /** No read buffer could be had: {@code p} reads again when one may be (see RelayBufferBudget). */
+  private void waitForBuffer(Pipe p) {
+    if (p.waitingForBuffer) {
+      return;
+    }
+    p.waitingForBuffer = true;
+    loop.whenBufferFree(
+        () -> {
+          p.waitingForBuffer = false;
+          if (finished) {
+            return;
+          }
+          try {
+            pump(p);
+          } catch (RuntimeException | OutOfMemoryError e) {
+            log.warn("frontend {}: session failed: {}", frontend.name(), e.toString());
+            abort(p.fromClient ? CloseReason.CLIENT_ERROR : CloseReason.SERVER_ERROR);
+          }
+        });
   }
 
   /** The batch's events are handled: what they read goes out (and reading goes on). */
@@ -489,14 +517,17 @@ final class EpollSession extends SessionBase implements RelayEventLoop.Handler {
     if (finished) {
       return;
     }
-    if (!connected) {
-      drainClient();
+    try {
+      if (!connected) {
+        drainClient();
+      }
+    } finally { // whatever happened, the descriptors close and the slots go back
+      loop.close(client);
+      if (server != null) {
+        loop.close(server);
+      }
+      finish();
     }
-    loop.close(client);
-    if (server != null) {
-      loop.close(server);
-    }
-    finish();
   }
 
   /**
@@ -510,13 +541,16 @@ final class EpollSession extends SessionBase implements RelayEventLoop.Handler {
     }
     try {
       ByteBuf buf = loop.scratch();
+      if (buf == null) {
+        return; // no buffer to spare: the close may send a reset
+      }
       for (int i = 0; i < 4; i++) {
         int n = client.recvAddress(buf.memoryAddress(), 0, buf.capacity());
         if (n < buf.capacity()) {
           return;
         }
       }
-    } catch (IOException | RuntimeException e) {
+    } catch (IOException | RuntimeException | OutOfMemoryError e) {
       // reset or gone: nothing to spare it
     }
   }

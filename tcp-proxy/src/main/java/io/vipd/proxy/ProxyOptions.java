@@ -19,6 +19,9 @@ package io.vipd.proxy;
  *     means more listeners
  * @param busyPolling haproxy's {@code busy-polling}: the epoll relay's loops never sleep, they poll
  *     for events without a timeout (lower latency on a VM, a full core per loop at all times)
+ * @param relayBuffers epoll: the read buffers the relay's loops may hold together (slow readers'
+ *     included); past it a connection waits for one, its bytes left in its socket. 0: three
+ *     quarters of the JVM's direct memory limit
  */
 public record ProxyOptions(
     int ioThreads,
@@ -26,7 +29,8 @@ public record ProxyOptions(
     int writeLowWaterMark,
     int writeHighWaterMark,
     int acceptBacklog,
-    boolean busyPolling) {
+    boolean busyPolling,
+    int relayBuffers) {
 
   /**
    * One event loop per core, epoll if available, watermarks 32 KiB / 64 KiB, accept queues of the
@@ -51,13 +55,52 @@ public record ProxyOptions(
     this(ioThreads, nativeTransport, writeLowWaterMark, writeHighWaterMark, acceptBacklog, false);
   }
 
+  /** A relay buffer budget from the direct memory limit. */
+  public ProxyOptions(
+      int ioThreads,
+      boolean nativeTransport,
+      int writeLowWaterMark,
+      int writeHighWaterMark,
+      int acceptBacklog,
+      boolean busyPolling) {
+    this(
+        ioThreads,
+        nativeTransport,
+        writeLowWaterMark,
+        writeHighWaterMark,
+        acceptBacklog,
+        busyPolling,
+        0);
+  }
+
+  /** These options, with at most {@code n} relay buffers (0: from the direct memory limit). */
+  public ProxyOptions withRelayBuffers(int n) {
+    return new ProxyOptions(
+        ioThreads,
+        nativeTransport,
+        writeLowWaterMark,
+        writeHighWaterMark,
+        acceptBacklog,
+        busyPolling,
+        n);
+  }
+
   /** These options, with busy polling on or off. */
   public ProxyOptions withBusyPolling(boolean on) {
     return new ProxyOptions(
-        ioThreads, nativeTransport, writeLowWaterMark, writeHighWaterMark, acceptBacklog, on);
+        ioThreads,
+        nativeTransport,
+        writeLowWaterMark,
+        writeHighWaterMark,
+        acceptBacklog,
+        on,
+        relayBuffers);
   }
 
   public ProxyOptions {
+    if (relayBuffers < 0) {
+      throw new IllegalArgumentException("relayBuffers < 0: " + relayBuffers);
+    }
     if (acceptBacklog < 0) {
       throw new IllegalArgumentException("acceptBacklog < 0: " + acceptBacklog);
     }

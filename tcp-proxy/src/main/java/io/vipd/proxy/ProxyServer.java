@@ -6,6 +6,7 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.epoll.RelayBufferBudget;
 import io.netty.channel.epoll.RelayEventLoop;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -41,6 +42,7 @@ public final class ProxyServer implements AutoCloseable {
   private final Transport transport;
 
   private volatile EventLoopGroup group;
+  private volatile RelayBufferBudget relayBuffers;
 
   /** The loops are being shut down, one after the other: no longer a liveness matter. */
   private volatile boolean stoppingLoops;
@@ -87,12 +89,11 @@ public final class ProxyServer implements AutoCloseable {
     if (group != null) {
       throw new IllegalStateException("already started");
     }
+    int readSize = ProxyContext.readSize(options.writeHighWaterMark());
+    relayBuffers = Transport.bufferBudget(options.relayBuffers(), readSize);
     group =
         transport.newGroup(
-            options.ioThreads(),
-            "vipd-proxy",
-            ProxyContext.readSize(options.writeHighWaterMark()),
-            options.busyPolling());
+            options.ioThreads(), "vipd-proxy", readSize, options.busyPolling(), relayBuffers);
     context =
         new ProxyContext(events, transport, options, settings.maxConnections(), System::nanoTime);
     Map<String, BackendPool> newPools = new LinkedHashMap<>();
@@ -681,6 +682,11 @@ public final class ProxyServer implements AutoCloseable {
   @Override
   public void close() {
     stop(Duration.ZERO);
+  }
+
+  /** The epoll relay's read buffers: held now, the budget, and the waits for one (tests). */
+  RelayBufferBudget relayBuffers() {
+    return relayBuffers;
   }
 
   /** Test hook: frontend {@code name}'s listening sockets. */

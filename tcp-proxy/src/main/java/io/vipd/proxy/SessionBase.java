@@ -199,7 +199,7 @@ abstract class SessionBase implements RelaySession {
       turnQueue = queue;
       try {
         connectAgain();
-      } catch (RuntimeException e) {
+      } catch (RuntimeException | OutOfMemoryError e) {
         // a listener of the proxy's events failed: end the session rather than strand it
         log.warn("frontend {}: session failed: {}", frontend.name(), e.toString());
         abort(connected ? CloseReason.SERVER_ERROR : CloseReason.CONNECT_FAILED);
@@ -513,7 +513,7 @@ abstract class SessionBase implements RelaySession {
     timer = null;
     try {
       checkTimeouts();
-    } catch (RuntimeException e) {
+    } catch (RuntimeException | OutOfMemoryError e) {
       // a listener of the proxy's events failed: end the session rather than leave it timerless
       log.warn("frontend {}: session failed: {}", frontend.name(), e.toString());
       abort(connected ? CloseReason.SERVER_ERROR : CloseReason.CONNECT_FAILED);

@@ -6,6 +6,7 @@ import io.netty.channel.ChannelFactory;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.ServerChannel;
 import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.RelayBufferBudget;
 import io.netty.channel.epoll.RelayEventLoop;
 import io.netty.channel.epoll.RelayEventLoopGroup;
 import io.netty.channel.epoll.RelaySockets;
@@ -89,11 +90,23 @@ final class Transport {
    * reading at most {@code readSize} bytes at once, polling without sleeping when {@code
    * busyPolling}; else Netty's NIO loops (which always sleep when idle).
    */
-  EventLoopGroup newGroup(int threads, String name, int readSize, boolean busyPolling) {
+  /**
+   * The relay's read buffer budget: {@code relayBuffers} if set, else three quarters of the direct
+   * memory limit (the rest for the checks' channels and the stats socket).
+   */
+  static RelayBufferBudget bufferBudget(int relayBuffers, int readSize) {
+    return relayBuffers > 0
+        ? new RelayBufferBudget(relayBuffers)
+        : RelayBufferBudget.ofBytes(PlatformDependent.maxDirectMemory(), 0.75, readSize);
+  }
+
+  EventLoopGroup newGroup(
+      int threads, String name, int readSize, boolean busyPolling, RelayBufferBudget budget) {
     DefaultThreadFactory factory = new DefaultThreadFactory(name, true);
-    return epoll
-        ? new RelayEventLoopGroup(
-            threads, factory, readSize, PooledByteBufAllocator.DEFAULT, busyPolling)
-        : new NioEventLoopGroup(threads, factory);
+    if (!epoll) {
+      return new NioEventLoopGroup(threads, factory);
+    }
+    return new RelayEventLoopGroup(
+        threads, factory, readSize, PooledByteBufAllocator.DEFAULT, budget, busyPolling);
   }
 }

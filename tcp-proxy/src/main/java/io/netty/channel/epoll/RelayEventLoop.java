@@ -69,7 +69,20 @@ public final class RelayEventLoop extends SingleThreadEventLoop {
   private Handler[] handlers = new Handler[1024];
   private final int readSize;
   private final ByteBufAllocator allocator;
+  private final RelayBufferBudget budget;
   private ByteBuf scratch;
+
+  /** Relays waiting for a read buffer (the budget spent), oldest first. */
+  private final ArrayDeque<Runnable> bufferWaiters = new ArrayDeque<>();
+
+  private boolean bufferRetryArmed;
+  private long lastShortageLog = System.nanoTime() - SHORTAGE_LOG_NANOS;
+
+  /** While buffers are short, waiters are also retried this often (frees on other loops). */
+  private static final long BUFFER_RETRY_MILLIS = 20;
+
+  private static final int WAITERS_PER_RETRY = 16;
+  private static final long SHORTAGE_LOG_NANOS = TimeUnit.SECONDS.toNanos(10);
 
   /** Read buffers given back, for the next read: a few, so that a burst's do not stay held. */
   private final ArrayDeque<ByteBuf> spare = new ArrayDeque<>();
@@ -110,6 +123,7 @@ public final class RelayEventLoop extends SingleThreadEventLoop {
       Executor executor,
       int readSize,
       ByteBufAllocator allocator,
+      RelayBufferBudget budget,
       boolean busyPolling) {
     super(
         parent,
@@ -120,6 +134,7 @@ public final class RelayEventLoop extends SingleThreadEventLoop {
         RejectedExecutionHandlers.reject());
     this.readSize = readSize;
     this.allocator = allocator;
+    this.budget = budget;
     this.busyPolling = busyPolling;
     FileDescriptor ep = null;
     FileDescriptor ev = null;
@@ -253,28 +268,86 @@ public final class RelayEventLoop extends SingleThreadEventLoop {
   /**
    * The loop's read buffer, empty: a relay reads into it and writes from it at once. One that keeps
    * bytes its peer could not take yet {@link #takeScratch takes} it, and the loop gets another.
+   *
+   * @return the buffer, or null when the relay's buffers are all in use ({@link RelayBufferBudget},
+   *     or the direct memory limit): the caller reads nothing now and asks {@link #whenBufferFree}
    */
   public ByteBuf scratch() {
     ByteBuf b = scratch;
     if (b == null) {
       b = spare.poll();
       if (b == null) {
-        b = allocator.directBuffer(readSize, readSize);
+        if (!budget.tryAcquire()) {
+          shortOfBuffers(null);
+          return null;
+        }
+        try {
+          b = allocator.directBuffer(readSize, readSize);
+        } catch (OutOfMemoryError e) { // the direct memory limit, below the budget
+          budget.release();
+          shortOfBuffers(e);
+          return null;
+        }
       }
       scratch = b;
     }
     return b.clear();
   }
 
+  private void shortOfBuffers(OutOfMemoryError e) {
+    long now = System.nanoTime();
+    if (now - lastShortageLog >= SHORTAGE_LOG_NANOS) {
+      lastShortageLog = now;
+      log.warn(
+          "relay: no read buffer free ({} of {} in use, {} bytes each{}): connections wait for one,"
+              + " their bytes held in their sockets; a larger -XX:MaxDirectMemorySize raises the"
+              + " budget (logged at most every 10 s)",
+          budget.held(),
+          budget.max(),
+          readSize,
+          e == null ? "" : "; " + e.getMessage());
+    }
+  }
+
+  /**
+   * Runs {@code retry} on this loop when a read buffer may be had again: after one is given back
+   * here, or within {@value #BUFFER_RETRY_MILLIS} ms (one given back on another loop). On the loop.
+   */
+  public void whenBufferFree(Runnable retry) {
+    budget.countWait();
+    bufferWaiters.add(retry);
+    if (!bufferRetryArmed) {
+      bufferRetryArmed = true;
+      schedule(this::retryBufferWaiters, BUFFER_RETRY_MILLIS, TimeUnit.MILLISECONDS);
+    }
+  }
+
+  private void retryBufferWaiters() {
+    bufferRetryArmed = false;
+    for (int i = 0; i < WAITERS_PER_RETRY && !bufferWaiters.isEmpty(); i++) {
+      again(bufferWaiters.poll());
+    }
+    if (!bufferWaiters.isEmpty() && !bufferRetryArmed) {
+      bufferRetryArmed = true;
+      schedule(this::retryBufferWaiters, BUFFER_RETRY_MILLIS, TimeUnit.MILLISECONDS);
+    }
+  }
+
   /**
    * Gives back a buffer {@link #takeScratch taken} from the loop, once written: kept for the next
-   * read (a pool's allocation and release less per read), or released.
+   * read (a pool's allocation and release less per read), or released. A relay waiting for a buffer
+   * gets its turn.
    */
   public void recycle(ByteBuf b) {
     if (spare.size() < SPARE_MAX && b.refCnt() == 1 && b.capacity() == readSize) {
       spare.push(b);
     } else {
       b.release();
+      budget.release();
+    }
+    Runnable waiter = bufferWaiters.poll();
+    if (waiter != null) {
+      again(waiter);
     }
   }
 
@@ -455,11 +528,14 @@ public final class RelayEventLoop extends SingleThreadEventLoop {
     }
     if (scratch != null) {
       scratch.release();
+      budget.release();
       scratch = null;
     }
     for (ByteBuf b; (b = spare.poll()) != null; ) {
       b.release();
+      budget.release();
     }
+    bufferWaiters.clear();
     closeQuietly(eventFd);
     closeQuietly(epollFd);
     events.free();

@@ -10,6 +10,7 @@ import java.util.concurrent.ThreadFactory;
 public final class RelayEventLoopGroup extends MultithreadEventLoopGroup {
   /**
    * @param readSize the most a relay reads at once (its buffers' size)
+   * @param budget the read buffers all loops may hold together
    * @param busyPolling whether the loops poll without ever sleeping (haproxy's busy-polling)
    */
   public RelayEventLoopGroup(
@@ -17,19 +18,32 @@ public final class RelayEventLoopGroup extends MultithreadEventLoopGroup {
       ThreadFactory factory,
       int readSize,
       ByteBufAllocator allocator,
+      RelayBufferBudget budget,
       boolean busyPolling) {
-    super(threads, factory, readSize, allocator, busyPolling);
+    super(threads, factory, readSize, allocator, budget, busyPolling);
   }
 
-  /** Loops that sleep when idle. */
+  /** Loops that sleep when idle, with a budget of 3/4 of the direct memory limit. */
   public RelayEventLoopGroup(
       int threads, ThreadFactory factory, int readSize, ByteBufAllocator allocator) {
-    this(threads, factory, readSize, allocator, false);
+    this(
+        threads,
+        factory,
+        readSize,
+        allocator,
+        RelayBufferBudget.ofBytes(
+            io.netty.util.internal.PlatformDependent.maxDirectMemory(), 0.75, readSize),
+        false);
   }
 
   @Override
   protected EventLoop newChild(Executor executor, Object... args) {
     return new RelayEventLoop(
-        this, executor, (Integer) args[0], (ByteBufAllocator) args[1], (Boolean) args[2]);
+        this,
+        executor,
+        (Integer) args[0],
+        (ByteBufAllocator) args[1],
+        (RelayBufferBudget) args[2],
+        (Boolean) args[3]);
   }
 }

@@ -417,6 +417,9 @@ public final class VrrpRuntime implements Runnable {
       return;
     }
     long now = nanoClock.getAsLong();
+    if (router.nextDeadlineNanos() <= now) {
+      hearQueued();
+    }
     router.timerFired(now);
     announceIfDue(now);
     refreshVipsIfDue(now);
@@ -431,6 +434,24 @@ public final class VrrpRuntime implements Runnable {
     }
     publish();
   }
+
+  /**
+   * Before a timer decides (a backup's Master_Down, say), the adverts already waiting in the socket
+   * are heard: after this thread stalled (a long pause, a stopped process), the live master's
+   * adverts are queued there, and a timer judged first would make this node master for nothing, VIP
+   * and gratuitous ARP included, until it read them. At most a socket's worth, without waiting.
+   */
+  private void hearQueued() {
+    for (int i = 0; i < MAX_QUEUED_HEARD; i++) {
+      ReceivedDatagram datagram = receive(0);
+      if (datagram == null) {
+        return;
+      }
+      dispatch(datagram);
+    }
+  }
+
+  private static final int MAX_QUEUED_HEARD = 256;
 
   private ReceivedDatagram receive(long waitNanos) {
     try {

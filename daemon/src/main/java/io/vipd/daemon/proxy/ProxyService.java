@@ -105,6 +105,7 @@ public final class ProxyService implements Closeable {
       ProxyConfig config, CheckFactory factory, EventLoopGroup checkLoops, ProxyEvents events)
       throws IOException {
     ProxyService service = new ProxyService(config, events);
+    DescriptorBudget.warnIfShort(config, LOG);
     ProxySettings settings = ProxySettingsMapper.map(config);
     service.server.start(settings);
     service.listening = true;
@@ -179,6 +180,7 @@ public final class ProxyService implements Closeable {
   public synchronized List<String> apply(
       ProxyConfig next, CheckFactory factory, EventLoopGroup checkLoops) throws IOException {
     ProxySettings settings = ProxySettingsMapper.map(next);
+    DescriptorBudget.warnIfShort(next, LOG);
     ProxyConfig before = config;
     Map<String, HealthMonitor> oldMonitors = monitors;
     Map<String, HealthCheck> oldChecks = checks;

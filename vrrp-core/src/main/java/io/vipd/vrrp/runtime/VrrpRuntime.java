@@ -27,7 +27,11 @@ import java.util.Queue;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
@@ -102,6 +106,33 @@ public final class VrrpRuntime implements Runnable {
   private long lastLowerPriorityBurstNanos;
   private boolean lowerPriorityBurstSent;
   private long vipRefreshAtNanos = Long.MAX_VALUE;
+
+  /**
+   * The VIPs' lifetime refreshes run on a thread of their own: a netlink call waits for the
+   * kernel's rtnl lock, which a node tearing down many pod network namespaces can hold for seconds,
+   * and the adverts must not wait with it (the backups would take over). Installs and removals at
+   * transitions stay on the runtime thread, in order with the adverts and the announcements.
+   */
+  private final ExecutorService vipRefresher =
+      Executors.newSingleThreadExecutor(
+          r -> {
+            Thread t = new Thread(r, "vipd-vip-refresh");
+            t.setDaemon(true);
+            return t;
+          });
+
+  /**
+   * Held while VIPs are installed or removed: a refresh that started before a removal cannot put
+   * the VIP back after it (each transition bumps {@link #vipGeneration}, and a refresh of an older
+   * one does nothing).
+   */
+  private final Object vipLock = new Object();
+
+  private volatile long vipGeneration;
+
+  /** Since when the refresh under way runs (System.nanoTime), 0 if none. */
+  private final AtomicLong refreshSince = new AtomicLong();
+
   private volatile InstanceStatus status;
   // Written by the listener on the runtime thread, read by publish() on the same thread.
   private LastTransition lastTransition;
@@ -163,7 +194,10 @@ public final class VrrpRuntime implements Runnable {
       return 0;
     }
     long last = lastStepNanos;
-    return last == 0 ? 0 : Math.max(0, System.nanoTime() - last);
+    long now = System.nanoTime();
+    long step = last == 0 ? 0 : Math.max(0, now - last);
+    long refresh = refreshSince.get();
+    return Math.max(step, refresh == 0 ? 0 : Math.max(0, now - refresh)); // a hung refresh too
   }
 
   /** Whether the runtime thread ended with an exception (the instance no longer runs). */
@@ -398,6 +432,7 @@ public final class VrrpRuntime implements Runnable {
       removeAll();
       throw e;
     } finally {
+      vipRefresher.shutdown(); // a refresh under way ends by itself; none after a removal
       publish();
       stopped.countDown();
     }
@@ -534,13 +569,40 @@ public final class VrrpRuntime implements Runnable {
     }
     if (now >= vipRefreshAtNanos) {
       scheduleVipRefresh(now);
-      for (VirtualAddress vip : spec.virtualAddresses()) {
-        try {
-          vipManager.install(vip, spec.vipLifetimeSeconds());
-        } catch (IOException e) {
-          LOG.error("({}) could not refresh {}: {}", spec.name(), vip, e.getMessage());
+      long started = System.nanoTime() | 1; // never 0: 0 means none under way
+      if (!refreshSince.compareAndSet(0, started)) {
+        LOG.warn(
+            "({}) VIP refresh still waiting for the kernel after {} ms; the adverts go on",
+            spec.name(),
+            TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - refreshSince.get()));
+        return;
+      }
+      long generation = vipGeneration;
+      try {
+        vipRefresher.execute(() -> refreshVips(generation));
+      } catch (RejectedExecutionException e) {
+        refreshSince.set(0); // stopping
+      }
+    }
+  }
+
+  /** On the refresher: re-installs the VIPs, unless a transition came after {@code generation}. */
+  private void refreshVips(long generation) {
+    try {
+      synchronized (vipLock) {
+        if (generation != vipGeneration) {
+          return; // removed (or installed anew) since: a refresh now could resurrect a VIP
+        }
+        for (VirtualAddress vip : spec.virtualAddresses()) {
+          try {
+            vipManager.install(vip, spec.vipLifetimeSeconds());
+          } catch (IOException | RuntimeException e) {
+            LOG.error("({}) could not refresh {}: {}", spec.name(), vip, e.getMessage());
+          }
         }
       }
+    } finally {
+      refreshSince.set(0);
     }
   }
 
@@ -594,11 +656,14 @@ public final class VrrpRuntime implements Runnable {
   }
 
   private void removeAll() {
-    for (VirtualAddress vip : spec.virtualAddresses()) {
-      try {
-        vipManager.remove(vip);
-      } catch (IOException | RuntimeException e) {
-        LOG.error("({}) could not remove {}: {}", spec.name(), vip, e.getMessage());
+    synchronized (vipLock) {
+      vipGeneration++;
+      for (VirtualAddress vip : spec.virtualAddresses()) {
+        try {
+          vipManager.remove(vip);
+        } catch (IOException | RuntimeException e) {
+          LOG.error("({}) could not remove {}: {}", spec.name(), vip, e.getMessage());
+        }
       }
     }
   }
@@ -644,12 +709,15 @@ public final class VrrpRuntime implements Runnable {
 
     @Override
     public void addVirtualAddresses() {
-      for (VirtualAddress vip : spec.virtualAddresses()) {
-        try {
-          vipManager.install(vip, spec.vipLifetimeSeconds());
-          LOG.info("({}) Adding VIP {}", spec.name(), vip);
-        } catch (IOException e) {
-          LOG.error("({}) could not add {}: {}", spec.name(), vip, e.getMessage());
+      synchronized (vipLock) {
+        vipGeneration++;
+        for (VirtualAddress vip : spec.virtualAddresses()) {
+          try {
+            vipManager.install(vip, spec.vipLifetimeSeconds());
+            LOG.info("({}) Adding VIP {}", spec.name(), vip);
+          } catch (IOException e) {
+            LOG.error("({}) could not add {}: {}", spec.name(), vip, e.getMessage());
+          }
         }
       }
       scheduleVipRefresh(nanoClock.getAsLong());
@@ -657,13 +725,16 @@ public final class VrrpRuntime implements Runnable {
 
     @Override
     public void removeVirtualAddresses() {
-      for (VirtualAddress vip : spec.virtualAddresses()) {
-        try {
-          if (vipManager.remove(vip)) {
-            LOG.info("({}) Removing VIP {}", spec.name(), vip);
+      synchronized (vipLock) {
+        vipGeneration++;
+        for (VirtualAddress vip : spec.virtualAddresses()) {
+          try {
+            if (vipManager.remove(vip)) {
+              LOG.info("({}) Removing VIP {}", spec.name(), vip);
+            }
+          } catch (IOException e) {
+            LOG.error("({}) could not remove {}: {}", spec.name(), vip, e.getMessage());
           }
-        } catch (IOException e) {
-          LOG.error("({}) could not remove {}: {}", spec.name(), vip, e.getMessage());
         }
       }
     }

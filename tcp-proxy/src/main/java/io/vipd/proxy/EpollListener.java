@@ -214,20 +214,35 @@ final class EpollListener implements Listener, RelayEventLoop.Handler {
       change.run();
       return;
     }
+    io.netty.util.concurrent.Future<Object> done;
     try {
-      loop.submit(
+      done =
+          loop.submit(
               () -> {
                 change.run();
                 return null;
-              })
-          .get(5, TimeUnit.SECONDS);
+              });
+    } catch (RejectedExecutionException e) { // the loop is stopping
+      throw new IOException("the listener's event loop is stopping", e);
+    }
+    try {
+      done.get(5, TimeUnit.SECONDS);
     } catch (ExecutionException e) {
       throw e.getCause() instanceof IOException io ? io : new IOException(e.getCause());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IOException("interrupted", e);
-    } catch (Exception e) { // rejected (the loop is stopping), timed out
-      throw new IOException("the listener's event loop did not answer: " + e, e);
+    } catch (InterruptedException | java.util.concurrent.TimeoutException e) {
+      if (e instanceof InterruptedException) {
+        Thread.currentThread().interrupt();
+      }
+      // a change that did not run must never run later, behind the caller's back (it would stop
+      // a frontend whose status says enabled): cancelled, or else it runs now and is waited for
+      if (done.cancel(false)) {
+        throw new IOException("the listener's event loop did not answer in 5 s", e);
+      }
+      try {
+        done.syncUninterruptibly();
+      } catch (RuntimeException failed) {
+        throw new IOException(failed);
+      }
     }
   }
 

@@ -342,7 +342,9 @@ final class EpollSession extends SessionBase implements RelayEventLoop.Handler {
         if (p.eof || !p.readable) {
           break;
         }
-        ByteBuf buf = loop.scratch();
+        // a session holding the other direction's buffer may use the reserve: its peer may be
+        // blocked on this direction, and then nothing else would free that buffer
+        ByteBuf buf = loop.scratch((p.fromClient ? down : up).pending != null);
         if (buf == null) {
           waitForBuffer(p); // the bytes wait in the socket, and TCP holds the sender back
           break;
@@ -540,7 +542,7 @@ final class EpollSession extends SessionBase implements RelayEventLoop.Handler {
       return;
     }
     try {
-      ByteBuf buf = loop.scratch();
+      ByteBuf buf = loop.scratch(false);
       if (buf == null) {
         return; // no buffer to spare: the close may send a reset
       }

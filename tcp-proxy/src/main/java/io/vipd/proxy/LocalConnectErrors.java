@@ -26,7 +26,13 @@ final class LocalConnectErrors {
 
   /** Whether {@code cause}, a failed connect's, is a shortage of this node's. */
   static boolean isLocal(Throwable cause) {
-    int errno = RelayErrnos.errno(cause); // epoll: Netty's native exceptions
-    return errno != 0 ? LOCAL.contains(errno) : cause instanceof BindException; // NIO's
+    // NIO's BindException comes wrapped (Netty annotates it with the address): the whole chain
+    for (Throwable t = cause; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      int errno = RelayErrnos.errno(t); // epoll: Netty's native exceptions
+      if (errno != 0 ? LOCAL.contains(errno) : t instanceof BindException) {
+        return true;
+      }
+    }
+    return false;
   }
 }

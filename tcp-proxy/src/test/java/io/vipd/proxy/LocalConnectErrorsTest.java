@@ -29,6 +29,10 @@ class LocalConnectErrorsTest {
           "errno " + errno);
     }
     assertTrue(LocalConnectErrors.isLocal(new BindException("Cannot assign requested address")));
+    // NIO: Netty wraps the JDK's BindException with the address in the message
+    java.net.SocketException annotated = new java.net.SocketException("... : /10.0.0.1:6443");
+    annotated.initCause(new BindException("Cannot assign requested address"));
+    assertTrue(LocalConnectErrors.isLocal(annotated));
     // what a failed connect(2) throws on epoll: Netty's own ConnectException with the errno
     IOException fromConnect =
         assertThrows(IOException.class, () -> Errors.handleConnectErrno("connect", -99));

@@ -58,7 +58,9 @@ final class KeepalivedReasons {
           Map.entry(
               "virtual_ipaddress_excluded",
               "vipd has no excluded addresses; move them to virtual_ipaddress if they should"
-                  + " follow the VIP (they will then appear in adverts)"),
+                  + " follow the VIP (they will then appear in adverts, and nodes whose lists"
+                  + " differ ignore each other's adverts: move them on every node, keepalived's"
+                  + " too, at once)"),
           Map.entry("unicast_ttl", "vipd sends with TTL 255 as the RFC requires"),
           Map.entry("notify_master_rx_lower_pri", "vipd calls notify scripts on state changes"),
           Map.entry("notify_deleted", "vipd calls notify scripts on state changes"),

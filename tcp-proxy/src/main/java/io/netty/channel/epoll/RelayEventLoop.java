@@ -269,15 +269,17 @@ public final class RelayEventLoop extends SingleThreadEventLoop {
    * The loop's read buffer, empty: a relay reads into it and writes from it at once. One that keeps
    * bytes its peer could not take yet {@link #takeScratch takes} it, and the loop gets another.
    *
+   * @param fromReserve whether the caller holds a buffer already (the other direction's), and so
+   *     may have one of the reserve ({@link RelayBufferBudget})
    * @return the buffer, or null when the relay's buffers are all in use ({@link RelayBufferBudget},
    *     or the direct memory limit): the caller reads nothing now and asks {@link #whenBufferFree}
    */
-  public ByteBuf scratch() {
+  public ByteBuf scratch(boolean fromReserve) {
     ByteBuf b = scratch;
     if (b == null) {
       b = spare.poll();
       if (b == null) {
-        if (!budget.tryAcquire()) {
+        if (!budget.tryAcquire(fromReserve)) {
           shortOfBuffers(null);
           return null;
         }
@@ -285,6 +287,7 @@ public final class RelayEventLoop extends SingleThreadEventLoop {
           b = allocator.directBuffer(readSize, readSize);
         } catch (OutOfMemoryError e) { // the direct memory limit, below the budget
           budget.release();
+          budget.refused(); // after the release: no retry pays the JDK's back-off for a while
           shortOfBuffers(e);
           return null;
         }
@@ -339,7 +342,10 @@ public final class RelayEventLoop extends SingleThreadEventLoop {
    * gets its turn.
    */
   public void recycle(ByteBuf b) {
-    if (spare.size() < SPARE_MAX && b.refCnt() == 1 && b.capacity() == readSize) {
+    if (spare.size() < SPARE_MAX
+        && b.refCnt() == 1
+        && b.capacity() == readSize
+        && !budget.nearlySpent()) { // then spares would idle here while other loops' relays wait
       spare.push(b);
     } else {
       b.release();

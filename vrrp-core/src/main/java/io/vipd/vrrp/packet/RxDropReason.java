@@ -56,9 +56,10 @@ public enum RxDropReason {
   /**
    * The advert's addresses are not this router's virtual addresses (another count, or one of ours
    * missing), and it was not sent by an address owner: RFC 3768 and RFC 9568 7.1 let a router
-   * verify the list and then MUST discard such an advert, as keepalived does ("ip address
-   * associated with VRID not present in MASTER advert"). Typically another cluster that uses the
-   * same VRID on the segment, or a node whose {@code virtual-ips} differ.
+   * verify the list and then MUST discard such an advert. keepalived verifies too ("ip address
+   * associated with VRID not present in MASTER advert"), and drops even an owner's; vipd keeps the
+   * RFC's exception for the owner. Typically another cluster that uses the same VRID on the
+   * segment, or a node whose {@code virtual-ips} differ.
    */
   ADDRESS_LIST_MISMATCH,
   /** Received by the address owner (priority 255). */

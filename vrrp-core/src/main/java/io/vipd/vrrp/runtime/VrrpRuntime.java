@@ -474,19 +474,21 @@ public final class VrrpRuntime implements Runnable {
    * Before a timer decides (a backup's Master_Down, say), the adverts already waiting in the socket
    * are heard: after this thread stalled (a long pause, a stopped process), the live master's
    * adverts are queued there, and a timer judged first would make this node master for nothing, VIP
-   * and gratuitous ARP included, until it read them. At most a socket's worth, without waiting.
+   * and gratuitous ARP included, until it read them. Everything queued (other VRIDs' adverts too,
+   * on a busy segment), without waiting, for at most {@value #MAX_QUEUED_HEARING_MILLIS} ms.
    */
   private void hearQueued() {
-    for (int i = 0; i < MAX_QUEUED_HEARD; i++) {
+    long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(MAX_QUEUED_HEARING_MILLIS);
+    do {
       ReceivedDatagram datagram = receive(0);
       if (datagram == null) {
         return;
       }
       dispatch(datagram);
-    }
+    } while (System.nanoTime() - until < 0);
   }
 
-  private static final int MAX_QUEUED_HEARD = 256;
+  private static final long MAX_QUEUED_HEARING_MILLIS = 50;
 
   private ReceivedDatagram receive(long waitNanos) {
     try {

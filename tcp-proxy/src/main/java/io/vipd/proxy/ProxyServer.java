@@ -689,6 +689,18 @@ public final class ProxyServer implements AutoCloseable {
     return relayBuffers;
   }
 
+  /** Read buffers the epoll relay's loops hold now (slow readers' included); 0 on NIO. */
+  public int relayBuffersInUse() {
+    RelayBufferBudget b = relayBuffers;
+    return b == null || !transport.epoll ? 0 : b.held();
+  }
+
+  /** Times a connection waited for a read buffer, the budget spent, since start; 0 on NIO. */
+  public long relayBufferWaits() {
+    RelayBufferBudget b = relayBuffers;
+    return b == null ? 0 : b.waits();
+  }
+
   /** Test hook: frontend {@code name}'s listening sockets. */
   Listeners listeners(String name) {
     return frontend(name).listener;

@@ -1,6 +1,7 @@
 package io.vipd.daemon.metrics;
 
 import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.binder.MeterBinder;
@@ -102,6 +103,19 @@ public final class VipdMetrics implements AutoCloseable {
                           "Connection log lines dropped because the log output did not keep up"
                               + " (haproxy: DroppedLogs)")
                       .register(r));
+          next.add(
+              r -> {
+                Gauge.builder("vipd.proxy.relay.buffers", p, ProxyService::relayBuffersInUse)
+                    .description(
+                        "Read buffers the relay holds now, slow readers' included; past its"
+                            + " budget a connection waits for one")
+                    .strongReference(true)
+                    .register(r);
+                FunctionCounter.builder(
+                        "vipd.proxy.relay.buffer.waits", p, ProxyService::relayBufferWaits)
+                    .description("Times a connection waited for a read buffer, the budget spent")
+                    .register(r);
+              });
           next.add(new CheckMetrics("vipd.server.check", p::checkStatus, CheckMetrics::serverTags));
         });
     Set<Meter.Id> before = ids();

@@ -481,6 +481,16 @@ public final class ProxyService implements Closeable {
     return before;
   }
 
+  /** Read buffers the relay holds now (see RelayBufferBudget); 0 on NIO. */
+  public int relayBuffersInUse() {
+    return server.relayBuffersInUse();
+  }
+
+  /** Times a connection waited for a read buffer since start. */
+  public long relayBufferWaits() {
+    return server.relayBufferWaits();
+  }
+
   /** Closes every established session of a server; returns how many. */
   public int shutdownSessions(String backend, String serverName) {
     return server.shutdownSessions(backend, serverName);

@@ -351,12 +351,17 @@ public final class VrrpService implements Closeable {
       BiFunction<VrrpInstanceConfig, IntSupplier, VirtualRouterListener> observers)
       throws IOException {
     String ifName = cfg.interfaceName();
-    InetAddress primary = RawVrrpSocket.currentIndex(ifName) > 0 ? primaryAddressIfAny(cfg) : null;
+    boolean present = RawVrrpSocket.currentIndex(ifName) > 0;
+    if (present) {
+      // first: a VIP left by an earlier run (or by keepalived) must not be taken for the node's
+      // own address, the adverts' source
+      removeStale(cfg.name(), cfg.virtualIps().stream().map(VrrpService::toVirtual).toList());
+    }
+    InetAddress primary = present ? primaryAddressIfAny(cfg) : null;
     if (primary == null) {
       return openWaiting(cfg, observers);
     }
     VrrpInstanceSpec spec = spec(cfg, primary);
-    removeStale(spec);
     VrrpSocket socket = openSocket(cfg, primary);
     PacketSocketAnnouncer announcer = null;
     LinkMonitor monitor = null;
@@ -482,14 +487,14 @@ public final class VrrpService implements Closeable {
   }
 
   /** VIPs left behind by a vipd that was killed are removed before the instance starts. */
-  private void removeStale(VrrpInstanceSpec spec) {
-    for (VirtualAddress vip : spec.virtualAddresses()) {
+  private void removeStale(String instance, List<VirtualAddress> vips) {
+    for (VirtualAddress vip : vips) {
       try {
         if (vipManager.remove(vip)) {
-          LOG.info("({}) removed stale VIP {} left by an earlier run", spec.name(), vip);
+          LOG.info("({}) removed stale VIP {} left by an earlier run", instance, vip);
         }
       } catch (IOException e) {
-        LOG.warn("({}) could not check for stale VIP {}: {}", spec.name(), vip, e.getMessage());
+        LOG.warn("({}) could not check for stale VIP {}: {}", instance, vip, e.getMessage());
       }
     }
   }

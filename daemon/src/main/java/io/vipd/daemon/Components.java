@@ -164,6 +164,8 @@ final class Components implements AutoCloseable {
       // start a proxy or a VRRP instance (and re-add a VIP) after the priority-0 advert
       throw new IllegalStateException("vipd is not running");
     }
+    // before anything changes: a name that does not resolve fails here, not half way
+    io.vipd.daemon.reload.NamePreflight.resolve(next);
     List<String> changes = new ArrayList<>();
     try {
       apply(next, changes);

@@ -2,6 +2,7 @@ package io.vipd.daemon.cli;
 
 import io.vipd.daemon.config.ConfigLoader;
 import io.vipd.daemon.config.ConfigProblem;
+import io.vipd.daemon.config.ExecPrograms;
 import io.vipd.daemon.config.LoadResult;
 import io.vipd.daemon.reload.EarlySignals;
 import io.vipd.daemon.systemd.JournalPriorities;
@@ -45,6 +46,14 @@ final class RunCommand {
     }
     for (ConfigProblem p : r.warnings()) {
       out.println(p.format());
+    }
+    // said, not refused, at start (a script may be deployed after the file, as keepalived starts
+    // with a script it cannot find); a reload that brings one is refused
+    for (ConfigProblem p : ExecPrograms.problems(file, r.config().orElseThrow())) {
+      out.println(
+          new ConfigProblem(
+                  ConfigProblem.Severity.WARNING, p.file(), p.line(), p.key(), p.message())
+              .format());
     }
     for (String n : r.notYetActive()) {
       out.println(file + ": note: " + n);

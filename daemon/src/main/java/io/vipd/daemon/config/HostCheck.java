@@ -12,7 +12,8 @@ import java.util.Set;
  * interface that does not exist (instance, VIP device or tracked interface); VRRP without {@code
  * CAP_NET_ADMIN} and {@code CAP_NET_RAW}; a frontend on a port below 1024 without {@code
  * CAP_NET_BIND_SERVICE}. Warning: a VIP outside every subnet of its interface (keepalived allows
- * it, but hosts on the segment may not reach it without a route).
+ * it, but hosts on the segment may not reach it without a route). Error: an exec check whose
+ * absolute program is missing or not executable ({@link ExecPrograms}).
  */
 public final class HostCheck {
 
@@ -75,6 +76,7 @@ public final class HostCheck {
       }
     }
     capabilities(out, file, config, host);
+    out.addAll(ExecPrograms.problems(file, config));
     return out;
   }
 

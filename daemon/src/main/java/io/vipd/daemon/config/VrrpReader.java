@@ -344,8 +344,32 @@ final class VrrpReader {
         ok = false;
       }
     }
+    if (out.size() > MAX_VIPS) {
+      n.error(
+          "virtual-ips",
+          "found "
+              + out.size()
+              + " addresses, expected at most "
+              + MAX_VIPS
+              + " (an advert's address count is one byte; use a second instance for more)");
+      return Optional.empty();
+    }
+    if (ok && !out.isEmpty() && out.get(0).family() == IpFamily.IPV6 && out.size() > MAX_VIPS_V6) {
+      n.warning(
+          "virtual-ips",
+          out.size()
+              + " IPv6 addresses make an advert larger than a 1500-byte MTU (at most "
+              + MAX_VIPS_V6
+              + " fit): it is not sent on such a link");
+    }
     return ok ? Optional.of(out) : Optional.empty();
   }
+
+  /** The most addresses an advert carries: its count field is one byte. */
+  static final int MAX_VIPS = 255;
+
+  /** IPv6 addresses that fit one advert in 1500 bytes: (1500 - 40 - 8) / 16. */
+  static final int MAX_VIPS_V6 = 90;
 
   private Optional<TrackConfig> track(Node t) {
     Optional<List<TrackConfig.Tracked>> checks = trackList(t, "checks", true);

@@ -2,6 +2,7 @@ package io.vipd.daemon.reload;
 
 import io.vipd.daemon.config.ConfigLoader;
 import io.vipd.daemon.config.ConfigProblem;
+import io.vipd.daemon.config.ExecPrograms;
 import io.vipd.daemon.config.LoadResult;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -66,6 +67,12 @@ public final class Reloader {
     }
     for (ConfigProblem w : loaded.warnings()) {
       LOG.warn("{}", w.format());
+    }
+    // judged here, on the node: a program missing from this machine fails its check on every run
+    List<ConfigProblem> programs =
+        ExecPrograms.problems(file.toString(), loaded.config().orElseThrow());
+    if (!programs.isEmpty()) {
+      return ReloadResult.rejected(programs.stream().map(ConfigProblem::format).toList());
     }
     try {
       return ReloadResult.applied(applier.apply(loaded.config().orElseThrow()));

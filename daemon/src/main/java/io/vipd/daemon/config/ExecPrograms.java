@@ -1,0 +1,58 @@
+package io.vipd.daemon.config;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The programs of {@code type = exec} checks, judged on this machine: an absolute program that does
+ * not exist or cannot be executed makes the check fail on every run, and with the usual weight 0,
+ * its instance goes to FAULT on every node that received the same file. keepalived reports such a
+ * script ("not found/accessible") when it reads its configuration; vipd reports it in {@code vipd
+ * check --host} and refuses a reload that brings it (the running configuration stays). A program
+ * given by name is looked up on PATH by the process that runs it, which this check cannot see, and
+ * a shell command line is the shell's business: neither is judged.
+ */
+public final class ExecPrograms {
+
+  private ExecPrograms() {}
+
+  /** One error per exec check whose absolute program is missing or not executable here. */
+  public static List<ConfigProblem> problems(String file, DaemonConfig config) {
+    List<ConfigProblem> out = new ArrayList<>();
+    for (Map.Entry<String, CheckConfig> e : config.checks().entrySet()) {
+      CheckConfig c = e.getValue();
+      if (c.type() != CheckType.EXEC || c.shell() || c.command().isEmpty()) {
+        continue;
+      }
+      String program = c.command().get(0);
+      if (!program.startsWith("/")) {
+        continue;
+      }
+      Path p = Path.of(program);
+      String why =
+          !Files.exists(p)
+              ? "does not exist"
+              : !Files.isRegularFile(p)
+                  ? "is not a file"
+                  : !Files.isExecutable(p) ? "is not executable" : null;
+      if (why != null) {
+        out.add(
+            new ConfigProblem(
+                ConfigProblem.Severity.ERROR,
+                file,
+                0,
+                "checks." + e.getKey() + ".command",
+                "found "
+                    + program
+                    + ", which "
+                    + why
+                    + " on this machine, expected an executable program: the check would fail"
+                    + " at every run"));
+      }
+    }
+    return out;
+  }
+}

@@ -61,6 +61,10 @@ final class Components implements AutoCloseable {
   private VrrpService vrrp;
   private TrackingService tracking;
   private final Map<String, NotifyScripts> notifiers = new LinkedHashMap<>();
+
+  /** Notify scripts a reload replaced, whose calls may still run (closed at stop). */
+  private final List<NotifyScripts> retired = new ArrayList<>();
+
   private volatile Admin admin; // admin endpoint: started last, closed first
   private StatsSocket statsSocket; // haproxy's runtime API over what admin shows: with admin
   private volatile ProxyService draining; // the proxy whose stop drains, for endDrain
@@ -271,7 +275,9 @@ final class Components implements AutoCloseable {
   private void release(VirtualRouterListener observer) {
     if (observer instanceof NotifyScripts n) {
       notifiers.values().remove(n);
-      n.close();
+      retired.removeIf(NotifyScripts::idle);
+      n.retire(); // what runs finishes under its own timeout; a reload cuts no script
+      retired.add(n);
     }
   }
 
@@ -370,6 +376,8 @@ final class Components implements AutoCloseable {
     }
     notifiers.values().forEach(NotifyScripts::close);
     notifiers.clear();
+    retired.forEach(NotifyScripts::close);
+    retired.clear();
     if (proxy != null) {
       draining = proxy; // first: an endDrain from now on reaches this stop
       // The grace of the configuration in force: a reload may have changed it.

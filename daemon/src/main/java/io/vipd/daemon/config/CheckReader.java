@@ -196,7 +196,13 @@ final class CheckReader {
       n.error(key, "found " + Node.quoteIfNeeded(s.get()) + ", expected an absolute file path");
       return Optional.empty();
     }
-    return s.map(Path::of);
+    try {
+      return s.map(Path::of);
+    } catch (java.nio.file.InvalidPathException e) { // a NUL character
+      n.error(
+          key, "found " + Node.quoteIfNeeded(s.get()) + ", expected a file path: " + e.getReason());
+      return Optional.empty();
+    }
   }
 
   /**

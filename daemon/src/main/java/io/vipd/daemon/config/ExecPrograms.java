@@ -31,7 +31,12 @@ public final class ExecPrograms {
       if (!program.startsWith("/")) {
         continue;
       }
-      Path p = Path.of(program);
+      Path p;
+      try {
+        p = Path.of(program);
+      } catch (java.nio.file.InvalidPathException invalid) {
+        continue; // not a path the system could run either; the run reports it
+      }
       String why =
           !Files.exists(p)
               ? "does not exist"

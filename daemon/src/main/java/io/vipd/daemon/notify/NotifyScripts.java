@@ -238,6 +238,37 @@ public final class NotifyScripts implements VirtualRouterListener, AutoCloseable
   }
 
   /**
+   * A reload replaced or removed these scripts: calls already queued or running go on under their
+   * own timeout, as keepalived lets a script run out across a reload (a {@code notify.master} that
+   * moves a route must not be cut by an unrelated change); nothing new is accepted. Returns at
+   * once; {@link #close} still ends whatever runs when vipd stops.
+   */
+  public void retire() {
+    starter.shutdown(); // what is queued still starts
+    Thread t =
+        new Thread(
+            () -> {
+              try {
+                starter.awaitTermination(timeout.toMillis() + 60_000, TimeUnit.MILLISECONDS);
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+              // the running calls' timeouts still fire; the timer's thread ends after the last
+              timer.shutdown();
+            },
+            "notify-retire-" + instance);
+    t.setDaemon(true);
+    t.start();
+  }
+
+  /** Whether nothing is queued or running any more (after {@link #retire}). */
+  public boolean idle() {
+    synchronized (lock) {
+      return starter.isTerminated() && running.isEmpty();
+    }
+  }
+
+  /**
    * Lets queued calls (typically {@code notify.stop}) start and running ones finish for at most
    * {@link #STOP_GRACE} (or the script timeout, if shorter), then kills those still running and
    * drops the rest: a hanging script must not hold up vipd's stop, nor outlive it.

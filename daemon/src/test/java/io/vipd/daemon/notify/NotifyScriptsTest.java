@@ -125,6 +125,35 @@ class NotifyScriptsTest {
     assertFalse(hanging.isAlive(), "the hanging script was killed by close()");
   }
 
+  /** A reload replaced the scripts: the call under way finishes; close() at stop still ends all. */
+  @Test
+  void aRetiredScriptsCallRunsToItsEnd() throws Exception {
+    Path done = dir.resolve("master.done");
+    // longer than the stop grace (2 s) that close() would give it
+    Path master = script("master.sh", "sleep 3\necho moved > " + done + "\n");
+    NotifyConfig config =
+        new NotifyConfig(
+            Optional.of(master.toString()),
+            Optional.empty(),
+            Optional.empty(),
+            Optional.empty(),
+            Optional.empty(),
+            Duration.ofSeconds(30));
+    NotifyScripts n = new NotifyScripts("VI_1", config, () -> 101, Duration.ofSeconds(30));
+    n.onTransition(new Transition(VrrpState.BACKUP, VrrpState.MASTER, "test", 0));
+    Thread.sleep(200); // started
+    long at = System.nanoTime();
+    n.retire();
+    assertTrue(System.nanoTime() - at < Duration.ofMillis(500).toNanos(), "retire returns at once");
+    assertEquals("moved", awaitContent(done, Duration.ofSeconds(10)).strip(), "not killed");
+    long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+    while (!n.idle() && System.nanoTime() < deadline) {
+      Thread.sleep(20);
+    }
+    assertTrue(n.idle());
+    n.close();
+  }
+
   private Path script(String name, String body) throws IOException {
     Path p = dir.resolve(name);
     Files.writeString(p, "#!/bin/sh\n" + body);

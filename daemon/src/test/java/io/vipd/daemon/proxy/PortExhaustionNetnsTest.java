@@ -53,7 +53,9 @@ class PortExhaustionNetnsTest {
               + "    servers = [ { name = n1, address = \""
               + server
               + "\" } ]\n"
-              + "    check { type = tcp, interval = 60s }\n"
+              // the active check, short of ports too, must not be what marks it down here: many
+              // failures needed (passive health's mark-down needs one)
+              + "    check { type = tcp, interval = 60s, fall = 1000 }\n"
               + "    on-error = mark-down\n"
               + "    retries = 0\n"
               + "  }\n"

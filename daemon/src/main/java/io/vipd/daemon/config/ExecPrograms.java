@@ -3,8 +3,10 @@ package io.vipd.daemon.config;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The programs of {@code type = exec} checks, judged on this machine: an absolute program that does
@@ -19,10 +21,20 @@ public final class ExecPrograms {
 
   private ExecPrograms() {}
 
-  /** One error per exec check whose absolute program is missing or not executable here. */
+  /**
+   * One error per tracked exec check whose absolute program is missing or not executable here (a
+   * check no instance tracks is never run).
+   */
   public static List<ConfigProblem> problems(String file, DaemonConfig config) {
+    Set<String> tracked = new HashSet<>();
+    for (VrrpInstanceConfig i : config.vrrp().instances()) {
+      i.track().checks().forEach(t -> tracked.add(t.name()));
+    }
     List<ConfigProblem> out = new ArrayList<>();
     for (Map.Entry<String, CheckConfig> e : config.checks().entrySet()) {
+      if (!tracked.contains(e.getKey())) {
+        continue;
+      }
       CheckConfig c = e.getValue();
       if (c.type() != CheckType.EXEC || c.shell() || c.command().isEmpty()) {
         continue;

@@ -113,7 +113,9 @@ public final class VipdMetrics implements AutoCloseable {
                     .register(r);
                 FunctionCounter.builder(
                         "vipd.proxy.relay.buffer.waits", p, ProxyService::relayBufferWaits)
-                    .description("Times a connection waited for a read buffer, the budget spent")
+                    .description(
+                        "Failed attempts to get a read buffer (the budget spent, or the direct"
+                            + " memory limit), about one per 20 ms per waiting direction")
                     .register(r);
               });
           next.add(new CheckMetrics("vipd.server.check", p::checkStatus, CheckMetrics::serverTags));

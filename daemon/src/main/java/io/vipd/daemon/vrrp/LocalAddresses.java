@@ -30,6 +30,35 @@ final class LocalAddresses {
         : present(interfaceName, address);
   }
 
+  /**
+   * Whether {@code interfaceName} still has {@code address}: for IPv6 in any state but a failed
+   * duplicate address detection (a tentative address, as after every link up, is not lost).
+   */
+  static boolean held(String interfaceName, InetAddress address) {
+    return address instanceof Inet6Address
+        ? heldIpv6(interfaceName, address, readIfInet6())
+        : present(interfaceName, address);
+  }
+
+  /** {@link #held} for IPv6, {@code lines} as in {@code /proc/net/if_inet6}. */
+  static boolean heldIpv6(String interfaceName, InetAddress address, List<String> lines) {
+    String hex = HexFormat.of().formatHex(address.getAddress());
+    for (String line : lines) {
+      String[] f = line.trim().split("\\s+");
+      if (f.length >= 6 && f[5].equals(interfaceName) && f[0].equalsIgnoreCase(hex)) {
+        try {
+          return (Integer.parseInt(f[4], 16) & DAD_FAILED) == 0;
+        } catch (NumberFormatException e) {
+          return true; // there, whatever its flags say
+        }
+      }
+    }
+    return false;
+  }
+
+  /** {@code IFA_F_DADFAILED}. */
+  private static final int DAD_FAILED = 0x08;
+
   /** Whether some interface of this node has {@code address}. */
   static boolean localAnywhere(InetAddress address) {
     try {

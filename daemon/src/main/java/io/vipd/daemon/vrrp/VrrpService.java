@@ -357,7 +357,15 @@ public final class VrrpService implements Closeable {
       // own address, the adverts' source
       removeStale(cfg.name(), cfg.virtualIps().stream().map(VrrpService::toVirtual).toList());
     }
-    InetAddress primary = present ? primaryAddressIfAny(cfg) : null;
+    InetAddress found = present ? primaryAddressIfAny(cfg) : null;
+    InetAddress primary = found;
+    if (found != null
+        && configuredSource(cfg).isEmpty()
+        && cfg.virtualIps().stream().anyMatch(v -> v.address().equals(found))) {
+      // a VIP that could not be removed (another prefix length, a failed delete) is never the
+      // node's own address: wait for one, as a re-addressing instance does (sourceNow)
+      primary = null;
+    }
     if (primary == null) {
       return openWaiting(cfg, observers);
     }
@@ -770,14 +778,15 @@ public final class VrrpService implements Closeable {
     }
 
     /**
-     * IPv4: the interface, up, no longer has the address adverts are sent from (removed by hand, a
-     * DHCP lease lost or renumbered). Every advert would fail while the instance stayed MASTER
-     * beside the backup that takes over; keepalived goes to FAULT, or takes the interface's new
-     * address, and so does vipd (see {@link #reopen}). Looked for once a second (every fifth poll):
-     * it reads the interface's addresses; lost when missing twice in a row. Left out: a configured
-     * unicast source (it may be on another interface, which the kernel sends from all the same),
-     * and IPv6 link-local addresses, briefly unusable after every link up (duplicate address
-     * detection), which is not a loss.
+     * The interface, up, no longer has the address adverts are sent from (removed by hand, a DHCP
+     * lease lost or renumbered; for IPv6, a link-local address regenerated: a new MAC, {@code
+     * addrgenmode random}, or replaced by hand). Every advert would fail while the instance stayed
+     * MASTER beside the backup that takes over; keepalived goes to FAULT, or takes the interface's
+     * new address, and so does vipd (see {@link #reopen}). Looked for once a second (every fifth
+     * poll): it reads the interface's addresses; lost when missing twice in a row. A tentative IPv6
+     * address (duplicate address detection after every link up) is still held; a failed one is
+     * lost. Left out: a configured unicast source (it may be on another interface, which the kernel
+     * sends from all the same).
      */
     private boolean lostAddress() {
       if (++pollsSinceAddressCheck < 5) {
@@ -785,9 +794,8 @@ public final class VrrpService implements Closeable {
       }
       pollsSinceAddressCheck = 0;
       InetAddress primary = runtime.primaryAddress();
-      if (!(primary instanceof Inet4Address)
-          || configuredSource(config).isPresent() // may be on another interface
-          || LocalAddresses.usable(spec.interfaceName(), primary)) {
+      if (configuredSource(config).isPresent() // may be on another interface
+          || LocalAddresses.held(spec.interfaceName(), primary)) {
         addressMissing = false;
         return false;
       }

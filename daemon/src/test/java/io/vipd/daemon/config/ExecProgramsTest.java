@@ -32,6 +32,9 @@ class ExecProgramsTest {
     Files.writeString(
         conf,
         "admin.enabled = false\n"
+            + "vrrp.instances = [ { name = VI_1, interface = eth0, virtual-router-id = 51,"
+            + " priority = 100, virtual-ips = [\"10.0.0.100/24\"],"
+            + " track.checks = [ { name = script, weight = 0 } ] } ]\n"
             + "checks.script { type = exec, command = [\""
             + program
             + "\", \"--quick\"], shell = "

@@ -596,6 +596,7 @@ public final class VrrpRuntime implements Runnable {
           return; // removed (or installed anew) since: a refresh now could resurrect a VIP
         }
         for (VirtualAddress vip : spec.virtualAddresses()) {
+          refreshSince.set(System.nanoTime() | 1); // liveness times one call, not the batch
           try {
             vipManager.install(vip, spec.vipLifetimeSeconds());
           } catch (IOException | RuntimeException e) {

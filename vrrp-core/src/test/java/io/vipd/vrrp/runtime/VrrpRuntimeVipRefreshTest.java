@@ -51,7 +51,6 @@ class VrrpRuntimeVipRefreshTest {
 
     @Override
     public void install(VirtualAddress address, int lifetimeSeconds) {
-      calls.add("install");
       if (installs.incrementAndGet() == 2) { // the first refresh: the transition's install was 1
         blocked.countDown();
         try {
@@ -60,6 +59,7 @@ class VrrpRuntimeVipRefreshTest {
           Thread.currentThread().interrupt();
         }
       }
+      calls.add("install"); // when it takes effect: at the end of the call
     }
 
     @Override

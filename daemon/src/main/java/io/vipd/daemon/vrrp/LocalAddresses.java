@@ -42,18 +42,8 @@ final class LocalAddresses {
 
   /** {@link #held} for IPv6, {@code lines} as in {@code /proc/net/if_inet6}. */
   static boolean heldIpv6(String interfaceName, InetAddress address, List<String> lines) {
-    String hex = HexFormat.of().formatHex(address.getAddress());
-    for (String line : lines) {
-      String[] f = line.trim().split("\\s+");
-      if (f.length >= 6 && f[5].equals(interfaceName) && f[0].equalsIgnoreCase(hex)) {
-        try {
-          return (Integer.parseInt(f[4], 16) & DAD_FAILED) == 0;
-        } catch (NumberFormatException e) {
-          return true; // there, whatever its flags say
-        }
-      }
-    }
-    return false;
+    int flags = flagsIpv6(interfaceName, address, lines);
+    return flags != ABSENT && (flags & DAD_FAILED) == 0;
   }
 
   /** {@code IFA_F_DADFAILED}. */
@@ -90,17 +80,28 @@ final class LocalAddresses {
    * scope, flags (hex), interface name.
    */
   static boolean usableIpv6(String interfaceName, InetAddress address, List<String> lines) {
+    int flags = flagsIpv6(interfaceName, address, lines);
+    return flags != ABSENT && (flags & NOT_USABLE) == 0;
+  }
+
+  private static final int ABSENT = -1;
+
+  /** {@code IFA_F_TENTATIVE}. */
+  private static final int TENTATIVE = 0x40;
+
+  /** The flags of {@code address} on {@code interfaceName}, or {@link #ABSENT}. */
+  private static int flagsIpv6(String interfaceName, InetAddress address, List<String> lines) {
     String hex = HexFormat.of().formatHex(address.getAddress());
     for (String line : lines) {
       String[] f = line.trim().split("\\s+");
       if (f.length >= 6 && f[5].equals(interfaceName) && f[0].equalsIgnoreCase(hex)) {
         try {
-          return (Integer.parseInt(f[4], 16) & NOT_USABLE) == 0;
+          return Integer.parseInt(f[4], 16);
         } catch (NumberFormatException e) {
-          return false;
+          return TENTATIVE; // there, in a state it cannot say: held, not usable
         }
       }
     }
-    return false;
+    return ABSENT;
   }
 }

@@ -54,6 +54,9 @@ public final class VrrpService implements Closeable {
   private static final Logger LOG = LoggerFactory.getLogger(VrrpService.class);
   private static final long LINK_POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
 
+  /** How often a running instance looks for its advert source address (see lostAddress). */
+  private static final long ADDRESS_CHECK_NANOS = TimeUnit.SECONDS.toNanos(1);
+
   /**
    * VIPs are installed with this lifetime and refreshed every third of it while master: a vipd
    * killed with SIGKILL leaves its VIP behind for at most this long (keepalived leaves it for
@@ -667,8 +670,11 @@ public final class VrrpService implements Closeable {
 
     private String reopenWhy = "was deleted and created again";
 
-    /** Polls since the advert source address was last looked for (see {@link #lostAddress}). */
-    private int pollsSinceAddressCheck;
+    /**
+     * When the source address was last looked for (System.nanoTime): once a second, by the clock,
+     * since a poll returns early for every notification about any interface.
+     */
+    private long lastAddressCheckNanos = System.nanoTime();
 
     /** The advert source address was missing at the last look (one more miss makes it lost). */
     private boolean addressMissing;
@@ -782,17 +788,18 @@ public final class VrrpService implements Closeable {
      * lease lost or renumbered; for IPv6, a link-local address regenerated: a new MAC, {@code
      * addrgenmode random}, or replaced by hand). Every advert would fail while the instance stayed
      * MASTER beside the backup that takes over; keepalived goes to FAULT, or takes the interface's
-     * new address, and so does vipd (see {@link #reopen}). Looked for once a second (every fifth
-     * poll): it reads the interface's addresses; lost when missing twice in a row. A tentative IPv6
-     * address (duplicate address detection after every link up) is still held; a failed one is
-     * lost. Left out: a configured unicast source (it may be on another interface, which the kernel
-     * sends from all the same).
+     * new address, and so does vipd (see {@link #reopen}). Looked for once a second: it reads the
+     * interface's addresses; lost when missing twice in a row. A tentative IPv6 address (duplicate
+     * address detection after every link up) is still held; a failed one is lost. Left out: a
+     * configured unicast source (it may be on another interface, which the kernel sends from all
+     * the same).
      */
     private boolean lostAddress() {
-      if (++pollsSinceAddressCheck < 5) {
+      long now = System.nanoTime();
+      if (now - lastAddressCheckNanos < ADDRESS_CHECK_NANOS) {
         return false;
       }
-      pollsSinceAddressCheck = 0;
+      lastAddressCheckNanos = now;
       InetAddress primary = runtime.primaryAddress();
       if (configuredSource(config).isPresent() // may be on another interface
           || LocalAddresses.held(spec.interfaceName(), primary)) {

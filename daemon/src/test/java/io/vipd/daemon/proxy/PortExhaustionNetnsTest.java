@@ -4,6 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import io.vipd.daemon.testing.VipCluster;
+import io.vipd.health.testing.ApiServerMain;
+import io.vipd.vrrp.linux.Background;
+import io.vipd.vrrp.linux.NetnsLan;
 import io.vipd.vrrp.linux.NetnsRequirement;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -27,6 +30,7 @@ import org.junit.jupiter.api.Test;
 class PortExhaustionNetnsTest {
 
   private static final int FRONT = 7443;
+  private static final int CHECK_PORT = 6444;
 
   @BeforeAll
   static void requireNamespaces() {
@@ -37,6 +41,22 @@ class PortExhaustionNetnsTest {
   void aNodeOutOfLocalPortsDoesNotMarkTheServerDown() throws Exception {
     try (VipCluster c = new VipCluster(236, 2)) {
       c.startApiServer(1, true);
+      // what the active check connects to: another port of node 1, so that the check has ports of
+      // its own (a local port is free again for another destination) and passes whenever it runs;
+      // else, racing the clients, its first run could fail for want of ports and mark the server
+      // down by itself, as haproxy's first failed check does
+      Background checked =
+          c.lan()
+              .start(
+                  1,
+                  NetnsLan.javaCommand(
+                      ApiServerMain.class.getName(),
+                      "--bind",
+                      "0.0.0.0:" + CHECK_PORT,
+                      "--plain",
+                      "--name",
+                      "n1-check"));
+      checked.awaitOutput(ApiServerMain.LISTENING, Duration.ofSeconds(30));
       // node 2 (vipd) has four local ports for its connections
       c.lan().exec(2, "sysctl", "-w", "net.ipv4.ip_local_port_range=40000 40003").orThrow();
       // and may reuse a port in TIME_WAIT a second after (vipd closes first towards the server)
@@ -53,9 +73,10 @@ class PortExhaustionNetnsTest {
               + "    servers = [ { name = n1, address = \""
               + server
               + "\" } ]\n"
-              // the active check, short of ports too, must not be what marks it down here: many
-              // failures needed (passive health's mark-down needs one)
-              + "    check { type = tcp, interval = 60s, fall = 1000 }\n"
+              // many failures before the active check marks it down (mark-down needs one)
+              + "    check { type = tcp, port = "
+              + CHECK_PORT
+              + ", interval = 60s, fall = 1000 }\n"
               + "    on-error = mark-down\n"
               + "    retries = 0\n"
               + "  }\n"

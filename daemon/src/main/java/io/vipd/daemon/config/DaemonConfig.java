@@ -27,4 +27,18 @@ public record DaemonConfig(
   public DaemonConfig {
     checks = Collections.unmodifiableMap(new LinkedHashMap<>(checks));
   }
+
+  /** The checks some VRRP instance tracks, by name: the only ones that are built and run. */
+  public Map<String, CheckConfig> trackedChecks() {
+    Map<String, CheckConfig> out = new LinkedHashMap<>();
+    for (VrrpInstanceConfig i : vrrp.instances()) {
+      for (TrackConfig.Tracked t : i.track().checks()) {
+        CheckConfig c = checks.get(t.name());
+        if (c != null) {
+          out.put(t.name(), c);
+        }
+      }
+    }
+    return out;
+  }
 }

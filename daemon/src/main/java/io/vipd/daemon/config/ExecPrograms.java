@@ -3,10 +3,8 @@ package io.vipd.daemon.config;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * The programs of {@code type = exec} checks, judged on this machine: an absolute program that does
@@ -26,15 +24,8 @@ public final class ExecPrograms {
    * check no instance tracks is never run).
    */
   public static List<ConfigProblem> problems(String file, DaemonConfig config) {
-    Set<String> tracked = new HashSet<>();
-    for (VrrpInstanceConfig i : config.vrrp().instances()) {
-      i.track().checks().forEach(t -> tracked.add(t.name()));
-    }
     List<ConfigProblem> out = new ArrayList<>();
-    for (Map.Entry<String, CheckConfig> e : config.checks().entrySet()) {
-      if (!tracked.contains(e.getKey())) {
-        continue;
-      }
+    for (Map.Entry<String, CheckConfig> e : config.trackedChecks().entrySet()) {
       CheckConfig c = e.getValue();
       if (c.type() != CheckType.EXEC || c.shell() || c.command().isEmpty()) {
         continue;

@@ -5,14 +5,11 @@ import io.vipd.daemon.config.CheckConfig;
 import io.vipd.daemon.config.DaemonConfig;
 import io.vipd.daemon.config.HostPort;
 import io.vipd.daemon.config.ServerConfig;
-import io.vipd.daemon.config.TrackConfig;
-import io.vipd.daemon.config.VrrpInstanceConfig;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
-import java.util.HashSet;
+import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * Before a reload changes anything: every host name it will need resolves (the proxy's servers and
@@ -33,17 +30,8 @@ public final class NamePreflight {
         resolve(s.address().host(), "backend " + b.name() + " server " + s.name());
       }
     }
-    Set<String> tracked = new HashSet<>();
-    for (VrrpInstanceConfig i : next.vrrp().instances()) {
-      for (TrackConfig.Tracked t : i.track().checks()) {
-        tracked.add(t.name());
-      }
-    }
-    for (String name : tracked) {
-      CheckConfig c = next.checks().get(name);
-      if (c == null) {
-        continue; // a proxy check, or one the reader already refused
-      }
+    for (Map.Entry<String, CheckConfig> e : next.trackedChecks().entrySet()) {
+      CheckConfig c = e.getValue();
       Optional<String> host =
           switch (c.type()) {
             case TCP, TLS -> c.address().map(HostPort::host);
@@ -51,7 +39,7 @@ public final class NamePreflight {
             default -> Optional.empty();
           };
       if (host.isPresent()) {
-        resolve(host.get(), "check " + name);
+        resolve(host.get(), "check " + e.getKey());
       }
     }
   }

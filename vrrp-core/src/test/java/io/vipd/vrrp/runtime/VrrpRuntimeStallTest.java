@@ -3,10 +3,6 @@ package io.vipd.vrrp.runtime;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.vipd.vrrp.packet.IpHeaderInfo;
-import io.vipd.vrrp.packet.Ipv4ChecksumMode;
-import io.vipd.vrrp.packet.VrrpAdvertisement;
-import io.vipd.vrrp.packet.VrrpPacketCodec;
 import io.vipd.vrrp.packet.VrrpVersion;
 import io.vipd.vrrp.port.ReceivedDatagram;
 import io.vipd.vrrp.port.VrrpSocket;
@@ -20,7 +16,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -58,14 +53,16 @@ class VrrpRuntimeStallTest {
     Thread t = new Thread(runtime, "runtime");
     t.start();
     try {
-      awaitTrue(() -> runtime.status().state() == VrrpState.BACKUP, "started as backup");
-      socket.inbox.add(advert());
-      awaitTrue(() -> "10.0.0.12".equals(runtime.status().masterAddress()), "master heard");
+      TestDoubles.awaitTrue(
+          () -> runtime.status().state() == VrrpState.BACKUP, "started as backup");
+      socket.inbox.add(TestDoubles.advertFrom(VRID, "10.0.0.12", 200));
+      TestDoubles.awaitTrue(
+          () -> "10.0.0.12".equals(runtime.status().masterAddress()), "master heard");
 
       // the thread stalls for 5 s right after a receive; the master advertised meanwhile
       socket.stallAfterNextReceive.set(true);
-      awaitTrue(() -> !socket.stallAfterNextReceive.get(), "the stall happened");
-      awaitTrue(socket.inbox::isEmpty, "the queued advert was read");
+      TestDoubles.awaitTrue(() -> !socket.stallAfterNextReceive.get(), "the stall happened");
+      TestDoubles.awaitTrue(socket.inbox::isEmpty, "the queued advert was read");
       Thread.sleep(50); // steps after it
       assertEquals(VrrpState.BACKUP, runtime.status().state(), "no master for nothing");
       assertEquals(0, socket.sent.get(), "no advert sent: it never was master");
@@ -73,23 +70,6 @@ class VrrpRuntimeStallTest {
       assertTrue(runtime.stop(5, TimeUnit.SECONDS), "the runtime stopped when asked");
       t.join(5000);
     }
-  }
-
-  private static ReceivedDatagram advert() throws Exception {
-    InetAddress src = InetAddress.getByName("10.0.0.12");
-    InetAddress group = InetAddress.getByName("224.0.0.18");
-    VrrpAdvertisement adv =
-        VrrpAdvertisement.v3(VRID, 200, 100, List.of(InetAddress.getByName("10.0.0.100")));
-    byte[] bytes = VrrpPacketCodec.encode(adv, src, group, Ipv4ChecksumMode.PSEUDO_HEADER);
-    return new ReceivedDatagram(bytes, new IpHeaderInfo(src, group, 255));
-  }
-
-  private static void awaitTrue(BooleanSupplier condition, String what) throws Exception {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-    while (!condition.getAsBoolean() && System.nanoTime() < deadline) {
-      Thread.sleep(5);
-    }
-    assertTrue(condition.getAsBoolean(), what);
   }
 
   /**
@@ -120,7 +100,7 @@ class VrrpRuntimeStallTest {
       }
       if (stallAfterNextReceive.get()) {
         try {
-          inbox.add(advert());
+          inbox.add(TestDoubles.advertFrom(VRID, "10.0.0.12", 200));
         } catch (Exception e) {
           throw new IllegalStateException(e);
         }

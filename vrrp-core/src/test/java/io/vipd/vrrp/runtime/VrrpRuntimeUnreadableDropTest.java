@@ -3,11 +3,7 @@ package io.vipd.vrrp.runtime;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.vipd.vrrp.packet.IpHeaderInfo;
-import io.vipd.vrrp.packet.Ipv4ChecksumMode;
 import io.vipd.vrrp.packet.RxDropReason;
-import io.vipd.vrrp.packet.VrrpAdvertisement;
-import io.vipd.vrrp.packet.VrrpPacketCodec;
 import io.vipd.vrrp.packet.VrrpVersion;
 import io.vipd.vrrp.port.ReceivedDatagram;
 import io.vipd.vrrp.port.VrrpSocket;
@@ -22,7 +18,6 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -63,14 +58,15 @@ class VrrpRuntimeUnreadableDropTest {
     Thread t = new Thread(runtime, "runtime");
     t.start();
     try {
-      awaitTrue(() -> runtime.status().state() == VrrpState.BACKUP, "started as backup");
+      TestDoubles.awaitTrue(
+          () -> runtime.status().state() == VrrpState.BACKUP, "started as backup");
       for (int i = 0; i < UNREADABLE; i++) {
         socket.inbox.add(ReceivedDatagram.unreadable());
       }
-      awaitTrue(socket.inbox::isEmpty, "the unreadable datagrams were received");
+      TestDoubles.awaitTrue(socket.inbox::isEmpty, "the unreadable datagrams were received");
       // A higher-priority master's advert after them is received and heeded as usual.
-      socket.inbox.add(advertFrom("10.0.0.12", 200));
-      awaitTrue(
+      socket.inbox.add(TestDoubles.advertFrom(VRID, "10.0.0.12", 200));
+      TestDoubles.awaitTrue(
           () -> "10.0.0.12".equals(runtime.status().masterAddress()),
           "the advert after them was received and its sender taken as master");
       assertTrue(t.isAlive(), "the runtime thread survived");
@@ -86,23 +82,6 @@ class VrrpRuntimeUnreadableDropTest {
       assertTrue(runtime.stop(5, TimeUnit.SECONDS), "the runtime stopped when asked");
       t.join(5000);
     }
-  }
-
-  private static ReceivedDatagram advertFrom(String source, int priority) throws Exception {
-    InetAddress src = InetAddress.getByName(source);
-    InetAddress group = InetAddress.getByName("224.0.0.18");
-    VrrpAdvertisement adv =
-        VrrpAdvertisement.v3(VRID, priority, 100, List.of(InetAddress.getByName("10.0.0.100")));
-    byte[] bytes = VrrpPacketCodec.encode(adv, src, group, Ipv4ChecksumMode.PSEUDO_HEADER);
-    return new ReceivedDatagram(bytes, new IpHeaderInfo(src, group, 255));
-  }
-
-  private static void awaitTrue(BooleanSupplier condition, String what) throws Exception {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-    while (!condition.getAsBoolean() && System.nanoTime() < deadline) {
-      Thread.sleep(5);
-    }
-    assertTrue(condition.getAsBoolean(), what);
   }
 
   /** Delivers queued datagrams; otherwise each wait advances the simulated clock by up to 1 ms. */

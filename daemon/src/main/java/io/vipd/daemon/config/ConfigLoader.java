@@ -77,8 +77,12 @@ public final class ConfigLoader {
           ConfigFactory.parseFile(
               named.toFile(),
               ConfigParseOptions.defaults().setSyntax(ConfigSyntax.CONF).setAllowMissing(false));
+    } catch (ConfigException.IO e) {
+      int line = MissingInclude.lineIn(file, e);
+      problems.fileError(line, MissingInclude.message(named, line > 0, e, withoutOrigin(e)));
+      return Optional.empty();
     } catch (ConfigException e) {
-      problems.fileError(lineOf(e), "syntax error: " + SyntaxMessages.plain(withoutOrigin(e)));
+      problems.fileError(e.origin(), "syntax error: " + SyntaxMessages.plain(withoutOrigin(e)));
       return Optional.empty();
     }
     try {
@@ -89,7 +93,7 @@ public final class ConfigLoader {
       merged = self.withFallback(reference).resolve(ConfigResolveOptions.defaults());
       userResolved = self.resolveWith(merged, ConfigResolveOptions.defaults());
     } catch (ConfigException e) {
-      problems.fileError(lineOf(e), withoutOrigin(e));
+      problems.fileError(e.origin(), withoutOrigin(e));
       return Optional.empty();
     }
     Node root =
@@ -99,13 +103,9 @@ public final class ConfigLoader {
       return DaemonConfigReader.read(file, root, referenceDefaults);
     } catch (ConfigException e) {
       // Values were checked before use; this is a last line of defence, still reported as a result.
-      problems.fileError(lineOf(e), withoutOrigin(e));
+      problems.fileError(e.origin(), withoutOrigin(e));
       return Optional.empty();
     }
-  }
-
-  private static int lineOf(ConfigException e) {
-    return e.origin() == null ? 0 : Math.max(0, e.origin().lineNumber());
   }
 
   /**

@@ -39,6 +39,14 @@ final class Problems {
     }
   }
 
+  /**
+   * An error of the file as a whole (syntax, resolution) found at {@code origin}: the file it names
+   * may be an included one, whose name and line are the ones to show.
+   */
+  void fileError(ConfigOrigin origin, String message) {
+    add(ConfigProblem.Severity.ERROR, origin, "", message);
+  }
+
   private void add(ConfigProblem.Severity severity, ConfigOrigin origin, String key, String msg) {
     String file = fallbackFile;
     int line = 0;

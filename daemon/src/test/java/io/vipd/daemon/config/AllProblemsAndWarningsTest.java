@@ -211,4 +211,20 @@ class AllProblemsAndWarningsTest {
                 + " did you mean debug?"),
         TestFiles.formatted(r.errors()));
   }
+
+  @Test
+  void aRequiredIncludeMissingInsideAnIncludedFileNamesNoWrongDirectory() throws Exception {
+    java.nio.file.Files.createDirectories(dir.resolve("sub"));
+    java.nio.file.Files.writeString(
+        dir.resolve("sub/a.conf"), "logging.level = info\ninclude required(\"b.conf\")\n");
+    LoadResult r = TestFiles.load(dir, "include \"sub/a.conf\"\n");
+    // b.conf is looked for in sub/, which the loader cannot tell from the exception: it must not
+    // claim the main file's directory.
+    assertEquals(
+        List.of(
+            dir.resolve("vipd.conf")
+                + ": include required(\"b.conf\"): the file does not exist (an include is read"
+                + " relative to the file that includes it)"),
+        TestFiles.formatted(r.errors()));
+  }
 }

@@ -35,6 +35,16 @@ final class ChannelListener implements Listener {
   }
 
   @Override
+  public boolean canHandOver() {
+    return false;
+  }
+
+  @Override
+  public void handOver(Frontend to) {
+    throw new UnsupportedOperationException("NIO listeners keep their frontend");
+  }
+
+  @Override
   public void close() {
     channel.close().awaitUninterruptibly();
   }

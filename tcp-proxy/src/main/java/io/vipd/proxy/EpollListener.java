@@ -30,7 +30,10 @@ final class EpollListener implements Listener, RelayEventLoop.Handler {
   private static final int ACCEPTS_PER_TURN = 64;
 
   private final ProxyContext context;
-  private final Frontend frontend;
+
+  /** Whose sessions accepted connections become; changed by a reload's {@link #handOver}. */
+  private volatile Frontend frontend;
+
   private final RelayEventLoop loop;
   private final Socket socket;
   private final int backlog;
@@ -249,25 +252,36 @@ final class EpollListener implements Listener, RelayEventLoop.Handler {
   private void accepted(int fd) {
     Socket child = RelaySockets.accepted(fd);
     InetSocketAddress remote = RelaySockets.acceptedAddress(acceptedAddress);
-    if (!frontend.limit.tryAcquire()) {
-      refuse(child, remote);
+    Frontend owner = frontend; // read once: a slot taken from one frontend goes back to it
+    if (!owner.limit.tryAcquire()) {
+      refuse(owner, child, remote);
       return;
     }
     if (!context.globalLimit.tryAcquire()) {
-      frontend.limit.release();
-      refuse(child, remote);
+      owner.limit.release();
+      refuse(owner, child, remote);
       return;
     }
-    new EpollSession(context, frontend, loop, child, remote).start();
+    new EpollSession(context, owner, loop, child, remote).start();
   }
 
-  private void refuse(Socket child, InetSocketAddress remote) {
+  private void refuse(Frontend owner, Socket child, InetSocketAddress remote) {
     try {
-      frontend.refused.increment();
-      context.events.onConnectionRefused(frontend.name(), remote);
+      owner.refused.increment();
+      context.events.onConnectionRefused(owner.name(), remote);
     } finally {
       closeQuietly(child); // never registered
     }
+  }
+
+  @Override
+  public boolean canHandOver() {
+    return true;
+  }
+
+  @Override
+  public void handOver(Frontend to) {
+    frontend = to;
   }
 
   @Override

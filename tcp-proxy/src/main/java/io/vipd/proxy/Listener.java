@@ -27,6 +27,21 @@ interface Listener {
    */
   void enable() throws IOException;
 
+  /**
+   * Whether {@link #handOver} works here: on epoll; NIO's acceptor keeps its frontend, whose
+   * renamed successor must then bind anew.
+   */
+  boolean canHandOver();
+
+  /**
+   * A reload gives the socket, still listening, to another frontend (one renamed, or one that takes
+   * over the address another leaves): connections it accepts from now on are sessions of {@code
+   * to}. The socket is never closed, so nothing waiting in its accept queue is reset.
+   *
+   * @throws UnsupportedOperationException if {@link #canHandOver} is false
+   */
+  void handOver(Frontend to);
+
   /** Stops listening and waits until the socket is closed. */
   void close();
 }

@@ -82,6 +82,16 @@ final class Listeners {
     }
   }
 
+  /** Whether every one can be handed over (see {@link Listener#canHandOver}). */
+  boolean canHandOver() {
+    return listeners.stream().allMatch(Listener::canHandOver);
+  }
+
+  /** Hands every one over to {@code to} (see {@link Listener#handOver}). */
+  void handOver(Frontend to) {
+    listeners.forEach(l -> l.handOver(to));
+  }
+
   /** Closes them all and waits. */
   void close() {
     for (Listener l : listeners) {

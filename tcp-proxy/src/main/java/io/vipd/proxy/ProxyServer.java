@@ -124,6 +124,26 @@ public final class ProxyServer implements AutoCloseable {
   }
 
   /**
+   * The addresses whose frontend leaves them in this reload (removed, or moved to another address),
+   * as bound (a port 0 from the configuration is the port the kernel picked): their sockets can be
+   * handed to the frontend that binds there next.
+   */
+  private static Map<InetSocketAddress, Frontend> leavingAddresses(
+      Map<String, Frontend> running, ProxySettings next) {
+    Map<String, FrontendSettings> byName = new HashMap<>();
+    next.frontends().forEach(f -> byName.put(f.name(), f));
+    Map<InetSocketAddress, Frontend> leaving = new HashMap<>();
+    for (Frontend f : running.values()) {
+      FrontendSettings after = byName.get(f.name());
+      if ((after == null || !sameBind(f, after))
+          && f.listener.localAddress() instanceof InetSocketAddress at) {
+        leaving.put(at, f);
+      }
+    }
+    return leaving;
+  }
+
+  /**
    * True if {@code f} binds where {@code existing} listens (as configured, or as bound: port 0).
    */
   private static boolean sameBind(Frontend existing, FrontendSettings f) {
@@ -164,9 +184,8 @@ public final class ProxyServer implements AutoCloseable {
    * Reload: the listeners {@code frontend} lacks for {@code f}'s limit (none if it has enough, or
    * on NIO), bound on its address and joined to its SO_REUSEPORT group.
    */
-  private List<Listener> grow(FrontendSettings f, Frontend frontend, int globalMax)
+  private List<Listener> grow(FrontendSettings f, Frontend frontend, Listeners have, int globalMax)
       throws IOException {
-    Listeners have = frontend.listener;
     int wanted = loops().isEmpty() ? 1 : listenerCount(f, globalMax);
     if (wanted <= have.size()) {
       return List.of();
@@ -478,6 +497,10 @@ public final class ProxyServer implements AutoCloseable {
    *   <li>A frontend whose bind changed is bound on the new address first, then its old listener is
    *       closed; sessions accepted on the old address go on.
    *   <li>A removed frontend stops listening; its established sessions go on until they end.
+   *   <li>An address that one frontend leaves (removed or moved) and another binds (a renamed
+   *       frontend, two that swap addresses) keeps its listening sockets: they are handed over,
+   *       never closed, so the connections waiting in their accept queues are not reset (epoll; NIO
+   *       binds anew, which the old socket still holding the address makes fail).
    *   <li>Every backend gets a new pool: servers with the same name and address are carried over
    *       (up/down state, operator state, active count, counters, sessions; a runtime weight too,
    *       unless the configured weight changed); weights, balance, timeouts and retries apply to
@@ -489,8 +512,7 @@ public final class ProxyServer implements AutoCloseable {
    * </ul>
    *
    * <p>All or nothing: every new listener is bound before anything else changes; if one cannot
-   * bind, the others are closed and the running configuration stays. Moving a bind address from one
-   * frontend name to another in one reload fails that way (the old listener still holds it).
+   * bind, the others are closed and the running configuration stays.
    *
    * <p>Thread-safety: synchronized with the other lifecycle methods and {@link #setServerUp} (so no
    * health change is lost while pools are swapped); connections keep flowing meanwhile, and each
@@ -511,33 +533,60 @@ public final class ProxyServer implements AutoCloseable {
       newPools.put(b.name(), new BackendPool(b, oldPools.get(b.name())));
     }
 
-    // 1. bind what needs a new listener; undo on failure
+    // 1. bind what needs a new listener, or take over the sockets of a frontend that leaves the
+    // address (renamed, or moved elsewhere); undo on failure
+    Map<InetSocketAddress, Frontend> leaving = leavingAddresses(oldFrontends, settings);
     Map<String, Frontend> added = new LinkedHashMap<>();
     Map<String, Listeners> moved = new LinkedHashMap<>();
+    Map<String, Frontend> takenFrom = new LinkedHashMap<>();
+    List<Listeners> handedOver = new ArrayList<>();
     Map<String, Listeners> grown = new LinkedHashMap<>();
     try {
       for (FrontendSettings f : settings.frontends()) {
         Frontend existing = oldFrontends.get(f.name());
-        if (existing == null) {
-          Frontend frontend = new Frontend(f, newPools.get(f.backend()));
-          added.put(f.name(), frontend);
-          frontend.listener = bind(f, frontend, settings.maxConnections());
-        } else if (!sameBind(existing, f)) {
-          moved.put(f.name(), bind(f, existing, settings.maxConnections()));
-        } else {
-          List<Listener> more = grow(f, existing, settings.maxConnections());
+        if (existing != null && sameBind(existing, f)) {
+          List<Listener> more = grow(f, existing, existing.listener, settings.maxConnections());
           if (!more.isEmpty()) {
             grown.put(f.name(), new Listeners(more));
           }
+          continue;
+        }
+        Frontend owner = existing;
+        if (owner == null) {
+          owner = new Frontend(f, newPools.get(f.backend()));
+          added.put(f.name(), owner);
+        }
+        Frontend from = leaving.get(f.bind());
+        Listeners listeners;
+        if (from != null && from != existing && from.listener.canHandOver()) {
+          takenFrom.put(f.name(), from);
+          listeners = from.listener;
+          handedOver.add(listeners);
+          List<Listener> more = grow(f, owner, listeners, settings.maxConnections());
+          if (!more.isEmpty()) {
+            grown.put(f.name(), new Listeners(more));
+          }
+        } else {
+          listeners = bind(f, owner, settings.maxConnections());
+        }
+        if (existing == null) {
+          owner.listener = listeners;
+        } else {
+          moved.put(f.name(), listeners);
         }
       }
     } catch (IOException | RuntimeException e) {
       for (Frontend f : added.values()) {
-        if (f.listener != null) {
+        if (f.listener != null && !takenFrom.containsKey(f.name())) {
           f.listener.close();
         }
       }
-      moved.values().forEach(Listeners::close);
+      moved.forEach(
+          (name, listeners) -> {
+            if (!takenFrom.containsKey(name)) {
+              listeners.close();
+            }
+          });
       grown.values().forEach(Listeners::close);
       throw e;
     }
@@ -548,8 +597,16 @@ public final class ProxyServer implements AutoCloseable {
     Map<String, Frontend> newFrontends = new LinkedHashMap<>();
     for (FrontendSettings f : settings.frontends()) {
       Frontend frontend = added.get(f.name());
+      Frontend from = takenFrom.get(f.name());
       if (frontend != null) {
-        changes.add("frontend " + f.name() + " added on " + frontend.listener.localAddress());
+        changes.add(
+            "frontend "
+                + f.name()
+                + " added on "
+                + frontend.listener.localAddress()
+                + (from == null
+                    ? ""
+                    : " (listening sockets taken over from frontend " + from.name() + ")"));
       } else {
         frontend = oldFrontends.get(f.name());
         FrontendSettings before = frontend.settings;
@@ -562,25 +619,33 @@ public final class ProxyServer implements AutoCloseable {
                   + " moved from "
                   + frontend.listener.localAddress()
                   + " to "
-                  + newListener.localAddress());
+                  + newListener.localAddress()
+                  + (from == null
+                      ? ""
+                      : " (listening sockets taken over from frontend " + from.name() + ")"));
           toClose.add(frontend.listener);
           frontend.listener = newListener;
           frontend.disabled = false; // the new sockets listen
         } else if (!before.equals(f)) {
           changes.add("frontend " + f.name() + " changed");
         }
-        Listeners more = grown.get(f.name());
-        if (more != null) {
-          frontend.listener = frontend.listener.with(more);
-          changes.add(
-              "frontend "
-                  + f.name()
-                  + ": "
-                  + frontend.listener.size()
-                  + " listeners, for its connection limit");
-        }
-        enableAfterReload(frontend, changes);
       }
+      if (from != null) {
+        frontend.listener.handOver(frontend);
+        // sockets the operator disabled under their old name listen again, as after any reload
+        frontend.disabled = from.disabled;
+      }
+      Listeners more = grown.get(f.name());
+      if (more != null) {
+        frontend.listener = frontend.listener.with(more);
+        changes.add(
+            "frontend "
+                + f.name()
+                + ": "
+                + frontend.listener.size()
+                + " listeners, for its connection limit");
+      }
+      enableAfterReload(frontend, changes);
       newFrontends.put(f.name(), frontend);
     }
     for (Frontend f : oldFrontends.values()) {
@@ -590,6 +655,8 @@ public final class ProxyServer implements AutoCloseable {
         toClose.add(f.listener);
       }
     }
+    // sockets handed over stay open: they listen for their new frontend
+    toClose.removeIf(l -> handedOver.stream().anyMatch(h -> h == l));
     frontends = Collections.unmodifiableMap(newFrontends);
     pools = Collections.unmodifiableMap(newPools);
     // only now, the reload no longer able to fail: a pool of a failed one must not run or serve

@@ -140,28 +140,7 @@ class ProxyReloadTest {
       held.add(open(fe, new StringBuilder()));
     }
 
-    AtomicBoolean running = new AtomicBoolean(true);
-    AtomicInteger connects = new AtomicInteger();
-    AtomicReference<Throwable> failure = new AtomicReference<>();
-    Thread prober =
-        new Thread(
-            () -> {
-              long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-              while (running.get() && System.nanoTime() < deadline) {
-                try {
-                  String who = hit(fe);
-                  if (who == null) {
-                    throw new IOException("connection closed without greeting");
-                  }
-                  connects.incrementAndGet();
-                } catch (IOException e) {
-                  failure.compareAndSet(null, e);
-                  return;
-                }
-              }
-            },
-            "prober");
-    prober.start();
+    Prober prober = new Prober(fe);
     try {
       for (int i = 0; i < 20; i++) {
         ProxySettings next =
@@ -172,10 +151,10 @@ class ProxyReloadTest {
         Thread.sleep(5);
       }
     } finally {
-      running.set(false);
-      prober.join(10_000);
+      prober.stop();
     }
-    assertNull(failure.get(), "a client connecting during the reloads failed");
+    assertNull(prober.failure.get(), "a client connecting during the reloads failed");
+    AtomicInteger connects = prober.connects;
     assertTrue(connects.get() > 20, "prober connected only " + connects.get() + " times");
     assertEquals(fe, proxy.localAddress("fe"), "listener kept");
     for (int i = 0; i < held.size(); i++) {
@@ -327,6 +306,171 @@ class ProxyReloadTest {
     assertEquals("b", hit(proxy.localAddress("fe2")));
     assertThrows(ConnectException.class, () -> hit(fe));
     assertEquals("kept", roundTrip(held, "kept"), "a removed frontend's session goes on");
+  }
+
+  /**
+   * A renamed frontend (same address) takes the running sockets over: before, the new name's bind
+   * found the address held by the old name's socket and the whole reload failed. Clients connecting
+   * throughout are never refused, and sessions of the old name go on.
+   */
+  @Test
+  void renamedFrontendTakesItsSocketsOverWithoutRefusingAnyone() throws Exception {
+    ProxyHarness.require(io.netty.channel.epoll.Epoll.isAvailable(), "epoll");
+    InetSocketAddress a = servers.echo("a").address;
+    start(settings(ANY_LOOPBACK_PORT, OnMarkedDown.NONE, weighted("a", a, 1)));
+    InetSocketAddress fe = proxy.localAddress("fe");
+    Socket held = open(fe, new StringBuilder());
+    List<Listener> sockets = proxy.listeners("fe").all();
+
+    Prober prober = new Prober(fe);
+    List<String> changes;
+    try {
+      await("connects before", Duration.ofSeconds(10), () -> prober.connects.get() > 5);
+      changes = proxy.apply(renamed("api", fe, a));
+      int after = prober.connects.get();
+      await("connects after", Duration.ofSeconds(10), () -> prober.connects.get() > after + 5);
+    } finally {
+      prober.stop();
+    }
+    assertNull(prober.failure.get(), "a client connecting during the rename failed");
+    assertTrue(
+        changes.contains(
+            "frontend api added on " + fe + " (listening sockets taken over from frontend fe)"),
+        changes.toString());
+    assertTrue(
+        changes.stream().anyMatch(c -> c.startsWith("frontend fe removed (")), changes.toString());
+    assertEquals(sockets, proxy.listeners("api").all(), "the same sockets, never closed");
+    long before = acceptedBy("api");
+    assertEquals("a", hit(fe));
+    assertEquals(before + 1, acceptedBy("api"), "new connections are the new name's");
+    assertEquals("still here", roundTrip(held, "still here"));
+  }
+
+  /** Two frontends that swap addresses swap sockets: each address serves its new frontend. */
+  @Test
+  void frontendsThatSwapAddressesSwapSockets() throws Exception {
+    ProxyHarness.require(io.netty.channel.epoll.Epoll.isAvailable(), "epoll");
+    InetSocketAddress a = servers.echo("a").address;
+    InetSocketAddress b = servers.echo("b").address;
+    InetSocketAddress x = freePort();
+    InetSocketAddress y = freePort();
+    start(twoFrontends(x, y, a, b));
+    assertEquals("a", hit(x));
+    assertEquals("b", hit(y));
+
+    proxy.apply(twoFrontends(y, x, a, b));
+
+    assertEquals("b", hit(x), "x now serves fe2, whose backend has b");
+    assertEquals("a", hit(y));
+    assertEquals(y, proxy.localAddress("fe1"));
+    assertEquals(x, proxy.localAddress("fe2"));
+  }
+
+  /**
+   * fe1 moves onto the address fe2 leaves for a new one: fe1 gets fe2's sockets, fe2 binds anew,
+   * and fe1's old address is closed (the sockets handed over, and only they, stay open).
+   */
+  @Test
+  void aChainOfMovesHandsOverOnlyWhatIsTaken() throws Exception {
+    ProxyHarness.require(io.netty.channel.epoll.Epoll.isAvailable(), "epoll");
+    InetSocketAddress a = servers.echo("a").address;
+    InetSocketAddress b = servers.echo("b").address;
+    InetSocketAddress x = freePort();
+    InetSocketAddress y = freePort();
+    InetSocketAddress z = freePort();
+    start(twoFrontends(x, y, a, b));
+
+    proxy.apply(twoFrontends(y, z, a, b));
+
+    assertEquals("a", hit(y), "fe1 serves on fe2's former sockets");
+    assertEquals("b", hit(z));
+    assertThrows(ConnectException.class, () -> hit(x), "fe1's former address is closed");
+  }
+
+  /** A reload that fails after taking sockets over gives them back untouched. */
+  @Test
+  void aFailedReloadLeavesTheSocketsWithTheirFrontend() throws Exception {
+    ProxyHarness.require(io.netty.channel.epoll.Epoll.isAvailable(), "epoll");
+    InetSocketAddress a = servers.echo("a").address;
+    start(settings(ANY_LOOPBACK_PORT, OnMarkedDown.NONE, weighted("a", a, 1)));
+    InetSocketAddress fe = proxy.localAddress("fe");
+    try (ServerSocket taken = new ServerSocket(0, 1, fe.getAddress())) {
+      InetSocketAddress busy = new InetSocketAddress(fe.getAddress(), taken.getLocalPort());
+      BackendSettings be = BackendSettings.of("be", List.of(weighted("a", a, 1)));
+      ProxySettings next =
+          new ProxySettings(
+              List.of(
+                  new FrontendSettings("api", fe, "be", 0, false),
+                  new FrontendSettings("other", busy, "be", 0, false)),
+              List.of(be),
+              0);
+      assertThrows(IOException.class, () -> proxy.apply(next));
+    }
+    assertEquals(
+        List.of("fe"), proxy.status().frontends().stream().map(f -> f.frontend()).toList());
+    long before = acceptedBy("fe");
+    assertEquals("a", hit(fe), "the sockets still listen");
+    assertEquals(before + 1, acceptedBy("fe"), "for the frontend that had them");
+  }
+
+  private static ProxySettings renamed(
+      String name, InetSocketAddress bind, InetSocketAddress server) {
+    ProxySettings s = settings(bind, OnMarkedDown.NONE, weighted("a", server, 1));
+    return new ProxySettings(
+        List.of(new FrontendSettings(name, bind, "be", 0, false)), s.backends(), 0);
+  }
+
+  private static ProxySettings twoFrontends(
+      InetSocketAddress fe1, InetSocketAddress fe2, InetSocketAddress a, InetSocketAddress b) {
+    return new ProxySettings(
+        List.of(
+            new FrontendSettings("fe1", fe1, "ba", 0, false),
+            new FrontendSettings("fe2", fe2, "bb", 0, false)),
+        List.of(
+            BackendSettings.of("ba", List.of(weighted("a", a, 1))),
+            BackendSettings.of("bb", List.of(weighted("b", b, 1)))),
+        0);
+  }
+
+  /** Connects to the frontend over and over, each time reading the server's greeting. */
+  private final class Prober {
+    final AtomicBoolean running = new AtomicBoolean(true);
+    final AtomicInteger connects = new AtomicInteger();
+    final AtomicReference<Throwable> failure = new AtomicReference<>();
+    private final Thread thread;
+
+    Prober(InetSocketAddress fe) {
+      thread = new Thread(() -> run(fe), "prober");
+      thread.start();
+    }
+
+    private void run(InetSocketAddress fe) {
+      long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+      while (running.get() && System.nanoTime() < deadline) {
+        try {
+          if (hit(fe) == null) {
+            throw new IOException("connection closed without greeting");
+          }
+          connects.incrementAndGet();
+        } catch (IOException e) {
+          failure.compareAndSet(null, e);
+          return;
+        }
+      }
+    }
+
+    void stop() throws InterruptedException {
+      running.set(false);
+      thread.join(10_000);
+    }
+  }
+
+  private long acceptedBy(String frontend) {
+    return proxy.status().frontends().stream()
+        .filter(f -> f.frontend().equals(frontend))
+        .findFirst()
+        .orElseThrow()
+        .accepted();
   }
 
   private int activeOf(String server) {

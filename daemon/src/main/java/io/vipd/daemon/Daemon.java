@@ -2,6 +2,7 @@ package io.vipd.daemon;
 
 import io.vipd.daemon.config.DaemonConfig;
 import io.vipd.daemon.reload.EarlySignals;
+import io.vipd.daemon.reload.Hangups;
 import io.vipd.daemon.reload.OsSignal;
 import io.vipd.daemon.reload.ReloadObserver;
 import io.vipd.daemon.reload.ReloadResult;
@@ -49,6 +50,7 @@ public final class Daemon {
   private volatile Components stopping; // what run() is closing, for a second signal
   private volatile boolean drainEndRequested;
   private final CountDownLatch stopRequested = new CountDownLatch(1);
+  private final Hangups hangups = new Hangups();
 
   /** Guards {@link #started} and {@link #reloadPending} (a SIGHUP racing the end of the start). */
   private final Object startGate = new Object();
@@ -144,7 +146,7 @@ public final class Daemon {
         reloadRequested = reloadPending;
       }
       if (reloadRequested) {
-        reloadNow();
+        hangups.signal(this::reloadNow); // merged with SIGHUPs that come meanwhile
       }
       awaitStopRequest();
       stopping = components;
@@ -192,7 +194,9 @@ public final class Daemon {
         return;
       }
     }
-    reloadNow();
+    if (!hangups.signal(this::reloadNow)) {
+      LOG.info("SIGHUP while a reload runs: one more reload follows it");
+    }
   }
 
   private void reloadNow() {

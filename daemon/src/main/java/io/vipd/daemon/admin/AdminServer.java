@@ -15,7 +15,9 @@ import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -29,7 +31,7 @@ import org.slf4j.LoggerFactory;
  * POST /frontends/F/{disable,enable}} and {@code POST /vrrp/I/{handover,release}}.
  *
  * <p>Built on the JDK's {@code com.sun.net.httpserver}: a low-traffic endpoint needs no more, and
- * its one thread ({@code vipd-admin}) keeps scrapes off the proxy's event loops. With {@code
+ * its own threads ({@code vipd-admin-N}) keep scrapes off the proxy's event loops. With {@code
  * admin.token} set, every endpoint but {@code /healthz} requires {@code Authorization: Bearer
  * <token>}; without a token only a loopback bind is accepted.
  */
@@ -44,16 +46,26 @@ public final class AdminServer implements Closeable {
   private static final String PROMETHEUS_TYPE = "text/plain; version=0.0.4; charset=utf-8";
 
   /**
-   * Workers: a client that sends part of a request and stalls holds one (the JDK server reads the
-   * request line and headers on the worker, blocking) until the request time limit below; the
-   * others serve on, {@code /healthz} for a liveness probe among them.
+   * Workers kept when idle. The JDK server reads a request's line and headers on the worker,
+   * blocking, from the request's first byte: a client that sends part of a request and stalls holds
+   * one until the request time limit below cuts it off.
    */
-  private static final int WORKERS = 4;
+  private static final int IDLE_WORKERS = 2;
+
+  /**
+   * The most workers at once: far more than probes, scrapes and operators need, few enough that a
+   * flood of stalled clients (each held for at most the request time limit) costs little memory.
+   * Past it a new request is refused (the JDK server closes its connection), not queued.
+   */
+  private static final int MAX_WORKERS = 32;
 
   static {
-    // The JDK server's own limits, read once when it first loads; unset they are unlimited. A
-    // request must arrive within 5 s and a response be taken within 10 s, or the connection is
-    // closed (checked once a second).
+    // The JDK server's own limits, read once when it first loads (so here, before the first
+    // HttpServer.create; nothing else in vipd uses it), and a -D value wins; unset they are
+    // unlimited. A request must arrive within 5 s of its first byte and a response be taken within
+    // 10 s, or the connection is closed (checked once a second): the bound on how long a stalled
+    // client holds a worker. A connection that sends nothing holds none: the server waits for
+    // its first byte in its selector.
     setIfAbsent("sun.net.httpserver.maxReqTime", "5");
     setIfAbsent("sun.net.httpserver.maxRspTime", "10");
   }
@@ -140,15 +152,7 @@ public final class AdminServer implements Closeable {
     } catch (IOException e) {
       throw new IOException("admin.bind " + config.bind() + ": " + e.getMessage(), e);
     }
-    AtomicInteger workers = new AtomicInteger();
-    ExecutorService executor =
-        Executors.newFixedThreadPool(
-            WORKERS,
-            r -> {
-              Thread t = new Thread(r, "vipd-admin-" + workers.incrementAndGet());
-              t.setDaemon(true);
-              return t;
-            });
+    ExecutorService executor = workers();
     BearerToken token = new BearerToken(config.token().map(Secret::reveal));
     Map<String, Route> routes =
         Map.of(
@@ -163,6 +167,28 @@ public final class AdminServer implements Closeable {
     server.setExecutor(executor);
     server.start();
     return new AdminServer(server, executor);
+  }
+
+  /**
+   * A worker for every request, started if none is idle: a request never waits in a queue. With a
+   * fixed pool it did: clients stalled mid-request on all four workers kept the liveness probe
+   * queued until their time limit, past kubelet's probe timeout, and the probe, counted from its
+   * own first byte, was then often cut off with them.
+   */
+  private static ExecutorService workers() {
+    AtomicInteger started = new AtomicInteger();
+    return new ThreadPoolExecutor(
+        IDLE_WORKERS,
+        MAX_WORKERS,
+        30,
+        TimeUnit.SECONDS,
+        new SynchronousQueue<>(),
+        r -> {
+          Thread t = new Thread(r, "vipd-admin-" + started.incrementAndGet());
+          t.setDaemon(true);
+          return t;
+        },
+        new ThreadPoolExecutor.AbortPolicy());
   }
 
   /** The bound address (the real port when {@code admin.bind} asked for port 0). */

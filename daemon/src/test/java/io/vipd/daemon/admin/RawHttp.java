@@ -6,6 +6,7 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 
 /**
  * HTTP/1.0 over a plain socket opened by the calling thread, so that it also works from a thread
@@ -18,15 +19,29 @@ final class RawHttp {
 
   private RawHttp() {}
 
+  private static final Duration READ_TIMEOUT = Duration.ofSeconds(10);
+
   static Response get(String host, int port, String path, String token) throws IOException {
     return request("GET", host, port, path, token);
   }
 
+  /** As above, waiting up to {@code readTimeout} for the answer. */
+  static Response get(String host, int port, String path, String token, Duration readTimeout)
+      throws IOException {
+    return request("GET", host, port, path, token, readTimeout);
+  }
+
   static Response request(String method, String host, int port, String path, String token)
+      throws IOException {
+    return request(method, host, port, path, token, READ_TIMEOUT);
+  }
+
+  private static Response request(
+      String method, String host, int port, String path, String token, Duration readTimeout)
       throws IOException {
     try (Socket s = new Socket()) {
       s.connect(new InetSocketAddress(host, port), 5000);
-      s.setSoTimeout(10_000);
+      s.setSoTimeout((int) readTimeout.toMillis());
       StringBuilder req = new StringBuilder();
       req.append(method).append(' ').append(path).append(" HTTP/1.0\r\n");
       req.append("Host: ").append(host).append("\r\n");

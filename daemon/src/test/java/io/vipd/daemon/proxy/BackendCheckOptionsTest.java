@@ -34,6 +34,17 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(60)
 class BackendCheckOptionsTest {
 
+  static {
+    // The JDK's HTTP server reads its time limits once per JVM, when first used, and AdminServer
+    // sets them as it loads: loaded before this test's own HttpServer, so that admin tests run
+    // later in this JVM (AdminStalledClientsTest) still find them, whatever the test order.
+    try {
+      Class.forName("io.vipd.daemon.admin.AdminServer");
+    } catch (ClassNotFoundException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
+
   @TempDir Path dir;
 
   private final AtomicInteger checks = new AtomicInteger();

@@ -3,6 +3,7 @@ package io.vipd.daemon.notify;
 import io.vipd.daemon.config.NotifyConfig;
 import io.vipd.daemon.text.ShellWords;
 import io.vipd.health.ChildProcesses;
+import io.vipd.health.ScriptOutput;
 import io.vipd.vrrp.router.Transition;
 import io.vipd.vrrp.router.VirtualRouterListener;
 import io.vipd.vrrp.router.VrrpState;
@@ -11,7 +12,6 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
@@ -157,16 +157,17 @@ public final class NotifyScripts implements VirtualRouterListener, AutoCloseable
 
   /** On the starter thread: forks one call and returns at once. */
   private void start(List<String> argv) {
-    Path output = null;
+    ScriptOutput output = null;
     try {
-      output = Files.createTempFile("vipd-notify", ".out");
+      output = ScriptOutput.create("vipd-notify", 0); // the tail is what is logged
       Process p =
           ChildProcesses.start(
               new ProcessBuilder(argv)
                   .redirectErrorStream(true)
-                  .redirectOutput(output.toFile())
+                  .redirectOutput(output.redirect())
                   .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))));
       Run run = new Run(argv, p, output);
+      output.trimWhileRunning(timer);
       synchronized (lock) {
         if (stopping) {
           run.kill("vipd is stopping");
@@ -182,7 +183,9 @@ public final class NotifyScripts implements VirtualRouterListener, AutoCloseable
       p.onExit().whenComplete((exited, error) -> finish(run));
     } catch (IOException e) {
       LOG.warn("({}) notify script {} could not run: {}", instance, argv, e.getMessage());
-      delete(output);
+      if (output != null) {
+        output.close();
+      }
     }
   }
 
@@ -194,7 +197,7 @@ public final class NotifyScripts implements VirtualRouterListener, AutoCloseable
         run.timeout.cancel(false);
       }
     }
-    String out = tail(run.output);
+    String out = tail(run.output.path());
     String killed = run.killed.get();
     if (killed != null) {
       LOG.warn("({}) notify script {} killed: {}{}", instance, run.argv, killed, out);
@@ -204,18 +207,7 @@ public final class NotifyScripts implements VirtualRouterListener, AutoCloseable
       LOG.warn(
           "({}) notify script {} exited {}{}", instance, run.argv, run.process.exitValue(), out);
     }
-    delete(run.output);
-  }
-
-  private static void delete(Path output) {
-    if (output == null) {
-      return;
-    }
-    try {
-      Files.deleteIfExists(output);
-    } catch (IOException e) {
-      LOG.debug("could not delete {}", output);
-    }
+    run.output.close();
   }
 
   /** The last {@link #MAX_OUTPUT} bytes of a call's output, on one line, or "". */
@@ -329,12 +321,12 @@ public final class NotifyScripts implements VirtualRouterListener, AutoCloseable
   private static final class Run {
     final List<String> argv;
     final Process process;
-    final Path output;
+    final ScriptOutput output;
     final AtomicReference<String> killed = new AtomicReference<>();
     // guarded by NotifyScripts.lock
     ScheduledFuture<?> timeout;
 
-    Run(List<String> argv, Process process, Path output) {
+    Run(List<String> argv, Process process, ScriptOutput output) {
       this.argv = argv;
       this.process = process;
       this.output = output;

@@ -3,6 +3,7 @@ package io.vipd.health.check;
 import io.vipd.health.CheckResult;
 import io.vipd.health.ChildProcesses;
 import io.vipd.health.HealthCheck;
+import io.vipd.health.ScriptOutput;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
@@ -26,9 +27,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * <ul>
  *   <li>The argv is executed directly, without a shell, unless {@code shell} is set: then the words
  *       are joined with spaces and run as {@code /bin/sh -c "<joined>"}.
- *   <li>stdin is {@code /dev/null}; stdout and stderr go to a temporary file (no pipe, so a
- *       background grandchild that keeps the output open cannot stall the check); the first {@link
- *       #MAX_OUTPUT} bytes end up in the detail, e.g. {@code "exit 1: disk full"}.
+ *   <li>stdin is {@code /dev/null}; stdout and stderr go to a temporary file kept small ({@link
+ *       ScriptOutput}: no pipe, so a background grandchild that keeps the output open cannot stall
+ *       the check); the first {@link #MAX_OUTPUT} bytes end up in the detail, e.g. {@code "exit 1:
+ *       disk full"}.
  *   <li>The command leads a process group of its own ({@link ProcessGroup}). On timeout the whole
  *       group gets SIGTERM, and SIGKILL {@link #KILL_GRACE} later if anything of it is left, as
  *       keepalived treats a script that times out; the result is {@code "timeout after 2000 ms
@@ -93,10 +95,10 @@ public final class ExecCheck implements HealthCheck {
               System.nanoTime() - start));
       return;
     }
-    Path output;
+    ScriptOutput output;
     Process process;
     try {
-      output = Files.createTempFile("vipd-exec-", ".out");
+      output = ScriptOutput.create("vipd-exec-", MAX_OUTPUT);
     } catch (IOException e) {
       result.complete(CheckResult.unhealthy("cannot create output file: " + e.getMessage(), 0));
       return;
@@ -107,14 +109,15 @@ public final class ExecCheck implements HealthCheck {
               new ProcessBuilder(ProcessGroup.leading(argv))
                   .redirectInput(DEV_NULL)
                   .redirectErrorStream(true)
-                  .redirectOutput(output.toFile()));
+                  .redirectOutput(output.redirect()));
     } catch (IOException | RuntimeException e) {
-      deleteQuietly(output);
+      output.close();
       result.complete(
           CheckResult.unhealthy(
               FailureText.bounded("cannot start: " + e.getMessage()), System.nanoTime() - start));
       return;
     }
+    output.trimWhileRunning(blocking);
     AtomicBoolean timedOut = new AtomicBoolean();
     ScheduledFuture<?> timer =
         blocking.schedule(
@@ -126,8 +129,8 @@ public final class ExecCheck implements HealthCheck {
         .thenRunAsync(
             () -> {
               timer.cancel(false);
-              String text = readHead(output);
-              deleteQuietly(output);
+              String text = readHead(output.path());
+              output.close();
               if (!timedOut.get()) {
                 result.complete(exitResult(process.exitValue(), text, System.nanoTime() - start));
               }
@@ -187,14 +190,6 @@ public final class ExecCheck implements HealthCheck {
       return new String(head, StandardCharsets.UTF_8).replaceAll("\\s+", " ").trim();
     } catch (IOException e) {
       return "";
-    }
-  }
-
-  private static void deleteQuietly(Path file) {
-    try {
-      Files.deleteIfExists(file);
-    } catch (IOException ignored) {
-      // a leftover file in the temp directory is harmless
     }
   }
 

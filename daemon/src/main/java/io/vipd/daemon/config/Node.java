@@ -339,6 +339,20 @@ final class Node {
     return s;
   }
 
+  /**
+   * A frontend, backend or server name: text of {@link ProxyNames}' characters.
+   *
+   * @param what "a frontend name", ...
+   */
+  Optional<String> proxyName(String key, String what) {
+    Optional<String> s = text(key, what);
+    if (s.isPresent() && !ProxyNames.allowed(s.get())) {
+      error(key, ProxyNames.problem(s.get(), what));
+      return Optional.empty();
+    }
+    return s;
+  }
+
   /** An optional scalar: null and the empty string both mean "not set". */
   Optional<String> optionalText(String key, String expected) {
     ConfigValue v = value(key);

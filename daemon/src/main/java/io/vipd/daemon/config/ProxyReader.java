@@ -94,7 +94,7 @@ final class ProxyReader {
   }
 
   private static Optional<FrontendConfig> readFrontend(Node n, Set<String> backendNames) {
-    Optional<String> name = n.text("name", "a frontend name");
+    Optional<String> name = n.proxyName("name", "a frontend name");
     Optional<HostPort> bind =
         n.text("bind", "ip:port").flatMap(s -> CheckReader.hostPort(n, "bind", s, false, 1));
     Optional<String> backend = n.text("backend", "the name of a backend under proxy.backends");
@@ -117,6 +117,9 @@ final class ProxyReader {
   }
 
   private Optional<BackendConfig> readBackend(String name, Node n) {
+    if (!ProxyNames.allowed(name)) {
+      n.errorHere(ProxyNames.problem(name, "a backend name"));
+    }
     Optional<Balance> balance = n.choice("balance", CheckReader.names(Balance.values()));
     Optional<List<Node>> serverNodes = n.objectList("servers", serverDefaults);
     Optional<BackendCheckConfig> check = n.child("check").flatMap(ProxyReader::readCheck);
@@ -190,7 +193,7 @@ final class ProxyReader {
   }
 
   private static Optional<ServerConfig> readServer(Node s) {
-    Optional<String> name = s.text("name", "a server name");
+    Optional<String> name = s.proxyName("name", "a server name");
     Optional<HostPort> address =
         s.text("address", "host:port").flatMap(a -> CheckReader.hostPort(s, "address", a, true, 1));
     Optional<Integer> weight = s.integer("weight", 0, 256);

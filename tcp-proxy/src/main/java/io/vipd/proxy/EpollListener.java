@@ -251,7 +251,13 @@ final class EpollListener implements Listener, RelayEventLoop.Handler {
 
   private void accepted(int fd) {
     Socket child = RelaySockets.accepted(fd);
-    InetSocketAddress remote = RelaySockets.acceptedAddress(acceptedAddress);
+    InetSocketAddress remote;
+    try {
+      remote = RelaySockets.acceptedAddress(acceptedAddress);
+    } catch (RuntimeException e) {
+      closeQuietly(child); // an address it cannot read (a family it does not know): not served
+      throw e;
+    }
     Frontend owner = frontend; // read once: a slot taken from one frontend goes back to it
     if (!owner.limit.tryAcquire()) {
       refuse(owner, child, remote);

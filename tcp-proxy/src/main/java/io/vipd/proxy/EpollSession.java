@@ -67,6 +67,12 @@ final class EpollSession extends SessionBase implements RelayEventLoop.Handler {
     /** Waiting for a read buffer (the relay's budget spent), see {@link #waitForBuffer}. */
     boolean waitingForBuffer;
 
+    /**
+     * EPOLLERR on the source (a reset): what it received before is still queued, and reads go on
+     * until the error comes out of them, with no new edge to wait for.
+     */
+    boolean errored;
+
     Pipe(boolean fromClient) {
       this.fromClient = fromClient;
     }
@@ -87,9 +93,6 @@ final class EpollSession extends SessionBase implements RelayEventLoop.Handler {
 
   /** What was read during a batch of events is written at the batch's end (see atBatchEnd). */
   private boolean flushQueued;
-
-  /** Writes go out at once, even while the loop dispatches (a failed side's last bytes). */
-  private boolean immediate;
 
   private final Runnable flushRead = this::flushRead;
 
@@ -294,23 +297,24 @@ final class EpollSession extends SessionBase implements RelayEventLoop.Handler {
   }
 
   /**
-   * A side reported an error (a reset): what it sent before is still relayed, as far as the other
-   * side takes it at once (its read then fails with the error), and the session ends as that side's
-   * error. Before the connect, the client's bytes have nowhere to go.
+   * A side reported an error (a reset). Before the connect, the client's bytes have nowhere to go.
+   * After it, what the side sent before the reset is still in its socket, and the kernel gives it
+   * out before the error: it is relayed as the other side takes it, however long that takes (a
+   * large response to a slow client), and the session ends as that side's error when a read returns
+   * it. Nothing more goes toward the reset side. haproxy reads on the same way; cutting the session
+   * at once truncated the response. Both sides reset: nothing can be delivered, it ends.
    */
   private void failedSide(Pipe source, CloseReason why) {
-    if (connected) {
-      source.readable = true;
-      immediate = true;
-      try {
-        if (!pump(source)) {
-          return; // ended by the read's error, as the side's error
-        }
-      } finally {
-        immediate = false;
-      }
+    Pipe toward = source.fromClient ? down : up;
+    if (!connected || toward.errored) {
+      abort(why);
+      return;
     }
-    abort(why);
+    source.errored = true;
+    source.readable = true;
+    release(toward); // bytes for the reset side: no one to take them
+    toward.readable = false;
+    pump(source);
   }
 
   // ---- the relay ----
@@ -324,6 +328,9 @@ final class EpollSession extends SessionBase implements RelayEventLoop.Handler {
   private boolean pump(Pipe p) {
     if (!connected) {
       return true; // the client waits in its socket (or the server socket is gone)
+    }
+    if ((p.fromClient ? down : up).errored) {
+      return true; // the destination reset: what its peer sends now stays unread (see failedSide)
     }
     Socket src = p.fromClient ? client : server;
     Socket dst = p.fromClient ? server : client;
@@ -360,7 +367,7 @@ final class EpollSession extends SessionBase implements RelayEventLoop.Handler {
         if (n > 0) {
           countBytes(p.fromClient, n);
           moved = true;
-          if (n < want) {
+          if (n < want && !p.errored) {
             p.readable = false; // drained: the next edge brings more
             if (p.rdhup) {
               p.eof = true; // and the FIN was already in: it follows at once
@@ -372,7 +379,7 @@ final class EpollSession extends SessionBase implements RelayEventLoop.Handler {
             RelaySockets.setCork(dst, true);
             p.corked = true;
           }
-          if (!immediate && loop.deferWrite()) {
+          if (loop.deferWrite()) {
             // written with the batch's other reads, once all its events are handled
             p.pending = loop.takeScratch();
             if (!flushQueued) {
@@ -389,6 +396,11 @@ final class EpollSession extends SessionBase implements RelayEventLoop.Handler {
           p.eof = true;
           p.readable = false;
           moved = true; // a FIN is activity: client-fin counts from it, as haproxy's does
+        } else if (p.errored) {
+          // a reset socket answers with its error once drained, never EAGAIN: it may have been
+          // taken by a read on the other side of it (the other direction's write); end here
+          failed(p.fromClient, new IOException("connection reset"));
+          return false;
         } else {
           p.readable = false; // EAGAIN
         }
@@ -402,8 +414,15 @@ final class EpollSession extends SessionBase implements RelayEventLoop.Handler {
       clientActivityNanos = now;
       serverActivityNanos = now;
     }
-    if (p.eof && p.pending == null && !p.finSent) {
-      return passFin(p, dst);
+    if (p.eof && p.pending == null) {
+      if (p.errored) {
+        // a reset side whose stream ended without its error (another call took the error)
+        abort(p.fromClient ? CloseReason.CLIENT_ERROR : CloseReason.SERVER_ERROR);
+        return false;
+      }
+      if (!p.finSent) {
+        return passFin(p, dst);
+      }
     }
     return true;
   }

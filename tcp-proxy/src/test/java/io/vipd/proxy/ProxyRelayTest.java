@@ -352,15 +352,7 @@ class ProxyRelayTest {
         } finally {
           release.countDown();
         }
-        java.io.ByteArrayOutputStream got = new java.io.ByteArrayOutputStream();
-        byte[] chunk = new byte[8192];
-        try {
-          for (int n; (n = client.getInputStream().read(chunk)) > 0; ) {
-            got.write(chunk, 0, n);
-          }
-        } catch (java.net.SocketException e) {
-          // the proxy may close with a reset once the bytes are out; they were read before it
-        }
+        java.io.ByteArrayOutputStream got = readUntilClosed(client);
         assertArrayEquals(response, got.toByteArray(), "got " + got.size() + " bytes");
         await("closed", Duration.ofSeconds(5), () -> events.closed.size() == 1);
         assertEquals(CloseReason.SERVER_ERROR, events.closed.peek().reason());
@@ -370,6 +362,77 @@ class ProxyRelayTest {
         }
       }
     }
+  }
+
+  /**
+   * A server resets in the middle of a response larger than a slow client takes at once (a big LIST
+   * to a client on a slow link, then the apiserver killed): every byte the proxy took from the
+   * server before the reset still reaches the client as it reads, and the session then ends as the
+   * server's error. Before, the proxy gave the client only what its socket took at the reset, and
+   * dropped the rest it held, with a close that looked like a normal end.
+   */
+  @Test
+  void aResetServersResponseReachesASlowClientAsFarAsTheProxyGotIt() throws Exception {
+    ProxyHarness.require(Epoll.isAvailable(), "epoll");
+    byte[] response = new byte[16 << 20];
+    new java.util.Random(7).nextBytes(response);
+    try (ServerSocket listener = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+      start(true, settingsTo((InetSocketAddress) listener.getLocalSocketAddress()));
+      Socket server = null;
+      Thread writer = null;
+      try (Socket client = new Socket()) {
+        client.setReceiveBufferSize(4096); // before the connect: a small window, a slow link
+        client.connect(proxy.localAddress("fe"), 2000);
+        client.setSoTimeout(5000);
+        Socket accepted = listener.accept();
+        server = accepted;
+        await("connected", Duration.ofSeconds(5), () -> events.connected.size() == 1);
+        writer =
+            new Thread(
+                () -> {
+                  try {
+                    accepted.getOutputStream().write(response); // blocks: the client reads nothing
+                  } catch (IOException e) {
+                    // the reset below
+                  }
+                },
+                "writer");
+        writer.start();
+        Thread.sleep(1000); // every buffer on the way fills up
+        server.setSoLinger(true, 0);
+        server.close(); // a reset in mid-response
+        Thread.sleep(300); // the proxy has seen it before the client reads anything
+        java.io.ByteArrayOutputStream got = readUntilClosed(client);
+        await("closed", Duration.ofSeconds(5), () -> events.closed.size() == 1);
+        RecordingEvents.Closed closed = events.closed.peek();
+        assertEquals(CloseReason.SERVER_ERROR, closed.reason());
+        assertTrue(got.size() > 0 && got.size() < response.length, "got " + got.size());
+        assertEquals(closed.bytesOut(), got.size(), "bytes the proxy took from the server");
+        assertArrayEquals(
+            java.util.Arrays.copyOf(response, got.size()), got.toByteArray(), "in order");
+      } finally {
+        if (server != null) {
+          server.close();
+        }
+        if (writer != null) {
+          writer.join(5000);
+        }
+      }
+    }
+  }
+
+  /** Reads until the end of stream, or until a reset that comes after the bytes. */
+  private static java.io.ByteArrayOutputStream readUntilClosed(Socket s) throws IOException {
+    java.io.ByteArrayOutputStream got = new java.io.ByteArrayOutputStream();
+    byte[] chunk = new byte[8192];
+    try {
+      for (int n; (n = s.getInputStream().read(chunk)) > 0; ) {
+        got.write(chunk, 0, n);
+      }
+    } catch (java.net.SocketException e) {
+      // the proxy may close with a reset once the bytes are out; they were read before it
+    }
+    return got;
   }
 
   private static void sleep(long millis) {

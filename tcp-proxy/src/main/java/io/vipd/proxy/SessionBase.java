@@ -450,45 +450,36 @@ abstract class SessionBase implements RelaySession {
       return;
     }
     refreshActivity(now);
-    // haproxy in mode tcp: with no content analyzer, a connection is a tunnel as soon as it is
-    // established, so the tunnel timeout (when set) governs it from then on.
     SessionTimeouts t = frontend.timeouts;
-    boolean halfClosed = clientInputDone() || serverInputDone();
-    TimeoutKind clientKind = t.clientKind(true, halfClosed);
-    TimeoutKind serverKind = t.serverKind(true, halfClosed);
-    long clientNanos = t.nanos(clientKind);
-    long serverNanos = t.nanos(serverKind);
-    // As haproxy's: a side that sent its FIN has nothing more to send, so it can expire only on a
-    // send to it that is held up (a client that stopped reading), not for being quiet.
-    boolean clientExpires = !clientInputDone() || pendingToClient() > 0;
-    boolean serverExpires = !serverInputDone() || pendingToServer() > 0;
+    long toClient = pendingToClient();
+    long toServer = pendingToServer();
+    TimeoutKind clientKind =
+        t.clientKind(!clientInputDone(), toClient > 0, serverInputDone() && toClient == 0);
+    TimeoutKind serverKind =
+        t.serverKind(!serverInputDone(), toServer > 0, clientInputDone() && toServer == 0);
     long next = Long.MAX_VALUE;
-    if (clientNanos > 0) {
-      long left = left(clientActivityNanos, clientNanos, clientExpires, now);
-      if (left == 0) {
+    if (clientKind != null && t.nanos(clientKind) > 0) {
+      long left = clientActivityNanos + t.nanos(clientKind) - now;
+      if (left <= 0) {
         timedOut(clientKind);
         return;
       }
       next = left;
     }
-    if (serverNanos > 0) {
-      long left = left(serverActivityNanos, serverNanos, serverExpires, now);
-      if (left == 0) {
+    if (serverKind != null && t.nanos(serverKind) > 0) {
+      long left = serverActivityNanos + t.nanos(serverKind) - now;
+      if (left <= 0) {
         timedOut(serverKind);
         return;
       }
       next = Math.min(next, left);
     }
+    // a side that cannot expire now may later (a send to it held up): looked at again then
+    long recheck = t.recheckNanos();
+    if (recheck > 0 && (clientKind == null || serverKind == null)) {
+      next = Math.min(next, recheck);
+    }
     arm(next);
-  }
-
-  /**
-   * The time left before a side's deadline, 0 if it is due. A side that cannot expire (quiet after
-   * its FIN) is looked at again a whole timeout later: a send to it may be held up by then.
-   */
-  private static long left(long activity, long timeoutNanos, boolean expires, long now) {
-    long left = activity + timeoutNanos - now;
-    return left > 0 ? left : expires ? 0 : timeoutNanos;
   }
 
   /**

@@ -8,13 +8,16 @@ package io.vipd.proxy;
  *   <li>Before both sides have sent data: {@code client} on the client side, {@code server} on the
  *       server side.
  *   <li>Once both have (a tunnel): {@code tunnel} on both sides, if set.
- *   <li>Once the session is half-closed, whichever side sent the first FIN: {@code client-fin} on
- *       the client side and {@code server-fin} on the server side, each if set (haproxy applies
- *       them once either direction of its side has ended).
+ *   <li>A side the other's FIN was passed on to (its output shut, nothing held up toward it) waits
+ *       for its own end under its {@code -fin} timeout, if set: {@code client-fin} for the client,
+ *       {@code server-fin} for the server. This is haproxy's half-closed timeout, which replaces
+ *       only the read timeout of the side it shuts the output of.
+ *   <li>A send to a side that is held up (it stopped reading) keeps the normal timeout, half-closed
+ *       or not: haproxy's write timeout never becomes a {@code -fin} one. (Measured beside haproxy
+ *       2.6: a client that sent its FIN and stopped reading is cut at {@code timeout client}, not
+ *       at {@code client-fin}.)
+ *   <li>A side that sent its own FIN, with nothing held up toward it, cannot expire.
  * </ul>
- *
- * A side that sent its own FIN expires only while a send to it is held up (see {@code
- * SessionBase#checkTimeouts}), as in haproxy.
  */
 final class SessionTimeouts {
   final long connectNanos;
@@ -38,18 +41,54 @@ final class SessionTimeouts {
     serverFinNanos = t.serverFin().toNanos();
   }
 
-  TimeoutKind clientKind(boolean tunnel, boolean halfClosed) {
-    if (halfClosed && clientFinNanos > 0) {
-      return TimeoutKind.CLIENT_FIN;
-    }
-    return tunnel && tunnelNanos > 0 ? TimeoutKind.TUNNEL : TimeoutKind.CLIENT;
+  /**
+   * The timeout that governs the client side now, or null if it cannot expire.
+   *
+   * @param inputOpen the client's FIN has not been read
+   * @param sendHeld bytes for the client wait for it to read
+   * @param finToIt the server's FIN was read, and everything before it sent to the client
+   */
+  TimeoutKind clientKind(boolean inputOpen, boolean sendHeld, boolean finToIt) {
+    return sideKind(inputOpen, sendHeld, finToIt, clientFinNanos, TimeoutKind.CLIENT_FIN, true);
   }
 
-  TimeoutKind serverKind(boolean tunnel, boolean halfClosed) {
-    if (halfClosed && serverFinNanos > 0) {
-      return TimeoutKind.SERVER_FIN;
+  /** As {@link #clientKind}, for the server side. */
+  TimeoutKind serverKind(boolean inputOpen, boolean sendHeld, boolean finToIt) {
+    return sideKind(inputOpen, sendHeld, finToIt, serverFinNanos, TimeoutKind.SERVER_FIN, false);
+  }
+
+  private TimeoutKind sideKind(
+      boolean inputOpen,
+      boolean sendHeld,
+      boolean finToIt,
+      long finNanos,
+      TimeoutKind fin,
+      boolean client) {
+    // haproxy in mode tcp: with no content analyzer, a connection is a tunnel as soon as it is
+    // established, so the tunnel timeout (when set) governs it from then on
+    TimeoutKind normal =
+        tunnelNanos > 0 ? TimeoutKind.TUNNEL : client ? TimeoutKind.CLIENT : TimeoutKind.SERVER;
+    if (sendHeld) {
+      return normal;
     }
-    return tunnel && tunnelNanos > 0 ? TimeoutKind.TUNNEL : TimeoutKind.SERVER;
+    if (!inputOpen) {
+      return null;
+    }
+    return finToIt && finNanos > 0 ? fin : normal;
+  }
+
+  /**
+   * How often a side that cannot expire now is looked at again (a send to it may be held up by
+   * then): its normal timeout, the shorter of the two sides'; 0 if neither has one.
+   */
+  long recheckNanos() {
+    if (tunnelNanos > 0) {
+      return tunnelNanos;
+    }
+    if (clientNanos == 0 || serverNanos == 0) {
+      return Math.max(clientNanos, serverNanos);
+    }
+    return Math.min(clientNanos, serverNanos);
   }
 
   long nanos(TimeoutKind kind) {

@@ -229,20 +229,24 @@ class ProxyTimeoutTest {
 
   /**
    * A client that sent its FIN and stopped reading while the server still streams to it: the send
-   * to it is held up, and client-fin cuts it.
+   * to it is held up, and the client timeout cuts it, not client-fin. haproxy's half-closed timeout
+   * replaces only a side's read timeout once a FIN was passed on to it, never its write timeout;
+   * beside haproxy 2.6 (client 5s, client-fin 300ms) the same client is cut after 5.0 s
+   * (TimeoutsBesideHaproxyTest). It was cut at client-fin here before.
    */
   @Test
-  void aHalfClosedClientThatStopsReadingIsCutAtClientFin() throws Exception {
+  void aHalfClosedClientThatStopsReadingIsCutAtTheClientTimeoutNotClientFin() throws Exception {
     try (TestServers.StreamServer streamer = servers.stream(16 * 1024, 256L << 20)) {
-      start(streamer.address, ms(1000, 5000, 5000, 0, 300));
+      start(streamer.address, ms(1000, 1500, 5000, 0, 300));
       try (Socket c = connect(proxy)) {
         await(
             "the relay held up by the client",
             Duration.ofSeconds(5),
             () -> streamer.written.get() > 0 && !growing(streamer));
+        // the client timeout runs from the last progress, 100 to 300 ms before this
         long t0 = System.nanoTime();
         c.shutdownOutput(); // and never reads
-        expectClosed(CloseReason.CLIENT_FIN_TIMEOUT, t0, 250);
+        expectClosed(CloseReason.CLIENT_TIMEOUT, t0, 600);
       }
     }
   }

@@ -592,6 +592,11 @@ public final class ProxyServer implements AutoCloseable {
     }
 
     // 2. commit
+    // whether each running frontend's sockets were disabled, read before the loop changes the
+    // flags:
+    // in a swap, the second frontend takes the sockets of one already handled
+    Map<Frontend, Boolean> wasDisabled = new HashMap<>();
+    oldFrontends.values().forEach(f -> wasDisabled.put(f, f.disabled));
     List<String> changes = new ArrayList<>();
     List<Listeners> toClose = new ArrayList<>();
     Map<String, Frontend> newFrontends = new LinkedHashMap<>();
@@ -633,7 +638,7 @@ public final class ProxyServer implements AutoCloseable {
       if (from != null) {
         frontend.listener.handOver(frontend);
         // sockets the operator disabled under their old name listen again, as after any reload
-        frontend.disabled = from.disabled;
+        frontend.disabled = wasDisabled.get(from);
       }
       Listeners more = grown.get(f.name());
       if (more != null) {

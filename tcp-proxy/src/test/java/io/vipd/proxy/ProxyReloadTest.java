@@ -367,6 +367,28 @@ class ProxyReloadTest {
   }
 
   /**
+   * A swap whose first frontend was disabled at runtime: the sockets it hands over listen again for
+   * the second (a reload enables every frontend), and those it takes listen too. The flag was read
+   * after the first frontend's was reset, and the second's sockets stayed deaf.
+   */
+  @Test
+  void aSwapWithADisabledFrontendLeavesBothAddressesListening() throws Exception {
+    ProxyHarness.require(io.netty.channel.epoll.Epoll.isAvailable(), "epoll");
+    InetSocketAddress a = servers.echo("a").address;
+    InetSocketAddress b = servers.echo("b").address;
+    InetSocketAddress x = freePort();
+    InetSocketAddress y = freePort();
+    start(twoFrontends(x, y, a, b));
+    proxy.setFrontendEnabled("fe1", false);
+    assertThrows(ConnectException.class, () -> hit(x), "disabled");
+
+    proxy.apply(twoFrontends(y, x, a, b));
+
+    assertEquals("b", hit(x), "fe2 on fe1's former sockets, listening again");
+    assertEquals("a", hit(y));
+  }
+
+  /**
    * fe1 moves onto the address fe2 leaves for a new one: fe1 gets fe2's sockets, fe2 binds anew,
    * and fe1's old address is closed (the sockets handed over, and only they, stay open).
    */

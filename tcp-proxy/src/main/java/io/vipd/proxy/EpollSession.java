@@ -42,6 +42,9 @@ import org.slf4j.LoggerFactory;
 final class EpollSession extends SessionBase implements RelayEventLoop.Handler {
   private static final Logger log = LoggerFactory.getLogger(EpollSession.class);
 
+  /** Reads of dropped input per turn once the other side reset (32 KiB each): a flood waits. */
+  private static final int DISCARD_READS_PER_TURN = 64;
+
   /** One direction of the relay. */
   private static final class Pipe {
     final boolean fromClient;
@@ -300,9 +303,11 @@ final class EpollSession extends SessionBase implements RelayEventLoop.Handler {
    * A side reported an error (a reset). Before the connect, the client's bytes have nowhere to go.
    * After it, what the side sent before the reset is still in its socket, and the kernel gives it
    * out before the error: it is relayed as the other side takes it, however long that takes (a
-   * large response to a slow client), and the session ends as that side's error when a read returns
-   * it. Nothing more goes toward the reset side. haproxy reads on the same way; cutting the session
-   * at once truncated the response. Both sides reset: nothing can be delivered, it ends.
+   * large response to a slow client), then passed on with a FIN, and the session ends as that
+   * side's error once the other side has ended too ({@link #endOfResetStream}). Nothing more goes
+   * toward the reset side: what the other side sends is read and dropped. haproxy reads on and
+   * shuts the same way; cutting the session at once truncated the response. Both sides reset:
+   * nothing can be delivered, it ends.
    */
   private void failedSide(Pipe source, CloseReason why) {
     Pipe toward = source.fromClient ? down : up;
@@ -313,8 +318,45 @@ final class EpollSession extends SessionBase implements RelayEventLoop.Handler {
     source.errored = true;
     source.readable = true;
     release(toward); // bytes for the reset side: no one to take them
-    toward.readable = false;
-    pump(source);
+    if (pump(source) && !finished) {
+      toward.readable = true;
+      discard(toward);
+    }
+  }
+
+  /**
+   * Reads and drops what {@code p}'s source sends once its destination has reset. Left unread, it
+   * would make the close that ends the session a reset, and a reset throws away what the source has
+   * yet to receive: the reset side's last bytes, relayed but still in the socket's send queue
+   * (client-go sends WINDOW_UPDATE frames while it reads a large response).
+   */
+  private void discard(Pipe p) {
+    if (p.eof || !p.readable || finished) {
+      return;
+    }
+    Socket src = p.fromClient ? client : server;
+    ByteBuf buf = loop.scratch(true);
+    if (buf == null) {
+      return; // no buffer to spare: the close may send a reset
+    }
+    try {
+      for (int i = 0; i < DISCARD_READS_PER_TURN; i++) {
+        int n = src.recvAddress(buf.memoryAddress(), 0, buf.capacity());
+        if (n < buf.capacity()) {
+          p.readable = false; // drained (or EAGAIN): the next edge brings more
+          if (n < 0 || p.rdhup) { // its end came (after EPOLLRDHUP, a short read reaches it)
+            p.eof = true;
+            if ((p.fromClient ? down : up).finSent) {
+              abort(reason); // both ends in: the close sends no reset
+            }
+          }
+          return;
+        }
+      }
+      loop.again(() -> discard(p)); // more: after the loop's other work, with no new edge to wait
+    } catch (IOException e) {
+      failed(p.fromClient, e); // this side reset too: nothing can be delivered any more
+    }
   }
 
   // ---- the relay ----
@@ -330,7 +372,8 @@ final class EpollSession extends SessionBase implements RelayEventLoop.Handler {
       return true; // the client waits in its socket (or the server socket is gone)
     }
     if ((p.fromClient ? down : up).errored) {
-      return true; // the destination reset: what its peer sends now stays unread (see failedSide)
+      discard(p); // the destination reset: what its peer sends now goes nowhere (see failedSide)
+      return !finished;
     }
     Socket src = p.fromClient ? client : server;
     Socket dst = p.fromClient ? server : client;
@@ -361,8 +404,11 @@ final class EpollSession extends SessionBase implements RelayEventLoop.Handler {
         try {
           n = src.recvAddress(buf.memoryAddress(), 0, want);
         } catch (IOException e) {
-          failed(p.fromClient, e);
-          return false;
+          if (!p.errored) {
+            failed(p.fromClient, e);
+            return false;
+          }
+          n = -1; // the reset side's error comes after all it sent: its stream ends here
         }
         if (n > 0) {
           countBytes(p.fromClient, n);
@@ -392,15 +438,12 @@ final class EpollSession extends SessionBase implements RelayEventLoop.Handler {
             p.pending = loop.takeScratch();
             break;
           }
-        } else if (n < 0) {
+        } else if (n < 0 || p.errored) {
+          // a FIN; or a reset socket that answers EAGAIN, its error taken by another call (the
+          // other direction's write): its stream has ended all the same
           p.eof = true;
           p.readable = false;
           moved = true; // a FIN is activity: client-fin counts from it, as haproxy's does
-        } else if (p.errored) {
-          // a reset socket answers with its error once drained, never EAGAIN: it may have been
-          // taken by a read on the other side of it (the other direction's write); end here
-          failed(p.fromClient, new IOException("connection reset"));
-          return false;
         } else {
           p.readable = false; // EAGAIN
         }
@@ -414,16 +457,36 @@ final class EpollSession extends SessionBase implements RelayEventLoop.Handler {
       clientActivityNanos = now;
       serverActivityNanos = now;
     }
-    if (p.eof && p.pending == null) {
-      if (p.errored) {
-        // a reset side whose stream ended without its error (another call took the error)
-        abort(p.fromClient ? CloseReason.CLIENT_ERROR : CloseReason.SERVER_ERROR);
-        return false;
-      }
-      if (!p.finSent) {
-        return passFin(p, dst);
-      }
+    if (p.eof && p.pending == null && !p.finSent) {
+      return p.errored ? endOfResetStream(p, dst) : passFin(p, dst);
     }
+    return true;
+  }
+
+  /**
+   * Everything a reset side sent is written: the other side gets a FIN behind it, and the session
+   * waits for that side's own end, its input read and dropped meanwhile ({@link #discard}), before
+   * it closes as the reset side's error. Closing at once, with input unread, would send a reset
+   * that throws away what the other side has yet to receive, the reset side's last bytes among it.
+   * haproxy shuts the output the same way and lets its client-fin timeout bound the wait.
+   */
+  private boolean endOfResetStream(Pipe p, Socket dst) {
+    if (reason == null) {
+      reason = p.fromClient ? CloseReason.CLIENT_ERROR : CloseReason.SERVER_ERROR;
+    }
+    p.finSent = true;
+    Pipe other = p.fromClient ? down : up;
+    if (other.eof) {
+      abort(reason); // the other side has ended too: nothing to wait for
+      return false;
+    }
+    try {
+      dst.shutdown(false, true);
+    } catch (IOException | java.nio.channels.NotYetConnectedException e) {
+      abort(reason);
+      return false;
+    }
+    checkTimeouts(); // the other side now waits for its own end: client-fin or server-fin
     return true;
   }
 

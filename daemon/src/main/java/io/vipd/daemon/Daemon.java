@@ -200,6 +200,10 @@ public final class Daemon {
   }
 
   private void reloadNow() {
+    if (stopRequested.getCount() == 0) {
+      LOG.info("reload skipped: vipd is stopping"); // a merged SIGHUP's round, after a stop came
+      return;
+    }
     try {
       reloader.reload();
     } catch (RuntimeException e) {

@@ -93,13 +93,21 @@ public final class ScriptOutput implements AutoCloseable {
     }
   }
 
-  /** Stops the checks and deletes the file. */
-  @Override
-  public void close() {
+  /**
+   * Stops the checks, before the output is read: a cut after the script's end would take what it
+   * said last (with {@code keep} 0, all of it).
+   */
+  public void stopTrimming() {
     ScheduledFuture<?> t = trimming;
     if (t != null) {
       t.cancel(false);
     }
+  }
+
+  /** Stops the checks and deletes the file. */
+  @Override
+  public void close() {
+    stopTrimming();
     try {
       Files.deleteIfExists(file);
     } catch (IOException ignored) {

@@ -243,7 +243,7 @@ class ProxyTimeoutTest {
             "the relay held up by the client",
             Duration.ofSeconds(5),
             () -> streamer.written.get() > 0 && !growing(streamer));
-        // the client timeout runs from the last progress, 100 to 300 ms before this
+        // the client's FIN is activity: the client timeout runs from it
         long t0 = System.nanoTime();
         c.shutdownOutput(); // and never reads
         expectClosed(CloseReason.CLIENT_TIMEOUT, t0, 600);
@@ -280,8 +280,8 @@ class ProxyTimeoutTest {
   }
 
   /**
-   * haproxy's client-fin applies once either direction of the client side has ended: here the
-   * server finished first and the client, told so, never closes (a FIN_WAIT pile-up otherwise).
+   * haproxy's client-fin applies once the server's FIN was passed on to the client: here the server
+   * finished first and the client, told so, never closes (a FIN_WAIT pile-up otherwise).
    */
   @Test
   void clientFinAlsoAppliesOnceTheServerHasClosed() throws Exception {

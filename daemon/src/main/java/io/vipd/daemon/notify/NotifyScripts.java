@@ -26,6 +26,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
@@ -82,8 +83,13 @@ public final class NotifyScripts implements VirtualRouterListener, AutoCloseable
     this.priority = priority;
     this.timeout = timeout;
     this.starter = Executors.newSingleThreadExecutor(r -> daemon(r, "notify-" + instance));
-    this.timer =
-        Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "notify-timeout-" + instance));
+    ScheduledThreadPoolExecutor t =
+        new ScheduledThreadPoolExecutor(1, r -> daemon(r, "notify-timeout-" + instance));
+    // a retire shuts the timer down while calls may still run under their own timeout: their
+    // output files are still cut back meanwhile (each call's trimming ends with the call)
+    t.setContinueExistingPeriodicTasksAfterShutdownPolicy(true);
+    t.setRemoveOnCancelPolicy(true);
+    this.timer = t;
   }
 
   private static Thread daemon(Runnable r, String name) {
@@ -197,6 +203,7 @@ public final class NotifyScripts implements VirtualRouterListener, AutoCloseable
         run.timeout.cancel(false);
       }
     }
+    run.output.stopTrimming();
     String out = tail(run.output.path());
     String killed = run.killed.get();
     if (killed != null) {

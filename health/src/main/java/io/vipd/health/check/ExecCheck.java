@@ -129,6 +129,7 @@ public final class ExecCheck implements HealthCheck {
         .thenRunAsync(
             () -> {
               timer.cancel(false);
+              output.stopTrimming();
               String text = readHead(output.path());
               output.close();
               if (!timedOut.get()) {

@@ -156,6 +156,14 @@ final class Node {
     problems.warning(origin, path, message);
   }
 
+  /** {@code key}'s string as written, if it is one; no problem is reported either way. */
+  Optional<String> peekString(String key) {
+    ConfigValue v = merged.get(key);
+    return v != null && v.valueType() == ConfigValueType.STRING
+        ? Optional.of((String) v.unwrapped())
+        : Optional.empty();
+  }
+
   private ConfigValue value(String key) {
     consumed.add(key);
     ConfigValue v = merged.get(key);

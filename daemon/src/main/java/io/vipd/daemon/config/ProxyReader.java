@@ -57,6 +57,8 @@ final class ProxyReader {
     for (Node n : frontendNodes.orElse(List.of())) {
       Optional<FrontendConfig> f = readFrontend(n, backendNames);
       if (f.isEmpty()) {
+        // rejected for something else (its bind, its name): the backend it names is still used
+        n.peekString("backend").ifPresent(used::add);
         continue;
       }
       FrontendConfig c = f.get();

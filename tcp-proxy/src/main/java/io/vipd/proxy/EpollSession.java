@@ -315,12 +315,20 @@ final class EpollSession extends SessionBase implements RelayEventLoop.Handler {
       abort(why);
       return;
     }
+    if (reason == null) {
+      reason = why; // however the session ends from here on, it ends as this side's error
+    }
     source.errored = true;
     source.readable = true;
     release(toward); // bytes for the reset side: no one to take them
     if (pump(source) && !finished) {
       toward.readable = true;
       discard(toward);
+    }
+    if (!finished && source.finSent && toward.eof) {
+      // both ends were already in (the reset side's FIN passed on before, the other's read): no
+      // event and no timeout would come for this session any more
+      abort(why);
     }
   }
 
@@ -335,9 +343,12 @@ final class EpollSession extends SessionBase implements RelayEventLoop.Handler {
       return;
     }
     Socket src = p.fromClient ? client : server;
-    ByteBuf buf = loop.scratch(true);
+    ByteBuf buf = loop.scratch(false); // not the reserve: these bytes go nowhere
     if (buf == null) {
-      return; // no buffer to spare: the close may send a reset
+      if ((p.fromClient ? down : up).finSent) {
+        abort(reason); // only this input was awaited: close now, at the risk of a reset
+      }
+      return; // else tried again when the reset side's stream ends
     }
     try {
       for (int i = 0; i < DISCARD_READS_PER_TURN; i++) {
@@ -487,7 +498,8 @@ final class EpollSession extends SessionBase implements RelayEventLoop.Handler {
       return false;
     }
     checkTimeouts(); // the other side now waits for its own end: client-fin or server-fin
-    return true;
+    discard(other); // what it sent meanwhile, its end perhaps among it (no new edge would tell)
+    return !finished;
   }
 
   /** No read buffer could be had: {@code p} reads again when one may be (see RelayBufferBudget). */

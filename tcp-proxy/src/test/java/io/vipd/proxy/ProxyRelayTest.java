@@ -7,6 +7,7 @@ import static io.vipd.proxy.ProxyHarness.readLine;
 import static io.vipd.proxy.ProxyHarness.server;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -436,6 +437,50 @@ class ProxyRelayTest {
         }
         if (writer != null) {
           writer.join(5000);
+        }
+      }
+    }
+  }
+
+  /**
+   * The server said its piece and closed (its FIN passed on to the client); in one batch the client
+   * then sends its request and FIN (read, its write deferred to the batch's end) and the server
+   * resets. Both ends are in: the session must end then, as the server's error. It stayed open for
+   * good before, with no event or timeout left to end it: two descriptors and the maxconn slots
+   * leaked (found by review).
+   */
+  @Test
+  void aResetWhenBothEndsAreAlreadyInEndsTheSession() throws Exception {
+    ProxyHarness.require(Epoll.isAvailable(), "epoll");
+    try (ServerSocket listener = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+      start(true, settingsTo((InetSocketAddress) listener.getLocalSocketAddress()));
+      Socket server = null;
+      try (Socket client = connect(proxy)) {
+        server = listener.accept();
+        client.setSoTimeout(5000);
+        await("connected", Duration.ofSeconds(5), () -> events.connected.size() == 1);
+        server.getOutputStream().write("bye\n".getBytes(StandardCharsets.US_ASCII));
+        server.shutdownOutput();
+        assertEquals("bye", readLine(client));
+        assertNull(readLine(client), "the server's FIN, passed on");
+        RelaySession session = proxy.sessions().iterator().next();
+        CountDownLatch release = ProxyHarness.holdLoop(session.eventLoop());
+        try {
+          client.getOutputStream().write("late\n".getBytes(StandardCharsets.US_ASCII));
+          client.shutdownOutput();
+          Thread.sleep(100); // in the proxy's socket before the reset comes
+          server.setSoLinger(true, 0);
+          server.close(); // a reset
+          Thread.sleep(100);
+        } finally {
+          release.countDown();
+        }
+        await("closed", Duration.ofSeconds(5), () -> events.closed.size() == 1);
+        assertEquals(CloseReason.SERVER_ERROR, events.closed.peek().reason());
+        assertEquals(0, proxy.status().activeConnections(), "the slots given back");
+      } finally {
+        if (server != null) {
+          server.close();
         }
       }
     }

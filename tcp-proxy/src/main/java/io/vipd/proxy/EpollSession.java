@@ -305,8 +305,8 @@ final class EpollSession extends SessionBase implements RelayEventLoop.Handler {
    * out before the error: it is relayed as the other side takes it, however long that takes (a
    * large response to a slow client), then passed on with a FIN, and the session ends as that
    * side's error once the other side has ended too ({@link #endOfResetStream}). Nothing more goes
-   * toward the reset side: what the other side sends is read and dropped. haproxy reads on and
-   * shuts the same way; cutting the session at once truncated the response. Both sides reset:
+   * toward the reset side: what the other side sends is read and dropped. haproxy reads a reset
+   * socket on the same way; cutting the session at once truncated the response. Both sides reset:
    * nothing can be delivered, it ends.
    */
   private void failedSide(Pipe source, CloseReason why) {
@@ -478,8 +478,9 @@ final class EpollSession extends SessionBase implements RelayEventLoop.Handler {
    * Everything a reset side sent is written: the other side gets a FIN behind it, and the session
    * waits for that side's own end, its input read and dropped meanwhile ({@link #discard}), before
    * it closes as the reset side's error. Closing at once, with input unread, would send a reset
-   * that throws away what the other side has yet to receive, the reset side's last bytes among it.
-   * haproxy shuts the output the same way and lets its client-fin timeout bound the wait.
+   * that throws away what the other side has yet to receive, the reset side's last bytes among it
+   * (haproxy closes as soon as it has shut the output, and so sends that reset when the client
+   * spoke meanwhile). The wait is bounded by client-fin or server-fin, as any half-closed wait.
    */
   private boolean endOfResetStream(Pipe p, Socket dst) {
     if (reason == null) {

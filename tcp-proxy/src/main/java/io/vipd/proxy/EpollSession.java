@@ -310,7 +310,7 @@ final class EpollSession extends SessionBase implements RelayEventLoop.Handler {
    * nothing can be delivered, it ends.
    */
   private void failedSide(Pipe source, CloseReason why) {
-    Pipe toward = source.fromClient ? down : up;
+    Pipe toward = reverse(source);
     if (!connected || toward.errored) {
       abort(why);
       return;
@@ -325,11 +325,30 @@ final class EpollSession extends SessionBase implements RelayEventLoop.Handler {
       toward.readable = true;
       discard(toward);
     }
-    if (!finished && source.finSent && toward.eof) {
-      // both ends were already in (the reset side's FIN passed on before, the other's read): no
-      // event and no timeout would come for this session any more
-      abort(why);
+    if (!finished) {
+      // both ends may have been in already (the reset side's FIN passed on before, the other's
+      // read): then no event and no timeout would come for this session any more
+      closeIfBothEnded(source);
     }
+  }
+
+  /** The direction opposite to {@code p}. */
+  private Pipe reverse(Pipe p) {
+    return p.fromClient ? down : up;
+  }
+
+  /**
+   * Closes the session as the reset side's error once nothing is left to wait for: the {@code
+   * reset} side's stream passed on, and the other side's end read.
+   *
+   * @return true if it closed
+   */
+  private boolean closeIfBothEnded(Pipe reset) {
+    if (reset.finSent && reverse(reset).eof) {
+      abort(reason); // the other side's input read to its end: the close sends no reset
+      return true;
+    }
+    return false;
   }
 
   /**
@@ -345,7 +364,7 @@ final class EpollSession extends SessionBase implements RelayEventLoop.Handler {
     Socket src = p.fromClient ? client : server;
     ByteBuf buf = loop.scratch(false); // not the reserve: these bytes go nowhere
     if (buf == null) {
-      if ((p.fromClient ? down : up).finSent) {
+      if (reverse(p).finSent) {
         abort(reason); // only this input was awaited: close now, at the risk of a reset
       }
       return; // else tried again when the reset side's stream ends
@@ -357,9 +376,7 @@ final class EpollSession extends SessionBase implements RelayEventLoop.Handler {
           p.readable = false; // drained (or EAGAIN): the next edge brings more
           if (n < 0 || p.rdhup) { // its end came (after EPOLLRDHUP, a short read reaches it)
             p.eof = true;
-            if ((p.fromClient ? down : up).finSent) {
-              abort(reason); // both ends in: the close sends no reset
-            }
+            closeIfBothEnded(reverse(p));
           }
           return;
         }
@@ -382,7 +399,7 @@ final class EpollSession extends SessionBase implements RelayEventLoop.Handler {
     if (!connected) {
       return true; // the client waits in its socket (or the server socket is gone)
     }
-    if ((p.fromClient ? down : up).errored) {
+    if (reverse(p).errored) {
       discard(p); // the destination reset: what its peer sends now goes nowhere (see failedSide)
       return !finished;
     }
@@ -405,7 +422,7 @@ final class EpollSession extends SessionBase implements RelayEventLoop.Handler {
         }
         // a session holding the other direction's buffer may use the reserve: its peer may be
         // blocked on this direction, and then nothing else would free that buffer
-        ByteBuf buf = loop.scratch((p.fromClient ? down : up).pending != null);
+        ByteBuf buf = loop.scratch(reverse(p).pending != null);
         if (buf == null) {
           waitForBuffer(p); // the bytes wait in the socket, and TCP holds the sender back
           break;
@@ -431,7 +448,7 @@ final class EpollSession extends SessionBase implements RelayEventLoop.Handler {
             }
           }
           buf.writerIndex(n);
-          if (p.eof && !p.corked && !(p.fromClient ? down : up).finSent) {
+          if (p.eof && !p.corked && !reverse(p).finSent) {
             // the last bytes, then the FIN: one segment, as haproxy sends it
             RelaySockets.setCork(dst, true);
             p.corked = true;
@@ -483,14 +500,9 @@ final class EpollSession extends SessionBase implements RelayEventLoop.Handler {
    * spoke meanwhile). The wait is bounded by client-fin or server-fin, as any half-closed wait.
    */
   private boolean endOfResetStream(Pipe p, Socket dst) {
-    if (reason == null) {
-      reason = p.fromClient ? CloseReason.CLIENT_ERROR : CloseReason.SERVER_ERROR;
-    }
     p.finSent = true;
-    Pipe other = p.fromClient ? down : up;
-    if (other.eof) {
-      abort(reason); // the other side has ended too: nothing to wait for
-      return false;
+    if (closeIfBothEnded(p)) {
+      return false; // the other side has ended too: nothing to wait for
     }
     try {
       dst.shutdown(false, true);
@@ -499,7 +511,8 @@ final class EpollSession extends SessionBase implements RelayEventLoop.Handler {
       return false;
     }
     checkTimeouts(); // the other side now waits for its own end: client-fin or server-fin
-    discard(other); // what it sent meanwhile, its end perhaps among it (no new edge would tell)
+    discard(
+        reverse(p)); // what it sent meanwhile, its end perhaps among it (no new edge would tell)
     return !finished;
   }
 
@@ -568,8 +581,7 @@ final class EpollSession extends SessionBase implements RelayEventLoop.Handler {
   /** {@code p}'s source ended and everything before it was written: end {@code dst}'s output. */
   private boolean passFin(Pipe p, Socket dst) {
     p.finSent = true;
-    Pipe other = p.fromClient ? down : up;
-    if (other.finSent) {
+    if (reverse(p).finSent) {
       // both directions done: the close sends this FIN (both inputs are read to their end)
       abort(p.fromClient ? CloseReason.SERVER_CLOSED : CloseReason.CLIENT_CLOSED);
       return false;

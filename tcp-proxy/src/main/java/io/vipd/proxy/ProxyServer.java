@@ -661,7 +661,7 @@ public final class ProxyServer implements AutoCloseable {
       }
     }
     // sockets handed over stay open: they listen for their new frontend
-    toClose.removeIf(l -> handedOver.stream().anyMatch(h -> h == l));
+    toClose.removeAll(handedOver); // Listeners are equal only to themselves
     frontends = Collections.unmodifiableMap(newFrontends);
     pools = Collections.unmodifiableMap(newPools);
     // only now, the reload no longer able to fail: a pool of a failed one must not run or serve

@@ -578,7 +578,7 @@ class AdminServerTest {
   /**
    * Content with nothing in it: no readiness sources, empty status and metrics, reloads applied.
    */
-  private static class EmptyContent implements AdminServer.Content {
+  static class EmptyContent implements AdminServer.Content {
     @Override
     public Readiness readiness() {
       return new Readiness(List.of());

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vipd.daemon.config.AdminConfig;
 import io.vipd.daemon.config.HostPort;
-import io.vipd.daemon.reload.ReloadResult;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -40,7 +39,8 @@ class AdminStalledClientsTest {
   void stalledClientsHoldUpNoProbeAndAreCutOff() throws Exception {
     AdminServer server =
         AdminServer.start(
-            new AdminConfig(true, new HostPort("127.0.0.1", 0), Optional.empty()), new Healthy());
+            new AdminConfig(true, new HostPort("127.0.0.1", 0), Optional.empty()),
+            new AdminServerTest.EmptyContent());
     List<Socket> stalled = new ArrayList<>();
     try {
       int port = server.address().getPort();
@@ -97,28 +97,5 @@ class AdminStalledClientsTest {
       throw new AssertionError("a half request was answered on " + s);
     }
     return true;
-  }
-
-  /** Content for a healthy daemon with nothing configured. */
-  private static final class Healthy implements AdminServer.Content {
-    @Override
-    public Readiness readiness() {
-      return new Readiness(List.of());
-    }
-
-    @Override
-    public String statusJson() {
-      return "{}";
-    }
-
-    @Override
-    public String metrics() {
-      return "";
-    }
-
-    @Override
-    public ReloadResult reload() {
-      return ReloadResult.applied(List.of());
-    }
   }
 }

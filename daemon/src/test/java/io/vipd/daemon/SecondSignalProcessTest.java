@@ -3,17 +3,13 @@ package io.vipd.daemon;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.vipd.daemon.testing.ProcessLines;
 import io.vipd.daemon.testing.VipdProcess;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -53,55 +49,31 @@ class SecondSignalProcessTest {
               + "  }\n"
               + "}\n");
       Process p = VipdProcess.run(conf).start();
-      List<String> lines = new CopyOnWriteArrayList<>();
-      Thread reader =
-          new Thread(
-              () -> {
-                try (BufferedReader r =
-                    new BufferedReader(
-                        new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-                  for (String l; (l = r.readLine()) != null; ) {
-                    lines.add(l);
-                  }
-                } catch (java.io.IOException e) {
-                  // the process ended
-                }
-              });
-      reader.start();
+      ProcessLines log = ProcessLines.of(p);
       try {
-        await(lines, "vipd started", p);
+        log.await("vipd started");
         try (Socket client = new Socket(InetAddress.getLoopbackAddress(), front);
             Socket held = backend.accept()) {
           client.getOutputStream().write('x');
           assertEquals('x', held.getInputStream().read(), "relayed");
 
           p.toHandle().destroy(); // SIGTERM: the stop begins, and drains the connection
-          await(lines, "vipd stopping", p);
+          log.await("vipd stopping");
           Thread.sleep(1000);
-          assertTrue(p.isAlive(), "draining for up to 25 s: " + lines);
+          assertTrue(p.isAlive(), "draining for up to 25 s: " + log);
 
           p.toHandle().destroy(); // the second SIGTERM
           // well before the 25 s grace: without the second signal it would still drain
-          assertTrue(p.waitFor(20, TimeUnit.SECONDS), "the drain did not end: " + lines);
-          assertEquals(0, p.exitValue(), String.join("\n", lines));
+          assertTrue(p.waitFor(20, TimeUnit.SECONDS), "the drain did not end: " + log);
+          assertEquals(0, p.exitValue(), log.toString());
           client.setSoTimeout(5000);
           assertEquals(-1, client.getInputStream().read(), "the client's connection is closed");
-          reader.join(5000);
-          assertTrue(
-              lines.stream().anyMatch(l -> l.contains("the drain ends now")), lines.toString());
+          log.join();
+          assertEquals(1, log.count("the drain ends now"), log.toString());
         }
       } finally {
         p.destroyForcibly();
       }
-    }
-  }
-
-  private static void await(List<String> lines, String text, Process p) throws Exception {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-    while (lines.stream().noneMatch(l -> l.contains(text))) {
-      assertTrue(p.isAlive() || lines.stream().anyMatch(l -> l.contains(text)), lines.toString());
-      assertTrue(System.nanoTime() < deadline, "no '" + text + "' in " + lines);
-      Thread.sleep(50);
     }
   }
 }

@@ -5,6 +5,7 @@ import static io.netty.channel.epoll.RelayEventLoop.IN;
 import io.netty.channel.EventLoop;
 import io.netty.channel.epoll.RelayEventLoop;
 import io.netty.channel.epoll.RelaySockets;
+import io.netty.channel.unix.RelayErrnos;
 import io.netty.channel.unix.Socket;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -48,8 +49,20 @@ final class EpollListener implements Listener, RelayEventLoop.Handler {
   private final byte[] acceptedAddress = new byte[RelaySockets.ACCEPTED_ADDRESS_BYTES];
   private final Runnable acceptMore = this::acceptAll;
 
-  /** Loop only: after a failed accept, for a second. */
+  /** Loop only: after an accept that failed for want of a descriptor, until it tries again. */
   private boolean paused;
+
+  /** Loop only: whether the 100 ms retry is scheduled (one at a time). */
+  private boolean retryScheduled;
+
+  /** Posted by {@link AcceptRetries} when a session ends; equal only to itself. */
+  private final Runnable retryFromElsewhere = this::postRetry;
+
+  private final Runnable retryByTimer =
+      () -> {
+        retryScheduled = false;
+        retry();
+      };
 
   /** Loop only: by the operator ({@link #disable}), the socket not listening. */
   private boolean disabled;
@@ -154,12 +167,13 @@ final class EpollListener implements Listener, RelayEventLoop.Handler {
       try {
         fd = socket.accept(acceptedAddress);
       } catch (IOException e) {
-        // EMFILE, ENFILE, ENOBUFS: stop accepting for a second rather than spin on a listener that
-        // stays readable; the pending connections wait in the backlog meanwhile
-        paused = true;
-        loop.schedule(this::resume, 1, TimeUnit.SECONDS);
-        log.warn("frontend {}: accept failed, pausing 1 s: {}", frontend.name(), e.toString());
-        return;
+        if (AcceptRetries.mustWait(RelayErrnos.errno(e))) {
+          waitForDescriptors(e);
+          return;
+        }
+        // that connection's own error (ECONNABORTED, EPROTO): it is gone, the next may be fine
+        log.debug("frontend {}: accept failed: {}", frontend.name(), e.toString());
+        continue;
       }
       if (fd < 0) {
         return; // drained: the next connection is a new edge
@@ -176,8 +190,36 @@ final class EpollListener implements Listener, RelayEventLoop.Handler {
     loop.again(acceptMore);
   }
 
-  private void resume() {
+  /**
+   * EMFILE, ENFILE, ENOBUFS: the listener stays readable, so it stops accepting rather than spin,
+   * and tries again as soon as a session ends (its descriptors free) or after 100 ms, as haproxy
+   * does. New connections wait in the backlog meanwhile.
+   */
+  private void waitForDescriptors(IOException e) {
+    paused = true;
+    frontend.acceptFailures.failed(frontend.name(), e);
+    context.acceptRetries.await(retryFromElsewhere);
+    if (!retryScheduled) {
+      retryScheduled = true;
+      loop.schedule(retryByTimer, AcceptRetries.RETRY_MILLIS, TimeUnit.MILLISECONDS);
+    }
+  }
+
+  /** From the thread of a session that ended: its descriptors are free. */
+  private void postRetry() {
+    try {
+      loop.execute(this::retry);
+    } catch (RejectedExecutionException e) {
+      // the loop is stopping, and the listener with it
+    }
+  }
+
+  private void retry() {
+    if (!paused) {
+      return;
+    }
     paused = false;
+    context.acceptRetries.cancel(retryFromElsewhere);
     acceptAll();
   }
 
@@ -312,6 +354,7 @@ final class EpollListener implements Listener, RelayEventLoop.Handler {
   private void closeOnLoop() {
     if (!closed) {
       closed = true;
+      context.acceptRetries.cancel(retryFromElsewhere);
       loop.close(socket);
     }
   }

@@ -21,6 +21,7 @@ final class Frontend {
   final ConnectionLimit limit;
   final LongAdder accepted = new LongAdder();
   final LongAdder refused = new LongAdder();
+  final AcceptFailures acceptFailures = new AcceptFailures(System::nanoTime);
   final LongAdder bytesIn = new LongAdder();
   final LongAdder bytesOut = new LongAdder();
   private final AtomicLongArray closed = new AtomicLongArray(CloseReason.values().length);

@@ -103,17 +103,28 @@ final class FrontendAcceptor extends ChannelInboundHandlerAdapter {
   }
 
   /**
-   * accept(2) failed (EMFILE, ENFILE, ENOBUFS): stop accepting for a second rather than spin on a
-   * listener that stays readable, as Netty's own acceptor does; the pending connections wait in the
-   * backlog meanwhile.
+   * accept(2) failed (EMFILE, ENFILE, ENOBUFS): stop accepting rather than spin on a listener that
+   * stays readable, and try again as soon as a session ends or after 100 ms ({@link
+   * AcceptRetries}); the pending connections wait in the backlog meanwhile.
    */
   @Override
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
     ChannelConfig config = ctx.channel().config();
-    if (config.isAutoRead()) {
-      config.setAutoRead(false);
-      ctx.channel().eventLoop().schedule(() -> config.setAutoRead(true), 1, TimeUnit.SECONDS);
+    if (!config.isAutoRead()) {
+      return; // already waiting
     }
-    log.warn("frontend {}: accept failed, pausing 1 s: {}", frontend.name(), cause.toString());
+    config.setAutoRead(false);
+    EventLoop loop = ctx.channel().eventLoop();
+    Runnable resume =
+        new Runnable() {
+          @Override
+          public void run() {
+            context.acceptRetries.cancel(this);
+            config.setAutoRead(true); // from any thread: Netty posts it to the loop
+          }
+        };
+    context.acceptRetries.await(resume);
+    loop.schedule(resume, AcceptRetries.RETRY_MILLIS, TimeUnit.MILLISECONDS);
+    frontend.acceptFailures.failed(frontend.name(), cause);
   }
 }

@@ -21,6 +21,7 @@ final class ProxyContext {
 
   final Transport transport;
   final ConnectionLimit globalLimit;
+  final AcceptRetries acceptRetries = new AcceptRetries();
   final LongSupplier nanoClock;
   final WriteBufferWaterMark waterMark;
 

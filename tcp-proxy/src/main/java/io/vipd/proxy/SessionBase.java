@@ -337,6 +337,7 @@ abstract class SessionBase implements RelaySession {
     }
     frontend.limit.release();
     context.globalLimit.release();
+    context.acceptRetries.descriptorsFreed(); // the sockets are closed, or close before it runs
     frontend.countClosed(why);
     context.sessions.remove(this);
     context.events.onConnectionClosed(

@@ -570,6 +570,14 @@ final class EpollSession extends SessionBase implements RelayEventLoop.Handler {
       return true;
     }
     buf.readerIndex(from + w);
+    if (w > 0) {
+      // part of a buffer taken is activity too, as each of haproxy's sends refreshes its timeout
+      // (with the kernel's default send buffers a partial write is rare: EPOLLOUT comes once a
+      // third of a buffer of up to 4 MiB is free)
+      long now = context.nanoClock.getAsLong();
+      clientActivityNanos = now;
+      serverActivityNanos = now;
+    }
     if (!p.fromClient && !clientOutWatched) {
       // the server socket watches EPOLLOUT from its connect on; the client from now on
       loop.modify(clientFd, IN | OUT | RDHUP);

@@ -4,6 +4,7 @@ import io.vipd.daemon.config.AuthenticationConfig;
 import io.vipd.daemon.config.InitialState;
 import io.vipd.daemon.config.IpFamily;
 import io.vipd.daemon.config.TrackConfig;
+import io.vipd.daemon.config.UnicastConfig;
 import io.vipd.daemon.config.VirtualIp;
 import io.vipd.daemon.config.VrrpConfig;
 import io.vipd.daemon.config.VrrpInstanceConfig;
@@ -153,7 +154,9 @@ public final class VrrpService implements Closeable {
    *   <li>Unchanged: the instance keeps running untouched (state, timers, VIPs: no re-election).
    *   <li>In place, without leaving MASTER or removing the VIPs: {@code priority} (except to or
    *       from 255), {@code preempt}, {@code preempt-delay}, {@code lower-priority-advert}, {@code
-   *       garp}, {@code track} and {@code notify}. A new priority goes the RFC way ({@link
+   *       garp}, {@code track}, {@code notify} and {@code unicast.peers} (the same {@code
+   *       unicast.source}: a control-plane node joining or leaving; adverts go to the new peers and
+   *       are taken from them from then on). A new priority goes the RFC way ({@link
    *       VrrpRuntime#reconfigure}): a master advertises it from its next advert (a backup now
    *       higher preempts it, if it preempts); a backup now higher than the master preempts it per
    *       its preempt settings. Tracking is rebuilt by the caller ({@link
@@ -162,10 +165,11 @@ public final class VrrpService implements Closeable {
    *       which is released.
    *   <li>Restart: the identity of the instance changed: {@code interface}, {@code
    *       virtual-router-id}, {@code version}, {@code virtual-ips} (hence the family), {@code
-   *       unicast}, {@code authentication}, {@code advert-interval}, {@code checksum-mode}, {@code
-   *       initial-state}, or {@code priority} to or from 255 (address owner). It stops the way vipd
-   *       stops (a master sends priority 0 and removes its VIPs, so a peer takes over at once) and
-   *       starts anew. Stopping before opening lets it reuse its VRID and interface.
+   *       unicast.source}, unicast against multicast, {@code authentication}, {@code
+   *       advert-interval}, {@code checksum-mode}, {@code initial-state}, or {@code priority} to or
+   *       from 255 (address owner). It stops the way vipd stops (a master sends priority 0 and
+   *       removes its VIPs, so a peer takes over at once) and starts anew. Stopping before opening
+   *       lets it reuse its VRID and interface.
    *   <li>Removed instances stop, added ones start.
    * </ul>
    *
@@ -275,7 +279,30 @@ public final class VrrpService implements Closeable {
     if (!was.notifyScripts().equals(now.notifyScripts())) {
       what.add("notify");
     }
+    if (!was.unicast().equals(now.unicast())) {
+      what.add("unicast peers " + peers(now));
+    }
     return Optional.of(what);
+  }
+
+  /**
+   * {@code identity}'s unicast settings, or {@code tunables}' where the two differ only in their
+   * peers: a peer added or removed (a control-plane node joining or leaving) applies in place, as
+   * keepalived applies {@code unicast_peer} on reload; the source address, and unicast against
+   * multicast, are the instance's identity.
+   */
+  private static Optional<UnicastConfig> samePeersAside(
+      Optional<UnicastConfig> identity, Optional<UnicastConfig> tunables) {
+    if (identity.isPresent()
+        && tunables.isPresent()
+        && identity.get().source().equals(tunables.get().source())) {
+      return tunables;
+    }
+    return identity;
+  }
+
+  private static List<String> peers(VrrpInstanceConfig c) {
+    return c.unicast().orElseThrow().peers().stream().map(InetAddress::getHostAddress).toList();
   }
 
   /** {@code identity}'s configuration with the in-place settings of {@code tunables}. */
@@ -294,7 +321,7 @@ public final class VrrpService implements Closeable {
         identity.authentication(),
         identity.checksumMode(),
         tunables.lowerPriorityAdvert(),
-        identity.unicast(),
+        samePeersAside(identity.unicast(), tunables.unicast()),
         identity.virtualIps(),
         tunables.track(),
         tunables.notifyScripts(),

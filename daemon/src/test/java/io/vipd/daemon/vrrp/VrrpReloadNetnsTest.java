@@ -220,6 +220,62 @@ class VrrpReloadNetnsTest {
     }
   }
 
+  /**
+   * A third control-plane node joins a unicast pair: each node's peers change by reload, the master
+   * keeping the VIP throughout (a restart would give it away with priority 0), and the new node
+   * hears the master from then on (else it would claim the VIP after its down interval). When the
+   * master stops, the best of the others (the new node) takes over alone: the old backup takes its
+   * adverts, as its peer list says.
+   */
+  @Test
+  void aControlPlaneNodeJoiningAUnicastGroupDoesNotMoveTheVip() throws Exception {
+    try (VipCluster c = new VipCluster(238, 3)) {
+      String vip = c.vip(1);
+      String[] ip = new String[4];
+      for (int n = 1; n <= 3; n++) {
+        ip[n] = c.lan().ipv4(n).getHostAddress();
+      }
+      c.startVipd(1, vipd(unicast(vip, 150, ip[1], ip[2])));
+      c.startVipd(2, vipd(unicast(vip, 100, ip[2], ip[1])));
+      c.awaitHolders(vip, Set.of(1), START);
+      c.assertStable(vip, Set.of(1), Duration.ofMillis(500));
+      int entered1 = VipCluster.count(c.node(1).stdout(), "(VI_1) Entering");
+
+      c.reload(1, vipd(unicast(vip, 150, ip[1], ip[2], ip[3])));
+      c.assertStable(vip, Set.of(1), Duration.ofMillis(300));
+      c.reload(2, vipd(unicast(vip, 100, ip[2], ip[1], ip[3])));
+      c.startVipd(3, vipd(unicast(vip, 120, ip[3], ip[1], ip[2])));
+      c.node(3).awaitOutput("(VI_1) Entering BACKUP STATE", START);
+      // many down intervals (0.3 s and a skew) of the new node: it hears the master
+      c.assertStable(vip, Set.of(1), Duration.ofSeconds(2));
+      assertEquals(entered1, VipCluster.count(c.node(1).stdout(), "(VI_1) Entering"), c.logs());
+      assertEquals(0, VipCluster.count(c.node(3).stdout(), "Entering MASTER STATE"), c.logs());
+
+      assertTrue(
+          c.node(1)
+              .stdout()
+              .contains(
+                  "VRRP instance VI_1 changed in place: unicast peers [" + ip[2] + ", " + ip[3]),
+          c.logs());
+      c.node(1).process().destroy(); // priority 0: the best of the others takes over, alone
+      c.awaitHolders(vip, Set.of(3), Duration.ofSeconds(3));
+      c.assertStable(vip, Set.of(3), Duration.ofSeconds(1));
+    }
+  }
+
+  private static String unicast(String vip, int prio, String source, String... peers) {
+    return instance(
+        "VI_1",
+        73,
+        prio,
+        vip,
+        "unicast { source = \""
+            + source
+            + "\", peers = [\""
+            + String.join("\", \"", peers)
+            + "\"] }");
+  }
+
   /** Node 2's instance of the in-place test: tracks trk0 and records its transitions. */
   private static String tuned(String vip, int prio, int weight, Path record, Path any) {
     return instance(

@@ -74,6 +74,21 @@ class VrrpReloadRuleTest {
     assertEquals(Optional.of(List.of()), change("priority = 100", "priority = 100"));
   }
 
+  /** A control-plane node joins or leaves: the peers change in place, as keepalived's do. */
+  @Test
+  void unicastPeersChangeInPlace() throws IOException {
+    assertEquals(
+        Optional.of(List.of("unicast peers [10.0.0.2, 10.0.0.3]")),
+        change(
+            "unicast { source = \"10.0.0.1\", peers = [\"10.0.0.2\"] }",
+            "unicast { source = \"10.0.0.1\", peers = [\"10.0.0.2\", \"10.0.0.3\"] }"));
+    assertEquals(
+        Optional.of(List.of("priority 100 -> 90", "unicast peers [10.0.0.3]")),
+        change(
+            "priority = 100, unicast { peers = [\"10.0.0.2\", \"10.0.0.3\"] }",
+            "priority = 90, unicast { peers = [\"10.0.0.3\"] }"));
+  }
+
   @Test
   void identityChangesRestart() throws IOException {
     List<String[]> restarts =
@@ -87,7 +102,12 @@ class VrrpReloadRuleTest {
             new String[] {"interface = eth0", "interface = eth1"},
             new String[] {"virtual-ips = [\"10.0.0.100/24\"]", "virtual-ips = [\"10.0.0.101/24\"]"},
             new String[] {"virtual-ips = [\"10.0.0.100/24\"]", "virtual-ips = [\"10.0.0.100/32\"]"},
-            new String[] {"priority = 100", "priority = 90, unicast { peers = [\"10.0.0.2\"] }"});
+            new String[] {"priority = 100", "priority = 90, unicast { peers = [\"10.0.0.2\"] }"},
+            new String[] {"unicast { peers = [\"10.0.0.2\"] }", "priority = 100"},
+            new String[] {
+              "unicast { source = \"10.0.0.1\", peers = [\"10.0.0.2\"] }",
+              "unicast { source = \"10.0.0.3\", peers = [\"10.0.0.2\"] }"
+            });
     for (String[] r : restarts) {
       assertEquals(Optional.empty(), change(r[0], r[1]), r[0] + " -> " + r[1]);
     }

@@ -213,10 +213,14 @@ public final class VirtualRouter {
    *       later holds use the new delay.
    *   <li>Answering lower priority adverts; initial MASTER (which only matters at the next {@link
    *       #start}).
+   *   <li>Unicast peers (a unicast router staying unicast): adverts are taken from the new peers
+   *       from the next one on; a master that is no longer a peer is no longer heard, and a backup
+   *       takes over when its Master_Down_Timer expires, as for a master gone silent.
    * </ul>
    *
    * @throws IllegalArgumentException if {@code next} is another router on the wire (name, version,
-   *     VRID, interval, addresses, authentication, peers, or address ownership differ)
+   *     VRID, interval, addresses, authentication, unicast or multicast, or address ownership
+   *     differ)
    */
   public void reconfigure(VirtualRouterConfig next, long nowNanos) {
     Objects.requireNonNull(next, "next");
@@ -250,7 +254,6 @@ public final class VirtualRouter {
           config.name() + ": cannot take " + next + " in place; restart instead");
     }
     apply(next);
-    filter = new AdvertisementFilter(next);
     primaryAddressBytes = next.primaryAddress().getAddress();
     lastMasterAddress = null;
   }
@@ -258,6 +261,9 @@ public final class VirtualRouter {
   private void apply(VirtualRouterConfig next) {
     VirtualRouterConfig before = config;
     config = next;
+    // the peers it takes adverts from, and the primary address of a readdress: from the next
+    // advert on (a master no longer among the peers is then not heard, and its time runs out)
+    filter = new AdvertisementFilter(next);
     if (!preempts()) {
       preemptHoldSet = false;
       lowerMasterHeld = false;

@@ -113,9 +113,11 @@ public record VirtualRouterConfig(
    * VirtualRouter#reconfigure}): true when {@code next} differs at most in what does not make it
    * another router on the wire, namely {@link #priority()} as long as neither or both are the
    * address owner (255), {@link #preempt()}, {@link #preemptDelayNanos()}, {@link
-   * #advertOnLowerPriority()} and {@link #initialMaster()} (which matters only at the next start).
-   * Name, version, VRID, interval, primary address, virtual addresses, authentication and unicast
-   * peers must be equal.
+   * #advertOnLowerPriority()}, {@link #initialMaster()} (which matters only at the next start) and
+   * the {@link #unicastPeers()} of a unicast router that stays unicast (a control-plane node added
+   * or removed: the adverts stay the same, only where they go and whom they are taken from changes,
+   * as keepalived applies {@code unicast_peer} on reload). Name, version, VRID, interval, primary
+   * address, virtual addresses and authentication must be equal, and multicast stay multicast.
    */
   public boolean reconfigurableTo(VirtualRouterConfig next) {
     return primaryAddress.equals(next.primaryAddress) && readdressableTo(next);
@@ -136,7 +138,7 @@ public record VirtualRouterConfig(
         && virtualAddresses.equals(next.virtualAddresses)
         && authType == next.authType
         && Arrays.equals(authData, next.authData)
-        && unicastPeers.equals(next.unicastPeers);
+        && isUnicast() == next.isUnicast();
   }
 
   /**

@@ -64,7 +64,10 @@ public final class VrrpRuntime implements Runnable {
   private final LongSupplier nanoClock;
   private final VrrpStats stats;
   private final VirtualRouter router;
-  private final List<InetAddress> destinations;
+
+  /** Runtime thread only: replaced by a reload that changes the unicast peers. */
+  private List<InetAddress> destinations;
+
   private final Queue<Consumer<Long>> commands = new ConcurrentLinkedQueue<>();
   private final CountDownLatch stopped = new CountDownLatch(1);
   private final Map<String, String> faults = new TreeMap<>();
@@ -163,15 +166,19 @@ public final class VrrpRuntime implements Runnable {
     this.nanoClock = nanoClock;
     this.stats = stats;
     VirtualRouterConfig config = spec.router();
-    this.destinations =
-        config.isUnicast()
-            ? config.unicastPeers()
-            : List.of(
-                config.primaryAddress() instanceof Inet4Address
-                    ? VrrpPacketCodec.IPV4_GROUP
-                    : VrrpPacketCodec.IPV6_GROUP);
+    this.destinations = destinations(config);
     this.router = new VirtualRouter(config, new Actions(), new CountingListener(listener));
     this.status = new InstanceStatus(spec.name(), VrrpState.INITIALIZE, config.priority(), null);
+  }
+
+  /** Where adverts go: each unicast peer, or the VRRP multicast group of the family. */
+  private static List<InetAddress> destinations(VirtualRouterConfig config) {
+    return config.isUnicast()
+        ? config.unicastPeers()
+        : List.of(
+            config.primaryAddress() instanceof Inet4Address
+                ? VrrpPacketCodec.IPV4_GROUP
+                : VrrpPacketCodec.IPV6_GROUP);
   }
 
   /** The counters of this instance. */
@@ -384,6 +391,7 @@ public final class VrrpRuntime implements Runnable {
 
   private void apply(VrrpInstanceSpec next, long now) {
     router.reconfigure(next.router(), now);
+    destinations = destinations(next.router());
     GarpSettings before = spec.garp();
     spec = next;
     GarpSettings garp = next.garp();

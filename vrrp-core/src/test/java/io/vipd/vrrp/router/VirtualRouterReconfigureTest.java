@@ -180,6 +180,32 @@ class VirtualRouterReconfigureTest {
         r.config().reconfigurableTo(v3(90).preempt(false).preemptDelayNanos(SECOND).build()));
   }
 
+  /**
+   * A control-plane node joins or leaves: the unicast peers change in place, a master keeps its
+   * state and VIPs; a backup no longer hears a master that is no longer its peer, and takes over
+   * when that master's time runs out. Unicast and multicast stay apart.
+   */
+  @Test
+  void unicastPeersChangeInPlaceAndARemovedPeerIsNoLongerHeard() {
+    VirtualRouter m = master(v3(150).unicastPeers(List.of(PEER_LOW)));
+    VirtualRouterConfig more =
+        v3(150).initialMaster(true).unicastPeers(List.of(PEER_LOW, PEER_HIGH)).build();
+    assertTrue(m.config().reconfigurableTo(more));
+    m.reconfigure(more, T0 + 100 * MILLI);
+    assertEquals(VrrpState.MASTER, m.state());
+    assertEquals(List.of(), rec.take(), "no transition, no priority 0, no VIP removal");
+    assertFalse(m.config().reconfigurableTo(v3(150).build()), "unicast to multicast restarts");
+
+    VirtualRouter b = backupUnder100(v3(90).unicastPeers(List.of(PEER_LOW)));
+    b.reconfigure(v3(90).unicastPeers(List.of(PEER_HIGH)).build(), T0 + 1500 * MILLI);
+    assertEquals(List.of(), rec.take());
+    b.advertisementReceived(advertV3(100, 100), PEER_LOW, T0 + 2 * SECOND); // not a peer now
+    long due = b.nextDeadlineNanos();
+    assertEquals(T0 + SECOND + 3_648_437_500L, due, "runs from the last advert heard");
+    b.timerFired(due);
+    assertEquals(VrrpState.MASTER, b.state());
+  }
+
   @Test
   void aNewBaseKeepsWhatTrackingAddedUntilTrackingAppliesAgain() {
     VirtualRouter r = master(v3(100));

@@ -107,6 +107,47 @@ class VrrpRuntimeReconfigureTest {
     assertEquals(1, removed.get(), "stopping still removes the VIP");
   }
 
+  /** A control-plane node joins: the master's adverts go to it too, with no transition. */
+  @Test
+  void aUnicastMasterSendsToANewPeerFromTheReloadOn() throws Exception {
+    InetAddress peer1 = ip("10.0.0.12");
+    InetAddress peer2 = ip("10.0.0.13");
+    GarpSettings garp = new GarpSettings(1, 0, 0, 1);
+    VrrpRuntime runtime = runtime(spec(router(150).unicastPeers(List.of(peer1)), garp));
+    Thread t = new Thread(runtime, "runtime");
+    t.start();
+    try {
+      await(() -> socket.destinations.size() >= 2, "adverts to the one peer");
+      assertEquals(List.of(peer1), List.copyOf(new java.util.LinkedHashSet<>(socket.destinations)));
+
+      runtime.reconfigure(spec(router(150).unicastPeers(List.of(peer1, peer2)), garp));
+      await(() -> socket.destinations.contains(peer2), "an advert to the new peer");
+      socket.destinations.clear();
+      await(() -> socket.destinations.size() >= 4, "two more rounds");
+      assertTrue(socket.destinations.containsAll(List.of(peer1, peer2)), "" + socket.destinations);
+
+      runtime.reconfigure(spec(router(150).unicastPeers(List.of(peer2)), garp));
+      // each round went to peer1 then peer2: two in a row to peer2 come only from the new peers
+      await(
+          () -> {
+            List<InetAddress> sent = List.copyOf(socket.destinations);
+            int n = sent.size();
+            return n >= 2 && sent.get(n - 1).equals(peer2) && sent.get(n - 2).equals(peer2);
+          },
+          "two adverts in a row to the one peer left");
+      socket.destinations.clear();
+      await(() -> socket.destinations.size() >= 2, "two more adverts");
+      assertEquals(List.of(peer2, peer2), List.copyOf(socket.destinations).subList(0, 2));
+
+      assertEquals(VrrpState.MASTER, runtime.status().state());
+      assertEquals(1, transitions.size(), "only the startup transition: " + transitions);
+      assertEquals(0, removed.get(), "the VIP was never removed");
+    } finally {
+      assertTrue(runtime.stop(5, TimeUnit.SECONDS));
+      t.join(5000);
+    }
+  }
+
   @Test
   void aMasterMovesToReplacedPortsAndClosesTheOldOnes() throws Exception {
     VrrpRuntime runtime = runtime(spec(router(150), new GarpSettings(1, 0, SECOND / 2, 1)));
@@ -324,6 +365,7 @@ class VrrpRuntimeReconfigureTest {
   private static final class RecordingSocket implements VrrpSocket {
     private final AtomicLong clock;
     final ConcurrentLinkedQueue<Integer> priorities = new ConcurrentLinkedQueue<>();
+    final ConcurrentLinkedQueue<InetAddress> destinations = new ConcurrentLinkedQueue<>();
     volatile boolean closed;
 
     /** Whose adverts it decodes: v3's checksum covers the source address. */
@@ -344,6 +386,7 @@ class VrrpRuntimeReconfigureTest {
           VrrpPacketCodec.decode(vrrpMessage, new IpHeaderInfo(source, destination, 255));
       priorities.add(
           r instanceof DecodeResult.Decoded d ? d.adv().priority() : Integer.valueOf(-1));
+      destinations.add(destination);
     }
 
     @Override

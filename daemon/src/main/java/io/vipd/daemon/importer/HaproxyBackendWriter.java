@@ -39,6 +39,8 @@ final class HaproxyBackendWriter {
   /** vipd's default tunnel timeout (reference.conf). */
   private static final long DEFAULT_TUNNEL_MILLIS = 3_600_000;
 
+  private static final long DEFAULT_CLIENT_FIN_MILLIS = 60_000;
+
   private static final List<String> TIMEOUT_ORDER =
       List.of("connect", "client", "server", "tunnel", "client-fin", "server-fin", "queue");
 
@@ -266,6 +268,7 @@ final class HaproxyBackendWriter {
         tunnelFromIdleTimeouts(t);
       }
     }
+    clientFinFromIdleTimeouts();
     if (t.hasMembers()) {
       out.put("timeouts", t);
     } else {
@@ -294,6 +297,30 @@ final class HaproxyBackendWriter {
           "no 'timeout tunnel': haproxy closed established connections idle for its client/server"
               + " timeout (watches and 'kubectl logs -f' too); vipd's tunnel timeout (1h) keeps"
               + " them; write tunnel = 0s for haproxy's behaviour");
+    }
+  }
+
+  /**
+   * No {@code timeout client-fin}: haproxy kept a client open after the server's FIN for its tunnel
+   * timeout (else its client timeout); vipd's client-fin default (1m) closes it sooner. Said where
+   * haproxy's wait was longer, with the line that keeps haproxy's behaviour; the default is kept,
+   * as haproxy's documentation advises a short client-fin against FIN_WAIT pile-ups.
+   */
+  private void clientFinFromIdleTimeouts() {
+    if (draft.clientFinTimeout != null || s.timeouts.get("client-fin") != null) {
+      return;
+    }
+    long tunnel = timeout("tunnel");
+    long halfClosed = tunnel > 0 ? tunnel : timeout("client");
+    if (halfClosed > DEFAULT_CLIENT_FIN_MILLIS) {
+      out.comment(
+          "no 'timeout client-fin': haproxy kept a client open after the server closed for its "
+              + (tunnel > 0 ? "tunnel" : "client")
+              + " timeout ("
+              + Durations.hocon(halfClosed)
+              + "); vipd's client-fin (1m) closes it sooner; write client-fin = "
+              + Durations.hocon(halfClosed)
+              + " for haproxy's behaviour");
     }
   }
 

@@ -187,9 +187,13 @@ public final class TrackingService implements Closeable {
         }
       }
     }
-    // checks nobody tracks any more, or whose settings changed, stop
+    // checks nobody tracks any more, or whose settings changed, stop; a check whose only tracker
+    // is rebuilt keeps running, so that the new tracker starts from its state (stopped, it would
+    // start anew, unknown: an instance it holds in FAULT would leave the fault at the reload)
+    Set<String> stillTracked = new HashSet<>();
+    wanted.values().forEach(i -> i.track().checks().forEach(t -> stillTracked.add(t.name())));
     for (String name : new ArrayList<>(byCheck.keySet())) {
-      if (byCheck.get(name).isEmpty() || changedChecks.contains(name)) {
+      if (!stillTracked.contains(name) || changedChecks.contains(name)) {
         stopCheck(name);
       }
     }

@@ -1,0 +1,156 @@
+package io.vipd.daemon.track;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.netty.channel.EventLoopGroup;
+import io.vipd.daemon.config.ConfigLoader;
+import io.vipd.daemon.config.DaemonConfig;
+import io.vipd.daemon.config.LoadResult;
+import io.vipd.daemon.health.CheckFactory;
+import io.vipd.health.HealthState;
+import io.vipd.health.HealthStatus;
+import io.vipd.health.check.CheckExecutors;
+import io.vipd.vrrp.packet.VrrpVersion;
+import io.vipd.vrrp.router.VirtualRouterConfig;
+import io.vipd.vrrp.router.VirtualRouterListener;
+import io.vipd.vrrp.runtime.TestDoubles;
+import io.vipd.vrrp.runtime.VrrpRuntime;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A reload that rebuilds an instance's tracker (its priority changed) keeps the checks only that
+ * instance tracks running, with their state: the new tracker starts from it. Before, such a check
+ * was stopped when the old tracker left and started anew, unknown: an instance held in FAULT by a
+ * dead API server left the fault at the reload and could take the VIP.
+ */
+@Timeout(60)
+class TrackingReloadTest {
+
+  @TempDir Path dir;
+
+  private EventLoopGroup loops;
+  private ScheduledExecutorService blocking;
+  private CheckFactory factory;
+  private TrackingService tracking;
+
+  @BeforeEach
+  void start() {
+    loops = CheckExecutors.newEventLoopGroup(1, "reload-checks");
+    blocking = CheckExecutors.newBlockingExecutor(1, "reload-exec");
+    factory = new CheckFactory(loops, blocking);
+  }
+
+  @AfterEach
+  void stop() {
+    if (tracking != null) {
+      tracking.close();
+    }
+    blocking.shutdownNow();
+    loops.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(2000);
+  }
+
+  @Test
+  void aRebuiltTrackerStartsFromTheStateOfTheChecksItAloneTracks() throws Exception {
+    int closed;
+    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      closed = s.getLocalPort(); // nothing listens there afterwards: the check fails
+    }
+    DaemonConfig config = config(closed, 101);
+    VrrpRuntime runtime = runtime();
+    tracking =
+        TrackingService.start(
+            config.vrrp().instances(),
+            config.checks(),
+            name -> Optional.of(runtime),
+            factory,
+            loops,
+            Map.of());
+    await(() -> api().state() == HealthState.DOWN && api().runs() >= 3, "down, three runs");
+    long runsBefore = api().runs();
+
+    DaemonConfig raised = config(closed, 120);
+    List<String> rebuilt =
+        tracking.reconcile(
+            raised.vrrp().instances(),
+            raised.checks(),
+            Set.of(),
+            name -> Optional.of(runtime),
+            factory,
+            loops,
+            Map.of());
+    assertEquals(List.of("VI_1"), rebuilt, "a new priority rebuilds the tracker");
+    assertTrue(
+        api().runs() >= runsBefore,
+        "the check kept running: " + api().runs() + " runs, " + runsBefore + " before");
+    assertEquals(
+        HealthState.DOWN,
+        tracking.tracker("VI_1").orElseThrow().tracked().stream()
+            .filter(c -> c.label().equals("check api"))
+            .findFirst()
+            .orElseThrow()
+            .state(),
+        "the new tracker starts from the check's state, not unknown");
+  }
+
+  private HealthStatus api() {
+    return tracking.checkStatus().stream()
+        .filter(s -> s.checkName().equals("api"))
+        .findFirst()
+        .orElseThrow();
+  }
+
+  private DaemonConfig config(int port, int priority) throws Exception {
+    Path f = dir.resolve("vipd-" + priority + ".conf");
+    Files.writeString(
+        f,
+        "vrrp.instances = [ { name = VI_1, interface = lo, virtual-router-id = 51, priority = "
+            + priority
+            + ", virtual-ips = [\"10.0.0.100/24\"], track { checks = [ { name = api, weight = 0 }"
+            + " ] } } ]\n"
+            + "checks.api { type = tcp, address = \"127.0.0.1:"
+            + port
+            + "\", interval = 200ms, timeout = 1s, fall = 1, rise = 1 }\n");
+    LoadResult r = ConfigLoader.load(f);
+    assertTrue(r.isValid(), r.errors().toString());
+    return r.config().orElseThrow();
+  }
+
+  private static VrrpRuntime runtime() throws Exception {
+    VirtualRouterConfig config =
+        VirtualRouterConfig.builder("VI_1", 51, InetAddress.getByName("10.0.0.11"))
+            .version(VrrpVersion.V3)
+            .priority(101)
+            .advertIntervalCentis(100)
+            .virtualAddresses(List.of(InetAddress.getByName("10.0.0.100")))
+            .build();
+    // never started: the tracker only queues commands on it
+    return TestDoubles.runtime(config, new VirtualRouterListener() {});
+  }
+
+  private static void await(java.util.function.BooleanSupplier condition, String what)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("timed out waiting: " + what);
+      }
+      Thread.sleep(20);
+    }
+  }
+}

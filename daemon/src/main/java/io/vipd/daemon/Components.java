@@ -105,18 +105,30 @@ final class Components implements AutoCloseable {
     startVrrp(config);
   }
 
+  /**
+   * VRRP and its tracking start together or not at all: a tracking that cannot start (a tracked
+   * interface missing) stops the instances again, rather than leave them running untracked (and, on
+   * a reload that added them, every later reload without a tracking to reconcile).
+   */
   private void startVrrp(DaemonConfig config) throws IOException {
-    vrrp = VrrpService.start(config.vrrp(), this::observer);
+    VrrpService v = VrrpService.start(config.vrrp(), this::observer);
     ProxyService p = proxy;
-    tracking =
-        TrackingService.start(
-            config.vrrp().instances(),
-            config.checks(),
-            vrrp::runtime,
-            factory,
-            checkLoops,
-            proxySources(config),
-            p == null ? () -> false : () -> !p.anyServerAnswered());
+    try {
+      tracking =
+          TrackingService.start(
+              config.vrrp().instances(),
+              config.checks(),
+              v::runtime,
+              factory,
+              checkLoops,
+              proxySources(config),
+              p == null ? () -> false : () -> !p.anyServerAnswered());
+    } catch (IOException | RuntimeException e) {
+      v.close(); // its masters hand over with priority 0, as at a stop
+      List.copyOf(notifiers.values()).forEach(this::release);
+      throw e;
+    }
+    vrrp = v;
     if (p != null) {
       TrackingService t = tracking;
       p.onFirstAnswer(t::releaseHold);

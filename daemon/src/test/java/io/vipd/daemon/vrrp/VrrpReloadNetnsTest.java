@@ -263,6 +263,38 @@ class VrrpReloadNetnsTest {
     }
   }
 
+  /**
+   * A reload that adds VRRP to a vipd that had none, whose tracking cannot start (a tracked
+   * interface that does not exist: nothing but {@code vipd check} looks for it first), is refused
+   * whole: the instance does not run untracked with the VIP. Before, it did, and every later reload
+   * failed (no tracking to bring in line). The corrected file then starts VRRP.
+   */
+  @Test
+  void aReloadAddingVrrpWhoseTrackingCannotStartLeavesVrrpOffAndTheNextOneStartsIt()
+      throws Exception {
+    try (VipCluster c = new VipCluster(239, 1)) {
+      String vip = c.vip(1);
+      c.startVipd(1, vipd() + "# nothing yet\n");
+      c.node(1).awaitOutput("vipd started", START);
+
+      c.reload(
+          1,
+          vipd(
+              instance(
+                  "VI_1",
+                  74,
+                  150,
+                  vip,
+                  "track { interfaces = [ { name = nosuch0, weight = 0 } ] }")));
+      assertTrue(c.node(1).stdout().contains("reload rejected"), c.logs());
+      c.assertStable(vip, Set.of(), Duration.ofSeconds(1));
+
+      c.reload(1, vipd(instance("VI_1", 74, 150, vip)));
+      assertTrue(c.node(1).stdout().contains("VRRP started: 1 instance(s)"), c.logs());
+      c.awaitHolders(vip, Set.of(1), START);
+    }
+  }
+
   private static String unicast(String vip, int prio, String source, String... peers) {
     return instance(
         "VI_1",

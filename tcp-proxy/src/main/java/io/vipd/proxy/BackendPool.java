@@ -497,7 +497,33 @@ public final class BackendPool {
     if (s != null || usable(primaries)) {
       return s;
     }
-    return pick(backups, backupBalancer, triedBackups, sourceHash);
+    return settings.allBackups()
+        ? pick(backups, backupBalancer, triedBackups, sourceHash)
+        : firstBackup(triedBackups);
+  }
+
+  /**
+   * haproxy's default (no {@code option allbackups}): the first usable backup in configuration
+   * order takes every connection, and when it is full they wait for it; a retry goes to the next
+   * usable backup not yet tried, then to the first again.
+   */
+  private static final BitSet NONE_TRIED = new BitSet();
+
+  private ServerState firstBackup(BitSet tried) {
+    ServerState first = null;
+    for (int i = 0; i < backups.length; i++) {
+      ServerState b = backups[i];
+      if (!b.usable()) {
+        continue;
+      }
+      if (!tried.get(i)) {
+        return b.hasRoom() ? b : null;
+      }
+      if (first == null) {
+        first = b;
+      }
+    }
+    return first != null && first.hasRoom() ? first : null;
   }
 
   /** True if a server of {@code group} would take connections if it had room for them. */
@@ -512,7 +538,12 @@ public final class BackendPool {
 
   /** True if a server of the group {@link #select} draws from has room for a connection. */
   private boolean hasRoom() {
-    ServerState[] group = usable(primaries) ? primaries : backups;
+    boolean primary = usable(primaries);
+    if (!primary && !settings.allBackups()) {
+      ServerState first = firstBackup(NONE_TRIED); // the one a queued session would get
+      return first != null;
+    }
+    ServerState[] group = primary ? primaries : backups;
     for (ServerState s : group) {
       if (s.usable() && s.hasRoom()) {
         return true;

@@ -25,6 +25,9 @@ import java.util.Set;
  * @param rebalanceRate established sessions closed per second at most on servers holding more than
  *     their share, so that their clients reconnect to the others (a server back up after an upgrade
  *     gets its share of long-lived watches); 0: never
+ * @param allBackups with every primary down, spread connections over every usable backup (haproxy's
+ *     {@code option allbackups}); false, as haproxy's default: the first usable backup, in
+ *     configuration order, takes them all
  */
 public record BackendSettings(
     String name,
@@ -36,7 +39,34 @@ public record BackendSettings(
     OnMarkedDown onMarkedDown,
     Duration slowstart,
     OnMarkedUp onMarkedUp,
-    int rebalanceRate) {
+    int rebalanceRate,
+    boolean allBackups) {
+
+  /** One backup at a time. */
+  public BackendSettings(
+      String name,
+      BalanceAlgorithm balance,
+      List<ServerSettings> servers,
+      ProxyTimeouts timeouts,
+      int retries,
+      boolean redispatch,
+      OnMarkedDown onMarkedDown,
+      Duration slowstart,
+      OnMarkedUp onMarkedUp,
+      int rebalanceRate) {
+    this(
+        name,
+        balance,
+        servers,
+        timeouts,
+        retries,
+        redispatch,
+        onMarkedDown,
+        slowstart,
+        onMarkedUp,
+        rebalanceRate,
+        false);
+  }
 
   /** Without rebalancing. */
   public BackendSettings(
@@ -122,20 +152,26 @@ public record BackendSettings(
 
   /** A copy with another {@code slowstart}. */
   public BackendSettings withSlowstart(Duration period) {
-    return copy(period, onMarkedUp, rebalanceRate);
+    return copy(period, onMarkedUp, rebalanceRate, allBackups);
   }
 
   /** A copy with another {@code onMarkedUp}. */
   public BackendSettings withOnMarkedUp(OnMarkedUp action) {
-    return copy(slowstart, action, rebalanceRate);
+    return copy(slowstart, action, rebalanceRate, allBackups);
   }
 
   /** A copy with another {@code rebalanceRate}. */
   public BackendSettings withRebalanceRate(int perSecond) {
-    return copy(slowstart, onMarkedUp, perSecond);
+    return copy(slowstart, onMarkedUp, perSecond, allBackups);
   }
 
-  private BackendSettings copy(Duration slowstart, OnMarkedUp onMarkedUp, int rebalanceRate) {
+  /** A copy with another {@code allBackups}. */
+  public BackendSettings withAllBackups(boolean all) {
+    return copy(slowstart, onMarkedUp, rebalanceRate, all);
+  }
+
+  private BackendSettings copy(
+      Duration slowstart, OnMarkedUp onMarkedUp, int rebalanceRate, boolean allBackups) {
     return new BackendSettings(
         name,
         balance,
@@ -146,7 +182,8 @@ public record BackendSettings(
         onMarkedDown,
         slowstart,
         onMarkedUp,
-        rebalanceRate);
+        rebalanceRate,
+        allBackups);
   }
 
   /** Round-robin over {@code servers} with default timeouts, 3 retries and no session shutdown. */

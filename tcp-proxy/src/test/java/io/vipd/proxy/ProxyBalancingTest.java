@@ -372,6 +372,53 @@ class ProxyBalancingTest {
     assertEquals("p2", hit());
   }
 
+  /**
+   * haproxy's default: with every primary down, the first usable backup in configuration order
+   * takes every connection; the next one takes over only when it goes down. Before, vipd spread
+   * them over all backups, which is haproxy's {@code option allbackups}.
+   */
+  @Test
+  void theFirstUsableBackupTakesEveryConnection() throws Exception {
+    start(
+        ProxyHarness.backend(
+            BalanceAlgorithm.ROUNDROBIN,
+            0,
+            OnMarkedDown.NONE,
+            server("p", servers.echo("p").address),
+            new ServerSettings("bk1", servers.echo("bk1").address, 1, true),
+            new ServerSettings("bk2", servers.echo("bk2").address, 1, true)));
+    proxy.setServerUp("be", "p", false);
+    for (int i = 0; i < 6; i++) {
+      assertEquals("bk1", hit(), "connection " + i);
+    }
+    proxy.setServerUp("be", "bk1", false);
+    for (int i = 0; i < 3; i++) {
+      assertEquals("bk2", hit());
+    }
+    proxy.setServerUp("be", "bk1", true);
+    assertEquals("bk1", hit(), "the first backup again");
+  }
+
+  /** {@code all-backups} (haproxy's {@code option allbackups}): the backups share the load. */
+  @Test
+  void allBackupsShareTheConnections() throws Exception {
+    start(
+        ProxyHarness.backend(
+                BalanceAlgorithm.ROUNDROBIN,
+                0,
+                OnMarkedDown.NONE,
+                server("p", servers.echo("p").address),
+                new ServerSettings("bk1", servers.echo("bk1").address, 1, true),
+                new ServerSettings("bk2", servers.echo("bk2").address, 1, true))
+            .withAllBackups(true));
+    proxy.setServerUp("be", "p", false);
+    java.util.Set<String> seen = new java.util.HashSet<>();
+    for (int i = 0; i < 4; i++) {
+      seen.add(hit());
+    }
+    assertEquals(java.util.Set.of("bk1", "bk2"), seen);
+  }
+
   @Test
   void markedDownWithShutdownSessionsClosesEstablishedSessions() throws Exception {
     start(

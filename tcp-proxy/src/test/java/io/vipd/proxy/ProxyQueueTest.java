@@ -195,6 +195,27 @@ class ProxyQueueTest {
     assertEquals("primary", readLine(second));
   }
 
+  /**
+   * With the primaries down the first backup takes every connection, as haproxy's: full, it makes
+   * them wait for it, though the second backup has room (and the queue does not spin handing out
+   * turns that the second backup's room cannot serve).
+   */
+  @Test
+  void aFullFirstBackupMakesConnectionsWaitForIt() throws Exception {
+    start(
+        0,
+        limited("primary", servers.echo("primary"), 1),
+        new ServerSettings("bk1", servers.echo("bk1").address, 1, true, 1),
+        new ServerSettings("bk2", servers.echo("bk2").address, 1, true, 0));
+    proxy.backend("be").setServerUp("primary", false);
+    Socket first = client();
+    assertEquals("bk1", readLine(first));
+    Socket second = waitingClient(1);
+    assertWaiting(second);
+    first.close();
+    assertEquals("bk1", readLine(second));
+  }
+
   @Test
   void aServerComingBackUpServesTheQueue() throws Exception {
     TestServers.Server b = servers.echo("b");

@@ -18,6 +18,8 @@ import java.util.List;
  * @param slowstart how long a server back up takes to reach its full weight; zero: at once
  * @param onMarkedUp what a primary server back up does to the backup servers' sessions
  * @param rebalanceRate sessions closed per second at most on servers over their share; 0: never
+ * @param allBackups every usable backup shares the load when no primary is up (haproxy {@code
+ *     option allbackups}); false: the first usable backup takes it all
  */
 public record BackendConfig(
     String name,
@@ -31,7 +33,8 @@ public record BackendConfig(
     PassiveHealth passive,
     Duration slowstart,
     OnMarkedUp onMarkedUp,
-    int rebalanceRate) {
+    int rebalanceRate,
+    boolean allBackups) {
   public BackendConfig {
     servers = List.copyOf(servers);
   }

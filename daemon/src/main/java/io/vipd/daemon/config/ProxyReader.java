@@ -138,6 +138,7 @@ final class ProxyReader {
     Optional<OnMarkedUp> onMarkedUp =
         n.choice("on-marked-up", CheckReader.names(OnMarkedUp.values()));
     Optional<Integer> rebalanceRate = n.integer("rebalance-rate", 0, 10_000);
+    Optional<Boolean> allBackups = n.bool("all-backups");
     n.finish();
     List<ServerConfig> servers = new ArrayList<>();
     Set<String> serverNames = new HashSet<>();
@@ -173,7 +174,12 @@ final class ProxyReader {
               + " leastconn");
     }
     if (!servers.isEmpty() && servers.stream().allMatch(ServerConfig::backup)) {
-      n.warning("servers", "every server is a backup server: backups are used like normal ones");
+      n.warning(
+          "servers",
+          allBackups.orElse(false)
+              ? "every server is a backup server: they share the connections like normal ones"
+              : "every server is a backup server: the first usable one takes every connection"
+                  + " (all-backups = true: they share them)");
     }
     if (n.hasErrors()) {
       return Optional.empty();
@@ -191,7 +197,8 @@ final class ProxyReader {
             new PassiveHealth(observe.get(), errorLimit.get(), onError.get()),
             slowstart.get(),
             onMarkedUp.get(),
-            rebalanceRate.get()));
+            rebalanceRate.get(),
+            allBackups.get()));
   }
 
   private static Optional<ServerConfig> readServer(Node s) {

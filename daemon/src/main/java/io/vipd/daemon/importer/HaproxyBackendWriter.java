@@ -72,6 +72,9 @@ final class HaproxyBackendWriter {
     if (s.redispatch != null) {
       out.put("redispatch", s.redispatch.value());
     }
+    if (s.allBackups != null) {
+      out.put("all-backups", s.allBackups.value());
+    }
     serverAction("on-marked-down", o -> o.onMarkedDown, "shutdown-sessions");
     serverAction("on-marked-up", o -> o.onMarkedUp, "shutdown-backup-sessions");
     passiveHealth();

@@ -156,6 +156,9 @@ final class HaproxyDirectiveReader {
       case "redispatch":
         s.redispatch = new Setting<>(true, line);
         break;
+      case "allbackups":
+        s.allBackups = new Setting<>(true, line);
+        break;
       case "ssl-hello-chk":
         setCheck(s, CheckOption.SSL_HELLO, line);
         break;

@@ -82,8 +82,7 @@ final class HaproxyReasons {
           Map.entry("tcpka", "vipd's proxy manages TCP keepalive itself"),
           Map.entry("clitcpka", "vipd's proxy manages TCP keepalive itself"),
           Map.entry("srvtcpka", "vipd's proxy manages TCP keepalive itself"),
-          Map.entry("splice-auto", "vipd's proxy chooses its own data path"),
-          Map.entry("allbackups", "vipd uses one backup server at a time, like haproxy's default"));
+          Map.entry("splice-auto", "vipd's proxy chooses its own data path"));
 
   /** Server options with a reason of their own ("maxqueue 256" is looked up as "maxqueue"). */
   private static final Map<String, String> BY_SERVER_OPTION =

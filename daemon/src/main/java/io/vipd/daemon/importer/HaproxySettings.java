@@ -28,6 +28,9 @@ final class HaproxySettings {
   /** {@code option redispatch} (true) or {@code no option redispatch} (false); null: not said. */
   Setting<Boolean> redispatch;
 
+  /** {@code option allbackups}; null: not said. */
+  Setting<Boolean> allBackups;
+
   Setting<Long> maxconn;
   final Map<String, Setting<Long>> timeouts = new LinkedHashMap<>();
   HaproxyServerOptions defaultServer = new HaproxyServerOptions();
@@ -49,6 +52,7 @@ final class HaproxySettings {
     c.balance = balance;
     c.retries = retries;
     c.redispatch = redispatch;
+    c.allBackups = allBackups;
     c.maxconn = maxconn;
     c.timeouts.putAll(timeouts);
     c.defaultServer = defaultServer.copy();

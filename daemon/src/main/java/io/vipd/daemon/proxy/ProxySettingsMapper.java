@@ -57,7 +57,8 @@ final class ProxySettingsMapper {
               OnMarkedDown.valueOf(b.onMarkedDown().name()),
               b.slowstart(),
               io.vipd.proxy.OnMarkedUp.valueOf(b.onMarkedUp().name()),
-              b.rebalanceRate()));
+              b.rebalanceRate(),
+              b.allBackups()));
     }
     return new ProxySettings(frontends, backends, config.maxconn());
   }

@@ -79,6 +79,14 @@ class HaproxyImportSemanticsTest {
   }
 
   @Test
+  void allbackupsIsCarriedOver() throws IOException {
+    ImportResult r = importWith("  option allbackups\n");
+    assertTrue(backend(r).getBoolean("all-backups"), r.hocon());
+    assertFalse(r.hocon().contains("not carried over: option allbackups"), r.hocon());
+    assertFalse(backend(importWith("")).hasPath("all-backups"), "vipd's default when not said");
+  }
+
+  @Test
   void anIpv6WildcardBindStaysIpv6() throws IOException {
     Config front =
         ConfigFactory.parseString(importWith("").hocon()).getConfigList("proxy.frontends").get(0);

@@ -117,8 +117,9 @@ abstract class SessionBase implements RelaySession {
     BackendPool pool = pool();
     ServerState s;
     if (lastTried != null && !pool.settings().redispatch()) {
-      s = lastTried; // option redispatch off: every retry goes to the same server
-      s.active.incrementAndGet();
+      // option redispatch off: every retry goes to the same server, within its maxconn (the slot
+      // this session gave back at the failed attempt may have gone to a queued client since)
+      s = lastTried.tryAcquire() ? lastTried : null;
     } else if (turnQueue == null && !pool.queue.isEmpty()) {
       return null; // behind the sessions that already wait for a slot
     } else {

@@ -185,6 +185,11 @@ final class Components implements AutoCloseable {
     List<String> changes = new ArrayList<>();
     try {
       apply(next, changes);
+    } catch (IOException | RuntimeException e) {
+      if (changes.isEmpty()) {
+        throw e;
+      }
+      throw new io.vipd.daemon.reload.PartialReloadException(changes, e);
     } finally {
       // Also after a partial failure: the admin endpoint shows what runs, whatever that is.
       if (admin != null) {

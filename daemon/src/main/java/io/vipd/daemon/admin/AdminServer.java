@@ -219,12 +219,22 @@ public final class AdminServer implements Closeable {
       return Response.text(401, "unauthorized: Authorization: Bearer <admin.token> needed\n");
     }
     ReloadResult r = reload.get();
-    String body =
-        r.ok()
-            ? r.summary() + "\n"
-            : "reload rejected; the running configuration stays:\n"
-                + String.join("\n", r.errors())
-                + "\n";
+    String body;
+    if (r.ok()) {
+      body = r.summary() + "\n";
+    } else if (!r.changes().isEmpty()) {
+      body =
+          "reload partly applied:\n"
+              + String.join("\n", r.changes())
+              + "\nthen failed; the rest of the running configuration stays:\n"
+              + String.join("\n", r.errors())
+              + "\n";
+    } else {
+      body =
+          "reload rejected; the running configuration stays:\n"
+              + String.join("\n", r.errors())
+              + "\n";
+    }
     return Response.text(r.ok() ? 200 : 422, body);
   }
 

@@ -25,15 +25,30 @@ public record ReloadResult(boolean ok, List<String> changes, List<String> errors
     return new ReloadResult(true, changes, List.of());
   }
 
+  /** Failed after {@code changes} were applied: they stay; the rest is as it was. */
+  public static ReloadResult partlyApplied(List<String> changes, List<String> errors) {
+    return new ReloadResult(false, changes, errors);
+  }
+
   /** Not applied; the running configuration is unchanged. */
   public static ReloadResult rejected(List<String> errors) {
     return new ReloadResult(false, List.of(), errors);
   }
 
-  /** One line: {@code reloaded: ...} or {@code reload rejected: ...}. */
+  /**
+   * One line: {@code reloaded: ...}, {@code reload partly applied: ...} or {@code reload rejected:
+   * ...}.
+   */
   public String summary() {
     if (ok) {
       return "reloaded: " + (changes.isEmpty() ? "no change" : String.join("; ", changes));
+    }
+    if (!changes.isEmpty()) {
+      return "reload partly applied: "
+          + String.join("; ", changes)
+          + "; then failed: "
+          + String.join("; ", errors)
+          + "; the rest of the running configuration stays";
     }
     return "reload rejected: " + String.join("; ", errors);
   }

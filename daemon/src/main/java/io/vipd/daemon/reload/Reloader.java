@@ -47,6 +47,8 @@ public final class Reloader {
     ReloadResult result = loadAndApply();
     if (result.ok()) {
       LOG.info(result.summary());
+    } else if (!result.changes().isEmpty()) {
+      LOG.error(result.summary());
     } else {
       for (String e : result.errors()) {
         LOG.error("reload rejected: {}", e);
@@ -76,6 +78,10 @@ public final class Reloader {
     }
     try {
       return ReloadResult.applied(applier.apply(loaded.config().orElseThrow()));
+    } catch (PartialReloadException e) {
+      LOG.debug("reload failure", e);
+      return ReloadResult.partlyApplied(
+          e.applied(), List.of("cannot apply " + file + ": " + e.getMessage()));
     } catch (IOException | RuntimeException e) {
       LOG.debug("reload failure", e);
       return ReloadResult.rejected(List.of("cannot apply " + file + ": " + e.getMessage()));

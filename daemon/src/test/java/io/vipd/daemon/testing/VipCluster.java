@@ -74,7 +74,8 @@ public final class VipCluster implements AutoCloseable {
 
   /**
    * Rewrites {@code node}'s vipd config file and sends that vipd SIGHUP (reload); waits until its
-   * log shows the reload's outcome, {@code reloaded:} or {@code reload rejected}.
+   * log shows the reload's outcome: {@code reloaded:}, {@code reload rejected} or {@code reload
+   * partly applied}.
    */
   public void reload(int node, String hocon) throws IOException, InterruptedException {
     Files.writeString(dir.resolve("vipd-" + node + ".conf"), hocon);
@@ -91,7 +92,11 @@ public final class VipCluster implements AutoCloseable {
     while (System.nanoTime() < deadline) {
       String out = b.stdout();
       int at = nthIndex(out, "reloading ", before + 1);
-      if (at >= 0 && (out.indexOf("reloaded:", at) >= 0 || out.indexOf("problem(s);", at) >= 0)) {
+      // the reload's own outcome line ("proxy reloaded: ..." comes before it)
+      if (at >= 0
+          && (out.indexOf("vipd.reload - reloaded:", at) >= 0
+              || out.indexOf("problem(s);", at) >= 0
+              || out.indexOf("vipd.reload - reload partly applied:", at) >= 0)) {
         return;
       }
       Thread.sleep(20);

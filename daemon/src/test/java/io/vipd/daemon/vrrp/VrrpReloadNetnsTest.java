@@ -274,25 +274,42 @@ class VrrpReloadNetnsTest {
       throws Exception {
     try (VipCluster c = new VipCluster(239, 1)) {
       String vip = c.vip(1);
-      c.startVipd(1, vipd() + "# nothing yet\n");
+      c.startVipd(1, vipd() + proxy("a"));
       c.node(1).awaitOutput("vipd started", START);
 
+      // the proxy's part (a frontend added) applies first, then VRRP cannot: said as it is
       c.reload(
           1,
           vipd(
-              instance(
-                  "VI_1",
-                  74,
-                  150,
-                  vip,
-                  "track { interfaces = [ { name = nosuch0, weight = 0 } ] }")));
-      assertTrue(c.node(1).stdout().contains("reload rejected"), c.logs());
+                  instance(
+                      "VI_1",
+                      74,
+                      150,
+                      vip,
+                      "track { interfaces = [ { name = nosuch0, weight = 0 } ] }"))
+              + proxy("a", "b"));
+      String log = c.node(1).stdout();
+      assertTrue(log.contains("reload partly applied: frontend b added"), c.logs());
+      assertFalse(log.contains("reload rejected"), c.logs());
       c.assertStable(vip, Set.of(), Duration.ofSeconds(1));
 
-      c.reload(1, vipd(instance("VI_1", 74, 150, vip)));
+      c.reload(1, vipd(instance("VI_1", 74, 150, vip)) + proxy("a", "b"));
       assertTrue(c.node(1).stdout().contains("VRRP started: 1 instance(s)"), c.logs());
       c.awaitHolders(vip, Set.of(1), START);
     }
+  }
+
+  /** A proxy section with one frontend per name, on ports 18000 on, to one unchecked server. */
+  private static String proxy(String... frontends) {
+    List<String> f = new ArrayList<>();
+    for (int i = 0; i < frontends.length; i++) {
+      f.add(
+          "{ name = " + frontends[i] + ", bind = \"127.0.0.1:" + (18000 + i) + "\", backend = k }");
+    }
+    return "proxy {\n  frontends = [ "
+        + String.join(", ", f)
+        + " ]\n  backends.k { check.type = none, servers = [ { name = s1, address ="
+        + " \"127.0.0.1:6443\" } ] }\n}\n";
   }
 
   private static String unicast(String vip, int prio, String source, String... peers) {

@@ -32,10 +32,12 @@ import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BiFunction;
@@ -190,6 +192,7 @@ public final class VrrpService implements Closeable {
     List<String> kept = new ArrayList<>();
     List<String> added = new ArrayList<>();
     List<String> restarted = new ArrayList<>();
+    Set<String> inMaintenance = new HashSet<>();
     List<String> removed = new ArrayList<>();
     List<InPlace> inPlace = new ArrayList<>();
     Map<String, Instance> running = new LinkedHashMap<>();
@@ -210,6 +213,9 @@ public final class VrrpService implements Closeable {
         inPlace.add(new InPlace(w.name(), what.get()));
         continue;
       }
+      if (w != null && i.runtime.status().maintenance()) {
+        inMaintenance.add(w.name()); // an operator's handover outlives the restart
+      }
       i.stop();
       released.accept(i.observer.current());
       (w == null ? removed : restarted).add(i.spec.name());
@@ -228,6 +234,9 @@ public final class VrrpService implements Closeable {
       }
       try {
         Instance opened = open(c, observers);
+        if (inMaintenance.contains(c.name())) {
+          opened.runtime.setMaintenance(true);
+        }
         now.add(opened);
         fresh.add(opened);
       } catch (IOException | RuntimeException e) {

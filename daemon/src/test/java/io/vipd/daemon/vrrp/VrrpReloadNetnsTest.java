@@ -299,6 +299,39 @@ class VrrpReloadNetnsTest {
     }
   }
 
+  /**
+   * An operator's maintenance handover outlives a reload that restarts the instance: before, the
+   * new instance started out of maintenance and, the better router, took the VIP back.
+   */
+  @Test
+  void aHandoverOutlivesARestartByReload() throws Exception {
+    try (VipCluster c = new VipCluster(240, 2)) {
+      String vip = c.vip(1);
+      String admin = "admin { enabled = true, bind = \"127.0.0.1:9188\" }\n";
+      c.startVipd(1, vrrpOnly(instance("VI_1", 75, 150, vip)) + admin);
+      c.startVipd(2, vipd(instance("VI_1", 75, 100, vip)));
+      c.awaitHolders(vip, Set.of(1), START);
+
+      NetnsLan.ExecResult handover =
+          c.lan()
+              .exec(
+                  1,
+                  NetnsLan.javaCommand(
+                      "io.vipd.daemon.Main", "vrrp", "handover", "VI_1", "--wait", "10s"));
+      assertEquals(0, handover.exitCode(), handover.stdout() + handover.stderr());
+      c.awaitHolders(vip, Set.of(2), START);
+
+      // an identity change (the interval): the instance restarts, still held as backup
+      c.reload(1, vrrpOnly(instance("VI_1", 75, 150, vip, "advert-interval = 200ms")) + admin);
+      assertTrue(c.node(1).stdout().contains("VRRP instance VI_1 changed: restarted"), c.logs());
+      c.assertStable(vip, Set.of(2), Duration.ofSeconds(2));
+    }
+  }
+
+  private static String vrrpOnly(String... instances) {
+    return "vrrp.instances = [ " + String.join(", ", instances) + " ]\n";
+  }
+
   /** A proxy section with one frontend per name, on ports 18000 on, to one unchecked server. */
   private static String proxy(String... frontends) {
     List<String> f = new ArrayList<>();

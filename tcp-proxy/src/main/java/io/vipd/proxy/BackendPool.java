@@ -526,6 +526,31 @@ public final class BackendPool {
     return first != null && first.hasRoom() ? first : null;
   }
 
+  /**
+   * {@code s}, a server of {@code in}, as this pool has it: itself, or after a reload the server of
+   * the same name here (null if the reload removed it).
+   */
+  ServerState current(ServerState s, BackendPool in) {
+    return in == this ? s : byName.get(s.name());
+  }
+
+  /**
+   * {@code tried}, indexes of this pool's primaries (or backups), as indexes of the same servers
+   * (by name, in the same group) in {@code to}, a pool that replaced this one: a session's retry
+   * after a reload must still skip the servers it tried.
+   */
+  BitSet sameServersIn(BackendPool to, BitSet tried, boolean backup) {
+    ServerState[] from = backup ? backups : primaries;
+    BitSet out = new BitSet();
+    for (int i = tried.nextSetBit(0); i >= 0 && i < from.length; i = tried.nextSetBit(i + 1)) {
+      ServerState now = to.byName.get(from[i].name());
+      if (now != null && now.settings.backup() == backup) {
+        out.set(now.index);
+      }
+    }
+    return out;
+  }
+
   /** True if a server of {@code group} would take connections if it had room for them. */
   private static boolean usable(ServerState[] group) {
     for (ServerState s : group) {

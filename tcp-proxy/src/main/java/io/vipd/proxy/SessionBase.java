@@ -41,6 +41,12 @@ abstract class SessionBase implements RelaySession {
   private int attempts;
   private ServerState lastTried;
 
+  /** The pool {@link #lastTried} was chosen from. */
+  private BackendPool lastTriedIn;
+
+  /** The pool whose server indexes {@link #triedPrimaries} and {@link #triedBackups} hold. */
+  private BackendPool triedIn;
+
   /** Its server's {@link ServerState#shutdowns} when the attempt under way chose it. */
   private int shutdownsSeen;
 
@@ -108,18 +114,29 @@ abstract class SessionBase implements RelaySession {
    * @return null if no server can take it
    */
   final ServerState nextServer() {
+    BackendPool pool = pool();
     if (lastTried != null && triedPrimaries == null) {
       // the first retry: from now on the balancer must skip what was tried
       triedPrimaries = new BitSet();
       triedBackups = new BitSet();
       (lastTried.settings.backup() ? triedBackups : triedPrimaries).set(lastTried.index);
+      triedIn = lastTriedIn;
     }
-    BackendPool pool = pool();
+    if (triedPrimaries != null && triedIn != pool) {
+      // a reload replaced the pool between two attempts: its servers are numbered anew
+      triedPrimaries = triedIn.sameServersIn(pool, triedPrimaries, false);
+      triedBackups = triedIn.sameServersIn(pool, triedBackups, true);
+      triedIn = pool;
+    }
+    ServerState same =
+        lastTried == null || pool.settings().redispatch()
+            ? null
+            : pool.current(lastTried, lastTriedIn);
     ServerState s;
-    if (lastTried != null && !pool.settings().redispatch()) {
+    if (same != null) {
       // option redispatch off: every retry goes to the same server, within its maxconn (the slot
       // this session gave back at the failed attempt may have gone to a queued client since)
-      s = lastTried.tryAcquire() ? lastTried : null;
+      s = same.tryAcquire() ? same : null;
     } else if (turnQueue == null && !pool.queue.isEmpty()) {
       return null; // behind the sessions that already wait for a slot
     } else {
@@ -134,6 +151,7 @@ abstract class SessionBase implements RelaySession {
     attempts++;
     target = s;
     lastTried = s;
+    lastTriedIn = pool;
     shutdownsSeen = s.shutdowns.get();
     connectStartNanos = context.nanoClock.getAsLong();
     return s;

@@ -110,16 +110,23 @@ public final class CheckFactory {
 
   /** haproxy's server semantics: a server starts up and goes down after failed checks. */
   public static MonitorSettings serverSettings(BackendCheckConfig c) {
-    return serverSettings(c, true);
+    return serverSettings(c, Optional.empty());
   }
 
   /**
-   * As {@link #serverSettings(BackendCheckConfig)}, starting from the server's current state: up,
-   * or down (then one success brings it up, as after a failed check).
+   * As {@link #serverSettings(BackendCheckConfig)}, for a check rebuilt by a reload in place of a
+   * running one ({@code current}: whether its server is up now): up, it takes {@code fall} failures
+   * to go down, down {@code rise} successes to come up, as for the check it replaces after a full
+   * run of either. A check started at the edge of its state would take a healthy server out of
+   * rotation at the first timeout after a routine reload. Empty: a new server, up as haproxy starts
+   * one (its first failure takes it down).
    */
-  public static MonitorSettings serverSettings(BackendCheckConfig c, boolean up) {
-    return MonitorSettings.of(
-            c.interval(), c.timeout(), c.rise(), c.fall(), up ? InitialState.UP : InitialState.DOWN)
+  public static MonitorSettings serverSettings(BackendCheckConfig c, Optional<Boolean> current) {
+    InitialState start =
+        current.isEmpty()
+            ? InitialState.UP
+            : current.get() ? InitialState.FULLY_UP : InitialState.FULLY_DOWN;
+    return MonitorSettings.of(c.interval(), c.timeout(), c.rise(), c.fall(), start)
         .withFastInterval(c.fastInterval())
         .withDownInterval(c.downInterval());
   }

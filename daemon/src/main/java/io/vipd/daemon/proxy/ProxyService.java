@@ -146,7 +146,7 @@ public final class ProxyService implements Closeable {
         new HealthMonitor(
             b.name() + "/" + s.name(),
             check,
-            CheckFactory.serverSettings(b.check(), isUp(b.name(), s.name())),
+            CheckFactory.serverSettings(b.check(), currentUp(b.name(), s.name())),
             loops.next(),
             health);
     health.monitor = m; // before the monitor starts, so before its first transition
@@ -154,16 +154,20 @@ public final class ProxyService implements Closeable {
   }
 
   /**
-   * The proxy's current up state of a server (a new server starts up): a check started anew by a
-   * reload starts from it, so that its first transition is a real change the proxy hears about.
+   * The proxy's current up state of a server whose check ran before this reload (empty for a new
+   * one, or one not checked until now): a check started anew by a reload starts from it, so that
+   * its first transition is a real change the proxy hears about.
    */
-  private boolean isUp(String backend, String serverName) {
+  private Optional<Boolean> currentUp(String backend, String serverName) {
+    if (!monitors.containsKey(backend + "/" + serverName)) {
+      return Optional.empty();
+    }
     for (ServerStatus st : server.status().servers()) {
       if (st.backend().equals(backend) && st.server().equals(serverName)) {
-        return st.up();
+        return Optional.of(st.up());
       }
     }
-    return true;
+    return Optional.empty();
   }
 
   /**

@@ -127,6 +127,31 @@ class ProxyReloadChecksTest {
     }
   }
 
+  /**
+   * A check rebuilt by a reload (its settings changed) starts from its server's state with full
+   * health, as the check it replaces had after its runs: an up server takes {@code fall} failures
+   * to go down. It started at the edge before, so the first failure after a routine reload took a
+   * healthy server out of rotation.
+   */
+  @Test
+  void aRebuiltCheckOfAnUpServerTakesFallFailuresToGoDown() throws Exception {
+    ServerSocket server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+    int port = server.getLocalPort();
+    proxy = under.start(config(front, port, "type = tcp, fall = 3"));
+    ProxyService p = proxy;
+    await(() -> up(p), "up under the tcp check");
+
+    p.apply(config(front, port, "type = tcp, fall = 3, interval = 300ms"), factory, loops);
+    server.close(); // from now on every run fails
+    await(() -> failures(p) >= 2, "two failed runs of the rebuilt check");
+    assertTrue(up(p), "still up after two of three failures: " + p.checkStatus());
+    await(() -> !up(p), "down after the third");
+  }
+
+  private static int failures(ProxyService p) {
+    return p.checkStatus().get(0).consecutiveFailures();
+  }
+
   private static boolean up(ProxyService p) {
     return p.status().servers().get(0).up();
   }
@@ -151,9 +176,9 @@ class ProxyReloadChecksTest {
             + "\" }"
             + moreServers
             + " ]\n"
-            + "    check { "
+            + "    check { interval = 100ms, rise = 1, fall = 1, "
             + check
-            + ", interval = 100ms, rise = 1, fall = 1 }\n"
+            + " }\n"
             + "  }\n"
             + "}\n");
     LoadResult r = ConfigLoader.load(f);

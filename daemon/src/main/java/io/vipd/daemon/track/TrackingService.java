@@ -69,6 +69,9 @@ public final class TrackingService implements Closeable {
   private volatile boolean closed;
   private BooleanSupplier hold = () -> false;
 
+  /** Within one {@link #reconcile}: the states of checks rebuilt because their settings changed. */
+  private final Map<String, HealthState> carriedStates = new HashMap<>();
+
   private TrackingService() {}
 
   /**
@@ -192,6 +195,15 @@ public final class TrackingService implements Closeable {
     // start anew, unknown: an instance it holds in FAULT would leave the fault at the reload)
     Set<String> stillTracked = new HashSet<>();
     wanted.values().forEach(i -> i.track().checks().forEach(t -> stillTracked.add(t.name())));
+    // a check rebuilt because its settings changed starts from the state its monitor had, as a
+    // renewed one does (replaceCheck): started unknown, it would lift the FAULT or the weight it
+    // holds an instance under until its first result
+    for (String name : changedChecks) {
+      HealthMonitor m = monitors.get(name);
+      if (m != null && m.state() != HealthState.UNKNOWN && stillTracked.contains(name)) {
+        carriedStates.put(name, m.state());
+      }
+    }
     for (String name : new ArrayList<>(byCheck.keySet())) {
       if (!stillTracked.contains(name) || changedChecks.contains(name)) {
         stopCheck(name);
@@ -252,7 +264,7 @@ public final class TrackingService implements Closeable {
       EventLoopGroup loops,
       Map<String, TrackedSource> extraChecks)
       throws IOException {
-    // new trackers learn the state of checks that keep running
+    // new trackers learn the state of checks that keep running, and of changed ones rebuilt
     for (InstanceTracker tracker : newTrackers) {
       for (Map.Entry<String, List<InstanceTracker>> e : byCheck.entrySet()) {
         if (!e.getValue().contains(tracker)) {
@@ -260,8 +272,11 @@ public final class TrackingService implements Closeable {
         }
         HealthMonitor m = monitors.get(e.getKey());
         Reported r = extraStates.get(e.getKey());
+        HealthState carried = carriedStates.get(e.getKey());
         if (m != null && m.state() != HealthState.UNKNOWN) {
           tracker.update(label(e.getKey()), m.state(), "state kept across reload");
+        } else if (carried != null) {
+          tracker.update(label(e.getKey()), carried, "state kept across reload, check changed");
         } else if (r != null) {
           tracker.update(label(e.getKey()), r.state(), r.detail());
         }
@@ -286,16 +301,20 @@ public final class TrackingService implements Closeable {
       checks.put(name, check);
       monitoredConfigs.put(name, cfg);
       monitoredFiles.put(name, files);
+      HealthState carried = carriedStates.remove(name);
       HealthMonitor monitor =
           new HealthMonitor(
               name,
               check,
-              CheckFactory.trackingSettings(cfg),
+              carried == null
+                  ? CheckFactory.trackingSettings(cfg)
+                  : CheckFactory.trackingSettings(cfg, carried),
               loops.next(),
               listener(name, cfg, check));
       monitors.put(name, monitor);
       started.add(monitor);
     }
+    carriedStates.clear();
     started.forEach(HealthMonitor::start);
     for (LinkWatch w : newWatches) {
       w.start();

@@ -18,6 +18,7 @@ import io.vipd.vrrp.runtime.TestDoubles;
 import io.vipd.vrrp.runtime.VrrpRuntime;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -108,6 +109,73 @@ class TrackingReloadTest {
         "the new tracker starts from the check's state, not unknown");
   }
 
+  /**
+   * A check whose settings a reload changes is rebuilt, and starts from the state its monitor had:
+   * the instance it holds in FAULT stays there. Started unknown, it lifted the fault until its
+   * first result. The check's server drops SYNs (a full accept queue), so every run fails only at
+   * its timeout: the new check has no result of its own for a second after the reload.
+   */
+  @Test
+  void aCheckWhoseSettingsChangeStartsFromItsState() throws Exception {
+    try (ServerSocket full = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      List<Socket> fillers = fillBacklog(full);
+      try {
+        int port = full.getLocalPort();
+        DaemonConfig config = config(port, 101, "timeout = 300ms");
+        VrrpRuntime runtime = runtime();
+        tracking =
+            TrackingService.start(
+                config.vrrp().instances(),
+                config.checks(),
+                name -> Optional.of(runtime),
+                factory,
+                loops,
+                Map.of());
+        await(() -> api().state() == HealthState.DOWN, "down: connects time out");
+
+        DaemonConfig changed = config(port, 101, "timeout = 1s");
+        tracking.reconcile(
+            changed.vrrp().instances(),
+            changed.checks(),
+            Set.of(),
+            name -> Optional.of(runtime),
+            factory,
+            loops,
+            Map.of());
+        assertEquals(HealthState.DOWN, api().state(), "the rebuilt check starts down");
+        assertEquals(
+            HealthState.DOWN, trackedApi(), "the new tracker too: the fault is not lifted");
+      } finally {
+        for (Socket f : fillers) {
+          f.close();
+        }
+      }
+    }
+  }
+
+  private HealthState trackedApi() {
+    return tracking.tracker("VI_1").orElseThrow().tracked().stream()
+        .filter(c -> c.label().equals("check api"))
+        .findFirst()
+        .orElseThrow()
+        .state();
+  }
+
+  /** Fills {@code full}'s accept queue: further SYNs to it are dropped (loopback). */
+  private static List<Socket> fillBacklog(ServerSocket full) {
+    List<Socket> fillers = new java.util.ArrayList<>();
+    for (int i = 0; i < 4; i++) {
+      Socket s = new Socket();
+      fillers.add(s);
+      try {
+        s.connect(full.getLocalSocketAddress(), 200);
+      } catch (java.io.IOException expectedOnceFull) {
+        break;
+      }
+    }
+    return fillers;
+  }
+
   private HealthStatus api() {
     return tracking.checkStatus().stream()
         .filter(s -> s.checkName().equals("api"))
@@ -116,7 +184,11 @@ class TrackingReloadTest {
   }
 
   private DaemonConfig config(int port, int priority) throws Exception {
-    Path f = dir.resolve("vipd-" + priority + ".conf");
+    return config(port, priority, "timeout = 1s");
+  }
+
+  private DaemonConfig config(int port, int priority, String timeout) throws Exception {
+    Path f = dir.resolve("vipd-" + priority + "-" + timeout.hashCode() + ".conf");
     Files.writeString(
         f,
         "vrrp.instances = [ { name = VI_1, interface = lo, virtual-router-id = 51, priority = "
@@ -125,7 +197,9 @@ class TrackingReloadTest {
             + " ] } } ]\n"
             + "checks.api { type = tcp, address = \"127.0.0.1:"
             + port
-            + "\", interval = 200ms, timeout = 1s, fall = 1, rise = 1 }\n");
+            + "\", interval = 200ms, "
+            + timeout
+            + ", fall = 1, rise = 1 }\n");
     LoadResult r = ConfigLoader.load(f);
     assertTrue(r.isValid(), r.errors().toString());
     return r.config().orElseThrow();

@@ -82,6 +82,11 @@ final class KeepalivedCheckWriter {
           .put("backend", proxy.frontend().backend())
           .put("min-servers-up", 1);
     } else if (c.check() instanceof ScriptCheck.Exec exec) {
+      checks.comment(
+          "keepalived ran it as root (or keepalived_script); vipd runs it as its own user (vipd"
+              + " under the systemd unit, root in the static pod): a script that needs root"
+              + " (signalling or seeing root's processes, systemctl, ip) fails there; try it with"
+              + " 'sudo -u vipd'");
       check.putWord("type", "exec");
       HoconArray command = new HoconArray();
       exec.command().forEach(command::add);

@@ -215,7 +215,23 @@ final class KeepalivedInstanceWriter {
       case "notify_stop":
       case "notify":
         String key = st.keyword().equals("notify") ? "any" : st.keyword().substring(7);
-        notify.put(key, String.join(" ", st.args()));
+        // keepalived: notify_* SCRIPT [username [groupname]], the script (with its arguments)
+        // quoted as one word; what follows it names the user to run it as, not arguments
+        List<String> args = st.args();
+        if (args.isEmpty()) {
+          comments.add(notes.dropped(st.where(), st.text(), "no script named"));
+          break;
+        }
+        notify.put(key, args.get(0));
+        if (args.size() > 1) {
+          comments.add(
+              notes.changed(
+                  st.where(),
+                  st.text(),
+                  "keepalived ran it as user "
+                      + String.join(":", args.subList(1, args.size()))
+                      + "; vipd runs notify scripts as its own user"));
+        }
         break;
       default:
         if (!lists.read(st) && !garp.read(st, false, notes, comments)) {
@@ -259,7 +275,17 @@ final class KeepalivedInstanceWriter {
     writtenPriority = prio;
     writtenAdvertMillis = advertIntervalMillis(out);
     out.putDuration("advert-interval", writtenAdvertMillis);
-    out.putWord("initial-state", master ? "master" : "backup");
+    // keepalived takes over at once only as the address owner; an initial MASTER below 255 starts
+    // as a backup, waits for a master's adverts, and takes over if it is the best: so does vipd's
+    // backup (its own initial-state = master takes over at once at any priority)
+    boolean takeOverAtOnce = master && prio == OWNER_PRIORITY;
+    if (master && !takeOverAtOnce) {
+      out.comment(
+          "state MASTER: keepalived takes over at once only as the address owner (priority 255);"
+              + " below it, it waits for a master's adverts like a backup (about 3 intervals) and"
+              + " then takes over if it is the best, as initial-state = backup does");
+    }
+    out.putWord("initial-state", takeOverAtOnce ? "master" : "backup");
     out.put("preempt", !nopreempt);
     out.putDuration("preempt-delay", preemptDelayMillis);
     if (version == 3 && !ipv6) {

@@ -82,6 +82,27 @@ class KeepalivedImportTest {
         "    track_script {\n        " + String.join("\n        ", names) + "\n    }\n");
   }
 
+  @Test
+  void aNotifyScriptsUserIsNotPassedToItAsAnArgument() throws IOException {
+    Config c =
+        importOf(
+            instance(
+                "    notify_master \"/etc/keepalived/notify.sh master\" root wheel\n"
+                    + "    notify_backup /etc/keepalived/backup.sh\n"));
+    assertEquals("/etc/keepalived/notify.sh master", vi(c).getString("notify.master"));
+    assertEquals("/etc/keepalived/backup.sh", vi(c).getString("notify.backup"));
+    assertTrue(result.hocon().contains("keepalived ran it as user root:wheel"), result.hocon());
+  }
+
+  @Test
+  void stateMasterBelowTheOwnerWaitsLikeABackupAndOnlyTheOwnerTakesOverAtOnce() throws IOException {
+    String master = instance("").replace("state BACKUP", "state MASTER");
+    assertEquals("backup", vi(importOf(master)).getString("initial-state"));
+    assertTrue(result.hocon().contains("state MASTER: keepalived takes over at once only"));
+    Config owner = importOf(master.replace("priority 100", "priority 255"));
+    assertEquals("master", vi(owner).getString("initial-state"));
+  }
+
   // 1. Only the API server's health URL becomes /readyz.
 
   @Test

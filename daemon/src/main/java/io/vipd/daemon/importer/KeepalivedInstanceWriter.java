@@ -249,6 +249,14 @@ final class KeepalivedInstanceWriter {
     if (state == null && prio == OWNER_PRIORITY) {
       master = true;
     }
+    if (master && strict() && prio != OWNER_PRIORITY) {
+      // keepalived: "State MASTER must match being address owner", set to BACKUP before the
+      // rest of the instance is judged, so nopreempt and preempt_delay stay
+      out.comment(
+          "state MASTER below priority 255 under strict mode: keepalived starts it as BACKUP, and"
+              + " keeps its nopreempt and preempt_delay");
+      master = false;
+    }
     if ((master || prio == OWNER_PRIORITY) && nopreempt) {
       out.comment(
           notes.changed(

@@ -513,6 +513,16 @@ class KeepalivedImportTest {
     assertEquals(List.of(), checkErrors());
   }
 
+  @Test
+  void strictModeMakesANonOwnerMasterABackupThatKeepsNopreempt() throws IOException {
+    String master = instance("    nopreempt\n").replace("state BACKUP", "state MASTER");
+    Config c = importOf("global_defs {\n    vrrp_strict\n}\n" + master);
+    assertEquals("backup", vi(c).getString("initial-state"));
+    assertFalse(vi(c).getBoolean("preempt"), "nopreempt kept, as keepalived keeps it");
+    Config lax = importOf(master);
+    assertTrue(vi(lax).getBoolean("preempt"), "without strict mode keepalived clears nopreempt");
+  }
+
   // 9. vrrp_strict discards preempt_delay.
 
   @Test

@@ -249,7 +249,13 @@ public final class BackendPool {
       return; // a run that waited for the lock while the pool was retired
     }
     rampIfDue(); // the weights in effect, should no connection have moved the steps
-    rebalancer.run(usable(primaries) ? primaries : backups, clock.getAsLong());
+    if (usable(primaries)) {
+      rebalancer.run(primaries, clock.getAsLong());
+    } else if (settings.allBackups()) {
+      rebalancer.run(backups, clock.getAsLong());
+    }
+    // else the first backup takes every connection: there is no share to even out, and a closed
+    // client would come straight back to it
   }
 
   /** While a slow start runs and connections wait: serve the queue at the next step. */
@@ -502,13 +508,15 @@ public final class BackendPool {
         : firstBackup(triedBackups);
   }
 
+  private static final BitSet NONE_TRIED = new BitSet();
+
   /**
    * haproxy's default (no {@code option allbackups}): the first usable backup in configuration
    * order takes every connection, and when it is full they wait for it; a retry goes to the next
-   * usable backup not yet tried, then to the first again.
+   * usable backup not yet tried that has room, else to the first. Whenever {@link #hasRoom} says
+   * yes (the first usable backup has room) this finds a server, so a queued session is never handed
+   * a turn it cannot use.
    */
-  private static final BitSet NONE_TRIED = new BitSet();
-
   private ServerState firstBackup(BitSet tried) {
     ServerState first = null;
     for (int i = 0; i < backups.length; i++) {
@@ -516,14 +524,17 @@ public final class BackendPool {
       if (!b.usable()) {
         continue;
       }
-      if (!tried.get(i)) {
-        return b.hasRoom() ? b : null;
-      }
       if (first == null) {
+        if (!b.hasRoom()) {
+          return null; // the first is full: connections wait for it, as haproxy's
+        }
         first = b;
       }
+      if (!tried.get(i) && b.hasRoom()) {
+        return b;
+      }
     }
-    return first != null && first.hasRoom() ? first : null;
+    return first;
   }
 
   /**

@@ -134,9 +134,12 @@ abstract class SessionBase implements RelaySession {
             : pool.current(lastTried, lastTriedIn);
     ServerState s;
     if (same != null) {
-      // option redispatch off: every retry goes to the same server, within its maxconn (the slot
-      // this session gave back at the failed attempt may have gone to a queued client since)
-      s = same.tryAcquire() ? same : null;
+      // option redispatch off: every retry goes to the same server, even past its maxconn by this
+      // session (the slot it gave back at the failed attempt may have gone to a queued client):
+      // waiting in the queue for that one server would be handed turns that other servers' room
+      // cannot serve, over and over
+      s = same;
+      s.active.incrementAndGet();
     } else if (turnQueue == null && !pool.queue.isEmpty()) {
       return null; // behind the sessions that already wait for a slot
     } else {
@@ -356,7 +359,9 @@ abstract class SessionBase implements RelaySession {
     }
     frontend.limit.release();
     context.globalLimit.release();
-    context.acceptRetries.descriptorsFreed(); // the sockets are closed, or close before it runs
+    // a listener of this loop retries after the batch, once the sockets are closed; one of
+    // another loop may find them still open, and then waits its 100 ms
+    context.acceptRetries.descriptorsFreed();
     frontend.countClosed(why);
     context.sessions.remove(this);
     context.events.onConnectionClosed(

@@ -146,7 +146,7 @@ public final class ProxyService implements Closeable {
         new HealthMonitor(
             b.name() + "/" + s.name(),
             check,
-            CheckFactory.serverSettings(b.check(), currentUp(b.name(), s.name())),
+            CheckFactory.serverSettings(b.check(), currentUp(b.name(), s)),
             loops.next(),
             health);
     health.monitor = m; // before the monitor starts, so before its first transition
@@ -158,9 +158,10 @@ public final class ProxyService implements Closeable {
    * one, or one not checked until now): a check started anew by a reload starts from it, so that
    * its first transition is a real change the proxy hears about.
    */
-  private Optional<Boolean> currentUp(String backend, String serverName) {
-    if (!monitors.containsKey(backend + "/" + serverName)) {
-      return Optional.empty();
+  private Optional<Boolean> currentUp(String backend, ServerConfig s) {
+    String serverName = s.name();
+    if (!monitors.containsKey(backend + "/" + serverName) || !sameAddressAsRunning(backend, s)) {
+      return Optional.empty(); // new, or at another address: a new server, up as haproxy's
     }
     for (ServerStatus st : server.status().servers()) {
       if (st.backend().equals(backend) && st.server().equals(serverName)) {
@@ -168,6 +169,14 @@ public final class ProxyService implements Closeable {
       }
     }
     return Optional.empty();
+  }
+
+  /** Whether the running configuration has {@code s} in {@code backend} at the same address. */
+  private boolean sameAddressAsRunning(String backend, ServerConfig s) {
+    BackendConfig running = config.backends().get(backend);
+    return running != null
+        && running.servers().stream()
+            .anyMatch(r -> r.name().equals(s.name()) && r.address().equals(s.address()));
   }
 
   /**

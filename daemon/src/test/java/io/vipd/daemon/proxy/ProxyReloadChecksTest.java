@@ -148,6 +148,24 @@ class ProxyReloadChecksTest {
     await(() -> !up(p), "down after the third");
   }
 
+  /**
+   * A server moved to another address by a reload is a new server to its check, up as haproxy
+   * starts one: its first failure takes it down (a dead new address must not stay in rotation for
+   * {@code fall} checks).
+   */
+  @Test
+  void aServerMovedToADeadAddressGoesDownAtItsFirstFailure() throws Exception {
+    try (ServerSocket server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+      proxy = under.start(config(front, server.getLocalPort(), "type = tcp, fall = 3"));
+      ProxyService p = proxy;
+      await(() -> up(p), "up under the tcp check");
+      int dead = ProxyUnderTest.freePort(); // nothing listens there
+      p.apply(config(front, dead, "type = tcp, fall = 3, interval = 300ms"), factory, loops);
+      await(() -> !up(p), "down at the new address");
+      assertTrue(failures(p) < 3, "at its first failure, not its third: " + p.checkStatus());
+    }
+  }
+
   private static int failures(ProxyService p) {
     return p.checkStatus().get(0).consecutiveFailures();
   }

@@ -234,6 +234,9 @@ final class Components implements AutoCloseable {
       VrrpService.Changes c;
       try {
         c = vrrp.reconcile(next.vrrp(), this::observer, this::release);
+      } catch (VrrpService.PartlyApplied e) {
+        failure = e;
+        c = e.changes(); // said below, and the tracking follows what runs
       } catch (IOException e) {
         failure = e;
         c = null;

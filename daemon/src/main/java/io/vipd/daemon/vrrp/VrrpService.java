@@ -223,6 +223,7 @@ public final class VrrpService implements Closeable {
     List<Instance> now = new ArrayList<>();
     List<Instance> fresh = new ArrayList<>();
     IOException failure = null;
+    List<String> notStarted = new ArrayList<>();
     for (VrrpInstanceConfig c : next.instances()) {
       Instance old = carried.get(c.name());
       if (old != null) {
@@ -235,12 +236,13 @@ public final class VrrpService implements Closeable {
       try {
         Instance opened = open(c, observers);
         if (inMaintenance.contains(c.name())) {
-          opened.runtime.setMaintenance(true);
+          opened.runtime.setMaintenanceBeforeStart(); // not MASTER first, even as the owner
         }
         now.add(opened);
         fresh.add(opened);
       } catch (IOException | RuntimeException e) {
         LOG.error("({}) cannot start after reload: {}", c.name(), e.getMessage());
+        notStarted.add(c.name());
         if (failure == null) {
           failure = new IOException("(" + c.name() + ") " + e.getMessage(), e);
         }
@@ -249,9 +251,33 @@ public final class VrrpService implements Closeable {
     instances = List.copyOf(now);
     fresh.forEach(Instance::start);
     if (failure != null) {
-      throw failure;
+      // what did change stays changed and is said; what could not start is named by the failure
+      added.removeAll(notStarted);
+      restarted.removeAll(notStarted);
+      throw new PartlyApplied(
+          new Changes(kept, added, restarted, removed, inPlace),
+          new IOException(
+              failure.getMessage() + "; not running now: " + String.join(", ", notStarted),
+              failure.getCause()));
     }
     return new Changes(kept, added, restarted, removed, inPlace);
+  }
+
+  /** {@link #reconcile} failed for some instance after applying the rest: {@link #changes}. */
+  public static final class PartlyApplied extends IOException {
+    private static final long serialVersionUID = 1L;
+
+    private final transient Changes changes;
+
+    PartlyApplied(Changes changes, IOException failure) {
+      super(failure.getMessage(), failure);
+      this.changes = changes;
+    }
+
+    /** What was applied. */
+    public Changes changes() {
+      return changes;
+    }
   }
 
   /**

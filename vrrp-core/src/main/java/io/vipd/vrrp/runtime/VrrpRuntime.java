@@ -256,6 +256,19 @@ public final class VrrpRuntime implements Runnable {
   }
 
   /**
+   * Operator maintenance from the start (an instance restarted by a reload while in maintenance):
+   * the router starts as BACKUP, never MASTER first. Called before {@link #run} begins.
+   *
+   * @throws IllegalStateException once {@link #run} has begun
+   */
+  public void setMaintenanceBeforeStart() {
+    if (started) {
+      throw new IllegalStateException(spec.name() + ": already running; use setMaintenance");
+    }
+    router.setMaintenance(true, nanoClock.getAsLong());
+  }
+
+  /**
    * Holds the router's Startup event until {@link #releaseStart}: the instance stays in INITIALIZE,
    * sends no advert and takes no VIP, as keepalived keeps an instance in INIT until each tracked
    * weight-0 script has answered once. Otherwise an initial master or an address owner whose first

@@ -143,6 +143,7 @@ public final class TrackingService implements Closeable {
       EventLoopGroup loops,
       Map<String, TrackedSource> extraChecks)
       throws IOException {
+    carriedStates.clear(); // a reconcile that failed half-way may have left some
     Map<String, Renewed> renewed = renewedChecks(checkConfigs, factory);
     Set<String> changedChecks = new HashSet<>();
     monitoredConfigs.forEach(
@@ -428,13 +429,17 @@ public final class TrackingService implements Closeable {
   private void replaceCheck(String name, CheckConfig cfg, Renewed renewed, EventLoopGroup loops) {
     HealthCheck check = renewed.check();
     HealthCheck old = checks.put(name, check);
+    // the running monitor's state: the trackers may have been rebuilt by this reload (emptied)
+    HealthMonitor running = monitors.get(name);
     HealthState current =
-        byCheck.getOrDefault(name, List.of()).stream()
-            .flatMap(t -> t.tracked().stream())
-            .filter(c -> c.label().equals(label(name)))
-            .map(TrackedCheck::state)
-            .findFirst()
-            .orElse(HealthState.UNKNOWN);
+        running != null && running.state() != HealthState.UNKNOWN
+            ? running.state()
+            : byCheck.getOrDefault(name, List.of()).stream()
+                .flatMap(t -> t.tracked().stream())
+                .filter(c -> c.label().equals(label(name)))
+                .map(TrackedCheck::state)
+                .findFirst()
+                .orElse(HealthState.UNKNOWN);
     HealthMonitor monitor =
         new HealthMonitor(
             name,

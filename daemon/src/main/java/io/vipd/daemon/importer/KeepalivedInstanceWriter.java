@@ -251,10 +251,10 @@ final class KeepalivedInstanceWriter {
     }
     if (master && strict() && prio != OWNER_PRIORITY) {
       // keepalived: "State MASTER must match being address owner", set to BACKUP before the
-      // rest of the instance is judged, so nopreempt and preempt_delay stay
+      // rest of the instance is judged, so its nopreempt stays
       out.comment(
-          "state MASTER below priority 255 under strict mode: keepalived starts it as BACKUP, and"
-              + " keeps its nopreempt and preempt_delay");
+          "state MASTER below priority 255 under strict mode: keepalived starts it as BACKUP,"
+              + " and so keeps its nopreempt");
       master = false;
     }
     if ((master || prio == OWNER_PRIORITY) && nopreempt) {
@@ -283,15 +283,16 @@ final class KeepalivedInstanceWriter {
     writtenPriority = prio;
     writtenAdvertMillis = advertIntervalMillis(out);
     out.putDuration("advert-interval", writtenAdvertMillis);
-    // keepalived takes over at once only as the address owner; an initial MASTER below 255 starts
-    // as a backup, waits for a master's adverts, and takes over if it is the best: so does vipd's
-    // backup (its own initial-state = master takes over at once at any priority)
+    // keepalived takes over at once only as the address owner; an initial MASTER below 255 listens
+    // for a better master first, as vipd's backup does (vipd's master takes over at once)
     boolean takeOverAtOnce = master && prio == OWNER_PRIORITY;
     if (master && !takeOverAtOnce) {
       out.comment(
           "state MASTER: keepalived takes over at once only as the address owner (priority 255);"
-              + " below it, it waits for a master's adverts like a backup (about 3 intervals) and"
-              + " then takes over if it is the best, as initial-state = backup does");
+              + " below it, it listens for a better master for about one advert interval and"
+              + " then takes over; vipd's initial-state = backup listens for its"
+              + " Master_Down_Interval (three intervals and a skew) first, where 'master' would"
+              + " take over at once, before any check has answered");
     }
     out.putWord("initial-state", takeOverAtOnce ? "master" : "backup");
     out.put("preempt", !nopreempt);

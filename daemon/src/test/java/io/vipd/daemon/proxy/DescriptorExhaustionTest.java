@@ -26,9 +26,11 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A real vipd that runs out of file descriptors (its limit lowered with prlimit(1) while it runs):
- * the connection that finds no descriptor waits in the backlog, and is served as soon as another
+ * the connection that finds no descriptor waits in the backlog, and is served promptly once another
  * connection closes, as haproxy serves it (its listeners wait at most 100 ms, or until a connection
- * is released). vipd used to stop accepting for a whole second.
+ * is released). vipd used to stop accepting for a whole second. Whether the close or the 100 ms
+ * retry wakes the listener is not told apart here ({@code AcceptRetriesTest} holds the wake-up by a
+ * session's end).
  */
 @Timeout(120)
 class DescriptorExhaustionTest {
@@ -44,7 +46,7 @@ class DescriptorExhaustionTest {
   @TempDir Path dir;
 
   @Test
-  void aConnectionWaitingForADescriptorIsServedWhenAnotherCloses() throws Exception {
+  void aConnectionWaitingForADescriptorIsServedPromptlyOnceAnotherCloses() throws Exception {
     try (EchoServer backend = new EchoServer()) {
       int front;
       try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {

@@ -38,8 +38,11 @@ class ScriptOutputTest {
                   List.of(
                       "/bin/sh",
                       "-c",
+                      // the pause lets the trims that follow the flood run before the last
+                      // words: a cut after them would drop them (the cut keeps the head), and on
+                      // a loaded machine the trim timer may lag the writer by a few chunks
                       "printf first; for i in $(seq 1 40); do head -c 65536 /dev/zero;"
-                          + " sleep 0.01; done; printf last-words"))
+                          + " sleep 0.01; done; sleep 1; printf last-words"))
               .redirectErrorStream(true)
               .redirectOutput(out.redirect())
               .start();

@@ -181,6 +181,11 @@ public final class InstanceTracker {
     releaseStartOnceAnswered();
   }
 
+  /** The instance this tracker serves. */
+  public String instance() {
+    return instance;
+  }
+
   /** The latest breakdown, e.g. {@code base 101, check apiserver failed (-20) -> 81}. */
   public String breakdown() {
     return breakdown;

@@ -248,6 +248,11 @@ public final class TrackingService implements Closeable {
     }
     try {
       startTracking(newTrackers, newWatches, checkConfigs, factory, loops, extraChecks);
+    } catch (IOException | RuntimeException e) {
+      // not kept as if built (a tracked interface missing, a check that cannot be built): the
+      // next reload, of the same file once the interface exists, builds them again
+      newTrackers.forEach(this::forget);
+      throw e;
     } finally {
       // Also after a failure: a tracker that never publishes would hold its instance's priority
       // where the previous one left it, whatever its checks say.
@@ -286,7 +291,6 @@ public final class TrackingService implements Closeable {
     // start the checks that are tracked but not running; daemon-provided sources are subscribed
     // to anew on every reload (the source may be another one now, e.g. a proxy the reload
     // started), and report their current state at once
-    List<HealthMonitor> started = new ArrayList<>();
     for (String name : byCheck.keySet()) {
       TrackedSource extra = extraChecks.get(name);
       if (extra != null) {
@@ -313,13 +317,25 @@ public final class TrackingService implements Closeable {
               loops.next(),
               listener(name, cfg, check));
       monitors.put(name, monitor);
-      started.add(monitor);
+      monitor.start(); // at once: a later check that cannot be built leaves none registered idle
     }
     carriedStates.clear();
-    started.forEach(HealthMonitor::start);
     for (LinkWatch w : newWatches) {
       w.start();
     }
+  }
+
+  /** Drops a tracker built by a reconcile that failed: its watches close, its checks stay. */
+  private void forget(InstanceTracker tracker) {
+    String name = tracker.instance();
+    if (trackers.get(name) != tracker) {
+      return;
+    }
+    trackers.remove(name);
+    trackedConfigs.remove(name);
+    byCheck.values().forEach(list -> list.remove(tracker));
+    linkWatches.getOrDefault(name, List.of()).forEach(LinkWatch::close);
+    linkWatches.remove(name);
   }
 
   private void subscribe(String name, TrackedSource source) {

@@ -328,6 +328,40 @@ class VrrpReloadNetnsTest {
     }
   }
 
+  /**
+   * A reload that adds a tracked interface which does not exist yet applies what it can and says
+   * the tracking failed; once the interface exists, reloading the same file tracks it. Before, the
+   * failed tracker was kept as if built, with its interface never watched, and the same file
+   * changed nothing: here the interface is down (weight -100) and the VIP would never move.
+   */
+  @Test
+  void aTrackedInterfaceMissingAtAReloadIsTrackedByTheNextOnceItExists() throws Exception {
+    try (VipCluster c = new VipCluster(241, 2)) {
+      String vip = c.vip(1);
+      c.startVipd(1, vipd(instance("VI_1", 76, 150, vip)));
+      c.startVipd(2, vipd(instance("VI_1", 76, 100, vip)));
+      c.awaitHolders(vip, Set.of(1), START);
+
+      String tracked =
+          vipd(
+              instance(
+                  "VI_1",
+                  76,
+                  150,
+                  vip,
+                  "track { interfaces = [ { name = trk0, weight = -100 } ] }"));
+      c.reload(1, tracked);
+      assertTrue(c.node(1).stdout().contains("reload partly applied"), c.logs());
+      c.assertStable(vip, Set.of(1), Duration.ofMillis(500));
+
+      // the interface appears, down: tracked, it takes 100 off node 1's priority
+      NetnsLan lan = c.lan();
+      lan.exec(1, "ip", "link", "add", "trk0", "type", "veth", "peer", "name", "trk1").orThrow();
+      c.reload(1, tracked);
+      c.awaitHolders(vip, Set.of(2), START);
+    }
+  }
+
   private static String vrrpOnly(String... instances) {
     return "vrrp.instances = [ " + String.join(", ", instances) + " ]\n";
   }

@@ -42,6 +42,22 @@ final class AcceptRetries {
   }
 
   /**
+   * As {@link #mustWait(int)}, for the JDK's accept (the NIO transport), which says the errno only
+   * in its message (the C library's text, as the JDK writes it in every locale): waits unless the
+   * message names a connection's own error.
+   */
+  static boolean mustWait(Throwable cause) {
+    String m = cause == null ? null : cause.getMessage();
+    if (m == null) {
+      return true;
+    }
+    return !(m.contains("connection abort")
+        || m.contains("Connection aborted")
+        || m.contains("Protocol error")
+        || m.contains("Connection reset"));
+  }
+
+  /**
    * Runs {@code retry} (once) when the next session ends. {@code retry} must be safe from any
    * thread (it posts to its listener's loop) and equal only to itself.
    */

@@ -109,6 +109,11 @@ final class FrontendAcceptor extends ChannelInboundHandlerAdapter {
    */
   @Override
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    if (!AcceptRetries.mustWait(cause)) {
+      // that connection's own error (aborted before it was accepted): the next may be fine
+      log.debug("frontend {}: accept failed: {}", frontend.name(), cause.toString());
+      return;
+    }
     ChannelConfig config = ctx.channel().config();
     if (!config.isAutoRead()) {
       return; // already waiting

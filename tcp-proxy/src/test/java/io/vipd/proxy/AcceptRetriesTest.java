@@ -71,6 +71,15 @@ class AcceptRetriesTest {
   }
 
   @Test
+  void theJdksAcceptIsJudgedByItsMessage() {
+    assertTrue(AcceptRetries.mustWait(new IOException("Too many open files")));
+    assertTrue(AcceptRetries.mustWait(new IOException("No buffer space available")));
+    assertTrue(AcceptRetries.mustWait(new IOException((String) null)), "cannot be told: wait");
+    assertFalse(AcceptRetries.mustWait(new IOException("Software caused connection abort")));
+    assertFalse(AcceptRetries.mustWait(new IOException("Protocol error")));
+  }
+
+  @Test
   void failuresAreSaidAtMostOnceEveryTenSeconds() {
     AtomicLong now = new AtomicLong(5);
     AcceptFailures failures = new AcceptFailures(now::get);

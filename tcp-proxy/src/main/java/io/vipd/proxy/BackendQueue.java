@@ -70,6 +70,16 @@ final class BackendQueue {
     return size.get() == 0;
   }
 
+  /**
+   * True if a session waits or has its turn: a new session queues behind them. The one whose turn
+   * it is has left {@link #size} but not yet taken its slot; without this a new session on another
+   * loop could take that slot first and send it back to the queue, again and again under steady
+   * arrivals, where haproxy hands the slot to the session it dequeues.
+   */
+  boolean busy() {
+    return size.get() > 0 || turnOut.get();
+  }
+
   /** Sessions waiting, the one whose turn it is not included. */
   int size() {
     return size.get();

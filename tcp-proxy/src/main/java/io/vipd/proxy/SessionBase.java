@@ -140,8 +140,8 @@ abstract class SessionBase implements RelaySession {
       // cannot serve, over and over
       s = same;
       s.active.incrementAndGet();
-    } else if (turnQueue == null && !pool.queue.isEmpty()) {
-      return null; // behind the sessions that already wait for a slot
+    } else if (turnQueue == null && pool.queue.busy()) {
+      return null; // behind the sessions that already wait for a slot, or have their turn
     } else {
       s = acquire(pool);
     }

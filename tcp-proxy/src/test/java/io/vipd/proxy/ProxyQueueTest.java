@@ -115,6 +115,28 @@ class ProxyQueueTest {
     assertEquals(1, proxy.status().server("be", "one").activeConnections());
   }
 
+  /**
+   * The session whose turn it is gets the slot that freed, not a connection that arrives while the
+   * turn crosses to its loop: that one queues behind, as in haproxy, which hands the slot to the
+   * session it dequeues. Repeated, as the newcomer has to land in that short window to matter.
+   */
+  @Test
+  void aNewcomerDoesNotTakeTheSlotOfTheSessionWhoseTurnItIs() throws Exception {
+    start(0, limited("one", servers.echo("one"), 1));
+    Socket holder = client();
+    assertEquals("one", readLine(holder));
+    for (int i = 0; i < 30; i++) {
+      Socket waiting = waitingClient(1);
+      holder.close();
+      Socket newcomer = client();
+      waiting.setSoTimeout(2000);
+      assertEquals("one", readLine(waiting), "round " + i + ": the waiting one is served first");
+      waiting.close();
+      assertEquals("one", readLine(newcomer), "round " + i + ": then the newcomer");
+      holder = newcomer;
+    }
+  }
+
   @Test
   void theQueueServesConnectionsInTheOrderTheyCame() throws Exception {
     start(0, limited("one", servers.echo("one"), 1));

@@ -508,7 +508,8 @@ public final class BackendPool {
         : firstBackup(triedBackups);
   }
 
-  private static final BitSet NONE_TRIED = new BitSet();
+  /** No server tried yet: shared, never changed. */
+  static final BitSet NONE_TRIED = new BitSet();
 
   /**
    * haproxy's default (no {@code option allbackups}): the first usable backup in configuration

@@ -21,8 +21,6 @@ abstract class SessionBase implements RelaySession {
   /** When a local socket failure (fd exhaustion) was last logged: one line a second at most. */
   private static final AtomicLong lastLocalFailureLog = new AtomicLong(Long.MIN_VALUE / 2);
 
-  private static final BitSet NONE_TRIED = new BitSet();
-
   final ProxyContext context;
   final Frontend frontend;
 
@@ -168,8 +166,8 @@ abstract class SessionBase implements RelaySession {
     for (int i = 0; i < 4; i++) {
       ServerState s =
           pool.select(
-              triedPrimaries == null ? NONE_TRIED : triedPrimaries,
-              triedBackups == null ? NONE_TRIED : triedBackups,
+              triedPrimaries == null ? BackendPool.NONE_TRIED : triedPrimaries,
+              triedBackups == null ? BackendPool.NONE_TRIED : triedBackups,
               sourceHash);
       if (s == null || s.tryAcquire()) {
         return s;

@@ -69,9 +69,6 @@ public final class TrackingService implements Closeable {
   private volatile boolean closed;
   private BooleanSupplier hold = () -> false;
 
-  /** Within one {@link #reconcile}: the states of checks rebuilt because their settings changed. */
-  private final Map<String, HealthState> carriedStates = new HashMap<>();
-
   private TrackingService() {}
 
   /**
@@ -143,7 +140,6 @@ public final class TrackingService implements Closeable {
       EventLoopGroup loops,
       Map<String, TrackedSource> extraChecks)
       throws IOException {
-    carriedStates.clear(); // a reconcile that failed half-way may have left some
     Map<String, Renewed> renewed = renewedChecks(checkConfigs, factory);
     Set<String> changedChecks = new HashSet<>();
     monitoredConfigs.forEach(
@@ -199,6 +195,7 @@ public final class TrackingService implements Closeable {
     // a check rebuilt because its settings changed starts from the state its monitor had, as a
     // renewed one does (replaceCheck): started unknown, it would lift the FAULT or the weight it
     // holds an instance under until its first result
+    Map<String, HealthState> carriedStates = new HashMap<>();
     for (String name : changedChecks) {
       HealthMonitor m = monitors.get(name);
       if (m != null && m.state() != HealthState.UNKNOWN && stillTracked.contains(name)) {
@@ -247,7 +244,8 @@ public final class TrackingService implements Closeable {
       built.add(instance.name());
     }
     try {
-      startTracking(newTrackers, newWatches, checkConfigs, factory, loops, extraChecks);
+      startTracking(
+          newTrackers, newWatches, carriedStates, checkConfigs, factory, loops, extraChecks);
     } catch (IOException | RuntimeException e) {
       // not kept as if built (a tracked interface missing, a check that cannot be built): the
       // next reload, of the same file once the interface exists, builds them again
@@ -261,10 +259,15 @@ public final class TrackingService implements Closeable {
     return built;
   }
 
-  /** Seeds the new trackers, subscribes, starts the missing checks and the new link watches. */
+  /**
+   * Seeds the new trackers, subscribes, starts the missing checks and the new link watches.
+   *
+   * @param carriedStates the states of checks rebuilt because their settings changed
+   */
   private void startTracking(
       List<InstanceTracker> newTrackers,
       List<LinkWatch> newWatches,
+      Map<String, HealthState> carriedStates,
       Map<String, CheckConfig> checkConfigs,
       CheckFactory factory,
       EventLoopGroup loops,
@@ -306,7 +309,7 @@ public final class TrackingService implements Closeable {
       checks.put(name, check);
       monitoredConfigs.put(name, cfg);
       monitoredFiles.put(name, files);
-      HealthState carried = carriedStates.remove(name);
+      HealthState carried = carriedStates.get(name);
       HealthMonitor monitor =
           new HealthMonitor(
               name,
@@ -319,7 +322,6 @@ public final class TrackingService implements Closeable {
       monitors.put(name, monitor);
       monitor.start(); // at once: a later check that cannot be built leaves none registered idle
     }
-    carriedStates.clear();
     for (LinkWatch w : newWatches) {
       w.start();
     }

@@ -13,16 +13,10 @@ import io.vipd.health.HealthState;
 import io.vipd.health.check.CheckExecutors;
 import io.vipd.health.testing.ApiServerFixture;
 import io.vipd.health.testing.TestPki;
-import io.vipd.vrrp.packet.VrrpVersion;
-import io.vipd.vrrp.router.VirtualRouterConfig;
-import io.vipd.vrrp.router.VirtualRouterListener;
-import io.vipd.vrrp.runtime.TestDoubles;
 import io.vipd.vrrp.runtime.VrrpRuntime;
-import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -74,7 +68,7 @@ class TrackedCheckRenewalTest {
       Path ca = dir.resolve("ca.pem");
       Files.copy(TestPki.generate(dir.resolve("other"), "another-ca").caCert(), ca);
       DaemonConfig config = config(api.port(), ca);
-      VrrpRuntime runtime = runtime();
+      VrrpRuntime runtime = TrackingFixtures.idleRuntime();
       tracking =
           TrackingService.start(
               config.vrrp().instances(),
@@ -84,7 +78,8 @@ class TrackedCheckRenewalTest {
               loops,
               Map.of());
       Supplier<HealthState> state = () -> stateOf(tracking, "VI_1");
-      await(() -> state.get() == HealthState.DOWN, "down: not the CA of the server");
+      TrackingFixtures.await(
+          () -> state.get() == HealthState.DOWN, "down: not the CA of the server");
 
       // Renewed in place (the right CA now) and the same configuration reloaded.
       Files.copy(api.pki().caCert(), ca, StandardCopyOption.REPLACE_EXISTING);
@@ -101,7 +96,8 @@ class TrackedCheckRenewalTest {
       assertEquals(List.of(), rebuilt, "the instance's tracker is kept");
       assertNotEquals(
           HealthState.UNKNOWN, state.get(), "the tracker keeps its state: no reset to unknown");
-      await(() -> state.get() == HealthState.UP, "up: the reload took the renewed CA");
+      TrackingFixtures.await(
+          () -> state.get() == HealthState.UP, "up: the reload took the renewed CA");
       assertTrue(
           tracking.tracker("VI_1").orElseThrow().breakdown().endsWith("-> 101"),
           tracking.tracker("VI_1").orElseThrow().breakdown());
@@ -131,28 +127,5 @@ class TrackedCheckRenewalTest {
     LoadResult r = ConfigLoader.load(f);
     assertTrue(r.isValid(), r.errors().toString());
     return r.config().orElseThrow();
-  }
-
-  private static VrrpRuntime runtime() throws Exception {
-    VirtualRouterConfig config =
-        VirtualRouterConfig.builder("VI_1", 51, InetAddress.getByName("10.0.0.11"))
-            .version(VrrpVersion.V3)
-            .priority(101)
-            .advertIntervalCentis(100)
-            .virtualAddresses(List.of(InetAddress.getByName("10.0.0.100")))
-            .build();
-    // never started: the tracker only queues commands on it
-    return TestDoubles.runtime(config, new VirtualRouterListener() {});
-  }
-
-  private static void await(java.util.function.BooleanSupplier condition, String what)
-      throws InterruptedException {
-    long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("timed out waiting: " + what);
-      }
-      Thread.sleep(20);
-    }
   }
 }

@@ -11,17 +11,12 @@ import io.vipd.daemon.health.CheckFactory;
 import io.vipd.health.HealthState;
 import io.vipd.health.HealthStatus;
 import io.vipd.health.check.CheckExecutors;
-import io.vipd.vrrp.packet.VrrpVersion;
-import io.vipd.vrrp.router.VirtualRouterConfig;
-import io.vipd.vrrp.router.VirtualRouterListener;
-import io.vipd.vrrp.runtime.TestDoubles;
 import io.vipd.vrrp.runtime.VrrpRuntime;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -73,28 +68,14 @@ class TrackingReloadTest {
       closed = s.getLocalPort(); // nothing listens there afterwards: the check fails
     }
     DaemonConfig config = config(closed, 101);
-    VrrpRuntime runtime = runtime();
-    tracking =
-        TrackingService.start(
-            config.vrrp().instances(),
-            config.checks(),
-            name -> Optional.of(runtime),
-            factory,
-            loops,
-            Map.of());
-    await(() -> api().state() == HealthState.DOWN && api().runs() >= 3, "down, three runs");
+    VrrpRuntime runtime = TrackingFixtures.idleRuntime();
+    tracking = startTracking(config, runtime);
+    TrackingFixtures.await(
+        () -> api().state() == HealthState.DOWN && api().runs() >= 3, "down, three runs");
     long runsBefore = api().runs();
 
     DaemonConfig raised = config(closed, 120);
-    List<String> rebuilt =
-        tracking.reconcile(
-            raised.vrrp().instances(),
-            raised.checks(),
-            Set.of(),
-            name -> Optional.of(runtime),
-            factory,
-            loops,
-            Map.of());
+    List<String> rebuilt = reconcile(raised, runtime);
     assertEquals(List.of("VI_1"), rebuilt, "a new priority rebuilds the tracker");
     assertTrue(
         api().runs() >= runsBefore,
@@ -122,26 +103,12 @@ class TrackingReloadTest {
       try {
         int port = full.getLocalPort();
         DaemonConfig config = config(port, 101, "timeout = 300ms");
-        VrrpRuntime runtime = runtime();
-        tracking =
-            TrackingService.start(
-                config.vrrp().instances(),
-                config.checks(),
-                name -> Optional.of(runtime),
-                factory,
-                loops,
-                Map.of());
-        await(() -> api().state() == HealthState.DOWN, "down: connects time out");
+        VrrpRuntime runtime = TrackingFixtures.idleRuntime();
+        tracking = startTracking(config, runtime);
+        TrackingFixtures.await(() -> api().state() == HealthState.DOWN, "down: connects time out");
 
         DaemonConfig changed = config(port, 101, "timeout = 1s");
-        tracking.reconcile(
-            changed.vrrp().instances(),
-            changed.checks(),
-            Set.of(),
-            name -> Optional.of(runtime),
-            factory,
-            loops,
-            Map.of());
+        reconcile(changed, runtime);
         assertEquals(HealthState.DOWN, api().state(), "the rebuilt check starts down");
         assertEquals(
             HealthState.DOWN, trackedApi(), "the new tracker too: the fault is not lifted");
@@ -151,6 +118,27 @@ class TrackingReloadTest {
         }
       }
     }
+  }
+
+  private TrackingService startTracking(DaemonConfig config, VrrpRuntime runtime) throws Exception {
+    return TrackingService.start(
+        config.vrrp().instances(),
+        config.checks(),
+        name -> Optional.of(runtime),
+        factory,
+        loops,
+        Map.of());
+  }
+
+  private List<String> reconcile(DaemonConfig config, VrrpRuntime runtime) throws Exception {
+    return tracking.reconcile(
+        config.vrrp().instances(),
+        config.checks(),
+        Set.of(),
+        name -> Optional.of(runtime),
+        factory,
+        loops,
+        Map.of());
   }
 
   private HealthState trackedApi() {
@@ -203,28 +191,5 @@ class TrackingReloadTest {
     LoadResult r = ConfigLoader.load(f);
     assertTrue(r.isValid(), r.errors().toString());
     return r.config().orElseThrow();
-  }
-
-  private static VrrpRuntime runtime() throws Exception {
-    VirtualRouterConfig config =
-        VirtualRouterConfig.builder("VI_1", 51, InetAddress.getByName("10.0.0.11"))
-            .version(VrrpVersion.V3)
-            .priority(101)
-            .advertIntervalCentis(100)
-            .virtualAddresses(List.of(InetAddress.getByName("10.0.0.100")))
-            .build();
-    // never started: the tracker only queues commands on it
-    return TestDoubles.runtime(config, new VirtualRouterListener() {});
-  }
-
-  private static void await(java.util.function.BooleanSupplier condition, String what)
-      throws InterruptedException {
-    long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("timed out waiting: " + what);
-      }
-      Thread.sleep(20);
-    }
   }
 }

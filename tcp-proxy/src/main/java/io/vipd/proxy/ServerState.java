@@ -110,11 +110,14 @@ final class ServerState {
     updateLimit();
   }
 
-  /** Replaces {@code former}, a server of the same name at another address (a reload). */
+  /**
+   * Replaces {@code former}, a server of the same name at another address (a reload). Reads {@code
+   * former} only: the reload may still fail, and {@code former} then runs on with its own formers.
+   * Flattened, so no chain of formers is walked through it.
+   */
   void replaces(ServerState former) {
     keepFormers(former.formers);
     keepFormers(List.of(former));
-    former.formers.clear(); // retired with its pool: no chain of formers through it
   }
 
   /** Those of {@code others} whose sessions still run (ended ones are forgotten). */

@@ -174,6 +174,45 @@ class ServerAdminStateTest {
     assertNull(readLine(toNewA), "closed by the operator");
   }
 
+  /**
+   * A reload that fails (here: a second frontend cannot bind) after building its pools changes
+   * nothing: the running server still reaches the sessions a reload before it moved away from.
+   */
+  @Test
+  void aFailedReloadLeavesShutdownSessionsReachingTheMovedServersSessions() throws Exception {
+    start(BalanceAlgorithm.ROUNDROBIN, 1, 0);
+    Socket toOldA = open();
+    assertEquals("a", readLine(toOldA));
+    InetSocketAddress fe = proxy.localAddress("fe");
+    ServerSettings bAsIs = new ServerSettings("b", b, 0, false);
+    proxy.apply(
+        settings(
+            fe,
+            BalanceAlgorithm.ROUNDROBIN,
+            new ServerSettings("a", servers.echo("a2").address, 1, false),
+            bAsIs));
+    try (java.net.ServerSocket taken =
+        new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      ProxySettings moved =
+          settings(
+              fe,
+              BalanceAlgorithm.ROUNDROBIN,
+              new ServerSettings("a", servers.echo("a3").address, 1, false),
+              bAsIs);
+      ProxySettings unbindable =
+          new ProxySettings(
+              List.of(
+                  moved.frontends().get(0),
+                  new FrontendSettings(
+                      "fe2", (InetSocketAddress) taken.getLocalSocketAddress(), "be", 0, false)),
+              moved.backends(),
+              0);
+      assertThrows(IOException.class, () -> proxy.apply(unbindable));
+    }
+    assertEquals(1, proxy.shutdownSessions("be", "a"), "the session on the first address");
+    assertNull(readLine(toOldA), "closed by the operator");
+  }
+
   /** A session whose connect is under way when its server's sessions are shut down ends too. */
   @Test
   void shutdownSessionsAlsoEndsAConnectUnderWay() throws Exception {

@@ -286,6 +286,54 @@ class StatsSocketTest {
     }
   }
 
+  /**
+   * Long answers to clients that read: a script that reads late, without shutting its side down,
+   * gets the whole answer and then the end at once, not at the session timeout (20 s here); a
+   * client that pipelines far more than the write buffer, interactive or not, gets every answer.
+   */
+  @Test
+  void longAnswersReachClientsThatReadAndEndWhenTheyAreOut() throws Exception {
+    try (ServerSocket s1 = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        ServerSocket s2 = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        Components components = new Components()) {
+      Path sock = dir.resolve("s.sock");
+      String text = config(sock, "admin", freePort(), s1.getLocalPort(), s2.getLocalPort());
+      components.start(load(text.replace("timeout = 1s", "timeout = 20s")), this::noReload);
+      String hundred = String.join(";", java.util.Collections.nCopies(100, "show stat")) + "\n";
+
+      String late =
+          CompletableFuture.supplyAsync(
+                  () -> {
+                    try (SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX)) {
+                      ch.connect(UnixDomainSocketAddress.of(sock));
+                      ch.write(
+                          ByteBuffer.wrap(hundred.repeat(10).getBytes(StandardCharsets.US_ASCII)));
+                      Thread.sleep(500); // the answers fill the socket and wait
+                      long start = System.nanoTime();
+                      String all = CliClient.readToEnd(ch);
+                      return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start) + " " + all;
+                    } catch (IOException | InterruptedException e) {
+                      throw new IllegalStateException(e);
+                    }
+                  })
+              .get(60, TimeUnit.SECONDS);
+      long millis = Long.parseLong(late.substring(0, late.indexOf(' ')));
+      assertEquals(1000, late.split("# pxname,", -1).length - 1, "every answer");
+      assertTrue(millis < 10_000, "ended once the answers were out, after " + millis + " ms");
+
+      // 6,000 show stat (over 10 MB) in one go, shut down as socat does: read as they come
+      String many = hundred.repeat(60);
+      String all = CliClient.askThenShutdown(sock, many);
+      assertEquals(6000, all.split("# pxname,", -1).length - 1, "every answer: " + all.length());
+      assertTrue(all.endsWith(",\n\n"), "to its end");
+
+      // interactive: 30,000 small commands pipelined, then quit
+      String weights = "get weight api/s1\n".repeat(30_000);
+      String prompted = CliClient.ask(sock, "prompt\n" + weights + "quit\n");
+      assertEquals(30_000, prompted.split("10 \\(initial 10\\)\n", -1).length - 1, "every answer");
+    }
+  }
+
   @Test
   void aSocketStillAnsweredOrASymlinkAtThePathIsNotTaken() throws Exception {
     Path live = dir.resolve("live.sock");

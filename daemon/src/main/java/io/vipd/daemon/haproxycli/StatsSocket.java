@@ -31,6 +31,7 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
+import java.util.ArrayDeque;
 import java.util.EnumSet;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -50,17 +51,19 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Bounds, so that a client cannot pile up memory: an idle session is closed after {@code
  * timeout}; a line longer than 64 KiB ends its session; a line holds at most {@value
- * CliSession#MAX_COMMANDS_PER_LINE} commands; a session's input is not read while its unsent
- * answers pass the write buffer's high mark, and a session with more than {@value #MAX_PENDING}
- * bytes unsent is closed; at most {@value #MAX_SESSIONS} sessions are open at once (more are closed
- * at once).
+ * CliSession#MAX_COMMANDS_PER_LINE} commands; a session's lines are answered only while its unsent
+ * answers are under the write buffer's high mark, and its input is not read while lines wait (a
+ * session with more than {@value #MAX_QUEUED_INPUT} characters of lines waiting is closed); at most
+ * {@value #MAX_SESSIONS} sessions are open at once (more are closed at once).
  */
 public final class StatsSocket implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger("vipd.admin");
   static final int MAX_SESSIONS = 16;
   private static final int MAX_LINE = 64 * 1024;
-  static final int MAX_PENDING = 4 * 1024 * 1024;
+
+  /** Characters of lines read and not yet answered; reading stops while any wait. */
+  static final int MAX_QUEUED_INPUT = 1024 * 1024;
 
   private final Path path;
   private final EpollEventLoopGroup group;
@@ -226,12 +229,30 @@ public final class StatsSocket implements AutoCloseable {
   }
 
   /**
-   * Reads lines, writes answers; closes a session that quit, a non-interactive one once the lines
-   * of a read are answered, and one that idles.
+   * Reads lines and answers them in order, each only while the client takes the answers (the
+   * channel is writable): a client that reads slowly is answered slowly, however long the answers,
+   * and its input is not read while lines wait. Closes a session that quit, a non-interactive one
+   * once the lines of a read are answered, and one that idles.
    */
   private static final class SessionHandler extends SimpleChannelInboundHandler<ByteBuf> {
     private final CliSession session;
+
+    /** Lines read and not yet answered, oldest first. */
+    private final ArrayDeque<String> lines = new ArrayDeque<>();
+
+    private long queuedChars;
     private boolean answered;
+
+    /** A read ended with lines in it: a non-interactive session ends once they are answered. */
+    private boolean readEnded;
+
+    /** The client shut its sending side down: the session ends once its lines are answered. */
+    private boolean inputDone;
+
+    /** In {@link #answer}: a flush that makes the channel writable again calls back into it. */
+    private boolean answering;
+
+    private boolean closing;
 
     SessionHandler(CliSession session) {
       this.session = session;
@@ -239,35 +260,63 @@ public final class StatsSocket implements AutoCloseable {
 
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, ByteBuf line) {
-      if (session.ended()) {
+      if (session.ended() || closing) {
         return; // after quit
       }
       String text = line.toString(StandardCharsets.UTF_8);
       if (text.endsWith("\r")) {
         text = text.substring(0, text.length() - 1);
       }
-      String answer = session.onLine(text);
-      answered = true;
-      Channel ch = ctx.channel();
-      ch.write(Unpooled.copiedBuffer(answer, StandardCharsets.UTF_8));
-      long pending =
-          ch.unsafe().outboundBuffer() == null
-              ? 0
-              : ch.unsafe().outboundBuffer().totalPendingWriteBytes();
-      if (pending > MAX_PENDING) {
-        LOG.warn("stats socket: a session that does not read its answers is closed");
-        ch.close();
-      } else if (!ch.isWritable()) {
-        ch.flush();
-        ch.config().setAutoRead(false); // until the client reads what is waiting
+      queuedChars += text.length() + 1;
+      if (queuedChars > MAX_QUEUED_INPUT) {
+        // reading stops while lines wait, so only lines read in one go can pile up here
+        LOG.warn("stats socket: a session that sends far more than it reads is closed");
+        closing = true;
+        ctx.close();
+        return;
+      }
+      lines.add(text);
+      answer(ctx);
+    }
+
+    /** Answers the waiting lines while the client takes the answers; reads on once none wait. */
+    private void answer(ChannelHandlerContext ctx) {
+      if (answering || closing) {
+        return;
+      }
+      answering = true;
+      try {
+        Channel ch = ctx.channel();
+        while (!lines.isEmpty() && !session.ended() && ch.isWritable()) {
+          String text = lines.poll();
+          queuedChars -= text.length() + 1;
+          answered = true;
+          ch.write(Unpooled.copiedBuffer(session.onLine(text), StandardCharsets.UTF_8));
+          if (!ch.isWritable()) {
+            ch.flush(); // what the socket takes now; the rest once the client reads
+          }
+        }
+        if (session.ended()) {
+          lines.clear();
+          queuedChars = 0;
+        }
+        ch.config().setAutoRead(lines.isEmpty());
+      } finally {
+        answering = false;
       }
     }
 
-    @Override
-    public void channelReadComplete(ChannelHandlerContext ctx) {
-      // paused (the client does not read fast enough): its remaining lines are read later
-      boolean paused = !ctx.channel().config().isAutoRead();
-      if (session.ended() || (answered && !session.interactive() && !paused)) {
+    /** Flushes, and closes the session once the answers are out if it is over. */
+    private void flushOrEnd(ChannelHandlerContext ctx) {
+      if (closing) {
+        return;
+      }
+      boolean over =
+          session.ended()
+              || (lines.isEmpty()
+                  && (inputDone || (readEnded && answered && !session.interactive())));
+      if (over) {
+        closing = true;
         ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
       } else {
         ctx.flush();
@@ -275,9 +324,18 @@ public final class StatsSocket implements AutoCloseable {
     }
 
     @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+      if (answered || !lines.isEmpty()) {
+        readEnded = true;
+      }
+      flushOrEnd(ctx);
+    }
+
+    @Override
     public void channelWritabilityChanged(ChannelHandlerContext ctx) {
       if (ctx.channel().isWritable()) {
-        ctx.channel().config().setAutoRead(true);
+        answer(ctx);
+        flushOrEnd(ctx);
       }
       ctx.fireChannelWritabilityChanged();
     }
@@ -285,15 +343,21 @@ public final class StatsSocket implements AutoCloseable {
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
       if (evt instanceof IdleStateEvent) {
+        closing = true;
         ctx.close();
       } else if (evt instanceof ChannelInputShutdownEvent) {
         // the client sent all it will: answer what came, then close
-        ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+        inputDone = true;
+        flushOrEnd(ctx);
       }
     }
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+      if (closing) {
+        return;
+      }
+      closing = true;
       if (cause instanceof TooLongFrameException) {
         ctx.writeAndFlush(Unpooled.copiedBuffer("Line too long.\n", StandardCharsets.UTF_8))
             .addListener(ChannelFutureListener.CLOSE);

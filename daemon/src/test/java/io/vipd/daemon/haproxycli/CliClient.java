@@ -34,14 +34,27 @@ public final class CliClient {
             () -> {
               try (SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX)) {
                 ch.connect(UnixDomainSocketAddress.of(path));
-                ByteBuffer out = ByteBuffer.wrap(input.getBytes(StandardCharsets.UTF_8));
-                while (out.hasRemaining()) {
-                  ch.write(out);
-                }
-                if (shutdown) {
-                  ch.shutdownOutput();
-                }
-                return readToEnd(ch);
+                // written while the answers are read, as socat does: a long input whose answers
+                // fill the socket would otherwise wait on the server, which waits on the reader
+                CompletableFuture<Void> written =
+                    CompletableFuture.runAsync(
+                        () -> {
+                          try {
+                            ByteBuffer out =
+                                ByteBuffer.wrap(input.getBytes(StandardCharsets.UTF_8));
+                            while (out.hasRemaining()) {
+                              ch.write(out);
+                            }
+                            if (shutdown) {
+                              ch.shutdownOutput();
+                            }
+                          } catch (IOException e) {
+                            throw new IllegalStateException(e);
+                          }
+                        });
+                String answers = readToEnd(ch);
+                written.join();
+                return answers;
               } catch (IOException e) {
                 throw new IllegalStateException(e);
               }
@@ -49,7 +62,8 @@ public final class CliClient {
         .get(30, TimeUnit.SECONDS);
   }
 
-  static String readToEnd(SocketChannel ch) throws IOException {
+  /** All the socket sends until it closes. */
+  public static String readToEnd(SocketChannel ch) throws IOException {
     ByteArrayOutputStream all = new ByteArrayOutputStream();
     ByteBuffer buf = ByteBuffer.allocate(8192);
     while (ch.read(buf) >= 0) {

@@ -476,6 +476,16 @@ public final class BackendPool {
     return retired;
   }
 
+  /**
+   * Whether {@code s}, a server of this pool or of one a reload replaced with it, is up now: a kept
+   * server's new state holds the flag that health checks set from then on (the replaced state keeps
+   * the one it had); a server the reload retired is down.
+   */
+  boolean isUpNow(ServerState s) {
+    ServerState now = byName.get(s.name());
+    return now != null && now.sessions == s.sessions ? now.up : s.up;
+  }
+
   /** Whether {@code server} is currently up. */
   public boolean isServerUp(String server) {
     return state(server).up;

@@ -310,7 +310,8 @@ abstract class SessionBase implements RelaySession {
     clientActivityNanos = now;
     serverActivityNanos = now;
     // marked down, or shut down by an operator, while we were connecting: neither saw this session
-    if (!s.up && frontend.pool.settings().onMarkedDown() == OnMarkedDown.SHUTDOWN_SESSIONS) {
+    if (frontend.pool.settings().onMarkedDown() == OnMarkedDown.SHUTDOWN_SESSIONS
+        && !s.queue.owner.isUpNow(s)) {
       return CloseReason.SERVER_MARKED_DOWN;
     }
     return s.shutdowns.get() != shutdownsSeen ? CloseReason.SHUT_DOWN_BY_OPERATOR : null;

@@ -213,6 +213,62 @@ class ServerAdminStateTest {
     assertNull(readLine(toOldA), "closed by the operator");
   }
 
+  /**
+   * A connect under way through a reload (which keeps its server) to a server then marked down,
+   * with on-marked-down shutdown-sessions: the session ends once connected, as it does without the
+   * reload. It read the up flag of the server as the replaced pool had it, still up.
+   */
+  @Test
+  void aConnectUnderWayThroughAReloadEndsWhenItsServerIsMarkedDown() throws Exception {
+    try (java.net.ServerSocket full =
+        new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      List<Socket> fillers = ProxyHarness.fillBacklog(full); // the proxy's SYN is dropped
+      try {
+        InetSocketAddress slow = (InetSocketAddress) full.getLocalSocketAddress();
+        ProxyTimeouts t = ProxyHarness.timeouts(30_000, 30_000, 30_000, 0);
+        proxy = new ProxyServer(events, new ProxyOptions(1, true, 32 * 1024, 64 * 1024));
+        proxy.start(markDownShuts(ANY_LOOPBACK_PORT, t, 1, slow));
+        Socket c = open();
+        c.setSoTimeout(30_000); // a retransmitted SYN gets through (see the test below)
+        ProxyHarness.await(
+            "a connect under way",
+            Duration.ofSeconds(5),
+            () -> statusOf("a").activeConnections() == 1);
+        proxy.apply(markDownShuts(proxy.localAddress("fe"), t, 2, slow)); // a stays where it is
+        proxy.setServerUp("be", "a", false);
+        for (Socket queued : fillers) {
+          if (queued.isConnected()) {
+            full.accept().close();
+          }
+        }
+        assertNull(readLine(c), "ended once connected");
+        ProxyHarness.await(
+            "closed as marked down",
+            Duration.ofSeconds(5),
+            () -> proxy.status().frontend("fe").closed(CloseReason.SERVER_MARKED_DOWN) == 1);
+      } finally {
+        for (Socket f : fillers) {
+          f.close();
+        }
+      }
+    }
+  }
+
+  /** One server, a at {@code server} weighing {@code weight}, whose sessions end when down. */
+  private static ProxySettings markDownShuts(
+      InetSocketAddress bind, ProxyTimeouts t, int weight, InetSocketAddress server) {
+    BackendSettings be =
+        new BackendSettings(
+            "be",
+            BalanceAlgorithm.ROUNDROBIN,
+            List.of(new ServerSettings("a", server, weight, false)),
+            t,
+            0,
+            OnMarkedDown.SHUTDOWN_SESSIONS);
+    return new ProxySettings(
+        List.of(new FrontendSettings("fe", bind, "be", 0, false)), List.of(be), 0);
+  }
+
   /** A session whose connect is under way when its server's sessions are shut down ends too. */
   @Test
   void shutdownSessionsAlsoEndsAConnectUnderWay() throws Exception {

@@ -122,7 +122,7 @@ final class EpollSession extends SessionBase implements RelayEventLoop.Handler {
     } catch (IOException | RuntimeException e) {
       // closed rather than left open with no one to serve it; its slots go back
       log.warn("frontend {}: cannot start a session: {}", frontend.name(), e.toString());
-      closeNow();
+      abort(connected ? CloseReason.SERVER_ERROR : CloseReason.CONNECT_FAILED);
     }
   }
 

@@ -453,7 +453,8 @@ public final class RelayEventLoop extends SingleThreadEventLoop {
     for (Runnable r; (r = now.poll()) != null; ) {
       try {
         r.run();
-      } catch (RuntimeException e) {
+      } catch (RuntimeException | OutOfMemoryError e) {
+        // as for handlers: an Error out of here would end the loop with its sessions never ended
         log.warn("relay event loop: deferred work failed", e);
       }
     }

@@ -8,9 +8,9 @@ import io.vipd.daemon.config.UnicastConfig;
 import io.vipd.daemon.config.VirtualIp;
 import io.vipd.daemon.config.VrrpConfig;
 import io.vipd.daemon.config.VrrpInstanceConfig;
+import io.vipd.vrrp.linux.DeviceAnnouncers;
 import io.vipd.vrrp.linux.NetlinkLinkMonitor;
 import io.vipd.vrrp.linux.NetlinkVipManager;
-import io.vipd.vrrp.linux.PacketSocketAnnouncer;
 import io.vipd.vrrp.linux.RawVrrpSocket;
 import io.vipd.vrrp.port.LinkInfo;
 import io.vipd.vrrp.port.LinkMonitor;
@@ -436,10 +436,10 @@ public final class VrrpService implements Closeable {
     }
     VrrpInstanceSpec spec = spec(cfg, primary);
     VrrpSocket socket = openSocket(cfg, primary);
-    PacketSocketAnnouncer announcer = null;
+    DeviceAnnouncers announcer = null;
     LinkMonitor monitor = null;
     try {
-      announcer = PacketSocketAnnouncer.open(ifName);
+      announcer = DeviceAnnouncers.open(ifName);
       // reopened should it fail: without it the instance would run on with no link tracking
       monitor =
           new ReopeningLinkMonitor(
@@ -708,9 +708,9 @@ public final class VrrpService implements Closeable {
     // again; the pair they replace is closed by the runtime, and by stop() too in case the runtime
     // stopped before it got there (closing twice is harmless).
     volatile VrrpSocket socket;
-    volatile PacketSocketAnnouncer announcer;
+    volatile DeviceAnnouncers announcer;
     private VrrpSocket previousSocket;
-    private PacketSocketAnnouncer previousAnnouncer;
+    private DeviceAnnouncers previousAnnouncer;
     private final Object portLock = new Object();
     final LinkMonitor monitor;
     final Thread runtimeThread;
@@ -750,7 +750,7 @@ public final class VrrpService implements Closeable {
         VrrpRuntime runtime,
         SwappableListener observer,
         VrrpSocket socket,
-        PacketSocketAnnouncer announcer,
+        DeviceAnnouncers announcer,
         LinkMonitor monitor) {
       this.config = config;
       this.spec = spec;
@@ -935,11 +935,11 @@ public final class VrrpService implements Closeable {
         return false;
       }
       VrrpSocket newSocket;
-      PacketSocketAnnouncer newAnnouncer;
+      DeviceAnnouncers newAnnouncer;
       try {
         newSocket = openSocket(config, source);
         try {
-          newAnnouncer = PacketSocketAnnouncer.open(ifName);
+          newAnnouncer = DeviceAnnouncers.open(ifName);
         } catch (IOException | RuntimeException e) {
           closeQuietly(newSocket);
           throw e;

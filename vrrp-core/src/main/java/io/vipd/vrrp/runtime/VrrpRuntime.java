@@ -642,7 +642,7 @@ public final class VrrpRuntime implements Runnable {
     for (int i = 0; i < repeat; i++) {
       for (VirtualAddress vip : spec.virtualAddresses()) {
         try {
-          announcer.announce(vip.address());
+          announcer.announce(vip); // on its own device
           stats.announcementSent();
         } catch (IOException e) {
           stats.sendError();

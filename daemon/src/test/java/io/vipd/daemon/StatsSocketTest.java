@@ -190,6 +190,28 @@ class StatsSocketTest {
       assertEquals(ServerAdminState.READY, status(components).server("api", "s1").adminState());
       assertEquals(10, status(components).server("api", "s1").weight());
       assertEquals("10 (initial 10)\n\n", ask(sock, "get weight api/s1\n"));
+      String s1Address = "127.0.0.1:" + s1.getLocalPort();
+      assertEquals(s1Address, csvRow(ask(sock, "show stat\n"), "api", "s1").get("addr"));
+      assertEquals(
+          s1Address,
+          csvRow(ask(sock, "user;show stat\n").substring(1), "api", "s1").get("addr"),
+          "the socket's level decides, as in haproxy, not the session's");
+    }
+  }
+
+  /** As in haproxy, a socket at level user shows no server addresses. */
+  @Test
+  void aUserSocketShowsNoServerAddresses() throws Exception {
+    try (ServerSocket s1 = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        ServerSocket s2 = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        Components components = new Components()) {
+      Path sock = dir.resolve("user.sock");
+      components.start(
+          load(config(sock, "user", freePort(), s1.getLocalPort(), s2.getLocalPort())),
+          this::noReload);
+      Map<String, String> row = csvRow(ask(sock, "show stat\n"), "api", "s1");
+      assertEquals("", row.get("addr"));
+      assertEquals("10", row.get("weight"), "the rest is shown");
     }
   }
 

@@ -58,8 +58,15 @@ final class CliCommands {
 
   private final Supplier<ProxyView> view;
 
-  CliCommands(Supplier<ProxyView> view) {
+  /**
+   * Whether {@code show stat} fills the servers' addresses: as in haproxy, when the socket's
+   * configured level is operator or admin (a session that lowered its own level still sees them).
+   */
+  private final boolean addresses;
+
+  CliCommands(Supplier<ProxyView> view, CliLevel socketLevel) {
     this.view = view;
+    this.addresses = socketLevel.compareTo(CliLevel.OPERATOR) >= 0;
   }
 
   /** The answer to one command (its words), at {@code level}; never throws for bad input. */
@@ -172,7 +179,7 @@ final class CliCommands {
       return StatCsv.header();
     }
     ProxyService p = v.service().get();
-    return StatCsv.render(config, p.status(), p.checkStatus(), filter);
+    return StatCsv.render(config, p.status(), p.checkStatus(), filter, addresses);
   }
 
   private String showInfo(List<String> args) {

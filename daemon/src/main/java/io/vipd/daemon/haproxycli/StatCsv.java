@@ -225,6 +225,19 @@ public final class StatCsv {
   /** The header line and the rows {@code filter} accepts, each line ending in {@code ,\n}. */
   static String render(
       ProxyConfig config, ProxyStatus status, List<HealthStatus> checks, Filter filter) {
+    return render(config, status, checks, filter, true);
+  }
+
+  /**
+   * As {@link #render(ProxyConfig, ProxyStatus, List, Filter)}; {@code addresses} false leaves the
+   * servers' {@code addr} empty, as haproxy does on a socket whose level is below operator.
+   */
+  static String render(
+      ProxyConfig config,
+      ProxyStatus status,
+      List<HealthStatus> checks,
+      Filter filter,
+      boolean addresses) {
     StringBuilder out = new StringBuilder(header());
     // by name, once: a reload between the config and the status read may leave one out
     Map<String, FrontendStatus> frontends = new HashMap<>();
@@ -254,7 +267,7 @@ public final class StatCsv {
         servers.add(s);
         if (filter.accepts(b.name(), iid, SERVER, sid) && filter.acceptsServer(s)) {
           HealthStatus check = checkByName.get(b.name() + "/" + sc.name());
-          row(out, serverRow(b, sc, s, check, iid, sid));
+          row(out, serverRow(b, sc, s, check, iid, sid, addresses));
         }
       }
       if (filter.accepts(b.name(), iid, BACKEND, 0)) {
@@ -288,7 +301,13 @@ public final class StatCsv {
   }
 
   private static Map<String, String> serverRow(
-      BackendConfig b, ServerConfig sc, ServerStatus s, HealthStatus check, int iid, int sid) {
+      BackendConfig b,
+      ServerConfig sc,
+      ServerStatus s,
+      HealthStatus check,
+      int iid,
+      int sid,
+      boolean addresses) {
     Map<String, String> r = new HashMap<>();
     r.put("pxname", b.name());
     r.put("svname", sc.name());
@@ -317,7 +336,7 @@ public final class StatCsv {
       r.put("check_fall", n(b.check().fall()));
       r.put("check_health", n(check.health()));
     }
-    r.put("addr", sc.address().toString());
+    r.put("addr", addresses ? sc.address().toString() : "");
     r.put("uweight", n(s.weight()));
     return r;
   }

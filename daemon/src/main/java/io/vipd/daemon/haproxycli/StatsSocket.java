@@ -89,7 +89,7 @@ public final class StatsSocket implements AutoCloseable {
           "stats socket " + path + ": needs Linux's epoll (" + Epoll.unavailabilityCause() + ")");
     }
     prepare(path);
-    CliCommands commands = new CliCommands(view);
+    CliCommands commands = new CliCommands(view, config.level());
     AtomicInteger open = new AtomicInteger();
     EpollEventLoopGroup group =
         new EpollEventLoopGroup(1, new DefaultThreadFactory("vipd-stats-socket", true));

@@ -17,7 +17,8 @@ class CliSessionTest {
 
   private static CliSession session(CliLevel level) {
     ProxyConfig none = new ProxyConfig(List.of(), Map.of(), 0, Duration.ZERO);
-    return new CliSession(new CliCommands(() -> new ProxyView(none, Optional.empty())), level);
+    return new CliSession(
+        new CliCommands(() -> new ProxyView(none, Optional.empty()), level), level);
   }
 
   @Test

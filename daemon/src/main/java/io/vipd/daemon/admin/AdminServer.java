@@ -299,7 +299,12 @@ public final class AdminServer implements Closeable {
       String path = exchange.getRequestURI().getPath();
       Route route = routes.get(path);
       Response response;
-      if (path.equals(RELOAD_PATH)) {
+      Optional<String> refused =
+          BrowserGuard.refusal(method, exchange.getRequestHeaders(), token.required());
+      if (refused.isPresent()) {
+        LOG.debug("admin {} {} refused: {}", method, path, refused.get());
+        response = Response.text(403, refused.get() + "\n");
+      } else if (path.equals(RELOAD_PATH)) {
         response = reload(exchange, method, token, content::reload);
       } else if (path.startsWith(SERVERS_PREFIX)
           || path.startsWith(VRRP_PREFIX)

@@ -39,12 +39,36 @@ final class RawHttp {
   private static Response request(
       String method, String host, int port, String path, String token, Duration readTimeout)
       throws IOException {
+    return request(method, host, port, path, token, readTimeout, "Host: " + host);
+  }
+
+  /**
+   * As {@link #request(String, String, int, String, String)}, with {@code headers} (lines without
+   * their line breaks, a Host among them) in place of the Host header.
+   */
+  static Response requestWith(
+      String method, String host, int port, String path, String token, String... headers)
+      throws IOException {
+    return request(method, host, port, path, token, READ_TIMEOUT, headers);
+  }
+
+  private static Response request(
+      String method,
+      String host,
+      int port,
+      String path,
+      String token,
+      Duration readTimeout,
+      String... headers)
+      throws IOException {
     try (Socket s = new Socket()) {
       s.connect(new InetSocketAddress(host, port), 5000);
       s.setSoTimeout((int) readTimeout.toMillis());
       StringBuilder req = new StringBuilder();
       req.append(method).append(' ').append(path).append(" HTTP/1.0\r\n");
-      req.append("Host: ").append(host).append("\r\n");
+      for (String h : headers) {
+        req.append(h).append("\r\n");
+      }
       if (token != null) {
         req.append("Authorization: Bearer ").append(token).append("\r\n");
       }

@@ -7,7 +7,9 @@ import java.nio.ByteBuffer;
  * Builds the unsolicited neighbour advertisement a new VRRP master sends for each IPv6 virtual
  * address (RFC 9568 section 6.4.2, RFC 4861 section 7.2.6), as keepalived sends it: Ethernet to
  * 33:33:00:00:00:01, IPv6 from the virtual address to ff02::1 with hop limit 255, ICMPv6 type 136
- * with only the Override flag set (R=0, S=0, O=1), target = the virtual address, and a target
+ * with the Override flag set, the Router flag set when the interface forwards IPv6 (keepalived
+ * reads the interface's forwarding setting; RFC 9568 asks for R, which tells hosts that use the
+ * virtual address as their router that it still is one), target = the virtual address, and a target
  * link-layer address option carrying the interface MAC. Pure: no I/O.
  */
 public final class UnsolicitedNaFrame {
@@ -20,6 +22,7 @@ public final class UnsolicitedNaFrame {
   private static final int NEXT_HEADER_ICMPV6 = 58;
   private static final int HOP_LIMIT = 255;
   private static final int TYPE_NEIGHBOR_ADVERTISEMENT = 136;
+  private static final int FLAG_ROUTER = 0x80000000;
   private static final int FLAG_OVERRIDE = 0x20000000;
   private static final int OPTION_TARGET_LINK_LAYER_ADDRESS = 2;
   private static final byte[] ALL_NODES_MAC = {0x33, 0x33, 0, 0, 0, 1};
@@ -37,6 +40,18 @@ public final class UnsolicitedNaFrame {
    * @return a new 86-byte Ethernet frame, without FCS, ICMPv6 checksum filled in
    */
   public static byte[] build(byte[] sourceMac, Inet6Address address) {
+    return build(sourceMac, address, false);
+  }
+
+  /**
+   * Builds the frame, with the Router flag if {@code router}.
+   *
+   * @param sourceMac the 6-byte MAC of the sending interface
+   * @param address the virtual address: both IPv6 source and NA target
+   * @param router whether the sending interface forwards IPv6 (the NA's R flag)
+   * @return a new 86-byte Ethernet frame, without FCS, ICMPv6 checksum filled in
+   */
+  public static byte[] build(byte[] sourceMac, Inet6Address address, boolean router) {
     MacAddresses.requireMac(sourceMac);
     byte[] ip = address.getAddress();
     ByteBuffer frame = ByteBuffer.allocate(LENGTH);
@@ -47,7 +62,7 @@ public final class UnsolicitedNaFrame {
     frame.put(ip).put(ALL_NODES);
     int icmpStart = frame.position();
     frame.put((byte) TYPE_NEIGHBOR_ADVERTISEMENT).put((byte) 0).putShort((short) 0);
-    frame.putInt(FLAG_OVERRIDE).put(ip);
+    frame.putInt(FLAG_OVERRIDE | (router ? FLAG_ROUTER : 0)).put(ip);
     frame.put((byte) OPTION_TARGET_LINK_LAYER_ADDRESS).put((byte) 1).put(sourceMac);
     byte[] bytes = frame.array();
     int checksum = icmpv6Checksum(ip, ALL_NODES, bytes, icmpStart, ICMPV6_PAYLOAD_LENGTH);

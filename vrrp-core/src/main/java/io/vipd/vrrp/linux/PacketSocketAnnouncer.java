@@ -37,6 +37,7 @@ public final class PacketSocketAnnouncer implements LinkAnnouncer, Closeable {
   private byte[] mac;
   private long macCheckedAt = System.nanoTime();
   private final Path macFile;
+  private final Path forwardingFile;
   private final NativeSocket socket;
 
   private PacketSocketAnnouncer(String interfaceName, int ifIndex, byte[] mac, NativeSocket s) {
@@ -45,6 +46,7 @@ public final class PacketSocketAnnouncer implements LinkAnnouncer, Closeable {
     this.mac = mac;
     this.socket = s;
     this.macFile = Path.of("/sys/class/net", interfaceName, "address");
+    this.forwardingFile = Path.of("/proc/sys/net/ipv6/conf", interfaceName, "forwarding");
   }
 
   /** Opens an announcer for {@code interfaceName} in the calling thread's network namespace. */
@@ -103,6 +105,18 @@ public final class PacketSocketAnnouncer implements LinkAnnouncer, Closeable {
 
   private static final long MAC_CHECK_NANOS = 1_000_000_000L;
 
+  /**
+   * Whether the interface forwards IPv6 ({@code net.ipv6.conf.<if>.forwarding}), read at each NA as
+   * keepalived reads it: the NA's Router flag. False if it cannot be read.
+   */
+  private boolean forwardsIpv6() {
+    try {
+      return Files.readString(forwardingFile).strip().equals("1");
+    } catch (IOException | RuntimeException e) {
+      return false;
+    }
+  }
+
   @Override
   public void announce(InetAddress vip) throws IOException {
     if (vip instanceof Inet4Address v4) {
@@ -113,7 +127,7 @@ public final class PacketSocketAnnouncer implements LinkAnnouncer, Closeable {
     } else {
       Inet6Address v6 = (Inet6Address) vip;
       socket.sendTo(
-          UnsolicitedNaFrame.build(currentMac(), v6),
+          UnsolicitedNaFrame.build(currentMac(), v6, forwardsIpv6()),
           SockAddrs.sockaddrLl(ifIndex, ETH_P_IPV6, ALL_NODES),
           "unsolicited NA for " + v6.getHostAddress());
     }

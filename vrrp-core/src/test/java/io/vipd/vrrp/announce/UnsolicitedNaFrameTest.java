@@ -34,4 +34,15 @@ class UnsolicitedNaFrameTest {
     assertEquals(0, UnsolicitedNaFrame.icmpv6Checksum(src, dst, f, 54, 32));
     assertEquals(0x20, f[58], "only the Override flag");
   }
+
+  @Test
+  void aForwardingInterfaceSetsTheRouterFlag() throws Exception {
+    byte[] mac = HexFormat.of().parseHex("0a0b0c0d0e0f");
+    Inet6Address vip = (Inet6Address) InetAddress.getByName("2001:db8::1:2:3");
+    byte[] f = UnsolicitedNaFrame.build(mac, vip, true);
+    assertEquals((byte) 0xa0, f[58], "Router and Override");
+    byte[] src = java.util.Arrays.copyOfRange(f, 22, 38);
+    byte[] dst = java.util.Arrays.copyOfRange(f, 38, 54);
+    assertEquals(0, UnsolicitedNaFrame.icmpv6Checksum(src, dst, f, 54, 32));
+  }
 }

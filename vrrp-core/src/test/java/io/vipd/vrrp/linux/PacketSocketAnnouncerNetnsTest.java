@@ -108,6 +108,44 @@ class PacketSocketAnnouncerNetnsTest {
     assertTrue(neigh.contains(mac1), "ns2 neighbour entry not updated: " + neigh);
   }
 
+  /**
+   * With IPv6 forwarding on its interface, the NA carries the Router flag, as keepalived's does:
+   * node 2 marks the entry as a router's (hosts that route through the virtual address keep it).
+   */
+  @Test
+  void aForwardingNodesNaMarksItsEntryAsARouters() throws Exception {
+    InetAddress vip = lan.spareIpv6(2);
+    String mac1 = HexFormat.ofDelimiter(":").formatHex(lan.mac(1));
+    String forwarding = "net.ipv6.conf." + IF + ".forwarding";
+    lan.exec(
+            2,
+            "ip",
+            "-6",
+            "neigh",
+            "replace",
+            vip.getHostAddress(),
+            "lladdr",
+            STALE_MAC,
+            "dev",
+            IF,
+            "nud",
+            "stale")
+        .orThrow();
+    lan.exec(1, "sysctl", "-qw", forwarding + "=1").orThrow();
+    try {
+      lan.inNode( // the setting is read in the announcer's namespace, as vipd runs in it
+          1,
+          () -> {
+            announcer.announce(vip);
+            return null;
+          });
+      String neigh = awaitNeighbour(vip, mac1);
+      assertTrue(neigh.contains(mac1) && neigh.contains("router"), "ns2 entry: " + neigh);
+    } finally {
+      lan.exec(1, "sysctl", "-qw", forwarding + "=0").orThrow();
+    }
+  }
+
   /** The kernel processes the frame asynchronously (softirq): allow it a moment. */
   private static String awaitNeighbour(InetAddress ip, String mac) throws Exception {
     String out = "";

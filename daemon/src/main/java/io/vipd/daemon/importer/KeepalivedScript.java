@@ -44,7 +44,7 @@ final class KeepalivedScript {
           s.timeoutMillis = t;
           break;
         case "weight":
-          s.weight = integer(st, notes, s, -253, 253).orElse(0);
+          s.weight = scriptWeight(st, notes, s);
           s.weightReverse = st.args().contains("reverse");
           break;
         case "fall":
@@ -83,6 +83,30 @@ final class KeepalivedScript {
       return OptionalLong.empty();
     }
     return ms;
+  }
+
+  /**
+   * The script's own weight. keepalived reports ±254 as out of range but applies it all the same;
+   * vipd's largest is ±253, which moves a priority exactly as far (it stays within 1..254 either
+   * way), so ±254 becomes ±253 with a note rather than 0, which would put the instance in FAULT
+   * whenever the check fails.
+   */
+  private static long scriptWeight(KeepalivedStatement st, ImportNotes notes, KeepalivedScript s) {
+    String written = st.arg(0).orElse("");
+    if (written.equals("254") || written.equals("-254") || written.equals("+254")) {
+      long clamped = written.startsWith("-") ? -253 : 253;
+      s.comments.add(
+          notes.changed(
+              st.where(),
+              st.text(),
+              "keepalived applies weight "
+                  + written
+                  + " despite its range error; vipd's largest is "
+                  + clamped
+                  + ", which moves the priority as far"));
+      return clamped;
+    }
+    return integer(st, notes, s, -253, 253).orElse(0);
   }
 
   static OptionalLong integer(

@@ -494,6 +494,18 @@ class KeepalivedImportTest {
     assertEquals(List.of(), checkErrors());
   }
 
+  /** keepalived applies a vrrp_script's own weight 254 despite the range error it reports. */
+  @Test
+  void aScriptsOwnWeightOf254BecomesTheLargestVipdTakes() throws IOException {
+    Config c =
+        importOf(
+            "vrrp_script chk {\n    script \"/usr/bin/test -f /tmp/ok\"\n    weight -254\n}\n"
+                + instance("    track_script {\n        chk\n    }\n"));
+    assertEquals(-253, vi(c).getConfigList("track.checks").get(0).getInt("weight"));
+    assertEquals(1, warnings("despite its range error").size(), result.warnings().toString());
+    assertEquals(List.of(), checkErrors());
+  }
+
   // 8. curl without -f succeeded on any HTTP status.
 
   @Test

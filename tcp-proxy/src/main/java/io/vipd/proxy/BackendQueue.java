@@ -90,7 +90,10 @@ final class BackendQueue {
    *
    * @return false if the backend is gone (the session is not queued)
    */
-  boolean add(RelaySession session, boolean first) {
+  synchronized boolean add(RelaySession session, boolean first) {
+    // one adder at a time: counted and linked in one step, so that a session counted first is
+    // also linked first; a session of another loop that saw this one counted, queued behind it and
+    // linked first while this one was between the two steps would otherwise take its turn
     Ticket t = new Ticket(session);
     tickets.put(session, t);
     size.incrementAndGet();

@@ -20,9 +20,14 @@ final class DaemonConfigReader {
 
   static Optional<DaemonConfig> read(Path source, Node root, ConfigObject referenceDefaults) {
     Optional<Node> defaultsNode = root.child("defaults");
+    boolean defaultsFine =
+        defaultsNode.map(d -> checkDefaultsKeys(d, referenceDefaults)).orElse(true);
+    // a defaults block that is not what reference.conf's is (reported) is not used: the rest is
+    // read on reference.conf's, to report its own problems too
     ConfigObject defaults =
-        defaultsNode.map(DaemonConfigReader::mergedOf).orElse(referenceDefaults);
-    defaultsNode.ifPresent(d -> checkDefaultsKeys(d, referenceDefaults));
+        defaultsFine
+            ? defaultsNode.map(DaemonConfigReader::mergedOf).orElse(referenceDefaults)
+            : referenceDefaults;
 
     Set<String> checkNames = new TreeSet<>();
     Map<String, CheckConfig> checks =
@@ -93,17 +98,28 @@ final class DaemonConfigReader {
    * The user's {@code defaults} block may only hold keys that reference.conf's has: it feeds list
    * elements, where a misspelt default would otherwise silently do nothing.
    */
-  private static void checkDefaultsKeys(Node defaults, ConfigObject reference) {
+  private static boolean checkDefaultsKeys(Node defaults, ConfigObject reference) {
     defaults.consumeAll();
-    walk(defaults.userObject(), reference, defaults.path(), defaults);
+    return walk(defaults.userObject(), reference, defaults.path(), defaults);
   }
 
-  private static void walk(ConfigObject user, ConfigObject reference, String path, Node p) {
+  /** Reports the user's keys that reference.conf's block lacks; true if there were none. */
+  private static boolean walk(ConfigObject user, ConfigObject reference, String path, Node p) {
+    boolean fine = true;
     for (String k : new TreeSet<>(user.keySet())) {
       ConfigValue u = user.get(k);
       ConfigValue r = reference.get(k);
       String kp = path + "." + k;
-      if (r == null) {
+      if (r instanceof ConfigObject && !(u instanceof ConfigObject)) {
+        fine = false;
+        p.errorAt(
+            u.origin(),
+            kp,
+            "found "
+                + (u.valueType() == com.typesafe.config.ConfigValueType.NULL ? "null" : u.render())
+                + ", expected an object of default keys ({ ... })");
+      } else if (r == null) {
+        fine = false;
         String hint = Suggestions.hint(k, reference.keySet());
         p.errorAt(
             u.origin(),
@@ -113,9 +129,10 @@ final class DaemonConfigReader {
                     + String.join(", ", new TreeSet<>(reference.keySet()))
                 : "unknown key" + hint);
       } else if (u instanceof ConfigObject uo && r instanceof ConfigObject ro) {
-        walk(uo, ro, kp, p);
+        fine &= walk(uo, ro, kp, p);
       }
     }
+    return fine;
   }
 
   private static Optional<AdminConfig> admin(Node a) {

@@ -33,6 +33,10 @@ import java.util.regex.Pattern;
  */
 final class Node {
 
+  /** A duration written without a unit: digits, maybe a fraction, maybe blanks around. */
+  private static final java.util.regex.Pattern BARE_NUMBER =
+      java.util.regex.Pattern.compile("\\s*[+-]?[0-9]+(\\.[0-9]+)?\\s*");
+
   private static final Set<String> SECRET_KEYS = Set.of("password", "token");
   private static final Pattern PLAIN = Pattern.compile("[A-Za-z0-9._:/\\[\\]@%+-]+");
 
@@ -323,6 +327,18 @@ final class Node {
     }
     if (v.valueType() != ConfigValueType.STRING) {
       wrong(key, v, expected);
+      return Optional.empty();
+    }
+    if (BARE_NUMBER.matcher((String) v.unwrapped()).matches()) {
+      // "60", as an environment variable gives it: HOCON reads a string without a unit as
+      // milliseconds too
+      error(
+          key,
+          "found "
+              + describe(key, v)
+              + " (a number without a unit), expected "
+              + expected
+              + "; HOCON would read it as milliseconds");
       return Optional.empty();
     }
     try {

@@ -176,10 +176,13 @@ final class CheckReader {
   }
 
   private static Optional<URI> url(Node n, String text, String scheme) {
-    String expected = "a " + scheme + "://host[:port]/path URL for type " + scheme;
+    String expected =
+        "a " + scheme + "://host[:port]/path URL for type " + scheme + " (port 1..65535)";
     try {
       URI u = new URI(text);
-      if (scheme.equalsIgnoreCase(u.getScheme()) && u.getHost() != null) {
+      // java.net.URI takes any port number; -1 is none written (the scheme's)
+      boolean port = u.getPort() == -1 || (u.getPort() >= 1 && u.getPort() <= 65535);
+      if (scheme.equalsIgnoreCase(u.getScheme()) && u.getHost() != null && port) {
         return Optional.of(u);
       }
     } catch (URISyntaxException e) {

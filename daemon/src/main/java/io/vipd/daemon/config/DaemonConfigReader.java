@@ -67,11 +67,32 @@ final class DaemonConfigReader {
             logging.orElseThrow()));
   }
 
-  /** A check of type proxy must name a backend that exists. */
+  /**
+   * A check of type proxy must name a backend that exists, and ask for no more servers up than it
+   * has (it could never pass: tracked with weight 0, the instance would stay in FAULT).
+   */
   private static void checkProxyReferences(
       Node root, Map<String, CheckConfig> checks, ProxyConfig proxy) {
     for (CheckConfig c : checks.values()) {
-      if (c.type() != CheckType.PROXY || proxy.backends().containsKey(c.backend().orElse(""))) {
+      if (c.type() != CheckType.PROXY) {
+        continue;
+      }
+      BackendConfig b = proxy.backends().get(c.backend().orElse(""));
+      if (b != null) {
+        if (c.minServersUp() > b.servers().size()) {
+          root.child("checks")
+              .flatMap(n -> n.child(c.name()))
+              .orElseThrow()
+              .error(
+                  "min-servers-up",
+                  "found "
+                      + c.minServersUp()
+                      + ", expected at most "
+                      + b.servers().size()
+                      + ", the servers of backend "
+                      + b.name()
+                      + ": more could never be up, and the check never pass");
+        }
         continue;
       }
       Node check = root.child("checks").flatMap(n -> n.child(c.name())).orElseThrow();

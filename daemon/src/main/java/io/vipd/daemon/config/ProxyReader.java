@@ -5,6 +5,7 @@ import io.vipd.health.PassiveAction;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -216,6 +217,40 @@ final class ProxyReader {
         new ServerConfig(name.get(), address.get(), weight.get(), backup.get(), maxconn.get()));
   }
 
+  /** What a server check's keys apply to; the others apply to every type. */
+  private static final Map<String, Set<BackendCheckType>> CHECK_KEYS_APPLY_TO =
+      Map.of(
+          "path", EnumSet.of(BackendCheckType.HTTP, BackendCheckType.HTTPS),
+          "expect-status", EnumSet.of(BackendCheckType.HTTP, BackendCheckType.HTTPS),
+          "insecure", EnumSet.of(BackendCheckType.HTTPS, BackendCheckType.TLS),
+          "ca-file", EnumSet.of(BackendCheckType.HTTPS, BackendCheckType.TLS),
+          "client-cert", EnumSet.of(BackendCheckType.HTTPS, BackendCheckType.TLS),
+          "client-key", EnumSet.of(BackendCheckType.HTTPS, BackendCheckType.TLS));
+
+  /**
+   * Warns of keys written for another type of check (a haproxy user's {@code path} for option
+   * httpchk on a check left at the default type tcp), as checks.NAME does: they are ignored.
+   */
+  private static void warnInapplicable(Node c, BackendCheckType t) {
+    for (String key : new java.util.TreeSet<>(CHECK_KEYS_APPLY_TO.keySet())) {
+      Set<BackendCheckType> to = CHECK_KEYS_APPLY_TO.get(key);
+      if (c.isSetByUser(key) && !to.contains(t)) {
+        c.warning(
+            key,
+            "ignored for type "
+                + t.name().toLowerCase(java.util.Locale.ROOT)
+                + " (it applies to "
+                + String.join(
+                    ", ",
+                    to.stream()
+                        .map(x -> x.name().toLowerCase(java.util.Locale.ROOT))
+                        .sorted()
+                        .toList())
+                + "; set type)");
+      }
+    }
+  }
+
   private static Optional<BackendCheckConfig> readCheck(Node c) {
     Optional<BackendCheckType> type =
         c.choice("type", CheckReader.names(BackendCheckType.values()));
@@ -252,6 +287,7 @@ final class ProxyReader {
           clientCert.isPresent() ? "client-key" : "client-cert",
           "missing, expected client-cert and client-key together");
     }
+    type.ifPresent(t -> warnInapplicable(c, t));
     if (interval.isPresent()
         && timeout.isPresent()
         && timeout.get().compareTo(interval.get()) > 0) {

@@ -241,6 +241,35 @@ class ValidationRulesTest {
   }
 
   @Test
+  void aCheckUrlPortOutOfRangeIsRefused() {
+    assertErrors(
+        "checks.api { type = https, url = \"https://127.0.0.1:70000/readyz\", insecure = true }\n",
+        ":1: checks.api.url: found https://127.0.0.1:70000/readyz, expected a"
+            + " https://host[:port]/path URL for type https (port 1..65535)");
+  }
+
+  @Test
+  void aProxyCheckCannotAskForMoreServersThanItsBackendHas() {
+    assertErrors(
+        proxy("retries = 3", "apiservers")
+            + "checks.p { type = proxy, backend = apiservers, min-servers-up = 2 }\n",
+        ":8: checks.p.min-servers-up: found 2, expected at most 1, the servers of backend"
+            + " apiservers: more could never be up, and the check never pass");
+  }
+
+  @Test
+  void aServerCheckKeyOfAnotherTypeIsWarnedAbout() {
+    LoadResult r = TestFiles.load(dir, proxy("check { path = \"/healthz\" }", "apiservers"));
+    assertEquals(List.of(), r.errors());
+    assertEquals(
+        List.of(
+            dir.resolve("vipd.conf")
+                + ":4: warning: proxy.backends.apiservers.check.path: ignored for type tcp (it applies to"
+                + " http, https; set type)"),
+        TestFiles.formatted(r.warnings()));
+  }
+
+  @Test
   void unknownBalancer() {
     assertErrors(
         proxy("balance = roundrobbin", "apiservers"),

@@ -76,7 +76,10 @@ public final class ConfigLoader {
       user =
           ConfigFactory.parseFile(
               named.toFile(),
-              ConfigParseOptions.defaults().setSyntax(ConfigSyntax.CONF).setAllowMissing(false));
+              ConfigParseOptions.defaults()
+                  .setSyntax(ConfigSyntax.CONF)
+                  .setAllowMissing(false)
+                  .setIncluder(new RequiredIncludes()));
     } catch (ConfigException.IO e) {
       int line = MissingInclude.lineIn(file, e);
       problems.fileError(line, MissingInclude.message(named, line > 0, e, withoutOrigin(e)));

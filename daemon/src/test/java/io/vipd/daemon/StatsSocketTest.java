@@ -349,6 +349,12 @@ class StatsSocketTest {
       assertEquals(6000, all.split("# pxname,", -1).length - 1, "every answer: " + all.length());
       assertTrue(all.endsWith(",\n\n"), "to its end");
 
+      // the same as 6,000 lines without the half-close (socat's input still open): the reading
+      // paused by the answers resumes for the rest, and the session ends once all are answered
+      String lines = CliClient.ask(sock, "show stat\n".repeat(6000));
+      assertEquals(
+          6000, lines.split("# pxname,", -1).length - 1, "every answer: " + lines.length());
+
       // interactive: 30,000 small commands pipelined, then quit
       String weights = "get weight api/s1\n".repeat(30_000);
       String prompted = CliClient.ask(sock, "prompt\n" + weights + "quit\n");

@@ -65,6 +65,12 @@ public final class StatsSocket implements AutoCloseable {
   /** Characters of lines read and not yet answered; reading stops while any wait. */
   static final int MAX_QUEUED_INPUT = 1024 * 1024;
 
+  /**
+   * How long a non-interactive session whose reading resumed after a pause waits for the rest of
+   * its input before it ends: what the client sent in one go is in the socket already.
+   */
+  private static final long RESUMED_READ_WAIT_MILLIS = 100;
+
   private final Path path;
   private final EpollEventLoopGroup group;
   private final Channel channel;
@@ -243,8 +249,17 @@ public final class StatsSocket implements AutoCloseable {
     private long queuedChars;
     private boolean answered;
 
-    /** A read ended with lines in it: a non-interactive session ends once they are answered. */
+    /**
+     * A read ended with lines in it, not cut short by a pause: a non-interactive session ends once
+     * they are answered. A read that a pause cut short may have left lines in the socket.
+     */
     private boolean readEnded;
+
+    /** Reading was paused while lines waited; what the socket still holds is read on resuming. */
+    private boolean paused;
+
+    /** Reads completed so far: tells whether one came after reading resumed. */
+    private long reads;
 
     /** The client shut its sending side down: the session ends once its lines are answered. */
     private boolean inputDone;
@@ -300,10 +315,39 @@ public final class StatsSocket implements AutoCloseable {
           lines.clear();
           queuedChars = 0;
         }
-        ch.config().setAutoRead(lines.isEmpty());
+        boolean resume = lines.isEmpty();
+        ch.config().setAutoRead(resume);
+        if (!resume) {
+          paused = true;
+        } else if (paused) {
+          paused = false;
+          endOfInputUnlessMoreComes(ctx);
+        }
       } finally {
         answering = false;
       }
+    }
+
+    /**
+     * Reading resumed after a pause: lines the socket still held are read now (the resumed read
+     * ends the batch as any read does); if none come, the input the client sent has all been
+     * answered, and a non-interactive session ends.
+     */
+    private void endOfInputUnlessMoreComes(ChannelHandlerContext ctx) {
+      if (session.interactive()) {
+        return;
+      }
+      long readsBefore = reads;
+      ctx.executor()
+          .schedule(
+              () -> {
+                if (reads == readsBefore && !paused && answered) {
+                  readEnded = true;
+                  flushOrEnd(ctx);
+                }
+              },
+              RESUMED_READ_WAIT_MILLIS,
+              TimeUnit.MILLISECONDS);
     }
 
     /** Flushes, and closes the session once the answers are out if it is over. */
@@ -325,7 +369,8 @@ public final class StatsSocket implements AutoCloseable {
 
     @Override
     public void channelReadComplete(ChannelHandlerContext ctx) {
-      if (answered || !lines.isEmpty()) {
+      reads++;
+      if (!paused && (answered || !lines.isEmpty())) {
         readEnded = true;
       }
       flushOrEnd(ctx);

@@ -442,11 +442,59 @@ final class VrrpReader {
     Optional<String> stop = n.optionalText("stop", expected);
     Optional<String> any = n.optionalText("any", expected);
     Optional<Duration> timeout = n.duration("timeout", Duration.ofMillis(100), Duration.ofHours(1));
+    List<Map.Entry<String, Optional<String>>> commands =
+        List.of(
+            Map.entry("master", master),
+            Map.entry("backup", backup),
+            Map.entry("fault", fault),
+            Map.entry("stop", stop),
+            Map.entry("any", any));
+    for (Map.Entry<String, Optional<String>> c : commands) {
+      if (c.getValue().filter(VrrpReader::wantsAShell).isPresent()) {
+        n.warning(
+            c.getKey(),
+            "runs without a shell: its redirections, pipes and variables reach the program as"
+                + " words; for a shell, write \"/bin/sh -c '...'\"");
+      }
+    }
     n.finish();
     if (n.hasErrors()) {
       return Optional.empty();
     }
     return Optional.of(new NotifyConfig(master, backup, fault, stop, any, timeout.orElseThrow()));
+  }
+
+  /**
+   * Whether a notify command line holds shell syntax outside quotes ({@code >>}, {@code |}, {@code
+   * $VAR}) and is not already run by a shell ({@code /bin/sh -c '...'}): vipd runs it without one.
+   */
+  static boolean wantsAShell(String command) {
+    List<String> words = io.vipd.daemon.text.ShellWords.split(command);
+    if (words.size() >= 2
+        && words.get(1).equals("-c")
+        && List.of("sh", "bash", "dash", "ash", "zsh")
+            .contains(words.get(0).substring(words.get(0).lastIndexOf('/') + 1))) {
+      return false;
+    }
+    StringBuilder unquoted = new StringBuilder();
+    char quote = 0;
+    for (int i = 0; i < command.length(); i++) {
+      char ch = command.charAt(i);
+      if (quote != 0) {
+        if (ch == quote) {
+          quote = 0;
+        } else if (ch == '\\' && quote == '"') {
+          i++;
+        }
+      } else if (ch == '\'' || ch == '"') {
+        quote = ch;
+      } else if (ch == '\\') {
+        i++;
+      } else {
+        unquoted.append(ch);
+      }
+    }
+    return io.vipd.daemon.text.ShellWords.needsShell(unquoted.toString());
   }
 
   private static Optional<GarpConfig> garp(Node g) {

@@ -1,6 +1,7 @@
 package io.vipd.daemon.config;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vipd.health.testing.TestPki;
@@ -238,6 +239,31 @@ class ValidationRulesTest {
         proxy("retries = 3", "apiserverz"),
         ":2: proxy.frontends[0].backend: found apiserverz, expected the name of a backend defined"
             + " under proxy.backends, did you mean apiservers?");
+  }
+
+  @Test
+  void aNotifyCommandThatNeedsAShellIsWarnedAbout() {
+    LoadResult r =
+        TestFiles.load(
+            dir, instance("notify.master = \"/etc/vipd/notify.sh master >> /var/log/vipd.log\""));
+    assertEquals(List.of(), r.errors());
+    assertEquals(
+        List.of(
+            dir.resolve("vipd.conf")
+                + ":3: warning: vrrp.instances[0].notify.master: runs without a shell: its"
+                + " redirections, pipes and variables reach the program as words; for a shell,"
+                + " write \"/bin/sh -c '...'\""),
+        TestFiles.formatted(r.warnings()));
+  }
+
+  @Test
+  void shellSyntaxInQuotesOrUnderAShellIsNotWarnedAbout() {
+    assertTrue(VrrpReader.wantsAShell("/etc/vipd/notify.sh $STATE"));
+    assertTrue(VrrpReader.wantsAShell("/etc/vipd/notify.sh | logger"));
+    assertFalse(VrrpReader.wantsAShell("/bin/sh -c 'echo $1 >> /var/log/x'"));
+    assertFalse(VrrpReader.wantsAShell("bash -c \"logger up\""));
+    assertFalse(VrrpReader.wantsAShell("/etc/vipd/notify.sh 'a;b' \"c > d\" e\\|f"));
+    assertFalse(VrrpReader.wantsAShell("/etc/vipd/notify.sh master"));
   }
 
   @Test

@@ -23,6 +23,12 @@ public final class DeviceAnnouncers implements LinkAnnouncer, Closeable {
     LinkAnnouncer open(String interfaceName) throws IOException;
   }
 
+  private static final org.slf4j.Logger LOG =
+      org.slf4j.LoggerFactory.getLogger(DeviceAnnouncers.class);
+
+  /** A device without ARP or NDP (no Ethernet address): nothing to send there. */
+  private static final LinkAnnouncer NOTHING_TO_ANNOUNCE = vip -> {};
+
   private final String interfaceName;
   private final LinkAnnouncer own;
   private final Opener opener;
@@ -58,7 +64,14 @@ public final class DeviceAnnouncers implements LinkAnnouncer, Closeable {
     }
     LinkAnnouncer a = others.get(device);
     if (a == null) {
-      a = opener.open(device);
+      try {
+        a = opener.open(device);
+      } catch (NoEthernetAddressException e) {
+        // said once; its addresses are then skipped, as before this announcer existed they went
+        // out on the instance's interface, to no one who reaches them over this device
+        LOG.info("virtual addresses on {} are not announced: {}", device, e.getMessage());
+        a = NOTHING_TO_ANNOUNCE;
+      }
       others.put(device, a);
     }
     try {

@@ -54,7 +54,7 @@ public final class PacketSocketAnnouncer implements LinkAnnouncer, Closeable {
     var link = lookUp(interfaceName);
     byte[] mac = link.macAddress();
     if (mac.length != 6) {
-      throw new IOException(
+      throw new NoEthernetAddressException(
           "interface " + interfaceName + " has no Ethernet address (length " + mac.length + ")");
     }
     NativeSocket s =

@@ -56,4 +56,20 @@ class DeviceAnnouncersTest {
     assertEquals("eth1 10.0.1.1", sent.get(sent.size() - 1));
     a.close();
   }
+
+  @Test
+  void aDeviceWithoutEthernetIsLookedAtOnceAndSkipped() throws IOException {
+    DeviceAnnouncers a =
+        new DeviceAnnouncers(
+            "eth0",
+            on("eth0"),
+            device -> {
+              opened.add(device);
+              throw new NoEthernetAddressException("interface wg0 has no Ethernet address");
+            });
+    a.announce(vip("10.9.0.1", "wg0"));
+    a.announce(vip("10.9.0.1", "wg0"));
+    assertEquals(List.of(), sent, "nothing sent, no error");
+    assertEquals(List.of("wg0"), opened, "looked at once");
+  }
 }

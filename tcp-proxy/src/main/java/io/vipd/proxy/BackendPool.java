@@ -462,6 +462,8 @@ public final class BackendPool {
       }
       retired.add(s.name());
       s.up = false;
+      // the reload succeeded: the server that replaced it holds its formers (and it), flattened
+      s.formers.clear();
       if (onMarkedDown == OnMarkedDown.SHUTDOWN_SESSIONS) {
         for (RelaySession session : s.sessions) {
           session.closeFromAnyThread(CloseReason.SERVER_MARKED_DOWN);

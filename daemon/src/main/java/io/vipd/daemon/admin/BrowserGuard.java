@@ -18,6 +18,17 @@ final class BrowserGuard {
   private static final Pattern IPV4 = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}");
   private static final Pattern IPV6 = Pattern.compile("\\[[0-9A-Fa-f:.]+(%[^\\]]+)?\\]");
 
+  /** The loopback names of Debian's and RHEL's /etc/hosts, which no web page can be served at. */
+  private static final java.util.Set<String> LOOPBACK_NAMES =
+      java.util.Set.of(
+          "localhost",
+          "localhost.",
+          "localhost.localdomain",
+          "localhost6",
+          "localhost6.localdomain6",
+          "ip6-localhost",
+          "ip6-loopback");
+
   private BrowserGuard() {}
 
   /** Why the request is refused, if it is. */
@@ -50,7 +61,7 @@ final class BrowserGuard {
       return false;
     }
     String lower = name.toLowerCase(Locale.ROOT);
-    return IPV4.matcher(name).matches() || lower.equals("localhost") || lower.equals("localhost.");
+    return IPV4.matcher(name).matches() || LOOPBACK_NAMES.contains(lower);
   }
 
   /** Whether what follows {@code from} in {@code h} is nothing or {@code :<digits>}. */

@@ -36,7 +36,7 @@ final class MissingInclude {
       String why = cause == null ? raw : String.valueOf(cause.getMessage());
       return "cannot read the included file " + name + ": " + why;
     }
-    String include = "include required(\"" + name + "\"): ";
+    String include = "include \"" + name + "\": ";
     if (name.startsWith("/")) {
       return include + "the file does not exist";
     }

@@ -234,7 +234,7 @@ final class ProxyReader {
   private static void warnInapplicable(Node c, BackendCheckType t) {
     for (String key : new java.util.TreeSet<>(CHECK_KEYS_APPLY_TO.keySet())) {
       Set<BackendCheckType> to = CHECK_KEYS_APPLY_TO.get(key);
-      if (c.isSetByUser(key) && !to.contains(t)) {
+      if (c.isSetByUser(key) && !to.contains(t) && !off(c.userObject().get(key))) {
         c.warning(
             key,
             "ignored for type "
@@ -249,6 +249,12 @@ final class ProxyReader {
                 + "; set type)");
       }
     }
+  }
+
+  /** Whether a check key's value turns nothing on ({@code false}, {@code ""}): not worth a word. */
+  private static boolean off(com.typesafe.config.ConfigValue v) {
+    Object u = v == null ? null : v.unwrapped();
+    return Boolean.FALSE.equals(u) || "".equals(u);
   }
 
   private static Optional<BackendCheckConfig> readCheck(Node c) {

@@ -223,7 +223,7 @@ class AllProblemsAndWarningsTest {
     assertEquals(
         List.of(
             dir.resolve("vipd.conf")
-                + ": include required(\"b.conf\"): the file does not exist (an include is read"
+                + ": include \"b.conf\": the file does not exist (an include is read"
                 + " relative to the file that includes it)"),
         TestFiles.formatted(r.errors()));
   }

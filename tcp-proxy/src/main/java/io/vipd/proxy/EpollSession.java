@@ -222,6 +222,11 @@ final class EpollSession extends SessionBase implements RelayEventLoop.Handler {
   }
 
   @Override
+  boolean drainingAfterReset() {
+    return (up.errored && up.finSent) || (down.errored && down.finSent);
+  }
+
+  @Override
   boolean serverInputDone() {
     return down.eof;
   }
@@ -497,7 +502,8 @@ final class EpollSession extends SessionBase implements RelayEventLoop.Handler {
    * it closes as the reset side's error. Closing at once, with input unread, would send a reset
    * that throws away what the other side has yet to receive, the reset side's last bytes among it
    * (haproxy closes as soon as it has shut the output, and so sends that reset when the client
-   * spoke meanwhile). The wait is bounded by client-fin or server-fin, as any half-closed wait.
+   * spoke meanwhile). The wait is bounded by the longer of client-fin and server-fin from the last
+   * activity ({@link SessionTimeouts#afterResetNanos}): the dropped input is not activity.
    */
   private boolean endOfResetStream(Pipe p, Socket dst) {
     p.finSent = true;

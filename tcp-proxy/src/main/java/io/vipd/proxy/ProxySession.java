@@ -357,6 +357,11 @@ final class ProxySession extends SessionBase {
     }
   }
 
+  @Override
+  boolean drainingAfterReset() {
+    return false; // this relay closes both sides at a reset
+  }
+
   /** Immediate: drops whatever is queued (timeouts, errors, marked down, stop). */
   @Override
   void abort(CloseReason why) {

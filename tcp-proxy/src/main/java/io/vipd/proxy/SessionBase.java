@@ -412,6 +412,12 @@ abstract class SessionBase implements RelaySession {
   /** The server's input reached its end (its FIN): the session is half-closed. */
   abstract boolean serverInputDone();
 
+  /**
+   * One side reset and what it had sent was passed on, with a FIN: the session waits for the other
+   * side's end, what that side sends read and dropped.
+   */
+  abstract boolean drainingAfterReset();
+
   /** Bytes read from the server and not yet handed to the client's socket. */
   abstract long pendingToClient();
 
@@ -494,6 +500,17 @@ abstract class SessionBase implements RelaySession {
       long left = serverActivityNanos + t.nanos(serverKind) - now;
       if (left <= 0) {
         timedOut(serverKind);
+        return;
+      }
+      next = Math.min(next, left);
+    }
+    if (drainingAfterReset() && t.afterResetNanos() > 0) {
+      // the reset side is gone: the other side's end is awaited only so that what was passed on
+      // reaches it; a server that streams on past its FIN would otherwise hold the session (and
+      // its slot) for its tunnel timeout, read and dropped all the while
+      long left = Math.max(clientActivityNanos, serverActivityNanos) + t.afterResetNanos() - now;
+      if (left <= 0) {
+        abort(reason);
         return;
       }
       next = Math.min(next, left);

@@ -78,6 +78,15 @@ final class SessionTimeouts {
   }
 
   /**
+   * The longest a session waits, once one side reset and what it had sent was passed on, for the
+   * other side's end (its input read and dropped meanwhile): a half-closed wait, so the longer of
+   * client-fin and server-fin; 0 if neither is set (the side's own timeout then applies).
+   */
+  long afterResetNanos() {
+    return Math.max(clientFinNanos, serverFinNanos);
+  }
+
+  /**
    * How often a side that cannot expire now is looked at again (a send to it may be held up by
    * then): its normal timeout, the shorter of the two sides'; 0 if neither has one.
    */

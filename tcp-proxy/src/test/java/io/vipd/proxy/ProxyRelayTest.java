@@ -326,6 +326,62 @@ class ProxyRelayTest {
   }
 
   /**
+   * A client resets while its server streams on and ignores the FIN the proxy passes it: the
+   * session waits for the server's end no longer than a half-closed wait (client-fin, 300 ms here),
+   * not its tunnel timeout (30 s), reading and dropping the stream meanwhile, and ends as the
+   * client's error.
+   */
+  @Test
+  void aServerStreamingOnAfterItsClientResetIsLetGoAfterAHalfClosedWait() throws Exception {
+    ProxyHarness.require(Epoll.isAvailable(), "epoll");
+    try (ServerSocket listener = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+      ProxyTimeouts t =
+          new ProxyTimeouts(
+              Duration.ofSeconds(5),
+              Duration.ofSeconds(30),
+              Duration.ofSeconds(30),
+              Duration.ofSeconds(30),
+              Duration.ofMillis(300));
+      start(
+          true,
+          ProxyHarness.oneFrontend(
+              new BackendSettings(
+                  "be",
+                  BalanceAlgorithm.ROUNDROBIN,
+                  List.of(server("s1", (InetSocketAddress) listener.getLocalSocketAddress())),
+                  t,
+                  0,
+                  OnMarkedDown.NONE),
+              0,
+              0));
+      Socket client = connect(proxy);
+      try (Socket server = listener.accept()) {
+        server.setSoTimeout(5000);
+        client.getOutputStream().write("watch\n".getBytes(StandardCharsets.US_ASCII));
+        assertEquals("watch", readLine(server));
+        client.setSoLinger(true, 0);
+        client.close(); // a reset
+        assertEquals(null, readLine(server), "the FIN the proxy passes on");
+        long start = System.nanoTime();
+        long cutAfterMs = -1;
+        byte[] event = "{\"type\":\"MODIFIED\"}\n".getBytes(StandardCharsets.US_ASCII);
+        while (System.nanoTime() - start < TimeUnit.SECONDS.toNanos(10)) {
+          try {
+            server.getOutputStream().write(event); // streams on, as a watch would
+          } catch (IOException cut) {
+            cutAfterMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+            break;
+          }
+          Thread.sleep(20);
+        }
+        assertTrue(cutAfterMs >= 0, "the proxy still holds the server after 10 s");
+        await("closed", Duration.ofSeconds(5), () -> events.closed.size() == 1);
+        assertEquals(CloseReason.CLIENT_ERROR, events.closed.peek().reason());
+      }
+    }
+  }
+
+  /**
    * A server's response of several reads and its reset reach the proxy in one epoll event: the
    * whole response still reaches the client (as far as the client's socket takes it at once, which
    * 96 KiB is on loopback), not just the first read's worth, and the session ends as the server's

@@ -4,6 +4,7 @@ import io.vipd.daemon.importer.HaproxySettings.CheckOption;
 import io.vipd.daemon.importer.HaproxySettings.Setting;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Applies haproxy directives of a defaults, frontend, backend or listen section to a {@link
@@ -14,6 +15,13 @@ final class HaproxyDirectiveReader {
 
   private static final Set<String> TIMEOUTS =
       Set.of("connect", "client", "server", "tunnel", "client-fin", "server-fin", "queue", "check");
+
+  /**
+   * Timeouts that haproxy reads as "none" when 0 and vipd requires above 0 (tunnel, client-fin,
+   * server-fin and queue take 0 as not set in both).
+   */
+  private static final Set<String> NO_TIMEOUT_WHEN_ZERO =
+      Set.of("connect", "client", "server", "check");
 
   private final ImportNotes notes;
 
@@ -73,9 +81,15 @@ final class HaproxyDirectiveReader {
       case "http-check":
         httpCheck(line, s, comments);
         break;
+      case "default_backend":
+        if (draft == null) {
+          s.defaultBackend = line.word(1); // the frontends that follow take it, as in haproxy
+        } else {
+          sectionOnly(line, draft, comments);
+        }
+        break;
       case "server":
       case "bind":
-      case "default_backend":
         if (draft == null) {
           comments.add(drop(line, "not allowed in a defaults section"));
         } else {
@@ -135,6 +149,20 @@ final class HaproxyDirectiveReader {
     var millis = Durations.haproxyTime(value);
     if (millis.isEmpty()) {
       comments.add(drop(line, "cannot read the time '" + value + "'"));
+      return;
+    }
+    if (millis.getAsLong() == 0 && NO_TIMEOUT_WHEN_ZERO.contains(name)) {
+      if (name.equals("check")) {
+        comments.add(drop(line, "haproxy's 0 leaves the check bounded by inter, as vipd does"));
+        return;
+      }
+      // vipd refuses 0 there: the longest it takes stands for haproxy's none
+      comments.add(
+          notes.changed(
+              line.where(),
+              line.text(),
+              "haproxy's 0 is no timeout; vipd has none there and takes its longest, 7d"));
+      s.timeouts.put(name, new Setting<>(TimeUnit.DAYS.toMillis(7), line));
       return;
     }
     s.timeouts.put(name, new Setting<>(millis.getAsLong(), line));

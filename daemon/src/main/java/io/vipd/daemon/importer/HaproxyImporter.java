@@ -33,6 +33,10 @@ final class HaproxyImporter {
   private final List<String> header = new ArrayList<>();
   private final List<HaproxySectionDraft> frontends = new ArrayList<>();
   private final Map<String, HaproxySectionDraft> backends = new LinkedHashMap<>();
+
+  /** Backends (and listen sections) that haproxy has disabled, by name. */
+  private final java.util.Set<String> disabledBackends = new java.util.HashSet<>();
+
   private HaproxySettings.Setting<Long> globalMaxconn;
   private boolean sslServerVerifyNone;
   private boolean busyPolling;
@@ -94,6 +98,18 @@ final class HaproxyImporter {
   }
 
   private void proxySection(HaproxySection section, HaproxySettings settings) {
+    if (section.lines().stream().anyMatch(l -> l.keyword().equals("disabled"))) {
+      // haproxy neither binds nor serves it; kept, vipd would bind a port haproxy left alone
+      header.add(
+          notes.dropped(
+              section.where(),
+              section.header().text(),
+              "it is disabled in haproxy (disabled), which neither binds nor serves it"));
+      if (!section.type().equals("frontend")) {
+        disabledBackends.add(section.name());
+      }
+      return;
+    }
     HaproxySectionDraft draft = new HaproxySectionDraft(section, settings);
     if (section.type().equals("listen") && section.header().words().size() > 2) {
       // Old style: "listen NAME ADDR:PORT" binds in the header line.
@@ -160,7 +176,10 @@ final class HaproxyImporter {
   }
 
   private void frontend(HaproxySectionDraft f, HoconArray out, List<FrontendBind> binds) {
-    String backendName = f.section.type().equals("listen") ? f.name() : f.defaultBackend;
+    String backendName =
+        f.section.type().equals("listen")
+            ? f.name()
+            : f.defaultBackend != null ? f.defaultBackend : f.settings.defaultBackend;
     HaproxySectionDraft backend = backendName == null ? null : backends.get(backendName);
     String problem =
         f.binds.isEmpty()
@@ -168,7 +187,11 @@ final class HaproxyImporter {
             : backendName == null
                 ? "it has no default_backend"
                 : backend == null
-                    ? "its backend " + backendName + " is not defined"
+                    ? "its backend "
+                        + backendName
+                        + (disabledBackends.contains(backendName)
+                            ? " is disabled in haproxy"
+                            : " is not defined")
                     : backend.servers.isEmpty()
                         ? "its backend " + backendName + " has no usable server"
                         : null;

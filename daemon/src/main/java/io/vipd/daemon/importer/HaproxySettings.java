@@ -32,6 +32,10 @@ final class HaproxySettings {
   Setting<Boolean> allBackups;
 
   Setting<Long> maxconn;
+
+  /** {@code default_backend} of a defaults section, which a frontend without its own takes. */
+  String defaultBackend;
+
   final Map<String, Setting<Long>> timeouts = new LinkedHashMap<>();
   HaproxyServerOptions defaultServer = new HaproxyServerOptions();
   HaproxyLine defaultServerLine;
@@ -54,6 +58,7 @@ final class HaproxySettings {
     c.redispatch = redispatch;
     c.allBackups = allBackups;
     c.maxconn = maxconn;
+    c.defaultBackend = defaultBackend;
     c.timeouts.putAll(timeouts);
     c.defaultServer = defaultServer.copy();
     c.defaultServerLine = defaultServerLine;

@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -84,6 +85,66 @@ class HaproxyImportSemanticsTest {
     assertTrue(backend(r).getBoolean("all-backups"), r.hocon());
     assertFalse(r.hocon().contains("not carried over: option allbackups"), r.hocon());
     assertFalse(backend(importWith("")).hasPath("all-backups"), "vipd's default when not said");
+  }
+
+  /** The import of {@code haproxyCfg} beside a one-instance keepalived.conf. */
+  private ImportResult importHaproxy(String haproxyCfg) throws IOException {
+    Path keepalived =
+        Files.writeString(
+            dir.resolve("keepalived.conf"),
+            "vrrp_instance V {\n interface eth0\n virtual_router_id 5\n"
+                + " virtual_ipaddress {\n  10.1.1.1/24\n }\n}\n");
+    Path haproxy = Files.writeString(dir.resolve("haproxy.cfg"), haproxyCfg);
+    return ConfigImporter.importConfigs(keepalived, haproxy);
+  }
+
+  /** Whether vipd check takes {@code hocon}. */
+  private void assertValid(String hocon) throws IOException {
+    Path f = Files.writeString(dir.resolve("imported.conf"), hocon);
+    io.vipd.daemon.config.LoadResult loaded = io.vipd.daemon.config.ConfigLoader.load(f);
+    assertTrue(loaded.isValid(), loaded.errors() + "\n" + hocon);
+  }
+
+  @Test
+  void aZeroTimeoutIsNoTimeoutAsInHaproxy() throws IOException {
+    ImportResult r =
+        importWith(
+            "  timeout connect 0\n  timeout client 0\n  timeout server 0\n  timeout check 0\n");
+    Config be = backend(r);
+    java.time.Duration week = java.time.Duration.ofDays(7);
+    assertEquals(week, be.getDuration("timeouts.client"), r.hocon());
+    assertEquals(week, be.getDuration("timeouts.server"));
+    assertEquals(week, be.getDuration("timeouts.connect"));
+    assertEquals(
+        be.getDuration("check.interval"), be.getDuration("check.timeout"), "bounded by inter");
+    assertValid(r.hocon());
+  }
+
+  @Test
+  void aDefaultBackendInDefaultsServesTheFrontendsWithoutOne() throws IOException {
+    ImportResult r =
+        importHaproxy(
+            "defaults\n  mode tcp\n  default_backend apis\n"
+                + "frontend api\n  bind :8443\n"
+                + "backend apis\n  server cp1 10.0.0.11:6443 check\n");
+    Config front = ConfigFactory.parseString(r.hocon()).getConfigList("proxy.frontends").get(0);
+    assertEquals("apis", front.getString("backend"), r.hocon());
+    assertValid(r.hocon());
+  }
+
+  @Test
+  void aDisabledFrontendIsNotImported() throws IOException {
+    ImportResult r =
+        importHaproxy(
+            "defaults\n  mode tcp\n"
+                + "frontend old\n  bind :9443\n  disabled\n  default_backend apis\n"
+                + "frontend api\n  bind :8443\n  default_backend apis\n"
+                + "backend apis\n  server cp1 10.0.0.11:6443 check\n");
+    List<? extends Config> fronts =
+        ConfigFactory.parseString(r.hocon()).getConfigList("proxy.frontends");
+    assertEquals(1, fronts.size(), r.hocon());
+    assertEquals("api", fronts.get(0).getString("name"));
+    assertTrue(r.hocon().contains("disabled in haproxy"), r.hocon());
   }
 
   @Test

@@ -20,14 +20,8 @@ class HaproxyImportSemanticsTest {
   @TempDir Path dir;
 
   private ImportResult importWith(String defaults) throws IOException {
-    Path keepalived =
-        Files.writeString(
-            dir.resolve("keepalived.conf"),
-            "vrrp_instance V {\n interface eth0\n virtual_router_id 5\n"
-                + " virtual_ipaddress {\n  10.1.1.1/24\n }\n}\n");
-    Path haproxy =
-        Files.writeString(
-            dir.resolve("haproxy.cfg"),
+    ImportResult r =
+        importHaproxy(
             "defaults\n"
                 + "  mode tcp\n"
                 + defaults
@@ -36,7 +30,6 @@ class HaproxyImportSemanticsTest {
                 + "  default_backend apis\n"
                 + "backend apis\n"
                 + "  server cp1 10.0.0.11:6443 check\n");
-    ImportResult r = ConfigImporter.importConfigs(keepalived, haproxy);
     assertTrue(r.usable(), () -> "usable: " + r.warnings());
     return r;
   }

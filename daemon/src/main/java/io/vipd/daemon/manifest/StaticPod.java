@@ -27,6 +27,11 @@ public final class StaticPod {
   /** CPU request: idle use is near zero; this reserves room for health checks and relaying. */
   static final String CPU_REQUEST = "100m";
 
+  /** What the stop takes besides the drain: priority 0, the VIPs' removal (bounded at 20 s). */
+  private static final long STOP_MARGIN_SECONDS = 25;
+
+  private static final long KUBELET_DEFAULT_GRACE_SECONDS = 30;
+
   private StaticPod() {}
 
   /**
@@ -66,6 +71,12 @@ public final class StaticPod {
     y.comment(1, "VRRP, the VIPs and the frontends live in the node's network namespace.");
     y.line(1, "hostNetwork: true");
     y.line(1, "priorityClassName: system-node-critical");
+    long grace = config.proxy().drainGrace().toSeconds() + STOP_MARGIN_SECONDS;
+    if (grace > KUBELET_DEFAULT_GRACE_SECONDS) {
+      y.comment(1, "The stop drains for proxy.drain-grace after the VIP left, then ends: kubelet");
+      y.comment(1, "must not kill it sooner (its default is 30 s).");
+      y.line(1, "terminationGracePeriodSeconds: " + grace);
+    }
     y.line(1, "containers:");
     y.line(1, "- name: vipd");
     y.line(2, "image: " + Yaml.quote(image));

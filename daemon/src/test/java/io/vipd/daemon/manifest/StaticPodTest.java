@@ -123,6 +123,19 @@ class StaticPodTest {
         yaml.contains("        host: \"127.0.0.1\"\n        path: /healthz\n        port: 9188\n"));
   }
 
+  /** A drain longer than kubelet's default 30 s of grace gets the grace it needs. */
+  @Test
+  void aLongDrainGetsItsTerminationGrace() throws Exception {
+    Path example = AppJar.repoDir().resolve("systemd/vipd.conf.example");
+    String plain = StaticPod.render(load(example), "vipd:9", "9", true);
+    assertFalse(plain.contains("terminationGracePeriodSeconds"), "5 s of drain fits in 30 s");
+    Path longDrain = dir.resolve("vipd.conf");
+    java.nio.file.Files.writeString(
+        longDrain, java.nio.file.Files.readString(example) + "\nproxy.drain-grace = 60s\n");
+    String yaml = StaticPod.render(load(longDrain), "vipd:9", "9", true);
+    assertTrue(yaml.contains("\n  terminationGracePeriodSeconds: 85\n"), yaml);
+  }
+
   @Test
   void noProbeWhenTheAdminCannotAnswerItAndOneWithAToken() throws Exception {
     DaemonConfig c = load(AppJar.repoDir().resolve("systemd/vipd.conf.example"));

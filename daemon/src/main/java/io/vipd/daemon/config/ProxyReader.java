@@ -68,14 +68,20 @@ final class ProxyReader {
         n.error(
             "name", "found " + c.name() + " again, expected a name not used by another frontend");
       }
-      FrontendConfig sameBind = byBind.putIfAbsent(c.bind(), c);
+      FrontendConfig sameBind = byBind.putIfAbsent(socketOf(c.bind()), c);
       if (sameBind != null) {
         n.error(
             "bind",
             "found "
                 + c.bind()
                 + ", expected an address not already bound by frontend "
-                + sameBind.name());
+                + sameBind.name()
+                + (sameBind.bind().equals(c.bind())
+                    ? ""
+                    : " ("
+                        + sameBind.bind()
+                        + ": vipd listens on 0.0.0.0 dual-stack, on [::],"
+                        + " so it takes IPv6 clients too; keep one of the two)"));
       }
       frontends.add(c);
     }
@@ -94,6 +100,17 @@ final class ProxyReader {
             maxconn.orElseThrow(),
             drainGrace.orElseThrow(),
             busyPolling.orElseThrow()));
+  }
+
+  /**
+   * The socket a bind listens on: 0.0.0.0 and [::] are one, as the proxy binds the IPv4 wildcard
+   * dual-stack on [::] (haproxy's {@code bind *:P} with {@code bind :::P v6only} is one vipd
+   * frontend).
+   */
+  private static HostPort socketOf(HostPort bind) {
+    String h = bind.host();
+    boolean wildcard = h.equals("0.0.0.0") || h.equals("::") || h.equals("[::]");
+    return wildcard ? new HostPort("::", bind.port()) : bind;
   }
 
   private static Optional<FrontendConfig> readFrontend(Node n, Set<String> backendNames) {

@@ -206,16 +206,35 @@ final class HaproxyImporter {
       return;
     }
     passClientTimeouts(f, backend);
-    if (f.binds.size() > 1) {
+    List<HaproxyAddress> addresses = new ArrayList<>(f.binds);
+    addresses.removeIf(
+        b -> {
+          boolean both =
+              b.host().equals("[::]")
+                  && f.binds.stream()
+                      .anyMatch(o -> o.host().equals("0.0.0.0") && o.port() == b.port());
+          if (both) {
+            out.comment(
+                notes.changed(
+                    f.section.where(),
+                    "bind " + b.text(),
+                    "vipd listens on 0.0.0.0:"
+                        + b.port()
+                        + " dual-stack (on [::]), so it takes IPv6 clients too: one frontend"
+                        + " for both (haproxy's *:P with :::P v6only)"));
+          }
+          return both;
+        });
+    if (addresses.size() > 1) {
       out.comment(
           notes.changed(
               f.section.where(),
               f.section.header().text(),
               "vipd has one bind per frontend: one frontend per bind address"));
     }
-    for (int i = 0; i < f.binds.size(); i++) {
+    for (int i = 0; i < addresses.size(); i++) {
       String name = i == 0 ? f.name() : f.name() + "-" + (i + 1);
-      HaproxyAddress bind = f.binds.get(i);
+      HaproxyAddress bind = addresses.get(i);
       HoconObject entry = HoconObject.inline().put("name", name).put("bind", bind.text());
       entry.put("backend", backendName);
       if (f.settings.maxconn != null) {

@@ -296,6 +296,21 @@ class ValidationRulesTest {
   }
 
   @Test
+  void theTwoWildcardsOnOnePortAreOneSocket() {
+    String text =
+        proxy("retries = 3", "apiservers")
+            .replace(
+                "backend = apiservers } ]",
+                "backend = apiservers },"
+                    + " { name = api6, bind = \"[::]:8443\", backend = apiservers } ]");
+    assertErrors(
+        text,
+        ":2: proxy.frontends[1].bind: found [::]:8443, expected an address not already bound by"
+            + " frontend api (0.0.0.0:8443: vipd listens on 0.0.0.0 dual-stack, on [::], so it"
+            + " takes IPv6 clients too; keep one of the two)");
+  }
+
+  @Test
   void unknownBalancer() {
     assertErrors(
         proxy("balance = roundrobbin", "apiservers"),

@@ -141,6 +141,20 @@ class HaproxyImportSemanticsTest {
   }
 
   @Test
+  void theV4AndV6OnlyWildcardPairIsOneDualStackFrontend() throws IOException {
+    ImportResult r =
+        importHaproxy(
+            "defaults\n  mode tcp\n"
+                + "frontend api\n  bind *:8443\n  bind :::8443 v6only\n  default_backend apis\n"
+                + "backend apis\n  server cp1 10.0.0.11:6443 check\n");
+    List<? extends Config> fronts =
+        ConfigFactory.parseString(r.hocon()).getConfigList("proxy.frontends");
+    assertEquals(1, fronts.size(), r.hocon());
+    assertEquals("0.0.0.0:8443", fronts.get(0).getString("bind"));
+    assertValid(r.hocon());
+  }
+
+  @Test
   void anIpv6WildcardBindStaysIpv6() throws IOException {
     Config front =
         ConfigFactory.parseString(importWith("").hocon()).getConfigList("proxy.frontends").get(0);

@@ -26,9 +26,12 @@ final class SourceFiles {
   private SourceFiles() {}
 
   /**
-   * Reads a UTF-8 text file of at most {@code maxBytes}.
+   * Reads a UTF-8 text file of at most {@code maxBytes}. A byte order mark (an editor's on a file
+   * saved "as UTF-8") is dropped, as keepalived and haproxy see nothing of it that matters; a byte
+   * that is not UTF-8 (a Latin-1 comment) becomes U+FFFD, so the file is still read and a value
+   * holding one is reported on its own line.
    *
-   * @return the text, or empty when the file is missing, unreadable, too large or not text
+   * @return the text, or empty when the file is missing, unreadable, too large or binary (a NUL)
    */
   static Optional<String> readText(Path file, long maxBytes) {
     try {
@@ -41,12 +44,14 @@ final class SourceFiles {
           return Optional.empty();
         }
       }
-      return Optional.of(
+      String text =
           StandardCharsets.UTF_8
               .newDecoder()
-              .onMalformedInput(CodingErrorAction.REPORT)
+              .onMalformedInput(CodingErrorAction.REPLACE)
+              .onUnmappableCharacter(CodingErrorAction.REPLACE)
               .decode(java.nio.ByteBuffer.wrap(bytes))
-              .toString());
+              .toString();
+      return Optional.of(text.startsWith("\uFEFF") ? text.substring(1) : text);
     } catch (CharacterCodingException e) {
       return Optional.empty();
     } catch (IOException e) {

@@ -125,6 +125,27 @@ class HaproxyImportSemanticsTest {
     assertValid(r.hocon());
   }
 
+  /** An editor's byte order mark and a Latin-1 comment do not refuse the file. */
+  @Test
+  void aByteOrderMarkAndALatin1CommentAreRead() throws IOException {
+    String cfg =
+        "defaults\n  mode tcp\n"
+            + "frontend api\n  bind :8443\n  default_backend apis\n"
+            + "backend apis\n  # r\u00e9seau\n  server cp1 10.0.0.11:6443 check\n";
+    byte[] body = cfg.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+    byte[] withBom = new byte[body.length + 3];
+    withBom[0] = (byte) 0xef;
+    withBom[1] = (byte) 0xbb;
+    withBom[2] = (byte) 0xbf;
+    System.arraycopy(body, 0, withBom, 3, body.length);
+    importHaproxy(""); // writes keepalived.conf
+    Path haproxy = Files.write(dir.resolve("haproxy.cfg"), withBom);
+    ImportResult r = ConfigImporter.importConfigs(dir.resolve("keepalived.conf"), haproxy);
+    assertTrue(r.usable(), () -> "usable: " + r.warnings());
+    Config front = ConfigFactory.parseString(r.hocon()).getConfigList("proxy.frontends").get(0);
+    assertEquals("apis", front.getString("backend"), r.hocon());
+  }
+
   @Test
   void aDisabledFrontendIsNotImported() throws IOException {
     ImportResult r =

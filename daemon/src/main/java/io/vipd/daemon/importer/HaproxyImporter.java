@@ -34,6 +34,9 @@ final class HaproxyImporter {
   private final List<HaproxySectionDraft> frontends = new ArrayList<>();
   private final Map<String, HaproxySectionDraft> backends = new LinkedHashMap<>();
 
+  /** Named defaults sections ({@code defaults NAME}), which {@code from NAME} refers to. */
+  private final Map<String, HaproxySettings> namedDefaults = new java.util.HashMap<>();
+
   /** Backends (and listen sections) that haproxy has disabled, by name. */
   private final java.util.Set<String> disabledBackends = new java.util.HashSet<>();
 
@@ -57,16 +60,21 @@ final class HaproxyImporter {
           global(section);
           break;
         case "defaults":
-          // Each defaults section starts again from haproxy's built-in values.
-          defaults = new HaproxySettings();
+          // Each defaults section starts again from haproxy's built-in values, or from the named
+          // defaults section it names with "from" (haproxy 2.6)
+          defaults = base(section, new HaproxySettings());
           for (HaproxyLine line : section.lines()) {
             reader.apply(line, defaults, null, header);
+          }
+          List<String> words = section.header().words();
+          if (words.size() >= 2 && !words.get(1).equals("from")) {
+            namedDefaults.put(words.get(1), defaults);
           }
           break;
         case "frontend":
         case "backend":
         case "listen":
-          proxySection(section, defaults.copy());
+          proxySection(section, base(section, defaults).copy());
           break;
         default:
           header.add(
@@ -97,6 +105,33 @@ final class HaproxyImporter {
     header.addAll(statsSocket.leftovers());
   }
 
+  /**
+   * The defaults a section starts from: those named by its {@code from NAME}, else {@code
+   * otherwise} (the last defaults section before it, for a proxy; built-in values, for defaults).
+   */
+  private HaproxySettings base(HaproxySection section, HaproxySettings otherwise) {
+    List<String> words = section.header().words();
+    int from = words.indexOf("from");
+    if (from < 1 || from + 1 >= words.size()) {
+      return otherwise;
+    }
+    HaproxySettings named = namedDefaults.get(words.get(from + 1));
+    if (named == null) {
+      header.add(
+          notes.changed(
+              section.where(),
+              section.header().text(),
+              "no defaults section named "
+                  + words.get(from + 1)
+                  + " before it (haproxy refuses this); "
+                  + (section.type().equals("defaults")
+                      ? "haproxy's built-in values are used"
+                      : "the last defaults section's values are used")));
+      return otherwise;
+    }
+    return section.type().equals("defaults") ? named.copy() : named;
+  }
+
   private void proxySection(HaproxySection section, HaproxySettings settings) {
     if (section.lines().stream().anyMatch(l -> l.keyword().equals("disabled"))) {
       // haproxy neither binds nor serves it; kept, vipd would bind a port haproxy left alone
@@ -111,7 +146,9 @@ final class HaproxyImporter {
       return;
     }
     HaproxySectionDraft draft = new HaproxySectionDraft(section, settings);
-    if (section.type().equals("listen") && section.header().words().size() > 2) {
+    if (section.type().equals("listen")
+        && section.header().words().size() > 2
+        && !section.header().word(2).equals("from")) {
       // Old style: "listen NAME ADDR:PORT" binds in the header line.
       reader.apply(
           new HaproxyLine(List.of("bind", section.header().word(2)), section.header().where()),

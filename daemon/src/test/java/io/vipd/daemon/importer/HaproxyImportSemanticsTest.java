@@ -146,6 +146,27 @@ class HaproxyImportSemanticsTest {
     assertEquals("apis", front.getString("backend"), r.hocon());
   }
 
+  /** haproxy 2.6's named defaults: a section takes the one it names with "from", not the last. */
+  @Test
+  void aSectionTakesTheDefaultsItNames() throws IOException {
+    ImportResult r =
+        importHaproxy(
+            "defaults tcp-base\n  mode tcp\n  timeout connect 3s\n  timeout server 11m\n"
+                + "defaults other from tcp-base\n  timeout server 7m\n"
+                + "frontend api from tcp-base\n  bind :8443\n  default_backend apis\n"
+                + "backend apis from tcp-base\n  server cp1 10.0.0.11:6443 check\n"
+                + "listen admin from other\n  bind :9443\n  server cp1 10.0.0.11:6444\n");
+    Config backends = ConfigFactory.parseString(r.hocon()).getConfig("proxy.backends");
+    assertEquals(
+        java.time.Duration.ofMinutes(11), backends.getDuration("apis.timeouts.server"), r.hocon());
+    assertEquals(java.time.Duration.ofMinutes(7), backends.getDuration("admin.timeouts.server"));
+    assertEquals(
+        java.time.Duration.ofSeconds(3),
+        backends.getDuration("admin.timeouts.connect"),
+        "other inherits from tcp-base");
+    assertValid(r.hocon());
+  }
+
   @Test
   void aDisabledFrontendIsNotImported() throws IOException {
     ImportResult r =

@@ -51,9 +51,18 @@ final class HaproxyBackendWriter {
   /** The global section's "ssl-server-verify none": no server certificate is verified. */
   private final boolean globalVerifyNone;
 
+  /** The global {@code ca-base}, or null. */
+  private final String caBase;
+
   private final HoconObject out = HoconObject.block();
 
-  HaproxyBackendWriter(HaproxySectionDraft draft, ImportNotes notes, boolean globalVerifyNone) {
+  /**
+   * @param caBase the global {@code ca-base}, which haproxy puts before a relative {@code ca-file};
+   *     null if none
+   */
+  HaproxyBackendWriter(
+      HaproxySectionDraft draft, ImportNotes notes, boolean globalVerifyNone, String caBase) {
+    this.caBase = caBase;
     this.globalVerifyNone = globalVerifyNone;
     this.draft = draft;
     this.s = draft.settings;
@@ -173,8 +182,15 @@ final class HaproxyBackendWriter {
       if (Boolean.TRUE.equals(o.verifyNone)
           || (o.verifyNone == null && o.caFile == null && globalVerifyNone)) {
         check.put("insecure", true);
+      } else if (o.caFile != null && o.caFile.equals("@system-ca")) {
+        // haproxy's name for the system's trust store: vipd's is the JVM's, used with no ca-file
+        out.comment(
+            "ca-file @system-ca: vipd verifies against the JVM's trust store when ca-file is"
+                + " not set");
       } else if (o.caFile != null) {
-        check.put("ca-file", o.caFile);
+        check.put(
+            "ca-file",
+            caBase != null && !o.caFile.startsWith("/") ? caBase + "/" + o.caFile : o.caFile);
       } else if (!tls) {
         // ssl-hello-chk sends a hello and reads the answer: it never verified a certificate
         check.put("insecure", true);

@@ -34,6 +34,9 @@ final class HaproxyImporter {
   private final List<HaproxySectionDraft> frontends = new ArrayList<>();
   private final Map<String, HaproxySectionDraft> backends = new LinkedHashMap<>();
 
+  /** The global {@code ca-base}, or null. */
+  private String caBase;
+
   /** Named defaults sections ({@code defaults NAME}), which {@code from NAME} refers to. */
   private final Map<String, HaproxySettings> namedDefaults = new java.util.HashMap<>();
 
@@ -94,6 +97,8 @@ final class HaproxyImporter {
       } else if (line.keyword().equals("ssl-server-verify") && line.word(1).equals("none")) {
         // the default "verify" of every server: carried into the checks as insecure = true
         sslServerVerifyNone = true;
+      } else if (line.keyword().equals("ca-base") && !line.word(1).isEmpty()) {
+        caBase = line.word(1); // put before relative ca-file paths of server checks
       } else if (line.keyword().equals("busy-polling")) {
         busyPolling = true;
       } else if (line.keyword().equals("stats")) {
@@ -195,7 +200,8 @@ final class HaproxyImporter {
             notes.dropped(b.section.where(), b.section.header().text(), "it has no usable server"));
         continue;
       }
-      backendObject.put(b.name(), new HaproxyBackendWriter(b, notes, sslServerVerifyNone).write());
+      backendObject.put(
+          b.name(), new HaproxyBackendWriter(b, notes, sslServerVerifyNone, caBase).write());
     }
     if (binds.isEmpty() && !backendObject.hasMembers()) {
       return new Result(null, header, binds, statsSocket.toHocon());

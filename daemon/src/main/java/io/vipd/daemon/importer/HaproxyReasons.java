@@ -29,7 +29,6 @@ final class HaproxyReasons {
           Map.entry("nbthread", "vipd sizes its event loops itself"),
           Map.entry("cpu-map", "vipd sizes its event loops itself"),
           Map.entry("chroot", "vipd does not chroot; its systemd unit restricts the filesystem"),
-          Map.entry("ca-base", "vipd's proxy does not terminate or originate TLS"),
           Map.entry("crt-base", "vipd's proxy does not terminate or originate TLS"),
           Map.entry("ssl-default-bind-ciphers", "vipd's proxy does not terminate TLS"),
           Map.entry("ssl-default-bind-ciphersuites", "vipd's proxy does not terminate TLS"),

@@ -168,6 +168,18 @@ class HaproxyImportSemanticsTest {
   }
 
   @Test
+  void caBaseIsPutBeforeARelativeCaFile() throws IOException {
+    ImportResult r =
+        importHaproxy(
+            "global\n  ca-base /etc/kubernetes/pki\n"
+                + "defaults\n  mode tcp\n"
+                + "frontend api\n  bind :8443\n  default_backend apis\n"
+                + "backend apis\n  option httpchk GET /readyz\n"
+                + "  server cp1 10.0.0.11:6443 check check-ssl verify required ca-file ca.crt\n");
+    assertEquals("/etc/kubernetes/pki/ca.crt", backend(r).getString("check.ca-file"), r.hocon());
+  }
+
+  @Test
   void aDisabledFrontendIsNotImported() throws IOException {
     ImportResult r =
         importHaproxy(

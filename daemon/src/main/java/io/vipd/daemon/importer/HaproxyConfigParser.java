@@ -60,6 +60,8 @@ public final class HaproxyConfigParser {
     HaproxyLine header = null;
     List<HaproxyLine> body = new ArrayList<>();
     String[] raw = text.split("\r?\n", -1);
+    int conditionalDepth = 0;
+    SourceLocation conditionalStart = null;
     for (int i = 0; i < raw.length; i++) {
       SourceLocation where = new SourceLocation(name, i + 1);
       List<String> words = words(raw[i], where, issues);
@@ -67,6 +69,27 @@ public final class HaproxyConfigParser {
         continue;
       }
       HaproxyLine line = new HaproxyLine(words, where);
+      // haproxy 2.4's conditional blocks: their conditions (environment variables, the version,
+      // features) are the running haproxy's, which the importer cannot evaluate; taking both
+      // branches applied the last one's settings. The block is left out, and said.
+      if (line.keyword().equals(".if")) {
+        if (conditionalDepth++ == 0) {
+          conditionalStart = where;
+        }
+        continue;
+      }
+      if (conditionalDepth > 0) {
+        if (line.keyword().equals(".endif") && --conditionalDepth == 0) {
+          issues.add(
+              ParseIssue.warning(
+                  conditionalStart,
+                  "a conditional block (.if to .endif, up to line "
+                      + where.line()
+                      + ") is left out: the importer cannot evaluate its condition; write the"
+                      + " lines of the branch that applies without .if"));
+        }
+        continue;
+      }
       if (SECTION_KEYWORDS.contains(line.keyword())) {
         if (header != null) {
           sections.add(section(header, body));
@@ -78,6 +101,11 @@ public final class HaproxyConfigParser {
       } else {
         body.add(line);
       }
+    }
+    if (conditionalDepth > 0) {
+      issues.add(
+          ParseIssue.error(
+              conditionalStart, "a conditional block (.if) has no .endif: haproxy refuses this"));
     }
     if (header != null) {
       sections.add(section(header, body));

@@ -179,6 +179,24 @@ class HaproxyImportSemanticsTest {
     assertEquals("/etc/kubernetes/pki/ca.crt", backend(r).getString("check.ca-file"), r.hocon());
   }
 
+  /** A conditional block is left out and said, not both of its branches applied. */
+  @Test
+  void aConditionalBlockIsLeftOutAndSaid() throws IOException {
+    ImportResult r =
+        importHaproxy(
+            "defaults\n  mode tcp\n  timeout server 5m\n"
+                + ".if defined(LONG_WATCHES)\n  timeout server 2h\n.else\n  timeout server 9m\n"
+                + ".endif\n"
+                + "frontend api\n  bind :8443\n  default_backend apis\n"
+                + "backend apis\n  server cp1 10.0.0.11:6443 check\n");
+    assertEquals(
+        java.time.Duration.ofMinutes(5), backend(r).getDuration("timeouts.server"), r.hocon());
+    assertTrue(
+        r.warnings().stream().anyMatch(w -> w.contains("conditional block")),
+        r.warnings()::toString);
+    assertValid(r.hocon());
+  }
+
   @Test
   void aDisabledFrontendIsNotImported() throws IOException {
     ImportResult r =

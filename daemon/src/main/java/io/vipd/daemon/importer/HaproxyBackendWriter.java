@@ -5,6 +5,7 @@ import io.vipd.daemon.importer.HaproxySettings.CheckOption;
 import io.vipd.daemon.importer.HaproxySettings.Setting;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 
 /** Writes one {@code proxy.backends.<name>} object from a haproxy backend or listen section. */
 final class HaproxyBackendWriter {
@@ -69,6 +70,44 @@ final class HaproxyBackendWriter {
     this.notes = notes;
   }
 
+  /** vipd's ranges, which haproxy's values may pass. */
+  private static final long MAX_RETRIES = 100;
+
+  private static final long MIN_CHECK_MILLIS = 10;
+  private static final long MAX_INTERVAL_MILLIS = TimeUnit.HOURS.toMillis(24);
+  private static final long MAX_CHECK_TIMEOUT_MILLIS = TimeUnit.HOURS.toMillis(1);
+  private static final long MAX_TIMEOUT_MILLIS = TimeUnit.DAYS.toMillis(7);
+
+  /**
+   * {@code value}, or the nearest end of min..max with a note on {@code line}: vipd check would
+   * refuse it as written.
+   */
+  private long within(
+      long value,
+      long min,
+      long max,
+      HaproxyLine line,
+      String what,
+      java.util.function.LongFunction<String> format) {
+    long kept = Math.max(min, Math.min(max, value));
+    if (kept != value) {
+      out.comment(
+          notes.changed(
+              line.where(),
+              line.text(),
+              what
+                  + " "
+                  + format.apply(value)
+                  + " is beyond vipd's range ("
+                  + format.apply(min)
+                  + " to "
+                  + format.apply(max)
+                  + "): "
+                  + format.apply(kept)));
+    }
+    return kept;
+  }
+
   HoconObject write() {
     draft.comments.forEach(out::comment);
     balance();
@@ -76,7 +115,9 @@ final class HaproxyBackendWriter {
     check();
     timeouts();
     if (s.retries != null) {
-      out.put("retries", s.retries.value());
+      out.put(
+          "retries",
+          within(s.retries.value(), 0, MAX_RETRIES, s.retries.line(), "retries", String::valueOf));
     }
     if (s.redispatch != null) {
       out.put("redispatch", s.redispatch.value());
@@ -196,7 +237,7 @@ final class HaproxyBackendWriter {
         check.put("insecure", true);
       }
     }
-    checkTimes(check, o);
+    checkTimes(check, o, first.line());
     out.put("check", check);
   }
 
@@ -223,15 +264,36 @@ final class HaproxyBackendWriter {
     }
   }
 
-  private void checkTimes(HoconObject check, HaproxyServerOptions o) {
-    long inter = o.interMillis.orElse(DEFAULT_INTER_MILLIS);
+  /**
+   * @param serverLine the line of the server whose options the check takes
+   */
+  private void checkTimes(HoconObject check, HaproxyServerOptions o, HaproxyLine serverLine) {
+    long inter =
+        o.interMillis.isPresent()
+            ? within(
+                o.interMillis.getAsLong(),
+                MIN_CHECK_MILLIS,
+                MAX_INTERVAL_MILLIS,
+                serverLine,
+                "inter",
+                Durations::hocon)
+            : DEFAULT_INTER_MILLIS;
     check.putDuration("interval", inter);
     o.fastInterMillis.ifPresent(f -> check.putDuration("fast-interval", f));
     o.downInterMillis.ifPresent(d -> check.putDuration("down-interval", d));
     o.checkPort.ifPresent(p -> check.put("port", p));
     Setting<Long> timeoutCheck = s.timeouts.get("check");
     // Without 'timeout check' haproxy bounds the whole check by inter, as vipd's timeout does.
-    long timeout = timeoutCheck == null ? inter : timeoutCheck.value();
+    long timeout =
+        timeoutCheck == null
+            ? Math.min(inter, MAX_CHECK_TIMEOUT_MILLIS)
+            : within(
+                timeoutCheck.value(),
+                MIN_CHECK_MILLIS,
+                MAX_CHECK_TIMEOUT_MILLIS,
+                timeoutCheck.line(),
+                "timeout check",
+                Durations::hocon);
     if (timeoutCheck != null) {
       out.comment(
           "timeout = "
@@ -282,7 +344,15 @@ final class HaproxyBackendWriter {
         value = draft.clientFinTimeout;
       }
       if (value != null) {
-        t.putDuration(name, value.value());
+        t.putDuration(
+            name,
+            within(
+                value.value(),
+                0,
+                MAX_TIMEOUT_MILLIS,
+                value.line(),
+                "timeout " + name,
+                Durations::hocon));
       } else if (name.equals("tunnel")) {
         tunnelFromIdleTimeouts(t);
       }

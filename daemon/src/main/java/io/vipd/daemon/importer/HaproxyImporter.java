@@ -34,6 +34,9 @@ final class HaproxyImporter {
   private final List<HaproxySectionDraft> frontends = new ArrayList<>();
   private final Map<String, HaproxySectionDraft> backends = new LinkedHashMap<>();
 
+  /** vipd's largest proxy.maxconn. */
+  private static final long MAX_GLOBAL_MAXCONN = 1_000_000;
+
   /** The global {@code ca-base}, or null. */
   private String caBase;
 
@@ -208,7 +211,15 @@ final class HaproxyImporter {
     }
     HoconObject proxy = HoconObject.block();
     if (globalMaxconn != null) {
-      proxy.put("maxconn", globalMaxconn.value());
+      long maxconn = Math.max(1, Math.min(MAX_GLOBAL_MAXCONN, globalMaxconn.value()));
+      if (maxconn != globalMaxconn.value()) {
+        header.add(
+            notes.changed(
+                globalMaxconn.line().where(),
+                globalMaxconn.line().text(),
+                "beyond vipd's range (1 to " + MAX_GLOBAL_MAXCONN + "): " + maxconn));
+      }
+      proxy.put("maxconn", maxconn);
     }
     if (busyPolling) {
       proxy.put("busy-polling", true);

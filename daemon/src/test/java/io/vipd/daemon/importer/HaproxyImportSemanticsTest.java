@@ -197,6 +197,27 @@ class HaproxyImportSemanticsTest {
     assertValid(r.hocon());
   }
 
+  /** Values haproxy takes beyond vipd's ranges become the nearest vipd takes, each said. */
+  @Test
+  void valuesBeyondVipdsRangesAreBroughtInAndSaid() throws IOException {
+    ImportResult r =
+        importHaproxy(
+            "global\n  maxconn 2000000\n"
+                + "defaults\n  mode tcp\n  retries 200\n  timeout tunnel 10d\n"
+                + "  timeout check 2h\n"
+                + "frontend api\n  bind :8443\n  default_backend apis\n"
+                + "backend apis\n  server cp1 10.0.0.11:6443 check inter 5\n");
+    Config be = backend(r);
+    assertEquals(100, be.getInt("retries"), r.hocon());
+    assertEquals(java.time.Duration.ofDays(7), be.getDuration("timeouts.tunnel"));
+    assertEquals(java.time.Duration.ofMillis(10), be.getDuration("check.interval"));
+    assertEquals(java.time.Duration.ofHours(1), be.getDuration("check.timeout"));
+    assertEquals(1_000_000, ConfigFactory.parseString(r.hocon()).getInt("proxy.maxconn"));
+    assertEquals(
+        5, r.hocon().split("beyond vipd's range", -1).length - 1, "each said: " + r.hocon());
+    assertValid(r.hocon());
+  }
+
   @Test
   void aDisabledFrontendIsNotImported() throws IOException {
     ImportResult r =

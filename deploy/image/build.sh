@@ -10,6 +10,10 @@
 # The layer is gzip-compressed, so jlink does not compress again. Writes DIR/{oci-layout,index.json,blobs/sha256/*} and DIR.tar (the same, as one archive).
 # Load it with e.g.  ctr -n k8s.io images import DIR.tar   or
 #                    skopeo copy oci:DIR:VERSION docker-daemon:vipd:VERSION
+# and pin it, so that kubelet's image garbage collection cannot remove it while the pod is down
+# (there is no registry to pull it back from):
+#   ctr -n k8s.io images label docker.io/library/vipd:VERSION io.cri-containerd.pinned=pinned
+# The image's architecture is the JDK's (the runtime and libraries are copied from this host).
 set -euo pipefail
 here="$(cd "$(dirname "$(readlink -f "$0")")" && pwd)"
 jar="$here/../../daemon/target/vipd.jar"
@@ -92,8 +96,15 @@ json_list() { # words -> "a","b"
 }
 # shellcheck disable=SC2086 # flags is a list of words
 entrypoint="$(json_list "$java_in_image" $flags -jar "$jar_in_image")"
-printf '{"architecture":"amd64","os":"linux","config":{"Entrypoint":[%s],"Cmd":["run","--config","/etc/vipd/vipd.conf"],"Env":["PATH=/opt/java/bin"],"User":"0","WorkingDir":"/","Labels":{"org.opencontainers.image.title":"vipd","org.opencontainers.image.version":"%s"}},"rootfs":{"type":"layers","diff_ids":["sha256:%s"]},"history":[{"created_by":"deploy/image/build.sh (jlink %s)"}]}' \
-  "$entrypoint" "$version" "$diff_id" "$modules" > "$work/config.json"
+# OCI names for the JDK's architecture (its release file), else this machine's
+jdk_arch="$(sed -n 's/^OS_ARCH="\(.*\)"$/\1/p' "$jdk/release" 2>/dev/null || true)"
+case "${jdk_arch:-$(uname -m)}" in
+  x86_64|amd64) arch=amd64 ;;
+  aarch64|arm64) arch=arm64 ;;
+  *) echo "build.sh: unsupported architecture ${jdk_arch:-$(uname -m)}" >&2; exit 1 ;;
+esac
+printf '{"architecture":"%s","os":"linux","config":{"Entrypoint":[%s],"Cmd":["run","--config","/etc/vipd/vipd.conf"],"Env":["PATH=/opt/java/bin"],"User":"0","WorkingDir":"/","Labels":{"org.opencontainers.image.title":"vipd","org.opencontainers.image.version":"%s"}},"rootfs":{"type":"layers","diff_ids":["sha256:%s"]},"history":[{"created_by":"deploy/image/build.sh (jlink %s)"}]}' \
+  "$arch" "$entrypoint" "$version" "$diff_id" "$modules" > "$work/config.json"
 config="$(sha256sum "$work/config.json" | cut -d' ' -f1)"
 config_size="$(stat -c %s "$work/config.json")"
 mv "$work/config.json" "$blobs/$config"
@@ -105,8 +116,8 @@ manifest_size="$(stat -c %s "$work/manifest.json")"
 mv "$work/manifest.json" "$blobs/$manifest"
 
 printf '{"imageLayoutVersion":"1.0.0"}' > "$work/oci/oci-layout"
-printf '{"schemaVersion":2,"mediaType":"application/vnd.oci.image.index.v1+json","manifests":[{"mediaType":"application/vnd.oci.image.manifest.v1+json","digest":"sha256:%s","size":%s,"annotations":{"org.opencontainers.image.ref.name":"%s","io.containerd.image.name":"docker.io/library/vipd:%s"}}]}' \
-  "$manifest" "$manifest_size" "$version" "$version" > "$work/oci/index.json"
+printf '{"schemaVersion":2,"mediaType":"application/vnd.oci.image.index.v1+json","manifests":[{"mediaType":"application/vnd.oci.image.manifest.v1+json","digest":"sha256:%s","size":%s,"platform":{"architecture":"%s","os":"linux"},"annotations":{"org.opencontainers.image.ref.name":"%s","io.containerd.image.name":"docker.io/library/vipd:%s"}}]}' \
+  "$manifest" "$manifest_size" "$arch" "$version" "$version" > "$work/oci/index.json"
 
 rm -rf "$out" "$out.tar"
 mkdir -p "$(dirname "$out")"

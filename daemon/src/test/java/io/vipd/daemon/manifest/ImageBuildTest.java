@@ -59,6 +59,10 @@ class ImageBuildTest {
     assertEquals("{\"imageLayoutVersion\":\"1.0.0\"}", Files.readString(out.resolve("oci-layout")));
     String index = Files.readString(out.resolve("index.json"));
     assertTrue(index.contains("\"org.opencontainers.image.ref.name\":\"" + version + "\""), index);
+    // the architecture of the runtime copied in, where containerd matches it against the node's
+    String arch = System.getProperty("os.arch").equals("aarch64") ? "arm64" : "amd64";
+    assertTrue(
+        index.contains("\"platform\":{\"architecture\":\"" + arch + "\",\"os\":\"linux\"}"), index);
     String manifest =
         blob(out, only(index, "\"digest\":\"sha256:([0-9a-f]{64})\",\"size\":(\\d+)"));
     List<String[]> refs = all(manifest, "\"digest\":\"sha256:([0-9a-f]{64})\",\"size\":(\\d+)");

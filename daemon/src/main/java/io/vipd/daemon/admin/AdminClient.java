@@ -49,15 +49,24 @@ public final class AdminClient {
    *     message says which, with the daemon's one-line answer)
    */
   public String post(String path) throws IOException {
-    return send("POST", path);
+    return send("POST", path, TIMEOUT);
+  }
+
+  /** As {@link #post(String)}, waiting up to {@code timeout} for the answer (a reload). */
+  public String post(String path, Duration timeout) throws IOException {
+    return send("POST", path, timeout);
   }
 
   private String send(String method, String path) throws IOException {
+    return send(method, path, TIMEOUT);
+  }
+
+  private String send(String method, String path, Duration timeout) throws IOException {
     HttpRequest.Builder b;
     try {
       b =
           HttpRequest.newBuilder(URI.create(base + path))
-              .timeout(TIMEOUT)
+              .timeout(timeout)
               .method(method, HttpRequest.BodyPublishers.noBody());
     } catch (IllegalArgumentException e) {
       throw new IOException("bad admin address " + base + ": " + e.getMessage(), e);

@@ -108,6 +108,11 @@ public final class Cli {
             return new OperationCommand(out, err, last(a, "admin"), last(a, "token"))
                 .server(action, pos.get(1), withValue ? Optional.of(pos.get(2)) : Optional.empty());
           }
+        case "reload":
+          {
+            CliArgs a = CliArgs.parse(args, Set.of("admin", "token"), Set.of());
+            return new OperationCommand(out, err, last(a, "admin"), last(a, "token")).reload();
+          }
         case "frontend":
           {
             List<String> pos = positionals(args);

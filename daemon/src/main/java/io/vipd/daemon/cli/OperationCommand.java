@@ -21,6 +21,9 @@ final class OperationCommand {
   /** Poll interval of {@code /status} while a handover waits for another master. */
   private static final long POLL_MILLIS = 200;
 
+  /** A reload resolves names and binds: longer than a runtime operation's answer. */
+  private static final Duration RELOAD_TIMEOUT = Duration.ofSeconds(60);
+
   private final PrintStream out;
   private final PrintStream err;
   private final AdminClient client;
@@ -49,6 +52,21 @@ final class OperationCommand {
             + action
             + value.map(w -> "?value=" + enc(w)).orElse("");
     return post("vipd server", path).isPresent() ? Cli.OK : Cli.INVALID;
+  }
+
+  /**
+   * {@code vipd reload}: {@code POST /reload}, answered once the reload is applied or refused, so
+   * that a script learns what {@code systemctl reload} (which returns once the signal is sent)
+   * cannot tell: a port that could not be bound, a name that did not resolve.
+   */
+  int reload() {
+    try {
+      out.print(client.post("/reload", RELOAD_TIMEOUT));
+      return Cli.OK;
+    } catch (IOException e) {
+      err.println("vipd reload: " + e.getMessage());
+      return Cli.INVALID;
+    }
   }
 
   /** {@code vipd frontend disable|enable FRONTEND}. */

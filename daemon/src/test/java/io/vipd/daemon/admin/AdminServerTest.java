@@ -389,6 +389,21 @@ class AdminServerTest {
     assertEquals(422, bad.status());
     assertTrue(bad.body().contains("vipd.conf:3: proxy.maxconn: found -1"), bad.body());
     assertEquals(2, reloads.get());
+
+    // vipd reload: the same, with its exit status
+    String admin = "127.0.0.1:" + port;
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    assertEquals(1, cli(out, err, "reload", "--admin", admin, "--token", TOKEN), out.toString());
+    assertTrue(
+        err.toString(StandardCharsets.UTF_8).contains("vipd.conf:3: proxy.maxconn: found -1"),
+        err.toString(StandardCharsets.UTF_8));
+    reloadAnswer = ReloadResult.applied(List.of("server apis/c removed"));
+    out.reset();
+    assertEquals(0, cli(out, err, "reload", "--admin", admin, "--token", TOKEN));
+    assertEquals("reloaded: server apis/c removed\n", out.toString(StandardCharsets.UTF_8));
+    assertEquals(1, cli(out, err, "reload", "--admin", admin), "no token");
+    assertEquals(4, reloads.get());
   }
 
   private RawHttp.Response post(String path, String token) throws IOException {

@@ -55,6 +55,9 @@ final class RunCommand {
                   ConfigProblem.Severity.WARNING, p.file(), p.line(), p.key(), p.message())
               .format());
     }
+    for (ConfigProblem p : ExecPrograms.notifyProblems(file, r.config().orElseThrow())) {
+      out.println(p.format());
+    }
     for (String n : r.notYetActive()) {
       out.println(file + ": note: " + n);
     }

@@ -40,12 +40,7 @@ public final class ExecPrograms {
       } catch (java.nio.file.InvalidPathException invalid) {
         continue; // not a path the system could run either; the run reports it
       }
-      String why =
-          !Files.exists(p)
-              ? "does not exist"
-              : !Files.isRegularFile(p)
-                  ? "is not a file"
-                  : !Files.isExecutable(p) ? "is not executable" : null;
+      String why = whyNotRunnable(p);
       if (why != null) {
         out.add(
             new ConfigProblem(
@@ -62,5 +57,64 @@ public final class ExecPrograms {
       }
     }
     return out;
+  }
+
+  /**
+   * One warning per notify command whose absolute program is missing or not executable here: the
+   * transition it reports is not reported. A warning, not a refusal (keepalived logs such a script
+   * and runs on): a reload or a start is not held up by a notification.
+   */
+  public static List<ConfigProblem> notifyProblems(String file, DaemonConfig config) {
+    List<ConfigProblem> out = new ArrayList<>();
+    List<VrrpInstanceConfig> instances = config.vrrp().instances();
+    for (int i = 0; i < instances.size(); i++) {
+      NotifyConfig n = instances.get(i).notifyScripts();
+      List<Map.Entry<String, java.util.Optional<String>>> commands =
+          List.of(
+              Map.entry("master", n.master()),
+              Map.entry("backup", n.backup()),
+              Map.entry("fault", n.fault()),
+              Map.entry("stop", n.stop()),
+              Map.entry("any", n.any()));
+      for (Map.Entry<String, java.util.Optional<String>> c : commands) {
+        if (c.getValue().isEmpty()) {
+          continue;
+        }
+        List<String> words = io.vipd.daemon.text.ShellWords.split(c.getValue().get());
+        if (words.isEmpty() || !words.get(0).startsWith("/")) {
+          continue;
+        }
+        String why;
+        try {
+          why = whyNotRunnable(Path.of(words.get(0)));
+        } catch (java.nio.file.InvalidPathException invalid) {
+          continue;
+        }
+        if (why != null) {
+          out.add(
+              new ConfigProblem(
+                  ConfigProblem.Severity.WARNING,
+                  file,
+                  0,
+                  "vrrp.instances[" + i + "].notify." + c.getKey(),
+                  "found "
+                      + words.get(0)
+                      + ", which "
+                      + why
+                      + " on this machine, expected an executable program: these transitions"
+                      + " will not be reported"));
+        }
+      }
+    }
+    return out;
+  }
+
+  /** Why {@code p} cannot be run, or null if it can. */
+  private static String whyNotRunnable(Path p) {
+    return !Files.exists(p)
+        ? "does not exist"
+        : !Files.isRegularFile(p)
+            ? "is not a file"
+            : !Files.isExecutable(p) ? "is not executable" : null;
   }
 }

@@ -77,6 +77,7 @@ public final class HostCheck {
     }
     capabilities(out, file, config, host);
     out.addAll(ExecPrograms.problems(file, config));
+    out.addAll(ExecPrograms.notifyProblems(file, config));
     return out;
   }
 

@@ -76,6 +76,10 @@ public final class Reloader {
     if (!programs.isEmpty()) {
       return ReloadResult.rejected(programs.stream().map(ConfigProblem::format).toList());
     }
+    for (ConfigProblem w :
+        ExecPrograms.notifyProblems(file.toString(), loaded.config().orElseThrow())) {
+      LOG.warn("{}", w.format());
+    }
     try {
       return ReloadResult.applied(applier.apply(loaded.config().orElseThrow()));
     } catch (PartialReloadException e) {

@@ -68,6 +68,28 @@ class ExecProgramsTest {
   }
 
   @Test
+  void aMissingNotifyProgramIsAWarning() throws Exception {
+    Path script = Files.writeString(dir.resolve("notify.sh"), "#!/bin/sh\n");
+    script.toFile().setExecutable(true);
+    Path conf = dir.resolve("notify.conf");
+    Files.writeString(
+        conf,
+        "admin.enabled = false\n"
+            + "vrrp.instances = [ { name = VI_1, interface = eth0, virtual-router-id = 51,"
+            + " priority = 100, virtual-ips = [\"10.0.0.100/24\"],"
+            + " notify { master = \""
+            + dir.resolve("gone.sh")
+            + " master\", backup = \""
+            + script
+            + " backup\", fault = \"logger fault\" } } ]\n");
+    List<ConfigProblem> p = ExecPrograms.notifyProblems("f", load(conf));
+    assertEquals(1, p.size(), p.toString());
+    assertEquals(ConfigProblem.Severity.WARNING, p.get(0).severity());
+    assertEquals("vrrp.instances[0].notify.master", p.get(0).key());
+    assertTrue(p.get(0).message().contains("does not exist"), p.get(0).message());
+  }
+
+  @Test
   void aReloadThatBringsAMissingProgramIsRefusedAndAppliesNothing() throws Exception {
     Path conf = config(dir.resolve("nope.sh").toString(), false);
     AtomicInteger applied = new AtomicInteger();

@@ -64,7 +64,14 @@ final class OperationCommand {
       out.print(client.post("/reload", RELOAD_TIMEOUT));
       return Cli.OK;
     } catch (IOException e) {
-      err.println("vipd reload: " + e.getMessage());
+      if (e.getCause() instanceof java.net.http.HttpTimeoutException) {
+        err.println(
+            "vipd reload: no answer within "
+                + RELOAD_TIMEOUT.toSeconds()
+                + " s; the reload may still be applying: see vipd status and the log");
+      } else {
+        err.println("vipd reload: " + e.getMessage());
+      }
       return Cli.INVALID;
     }
   }

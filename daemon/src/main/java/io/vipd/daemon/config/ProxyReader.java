@@ -2,6 +2,7 @@ package io.vipd.daemon.config;
 
 import com.typesafe.config.ConfigObject;
 import io.vipd.health.PassiveAction;
+import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -109,7 +110,15 @@ final class ProxyReader {
    */
   private static HostPort socketOf(HostPort bind) {
     String h = bind.host();
-    boolean wildcard = h.equals("0.0.0.0") || h.equals("::") || h.equals("[::]");
+    boolean literal = h.contains(":") || h.matches("[0-9.]+");
+    boolean wildcard;
+    try {
+      // a literal only (no name is looked up): [::0] and [0:0:0:0:0:0:0:0] are [::] too
+      wildcard =
+          literal && InetAddress.getByName(h.replace("[", "").replace("]", "")).isAnyLocalAddress();
+    } catch (java.net.UnknownHostException e) {
+      wildcard = false;
+    }
     return wildcard ? new HostPort("::", bind.port()) : bind;
   }
 

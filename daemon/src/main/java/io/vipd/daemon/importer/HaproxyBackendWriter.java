@@ -279,8 +279,28 @@ final class HaproxyBackendWriter {
                 Durations::hocon)
             : DEFAULT_INTER_MILLIS;
     check.putDuration("interval", inter);
-    o.fastInterMillis.ifPresent(f -> check.putDuration("fast-interval", f));
-    o.downInterMillis.ifPresent(d -> check.putDuration("down-interval", d));
+    o.fastInterMillis.ifPresent(
+        f ->
+            check.putDuration(
+                "fast-interval",
+                within(
+                    f,
+                    MIN_CHECK_MILLIS,
+                    MAX_INTERVAL_MILLIS,
+                    serverLine,
+                    "fastinter",
+                    Durations::hocon)));
+    o.downInterMillis.ifPresent(
+        d ->
+            check.putDuration(
+                "down-interval",
+                within(
+                    d,
+                    MIN_CHECK_MILLIS,
+                    MAX_INTERVAL_MILLIS,
+                    serverLine,
+                    "downinter",
+                    Durations::hocon)));
     o.checkPort.ifPresent(p -> check.put("port", p));
     Setting<Long> timeoutCheck = s.timeouts.get("check");
     // Without 'timeout check' haproxy bounds the whole check by inter, as vipd's timeout does.

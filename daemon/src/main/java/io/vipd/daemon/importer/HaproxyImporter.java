@@ -34,6 +34,9 @@ final class HaproxyImporter {
   private final List<HaproxySectionDraft> frontends = new ArrayList<>();
   private final Map<String, HaproxySectionDraft> backends = new LinkedHashMap<>();
 
+  /** Ports some frontend binds on 0.0.0.0, with the first such frontend. */
+  private final Map<Integer, String> v4Wildcards = new java.util.HashMap<>();
+
   /** vipd's largest proxy.maxconn. */
   private static final long MAX_GLOBAL_MAXCONN = 1_000_000;
 
@@ -191,6 +194,13 @@ final class HaproxyImporter {
     HoconArray frontendArray = new HoconArray();
     List<FrontendBind> binds = new ArrayList<>();
     for (HaproxySectionDraft f : frontends) {
+      for (HaproxyAddress b : f.binds) {
+        if (b.host().equals("0.0.0.0")) {
+          v4Wildcards.putIfAbsent(b.port(), f.name());
+        }
+      }
+    }
+    for (HaproxySectionDraft f : frontends) {
       frontend(f, frontendArray, binds);
     }
     HoconObject backendObject = HoconObject.block();
@@ -263,11 +273,8 @@ final class HaproxyImporter {
     List<HaproxyAddress> addresses = new ArrayList<>(f.binds);
     addresses.removeIf(
         b -> {
-          boolean both =
-              b.host().equals("[::]")
-                  && f.binds.stream()
-                      .anyMatch(o -> o.host().equals("0.0.0.0") && o.port() == b.port());
-          if (both) {
+          String v4 = b.host().equals("[::]") ? v4Wildcards.get(b.port()) : null;
+          if (v4 != null) {
             out.comment(
                 notes.changed(
                     f.section.where(),
@@ -275,9 +282,12 @@ final class HaproxyImporter {
                     "vipd listens on 0.0.0.0:"
                         + b.port()
                         + " dual-stack (on [::]), so it takes IPv6 clients too: one frontend"
-                        + " for both (haproxy's *:P with :::P v6only)"));
+                        + " for both (haproxy's *:P with :::P v6only)"
+                        + (v4.equals(f.name())
+                            ? ""
+                            : "; IPv6 clients go to frontend " + v4 + "'s backend")));
           }
-          return both;
+          return v4 != null;
         });
     if (addresses.size() > 1) {
       out.comment(

@@ -311,6 +311,19 @@ class ValidationRulesTest {
   }
 
   @Test
+  void everySpellingOfTheIpv6WildcardIsTheSameSocket() {
+    String text =
+        proxy("retries = 3", "apiservers")
+            .replace(
+                "backend = apiservers } ]",
+                "backend = apiservers },"
+                    + " { name = api6, bind = \"[0:0:0:0:0:0:0:0]:8443\", backend = apiservers } ]");
+    LoadResult r = TestFiles.load(dir, text);
+    assertEquals(1, r.errors().size(), r.errors().toString());
+    assertTrue(r.errors().get(0).message().contains("keep one of the two"), r.errors().toString());
+  }
+
+  @Test
   void unknownBalancer() {
     assertErrors(
         proxy("balance = roundrobbin", "apiservers"),

@@ -245,6 +245,19 @@ class HaproxyImportSemanticsTest {
     assertEquals(1, fronts.size(), r.hocon());
     assertEquals("0.0.0.0:8443", fronts.get(0).getString("bind"));
     assertValid(r.hocon());
+
+    // the same pair split over two frontends
+    ImportResult split =
+        importHaproxy(
+            "defaults\n  mode tcp\n"
+                + "frontend api\n  bind *:8443\n  default_backend apis\n"
+                + "frontend api6\n  bind :::8443 v6only\n  default_backend apis\n"
+                + "backend apis\n  server cp1 10.0.0.11:6443 check\n");
+    assertEquals(
+        1,
+        ConfigFactory.parseString(split.hocon()).getConfigList("proxy.frontends").size(),
+        split.hocon());
+    assertValid(split.hocon());
   }
 
   @Test

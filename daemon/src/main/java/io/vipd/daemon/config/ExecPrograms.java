@@ -1,10 +1,13 @@
 package io.vipd.daemon.config;
 
+import io.vipd.daemon.text.ShellWords;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The programs of {@code type = exec} checks, judged on this machine: an absolute program that does
@@ -37,7 +40,7 @@ public final class ExecPrograms {
       Path p;
       try {
         p = Path.of(program);
-      } catch (java.nio.file.InvalidPathException invalid) {
+      } catch (InvalidPathException invalid) {
         continue; // not a path the system could run either; the run reports it
       }
       String why = whyNotRunnable(p);
@@ -68,26 +71,18 @@ public final class ExecPrograms {
     List<ConfigProblem> out = new ArrayList<>();
     List<VrrpInstanceConfig> instances = config.vrrp().instances();
     for (int i = 0; i < instances.size(); i++) {
-      NotifyConfig n = instances.get(i).notifyScripts();
-      List<Map.Entry<String, java.util.Optional<String>>> commands =
-          List.of(
-              Map.entry("master", n.master()),
-              Map.entry("backup", n.backup()),
-              Map.entry("fault", n.fault()),
-              Map.entry("stop", n.stop()),
-              Map.entry("any", n.any()));
-      for (Map.Entry<String, java.util.Optional<String>> c : commands) {
+      for (Map.Entry<String, Optional<String>> c : instances.get(i).notifyScripts().byKey()) {
         if (c.getValue().isEmpty()) {
           continue;
         }
-        List<String> words = io.vipd.daemon.text.ShellWords.split(c.getValue().get());
+        List<String> words = ShellWords.split(c.getValue().get());
         if (words.isEmpty() || !words.get(0).startsWith("/")) {
           continue;
         }
         String why;
         try {
           why = whyNotRunnable(Path.of(words.get(0)));
-        } catch (java.nio.file.InvalidPathException invalid) {
+        } catch (InvalidPathException invalid) {
           continue;
         }
         if (why != null) {

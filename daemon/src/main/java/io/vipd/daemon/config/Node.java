@@ -34,8 +34,7 @@ import java.util.regex.Pattern;
 final class Node {
 
   /** A duration written without a unit: digits, maybe a fraction, maybe blanks around. */
-  private static final java.util.regex.Pattern BARE_NUMBER =
-      java.util.regex.Pattern.compile("\\s*[+-]?[0-9]+(\\.[0-9]+)?\\s*");
+  private static final Pattern BARE_NUMBER = Pattern.compile("\\s*[+-]?[0-9]+(\\.[0-9]+)?\\s*");
 
   private static final Set<String> SECRET_KEYS = Set.of("password", "token");
   private static final Pattern PLAIN = Pattern.compile("[A-Za-z0-9._:/\\[\\]@%+-]+");
@@ -315,23 +314,14 @@ final class Node {
   }
 
   private Optional<Duration> parseDuration(String key, ConfigValue v, String expected) {
-    if (v.valueType() == ConfigValueType.NUMBER) {
-      error(
-          key,
-          "found "
-              + describe(key, v)
-              + " (a number without a unit), expected "
-              + expected
-              + "; HOCON would read it as milliseconds");
-      return Optional.empty();
-    }
-    if (v.valueType() != ConfigValueType.STRING) {
+    boolean string = v.valueType() == ConfigValueType.STRING;
+    if (!string && v.valueType() != ConfigValueType.NUMBER) {
       wrong(key, v, expected);
       return Optional.empty();
     }
-    if (BARE_NUMBER.matcher((String) v.unwrapped()).matches()) {
-      // "60", as an environment variable gives it: HOCON reads a string without a unit as
-      // milliseconds too
+    // a number, or a string of one ("60", as an environment variable gives it): HOCON reads
+    // either without a unit as milliseconds
+    if (!string || BARE_NUMBER.matcher((String) v.unwrapped()).matches()) {
       error(
           key,
           "found "

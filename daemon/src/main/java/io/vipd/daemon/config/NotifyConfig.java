@@ -1,6 +1,8 @@
 package io.vipd.daemon.config;
 
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -17,6 +19,26 @@ public record NotifyConfig(
     Optional<String> stop,
     Optional<String> any,
     Duration timeout) {
+
+  /** The commands by their key ({@code master}, ..., {@code any}), in that order, set or not. */
+  public List<Map.Entry<String, Optional<String>>> byKey() {
+    return byKey(master, backup, fault, stop, any);
+  }
+
+  /** As {@link #byKey()}, for commands not yet in a config. */
+  static List<Map.Entry<String, Optional<String>>> byKey(
+      Optional<String> master,
+      Optional<String> backup,
+      Optional<String> fault,
+      Optional<String> stop,
+      Optional<String> any) {
+    return List.of(
+        Map.entry("master", master),
+        Map.entry("backup", backup),
+        Map.entry("fault", fault),
+        Map.entry("stop", stop),
+        Map.entry("any", any));
+  }
 
   /** True when no script is set (the timeout alone does not count). */
   public boolean isEmpty() {

@@ -1,6 +1,7 @@
 package io.vipd.daemon.config;
 
 import com.typesafe.config.ConfigObject;
+import io.vipd.daemon.text.ShellWords;
 import io.vipd.vrrp.packet.Ipv4ChecksumMode;
 import io.vipd.vrrp.packet.VrrpVersion;
 import java.net.InetAddress;
@@ -442,14 +443,8 @@ final class VrrpReader {
     Optional<String> stop = n.optionalText("stop", expected);
     Optional<String> any = n.optionalText("any", expected);
     Optional<Duration> timeout = n.duration("timeout", Duration.ofMillis(100), Duration.ofHours(1));
-    List<Map.Entry<String, Optional<String>>> commands =
-        List.of(
-            Map.entry("master", master),
-            Map.entry("backup", backup),
-            Map.entry("fault", fault),
-            Map.entry("stop", stop),
-            Map.entry("any", any));
-    for (Map.Entry<String, Optional<String>> c : commands) {
+    for (Map.Entry<String, Optional<String>> c :
+        NotifyConfig.byKey(master, backup, fault, stop, any)) {
       if (c.getValue().filter(VrrpReader::wantsAShell).isPresent()) {
         n.warning(
             c.getKey(),
@@ -469,7 +464,7 @@ final class VrrpReader {
    * $VAR}) and is not already run by a shell ({@code /bin/sh -c '...'}): vipd runs it without one.
    */
   static boolean wantsAShell(String command) {
-    List<String> words = io.vipd.daemon.text.ShellWords.split(command);
+    List<String> words = ShellWords.split(command);
     if (words.size() >= 2
         && words.get(1).equals("-c")
         && List.of("sh", "bash", "dash", "ash", "zsh")
@@ -494,7 +489,7 @@ final class VrrpReader {
         unquoted.append(ch);
       }
     }
-    return io.vipd.daemon.text.ShellWords.needsShell(unquoted.toString());
+    return ShellWords.needsShell(unquoted.toString());
   }
 
   private static Optional<GarpConfig> garp(Node g) {

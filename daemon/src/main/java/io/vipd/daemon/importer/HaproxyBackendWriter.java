@@ -76,7 +76,7 @@ final class HaproxyBackendWriter {
   private static final long MIN_CHECK_MILLIS = 10;
   private static final long MAX_INTERVAL_MILLIS = TimeUnit.HOURS.toMillis(24);
   private static final long MAX_CHECK_TIMEOUT_MILLIS = TimeUnit.HOURS.toMillis(1);
-  private static final long MAX_TIMEOUT_MILLIS = TimeUnit.DAYS.toMillis(7);
+  static final long MAX_TIMEOUT_MILLIS = TimeUnit.DAYS.toMillis(7);
 
   /**
    * {@code value}, or the nearest end of min..max with a note on {@code line}: vipd check would

@@ -4,7 +4,6 @@ import io.vipd.daemon.importer.HaproxySettings.CheckOption;
 import io.vipd.daemon.importer.HaproxySettings.Setting;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Applies haproxy directives of a defaults, frontend, backend or listen section to a {@link
@@ -162,7 +161,7 @@ final class HaproxyDirectiveReader {
               line.where(),
               line.text(),
               "haproxy's 0 is no timeout; vipd has none there and takes its longest, 7d"));
-      s.timeouts.put(name, new Setting<>(TimeUnit.DAYS.toMillis(7), line));
+      s.timeouts.put(name, new Setting<>(HaproxyBackendWriter.MAX_TIMEOUT_MILLIS, line));
       return;
     }
     s.timeouts.put(name, new Setting<>(millis.getAsLong(), line));

@@ -1,9 +1,12 @@
 package io.vipd.daemon.importer;
 
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Turns a parsed haproxy.cfg into vipd's {@code proxy} section. Defaults sections are read for the
@@ -35,7 +38,7 @@ final class HaproxyImporter {
   private final Map<String, HaproxySectionDraft> backends = new LinkedHashMap<>();
 
   /** Ports some frontend binds on 0.0.0.0, with the first such frontend. */
-  private final Map<Integer, String> v4Wildcards = new java.util.HashMap<>();
+  private final Map<Integer, String> v4Wildcards = new HashMap<>();
 
   /** vipd's largest proxy.maxconn. */
   private static final long MAX_GLOBAL_MAXCONN = 1_000_000;
@@ -44,10 +47,10 @@ final class HaproxyImporter {
   private String caBase;
 
   /** Named defaults sections ({@code defaults NAME}), which {@code from NAME} refers to. */
-  private final Map<String, HaproxySettings> namedDefaults = new java.util.HashMap<>();
+  private final Map<String, HaproxySettings> namedDefaults = new HashMap<>();
 
   /** Backends (and listen sections) that haproxy has disabled, by name. */
-  private final java.util.Set<String> disabledBackends = new java.util.HashSet<>();
+  private final Set<String> disabledBackends = new HashSet<>();
 
   private HaproxySettings.Setting<Long> globalMaxconn;
   private boolean sslServerVerifyNone;
@@ -71,7 +74,7 @@ final class HaproxyImporter {
         case "defaults":
           // Each defaults section starts again from haproxy's built-in values, or from the named
           // defaults section it names with "from" (haproxy 2.6)
-          defaults = base(section, new HaproxySettings());
+          defaults = base(section, new HaproxySettings()).copy();
           for (HaproxyLine line : section.lines()) {
             reader.apply(line, defaults, null, header);
           }
@@ -117,8 +120,9 @@ final class HaproxyImporter {
   }
 
   /**
-   * The defaults a section starts from: those named by its {@code from NAME}, else {@code
-   * otherwise} (the last defaults section before it, for a proxy; built-in values, for defaults).
+   * The defaults a section starts from (the caller works on a copy): those named by its {@code from
+   * NAME}, else {@code otherwise} (the last defaults section before it, for a proxy; built-in
+   * values, for defaults).
    */
   private HaproxySettings base(HaproxySection section, HaproxySettings otherwise) {
     List<String> words = section.header().words();
@@ -140,7 +144,7 @@ final class HaproxyImporter {
                       : "the last defaults section's values are used")));
       return otherwise;
     }
-    return section.type().equals("defaults") ? named.copy() : named;
+    return named;
   }
 
   private void proxySection(HaproxySection section, HaproxySettings settings) {

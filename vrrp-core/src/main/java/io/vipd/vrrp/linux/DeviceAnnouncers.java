@@ -7,6 +7,8 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.util.HashMap;
 import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * An instance's announcer for virtual addresses on several devices: each address is announced on
@@ -23,8 +25,7 @@ public final class DeviceAnnouncers implements LinkAnnouncer, Closeable {
     LinkAnnouncer open(String interfaceName) throws IOException;
   }
 
-  private static final org.slf4j.Logger LOG =
-      org.slf4j.LoggerFactory.getLogger(DeviceAnnouncers.class);
+  private static final Logger LOG = LoggerFactory.getLogger(DeviceAnnouncers.class);
 
   /** A device without ARP or NDP (no Ethernet address): nothing to send there. */
   private static final LinkAnnouncer NOTHING_TO_ANNOUNCE = vip -> {};

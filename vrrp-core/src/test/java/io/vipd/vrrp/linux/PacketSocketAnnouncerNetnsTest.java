@@ -55,19 +55,7 @@ class PacketSocketAnnouncerNetnsTest {
   void gratuitousArpReachesPeerAndUpdatesItsNeighbourEntry() throws Exception {
     InetAddress vip = lan.spareIpv4(1);
     String mac1 = HexFormat.ofDelimiter(":").formatHex(lan.mac(1));
-    lan.exec(
-            2,
-            "ip",
-            "neigh",
-            "replace",
-            vip.getHostAddress(),
-            "lladdr",
-            STALE_MAC,
-            "dev",
-            IF,
-            "nud",
-            "stale")
-        .orThrow();
+    staleEntryInNode2(vip);
     try (PacketCapture wire = lan.inNode(2, () -> PacketCapture.open(IF))) {
       announcer.announce(vip);
       byte[] frame = wire.await(f -> PacketCapture.etherType(f) == 0x0806, 2000);
@@ -83,20 +71,7 @@ class PacketSocketAnnouncerNetnsTest {
   void unsolicitedNaReachesPeerAndUpdatesItsNeighbourEntry() throws Exception {
     InetAddress vip = lan.spareIpv6(1);
     String mac1 = HexFormat.ofDelimiter(":").formatHex(lan.mac(1));
-    lan.exec(
-            2,
-            "ip",
-            "-6",
-            "neigh",
-            "replace",
-            vip.getHostAddress(),
-            "lladdr",
-            STALE_MAC,
-            "dev",
-            IF,
-            "nud",
-            "stale")
-        .orThrow();
+    staleEntryInNode2(vip);
     try (PacketCapture wire = lan.inNode(2, () -> PacketCapture.open(IF))) {
       announcer.announce(vip);
       byte[] frame = wire.await(f -> PacketCapture.isIpv6(f, 58) && (f[54] & 0xff) == 136, 2000);
@@ -117,20 +92,7 @@ class PacketSocketAnnouncerNetnsTest {
     InetAddress vip = lan.spareIpv6(2);
     String mac1 = HexFormat.ofDelimiter(":").formatHex(lan.mac(1));
     String forwarding = "net.ipv6.conf." + IF + ".forwarding";
-    lan.exec(
-            2,
-            "ip",
-            "-6",
-            "neigh",
-            "replace",
-            vip.getHostAddress(),
-            "lladdr",
-            STALE_MAC,
-            "dev",
-            IF,
-            "nud",
-            "stale")
-        .orThrow();
+    staleEntryInNode2(vip);
     lan.exec(1, "sysctl", "-qw", forwarding + "=1").orThrow();
     try {
       lan.inNode( // the setting is read in the announcer's namespace, as vipd runs in it
@@ -144,6 +106,25 @@ class PacketSocketAnnouncerNetnsTest {
     } finally {
       lan.exec(1, "sysctl", "-qw", forwarding + "=0").orThrow();
     }
+  }
+
+  /** Gives node 2 an entry for {@code vip} at a MAC nobody has, for an announcement to update. */
+  private static void staleEntryInNode2(InetAddress vip) throws Exception {
+    String family = vip instanceof java.net.Inet6Address ? "-6" : "-4";
+    lan.exec(
+            2,
+            "ip",
+            family,
+            "neigh",
+            "replace",
+            vip.getHostAddress(),
+            "lladdr",
+            STALE_MAC,
+            "dev",
+            IF,
+            "nud",
+            "stale")
+        .orThrow();
   }
 
   /** The kernel processes the frame asynchronously (softirq): allow it a moment. */

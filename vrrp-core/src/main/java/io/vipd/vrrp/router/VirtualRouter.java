@@ -62,6 +62,12 @@ public final class VirtualRouter {
   /** Operator maintenance: never MASTER while set (see {@link #setMaintenance}). */
   private boolean maintenance;
 
+  /** The sync group this router belongs to, or null (see {@link #joinSyncGroup}). */
+  private SyncGroup.Seat seat;
+
+  /** The fault another member of the sync group imposes, in words, or null. */
+  private String syncFault;
+
   /**
    * Creates a router in INITIALIZE; nothing happens until {@link #start(long)}.
    *
@@ -93,16 +99,41 @@ public final class VirtualRouter {
     }
     masterAdverIntervalCentis = config.advertIntervalCentis();
     lastMasterAddress = null;
-    if (faulted) {
-      enterFault(nowNanos, "fault: " + faultReason);
+    if (seat != null) {
+      // a fault imposed just now may still be on its way as an order: start from the group's
+      syncFault = seat.imposedFaultNow();
+    }
+    if (faulted || syncFault != null) {
+      enterFault(nowNanos, "fault: " + (faulted ? faultReason : syncFault));
     } else if (maintenance) {
       enterBackup(nowNanos, "startup in maintenance");
     } else if (config.isAddressOwner()) {
       becomeMaster(nowNanos, "address owner (priority 255) starting");
     } else if (config.initialMaster()) {
       becomeMaster(nowNanos, "initial state MASTER");
+    } else if (seat != null && seat.anotherIsMaster()) {
+      becomeMaster(nowNanos, "sync group " + seat.groupName() + ": joining its MASTER members");
     } else {
       enterBackup(nowNanos, "startup");
+    }
+  }
+
+  /**
+   * Makes this router a member of a sync group (keepalived's {@code vrrp_sync_group}): see {@link
+   * SyncGroup} for what that changes. Only before {@link #start}; the seat comes from {@link
+   * SyncGroup#join}, whose orders the owner runs on this router's thread.
+   *
+   * @throws IllegalStateException once started, or when already a member
+   */
+  public void joinSyncGroup(SyncGroup.Seat seat) {
+    Objects.requireNonNull(seat, "seat");
+    if (state != VrrpState.INITIALIZE || this.seat != null) {
+      throw new IllegalStateException(config.name() + ": joins a sync group only once, unstarted");
+    }
+    this.seat = seat;
+    syncFault = seat.imposedFaultNow();
+    if (faulted) {
+      seat.ownFault(true, faultReason);
     }
   }
 
@@ -150,6 +181,10 @@ public final class VirtualRouter {
         lastMasterAddress = null;
         masterDownDeadlineNanos = nowNanos + masterDownIntervalNanos();
         masterDownReason = DOWN_TIMER_EXPIRED;
+      } else if (seat != null && !seat.mayBecomeMaster()) {
+        // keepalived prefers BACKUP to a split group: the last member to time out takes the
+        // others with it; until then, wait another interval
+        masterDownDeadlineNanos = nowNanos + masterDownIntervalNanos();
       } else {
         becomeMaster(nowNanos, masterDownReason);
       }
@@ -302,10 +337,10 @@ public final class VirtualRouter {
     if (fault) {
       faulted = true;
       faultReason = reason;
-      if (state == VrrpState.MASTER || state == VrrpState.BACKUP) {
-        resignIfMaster();
-        enterFault(nowNanos, "fault: " + reason);
+      if (seat != null) {
+        seat.ownFault(true, reason);
       }
+      enterFaultIfRunning(nowNanos, reason);
       return;
     }
     if (!faulted) {
@@ -313,12 +348,57 @@ public final class VirtualRouter {
     }
     faulted = false;
     faultReason = null;
-    if (state == VrrpState.FAULT) {
-      if (config.isAddressOwner() && !maintenance) {
-        becomeMaster(nowNanos, "fault cleared: " + reason);
-      } else {
-        enterBackup(nowNanos, "fault cleared: " + reason);
-      }
+    if (seat != null) {
+      seat.ownFault(false, reason);
+    }
+    if (syncFault == null) {
+      leaveFault(nowNanos, "fault cleared: " + reason);
+    }
+  }
+
+  /**
+   * Sets or clears the fault another member of this router's sync group imposes (null clears):
+   * FAULT as for {@link #setFault}, left once neither this fault nor the router's own holds.
+   */
+  void setSyncFault(String reason, long nowNanos) {
+    String before = syncFault;
+    syncFault = reason;
+    if (reason != null) {
+      enterFaultIfRunning(nowNanos, reason);
+    } else if (before != null && !faulted) {
+      leaveFault(nowNanos, "fault cleared: sync group " + seat.groupName() + " has none");
+    }
+  }
+
+  /** A sync group member became MASTER: a BACKUP follows (not in maintenance). */
+  void syncMaster(String reason, long nowNanos) {
+    if (state == VrrpState.BACKUP && !maintenance) {
+      becomeMaster(nowNanos, reason);
+    }
+  }
+
+  /** A sync group member left MASTER: a MASTER resigns (priority 0) and goes BACKUP. */
+  void syncBackup(String reason, long nowNanos) {
+    if (state == VrrpState.MASTER) {
+      handOver(nowNanos, reason);
+    }
+  }
+
+  private void enterFaultIfRunning(long nowNanos, String reason) {
+    if (state == VrrpState.MASTER || state == VrrpState.BACKUP) {
+      resignIfMaster();
+      enterFault(nowNanos, "fault: " + reason);
+    }
+  }
+
+  private void leaveFault(long nowNanos, String reason) {
+    if (state != VrrpState.FAULT) {
+      return;
+    }
+    if (config.isAddressOwner() && !maintenance) {
+      becomeMaster(nowNanos, reason);
+    } else {
+      enterBackup(nowNanos, reason);
     }
   }
 
@@ -339,15 +419,19 @@ public final class VirtualRouter {
     }
     maintenance = on;
     if (on && state == VrrpState.MASTER) {
-      resignIfMaster();
-      VrrpState from = state;
-      state = VrrpState.BACKUP;
-      clearTimers();
-      lastMasterAddress = null;
-      masterAdverIntervalCentis = config.advertIntervalCentis();
-      masterDownDeadlineNanos = nowNanos + masterDownIntervalNanos();
-      transition(from, "maintenance: handing over (priority 0 sent)", nowNanos);
+      handOver(nowNanos, "maintenance: handing over (priority 0 sent)");
     }
+  }
+
+  /** MASTER to BACKUP the RFC 9568 6.4.3 way: priority 0 sent, addresses removed. */
+  private void handOver(long nowNanos, String reason) {
+    resignIfMaster();
+    state = VrrpState.BACKUP;
+    clearTimers();
+    lastMasterAddress = null;
+    masterAdverIntervalCentis = config.advertIntervalCentis();
+    masterDownDeadlineNanos = nowNanos + masterDownIntervalNanos();
+    transition(VrrpState.MASTER, reason, nowNanos);
   }
 
   /** Whether operator maintenance is set. */
@@ -432,6 +516,9 @@ public final class VirtualRouter {
   }
 
   private void acceptMaster(VrrpAdvertisement adv, long nowNanos) {
+    if (seat != null) {
+      seat.heardMaster();
+    }
     adoptMasterInterval(adv);
     masterDownDeadlineNanos = nowNanos + masterDownIntervalNanos();
     masterDownReason = DOWN_TIMER_EXPIRED;
@@ -567,6 +654,9 @@ public final class VirtualRouter {
 
   private void transition(VrrpState from, String reason, long nowNanos) {
     listener.onTransition(new Transition(from, state, reason, nowNanos));
+    if (seat != null) {
+      seat.transitioned(from, state);
+    }
   }
 
   private long skewTimeNanos() {

@@ -10,6 +10,7 @@ import io.vipd.vrrp.port.ReceivedDatagram;
 import io.vipd.vrrp.port.VipManager;
 import io.vipd.vrrp.port.VirtualAddress;
 import io.vipd.vrrp.port.VrrpSocket;
+import io.vipd.vrrp.router.SyncGroup;
 import io.vipd.vrrp.router.VirtualRouter;
 import io.vipd.vrrp.router.VirtualRouterConfig;
 import io.vipd.vrrp.router.VirtualRouterListener;
@@ -80,6 +81,9 @@ public final class VrrpRuntime implements Runnable {
    * or null. Set before {@link #run}; cleared by {@link #releaseStart} on the runtime thread.
    */
   private String startHold;
+
+  /** This instance's seat in its sync group, or null; set before {@link #run}. */
+  private volatile SyncGroup.Seat seat;
 
   /** Whether the router has had its Startup event (runtime thread). */
   private boolean routerStarted;
@@ -269,6 +273,35 @@ public final class VrrpRuntime implements Runnable {
   }
 
   /**
+   * Makes the instance a member of {@code group} (keepalived's {@code vrrp_sync_group}): the
+   * group's orders to it run on the runtime thread, in order with the other commands. Called before
+   * {@link #run} begins, on the thread that will start it; the instance leaves the group when its
+   * thread ends, or at {@link #leaveSyncGroup}.
+   *
+   * @throws IllegalStateException once {@link #run} has begun, or when already a member
+   */
+  public void joinSyncGroup(SyncGroup group) {
+    if (started || seat != null) {
+      throw new IllegalStateException(spec.name() + ": joins a sync group once, before it runs");
+    }
+    SyncGroup.Seat joined =
+        group.join(spec.name(), order -> commands.add(now -> order.apply(router, now)));
+    router.joinSyncGroup(joined);
+    seat = joined;
+  }
+
+  /**
+   * Leaves the sync group, if any: for an instance that never ran (its thread leaves by itself).
+   * Idempotent.
+   */
+  public void leaveSyncGroup() {
+    SyncGroup.Seat s = seat;
+    if (s != null) {
+      s.leave();
+    }
+  }
+
+  /**
    * Holds the router's Startup event until {@link #releaseStart}: the instance stays in INITIALIZE,
    * sends no advert and takes no VIP, as keepalived keeps an instance in INIT until each tracked
    * weight-0 script has answered once. Otherwise an initial master or an address owner whose first
@@ -454,6 +487,7 @@ public final class VrrpRuntime implements Runnable {
       throw e;
     } finally {
       vipRefresher.shutdown(); // a refresh under way ends by itself; none after a removal
+      leaveSyncGroup(); // stopped or failed: it holds the other members back no longer
       publish();
       stopped.countDown();
     }

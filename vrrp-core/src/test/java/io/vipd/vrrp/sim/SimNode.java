@@ -1,6 +1,7 @@
 package io.vipd.vrrp.sim;
 
 import io.vipd.vrrp.packet.RxDropReason;
+import io.vipd.vrrp.router.SyncGroup;
 import io.vipd.vrrp.router.Transition;
 import io.vipd.vrrp.router.VirtualRouter;
 import io.vipd.vrrp.router.VirtualRouterConfig;
@@ -88,6 +89,23 @@ public final class SimNode implements VrrpActions, VirtualRouterListener {
   /** Gratuitous ARP / NA rounds so far. */
   public long announcements() {
     return announcements;
+  }
+
+  /**
+   * Seats the router in {@code group}; the group's orders run as LAN events at the time they are
+   * given, after what is already queued then (as the runtime runs them from its command queue).
+   */
+  public void joinSyncGroup(SyncGroup group) {
+    router.joinSyncGroup(
+        group.join(
+            config().name(),
+            order ->
+                lan.at(
+                    lan.now(),
+                    () -> {
+                      lan.trace(this, "sync group order");
+                      order.apply(router, lan.now());
+                    })));
   }
 
   /** Starts the router now. */

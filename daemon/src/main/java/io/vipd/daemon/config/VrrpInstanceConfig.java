@@ -29,6 +29,8 @@ import java.util.Optional;
  * @param notifyScripts state-change scripts (key {@code notify}; {@code notify} is a reserved
  *     record component name)
  * @param garp announcement pacing
+ * @param syncGroup the sync group whose members change state together on this node (keepalived's
+ *     {@code vrrp_sync_group}), or empty
  */
 public record VrrpInstanceConfig(
     String name,
@@ -47,7 +49,8 @@ public record VrrpInstanceConfig(
     List<VirtualIp> virtualIps,
     TrackConfig track,
     NotifyConfig notifyScripts,
-    GarpConfig garp) {
+    GarpConfig garp,
+    Optional<String> syncGroup) {
 
   /** The address owner priority (RFC 5798 section 5.2.4). */
   public static final int OWNER_PRIORITY = 255;

@@ -13,12 +13,16 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /** Reads and validates {@code vrrp}: each instance on its own, then the instances together. */
 final class VrrpReader {
 
   private static final Duration V3_MAX = Duration.ofMillis(40_950);
   private static final Duration V2_MAX = Duration.ofSeconds(255);
+  private static final String SYNC_GROUP_EXPECTED =
+      "a group name of letters, digits and . _ - such as G1";
+  private static final Pattern SYNC_GROUP_NAME = Pattern.compile("[A-Za-z0-9._-]{1,64}");
 
   private final ConfigObject instanceDefaults;
   private final ConfigObject trackDefaults;
@@ -81,6 +85,11 @@ final class VrrpReader {
                 "rfc9568",
                 Ipv4ChecksumMode.MESSAGE_ONLY));
     Optional<Boolean> lowerPrioAdvert = n.bool("lower-priority-advert");
+    Optional<String> syncGroup = n.optionalText("sync-group", SYNC_GROUP_EXPECTED);
+    if (syncGroup.isPresent() && !SYNC_GROUP_NAME.matcher(syncGroup.get()).matches()) {
+      n.error("sync-group", "found \"" + syncGroup.get() + "\", expected " + SYNC_GROUP_EXPECTED);
+      syncGroup = Optional.empty();
+    }
     Optional<List<VirtualIp>> vips = virtualIps(n, itf.orElse(""));
     Optional<IpFamily> vipFamily = vips.filter(l -> !l.isEmpty()).map(l -> l.get(0).family());
     Optional<Optional<UnicastConfig>> unicast = n.child("unicast").map(u -> unicast(u, vipFamily));
@@ -150,7 +159,8 @@ final class VrrpReader {
             vips.orElseThrow(),
             track.orElseThrow(),
             notify.orElseThrow(),
-            garp.orElseThrow()));
+            garp.orElseThrow(),
+            syncGroup));
   }
 
   static Optional<String> interfaceName(Node n, String key) {
@@ -505,8 +515,9 @@ final class VrrpReader {
         new GarpConfig(repeat.get(), delay.get(), refresh.get(), refreshRepeat.get()));
   }
 
-  /** Checks between instances: unique names, VRIDs and VIPs. */
+  /** Checks between instances: unique names, VRIDs and VIPs; sync groups. */
   private static void crossCheck(List<VrrpInstanceConfig> instances, List<Node> nodes) {
+    checkSyncGroups(instances, nodes);
     Map<String, VrrpInstanceConfig> byName = new HashMap<>();
     Map<String, VrrpInstanceConfig> byRouter = new HashMap<>();
     Map<InetAddress, VrrpInstanceConfig> byVip = new HashMap<>();
@@ -546,6 +557,39 @@ final class VrrpReader {
                   + ", expected an address not already held by instance "
                   + other.name());
         }
+      }
+    }
+  }
+
+  /**
+   * A sync group of one instance keeps nothing together (keepalived ignores it, with a warning); a
+   * weight in a group moves one member's priority and not the others', which the group then holds
+   * back (its members become master only together).
+   */
+  private static void checkSyncGroups(List<VrrpInstanceConfig> instances, List<Node> nodes) {
+    Map<String, Integer> members = new HashMap<>();
+    instances.forEach(c -> c.syncGroup().ifPresent(g -> members.merge(g, 1, Integer::sum)));
+    for (int i = 0; i < instances.size(); i++) {
+      VrrpInstanceConfig c = instances.get(i);
+      if (c.syncGroup().isEmpty()) {
+        continue;
+      }
+      String group = c.syncGroup().get();
+      if (members.get(group) == 1) {
+        nodes
+            .get(i)
+            .warning(
+                "sync-group", group + " has no other instance: there is nothing to keep together");
+      } else if (c.track().hasWeights()) {
+        nodes
+            .get(i)
+            .warning(
+                "sync-group",
+                "track weights in sync group "
+                    + group
+                    + " move this instance's priority alone, and the group becomes MASTER only"
+                    + " together: a lower priority does not move the VIPs, only a fault (weight"
+                    + " 0) does; keepalived ignores such weights");
       }
     }
   }

@@ -314,24 +314,54 @@ final class KeepalivedAddressLists {
   /**
    * Writes {@code track}: the instance's track_script and track_interface, then {@code extra} (fate
    * sharing), each after its comments.
+   *
+   * @param group the instance's sync group: unless it keeps tracking weights, keepalived ignores a
+   *     script tracked with a weight there (it is left out) and an interface's weight (written as
+   *     0: down means FAULT)
    */
   void writeTrack(
-      HoconObject out, Map<String, KeepalivedScript> scripts, List<FateSharing.Track> extra) {
+      HoconObject out,
+      Map<String, KeepalivedScript> scripts,
+      List<FateSharing.Track> extra,
+      Optional<KeepalivedSyncGroups.Membership> group) {
+    Optional<KeepalivedSyncGroups.Membership> ignoring = group.filter(g -> !g.weightsKept());
     HoconArray checks = new HoconArray();
     if (trackScripts != null) {
       for (KeepalivedStatement ref : trackScripts.block()) {
-        trackedScript(ref, scripts, out).ifPresent(checks::add);
+        Optional<Long> weight = trackedScript(ref, scripts, out);
+        if (weight.isEmpty()) {
+          continue;
+        }
+        if (ignoring.isPresent() && weight.get() != 0) {
+          out.comment(
+              notes.dropped(
+                  ref.where(),
+                  "track_script " + ref.text(),
+                  "keepalived ignores a script tracked with a weight in sync group "
+                      + ignoring.get().name()
+                      + " (no sync_group_tracking_weight), and so does vipd; to have it move the"
+                      + " group, track it with weight 0 (FAULT)"));
+          continue;
+        }
+        checks.add(HoconObject.inline().put("name", ref.keyword()).put("weight", weight.get()));
       }
     }
     for (FateSharing.Track t : extra) {
       t.comments().forEach(checks::comment);
-      checks.add(HoconObject.inline().put("name", t.name()).put("weight", t.weight()));
+      checks.add(
+          track(
+              t.name(),
+              t.weight(),
+              ignoring,
+              group.map(KeepalivedSyncGroups.Membership::where).orElse(null),
+              "track " + t.name(),
+              out));
     }
     HoconArray interfaces = new HoconArray();
     if (trackInterfaces != null) {
       for (KeepalivedStatement ref : trackInterfaces.block()) {
         long weight = weight(ref, 0, out);
-        interfaces.add(HoconObject.inline().put("name", ref.keyword()).put("weight", weight));
+        interfaces.add(track(ref.keyword(), weight, ignoring, ref.where(), ref.text(), out));
       }
     }
     if (checks.isEmpty() && interfaces.isEmpty()) {
@@ -347,7 +377,36 @@ final class KeepalivedAddressLists {
     out.put("track", track);
   }
 
-  private java.util.Optional<HoconObject> trackedScript(
+  /**
+   * A track entry; its weight 0, with a note, when {@code ignoring} names a group: keepalived
+   * ignores a tracked interface's weight there, and vipd's fate sharing moves a group only by
+   * FAULT.
+   */
+  private HoconObject track(
+      String name,
+      long weight,
+      Optional<KeepalivedSyncGroups.Membership> ignoring,
+      SourceLocation where,
+      String text,
+      HoconObject out) {
+    HoconObject track = HoconObject.inline().put("name", name);
+    if (ignoring.isEmpty() || weight == 0) {
+      return track.put("weight", weight);
+    }
+    out.comment(
+        notes.changed(
+            where,
+            text,
+            "weight "
+                + weight
+                + " becomes 0: in sync group "
+                + ignoring.get().name()
+                + " keepalived ignores the weight (no sync_group_tracking_weight), so a failure"
+                + " puts the group in FAULT"));
+    return track.put("weight", 0L);
+  }
+
+  private java.util.Optional<Long> trackedScript(
       KeepalivedStatement ref, Map<String, KeepalivedScript> scripts, HoconObject out) {
     KeepalivedScript script = scripts.get(ref.keyword());
     if (script == null || script.script == null) {
@@ -358,9 +417,7 @@ final class KeepalivedAddressLists {
               "no usable vrrp_script of that name (keepalived ignores it too)"));
       return java.util.Optional.empty();
     }
-    long weight = weight(ref, script.weight, out);
-    return java.util.Optional.of(
-        HoconObject.inline().put("name", ref.keyword()).put("weight", weight));
+    return java.util.Optional.of(weight(ref, script.weight, out));
   }
 
   /** The {@code weight W [reverse]} of a track reference, else {@code fallback}. */

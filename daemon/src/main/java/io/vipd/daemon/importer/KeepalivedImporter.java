@@ -7,7 +7,9 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * Turns a parsed keepalived.conf into vipd's {@code vrrp.instances} and {@code checks}. Not
@@ -51,7 +53,7 @@ final class KeepalivedImporter {
     List<String> header = new ArrayList<>();
     KeepalivedGlobals globals = new KeepalivedGlobals();
     Map<String, KeepalivedScript> scripts = new LinkedHashMap<>();
-    List<KeepalivedStatement> instances = new ArrayList<>();
+    List<KeepalivedStatement> declared = new ArrayList<>();
     for (KeepalivedStatement st : config.statements()) {
       switch (st.keyword()) {
         case "global_defs":
@@ -61,12 +63,21 @@ final class KeepalivedImporter {
           scripts.put(st.arg(0).orElse(""), KeepalivedScript.read(st, notes));
           break;
         case "vrrp_instance":
-          instances.add(st);
+          declared.add(st);
           break;
+        case "vrrp_sync_group":
+          break; // read below, once every instance is known
         default:
           header.add(notes.dropped(st.where(), st.text(), KeepalivedReasons.of(st.keyword())));
       }
     }
+    KeepalivedSyncGroups groups =
+        KeepalivedSyncGroups.read(
+            config.statements(),
+            declared.stream().map(st -> st.arg(0).orElse("")).collect(Collectors.toSet()),
+            notes,
+            header);
+    List<KeepalivedStatement> instances = declared.stream().map(groups::withGroupTracks).toList();
     KeepalivedCheckWriter checkWriter = new KeepalivedCheckWriter(classifier, notes);
     Map<String, Classification> classified = new LinkedHashMap<>();
     scripts.values().forEach(s -> classified.put(s.name, checkWriter.classify(s)));
@@ -76,7 +87,9 @@ final class KeepalivedImporter {
     Set<String> tracked = new HashSet<>();
     int written = 0;
     for (KeepalivedStatement st : instances) {
-      if (new KeepalivedInstanceWriter(st, globals, scripts, fate, notes).write(instanceArray)) {
+      Optional<KeepalivedSyncGroups.Membership> group = groups.of(st.arg(0).orElse(""));
+      if (new KeepalivedInstanceWriter(st, globals, scripts, fate, group, notes)
+          .write(instanceArray)) {
         written++;
         trackedScripts(st, tracked);
         fate.checks().forEach(c -> tracked.add(c.name()));

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalLong;
 
 /**
@@ -24,6 +25,7 @@ final class KeepalivedInstanceWriter {
   private final ImportNotes notes;
   private final List<String> comments = new ArrayList<>();
   private final KeepalivedAddressLists lists;
+  private final Optional<KeepalivedSyncGroups.Membership> syncGroup;
 
   private String interfaceName;
   private OptionalLong vrid = OptionalLong.empty();
@@ -55,8 +57,10 @@ final class KeepalivedInstanceWriter {
       KeepalivedGlobals globals,
       Map<String, KeepalivedScript> scripts,
       FateSharing fate,
+      Optional<KeepalivedSyncGroups.Membership> syncGroup,
       ImportNotes notes) {
     this.block = block;
+    this.syncGroup = syncGroup;
     this.globals = globals;
     this.scripts = scripts;
     this.fate = fate;
@@ -98,6 +102,7 @@ final class KeepalivedInstanceWriter {
     out.put("name", name());
     out.put("interface", interfaceName);
     out.put("virtual-router-id", vrid.getAsLong());
+    syncGroup.ifPresent(g -> out.put("sync-group", g.name()));
     writeStateAndTiming(out);
     garp.write(out);
     writeAuthentication(out);
@@ -107,7 +112,8 @@ final class KeepalivedInstanceWriter {
         out,
         scripts,
         fate.tracksFor(
-            lists.trackedScriptNames(), writtenPriority, !nopreempt, writtenAdvertMillis));
+            lists.trackedScriptNames(), writtenPriority, !nopreempt, writtenAdvertMillis),
+        syncGroup);
     if (notify.hasMembers()) {
       out.put("notify", notify);
     }

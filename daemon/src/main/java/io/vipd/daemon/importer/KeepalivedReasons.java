@@ -74,8 +74,8 @@ final class KeepalivedReasons {
               "vipd starts a check unknown (no weight) and its first result decides; an instance"
                   + " tracking it with weight 0 waits for that result, as keepalived waits in INIT"),
           Map.entry(
-              "vrrp_sync_group",
-              "vipd has no sync groups; the instances are imported independently"),
+              "global_tracking",
+              "vipd applies each instance's own tracking; a group's tracking goes to its members"),
           Map.entry("virtual_server", "vipd does not drive IPVS; use vipd's proxy instead"),
           Map.entry("virtual_server_group", "vipd does not drive IPVS"),
           Map.entry("static_ipaddress", "vipd manages virtual addresses only"),

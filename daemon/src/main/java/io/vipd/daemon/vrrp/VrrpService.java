@@ -19,6 +19,7 @@ import io.vipd.vrrp.port.ReceivedDatagram;
 import io.vipd.vrrp.port.ReopeningLinkMonitor;
 import io.vipd.vrrp.port.VirtualAddress;
 import io.vipd.vrrp.port.VrrpSocket;
+import io.vipd.vrrp.router.SyncGroup;
 import io.vipd.vrrp.router.VirtualRouterConfig;
 import io.vipd.vrrp.router.VirtualRouterListener;
 import io.vipd.vrrp.runtime.GarpSettings;
@@ -38,6 +39,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BiFunction;
@@ -71,6 +73,12 @@ public final class VrrpService implements Closeable {
   private volatile List<Instance> instances = List.of();
 
   private final NetlinkVipManager vipManager;
+
+  /**
+   * The sync groups by name; a member joins when its instance opens and leaves when it stops. An
+   * instance whose {@code sync-group} changes restarts (it is part of its identity).
+   */
+  private final Map<String, SyncGroup> syncGroups = new ConcurrentHashMap<>();
 
   private VrrpService(NetlinkVipManager vipManager) {
     this.vipManager = vipManager;
@@ -360,7 +368,8 @@ public final class VrrpService implements Closeable {
         identity.virtualIps(),
         tunables.track(),
         tunables.notifyScripts(),
-        tunables.garp());
+        tunables.garp(),
+        identity.syncGroup());
   }
 
   /** Applies {@code next} to the running {@code i}; false when it must restart after all. */
@@ -462,6 +471,7 @@ public final class VrrpService implements Closeable {
             System::nanoTime,
             new VrrpStats());
     self.set(runtime);
+    joinSyncGroup(cfg, runtime);
     return new Instance(cfg, spec, runtime, observer, socket, announcer, monitor);
   }
 
@@ -494,6 +504,7 @@ public final class VrrpService implements Closeable {
             System::nanoTime,
             new VrrpStats());
     self.set(runtime);
+    joinSyncGroup(cfg, runtime);
     LinkMonitor monitor =
         ReopeningLinkMonitor.waitingFor(cfg.name(), ifName, () -> NetlinkLinkMonitor.open(ifName));
     Instance i = new Instance(cfg, spec, runtime, observer, none, null, monitor);
@@ -504,6 +515,12 @@ public final class VrrpService implements Closeable {
         cfg.name(),
         ifName);
     return i;
+  }
+
+  private void joinSyncGroup(VrrpInstanceConfig cfg, VrrpRuntime runtime) {
+    syncGroups.values().removeIf(g -> g.members().isEmpty()); // every member stopped
+    cfg.syncGroup()
+        .ifPresent(name -> runtime.joinSyncGroup(syncGroups.computeIfAbsent(name, SyncGroup::new)));
   }
 
   private static final InetAddress ANY_IPV4 = anyAddress(new byte[4]);
@@ -1045,6 +1062,7 @@ public final class VrrpService implements Closeable {
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }
+      runtime.leaveSyncGroup(); // one that never ran, or did not stop in time
       try {
         linkThread.join(TimeUnit.NANOSECONDS.toMillis(LINK_POLL_NANOS) * 3);
       } catch (InterruptedException e) {

@@ -242,6 +242,48 @@ class ValidationRulesTest {
   }
 
   @Test
+  void syncGroupNamesAndTheGroupsThatKeepNothingTogether() {
+    assertErrors(
+        instance("sync-group = \"G 1\""),
+        ":3: vrrp.instances[0].sync-group: found \"G 1\", expected a group name of letters, digits"
+            + " and . _ - such as G1");
+    String f = dir.resolve("vipd.conf").toString();
+    LoadResult alone = TestFiles.load(dir, instance("sync-group = G1"));
+    assertEquals(List.of(), alone.errors());
+    assertEquals(
+        List.of(
+            f
+                + ":3: warning: vrrp.instances[0].sync-group: G1 has no other instance: there is"
+                + " nothing to keep together"),
+        TestFiles.formatted(alone.warnings()));
+
+    String pair =
+        String.join(
+            "\n",
+            "checks.c { type = file, path = /run/ok }",
+            "vrrp.instances = [",
+            "  { name = A, interface = eth0, virtual-router-id = 51, virtual-ips = [10.0.0.1],",
+            "    sync-group = G1, track.checks = [ { name = c, weight = -20 } ] }",
+            "  { name = B, interface = eth0, virtual-router-id = 51, virtual-ips = [\"fd00::1\"],",
+            "    sync-group = G1 }",
+            "]",
+            "");
+    LoadResult weighted = TestFiles.load(dir, pair);
+    assertEquals(List.of(), weighted.errors());
+    assertEquals(
+        List.of(
+            f
+                + ":4: warning: vrrp.instances[0].sync-group: track weights in sync group G1 move"
+                + " this instance's priority alone, and the group becomes MASTER only together: a"
+                + " lower priority does not move the VIPs, only a fault (weight 0) does; keepalived"
+                + " ignores such weights"),
+        TestFiles.formatted(weighted.warnings()));
+    LoadResult faultOnly = TestFiles.load(dir, pair.replace("weight = -20", "weight = 0"));
+    assertEquals(List.of(), faultOnly.warnings());
+    assertTrue(faultOnly.config().isPresent());
+  }
+
+  @Test
   void aNotifyCommandThatNeedsAShellIsWarnedAbout() {
     LoadResult r =
         TestFiles.load(

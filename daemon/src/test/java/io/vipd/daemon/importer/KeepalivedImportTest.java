@@ -83,6 +83,72 @@ class KeepalivedImportTest {
   }
 
   @Test
+  void aDualStackSyncGroupKeepsItsMembersTogetherAndTheGroupsTrackingFaultsThemAll()
+      throws IOException {
+    Config c =
+        importOf(
+            "vrrp_sync_group DS {\n"
+                + "    group {\n        VI_1\n        VI_6\n        VI_9\n    }\n"
+                + "    track_script {\n        chk_api weight -20\n    }\n"
+                + "    notify_master /etc/keepalived/group-master.sh\n"
+                + "}\n"
+                + script("chk_api", "/usr/bin/curl -sfk https://127.0.0.1:6443/healthz")
+                + script("chk_own", "/usr/local/bin/own.sh")
+                + instance("")
+                + v6Member("    track_script {\n chk_own\n }\n"));
+    List<? extends Config> instances = c.getConfigList("vrrp.instances");
+    assertEquals("DS", instances.get(0).getString("sync-group"));
+    assertEquals("DS", instances.get(1).getString("sync-group"));
+    // the group's track_script is every member's, at weight 0: in keepalived its failure puts
+    // the whole group in FAULT, whatever its weight; the member's own entry stays
+    assertEquals(List.of("chk_api:0"), tracks(instances.get(0), "checks"));
+    assertEquals(List.of("chk_own:0", "chk_api:0"), tracks(instances.get(1), "checks"));
+    assertTrue(
+        result.hocon().contains("tracked by sync group DS: a failure puts the group in FAULT"));
+    assertTrue(result.hocon().contains("member VI_9"), "an unknown member is named");
+    assertTrue(
+        result.hocon().contains("notify_master /etc/keepalived/group-master.sh"), result.hocon());
+    assertEquals(List.of(), checkErrors());
+  }
+
+  @Test
+  void aMembersWeightedTrackingIsWhatKeepalivedMakesOfItInASyncGroup() throws IOException {
+    String group = "vrrp_sync_group DS {\n    group {\n VI_1 VI_6\n    }\n}\n";
+    String rest =
+        script("chk_w", "/usr/local/bin/w.sh")
+            + instance(
+                "    track_script {\n chk_w weight -20\n }\n"
+                    + "    track_interface {\n eth1 weight -10\n }\n")
+            + v6Member("");
+    // keepalived: "ignoring tracked script chk_w with weights due to SYNC group" (not tracked),
+    // "ignoring eth1 tracked interface weight due to SYNC group" (down means FAULT)
+    Config c = importOf(group + rest);
+    assertFalse(vi(c).hasPath("track.checks"), result.hocon());
+    assertEquals(List.of("eth1:0"), tracks(vi(c), "interfaces"));
+    assertTrue(
+        result.hocon().contains("keepalived ignores a script tracked with a weight in sync"));
+    assertTrue(result.hocon().contains("weight -10 becomes 0: in sync group DS"));
+
+    Config kept = importOf(group.replace("}\n}", "}\n    sync_group_tracking_weight\n}") + rest);
+    assertEquals(List.of("chk_w:-20"), tracks(vi(kept), "checks"));
+    assertEquals(List.of("eth1:-10"), tracks(vi(kept), "interfaces"));
+  }
+
+  /** VI_6: an IPv6 instance on VRID 52 with {@code body}. */
+  private static String v6Member(String body) {
+    return instance("    virtual_ipaddress {\n fd00::10/64\n }\n" + body)
+        .replace("VI_1", "VI_6")
+        .replace("virtual_router_id 51", "virtual_router_id 52");
+  }
+
+  /** The instance's tracked checks or interfaces as name:weight. */
+  private static List<String> tracks(Config instance, String kind) {
+    return instance.getConfigList("track." + kind).stream()
+        .map(t -> t.getString("name") + ":" + t.getInt("weight"))
+        .toList();
+  }
+
+  @Test
   void aNotifyScriptsUserIsNotPassedToItAsAnArgument() throws IOException {
     Config c =
         importOf(

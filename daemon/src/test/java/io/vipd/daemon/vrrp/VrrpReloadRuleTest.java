@@ -107,7 +107,10 @@ class VrrpReloadRuleTest {
             new String[] {
               "unicast { source = \"10.0.0.1\", peers = [\"10.0.0.2\"] }",
               "unicast { source = \"10.0.0.3\", peers = [\"10.0.0.2\"] }"
-            });
+            },
+            // a member seats itself in its group as it starts
+            new String[] {"priority = 100", "priority = 100, sync-group = G1"},
+            new String[] {"sync-group = G1", "sync-group = G2"});
     for (String[] r : restarts) {
       assertEquals(Optional.empty(), change(r[0], r[1]), r[0] + " -> " + r[1]);
     }

@@ -50,11 +50,15 @@ final class Durations {
     }
   }
 
+  /** haproxy's longest time: larger values are a "timer overflow" error in its config check. */
+  static final long HAPROXY_MAX_MILLIS = Integer.MAX_VALUE;
+
   /**
    * Parses a haproxy time: a number with an optional unit {@code us ms s m h d}; no unit means
    * milliseconds (haproxy configuration manual, section 2.5).
    *
-   * @return milliseconds (microseconds rounded up to a whole millisecond), or empty if malformed
+   * @return milliseconds (microseconds rounded up to a whole millisecond), or empty if malformed or
+   *     beyond {@link #HAPROXY_MAX_MILLIS}, which haproxy refuses
    */
   static OptionalLong haproxyTime(String text) {
     String t = text.trim().toLowerCase(Locale.ROOT);
@@ -66,23 +70,24 @@ final class Durations {
       return OptionalLong.empty();
     }
     long value = Long.parseLong(t.substring(0, split));
-    switch (t.substring(split)) {
-      case "":
-      case "ms":
-        return OptionalLong.of(value);
-      case "us":
-        return OptionalLong.of((value + 999) / 1000);
-      case "s":
-        return OptionalLong.of(value * 1000);
-      case "m":
-        return OptionalLong.of(value * 60_000);
-      case "h":
-        return OptionalLong.of(value * 3_600_000);
-      case "d":
-        return OptionalLong.of(value * 86_400_000);
-      default:
-        return OptionalLong.empty();
+    String unit = t.substring(split);
+    if (unit.equals("us")) {
+      long millis = (value + 999) / 1000;
+      return millis > HAPROXY_MAX_MILLIS ? OptionalLong.empty() : OptionalLong.of(millis);
     }
+    long factor =
+        switch (unit) {
+          case "", "ms" -> 1;
+          case "s" -> 1000;
+          case "m" -> 60_000;
+          case "h" -> 3_600_000;
+          case "d" -> 86_400_000;
+          default -> 0;
+        };
+    // compared before multiplying: twelve digits of days would wrap a long around
+    return factor == 0 || value > HAPROXY_MAX_MILLIS / factor
+        ? OptionalLong.empty()
+        : OptionalLong.of(value * factor);
   }
 
   /** A HOCON duration for {@code millis} in the largest unit that keeps it exact. */

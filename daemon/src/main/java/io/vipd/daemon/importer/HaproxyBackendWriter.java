@@ -73,15 +73,16 @@ final class HaproxyBackendWriter {
   /** vipd's ranges, which haproxy's values may pass. */
   private static final long MAX_RETRIES = 100;
 
+  private static final long MAX_WEIGHT = 256;
+  static final long MAX_MAXCONN = 1_000_000;
+  private static final long MAX_FALL_RISE = 1000;
+
   private static final long MIN_CHECK_MILLIS = 10;
   private static final long MAX_INTERVAL_MILLIS = TimeUnit.HOURS.toMillis(24);
   private static final long MAX_CHECK_TIMEOUT_MILLIS = TimeUnit.HOURS.toMillis(1);
   static final long MAX_TIMEOUT_MILLIS = TimeUnit.DAYS.toMillis(7);
 
-  /**
-   * {@code value}, or the nearest end of min..max with a note on {@code line}: vipd check would
-   * refuse it as written.
-   */
+  /** {@code value} within vipd's {@code min..max}, or the nearest end with a note. */
   private long within(
       long value,
       long min,
@@ -89,23 +90,7 @@ final class HaproxyBackendWriter {
       HaproxyLine line,
       String what,
       java.util.function.LongFunction<String> format) {
-    long kept = Math.max(min, Math.min(max, value));
-    if (kept != value) {
-      out.comment(
-          notes.changed(
-              line.where(),
-              line.text(),
-              what
-                  + " "
-                  + format.apply(value)
-                  + " is beyond vipd's range ("
-                  + format.apply(min)
-                  + " to "
-                  + format.apply(max)
-                  + "): "
-                  + format.apply(kept)));
-    }
-    return kept;
+    return new VipdRange(what, min, max, format).fit(value, line, notes, out::comment);
   }
 
   HoconObject write() {
@@ -161,8 +146,22 @@ final class HaproxyBackendWriter {
     for (Server server : draft.servers) {
       HoconObject entry =
           HoconObject.inline().put("name", server.name()).put("address", server.address());
-      server.options().weight.ifPresent(w -> entry.put("weight", w));
-      server.options().maxconn.ifPresent(m -> entry.put("maxconn", m));
+      server
+          .options()
+          .weight
+          .ifPresent(
+              w ->
+                  entry.put(
+                      "weight",
+                      within(w, 0, MAX_WEIGHT, server.line(), "weight", String::valueOf)));
+      server
+          .options()
+          .maxconn
+          .ifPresent(
+              m ->
+                  entry.put(
+                      "maxconn",
+                      within(m, 0, MAX_MAXCONN, server.line(), "maxconn", String::valueOf)));
       if (server.options().backup) {
         entry.put("backup", true);
       }
@@ -327,8 +326,12 @@ final class HaproxyBackendWriter {
                   : ""));
     }
     check.putDuration("timeout", timeout);
-    check.put("fall", o.fall.orElse(DEFAULT_FALL));
-    check.put("rise", o.rise.orElse(DEFAULT_RISE));
+    check.put(
+        "fall",
+        within(o.fall.orElse(DEFAULT_FALL), 1, MAX_FALL_RISE, serverLine, "fall", String::valueOf));
+    check.put(
+        "rise",
+        within(o.rise.orElse(DEFAULT_RISE), 1, MAX_FALL_RISE, serverLine, "rise", String::valueOf));
   }
 
   private void noteDifferentCheckSettings(List<Server> checked) {

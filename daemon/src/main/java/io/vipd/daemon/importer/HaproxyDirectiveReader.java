@@ -40,6 +40,10 @@ final class HaproxyDirectiveReader {
       case "mode":
         s.mode = new Setting<>(line.word(1), line);
         break;
+      case "disabled":
+      case "enabled":
+        s.disabled = new Setting<>(line.keyword().equals("disabled"), line);
+        break;
       case "balance":
         s.balance = new Setting<>(line.word(1), line);
         break;
@@ -147,7 +151,13 @@ final class HaproxyDirectiveReader {
     }
     var millis = Durations.haproxyTime(value);
     if (millis.isEmpty()) {
-      comments.add(drop(line, "cannot read the time '" + value + "'"));
+      comments.add(
+          drop(
+              line,
+              "cannot read the time '"
+                  + value
+                  + "': haproxy takes a whole number with us, ms (the default), s, m, h or d, up"
+                  + " to 2147483647 ms (~24.8 days)"));
       return;
     }
     if (millis.getAsLong() == 0 && NO_TIMEOUT_WHEN_ZERO.contains(name)) {

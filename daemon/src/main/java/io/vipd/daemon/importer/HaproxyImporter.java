@@ -40,9 +40,6 @@ final class HaproxyImporter {
   /** Ports some frontend binds on 0.0.0.0, with the first such frontend. */
   private final Map<Integer, String> v4Wildcards = new HashMap<>();
 
-  /** vipd's largest proxy.maxconn. */
-  private static final long MAX_GLOBAL_MAXCONN = 1_000_000;
-
   /** The global {@code ca-base}, or null. */
   private String caBase;
 
@@ -148,13 +145,24 @@ final class HaproxyImporter {
   }
 
   private void proxySection(HaproxySection section, HaproxySettings settings) {
-    if (section.lines().stream().anyMatch(l -> l.keyword().equals("disabled"))) {
+    HaproxySettings.Setting<Boolean> disabled = settings.disabled;
+    for (HaproxyLine line : section.lines()) {
+      if (line.keyword().equals("disabled") || line.keyword().equals("enabled")) {
+        disabled = new HaproxySettings.Setting<>(line.keyword().equals("disabled"), line);
+      }
+    }
+    if (disabled != null && disabled.value()) {
       // haproxy neither binds nor serves it; kept, vipd would bind a port haproxy left alone
       header.add(
           notes.dropped(
               section.where(),
               section.header().text(),
-              "it is disabled in haproxy (disabled), which neither binds nor serves it"));
+              "it is disabled in haproxy ("
+                  + disabled.line().text()
+                  + (section.lines().contains(disabled.line())
+                      ? ""
+                      : " in defaults, " + disabled.line().where())
+                  + "), which neither binds nor serves it"));
       if (!section.type().equals("frontend")) {
         disabledBackends.add(section.name());
       }
@@ -225,15 +233,10 @@ final class HaproxyImporter {
     }
     HoconObject proxy = HoconObject.block();
     if (globalMaxconn != null) {
-      long maxconn = Math.max(1, Math.min(MAX_GLOBAL_MAXCONN, globalMaxconn.value()));
-      if (maxconn != globalMaxconn.value()) {
-        header.add(
-            notes.changed(
-                globalMaxconn.line().where(),
-                globalMaxconn.line().text(),
-                "beyond vipd's range (1 to " + MAX_GLOBAL_MAXCONN + "): " + maxconn));
-      }
-      proxy.put("maxconn", maxconn);
+      proxy.put(
+          "maxconn",
+          VipdRange.count("maxconn", 1, HaproxyBackendWriter.MAX_MAXCONN)
+              .fit(globalMaxconn.value(), globalMaxconn.line(), notes, header::add));
     }
     if (busyPolling) {
       proxy.put("busy-polling", true);
@@ -244,10 +247,19 @@ final class HaproxyImporter {
   }
 
   private void frontend(HaproxySectionDraft f, HoconArray out, List<FrontendBind> binds) {
+    // a default_backend, the section's or inherited, wins over a listen's own servers in haproxy
+    String defaultBackend = f.defaultBackend != null ? f.defaultBackend : f.settings.defaultBackend;
     String backendName =
-        f.section.type().equals("listen")
-            ? f.name()
-            : f.defaultBackend != null ? f.defaultBackend : f.settings.defaultBackend;
+        f.section.type().equals("listen") && defaultBackend == null ? f.name() : defaultBackend;
+    if (f.section.type().equals("listen") && defaultBackend != null && !f.servers.isEmpty()) {
+      out.comment(
+          notes.changed(
+              f.section.where(),
+              f.section.header().text(),
+              "haproxy sends its connections to default_backend "
+                  + defaultBackend
+                  + ", never to its own servers (haproxy warns so), and so does vipd"));
+    }
     HaproxySectionDraft backend = backendName == null ? null : backends.get(backendName);
     String problem =
         f.binds.isEmpty()
@@ -306,7 +318,10 @@ final class HaproxyImporter {
       HoconObject entry = HoconObject.inline().put("name", name).put("bind", bind.text());
       entry.put("backend", backendName);
       if (f.settings.maxconn != null) {
-        entry.put("maxconn", f.settings.maxconn.value());
+        entry.put(
+            "maxconn",
+            VipdRange.count("maxconn", 0, HaproxyBackendWriter.MAX_MAXCONN)
+                .fit(f.settings.maxconn.value(), f.settings.maxconn.line(), notes, out::comment));
       }
       out.add(entry);
       binds.add(new FrontendBind(name, bind.host(), bind.port(), backendName));

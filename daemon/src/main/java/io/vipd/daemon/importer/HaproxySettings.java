@@ -36,6 +36,12 @@ final class HaproxySettings {
   /** {@code default_backend} of a defaults section, which a frontend without its own takes. */
   String defaultBackend;
 
+  /**
+   * {@code disabled} (true) or {@code enabled} (false), the last of the defaults and then of the
+   * section itself; null: not said (enabled).
+   */
+  Setting<Boolean> disabled;
+
   final Map<String, Setting<Long>> timeouts = new LinkedHashMap<>();
   HaproxyServerOptions defaultServer = new HaproxyServerOptions();
   HaproxyLine defaultServerLine;
@@ -59,6 +65,7 @@ final class HaproxySettings {
     c.allBackups = allBackups;
     c.maxconn = maxconn;
     c.defaultBackend = defaultBackend;
+    c.disabled = disabled;
     c.timeouts.putAll(timeouts);
     c.defaultServer = defaultServer.copy();
     c.defaultServerLine = defaultServerLine;

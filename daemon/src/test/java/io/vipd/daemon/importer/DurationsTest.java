@@ -20,6 +20,17 @@ class DurationsTest {
   }
 
   @Test
+  void haproxyTimesBeyondWhatHaproxyTakesAreRefusedNotWrappedAround() {
+    // haproxy 2.6: "timer overflow in argument '30d' ... (maximum value is 2147483647 ms)"
+    assertEquals(OptionalLong.of(2_147_483_647L), Durations.haproxyTime("2147483647"));
+    assertEquals(OptionalLong.empty(), Durations.haproxyTime("2147483648"));
+    assertEquals(OptionalLong.of(24L * 86_400_000), Durations.haproxyTime("24d"));
+    assertEquals(OptionalLong.empty(), Durations.haproxyTime("30d"));
+    // twelve digits of days: 8.6e19 ms would wrap a long to a negative time
+    assertEquals(OptionalLong.empty(), Durations.haproxyTime("999999999999d"));
+  }
+
+  @Test
   void keepalivedSecondsMayBeDecimal() {
     assertEquals(OptionalLong.of(500), Durations.keepalivedSeconds("0.5"));
     assertEquals(OptionalLong.of(3000), Durations.keepalivedSeconds("3"));

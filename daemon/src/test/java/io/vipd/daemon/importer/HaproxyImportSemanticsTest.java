@@ -218,6 +218,64 @@ class HaproxyImportSemanticsTest {
     assertValid(r.hocon());
   }
 
+  /** Server, frontend and check values haproxy takes beyond vipd's ranges; times it refuses. */
+  @Test
+  void serverAndFrontendValuesBeyondVipdsRangesAreBroughtInAndOverflowingTimesRefused()
+      throws IOException {
+    ImportResult r =
+        importHaproxy(
+            "defaults\n  mode tcp\n  timeout client 30d\n  timeout server 999999999999d\n"
+                + "frontend api\n  bind :8443\n  maxconn 5000000\n  default_backend apis\n"
+                + "backend apis\n  server cp1 10.0.0.11:6443 check fall 5000 rise 2000"
+                + " maxconn 2000000\n");
+    Config be = backend(r);
+    Config server = be.getConfigList("servers").get(0);
+    assertEquals(1_000_000, server.getInt("maxconn"), r.hocon());
+    assertEquals(1000, be.getInt("check.fall"));
+    assertEquals(1000, be.getInt("check.rise"));
+    Config front = ConfigFactory.parseString(r.hocon()).getConfigList("proxy.frontends").get(0);
+    assertEquals(1_000_000, front.getInt("maxconn"));
+    assertEquals(
+        4, r.hocon().split("beyond vipd's range", -1).length - 1, "each said: " + r.hocon());
+    // haproxy refuses both ("timer overflow", at most 2147483647 ms); 12 digits of days wrapped
+    // around to a negative time before
+    assertFalse(be.hasPath("timeouts.client"), r.hocon());
+    assertFalse(be.hasPath("timeouts.server"), r.hocon());
+    assertEquals(
+        2, r.hocon().split("up to 2147483647 ms", -1).length - 1, "each said: " + r.hocon());
+    assertValid(r.hocon());
+  }
+
+  @Test
+  void disabledInDefaultsDisablesTheSectionsAfterItUnlessTheySayEnabled() throws IOException {
+    ImportResult r =
+        importHaproxy(
+            "defaults\n  mode tcp\n  disabled\n"
+                + "frontend old\n  bind :9443\n  default_backend apis\n"
+                + "frontend api\n  bind :8443\n  enabled\n  default_backend apis\n"
+                + "backend apis\n  enabled\n  server cp1 10.0.0.11:6443 check\n");
+    List<? extends Config> fronts =
+        ConfigFactory.parseString(r.hocon()).getConfigList("proxy.frontends");
+    assertEquals(List.of("api"), fronts.stream().map(f -> f.getString("name")).toList());
+    assertTrue(r.hocon().contains("disabled in haproxy (disabled in defaults, "), r.hocon());
+    assertValid(r.hocon());
+  }
+
+  @Test
+  void aListenSectionTakingADefaultBackendSendsItsConnectionsThere() throws IOException {
+    // haproxy 2.6: "the 'default_backend' rule always has precedence over the servers, which
+    // will never be used" (tried: a connection to the listen reached backend b's server)
+    ImportResult r =
+        importHaproxy(
+            "defaults\n  mode tcp\n  default_backend apis\n"
+                + "backend apis\n  server cp1 10.0.0.11:6443 check\n"
+                + "listen x\n  bind :8443\n  server other 10.0.0.99:6443\n");
+    Config front = ConfigFactory.parseString(r.hocon()).getConfigList("proxy.frontends").get(0);
+    assertEquals("apis", front.getString("backend"), r.hocon());
+    assertTrue(r.hocon().contains("never to its own servers"), r.hocon());
+    assertValid(r.hocon());
+  }
+
   @Test
   void aDisabledFrontendIsNotImported() throws IOException {
     ImportResult r =

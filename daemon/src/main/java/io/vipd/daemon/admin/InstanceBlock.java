@@ -25,6 +25,9 @@ final class InstanceBlock {
         "State",
         StatusTable.upper(i.get("state"))
             + (Boolean.TRUE.equals(i.get("maintenance")) ? " (maintenance: held as backup)" : ""));
+    if (i.get("syncGroup") != null) {
+      line(sb, "Sync Group", i.get("syncGroup")); // only when set: most instances have none
+    }
     line(sb, "Priority", i.get("priority"));
     line(sb, "Effective Priority", i.get("effectivePriority") + " (" + i.get("breakdown") + ")");
     Object master = i.get("master");

@@ -77,6 +77,7 @@ public final class StatusJson {
         .field("effectivePriority", s.effectivePriority())
         .field("master", s.masterAddress())
         .field("maintenance", s.maintenance())
+        .field("syncGroup", cfg.flatMap(VrrpInstanceConfig::syncGroup).orElse(null))
         .field("masterIsSelf", s.state() == VrrpState.MASTER)
         .field("version", s.version() == null ? 0 : s.version() == VrrpVersion.V2 ? 2 : 3);
     millis(w, "advertIntervalMillis", s.advertIntervalCentis() * 10L * 1_000_000L);

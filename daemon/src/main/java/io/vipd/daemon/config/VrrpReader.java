@@ -8,6 +8,7 @@ import java.net.InetAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -562,13 +563,22 @@ final class VrrpReader {
   }
 
   /**
-   * A sync group of one instance keeps nothing together (keepalived ignores it, with a warning); a
-   * weight in a group moves one member's priority and not the others', which the group then holds
-   * back (its members become master only together).
+   * A sync group of one instance keeps nothing together (keepalived ignores it, with a warning).
+   * Members whose weights differ split the group's priority: one member's lowered priority does not
+   * move the group, whose members become master only together, while the same weights on every
+   * member (keepalived's group-level tracking) move it whole.
    */
   private static void checkSyncGroups(List<VrrpInstanceConfig> instances, List<Node> nodes) {
+    Map<String, Set<List<String>>> weightsByGroup = new HashMap<>();
     Map<String, Integer> members = new HashMap<>();
-    instances.forEach(c -> c.syncGroup().ifPresent(g -> members.merge(g, 1, Integer::sum)));
+    for (VrrpInstanceConfig c : instances) {
+      c.syncGroup()
+          .ifPresent(
+              g -> {
+                members.merge(g, 1, Integer::sum);
+                weightsByGroup.computeIfAbsent(g, k -> new HashSet<>()).add(weights(c.track()));
+              });
+    }
     for (int i = 0; i < instances.size(); i++) {
       VrrpInstanceConfig c = instances.get(i);
       if (c.syncGroup().isEmpty()) {
@@ -580,18 +590,31 @@ final class VrrpReader {
             .get(i)
             .warning(
                 "sync-group", group + " has no other instance: there is nothing to keep together");
-      } else if (c.track().hasWeights()) {
+      } else if (c.track().hasWeights() && weightsByGroup.get(group).size() > 1) {
         nodes
             .get(i)
             .warning(
                 "sync-group",
-                "track weights in sync group "
+                "the members of sync group "
                     + group
-                    + " move this instance's priority alone, and the group becomes MASTER only"
-                    + " together: a lower priority does not move the VIPs, only a fault (weight"
-                    + " 0) does; keepalived ignores such weights");
+                    + " track different weights: a priority lowered in one member does not move"
+                    + " the group, whose members become MASTER only together; give every member"
+                    + " the same weights, or weight 0 (FAULT)");
       }
     }
+  }
+
+  /** The weighted part of {@code track}, comparable between instances. */
+  private static List<String> weights(TrackConfig track) {
+    List<String> w = new ArrayList<>();
+    track.checks().stream()
+        .filter(t -> t.weight() != 0)
+        .forEach(t -> w.add("check " + t.name() + " " + t.weight()));
+    track.interfaces().stream()
+        .filter(t -> t.weight() != 0)
+        .forEach(t -> w.add("interface " + t.name() + " " + t.weight()));
+    w.sort(null);
+    return w;
   }
 
   /** A small insertion-ordered map so "expected one of a|b" lists values in a sensible order. */

@@ -3,11 +3,11 @@ package io.vipd.daemon.importer;
 import io.vipd.daemon.config.Addresses;
 import java.net.InetAddress;
 import java.util.ArrayList;
-import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
+import java.util.OptionalLong;
 
 /**
  * The list blocks of a keepalived {@code vrrp_instance}: {@code unicast_src_ip}/{@code
@@ -302,108 +302,97 @@ final class KeepalivedAddressLists {
     return List.of("brd", "scope", "peer", "preferred_lft", "track_group", "metric").contains(opt);
   }
 
-  /** The script names this instance's track_script lists. */
-  Set<String> trackedScriptNames() {
-    Set<String> names = new HashSet<>();
-    if (trackScripts != null) {
-      trackScripts.block().forEach(ref -> names.add(ref.keyword()));
-    }
-    return names;
-  }
-
   /**
-   * Writes {@code track}: the instance's track_script and track_interface, then {@code extra} (fate
-   * sharing), each after its comments.
+   * Writes {@code track}: the instance's track_script and track_interface, its sync group's (with
+   * their weights, as keepalived adds them to every member), then {@code extra} (fate sharing),
+   * each after its comments.
    *
-   * @param group the instance's sync group: unless it keeps tracking weights, keepalived ignores a
-   *     script tracked with a weight there (it is left out) and an interface's weight (written as
-   *     0: down means FAULT)
+   * @param group the instance's sync group: unless it keeps tracking weights, keepalived ignores
+   *     the instance's own script tracked with a weight (left out here) and its own interface's
+   *     weight (written as 0: down means FAULT); see {@link KeepalivedSyncGroups#tracksOwn}
    */
   void writeTrack(
       HoconObject out,
       Map<String, KeepalivedScript> scripts,
       List<FateSharing.Track> extra,
       Optional<KeepalivedSyncGroups.Membership> group) {
-    Optional<KeepalivedSyncGroups.Membership> ignoring = group.filter(g -> !g.weightsKept());
-    HoconArray checks = new HoconArray();
+    Map<String, Long> checks = new LinkedHashMap<>();
+    List<String> checkComments = new ArrayList<>();
     if (trackScripts != null) {
       for (KeepalivedStatement ref : trackScripts.block()) {
         Optional<Long> weight = trackedScript(ref, scripts, out);
         if (weight.isEmpty()) {
           continue;
         }
-        if (ignoring.isPresent() && weight.get() != 0) {
+        if (!KeepalivedSyncGroups.tracksOwn(group, weight.get())) {
           out.comment(
               notes.dropped(
                   ref.where(),
                   "track_script " + ref.text(),
                   "keepalived ignores a script tracked with a weight in sync group "
-                      + ignoring.get().name()
+                      + group.get().name()
                       + " (no sync_group_tracking_weight), and so does vipd; to have it move the"
-                      + " group, track it with weight 0 (FAULT)"));
+                      + " group, track it with weight 0 (FAULT), or in the group"));
           continue;
         }
-        checks.add(HoconObject.inline().put("name", ref.keyword()).put("weight", weight.get()));
+        checks.put(ref.keyword(), weight.get());
       }
     }
-    for (FateSharing.Track t : extra) {
-      t.comments().forEach(checks::comment);
-      checks.add(
-          track(
-              t.name(),
-              t.weight(),
-              ignoring,
-              group.map(KeepalivedSyncGroups.Membership::where).orElse(null),
-              "track " + t.name(),
-              out));
-    }
-    HoconArray interfaces = new HoconArray();
+    Map<String, Long> interfaces = new LinkedHashMap<>();
     if (trackInterfaces != null) {
       for (KeepalivedStatement ref : trackInterfaces.block()) {
         long weight = weight(ref, 0, out);
-        interfaces.add(track(ref.keyword(), weight, ignoring, ref.where(), ref.text(), out));
+        if (!KeepalivedSyncGroups.tracksOwn(group, weight)) {
+          out.comment(
+              notes.changed(
+                  ref.where(),
+                  ref.text(),
+                  "weight "
+                      + weight
+                      + " becomes 0: in sync group "
+                      + group.get().name()
+                      + " keepalived ignores the weight (no sync_group_tracking_weight), so the"
+                      + " interface going down puts the group in FAULT"));
+          weight = 0;
+        }
+        interfaces.put(ref.keyword(), weight);
       }
     }
-    if (checks.isEmpty() && interfaces.isEmpty()) {
+    if (group.isPresent()) {
+      for (KeepalivedStatement ref : group.get().scripts()) {
+        if (!checks.containsKey(ref.keyword())) {
+          trackedScript(ref, scripts, out).ifPresent(w -> checks.put(ref.keyword(), w));
+        }
+      }
+      for (KeepalivedStatement ref : group.get().interfaces()) {
+        if (!interfaces.containsKey(ref.keyword())) {
+          interfaces.put(ref.keyword(), weight(ref, 0, out));
+        }
+      }
+    }
+    HoconArray checkArray = new HoconArray();
+    checks.forEach((name, w) -> checkArray.add(entry(name, w)));
+    for (FateSharing.Track t : extra) {
+      t.comments().forEach(checkArray::comment);
+      checkArray.add(entry(t.name(), t.weight()));
+    }
+    HoconArray interfaceArray = new HoconArray();
+    interfaces.forEach((name, w) -> interfaceArray.add(entry(name, w)));
+    if (checkArray.isEmpty() && interfaceArray.isEmpty()) {
       return;
     }
     HoconObject track = HoconObject.block();
-    if (!checks.isEmpty()) {
-      track.put("checks", checks);
+    if (!checkArray.isEmpty()) {
+      track.put("checks", checkArray);
     }
-    if (!interfaces.isEmpty()) {
-      track.put("interfaces", interfaces);
+    if (!interfaceArray.isEmpty()) {
+      track.put("interfaces", interfaceArray);
     }
     out.put("track", track);
   }
 
-  /**
-   * A track entry; its weight 0, with a note, when {@code ignoring} names a group: keepalived
-   * ignores a tracked interface's weight there, and vipd's fate sharing moves a group only by
-   * FAULT.
-   */
-  private HoconObject track(
-      String name,
-      long weight,
-      Optional<KeepalivedSyncGroups.Membership> ignoring,
-      SourceLocation where,
-      String text,
-      HoconObject out) {
-    HoconObject track = HoconObject.inline().put("name", name);
-    if (ignoring.isEmpty() || weight == 0) {
-      return track.put("weight", weight);
-    }
-    out.comment(
-        notes.changed(
-            where,
-            text,
-            "weight "
-                + weight
-                + " becomes 0: in sync group "
-                + ignoring.get().name()
-                + " keepalived ignores the weight (no sync_group_tracking_weight), so a failure"
-                + " puts the group in FAULT"));
-    return track.put("weight", 0L);
+  private static HoconObject entry(String name, long weight) {
+    return HoconObject.inline().put("name", name).put("weight", weight);
   }
 
   private java.util.Optional<Long> trackedScript(
@@ -420,40 +409,41 @@ final class KeepalivedAddressLists {
     return java.util.Optional.of(weight(ref, script.weight, out));
   }
 
-  /** The {@code weight W [reverse]} of a track reference, else {@code fallback}. */
-  private long weight(KeepalivedStatement ref, long fallback, HoconObject out) {
+  /**
+   * The weight a track entry declares ({@code weight W}, ±254 taken as ±253 as keepalived does),
+   * else {@code fallback}; without notes (see {@link #weight}).
+   */
+  static long declaredWeight(KeepalivedStatement ref, long fallback) {
+    String text = weightText(ref);
+    OptionalLong w = text == null ? OptionalLong.empty() : parseWeight(text);
+    return w.isPresent() ? Math.max(-253, Math.min(253, w.getAsLong())) : fallback;
+  }
+
+  /** The word after {@code weight} in a track entry, or null. */
+  private static String weightText(KeepalivedStatement ref) {
     List<String> args = ref.args();
     int at = args.indexOf("weight");
-    if (at < 0 || at + 1 >= args.size()) {
+    return at < 0 || at + 1 >= args.size() ? null : args.get(at + 1);
+  }
+
+  /** A weight keepalived takes, -254..254; empty otherwise. */
+  private static OptionalLong parseWeight(String text) {
+    try {
+      long w = Long.parseLong(text);
+      return w < -254 || w > 254 ? OptionalLong.empty() : OptionalLong.of(w);
+    } catch (NumberFormatException e) {
+      return OptionalLong.empty();
+    }
+  }
+
+  /** The {@code weight W [reverse]} of a track reference, else {@code fallback}; with notes. */
+  private long weight(KeepalivedStatement ref, long fallback, HoconObject out) {
+    String text = weightText(ref);
+    if (text == null) {
       return fallback;
     }
-    try {
-      long w = Long.parseLong(args.get(at + 1));
-      if (w < -254 || w > 254) {
-        throw new NumberFormatException();
-      }
-      if (Math.abs(w) == 254) {
-        long clamped = w < 0 ? -253 : 253;
-        out.comment(
-            notes.changed(
-                ref.where(),
-                ref.text(),
-                "keepalived does not take weight "
-                    + w
-                    + ": it uses "
-                    + clamped
-                    + " (with a warning), and so does vipd"));
-        w = clamped;
-      }
-      if (args.contains("reverse")) {
-        out.comment(
-            notes.changed(
-                ref.where(),
-                ref.text(),
-                "vipd has no reverse weights; the weight is applied the normal way"));
-      }
-      return w;
-    } catch (NumberFormatException e) {
+    OptionalLong parsed = parseWeight(text);
+    if (parsed.isEmpty()) {
       out.comment(
           notes.dropped(
               ref.where(),
@@ -461,5 +451,25 @@ final class KeepalivedAddressLists {
               "weight must be -253..253 (keepalived takes +-254 as +-253); keepalived ignores it too"));
       return fallback;
     }
+    long w = declaredWeight(ref, fallback);
+    if (w != parsed.getAsLong()) {
+      out.comment(
+          notes.changed(
+              ref.where(),
+              ref.text(),
+              "keepalived does not take weight "
+                  + parsed.getAsLong()
+                  + ": it uses "
+                  + w
+                  + " (with a warning), and so does vipd"));
+    }
+    if (ref.args().contains("reverse")) {
+      out.comment(
+          notes.changed(
+              ref.where(),
+              ref.text(),
+              "vipd has no reverse weights; the weight is applied the normal way"));
+    }
+    return w;
   }
 }

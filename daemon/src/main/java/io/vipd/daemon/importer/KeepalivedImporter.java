@@ -53,7 +53,7 @@ final class KeepalivedImporter {
     List<String> header = new ArrayList<>();
     KeepalivedGlobals globals = new KeepalivedGlobals();
     Map<String, KeepalivedScript> scripts = new LinkedHashMap<>();
-    List<KeepalivedStatement> declared = new ArrayList<>();
+    List<KeepalivedStatement> instances = new ArrayList<>();
     for (KeepalivedStatement st : config.statements()) {
       switch (st.keyword()) {
         case "global_defs":
@@ -63,7 +63,7 @@ final class KeepalivedImporter {
           scripts.put(st.arg(0).orElse(""), KeepalivedScript.read(st, notes));
           break;
         case "vrrp_instance":
-          declared.add(st);
+          instances.add(st);
           break;
         case "vrrp_sync_group":
           break; // read below, once every instance is known
@@ -74,24 +74,24 @@ final class KeepalivedImporter {
     KeepalivedSyncGroups groups =
         KeepalivedSyncGroups.read(
             config.statements(),
-            declared.stream().map(st -> st.arg(0).orElse("")).collect(Collectors.toSet()),
+            instances.stream().map(st -> st.arg(0).orElse("")).collect(Collectors.toSet()),
             notes,
             header);
-    List<KeepalivedStatement> instances = declared.stream().map(groups::withGroupTracks).toList();
     KeepalivedCheckWriter checkWriter = new KeepalivedCheckWriter(classifier, notes);
     Map<String, Classification> classified = new LinkedHashMap<>();
     scripts.values().forEach(s -> classified.put(s.name, checkWriter.classify(s)));
-    FateSharing fate = fateSharing(instances, classified);
+    FateSharing fate = fateSharing(instances, classified, groups, scripts);
 
     HoconArray instanceArray = new HoconArray();
     Set<String> tracked = new HashSet<>();
     int written = 0;
     for (KeepalivedStatement st : instances) {
       Optional<KeepalivedSyncGroups.Membership> group = groups.of(st.arg(0).orElse(""));
-      if (new KeepalivedInstanceWriter(st, globals, scripts, fate, group, notes)
+      Set<String> itTracks = groups.trackedScripts(st, scripts);
+      if (new KeepalivedInstanceWriter(st, globals, scripts, fate, group, itTracks, notes)
           .write(instanceArray)) {
         written++;
-        trackedScripts(st, tracked);
+        tracked.addAll(itTracks);
         fate.checks().forEach(c -> tracked.add(c.name()));
       }
     }
@@ -110,9 +110,12 @@ final class KeepalivedImporter {
    * its backend; other backends get a new check.
    */
   private FateSharing fateSharing(
-      List<KeepalivedStatement> instances, Map<String, Classification> classified) {
+      List<KeepalivedStatement> instances,
+      Map<String, Classification> classified,
+      KeepalivedSyncGroups groups,
+      Map<String, KeepalivedScript> scripts) {
     Set<String> trackedByAny = new HashSet<>();
-    instances.forEach(st -> trackedScripts(st, trackedByAny));
+    instances.forEach(st -> trackedByAny.addAll(groups.trackedScripts(st, scripts)));
     Map<String, String> scriptByBackend = new LinkedHashMap<>();
     classified.forEach(
         (name, c) -> {
@@ -123,14 +126,6 @@ final class KeepalivedImporter {
           }
         });
     return new FateSharing(binds, scriptByBackend, classified.keySet());
-  }
-
-  private static void trackedScripts(KeepalivedStatement instance, Set<String> tracked) {
-    for (KeepalivedStatement st : instance.block()) {
-      if (st.keyword().equals("track_script")) {
-        st.block().forEach(ref -> tracked.add(ref.keyword()));
-      }
-    }
   }
 
   private void globals(KeepalivedStatement block, KeepalivedGlobals g, List<String> header) {

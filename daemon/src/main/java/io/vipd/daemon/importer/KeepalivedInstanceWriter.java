@@ -7,6 +7,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.Set;
 
 /**
  * Writes one {@code vrrp.instances} entry from a keepalived {@code vrrp_instance} block, applying
@@ -26,6 +27,7 @@ final class KeepalivedInstanceWriter {
   private final List<String> comments = new ArrayList<>();
   private final KeepalivedAddressLists lists;
   private final Optional<KeepalivedSyncGroups.Membership> syncGroup;
+  private final Set<String> trackedScripts;
 
   private String interfaceName;
   private OptionalLong vrid = OptionalLong.empty();
@@ -58,9 +60,11 @@ final class KeepalivedInstanceWriter {
       Map<String, KeepalivedScript> scripts,
       FateSharing fate,
       Optional<KeepalivedSyncGroups.Membership> syncGroup,
+      Set<String> trackedScripts,
       ImportNotes notes) {
     this.block = block;
     this.syncGroup = syncGroup;
+    this.trackedScripts = Set.copyOf(trackedScripts);
     this.globals = globals;
     this.scripts = scripts;
     this.fate = fate;
@@ -111,8 +115,7 @@ final class KeepalivedInstanceWriter {
     lists.writeTrack(
         out,
         scripts,
-        fate.tracksFor(
-            lists.trackedScriptNames(), writtenPriority, !nopreempt, writtenAdvertMillis),
+        fate.tracksFor(trackedScripts, writtenPriority, !nopreempt, writtenAdvertMillis),
         syncGroup);
     if (notify.hasMembers()) {
       out.put("notify", notify);

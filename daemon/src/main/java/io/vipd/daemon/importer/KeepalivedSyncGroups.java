@@ -10,11 +10,12 @@ import java.util.Set;
 
 /**
  * keepalived's {@code vrrp_sync_group}s, read for the instances they group: each member gets {@code
- * sync-group}, and the group's own {@code track_script} and {@code track_interface} entries are
- * added to every member's with weight 0 (keepalived puts the whole group in FAULT when one fails,
- * whatever its weight, which a member's FAULT does in vipd). How a member's own weights are treated
- * is {@link KeepalivedAddressLists#writeTrack}'s. What vipd has no place for (the group's notify
- * scripts, smtp_alert) is a note. Not thread-safe.
+ * sync-group} and tracks the group's own {@code track_script} and {@code track_interface} entries
+ * with their weights, as keepalived adds them to every member (tried with keepalived 2.2.7: a
+ * failing group script weighted -30 took both members from 100 to 70). Without {@code
+ * sync_group_tracking_weight}, keepalived ignores a member's own script tracked with a weight and a
+ * member's own interface weight ({@link #tracksOwn}). What vipd has no place for (the group's
+ * notify scripts, smtp_alert) is a note. Not thread-safe.
  */
 final class KeepalivedSyncGroups {
 
@@ -24,11 +25,17 @@ final class KeepalivedSyncGroups {
    * @param name the group's name
    * @param weightsKept whether the group sets {@code sync_group_tracking_weight}
    * @param where the group's line, for the notes
+   * @param scripts the group's {@code track_script} entries, which every member tracks
+   * @param interfaces the group's {@code track_interface} entries, which every member tracks
    */
-  record Membership(String name, boolean weightsKept, SourceLocation where) {}
+  record Membership(
+      String name,
+      boolean weightsKept,
+      SourceLocation where,
+      List<KeepalivedStatement> scripts,
+      List<KeepalivedStatement> interfaces) {}
 
   private final Map<String, Membership> byInstance = new HashMap<>();
-  private final Map<String, List<KeepalivedStatement>> tracksByGroup = new HashMap<>();
 
   /**
    * Reads every {@code vrrp_sync_group} among {@code statements}; notes go to {@code header}.
@@ -56,7 +63,8 @@ final class KeepalivedSyncGroups {
       List<String> header) {
     String name = group.arg(0).orElse("");
     Set<String> members = new LinkedHashSet<>();
-    List<KeepalivedStatement> tracks = new ArrayList<>();
+    List<KeepalivedStatement> scripts = new ArrayList<>();
+    List<KeepalivedStatement> interfaces = new ArrayList<>();
     boolean weightsKept = false;
     for (KeepalivedStatement st : group.block()) {
       switch (st.keyword()) {
@@ -66,7 +74,8 @@ final class KeepalivedSyncGroups {
             members.addAll(m.args());
           }
         }
-        case "track_script", "track_interface" -> tracks.add(faultOnly(st, name, notes, header));
+        case "track_script" -> scripts.addAll(st.block());
+        case "track_interface" -> interfaces.addAll(st.block());
         case "sync_group_tracking_weight" -> weightsKept = true;
         case "notify_master", "notify_backup", "notify_fault", "notify_stop", "notify" ->
             header.add(
@@ -109,32 +118,8 @@ final class KeepalivedSyncGroups {
       return;
     }
     for (String member : known) {
-      byInstance.put(member, new Membership(name, weightsKept, group.where()));
+      byInstance.put(member, new Membership(name, weightsKept, group.where(), scripts, interfaces));
     }
-    tracksByGroup.put(name, tracks);
-  }
-
-  /** A group's tracking block with every weight 0 (noted): a group has no priority to move. */
-  private static KeepalivedStatement faultOnly(
-      KeepalivedStatement tracking, String group, ImportNotes notes, List<String> header) {
-    List<KeepalivedStatement> refs = new ArrayList<>();
-    for (KeepalivedStatement ref : tracking.block()) {
-      if (ref.args().contains("weight")) {
-        header.add(
-            notes.changed(
-                ref.where(),
-                ref.text(),
-                "tracked by sync group "
-                    + group
-                    + ": a failure puts the group in FAULT whatever the weight, as in keepalived;"
-                    + " each member tracks it with weight 0"));
-      }
-      refs.add(
-          new KeepalivedStatement(
-              ref.keyword(), List.of("weight", "0"), List.of(), false, ref.where()));
-    }
-    return new KeepalivedStatement(
-        tracking.keyword(), tracking.args(), refs, true, tracking.where());
   }
 
   /** The group of {@code instance}, if any. */
@@ -143,42 +128,34 @@ final class KeepalivedSyncGroups {
   }
 
   /**
-   * {@code instance} with its group's {@code track_script} and {@code track_interface} entries
-   * added to its own (one block of each, as keepalived tracks the union); as it is when it is in no
-   * group or the group tracks nothing.
+   * Whether keepalived tracks an instance's own entry of {@code weight}: outside a group, in a
+   * group that keeps tracking weights, or at weight 0 ("ignoring tracked script ... with weights
+   * due to SYNC group"; an interface's weight is ignored the same way, the interface still
+   * tracked).
    */
-  KeepalivedStatement withGroupTracks(KeepalivedStatement instance) {
-    Membership m = byInstance.get(instance.arg(0).orElse(""));
-    List<KeepalivedStatement> tracks = m == null ? List.of() : tracksByGroup.get(m.name());
-    if (tracks.isEmpty()) {
-      return instance;
-    }
-    List<KeepalivedStatement> block = new ArrayList<>(instance.block());
-    for (KeepalivedStatement track : tracks) {
-      int own = -1;
-      for (int i = 0; i < block.size(); i++) {
-        if (block.get(i).keyword().equals(track.keyword())) {
-          own = i;
+  static boolean tracksOwn(Optional<Membership> group, long weight) {
+    return group.isEmpty() || group.get().weightsKept() || weight == 0;
+  }
+
+  /**
+   * The scripts {@code instance} tracks in keepalived: its own, less those {@link #tracksOwn}
+   * leaves out, and its group's.
+   */
+  Set<String> trackedScripts(KeepalivedStatement instance, Map<String, KeepalivedScript> scripts) {
+    Optional<Membership> group = of(instance.arg(0).orElse(""));
+    Set<String> tracked = new LinkedHashSet<>();
+    for (KeepalivedStatement st : instance.block()) {
+      if (st.keyword().equals("track_script")) {
+        for (KeepalivedStatement ref : st.block()) {
+          KeepalivedScript script = scripts.get(ref.keyword());
+          long fallback = script == null ? 0 : script.weight;
+          if (tracksOwn(group, KeepalivedAddressLists.declaredWeight(ref, fallback))) {
+            tracked.add(ref.keyword());
+          }
         }
       }
-      if (own < 0) {
-        block.add(track);
-        continue;
-      }
-      KeepalivedStatement mine = block.get(own);
-      // the group's entry wins over the member's own of the same name: a failure faults the group
-      List<KeepalivedStatement> union = new ArrayList<>(mine.block());
-      union.removeIf(u -> track.block().stream().anyMatch(t -> t.keyword().equals(u.keyword())));
-      union.addAll(track.block());
-      block.set(
-          own, new KeepalivedStatement(mine.keyword(), mine.args(), union, true, mine.where()));
     }
-    return new KeepalivedStatement(
-        instance.keyword(),
-        instance.args(),
-        block,
-        instance.hasBlock(),
-        instance.where(),
-        instance.cut());
+    group.ifPresent(g -> g.scripts().forEach(ref -> tracked.add(ref.keyword())));
+    return tracked;
   }
 }

@@ -273,11 +273,20 @@ class ValidationRulesTest {
     assertEquals(
         List.of(
             f
-                + ":4: warning: vrrp.instances[0].sync-group: track weights in sync group G1 move"
-                + " this instance's priority alone, and the group becomes MASTER only together: a"
-                + " lower priority does not move the VIPs, only a fault (weight 0) does; keepalived"
-                + " ignores such weights"),
+                + ":4: warning: vrrp.instances[0].sync-group: the members of sync group G1 track"
+                + " different weights: a priority lowered in one member does not move the group,"
+                + " whose members become MASTER only together; give every member the same"
+                + " weights, or weight 0 (FAULT)"),
         TestFiles.formatted(weighted.warnings()));
+    // the same weights on every member (keepalived's group-level tracking) move the group whole
+    LoadResult same =
+        TestFiles.load(
+            dir,
+            pair.replace(
+                "    sync-group = G1 }\n]",
+                "    sync-group = G1, track.checks = [ { name = c, weight = -20 } ] }\n]"));
+    assertEquals(List.of(), same.errors());
+    assertEquals(List.of(), same.warnings());
     LoadResult faultOnly = TestFiles.load(dir, pair.replace("weight = -20", "weight = 0"));
     assertEquals(List.of(), faultOnly.warnings());
     assertTrue(faultOnly.config().isPresent());

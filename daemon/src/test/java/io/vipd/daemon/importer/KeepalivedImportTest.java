@@ -83,7 +83,7 @@ class KeepalivedImportTest {
   }
 
   @Test
-  void aDualStackSyncGroupKeepsItsMembersTogetherAndTheGroupsTrackingFaultsThemAll()
+  void aDualStackSyncGroupKeepsItsMembersTogetherAndEachTracksTheGroupsScripts()
       throws IOException {
     Config c =
         importOf(
@@ -99,12 +99,10 @@ class KeepalivedImportTest {
     List<? extends Config> instances = c.getConfigList("vrrp.instances");
     assertEquals("DS", instances.get(0).getString("sync-group"));
     assertEquals("DS", instances.get(1).getString("sync-group"));
-    // the group's track_script is every member's, at weight 0: in keepalived its failure puts
-    // the whole group in FAULT, whatever its weight; the member's own entry stays
-    assertEquals(List.of("chk_api:0"), tracks(instances.get(0), "checks"));
-    assertEquals(List.of("chk_own:0", "chk_api:0"), tracks(instances.get(1), "checks"));
-    assertTrue(
-        result.hocon().contains("tracked by sync group DS: a failure puts the group in FAULT"));
+    // the group's track_script is every member's, with its weight: keepalived 2.2.7 took both
+    // members from 100 to 70 when a group script weighted -30 failed; the member's own stays
+    assertEquals(List.of("chk_api:-20"), tracks(instances.get(0), "checks"));
+    assertEquals(List.of("chk_own:0", "chk_api:-20"), tracks(instances.get(1), "checks"));
     assertTrue(result.hocon().contains("member VI_9"), "an unknown member is named");
     assertTrue(
         result.hocon().contains("notify_master /etc/keepalived/group-master.sh"), result.hocon());
@@ -132,6 +130,29 @@ class KeepalivedImportTest {
     Config kept = importOf(group.replace("}\n}", "}\n    sync_group_tracking_weight\n}") + rest);
     assertEquals(List.of("chk_w:-20"), tracks(vi(kept), "checks"));
     assertEquals(List.of("eth1:-10"), tracks(vi(kept), "interfaces"));
+  }
+
+  @Test
+  void aWeightedHaproxyScriptThatKeepalivedIgnoresInAGroupLeavesFateSharingToTheProxyCheck()
+      throws IOException {
+    Config c =
+        importOf(
+            "vrrp_sync_group DS {\n    group {\n VI_1 VI_6\n    }\n}\n"
+                + script("chk_haproxy", "killall -0 haproxy")
+                + instance("    track_script {\n chk_haproxy weight 2\n }\n")
+                + v6Member(""),
+            "defaults\n  mode tcp\n"
+                + "frontend api\n  bind :8443\n  default_backend apis\n"
+                + "backend apis\n  server cp1 10.0.0.11:6443 check\n");
+    // keepalived tracked no haproxy check here ("ignoring tracked script ... due to SYNC group");
+    // vipd's fate sharing still ties each member to its proxy, by FAULT
+    assertEquals(List.of("proxy-ready:0"), tracks(vi(c), "checks"), result.hocon());
+    assertEquals(
+        List.of("proxy-ready:0"),
+        tracks(c.getConfigList("vrrp.instances").get(1), "checks"),
+        result.hocon());
+    assertTrue(c.hasPath("checks.proxy-ready"));
+    assertEquals(List.of(), checkErrors());
   }
 
   /** VI_6: an IPv6 instance on VRID 52 with {@code body}. */

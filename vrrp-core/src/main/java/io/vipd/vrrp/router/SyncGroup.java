@@ -16,10 +16,16 @@ import java.util.function.Consumer;
  *   <li>become MASTER together: a member whose Master_Down_Timer runs out becomes master only when
  *       every other member is master or has timed out too (it re-arms its timer otherwise, as
  *       keepalived prefers BACKUP to a split), and the member that does takes the others with it;
- *   <li>leave MASTER together: a member that hears a better master, or is handed over for
- *       maintenance, takes the others to BACKUP (each resigns with a priority 0 advert, so that the
- *       other node's members take over at once).
+ *   <li>leave MASTER together: a member that hears a better master, is handed over for maintenance,
+ *       stops (a reload that removes or restarts it) or fails takes the others to BACKUP (each
+ *       resigns with a priority 0 advert, so that the other node's members take over at once);
+ *       otherwise the other node's member of that VRID would wait, held back by its siblings, which
+ *       still hear this node's masters.
  * </ul>
+ *
+ * <p>An order is carried out only while its sender is still in the state that gave it: a member
+ * that became MASTER and left it again before the others took the order leaves them as they were.
+ * Otherwise the two orders would reach the others and be given back to the sender, and so on.
  *
  * <p>As in keepalived, the members are expected to be grouped alike on every node. A tracked weight
  * that moves one member's priority and not the others' can make the nodes disagree on who should be
@@ -157,18 +163,32 @@ public final class SyncGroup {
       }
     }
 
-    /** The member changed state; the others follow it into or out of MASTER. */
+    /**
+     * The member changed state; the others follow it into MASTER, and out of it unless it went to
+     * FAULT (the fault itself takes them there).
+     */
     void transitioned(VrrpState from, VrrpState to) {
       synchronized (SyncGroup.this) {
         state = to;
         wantsMaster = false;
         if (to == VrrpState.MASTER) {
           String why = "sync group " + name + ": " + member + " became MASTER";
-          orderOthers((router, now) -> router.syncMaster(why, now));
-        } else if (from == VrrpState.MASTER && to == VrrpState.BACKUP) {
-          String why = "sync group " + name + ": " + member + " left MASTER";
-          orderOthers((router, now) -> router.syncBackup(why, now));
+          orderOthers((router, now) -> router.syncMaster(why, now), true);
+        } else if (from == VrrpState.MASTER && to != VrrpState.FAULT) {
+          leftMaster("left MASTER");
         }
+      }
+    }
+
+    private void leftMaster(String what) {
+      String why = "sync group " + name + ": " + member + " " + what;
+      orderOthers((router, now) -> router.syncBackup(why, now), false);
+    }
+
+    /** Whether this member is MASTER now (an order it gave is still valid, or no longer). */
+    private boolean isMaster() {
+      synchronized (SyncGroup.this) {
+        return state == VrrpState.MASTER;
       }
     }
 
@@ -184,21 +204,36 @@ public final class SyncGroup {
     }
 
     /**
-     * The member leaves the group (stopped, or removed by a reload): it no longer holds the others
-     * in FAULT nor back from MASTER.
+     * The member leaves the group (stopped, removed by a reload, or its runtime failed): it no
+     * longer holds the others in FAULT nor back from MASTER. One that leaves as MASTER (a failed
+     * runtime, which removed its addresses without a transition) takes them out of MASTER.
      */
     public void leave() {
       synchronized (SyncGroup.this) {
         if (seats.remove(this)) {
+          if (state == VrrpState.MASTER) {
+            leftMaster("stopped while MASTER");
+          }
+          state = VrrpState.INITIALIZE;
           imposeFaults();
         }
       }
     }
 
-    private void orderOthers(Order order) {
+    /**
+     * Posts {@code order} to every other member, to be carried out only while this member is still
+     * MASTER ({@code whileMaster}) or still not MASTER.
+     */
+    private void orderOthers(Order order, boolean whileMaster) {
+      Order guarded =
+          (router, now) -> {
+            if (isMaster() == whileMaster) {
+              order.apply(router, now);
+            }
+          };
       for (Seat s : seats) {
         if (s != this) {
-          s.post.accept(order);
+          s.post.accept(guarded);
         }
       }
     }

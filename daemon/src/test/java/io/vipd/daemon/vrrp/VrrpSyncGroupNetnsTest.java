@@ -29,7 +29,7 @@ class VrrpSyncGroupNetnsTest {
 
   @BeforeAll
   static void requireNamespaces() {
-    NetnsRequirement.require("ip");
+    NetnsRequirement.require("ip", "keepalived");
   }
 
   @Test
@@ -69,6 +69,62 @@ class VrrpSyncGroupNetnsTest {
       c.awaitHolders(vip6(LAN + 1), Set.of(2), FAILOVER);
       c.assertStable(vip4, Set.of(1), Duration.ofMillis(800));
     }
+  }
+
+  /**
+   * A node migrated to vipd beside one still on keepalived, both grouping the pair: vipd (101)
+   * takes both VIPs from keepalived (100), whose own vrrp_sync_group follows; vipd's IPv6 check
+   * fails and both VIPs go back to keepalived together; it passes again and vipd takes both back.
+   */
+  @Test
+  void aVipdGroupAndAKeepalivedGroupHandTheVipsToEachOtherWhole() throws Exception {
+    int lan = LAN + 2;
+    try (VipCluster c = new VipCluster(lan, 2)) {
+      String vip4 = c.vip(1);
+      Path kaOk = Files.createFile(c.dir().resolve("v6-ok-ka"));
+      Path ok2 = Files.createFile(c.dir().resolve("v6-ok-n2"));
+      c.startKeepalived(1, keepalivedNode(100, vip4, vip6(lan), kaOk));
+      c.awaitHolders(vip4, Set.of(1), START);
+      c.awaitHolders(vip6(lan), Set.of(1), START);
+
+      c.startVipd(2, node(101, vip4, vip6(lan), ok2, "sync-group = DS"));
+      c.awaitHolders(vip4, Set.of(2), START);
+      c.awaitHolders(vip6(lan), Set.of(2), START);
+
+      Files.delete(ok2);
+      c.awaitHolders(vip6(lan), Set.of(1), FAILOVER);
+      c.awaitHolders(vip4, Set.of(1), FAILOVER);
+      c.assertStable(vip4, Set.of(1), Duration.ofMillis(500));
+
+      Files.createFile(ok2);
+      c.awaitHolders(vip6(lan), Set.of(2), FAILOVER);
+      c.awaitHolders(vip4, Set.of(2), FAILOVER);
+      c.assertStable(vip6(lan), Set.of(2), Duration.ofMillis(500));
+    }
+  }
+
+  /** keepalived's side: the same pair in a vrrp_sync_group, VI_6 tracking a file by script. */
+  private static String keepalivedNode(int priority, String vip4, String vip6, Path okFile) {
+    return "global_defs {\n vrrp_version 3\n script_user root\n enable_script_security\n}\n"
+        + "vrrp_script v6_ok {\n script \"/usr/bin/test -f "
+        + okFile
+        + "\"\n interval 1\n fall 1\n rise 1\n}\n"
+        + "vrrp_sync_group DS {\n group {\n  VI_4\n  VI_6\n }\n}\n"
+        + keepalivedInstance("VI_4", priority, vip4 + "/24", "")
+        + keepalivedInstance("VI_6", priority, vip6 + "/64", " track_script {\n  v6_ok\n }\n");
+  }
+
+  private static String keepalivedInstance(
+      String name, int priority, String vipCidr, String track) {
+    return "vrrp_instance "
+        + name
+        + " {\n state BACKUP\n interface eth0\n virtual_router_id 72\n priority "
+        + priority
+        + "\n advert_int 0.1\n virtual_ipaddress {\n  "
+        + vipCidr
+        + "\n }\n"
+        + track
+        + "}\n";
   }
 
   private static String vip6(int lan) {

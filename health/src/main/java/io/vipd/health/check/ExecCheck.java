@@ -1,5 +1,6 @@
 package io.vipd.health.check;
 
+import io.netty.util.concurrent.DefaultThreadFactory;
 import io.vipd.health.CheckResult;
 import io.vipd.health.ChildProcesses;
 import io.vipd.health.HealthCheck;
@@ -15,11 +16,15 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Predicate;
 
 /**
  * Runs a command; healthy when it exits 0 (keepalived's {@code vrrp_script}).
@@ -37,8 +42,14 @@ import java.util.concurrent.atomic.AtomicBoolean;
  *       (terminated 2 processes)"}. Background children the script left behind are in the group
  *       too, orphaned or not. Without setsid(1), the process and the descendants it has at that
  *       moment are killed (SIGKILL): {@code "(killed 2 processes)"}.
- *   <li>fork/exec and the file read happen on {@code blocking}, never on the caller's thread; the
- *       exit is observed through {@link Process#onExit()}.
+ *   <li>The program's check and fork/exec happen on a thread of the check's own, never on the
+ *       caller's nor on {@code blocking}: a program on a hung file system (NFS) hangs its {@code
+ *       stat}, and on the shared executor two such runs would stop every exec check's timers and
+ *       output reads. While that start has not returned, or while the previous run's process is
+ *       still alive after its SIGKILL (stuck in the kernel), a run fails at once instead of
+ *       starting another, as keepalived does not run a script again while it still runs: a hung
+ *       program costs one thread and one process, not one per run. The exit is observed through
+ *       {@link Process#onExit()}; the timers and the output read run on {@code blocking}.
  * </ul>
  */
 public final class ExecCheck implements HealthCheck {
@@ -51,9 +62,21 @@ public final class ExecCheck implements HealthCheck {
   /** Between SIGTERM and SIGKILL of a timed-out command's group (keepalived's is 2 s too). */
   static final Duration KILL_GRACE = Duration.ofSeconds(2);
 
+  /** Where the starts run: a thread per start in flight, kept for a minute when idle. */
+  private static final ExecutorService STARTS =
+      Executors.newCachedThreadPool(new DefaultThreadFactory("vipd-exec-start", true));
+
   private final List<String> argv;
   private final String display;
   private final ScheduledExecutorService blocking;
+  private final Predicate<Path> executable;
+  private final Executor starts;
+
+  /** A start is under way (its stat or fork/exec has not returned). */
+  private final AtomicBoolean starting = new AtomicBoolean();
+
+  /** The last run's process, or null. */
+  private volatile Process previous;
 
   /**
    * @param command the program and its arguments (with {@code shell}, the words of a shell line)
@@ -62,6 +85,16 @@ public final class ExecCheck implements HealthCheck {
    *     CheckExecutors#newBlockingExecutor})
    */
   public ExecCheck(List<String> command, boolean shell, ScheduledExecutorService blocking) {
+    this(command, shell, blocking, Files::isExecutable, STARTS);
+  }
+
+  /** As the public constructor, with the program's check and the starts' executor given. */
+  ExecCheck(
+      List<String> command,
+      boolean shell,
+      ScheduledExecutorService blocking,
+      Predicate<Path> executable,
+      Executor starts) {
     Objects.requireNonNull(command, "command");
     if (command.isEmpty()) {
       throw new IllegalArgumentException("empty command");
@@ -69,15 +102,45 @@ public final class ExecCheck implements HealthCheck {
     this.argv = shell ? List.of("/bin/sh", "-c", String.join(" ", command)) : List.copyOf(command);
     this.display = String.join(" ", argv);
     this.blocking = Objects.requireNonNull(blocking, "blocking");
+    this.executable = Objects.requireNonNull(executable, "executable");
+    this.starts = Objects.requireNonNull(starts, "starts");
   }
 
   @Override
   public CompletableFuture<CheckResult> run(Duration timeout) {
     CompletableFuture<CheckResult> result = new CompletableFuture<>();
     long start = System.nanoTime();
+    Process last = previous;
+    if (last != null && last.isAlive()) {
+      result.complete(
+          CheckResult.unhealthy(
+              "not started: the previous run (pid "
+                  + last.pid()
+                  + ") has not ended, even after its timeout (a hung file system?)",
+              0));
+      return result;
+    }
+    if (!starting.compareAndSet(false, true)) {
+      result.complete(
+          CheckResult.unhealthy(
+              "not started: the previous start of "
+                  + argv.get(0)
+                  + " has not returned (a hung"
+                  + " file system?)",
+              0));
+      return result;
+    }
     try {
-      blocking.execute(() -> launch(timeout, start, result));
+      starts.execute(
+          () -> {
+            try {
+              launch(timeout, start, result);
+            } finally {
+              starting.set(false);
+            }
+          });
     } catch (RejectedExecutionException e) {
+      starting.set(false);
       result.complete(CheckResult.unhealthy("cannot start: executor shut down", 0));
     }
     return result;
@@ -85,7 +148,7 @@ public final class ExecCheck implements HealthCheck {
 
   private void launch(Duration timeout, long start, CompletableFuture<CheckResult> result) {
     String program = argv.get(0);
-    if (program.contains("/") && !Files.isExecutable(Path.of(program))) {
+    if (program.contains("/") && !executable.test(Path.of(program))) {
       // said as the JDK would say it, not as setsid's "failed to execute" with exit 127
       result.complete(
           CheckResult.unhealthy(
@@ -117,13 +180,22 @@ public final class ExecCheck implements HealthCheck {
               FailureText.bounded("cannot start: " + e.getMessage()), System.nanoTime() - start));
       return;
     }
-    output.trimWhileRunning(blocking);
+    previous = process;
     AtomicBoolean timedOut = new AtomicBoolean();
-    ScheduledFuture<?> timer =
-        blocking.schedule(
-            () -> onTimeout(process, timeout, start, timedOut, result),
-            timeout.toNanos() - (System.nanoTime() - start),
-            TimeUnit.NANOSECONDS);
+    ScheduledFuture<?> timer;
+    try {
+      output.trimWhileRunning(blocking);
+      timer =
+          blocking.schedule(
+              () -> onTimeout(process, timeout, start, timedOut, result),
+              timeout.toNanos() - (System.nanoTime() - start),
+              TimeUnit.NANOSECONDS);
+    } catch (RejectedExecutionException e) {
+      killTree(process); // shutting down: nothing would time it out
+      output.close();
+      result.complete(CheckResult.unhealthy("cannot start: executor shut down", 0));
+      return;
+    }
     process
         .onExit()
         .thenRunAsync(

@@ -25,7 +25,9 @@ import java.util.function.Predicate;
  * never on the shared blocking executor, whose threads exec checks and every timeout timer need;
  * and a path has at most one {@code stat} in flight, whichever check (or reload's new check of the
  * same path) asks: a run while one has not returned waits for that one, up to its timeout, instead
- * of starting another. So a hung mount costs one thread per path, not one per run or per reload.
+ * of starting another, and once that one has been out longer than a run's timeout a run fails at
+ * once without waiting on it. So a hung mount costs one thread per path, not one per run or per
+ * reload, nor a waiting callback per run.
  */
 public final class FileCheck implements HealthCheck {
 
@@ -35,6 +37,10 @@ public final class FileCheck implements HealthCheck {
 
   /** The stat in flight per path, shared by every check of that path. */
   private static final ConcurrentHashMap<Path, CompletableFuture<Boolean>> IN_FLIGHT =
+      new ConcurrentHashMap<>();
+
+  /** When each stat in {@link #IN_FLIGHT} began ({@link System#nanoTime}). */
+  private static final ConcurrentHashMap<CompletableFuture<Boolean>, Long> STARTED =
       new ConcurrentHashMap<>();
 
   private final Path path;
@@ -66,7 +72,15 @@ public final class FileCheck implements HealthCheck {
     boolean joined = running != null;
     CompletableFuture<Boolean> stat = joined ? running : mine;
     if (!joined) {
+      STARTED.put(mine, start);
       launch(mine);
+    } else if (!stat.isDone() && start - STARTED.getOrDefault(stat, start) > timeout.toNanos()) {
+      // hung for longer than a run may wait: said at once, and nothing is left waiting on it (a
+      // callback per run would pile up on the hung stat for as long as the mount hangs)
+      result.complete(
+          CheckResult.unhealthy(
+              "the last stat of " + path + " has not returned (file system hung?)", 0));
+      return result;
     }
     stat.whenComplete(
         (there, error) -> {
@@ -107,15 +121,18 @@ public final class FileCheck implements HealthCheck {
               there = exists.test(path);
             } catch (RuntimeException e) {
               IN_FLIGHT.remove(path, stat);
+              STARTED.remove(stat);
               stat.completeExceptionally(e);
               return;
             }
             // out of the map before it completes: a run that sees it done starts a fresh stat
             IN_FLIGHT.remove(path, stat);
+            STARTED.remove(stat);
             stat.complete(there);
           });
     } catch (RejectedExecutionException e) {
       IN_FLIGHT.remove(path, stat);
+      STARTED.remove(stat);
       stat.completeExceptionally(new IllegalStateException("executor shut down"));
     }
   }

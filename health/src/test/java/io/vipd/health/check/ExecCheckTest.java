@@ -11,8 +11,12 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -40,6 +44,70 @@ class ExecCheckTest {
         .run(timeout)
         .orTimeout(30, TimeUnit.SECONDS)
         .join();
+  }
+
+  @Test
+  void aProgramWhoseStatHangsCostsOneStartAndTheOtherExecChecksRunOn() throws Exception {
+    CountDownLatch release = new CountDownLatch(1);
+    AtomicInteger stats = new AtomicInteger();
+    ExecutorService starts = Executors.newCachedThreadPool();
+    try {
+      ExecCheck hung =
+          new ExecCheck(
+              List.of("/mnt/hung/check.sh"),
+              false,
+              blocking,
+              p -> {
+                stats.incrementAndGet();
+                try {
+                  release.await(); // a stat on a hung NFS mount
+                } catch (InterruptedException e) {
+                  Thread.currentThread().interrupt();
+                }
+                return false;
+              },
+              starts);
+      CompletableFuture<CheckResult> first = hung.run(TIMEOUT);
+      for (int i = 0; i < 3; i++) {
+        CheckResult r = hung.run(TIMEOUT).orTimeout(5, TimeUnit.SECONDS).join();
+        assertFalse(r.healthy());
+        assertEquals(
+            "not started: the previous start of /mnt/hung/check.sh has not returned (a hung file"
+                + " system?)",
+            r.detail());
+      }
+      // the shared executor's two threads still serve every other exec check
+      for (int i = 0; i < 3; i++) {
+        assertTrue(run(List.of("/bin/true"), false, TIMEOUT).healthy());
+      }
+      assertFalse(first.isDone());
+      assertEquals(1, stats.get(), "one stat in flight, not one per run");
+      release.countDown();
+      assertEquals(
+          "cannot start: /mnt/hung/check.sh: no such file",
+          first.orTimeout(5, TimeUnit.SECONDS).join().detail());
+      assertTrue(
+          hung.run(TIMEOUT)
+              .orTimeout(5, TimeUnit.SECONDS)
+              .join()
+              .detail()
+              .startsWith("cannot start"),
+          "runs again once the stat returned");
+    } finally {
+      release.countDown();
+      starts.shutdownNow();
+    }
+  }
+
+  @Test
+  void aRunDoesNotStartWhileThePreviousRunsProcessIsStillAlive() {
+    ExecCheck stubborn = new ExecCheck(List.of("trap '' TERM; sleep 30"), true, blocking);
+    CheckResult first = stubborn.run(Duration.ofMillis(300)).orTimeout(10, TimeUnit.SECONDS).join();
+    assertTrue(first.detail().startsWith("timeout after 300 ms"), first.detail());
+    // SIGTERM is ignored and SIGKILL comes 2 s later: the next run does not start meanwhile
+    CheckResult second = stubborn.run(TIMEOUT).orTimeout(10, TimeUnit.SECONDS).join();
+    assertFalse(second.healthy());
+    assertTrue(second.detail().startsWith("not started: the previous run (pid "), second.detail());
   }
 
   @Test

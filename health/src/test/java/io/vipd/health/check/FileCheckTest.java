@@ -79,7 +79,12 @@ class FileCheckTest {
               own);
       CheckResult first = run(hung, Duration.ofMillis(100));
       assertEquals("timeout after 100 ms (stat " + tmp.resolve("on-nfs") + ")", first.detail());
-      CheckResult second = run(hung, Duration.ofMillis(100));
+      // out longer than a run's timeout: the run fails at once, leaving nothing waiting on it
+      Thread.sleep(10);
+      java.util.concurrent.CompletableFuture<CheckResult> pending =
+          hung.run(Duration.ofMillis(100));
+      assertTrue(pending.isDone(), "failed at once, no callback left on the hung stat");
+      CheckResult second = pending.join();
       assertFalse(second.healthy());
       assertTrue(second.detail().contains("has not returned"), second.detail());
       assertEquals(1, stats.get(), "no second stat queued behind the hung one");

@@ -325,10 +325,12 @@ public final class BackendPool {
   }
 
   private void rebuild(boolean backup) {
+    Balancer next = newBalancer(backup ? backups : primaries, random);
+    next.continueFrom(backup ? backupBalancer : primaryBalancer);
     if (backup) {
-      backupBalancer = newBalancer(backups, random);
+      backupBalancer = next;
     } else {
-      primaryBalancer = newBalancer(primaries, random);
+      primaryBalancer = next;
     }
   }
 

@@ -119,8 +119,9 @@ final class EpollSession extends SessionBase implements RelayEventLoop.Handler {
       recordStart();
       loop.add(clientFd, IN | RDHUP, this);
       connect();
-    } catch (IOException | RuntimeException e) {
-      // closed rather than left open with no one to serve it; its slots go back
+    } catch (IOException | RuntimeException | OutOfMemoryError e) {
+      // closed rather than left open with no one to serve it; its slots go back (out of heap
+      // too, as the other steps of a session are: its slots would be lost for good)
       log.warn("frontend {}: cannot start a session: {}", frontend.name(), e.toString());
       abort(connected ? CloseReason.SERVER_ERROR : CloseReason.CONNECT_FAILED);
     }

@@ -1,6 +1,7 @@
 package io.vipd.proxy;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vipd.proxy.balance.BalanceAlgorithm;
 import java.net.InetSocketAddress;
@@ -71,6 +72,38 @@ class BackendPoolSlowStartTest {
     assertEquals(10, toB(pool, 30), "half-way: weight 10 against 20");
     advance(PERIOD.dividedBy(2));
     assertEquals(10, toB(pool, 20), "the period over: an even share again");
+  }
+
+  /**
+   * A slow start rebuilds the balancer at each of its steps; the round-robin order goes on across
+   * them. It restarted from zero, so with a connection or two per step every one went to the first
+   * server (a here), none to the second.
+   */
+  @Test
+  void theRoundRobinOrderGoesOnAcrossTheStepsOfASlowStart() {
+    BackendPool pool =
+        new BackendPool(
+            new BackendSettings(
+                    "be",
+                    BalanceAlgorithm.ROUNDROBIN,
+                    List.of(server("a"), server("b"), server("c")),
+                    ProxyTimeouts.DEFAULTS,
+                    0,
+                    true,
+                    OnMarkedDown.NONE)
+                .withSlowstart(PERIOD),
+            new SplittableRandom(1),
+            clock::get);
+    pool.setServerUp("c", false);
+    pool.setServerUp("c", true); // c ramps up: a rebuild at each of its 20 steps
+    java.util.Map<String, Integer> picks = new java.util.TreeMap<>();
+    for (int step = 0; step < 10; step++) {
+      String name = pool.select(new BitSet(), new BitSet(), step).name();
+      picks.merge(name, 1, Integer::sum);
+      advance(PERIOD.dividedBy(20));
+    }
+    assertTrue(picks.getOrDefault("b", 0) >= 4, "b gets its share: " + picks);
+    assertTrue(picks.getOrDefault("a", 0) <= 6, "a does not get them all: " + picks);
   }
 
   @Test

@@ -23,4 +23,12 @@ public interface Balancer {
 
   /** Number of servers this balancer was built for. */
   int size();
+
+  /**
+   * Takes over where {@code previous}, the balancer this one replaces for the same servers (a
+   * weight changed), left off, so that the order goes on instead of restarting: a rebuild every few
+   * seconds (a slow start's steps) would otherwise give the first server every connection that
+   * comes between two. Nothing for balancers without such state.
+   */
+  default void continueFrom(Balancer previous) {}
 }

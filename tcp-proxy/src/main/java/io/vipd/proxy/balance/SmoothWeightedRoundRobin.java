@@ -44,6 +44,20 @@ final class SmoothWeightedRoundRobin implements Balancer {
     return weights.length;
   }
 
+  /** Keeps each server's current weight, as nginx keeps it when a weight changes. */
+  @Override
+  public void continueFrom(Balancer previous) {
+    if (previous instanceof SmoothWeightedRoundRobin p && p.current.length == current.length) {
+      long[] carried;
+      synchronized (p) {
+        carried = p.current.clone();
+      }
+      synchronized (this) {
+        System.arraycopy(carried, 0, current, 0, current.length);
+      }
+    }
+  }
+
   @Override
   public synchronized String toString() {
     return "SmoothWeightedRoundRobin" + Arrays.toString(current);

@@ -418,8 +418,20 @@ final class VrrpReader {
       }
       if (e.hasErrors()) {
         ok = false;
+        continue;
+      }
+      Optional<TrackConfig.Tracked> first =
+          out.stream().filter(o -> o.name().equals(name.get())).findFirst();
+      if (first.isPresent()) {
+        // keepalived: "duplicate track_script chk - ignoring", the first one kept
+        e.warning(
+            "name",
+            Node.quoteIfNeeded(name.get())
+                + " is tracked already: this entry is ignored and the first one's weight ("
+                + first.get().weight()
+                + ") counts, as keepalived does");
       } else {
-        out.add(new TrackConfig.Tracked(name.orElseThrow(), weight.orElseThrow()));
+        out.add(new TrackConfig.Tracked(name.get(), weight.orElseThrow()));
       }
     }
     return ok ? Optional.of(out) : Optional.empty();

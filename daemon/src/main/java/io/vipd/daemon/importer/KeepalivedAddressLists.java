@@ -335,7 +335,9 @@ final class KeepalivedAddressLists {
                       + " group, track it with weight 0 (FAULT), or in the group"));
           continue;
         }
-        checks.put(ref.keyword(), weight.get());
+        if (checks.putIfAbsent(ref.keyword(), weight.get()) != null) {
+          out.comment(duplicate(ref, "track_script"));
+        }
       }
     }
     Map<String, Long> interfaces = new LinkedHashMap<>();
@@ -355,7 +357,9 @@ final class KeepalivedAddressLists {
                       + " interface going down puts the group in FAULT"));
           weight = 0;
         }
-        interfaces.put(ref.keyword(), weight);
+        if (interfaces.putIfAbsent(ref.keyword(), weight) != null) {
+          out.comment(duplicate(ref, "track_interface"));
+        }
       }
     }
     if (group.isPresent()) {
@@ -389,6 +393,14 @@ final class KeepalivedAddressLists {
       track.put("interfaces", interfaceArray);
     }
     out.put("track", track);
+  }
+
+  /** keepalived: "duplicate track_script chk - ignoring": the first entry counts. */
+  private String duplicate(KeepalivedStatement ref, String block) {
+    return notes.dropped(
+        ref.where(),
+        block + " " + ref.text(),
+        "tracked already above; keepalived ignores the duplicate, and so does vipd");
   }
 
   private static HoconObject entry(String name, long weight) {

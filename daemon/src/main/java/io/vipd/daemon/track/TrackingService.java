@@ -291,6 +291,13 @@ public final class TrackingService implements Closeable {
         }
       }
     }
+    // a daemon-provided source whose check is another type now (a proxy check made an exec
+    // check): its feed ends, or it would go on writing the check's state beside the new monitor
+    for (String name : new ArrayList<>(extraSubscriptions.keySet())) {
+      if (!extraChecks.containsKey(name)) {
+        endFeed(name);
+      }
+    }
     // start the checks that are tracked but not running; daemon-provided sources are subscribed
     // to anew on every reload (the source may be another one now, e.g. a proxy the reload
     // started), and report their current state at once
@@ -365,12 +372,7 @@ public final class TrackingService implements Closeable {
 
   private void stopCheck(String name) {
     byCheck.remove(name);
-    extraStates.remove(name);
-    extraTokens.remove(name);
-    Runnable cancel = extraSubscriptions.remove(name);
-    if (cancel != null) {
-      cancel.run();
-    }
+    endFeed(name);
     monitoredConfigs.remove(name);
     monitoredFiles.remove(name);
     HealthMonitor m = monitors.remove(name);
@@ -380,6 +382,16 @@ public final class TrackingService implements Closeable {
     HealthCheck c = checks.remove(name);
     if (c != null) {
       c.close();
+    }
+  }
+
+  /** Ends the subscription to a daemon-provided source, if any; a late delivery is dropped. */
+  private void endFeed(String name) {
+    extraStates.remove(name);
+    extraTokens.remove(name);
+    Runnable cancel = extraSubscriptions.remove(name);
+    if (cancel != null) {
+      cancel.run();
     }
   }
 

@@ -188,6 +188,33 @@ class ValidationRulesTest {
   }
 
   @Test
+  void aCheckOrInterfaceTrackedTwiceCountsOnceWithItsFirstWeightAsInKeepalived() {
+    LoadResult r =
+        TestFiles.load(
+            dir,
+            "checks.api { type = file, path = /run/ok }\n"
+                + instance(
+                    "track { checks = [ { name = api, weight = 0 }, { name = api, weight = -20 } ],"
+                        + " interfaces = [ { name = eth1, weight = -5 }, { name = eth1 } ] }"));
+    assertEquals(List.of(), r.errors());
+    String f = dir.resolve("vipd.conf").toString();
+    assertEquals(
+        List.of(
+            f
+                + ":4: warning: vrrp.instances[0].track.checks[1].name: api is tracked already:"
+                + " this entry is ignored and the first one's weight (0) counts, as keepalived"
+                + " does",
+            f
+                + ":4: warning: vrrp.instances[0].track.interfaces[1].name: eth1 is tracked"
+                + " already: this entry is ignored and the first one's weight (-5) counts, as"
+                + " keepalived does"),
+        TestFiles.formatted(r.warnings()));
+    TrackConfig track = r.config().orElseThrow().vrrp().instances().get(0).track();
+    assertEquals(List.of(new TrackConfig.Tracked("api", 0)), track.checks());
+    assertEquals(List.of(new TrackConfig.Tracked("eth1", -5)), track.interfaces());
+  }
+
+  @Test
   void sameVridVersionFamilyOnOneInterface() {
     String two =
         String.join(

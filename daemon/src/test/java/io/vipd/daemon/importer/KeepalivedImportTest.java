@@ -155,6 +155,17 @@ class KeepalivedImportTest {
     assertEquals(List.of(), checkErrors());
   }
 
+  @Test
+  void aScriptTrackedTwiceCountsOnceWithItsFirstWeightAsInKeepalived() throws IOException {
+    // keepalived 2.2.7: "(VI_1) duplicate track_script chk - ignoring"
+    Config c =
+        importOf(
+            script("chk", "/usr/local/bin/chk.sh")
+                + instance("    track_script {\n chk weight 0\n chk weight -20\n }\n"));
+    assertEquals(List.of("chk:0"), tracks(vi(c), "checks"), result.hocon());
+    assertTrue(result.hocon().contains("keepalived ignores the duplicate"), result.hocon());
+  }
+
   /** VI_6: an IPv6 instance on VRID 52 with {@code body}. */
   private static String v6Member(String body) {
     return instance("    virtual_ipaddress {\n fd00::10/64\n }\n" + body)

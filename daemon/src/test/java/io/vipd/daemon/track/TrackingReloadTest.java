@@ -23,6 +23,8 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -117,6 +119,42 @@ class TrackingReloadTest {
           f.close();
         }
       }
+    }
+  }
+
+  /**
+   * A check that the daemon fed (vipd's own proxy) and that a reload makes another type keeps no
+   * feed: the old subscription ends, and a late state from it changes nothing. Before, it went on
+   * writing the check's state beside the new monitor until a restart.
+   */
+  @Test
+  void aCheckThatIsNoLongerFedByTheDaemonTakesNoMoreStatesFromIt() throws Exception {
+    try (ServerSocket listening = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+      DaemonConfig config = config(listening.getLocalPort(), 101);
+      VrrpRuntime runtime = TrackingFixtures.idleRuntime();
+      AtomicReference<TrackingService.StateSink> feed = new AtomicReference<>();
+      AtomicBoolean cancelled = new AtomicBoolean();
+      TrackingService.TrackedSource proxy =
+          sink -> {
+            feed.set(sink);
+            sink.accept(HealthState.DOWN, "no server of backend apis up");
+            return () -> cancelled.set(true);
+          };
+      tracking =
+          TrackingService.start(
+              config.vrrp().instances(),
+              config.checks(),
+              name -> Optional.of(runtime),
+              factory,
+              loops,
+              Map.of("api", proxy));
+      assertEquals(HealthState.DOWN, trackedApi());
+
+      reconcile(config, runtime); // "api" is now the tcp check its config says
+      assertTrue(cancelled.get(), "the feed is cancelled");
+      TrackingFixtures.await(() -> trackedApi() == HealthState.UP, "the tcp check's result");
+      feed.get().accept(HealthState.DOWN, "a late delivery racing the cancel");
+      assertEquals(HealthState.UP, trackedApi());
     }
   }
 

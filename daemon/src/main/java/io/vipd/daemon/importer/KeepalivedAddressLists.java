@@ -3,11 +3,13 @@ package io.vipd.daemon.importer;
 import io.vipd.daemon.config.Addresses;
 import java.net.InetAddress;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.Set;
 
 /**
  * The list blocks of a keepalived {@code vrrp_instance}: {@code unicast_src_ip}/{@code
@@ -317,9 +319,13 @@ final class KeepalivedAddressLists {
       List<FateSharing.Track> extra,
       Optional<KeepalivedSyncGroups.Membership> group) {
     Map<String, Long> checks = new LinkedHashMap<>();
-    List<String> checkComments = new ArrayList<>();
+    Set<String> seen = new HashSet<>(); // keepalived drops a duplicate as it parses, weight or not
     if (trackScripts != null) {
       for (KeepalivedStatement ref : trackScripts.block()) {
+        if (!seen.add(ref.keyword())) {
+          out.comment(duplicate(ref, "track_script"));
+          continue;
+        }
         Optional<Long> weight = trackedScript(ref, scripts, out);
         if (weight.isEmpty()) {
           continue;
@@ -335,14 +341,16 @@ final class KeepalivedAddressLists {
                       + " group, track it with weight 0 (FAULT), or in the group"));
           continue;
         }
-        if (checks.putIfAbsent(ref.keyword(), weight.get()) != null) {
-          out.comment(duplicate(ref, "track_script"));
-        }
+        checks.put(ref.keyword(), weight.get());
       }
     }
     Map<String, Long> interfaces = new LinkedHashMap<>();
     if (trackInterfaces != null) {
       for (KeepalivedStatement ref : trackInterfaces.block()) {
+        if (interfaces.containsKey(ref.keyword())) {
+          out.comment(duplicate(ref, "track_interface"));
+          continue;
+        }
         long weight = weight(ref, 0, out);
         if (!KeepalivedSyncGroups.tracksOwn(group, weight)) {
           out.comment(
@@ -357,9 +365,7 @@ final class KeepalivedAddressLists {
                       + " interface going down puts the group in FAULT"));
           weight = 0;
         }
-        if (interfaces.putIfAbsent(ref.keyword(), weight) != null) {
-          out.comment(duplicate(ref, "track_interface"));
-        }
+        interfaces.put(ref.keyword(), weight);
       }
     }
     if (group.isPresent()) {

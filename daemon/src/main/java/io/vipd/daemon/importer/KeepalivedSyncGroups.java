@@ -2,6 +2,7 @@ package io.vipd.daemon.importer;
 
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -144,9 +145,13 @@ final class KeepalivedSyncGroups {
   Set<String> trackedScripts(KeepalivedStatement instance, Map<String, KeepalivedScript> scripts) {
     Optional<Membership> group = of(instance.arg(0).orElse(""));
     Set<String> tracked = new LinkedHashSet<>();
+    Set<String> seen = new HashSet<>(); // the first entry of a name counts, as keepalived parses
     for (KeepalivedStatement st : instance.block()) {
       if (st.keyword().equals("track_script")) {
         for (KeepalivedStatement ref : st.block()) {
+          if (!seen.add(ref.keyword())) {
+            continue;
+          }
           KeepalivedScript script = scripts.get(ref.keyword());
           long fallback = script == null ? 0 : script.weight;
           if (tracksOwn(group, KeepalivedAddressLists.declaredWeight(ref, fallback))) {

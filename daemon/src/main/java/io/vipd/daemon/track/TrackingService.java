@@ -273,6 +273,14 @@ public final class TrackingService implements Closeable {
       EventLoopGroup loops,
       Map<String, TrackedSource> extraChecks)
       throws IOException {
+    // a daemon-provided source whose check is another type now (a proxy check made an exec
+    // check): its feed ends first, so that new trackers do not take its last state, or it would
+    // go on writing the check's state beside the new monitor
+    for (String name : new ArrayList<>(extraSubscriptions.keySet())) {
+      if (!extraChecks.containsKey(name)) {
+        endFeed(name);
+      }
+    }
     // new trackers learn the state of checks that keep running, and of changed ones rebuilt
     for (InstanceTracker tracker : newTrackers) {
       for (Map.Entry<String, List<InstanceTracker>> e : byCheck.entrySet()) {
@@ -289,13 +297,6 @@ public final class TrackingService implements Closeable {
         } else if (r != null) {
           tracker.update(label(e.getKey()), r.state(), r.detail());
         }
-      }
-    }
-    // a daemon-provided source whose check is another type now (a proxy check made an exec
-    // check): its feed ends, or it would go on writing the check's state beside the new monitor
-    for (String name : new ArrayList<>(extraSubscriptions.keySet())) {
-      if (!extraChecks.containsKey(name)) {
-        endFeed(name);
       }
     }
     // start the checks that are tracked but not running; daemon-provided sources are subscribed

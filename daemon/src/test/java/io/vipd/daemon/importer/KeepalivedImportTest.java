@@ -166,6 +166,20 @@ class KeepalivedImportTest {
     assertTrue(result.hocon().contains("keepalived ignores the duplicate"), result.hocon());
   }
 
+  @Test
+  void inAGroupTheFirstOfTwoEntriesDecidesEvenWhenItIsTheWeightedOneKeepalivedIgnores()
+      throws IOException {
+    // keepalived drops the duplicate as it parses, then ignores the weighted first entry in the
+    // group: chk is not tracked at all
+    Config c =
+        importOf(
+            "vrrp_sync_group DS {\n    group {\n VI_1 VI_6\n    }\n}\n"
+                + script("chk", "/usr/local/bin/chk.sh")
+                + instance("    track_script {\n chk weight -10\n chk weight 0\n }\n")
+                + v6Member(""));
+    assertFalse(vi(c).hasPath("track.checks"), result.hocon());
+  }
+
   /** VI_6: an IPv6 instance on VRID 52 with {@code body}. */
   private static String v6Member(String body) {
     return instance("    virtual_ipaddress {\n fd00::10/64\n }\n" + body)

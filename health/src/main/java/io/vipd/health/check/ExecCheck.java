@@ -47,9 +47,11 @@ import java.util.function.Predicate;
  *       stat}, and on the shared executor two such runs would stop every exec check's timers and
  *       output reads. While that start has not returned, or while the previous run's process is
  *       still alive after its SIGKILL (stuck in the kernel), a run fails at once instead of
- *       starting another, as keepalived does not run a script again while it still runs: a hung
- *       program costs one thread and one process, not one per run. The exit is observed through
- *       {@link Process#onExit()}; the timers and the output read run on {@code blocking}.
+ *       starting another: a hung program costs one thread and one process, not one per run. A run
+ *       that comes while the previous one's process is merely ending (signalled at its timeout)
+ *       waits for it, up to its own timeout, as keepalived does not run a script again while it
+ *       still runs. The exit is observed through {@link Process#onExit()}; the timers and the
+ *       output read run on {@code blocking}.
  * </ul>
  */
 public final class ExecCheck implements HealthCheck {
@@ -77,6 +79,12 @@ public final class ExecCheck implements HealthCheck {
 
   /** The last run's process, or null. */
   private volatile Process previous;
+
+  /** When {@link #previous} was sent SIGKILL ({@link System#nanoTime}), 0 if it was not. */
+  private volatile long previousKilledAt;
+
+  /** Alive this long after its SIGKILL, a process is stuck in the kernel, not merely ending. */
+  private static final long STUCK_AFTER_KILL_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
 
   /**
    * @param command the program and its arguments (with {@code shell}, the words of a shell line)
@@ -112,59 +120,92 @@ public final class ExecCheck implements HealthCheck {
     long start = System.nanoTime();
     Process last = previous;
     if (last != null && last.isAlive()) {
-      result.complete(
-          CheckResult.unhealthy(
-              "not started: the previous run (pid "
-                  + last.pid()
-                  + ") has not ended, even after its timeout (a hung file system?)",
-              0));
+      long killed = previousKilledAt;
+      if (killed != 0 && start - killed > STUCK_AFTER_KILL_NANOS) {
+        result.complete(
+            CheckResult.unhealthy(
+                "not started: the previous run (pid "
+                    + last.pid()
+                    + ") outlived its SIGKILL (stuck in the kernel: a hung file system?)",
+                0));
+        return result;
+      }
+      // timed out and signalled, or just ending: this run waits for it, up to its own timeout
+      last.onExit()
+          .copy()
+          .orTimeout(timeout.toNanos(), TimeUnit.NANOSECONDS)
+          .whenComplete(
+              (p, notEnded) -> {
+                if (notEnded == null) {
+                  begin(timeout, result);
+                } else {
+                  result.complete(
+                      CheckResult.unhealthy(
+                          "not started: the previous run (pid "
+                              + last.pid()
+                              + ") has not ended within "
+                              + timeout.toMillis()
+                              + " ms",
+                          System.nanoTime() - start));
+                }
+              });
       return result;
     }
+    begin(timeout, result);
+    return result;
+  }
+
+  /** Starts a run on {@link #starts}, unless the previous start has not returned. */
+  private void begin(Duration timeout, CompletableFuture<CheckResult> result) {
+    long start = System.nanoTime();
     if (!starting.compareAndSet(false, true)) {
       result.complete(
           CheckResult.unhealthy(
               "not started: the previous start of "
                   + argv.get(0)
-                  + " has not returned (a hung"
-                  + " file system?)",
+                  + " has not returned (a hung file system?)",
               0));
-      return result;
+      return;
     }
     try {
       starts.execute(
           () -> {
+            CheckResult failed;
             try {
-              launch(timeout, start, result);
+              failed = launch(timeout, start, result);
             } finally {
-              starting.set(false);
+              starting.set(false); // before the result: the next run may follow at once
+            }
+            if (failed != null) {
+              result.complete(failed);
             }
           });
-    } catch (RejectedExecutionException e) {
+    } catch (RuntimeException | Error e) { // rejected, or no thread to be had
       starting.set(false);
-      result.complete(CheckResult.unhealthy("cannot start: executor shut down", 0));
+      result.complete(CheckResult.unhealthy("cannot start: " + e, 0));
     }
-    return result;
   }
 
-  private void launch(Duration timeout, long start, CompletableFuture<CheckResult> result) {
+  /**
+   * Starts the process and arms its timers, which complete {@code result}; or returns why it could
+   * not start (the caller completes the result with it once the start is no longer under way).
+   */
+  private CheckResult launch(Duration timeout, long start, CompletableFuture<CheckResult> result) {
     String program = argv.get(0);
     if (program.contains("/") && !executable.test(Path.of(program))) {
       // said as the JDK would say it, not as setsid's "failed to execute" with exit 127
-      result.complete(
-          CheckResult.unhealthy(
-              "cannot start: "
-                  + program
-                  + (Files.exists(Path.of(program)) ? ": not executable" : ": no such file"),
-              System.nanoTime() - start));
-      return;
+      return CheckResult.unhealthy(
+          "cannot start: "
+              + program
+              + (Files.exists(Path.of(program)) ? ": not executable" : ": no such file"),
+          System.nanoTime() - start);
     }
     ScriptOutput output;
     Process process;
     try {
       output = ScriptOutput.create("vipd-exec-", MAX_OUTPUT);
     } catch (IOException e) {
-      result.complete(CheckResult.unhealthy("cannot create output file: " + e.getMessage(), 0));
-      return;
+      return CheckResult.unhealthy("cannot create output file: " + e.getMessage(), 0);
     }
     try {
       process =
@@ -175,11 +216,10 @@ public final class ExecCheck implements HealthCheck {
                   .redirectOutput(output.redirect()));
     } catch (IOException | RuntimeException e) {
       output.close();
-      result.complete(
-          CheckResult.unhealthy(
-              FailureText.bounded("cannot start: " + e.getMessage()), System.nanoTime() - start));
-      return;
+      return CheckResult.unhealthy(
+          FailureText.bounded("cannot start: " + e.getMessage()), System.nanoTime() - start);
     }
+    previousKilledAt = 0;
     previous = process;
     AtomicBoolean timedOut = new AtomicBoolean();
     ScheduledFuture<?> timer;
@@ -193,8 +233,7 @@ public final class ExecCheck implements HealthCheck {
     } catch (RejectedExecutionException e) {
       killTree(process); // shutting down: nothing would time it out
       output.close();
-      result.complete(CheckResult.unhealthy("cannot start: executor shut down", 0));
-      return;
+      return CheckResult.unhealthy("cannot start: executor shut down", 0);
     }
     process
         .onExit()
@@ -209,6 +248,7 @@ public final class ExecCheck implements HealthCheck {
               }
             },
             blocking);
+    return null;
   }
 
   private void onTimeout(
@@ -226,14 +266,27 @@ public final class ExecCheck implements HealthCheck {
       long group = process.pid(); // the leader's pid is the group's id
       what = "terminated " + ProcessGroup.signal(group, false) + " processes";
       blocking.schedule(
-          () -> ProcessGroup.signal(group, true), KILL_GRACE.toNanos(), TimeUnit.NANOSECONDS);
+          () -> {
+            killed(process);
+            ProcessGroup.signal(group, true);
+          },
+          KILL_GRACE.toNanos(),
+          TimeUnit.NANOSECONDS);
     } else {
+      killed(process);
       what = "killed " + killTree(process) + " processes";
     }
     result.complete(
         CheckResult.unhealthy(
             "timeout after " + timeout.toMillis() + " ms (" + what + ")",
             System.nanoTime() - start));
+  }
+
+  /** {@code process}, this check's last, is sent SIGKILL now. */
+  private void killed(Process process) {
+    if (previous == process) {
+      previousKilledAt = System.nanoTime();
+    }
   }
 
   /** Kills the process and the descendants it has now; returns how many were signalled. */

@@ -119,7 +119,7 @@ public final class FileCheck implements HealthCheck {
             boolean there;
             try {
               there = exists.test(path);
-            } catch (RuntimeException e) {
+            } catch (RuntimeException | Error e) {
               IN_FLIGHT.remove(path, stat);
               STARTED.remove(stat);
               stat.completeExceptionally(e);
@@ -130,10 +130,10 @@ public final class FileCheck implements HealthCheck {
             STARTED.remove(stat);
             stat.complete(there);
           });
-    } catch (RejectedExecutionException e) {
+    } catch (RuntimeException | Error e) { // rejected, or no thread to be had
       IN_FLIGHT.remove(path, stat);
       STARTED.remove(stat);
-      stat.completeExceptionally(new IllegalStateException("executor shut down"));
+      stat.completeExceptionally(new IllegalStateException("cannot start the stat: " + e));
     }
   }
 

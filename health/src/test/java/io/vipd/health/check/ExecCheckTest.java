@@ -100,14 +100,31 @@ class ExecCheckTest {
   }
 
   @Test
-  void aRunDoesNotStartWhileThePreviousRunsProcessIsStillAlive() {
+  void aRunWaitsForThePreviousRunsProcessToEndAndIsNotRefusedForIt() {
+    ExecCheck sleeper = new ExecCheck(List.of("/bin/sleep", "30"), false, blocking);
+    for (int i = 0; i < 3; i++) {
+      // the next run follows the timeout at once, while the killed process is still being
+      // reaped: it waits for it and runs, rather than failing a second time for the first
+      CheckResult r = sleeper.run(Duration.ofMillis(200)).orTimeout(10, TimeUnit.SECONDS).join();
+      assertTrue(r.detail().startsWith("timeout after 200 ms (terminated"), r.detail());
+    }
+  }
+
+  @Test
+  void aRunDoesNotStartWhileThePreviousRunsProcessIgnoresItsSigterm() throws Exception {
     ExecCheck stubborn = new ExecCheck(List.of("trap '' TERM; sleep 30"), true, blocking);
     CheckResult first = stubborn.run(Duration.ofMillis(300)).orTimeout(10, TimeUnit.SECONDS).join();
     assertTrue(first.detail().startsWith("timeout after 300 ms"), first.detail());
-    // SIGTERM is ignored and SIGKILL comes 2 s later: the next run does not start meanwhile
-    CheckResult second = stubborn.run(TIMEOUT).orTimeout(10, TimeUnit.SECONDS).join();
+    // SIGTERM is ignored and SIGKILL comes 2 s later: a run meanwhile waits, up to its timeout
+    CheckResult second =
+        stubborn.run(Duration.ofMillis(500)).orTimeout(10, TimeUnit.SECONDS).join();
     assertFalse(second.healthy());
     assertTrue(second.detail().startsWith("not started: the previous run (pid "), second.detail());
+    assertTrue(second.detail().endsWith("has not ended within 500 ms"), second.detail());
+    // once the SIGKILL (2 s after the timeout) has ended it, a run starts again
+    Thread.sleep(ExecCheck.KILL_GRACE.toMillis());
+    CheckResult third = stubborn.run(Duration.ofMillis(300)).orTimeout(10, TimeUnit.SECONDS).join();
+    assertTrue(third.detail().startsWith("timeout after 300 ms"), third.detail());
   }
 
   @Test

@@ -169,6 +169,9 @@ public final class SyncGroup {
      */
     void transitioned(VrrpState from, VrrpState to) {
       synchronized (SyncGroup.this) {
+        if (!seats.contains(this)) {
+          return; // left (a runtime that did not stop in time): it speaks for the group no more
+        }
         state = to;
         wantsMaster = false;
         if (to == VrrpState.MASTER) {
@@ -195,6 +198,9 @@ public final class SyncGroup {
     /** The member's own fault set or cleared (not one the group imposed). */
     void ownFault(boolean fault, String reason) {
       synchronized (SyncGroup.this) {
+        if (!seats.contains(this)) {
+          return;
+        }
         String now = fault ? reason : null;
         if (!Objects.equals(now, ownFault)) {
           ownFault = now;

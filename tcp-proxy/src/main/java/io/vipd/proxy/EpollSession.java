@@ -142,6 +142,10 @@ final class EpollSession extends SessionBase implements RelayEventLoop.Handler {
       }
       return;
     }
+    connectPicked(() -> connectTo(s));
+  }
+
+  private void connectTo(ServerState s) {
     InetSocketAddress address = s.settings.address();
     Socket socket = null;
     try {

@@ -100,6 +100,10 @@ final class ProxySession extends SessionBase {
       }
       return;
     }
+    connectPicked(() -> connectTo(s));
+  }
+
+  private void connectTo(ServerState s) {
     InetSocketAddress address = s.settings.address();
     ChannelFuture f;
     try {

@@ -66,6 +66,19 @@ abstract class SessionBase implements RelaySession {
   private long queuedNanos;
 
   private long connectStartNanos;
+
+  /**
+   * haproxy's turn-around timer ({@code retries}): the longest a retry waits before it goes to the
+   * server that has just refused the attempt before it.
+   */
+  static final long TURN_AROUND_NANOS = TimeUnit.SECONDS.toNanos(1);
+
+  /** The server whose connect failed other than by its deadline, until the next attempt's pick. */
+  private ServerState failedNotTimedOut;
+
+  /** The attempt just picked goes to the server that refused the one before: it waits first. */
+  private boolean turnAround;
+
   private long connectNanos = -1;
   boolean connected;
 
@@ -112,6 +125,9 @@ abstract class SessionBase implements RelaySession {
    * @return null if no server can take it
    */
   final ServerState nextServer() {
+    ServerState failed = failedNotTimedOut;
+    failedNotTimedOut = null;
+    turnAround = false;
     BackendPool pool = pool();
     if (lastTried != null && triedPrimaries == null) {
       // the first retry: from now on the balancer must skip what was tried
@@ -150,6 +166,7 @@ abstract class SessionBase implements RelaySession {
       (s.settings.backup() ? triedBackups : triedPrimaries).set(s.index);
     }
     attempts++;
+    turnAround = failed != null && failed.settings.address().equals(s.settings.address());
     target = s;
     lastTried = s;
     lastTriedIn = pool;
@@ -283,7 +300,38 @@ abstract class SessionBase implements RelaySession {
       s.connectFailures.increment();
       context.events.onConnectFailed(s.queue.owner.name(), s.name(), timedOut, cause);
     }
+    failedNotTimedOut = timedOut ? null : s;
     return attempts <= frontend.pool.settings().retries();
+  }
+
+  /**
+   * Connects the attempt {@link #nextServer} just picked: at once, or, when it goes to the server
+   * that has just refused (or reset) the attempt before it, after min(timeout connect, 1 s), as
+   * haproxy's turn-around timer does. A server restarting its listener would otherwise get every
+   * retry within a millisecond, each one a passive-health error, and the client would be closed
+   * before the server is back. A retry to another server, or after a connect timeout (the time has
+   * passed already), goes at once. The slot stays taken meanwhile; the connect deadline starts when
+   * the connect does.
+   */
+  final void connectPicked(Runnable connect) {
+    if (!turnAround) {
+      connect.run();
+      return;
+    }
+    turnAround = false;
+    long connectTimeout = frontend.timeouts.connectNanos;
+    long wait =
+        connectTimeout == 0 ? TURN_AROUND_NANOS : Math.min(TURN_AROUND_NANOS, connectTimeout);
+    eventLoop()
+        .schedule(
+            () -> {
+              if (!finished) {
+                connectStartNanos = context.nanoClock.getAsLong();
+                connect.run();
+              }
+            },
+            wait,
+            TimeUnit.NANOSECONDS);
   }
 
   /** The failure of an attempt that passed its connect deadline. */

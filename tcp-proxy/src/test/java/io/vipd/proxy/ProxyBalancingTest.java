@@ -10,7 +10,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vipd.proxy.balance.BalanceAlgorithm;
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -219,6 +221,40 @@ class ProxyBalancingTest {
     assertEquals(CloseReason.CONNECT_FAILED, events.closed.peek().reason());
     assertEquals(3, proxy.status().server("be", "dead").connectFailures());
     assertEquals("live", hit(), "the next connection's pick is the live one");
+  }
+
+  /**
+   * haproxy's turn-around timer: a retry to the server that has just refused the attempt waits
+   * min(timeout connect, 1 s), so a server restarting its listener is reached by a retry instead of
+   * losing the client to retries spent within a millisecond (each a passive-health error).
+   */
+  @Test
+  void aRetryToTheServerThatJustRefusedWaitsForItToComeBack() throws Exception {
+    InetSocketAddress later = TestServers.freePort();
+    start(
+        ProxyHarness.backend(
+            BalanceAlgorithm.ROUNDROBIN, 3, OnMarkedDown.NONE, server("restarting", later)));
+    Thread listener =
+        new Thread(
+            () -> {
+              try (java.net.ServerSocket s = new java.net.ServerSocket()) {
+                Thread.sleep(300); // its listener is back 300 ms after the first refusal
+                s.bind(later);
+                try (Socket accepted = s.accept()) {
+                  accepted.getOutputStream().write("back\n".getBytes(StandardCharsets.UTF_8));
+                  accepted.getInputStream().read();
+                }
+              } catch (IOException | InterruptedException e) {
+                // the assertion below says what was missed
+              }
+            });
+    listener.start();
+    long startedNanos = System.nanoTime();
+    assertEquals("back", hit(), "reached by a retry");
+    long tookMillis = (System.nanoTime() - startedNanos) / 1_000_000;
+    assertTrue(tookMillis >= 300, "after the restart: " + tookMillis + " ms");
+    assertEquals(1, proxy.status().server("be", "restarting").connectFailures(), "one refusal");
+    listener.join(5_000);
   }
 
   @Test

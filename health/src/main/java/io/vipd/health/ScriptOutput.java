@@ -5,10 +5,13 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.time.Duration;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
 
 /**
  * A script's stdout and stderr, in a temporary file that stays small however much the script
@@ -101,6 +104,37 @@ public final class ScriptOutput implements AutoCloseable {
     ScheduledFuture<?> t = trimming;
     if (t != null) {
       t.cancel(false);
+    }
+  }
+
+  /**
+   * Keeps the file cut back while {@code stillWritten} says something still holds it (a background
+   * child the script left, which may write on after the script's end), checking that every {@code
+   * period}; then closes it. Deleting it at once would leave such a child appending to a deleted
+   * file that nothing cuts back and no {@code du} shows, until the disk is full.
+   */
+  public void closeWhenUnused(
+      ScheduledExecutorService timer, BooleanSupplier stillWritten, Duration period) {
+    if (!stillWritten.getAsBoolean()) {
+      close();
+      return;
+    }
+    long every = Math.max(1, period.toMillis() / TRIM_EVERY_MS);
+    AtomicLong ticks = new AtomicLong();
+    try {
+      trimming =
+          timer.scheduleWithFixedDelay(
+              () -> {
+                trim();
+                if (ticks.incrementAndGet() % every == 0 && !stillWritten.getAsBoolean()) {
+                  close();
+                }
+              },
+              TRIM_EVERY_MS,
+              TRIM_EVERY_MS,
+              TimeUnit.MILLISECONDS);
+    } catch (RejectedExecutionException stopping) {
+      close();
     }
   }
 

@@ -61,6 +61,9 @@ public final class ExecCheck implements HealthCheck {
 
   private static final File DEV_NULL = new File("/dev/null");
 
+  /** How often the output of a run whose background children live on is checked for them. */
+  static final Duration LEFTOVER_CHECK_PERIOD = Duration.ofSeconds(1);
+
   /** Between SIGTERM and SIGKILL of a timed-out command's group (keepalived's is 2 s too). */
   static final Duration KILL_GRACE = Duration.ofSeconds(2);
 
@@ -242,13 +245,27 @@ public final class ExecCheck implements HealthCheck {
               timer.cancel(false);
               output.stopTrimming();
               String text = readHead(output.path());
-              output.close();
+              leftovers(process, output);
               if (!timedOut.get()) {
                 result.complete(exitResult(process.exitValue(), text, System.nanoTime() - start));
               }
             },
             blocking);
     return null;
+  }
+
+  /**
+   * Deletes the output once nothing of the run's process group is left: a background child the
+   * script left behind (its group is the leader's pid) may still write there, and is cut back
+   * meanwhile. Without setsid there is no group to follow: deleted at once.
+   */
+  private void leftovers(Process process, ScriptOutput output) {
+    if (ProcessGroup.SETSID.isEmpty()) {
+      output.close();
+      return;
+    }
+    long group = process.pid();
+    output.closeWhenUnused(blocking, () -> ProcessGroup.hasMembers(group), LEFTOVER_CHECK_PERIOD);
   }
 
   private void onTimeout(

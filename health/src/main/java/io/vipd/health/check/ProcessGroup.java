@@ -70,6 +70,26 @@ final class ProcessGroup {
     return out;
   }
 
+  /**
+   * Whether group {@code pgid} has a live member, looking only at pids from {@code pgid} on: the
+   * leader's children were started after it, with higher pids (unless the pid numbers wrapped
+   * around meanwhile), so the common answer costs a listing of /proc and a few reads, not one read
+   * per process of the node.
+   */
+  static boolean hasMembers(long pgid) {
+    try (DirectoryStream<Path> proc = Files.newDirectoryStream(Path.of("/proc"), "[0-9]*")) {
+      for (Path dir : proc) {
+        long pid = Long.parseLong(dir.getFileName().toString());
+        if (pid >= pgid && groupOf(dir) == pgid) {
+          return true;
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      // no /proc (not Linux): none found
+    }
+    return false;
+  }
+
   /** Field 5 of /proc/PID/stat, after the command name in parentheses (which may hold spaces). */
   private static long groupOf(Path procDir) {
     try {

@@ -127,6 +127,48 @@ class ExecCheckTest {
     assertTrue(third.detail().startsWith("timeout after 300 ms"), third.detail());
   }
 
+  /**
+   * A background child the script leaves behind, writing on: its output file is kept cut back while
+   * it lives, and deleted once it is gone. Deleted at the script's end, the child went on appending
+   * to a deleted file that nothing cut back and no {@code du} showed.
+   */
+  @Test
+  void aLeftoverChildsOutputStaysBoundedAndGoesWithIt() throws Exception {
+    String mark = "leftover-" + java.util.UUID.randomUUID();
+    Path tmpDir = Path.of(System.getProperty("java.io.tmpdir"));
+    java.util.Set<Path> before = outputFiles(tmpDir);
+    CheckResult r =
+        run(List.of("(while :; do echo " + mark + "; sleep 0.002; done) & exit 0"), true, TIMEOUT);
+    try {
+      assertTrue(r.healthy(), r.detail()); // the child's first lines may be in the detail
+      Thread.sleep(500);
+      java.util.Set<Path> kept = outputFiles(tmpDir);
+      kept.removeAll(before);
+      assertEquals(1, kept.size(), "the output is kept while the child writes: " + kept);
+      Path file = kept.iterator().next();
+      assertTrue(Files.size(file) <= io.vipd.health.ScriptOutput.LIMIT + 64 * 1024);
+    } finally {
+      new ProcessBuilder("pkill", "-f", mark).start().waitFor(5, TimeUnit.SECONDS);
+    }
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+    java.util.Set<Path> left = outputFiles(tmpDir);
+    left.removeAll(before);
+    while (!left.isEmpty() && System.nanoTime() < deadline) {
+      Thread.sleep(50);
+      left = outputFiles(tmpDir);
+      left.removeAll(before);
+    }
+    assertEquals(java.util.Set.of(), left, "deleted once the child is gone");
+  }
+
+  private static java.util.Set<Path> outputFiles(Path dir) throws IOException {
+    try (var files = Files.list(dir)) {
+      return files
+          .filter(f -> f.getFileName().toString().startsWith("vipd-exec-"))
+          .collect(java.util.stream.Collectors.toCollection(java.util.HashSet::new));
+    }
+  }
+
   @Test
   void exitZeroIsHealthy() {
     CheckResult r = run(List.of("/bin/true"), false, TIMEOUT);

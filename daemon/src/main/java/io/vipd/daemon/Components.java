@@ -174,14 +174,20 @@ final class Components implements AutoCloseable {
    * @throws IOException if a part could not be applied; the message says which
    * @throws IllegalStateException if not started
    */
-  synchronized List<String> reload(DaemonConfig next) throws IOException {
+  List<String> reload(DaemonConfig next) throws IOException {
+    // before anything changes, and before the lock: a name that does not resolve fails here, not
+    // half way, and a stop does not wait behind the lookups of a reload (a DNS outage can take
+    // seconds per name, past the stop's own time)
+    io.vipd.daemon.reload.NamePreflight.resolve(next);
+    return reloadResolved(next);
+  }
+
+  private synchronized List<String> reloadResolved(DaemonConfig next) throws IOException {
     if (running == null || closed) {
       // also a reload that waited for the lock while the stop closed everything: it must not
       // start a proxy or a VRRP instance (and re-add a VIP) after the priority-0 advert
       throw new IllegalStateException("vipd is not running");
     }
-    // before anything changes: a name that does not resolve fails here, not half way
-    io.vipd.daemon.reload.NamePreflight.resolve(next);
     List<String> changes = new ArrayList<>();
     try {
       apply(next, changes);

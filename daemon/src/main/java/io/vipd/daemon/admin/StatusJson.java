@@ -14,6 +14,7 @@ import io.vipd.vrrp.packet.VrrpVersion;
 import io.vipd.vrrp.router.VrrpState;
 import io.vipd.vrrp.runtime.InstanceStatus;
 import io.vipd.vrrp.runtime.LastTransition;
+import io.vipd.vrrp.runtime.VrrpRuntime;
 import io.vipd.vrrp.runtime.VrrpStats;
 import java.util.List;
 import java.util.Locale;
@@ -57,10 +58,10 @@ public final class StatusJson {
   private static void instances(JsonWriter w, DaemonView view) {
     w.name("instances").beginArray();
     if (view.vrrp().isPresent()) {
-      List<InstanceStatus> status = view.vrrp().get().status();
-      List<VrrpStats> stats = view.vrrp().get().stats();
-      for (int i = 0; i < status.size(); i++) {
-        instance(w, view, status.get(i), stats.get(i));
+      // each runtime's status with its own counters: two lists read one after the other could
+      // be of two reloads' instances
+      for (VrrpRuntime r : view.vrrp().get().runtimes()) {
+        instance(w, view, r.status(), r.stats());
       }
     }
     w.endArray();

@@ -50,10 +50,14 @@ final class VrrpMetrics implements MeterBinder {
 
   @Override
   public void bindTo(MeterRegistry registry) {
-    List<VrrpStats> stats = vrrp.stats();
-    for (int i = 0; i < instances.size() && i < stats.size(); i++) {
-      VrrpInstanceConfig cfg = instances.get(i);
+    for (VrrpInstanceConfig cfg : instances) {
       String name = cfg.name();
+      // by name: after a reload that could not start an instance, the configured and the running
+      // lists differ, and pairing them by position gave one instance another's counters
+      Optional<VrrpStats> stats = vrrp.runtime(name).map(r -> r.stats());
+      if (stats.isEmpty()) {
+        continue; // not running: no series rather than another instance's
+      }
       Tags tags = Tags.of("instance", name);
       for (VrrpState state : VrrpState.values()) {
         gauge(
@@ -82,7 +86,7 @@ final class VrrpMetrics implements MeterBinder {
           .strongReference(true)
           .register(registry);
       tracking.flatMap(t -> t.tracker(name)).ifPresent(t -> bindTrackers(registry, name, t));
-      bindCounters(registry, tags, stats.get(i));
+      bindCounters(registry, tags, stats.get());
     }
   }
 

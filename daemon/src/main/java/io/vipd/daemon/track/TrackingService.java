@@ -553,11 +553,21 @@ public final class TrackingService implements Closeable {
 
     void start() throws IOException {
       // reopened should it fail: a tracked interface is watched for as long as it is tracked
+      LinkMonitor opened;
+      try {
+        opened = NetlinkLinkMonitor.open(ifName);
+      } catch (IOException e) {
+        // not there (yet): down until it is, as an instance's own missing interface is FAULT;
+        // failing here failed the whole reload's tracking, the instance's working tracker with it
+        LOG.warn("tracked interface {}: {}; down until it exists", ifName, e.getMessage());
+        opened = null;
+      }
       monitor =
-          new ReopeningLinkMonitor(
-              "track " + ifName,
-              NetlinkLinkMonitor.open(ifName),
-              () -> NetlinkLinkMonitor.open(ifName));
+          opened != null
+              ? new ReopeningLinkMonitor(
+                  "track " + ifName, opened, () -> NetlinkLinkMonitor.open(ifName))
+              : ReopeningLinkMonitor.waitingFor(
+                  "track " + ifName, ifName, () -> NetlinkLinkMonitor.open(ifName));
       report(monitor.current());
       thread = new Thread(this::watch, "track-" + ifName);
       thread.setDaemon(true);

@@ -8,7 +8,6 @@ import io.vipd.daemon.track.InstanceTracker;
 import io.vipd.daemon.track.TrackingService;
 import io.vipd.daemon.vrrp.VrrpService;
 import io.vipd.vrrp.router.VrrpState;
-import io.vipd.vrrp.runtime.InstanceStatus;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -86,9 +85,15 @@ public final class DaemonView {
       if (vrrp.isEmpty()) {
         notReady.add("VRRP not started");
       } else {
-        for (InstanceStatus s : vrrp.get().status()) {
-          if (s.state() == VrrpState.INITIALIZE) {
-            notReady.add("VRRP instance " + s.name() + " not running");
+        // by the configured names: an instance a reload could not start has no runtime at all
+        for (var instance : config.vrrp().instances()) {
+          boolean running =
+              vrrp.get()
+                  .runtime(instance.name())
+                  .map(r -> r.status().state() != VrrpState.INITIALIZE)
+                  .orElse(false);
+          if (!running) {
+            notReady.add("VRRP instance " + instance.name() + " not running");
           }
         }
       }

@@ -156,8 +156,12 @@ public final class SyncGroup {
       }
     }
 
-    /** The member heard a master it accepts: it no longer wants MASTER. */
-    void heardMaster() {
+    /**
+     * The member no longer wants MASTER: it heard a master it accepts, or went into maintenance (a
+     * flag left set there let a sibling's timer take the group to MASTER without it, a split found
+     * by {@code SyncGroupFuzzTest}).
+     */
+    void noLongerWants() {
       synchronized (SyncGroup.this) {
         wantsMaster = false;
       }

@@ -418,6 +418,9 @@ public final class VirtualRouter {
       return;
     }
     maintenance = on;
+    if (on && seat != null) {
+      seat.noLongerWants(); // it never becomes MASTER now, so it holds its siblings back
+    }
     if (on && state == VrrpState.MASTER) {
       handOver(nowNanos, "maintenance: handing over (priority 0 sent)");
     }
@@ -517,7 +520,7 @@ public final class VirtualRouter {
 
   private void acceptMaster(VrrpAdvertisement adv, long nowNanos) {
     if (seat != null) {
-      seat.heardMaster();
+      seat.noLongerWants();
     }
     adoptMasterInterval(adv);
     masterDownDeadlineNanos = nowNanos + masterDownIntervalNanos();

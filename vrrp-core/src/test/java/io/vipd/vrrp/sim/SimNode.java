@@ -96,12 +96,20 @@ public final class SimNode implements VrrpActions, VirtualRouterListener {
    * given, after what is already queued then (as the runtime runs them from its command queue).
    */
   public void joinSyncGroup(SyncGroup group) {
+    joinSyncGroup(group, () -> 0L);
+  }
+
+  /**
+   * As {@link #joinSyncGroup(SyncGroup)}, each order carried out {@code delay} later: the runtime
+   * runs it at its next step, up to 10 ms on.
+   */
+  public void joinSyncGroup(SyncGroup group, java.util.function.LongSupplier delay) {
     router.joinSyncGroup(
         group.join(
             config().name(),
             order ->
                 lan.at(
-                    lan.now(),
+                    lan.now() + delay.getAsLong(),
                     () -> {
                       lan.trace(this, "sync group order");
                       order.apply(router, lan.now());

@@ -140,14 +140,7 @@ class TrackingReloadTest {
             sink.accept(HealthState.DOWN, "no server of backend apis up");
             return () -> cancelled.set(true);
           };
-      tracking =
-          TrackingService.start(
-              config.vrrp().instances(),
-              config.checks(),
-              name -> Optional.of(runtime),
-              factory,
-              loops,
-              Map.of("api", proxy));
+      tracking = startTracking(config, runtime, Map.of("api", proxy));
       assertEquals(HealthState.DOWN, trackedApi());
 
       reconcile(config, runtime); // "api" is now the tcp check its config says
@@ -159,13 +152,19 @@ class TrackingReloadTest {
   }
 
   private TrackingService startTracking(DaemonConfig config, VrrpRuntime runtime) throws Exception {
+    return startTracking(config, runtime, Map.of());
+  }
+
+  private TrackingService startTracking(
+      DaemonConfig config, VrrpRuntime runtime, Map<String, TrackingService.TrackedSource> fed)
+      throws Exception {
     return TrackingService.start(
         config.vrrp().instances(),
         config.checks(),
         name -> Optional.of(runtime),
         factory,
         loops,
-        Map.of());
+        fed);
   }
 
   private List<String> reconcile(DaemonConfig config, VrrpRuntime runtime) throws Exception {

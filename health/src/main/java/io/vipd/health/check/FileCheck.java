@@ -36,12 +36,10 @@ public final class FileCheck implements HealthCheck {
       Executors.newCachedThreadPool(new DefaultThreadFactory("vipd-stat", true));
 
   /** The stat in flight per path, shared by every check of that path. */
-  private static final ConcurrentHashMap<Path, CompletableFuture<Boolean>> IN_FLIGHT =
-      new ConcurrentHashMap<>();
+  private static final ConcurrentHashMap<Path, Stat> IN_FLIGHT = new ConcurrentHashMap<>();
 
-  /** When each stat in {@link #IN_FLIGHT} began ({@link System#nanoTime}). */
-  private static final ConcurrentHashMap<CompletableFuture<Boolean>, Long> STARTED =
-      new ConcurrentHashMap<>();
+  /** A stat in flight: whether the file is there, once known, and since when it runs. */
+  private record Stat(CompletableFuture<Boolean> done, long sinceNanos) {}
 
   private final Path path;
   private final ScheduledExecutorService blocking;
@@ -67,14 +65,13 @@ public final class FileCheck implements HealthCheck {
   public CompletableFuture<CheckResult> run(Duration timeout) {
     long start = System.nanoTime();
     CompletableFuture<CheckResult> result = new CompletableFuture<>();
-    CompletableFuture<Boolean> mine = new CompletableFuture<>();
-    CompletableFuture<Boolean> running = IN_FLIGHT.putIfAbsent(path, mine);
+    Stat mine = new Stat(new CompletableFuture<>(), start);
+    Stat running = IN_FLIGHT.putIfAbsent(path, mine);
     boolean joined = running != null;
-    CompletableFuture<Boolean> stat = joined ? running : mine;
+    CompletableFuture<Boolean> stat = joined ? running.done() : mine.done();
     if (!joined) {
-      STARTED.put(mine, start);
       launch(mine);
-    } else if (!stat.isDone() && start - STARTED.getOrDefault(stat, start) > timeout.toNanos()) {
+    } else if (!stat.isDone() && start - running.sinceNanos() > timeout.toNanos()) {
       // hung for longer than a run may wait: said at once, and nothing is left waiting on it (a
       // callback per run would pile up on the hung stat for as long as the mount hangs)
       result.complete(
@@ -112,7 +109,7 @@ public final class FileCheck implements HealthCheck {
   }
 
   /** Starts the stat that {@code stat} waits for; it leaves {@link #IN_FLIGHT} as it ends. */
-  private void launch(CompletableFuture<Boolean> stat) {
+  private void launch(Stat stat) {
     try {
       stats.execute(
           () -> {
@@ -121,19 +118,16 @@ public final class FileCheck implements HealthCheck {
               there = exists.test(path);
             } catch (RuntimeException | Error e) {
               IN_FLIGHT.remove(path, stat);
-              STARTED.remove(stat);
-              stat.completeExceptionally(e);
+              stat.done().completeExceptionally(e);
               return;
             }
             // out of the map before it completes: a run that sees it done starts a fresh stat
             IN_FLIGHT.remove(path, stat);
-            STARTED.remove(stat);
-            stat.complete(there);
+            stat.done().complete(there);
           });
     } catch (RuntimeException | Error e) { // rejected, or no thread to be had
       IN_FLIGHT.remove(path, stat);
-      STARTED.remove(stat);
-      stat.completeExceptionally(new IllegalStateException("cannot start the stat: " + e));
+      stat.done().completeExceptionally(new IllegalStateException("cannot start the stat: " + e));
     }
   }
 

@@ -57,17 +57,8 @@ final class ProcessGroup {
 
   /** The pids whose process group is {@code pgid}. */
   static List<Long> members(long pgid) {
-    List<Long> out = new ArrayList<>();
-    try (DirectoryStream<Path> proc = Files.newDirectoryStream(Path.of("/proc"), "[0-9]*")) {
-      for (Path dir : proc) {
-        if (groupOf(dir) == pgid) {
-          out.add(Long.parseLong(dir.getFileName().toString()));
-        }
-      }
-    } catch (IOException | RuntimeException e) {
-      // no /proc (not Linux): nothing found; the caller has killed the leader already
-    }
-    return out;
+    // no /proc (not Linux): nothing found; the caller has killed the leader already
+    return find(pgid, 0, Integer.MAX_VALUE);
   }
 
   /**
@@ -77,17 +68,28 @@ final class ProcessGroup {
    * per process of the node.
    */
   static boolean hasMembers(long pgid) {
+    return !find(pgid, pgid, 1).isEmpty();
+  }
+
+  /**
+   * Up to {@code limit} pids of group {@code pgid}, from {@code fromPid} on; none without /proc.
+   */
+  private static List<Long> find(long pgid, long fromPid, int limit) {
+    List<Long> out = new ArrayList<>();
     try (DirectoryStream<Path> proc = Files.newDirectoryStream(Path.of("/proc"), "[0-9]*")) {
       for (Path dir : proc) {
         long pid = Long.parseLong(dir.getFileName().toString());
-        if (pid >= pgid && groupOf(dir) == pgid) {
-          return true;
+        if (pid >= fromPid && groupOf(dir) == pgid) {
+          out.add(pid);
+          if (out.size() == limit) {
+            break;
+          }
         }
       }
     } catch (IOException | RuntimeException e) {
-      // no /proc (not Linux): none found
+      // no /proc (not Linux): nothing found
     }
-    return false;
+    return out;
   }
 
   /** Field 5 of /proc/PID/stat, after the command name in parentheses (which may hold spaces). */

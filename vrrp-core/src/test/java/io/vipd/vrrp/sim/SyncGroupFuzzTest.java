@@ -1,14 +1,11 @@
 package io.vipd.vrrp.sim;
 
+import static io.vipd.vrrp.sim.SyncGroupFixtures.member;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.vipd.vrrp.packet.VrrpVersion;
 import io.vipd.vrrp.router.SyncGroup;
-import io.vipd.vrrp.router.VirtualRouterConfig;
 import io.vipd.vrrp.router.VrrpState;
-import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -57,8 +54,8 @@ class SyncGroupFuzzTest {
     for (int h = 0; h < hosts; h++) {
       String address = "10.0.0." + (h + 1);
       int priority = 100 + 10 * h; // the last host is the best
-      SimNode a = lan.add(config("VI_A", 51, address, priority, "10.0.0.100"));
-      SimNode b = lan.add(config("VI_B", 52, address, priority, "10.0.0.101"));
+      SimNode a = lan.add(member("VI_A", 51, address, priority, "10.0.0.100"));
+      SimNode b = lan.add(member("VI_B", 52, address, priority, "10.0.0.101"));
       SyncGroup group = new SyncGroup("G" + h);
       a.joinSyncGroup(group, () -> orderDelayMax == 0 ? 0 : random.nextLong(orderDelayMax + 1));
       b.joinSyncGroup(group, () -> orderDelayMax == 0 ? 0 : random.nextLong(orderDelayMax + 1));
@@ -148,22 +145,5 @@ class SyncGroupFuzzTest {
 
   private static int transitions(SimulatedLan lan) {
     return lan.nodes().stream().mapToInt(n -> n.transitions().size()).sum();
-  }
-
-  private static VirtualRouterConfig config(
-      String name, int vrid, String address, int priority, String vip) {
-    return VirtualRouterConfig.builder(name, vrid, ip(address))
-        .version(VrrpVersion.V3)
-        .priority(priority)
-        .virtualAddresses(List.of(ip(vip)))
-        .build();
-  }
-
-  private static InetAddress ip(String literal) {
-    try {
-      return InetAddress.getByName(literal);
-    } catch (UnknownHostException e) {
-      throw new IllegalArgumentException(literal, e);
-    }
   }
 }

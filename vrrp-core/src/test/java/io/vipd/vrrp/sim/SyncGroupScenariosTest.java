@@ -1,5 +1,6 @@
 package io.vipd.vrrp.sim;
 
+import static io.vipd.vrrp.sim.SyncGroupFixtures.member;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -7,11 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.vipd.vrrp.packet.VrrpVersion;
 import io.vipd.vrrp.router.SyncGroup;
 import io.vipd.vrrp.router.Transition;
-import io.vipd.vrrp.router.VirtualRouterConfig;
 import io.vipd.vrrp.router.VrrpState;
 import io.vipd.vrrp.router.VrrpTimers;
-import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -35,23 +33,14 @@ class SyncGroupScenariosTest {
   }
 
   private Host host(String address, int priorityA, int priorityB, boolean grouped) {
-    SimNode a = lan.add(config("VI_A", 51, address, priorityA, "10.0.0.100"));
-    SimNode b = lan.add(config("VI_B", 52, address, priorityB, "10.0.0.101"));
+    SimNode a = lan.add(member("VI_A", 51, address, priorityA, "10.0.0.100"));
+    SimNode b = lan.add(member("VI_B", 52, address, priorityB, "10.0.0.101"));
     if (grouped) {
       SyncGroup group = new SyncGroup("G" + address);
       a.joinSyncGroup(group);
       b.joinSyncGroup(group);
     }
     return new Host(a, b);
-  }
-
-  private static VirtualRouterConfig config(
-      String name, int vrid, String address, int priority, String vip) {
-    return VirtualRouterConfig.builder(name, vrid, ip(address))
-        .version(VrrpVersion.V3)
-        .priority(priority)
-        .virtualAddresses(List.of(ip(vip)))
-        .build();
   }
 
   /** Host 1 (priority 200) masters both instances; host 2 (100) backs both up. */
@@ -188,13 +177,5 @@ class SyncGroupScenariosTest {
   private static Transition last(SimNode node) {
     List<Transition> ts = node.transitions();
     return ts.get(ts.size() - 1);
-  }
-
-  private static InetAddress ip(String literal) {
-    try {
-      return InetAddress.getByName(literal);
-    } catch (UnknownHostException e) {
-      throw new IllegalArgumentException(literal, e);
-    }
   }
 }

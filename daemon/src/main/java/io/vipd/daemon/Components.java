@@ -222,6 +222,14 @@ final class Components implements AutoCloseable {
               + next.proxy().busyPolling()
               + ": not applied until restart (the event loops are made at start)");
     }
+    if (!before.proxy().pollWindow().equals(next.proxy().pollWindow())) {
+      changes.add(
+          "proxy poll-window "
+              + before.proxy().pollWindow().toNanos() / 1000
+              + " us -> "
+              + next.proxy().pollWindow().toNanos() / 1000
+              + " us: not applied until restart (the event loops are made at start)");
+    }
     if (!before.proxy().drainGrace().equals(next.proxy().drainGrace())) {
       changes.add(
           "proxy drain-grace "

@@ -22,6 +22,8 @@ package io.vipd.proxy;
  * @param relayBuffers epoll: the read buffers the relay's loops may hold together (slow readers'
  *     included); past it a connection waits for one, its bytes left in its socket. 0: three
  *     quarters of the JVM's direct memory limit
+ * @param pollWindowNanos epoll: the longest a relay loop polls for events before it sleeps, while
+ *     they come within that of its last wait (the rule of KVM's halt-polling); 0: it sleeps at once
  */
 public record ProxyOptions(
     int ioThreads,
@@ -30,7 +32,14 @@ public record ProxyOptions(
     int writeHighWaterMark,
     int acceptBacklog,
     boolean busyPolling,
-    int relayBuffers) {
+    int relayBuffers,
+    long pollWindowNanos) {
+
+  /** The longest poll before sleeping by default: 20 µs. */
+  public static final long DEFAULT_POLL_WINDOW_NANOS = 20_000;
+
+  /** The most {@code poll-window} may be: 1 ms. */
+  public static final long MAX_POLL_WINDOW_NANOS = 1_000_000;
 
   /**
    * One event loop per core, epoll if available, watermarks 32 KiB / 64 KiB, accept queues of the
@@ -55,7 +64,7 @@ public record ProxyOptions(
     this(ioThreads, nativeTransport, writeLowWaterMark, writeHighWaterMark, acceptBacklog, false);
   }
 
-  /** A relay buffer budget from the direct memory limit. */
+  /** A relay buffer budget from the direct memory limit, the default poll window. */
   public ProxyOptions(
       int ioThreads,
       boolean nativeTransport,
@@ -70,7 +79,8 @@ public record ProxyOptions(
         writeHighWaterMark,
         acceptBacklog,
         busyPolling,
-        0);
+        0,
+        DEFAULT_POLL_WINDOW_NANOS);
   }
 
   /** These options, with at most {@code n} relay buffers (0: from the direct memory limit). */
@@ -82,7 +92,8 @@ public record ProxyOptions(
         writeHighWaterMark,
         acceptBacklog,
         busyPolling,
-        n);
+        n,
+        pollWindowNanos);
   }
 
   /** These options, with busy polling on or off. */
@@ -94,10 +105,27 @@ public record ProxyOptions(
         writeHighWaterMark,
         acceptBacklog,
         on,
-        relayBuffers);
+        relayBuffers,
+        pollWindowNanos);
+  }
+
+  /** These options, polling for up to {@code nanos} before sleeping (0: never). */
+  public ProxyOptions withPollWindow(long nanos) {
+    return new ProxyOptions(
+        ioThreads,
+        nativeTransport,
+        writeLowWaterMark,
+        writeHighWaterMark,
+        acceptBacklog,
+        busyPolling,
+        relayBuffers,
+        nanos);
   }
 
   public ProxyOptions {
+    if (pollWindowNanos < 0 || pollWindowNanos > MAX_POLL_WINDOW_NANOS) {
+      throw new IllegalArgumentException("pollWindowNanos not in 0..1 ms: " + pollWindowNanos);
+    }
     if (relayBuffers < 0) {
       throw new IllegalArgumentException("relayBuffers < 0: " + relayBuffers);
     }

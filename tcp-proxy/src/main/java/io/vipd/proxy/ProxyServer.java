@@ -93,7 +93,12 @@ public final class ProxyServer implements AutoCloseable {
     relayBuffers = Transport.bufferBudget(options.relayBuffers(), readSize);
     group =
         transport.newGroup(
-            options.ioThreads(), "vipd-proxy", readSize, options.busyPolling(), relayBuffers);
+            options.ioThreads(),
+            "vipd-proxy",
+            readSize,
+            options.busyPolling(),
+            options.pollWindowNanos(),
+            relayBuffers);
     context =
         new ProxyContext(events, transport, options, settings.maxConnections(), System::nanoTime);
     Map<String, BackendPool> newPools = new LinkedHashMap<>();

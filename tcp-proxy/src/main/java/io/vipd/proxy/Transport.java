@@ -88,7 +88,8 @@ final class Transport {
   /**
    * The relay's event loops: on epoll, vipd's own ({@link RelayEventLoop}, no Netty channels),
    * reading at most {@code readSize} bytes at once, polling without sleeping when {@code
-   * busyPolling}; else Netty's NIO loops (which always sleep when idle).
+   * busyPolling}, else polling for up to {@code pollWindowNanos} before sleeping; else Netty's NIO
+   * loops (which always sleep when idle).
    */
   /**
    * The relay's read buffer budget: {@code relayBuffers} if set, else three quarters of the direct
@@ -101,12 +102,23 @@ final class Transport {
   }
 
   EventLoopGroup newGroup(
-      int threads, String name, int readSize, boolean busyPolling, RelayBufferBudget budget) {
+      int threads,
+      String name,
+      int readSize,
+      boolean busyPolling,
+      long pollWindowNanos,
+      RelayBufferBudget budget) {
     DefaultThreadFactory factory = new DefaultThreadFactory(name, true);
     if (!epoll) {
       return new NioEventLoopGroup(threads, factory);
     }
     return new RelayEventLoopGroup(
-        threads, factory, readSize, PooledByteBufAllocator.DEFAULT, budget, busyPolling);
+        threads,
+        factory,
+        readSize,
+        PooledByteBufAllocator.DEFAULT,
+        budget,
+        busyPolling,
+        pollWindowNanos);
   }
 }

@@ -1,5 +1,6 @@
 package io.vipd.daemon.config;
 
+import io.vipd.proxy.ProxyOptions;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -16,25 +17,35 @@ import java.util.Objects;
  * @param drainGrace how long established connections may go on when vipd stops (after the VIP has
  *     been given away); the rest are closed when it ends
  * @param busyPolling haproxy's {@code busy-polling}: the relay's loops poll without ever sleeping
+ * @param pollWindow the longest the relay's loops poll before they sleep, while events come within
+ *     it; zero: they sleep at once
  */
 public record ProxyConfig(
     List<FrontendConfig> frontends,
     Map<String, BackendConfig> backends,
     int maxconn,
     Duration drainGrace,
-    boolean busyPolling) {
+    boolean busyPolling,
+    Duration pollWindow) {
 
-  /** Loops that sleep when idle. */
+  /** Loops that sleep when idle, after the default poll window. */
   public ProxyConfig(
       List<FrontendConfig> frontends,
       Map<String, BackendConfig> backends,
       int maxconn,
       Duration drainGrace) {
-    this(frontends, backends, maxconn, drainGrace, false);
+    this(
+        frontends,
+        backends,
+        maxconn,
+        drainGrace,
+        false,
+        Duration.ofNanos(ProxyOptions.DEFAULT_POLL_WINDOW_NANOS));
   }
 
   public ProxyConfig {
     Objects.requireNonNull(drainGrace, "drainGrace");
+    Objects.requireNonNull(pollWindow, "pollWindow");
     frontends = List.copyOf(frontends);
     backends = Collections.unmodifiableMap(new LinkedHashMap<>(backends));
   }

@@ -2,6 +2,7 @@ package io.vipd.daemon.config;
 
 import com.typesafe.config.ConfigObject;
 import io.vipd.health.PassiveAction;
+import io.vipd.proxy.ProxyOptions;
 import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -43,6 +44,12 @@ final class ProxyReader {
               + " terminationGracePeriodSeconds (30) above it, or they kill vipd mid-drain");
     }
     Optional<Boolean> busyPolling = proxy.bool("busy-polling");
+    Optional<Duration> pollWindow =
+        proxy.duration(
+            "poll-window",
+            Duration.ZERO,
+            Duration.ofNanos(ProxyOptions.MAX_POLL_WINDOW_NANOS),
+            "a duration 0s..1ms (like 20us; 0s: the loops sleep at once)");
     Optional<Map<String, Node>> backendNodes = proxy.namedObjects("backends", backendDefaults);
     Optional<List<Node>> frontendNodes = proxy.objectList("frontends", frontendDefaults);
     proxy.finish();
@@ -100,7 +107,8 @@ final class ProxyReader {
             backends,
             maxconn.orElseThrow(),
             drainGrace.orElseThrow(),
-            busyPolling.orElseThrow()));
+            busyPolling.orElseThrow(),
+            pollWindow.orElseThrow()));
   }
 
   /**

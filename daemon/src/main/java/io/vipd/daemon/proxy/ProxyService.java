@@ -85,7 +85,10 @@ public final class ProxyService implements Closeable {
     this.extraEvents = extraEvents;
     this.server =
         new ProxyServer(
-            new Events(extraEvents), ProxyOptions.DEFAULTS.withBusyPolling(config.busyPolling()));
+            new Events(extraEvents),
+            ProxyOptions.DEFAULTS
+                .withBusyPolling(config.busyPolling())
+                .withPollWindow(config.pollWindow().toNanos()));
   }
 
   /**

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vipd.health.testing.TestPki;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -258,6 +259,19 @@ class ValidationRulesTest {
   @Test
   void proxyBaseIsValid() {
     assertEquals(List.of(), TestFiles.load(dir, proxy("retries = 3", "apiservers")).errors());
+  }
+
+  @Test
+  void thePollWindowIsADurationUpToOneMillisecondAndTwentyMicrosecondsByDefault() {
+    LoadResult r = TestFiles.load(dir, proxy("retries = 3", "apiservers"));
+    assertEquals(Duration.ofNanos(20_000), r.config().orElseThrow().proxy().pollWindow());
+    LoadResult off =
+        TestFiles.load(dir, "proxy.poll-window = 0s\n" + proxy("retries = 3", "apiservers"));
+    assertEquals(Duration.ZERO, off.config().orElseThrow().proxy().pollWindow());
+    assertErrors(
+        "proxy.poll-window = 2ms\n" + proxy("retries = 3", "apiservers"),
+        ":1: proxy.poll-window: found 2ms, expected a duration 0s..1ms (like 20us; 0s: the loops"
+            + " sleep at once)");
   }
 
   @Test

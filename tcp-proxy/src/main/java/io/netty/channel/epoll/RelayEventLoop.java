@@ -118,13 +118,20 @@ public final class RelayEventLoop extends SingleThreadEventLoop {
   /** haproxy's busy-polling: never sleep in epoll_wait, poll with no timeout instead. */
   private final boolean busyPolling;
 
+  /** How long to poll before sleeping in epoll_wait. */
+  private final PollWindow pollWindow;
+
+  /** Waits that an event or a task ended within the poll window, before a sleep. */
+  private volatile long wakeupsSaved; // written by the loop's thread only
+
   RelayEventLoop(
       EventLoopGroup parent,
       Executor executor,
       int readSize,
       ByteBufAllocator allocator,
       RelayBufferBudget budget,
-      boolean busyPolling) {
+      boolean busyPolling,
+      long pollWindowNanos) {
     super(
         parent,
         executor,
@@ -136,6 +143,7 @@ public final class RelayEventLoop extends SingleThreadEventLoop {
     this.allocator = allocator;
     this.budget = budget;
     this.busyPolling = busyPolling;
+    this.pollWindow = new PollWindow(pollWindowNanos);
     FileDescriptor ep = null;
     FileDescriptor ev = null;
     try {
@@ -357,6 +365,11 @@ public final class RelayEventLoop extends SingleThreadEventLoop {
     }
   }
 
+  /** Waits that an event or a task ended within the poll window, so that the loop did not sleep. */
+  public long wakeupsSaved() {
+    return wakeupsSaved;
+  }
+
   /** Hands the read buffer over to the caller, who must {@link #recycle} or release it. */
   public ByteBuf takeScratch() {
     ByteBuf b = scratch;
@@ -373,14 +386,23 @@ public final class RelayEventLoop extends SingleThreadEventLoop {
 
   @Override
   protected void run() {
+    long awoke = System.nanoTime();
     for (; ; ) {
       try {
+        long waitStart = System.nanoTime();
+        pollWindow.worked(waitStart - awoke);
+        long window = 0;
+        boolean slept = false;
         int ready;
         if (hasTasks() || !again.isEmpty()) {
           ready = Native.epollWait(epollFd, events, 0);
         } else if (busyPolling) {
           ready = busyPoll();
+        } else if ((window = pollWindow.pollNanos()) > 0 && (ready = pollWithin(window)) != 0) {
+          // an event or a task came within the window: no sleep
+          wakeupsSaved++;
         } else {
+          slept = true;
           long delay = nextScheduledTaskNano();
           int timeoutMillis =
               delay < 0
@@ -393,6 +415,13 @@ public final class RelayEventLoop extends SingleThreadEventLoop {
           } finally {
             state = AWAKE;
           }
+        }
+        awoke = System.nanoTime();
+        if (window > 0) {
+          pollWindow.polled(Math.min(window, awoke - waitStart));
+        }
+        if (slept) {
+          pollWindow.waited(awoke - waitStart);
         }
         if (ready > 0) {
           processReady(ready);
@@ -420,6 +449,35 @@ public final class RelayEventLoop extends SingleThreadEventLoop {
           log.warn("relay event loop: failure while shutting down", t);
         }
       }
+    }
+  }
+
+  /**
+   * Polls without a timeout for up to {@code window} nanoseconds (or until the next timer is due),
+   * as {@link #busyPoll} does. Returns the events ready, -1 if a task came or the loop shuts down
+   * first, 0 if the window passed with neither.
+   */
+  private int pollWithin(long window) throws IOException {
+    if (window <= 0) {
+      return 0;
+    }
+    long delay = nextScheduledTaskNano();
+    if (delay >= 0) {
+      window = Math.min(window, delay);
+    }
+    long start = System.nanoTime();
+    for (; ; ) {
+      int ready = Native.epollWait(epollFd, events, 0);
+      if (ready > 0) {
+        return ready;
+      }
+      if (hasTasks() || isShuttingDown()) {
+        return -1;
+      }
+      if (System.nanoTime() - start >= window) {
+        return 0;
+      }
+      Thread.onSpinWait();
     }
   }
 

@@ -12,6 +12,7 @@ public final class RelayEventLoopGroup extends MultithreadEventLoopGroup {
    * @param readSize the most a relay reads at once (its buffers' size)
    * @param budget the read buffers all loops may hold together
    * @param busyPolling whether the loops poll without ever sleeping (haproxy's busy-polling)
+   * @param pollWindowNanos the longest the loops poll before they sleep ({@link PollWindow})
    */
   public RelayEventLoopGroup(
       int threads,
@@ -19,11 +20,12 @@ public final class RelayEventLoopGroup extends MultithreadEventLoopGroup {
       int readSize,
       ByteBufAllocator allocator,
       RelayBufferBudget budget,
-      boolean busyPolling) {
-    super(threads, factory, readSize, allocator, budget, busyPolling);
+      boolean busyPolling,
+      long pollWindowNanos) {
+    super(threads, factory, readSize, allocator, budget, busyPolling, pollWindowNanos);
   }
 
-  /** Loops that sleep when idle, with a budget of 3/4 of the direct memory limit. */
+  /** Loops that sleep at once when idle, with a budget of 3/4 of the direct memory limit. */
   public RelayEventLoopGroup(
       int threads, ThreadFactory factory, int readSize, ByteBufAllocator allocator) {
     this(
@@ -33,7 +35,8 @@ public final class RelayEventLoopGroup extends MultithreadEventLoopGroup {
         allocator,
         RelayBufferBudget.ofBytes(
             io.netty.util.internal.PlatformDependent.maxDirectMemory(), 0.75, readSize),
-        false);
+        false,
+        0);
   }
 
   @Override
@@ -44,6 +47,7 @@ public final class RelayEventLoopGroup extends MultithreadEventLoopGroup {
         (Integer) args[0],
         (ByteBufAllocator) args[1],
         (RelayBufferBudget) args[2],
-        (Boolean) args[3]);
+        (Boolean) args[3],
+        (Long) args[4]);
   }
 }

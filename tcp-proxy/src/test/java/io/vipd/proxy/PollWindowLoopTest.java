@@ -1,0 +1,168 @@
+package io.vipd.proxy;
+
+import static io.vipd.proxy.ProxyHarness.ANY_LOOPBACK_PORT;
+import static io.vipd.proxy.ProxyHarness.readLine;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.netty.channel.epoll.RelayEventLoop;
+import io.vipd.proxy.balance.BalanceAlgorithm;
+import java.io.OutputStream;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The relay loop's poll window, on real sockets: while events come close together the loop polls
+ * between them instead of sleeping, and when they come further apart than the window it sleeps at
+ * once, so that the window costs an idle or lightly loaded proxy nothing.
+ */
+class PollWindowLoopTest {
+  private static final long ONE_MS = 1_000_000;
+
+  private final TestServers servers = new TestServers();
+  private final RecordingEvents events = new RecordingEvents();
+  private ProxyServer proxy;
+
+  @AfterEach
+  void tearDown() throws Exception {
+    stopProxy();
+    servers.close();
+  }
+
+  private void stopProxy() {
+    if (proxy != null) {
+      proxy.stop(Duration.ZERO);
+      proxy = null;
+    }
+  }
+
+  /** A proxy of one loop in front of an echo server; returns its loop thread's id. */
+  private long startProxy(long pollWindowNanos, TestServers.Server echo) throws Exception {
+    ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+    Set<Long> before = loopThreads();
+    proxy =
+        new ProxyServer(
+            events,
+            new ProxyOptions(1, true, 32 * 1024, 64 * 1024).withPollWindow(pollWindowNanos));
+    assertTrue(proxy.nativeTransport(), "the epoll relay (CI runs on Linux with epoll)");
+    BackendSettings be =
+        new BackendSettings(
+            "be",
+            BalanceAlgorithm.ROUNDROBIN,
+            List.of(new ServerSettings("e", echo.address, 1, false)),
+            ProxyTimeouts.DEFAULTS,
+            0,
+            OnMarkedDown.NONE);
+    proxy.start(
+        new ProxySettings(
+            List.of(new FrontendSettings("fe", ANY_LOOPBACK_PORT, "be", 0, false)),
+            List.of(be),
+            0));
+    Set<Long> loops = loopThreads();
+    loops.removeAll(before);
+    assertEquals(1, loops.size(), "one loop thread: " + loops);
+    assertTrue(threads.isThreadCpuTimeSupported());
+    return loops.iterator().next();
+  }
+
+  private static Set<Long> loopThreads() {
+    Set<Long> ids = new HashSet<>();
+    for (Thread t : Thread.getAllStackTraces().keySet()) {
+      if (t.getName().startsWith("vipd-proxy")) {
+        ids.add(t.getId());
+      }
+    }
+    return ids;
+  }
+
+  /** What one run of exchanges cost the loop, and what it saved. */
+  private record Run(long cpuMillis, int exchanges, long wakeupsSaved) {
+    double cpuPerExchange() {
+      return (double) cpuMillis / exchanges;
+    }
+  }
+
+  /**
+   * One client sends a line, waits for its echo and then pauses {@code pauseMillis}, for {@code
+   * millis} in all.
+   */
+  private Run exchange(long pollWindowNanos, long pauseMillis, long millis) throws Exception {
+    TestServers.Server echo = servers.echo("e");
+    long loop = startProxy(pollWindowNanos, echo);
+    RelayEventLoop relayLoop = (RelayEventLoop) proxy.eventLoops().orElseThrow().next();
+    ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+    try (Socket c = new Socket()) {
+      c.setSoTimeout(5000);
+      c.setTcpNoDelay(true);
+      c.connect(proxy.localAddress("fe"), 2000);
+      assertEquals("e", readLine(c), "relays");
+      OutputStream out = c.getOutputStream();
+      byte[] ping = "ping\n".getBytes(StandardCharsets.US_ASCII);
+      for (int i = 0; i < 50; i++) { // warm-up
+        out.write(ping);
+        assertEquals("ping", readLine(c));
+      }
+      long cpu0 = threads.getThreadCpuTime(loop);
+      long saved0 = relayLoop.wakeupsSaved();
+      long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
+      int exchanges = 0;
+      while (System.nanoTime() < end) {
+        out.write(ping);
+        assertEquals("ping", readLine(c));
+        exchanges++;
+        if (pauseMillis > 0) {
+          Thread.sleep(pauseMillis);
+        }
+      }
+      long cpu = TimeUnit.NANOSECONDS.toMillis(threads.getThreadCpuTime(loop) - cpu0);
+      assertTrue(exchanges > 10, "only " + exchanges + " exchanges");
+      return new Run(cpu, exchanges, relayLoop.wakeupsSaved() - saved0);
+    } finally {
+      stopProxy();
+    }
+  }
+
+  @Test
+  void aLoopPollsThroughTheGapsBetweenCloseExchanges() throws Exception {
+    Run polling = exchange(ONE_MS, 0, 1000);
+    Run sleeping = exchange(0, 0, 1000);
+    // back-to-back exchanges leave the loop gaps of tens of microseconds, which it polls through
+    // (as far as its credit goes) instead of sleeping
+    assertTrue(polling.wakeupsSaved() > 0, "no wake-up saved: " + polling);
+    assertEquals(0, sleeping.wakeupsSaved(), "a loop without a window never polls");
+  }
+
+  @Test
+  void pollingCostsTheLoopAtMostAboutATenthMore() throws Exception {
+    Run polling = exchange(ONE_MS, 0, 1000); // first: its JIT warm-up counts against it
+    Run sleeping = exchange(0, 0, 1000);
+    // the credit allows a tenth more; without it a 1 ms window costs several times the work here
+    assertTrue(
+        polling.cpuPerExchange() < 1.5 * sleeping.cpuPerExchange(),
+        "polling loop " + polling + ", sleeping loop " + sleeping);
+  }
+
+  @Test
+  void exchangesFurtherApartThanTheWindowCostNoPolling() throws Exception {
+    // pauses of 3 ms, each longer than the 1 ms window: the window shrinks to nothing and stays
+    // there, so the loop sleeps at once as one without a window does
+    exchange(0, 0, 300); // the JIT's warm-up, which would count against the first
+    Run polling = exchange(ONE_MS, 3, 1000);
+    Run sleeping = exchange(0, 3, 1000);
+    // a 2 µs poll may still catch an echo now and then, never a pause
+    assertTrue(
+        polling.wakeupsSaved() <= polling.exchanges() / 10, "polled through pauses: " + polling);
+    assertTrue(
+        polling.cpuPerExchange() < 1.5 * sleeping.cpuPerExchange(),
+        "polling loop " + polling + ", sleeping loop " + sleeping);
+  }
+}

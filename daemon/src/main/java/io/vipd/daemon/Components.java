@@ -21,6 +21,7 @@ import io.vipd.health.check.CheckExecutors;
 import io.vipd.proxy.ProxyEvents;
 import io.vipd.vrrp.router.VirtualRouterListener;
 import java.io.IOException;
+import java.math.BigDecimal;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -205,7 +206,13 @@ final class Components implements AutoCloseable {
     return changes;
   }
 
+  private static String micros(Duration d) {
+    return BigDecimal.valueOf(d.toNanos(), 3).stripTrailingZeros().toPlainString() + "us";
+  }
+
   private void apply(DaemonConfig next, List<String> changes) throws IOException {
+    // a proxy this reload starts makes its loops with the new settings
+    boolean loopsMade = proxy != null;
     if (proxy != null) {
       changes.addAll(proxy.apply(next.proxy(), factory, checkLoops));
     } else if (!next.proxy().frontends().isEmpty()) {
@@ -214,7 +221,7 @@ final class Components implements AutoCloseable {
     }
     DaemonConfig before = running;
     running = next;
-    if (before.proxy().busyPolling() != next.proxy().busyPolling()) {
+    if (loopsMade && before.proxy().busyPolling() != next.proxy().busyPolling()) {
       changes.add(
           "proxy busy-polling "
               + before.proxy().busyPolling()
@@ -222,13 +229,13 @@ final class Components implements AutoCloseable {
               + next.proxy().busyPolling()
               + ": not applied until restart (the event loops are made at start)");
     }
-    if (!before.proxy().pollWindow().equals(next.proxy().pollWindow())) {
+    if (loopsMade && !before.proxy().pollWindow().equals(next.proxy().pollWindow())) {
       changes.add(
           "proxy poll-window "
-              + before.proxy().pollWindow().toNanos() / 1000
-              + " us -> "
-              + next.proxy().pollWindow().toNanos() / 1000
-              + " us: not applied until restart (the event loops are made at start)");
+              + micros(before.proxy().pollWindow())
+              + " -> "
+              + micros(next.proxy().pollWindow())
+              + ": not applied until restart (the event loops are made at start)");
     }
     if (!before.proxy().drainGrace().equals(next.proxy().drainGrace())) {
       changes.add(

@@ -105,6 +105,29 @@ class ReloadAdminViewTest {
     }
   }
 
+  @Test
+  void aChangedPollWindowWaitsForARestartUnlessTheReloadStartsTheProxy() throws Exception {
+    try (ServerSocket backend = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        Components components = new Components()) {
+      String proxy = proxy(frontend("api", "a"), backend("a", "s1", backend.getLocalPort()));
+      components.start(load(proxy), this::noReload);
+      List<String> changes = components.reload(load(proxy + "proxy.poll-window = 500ns\n"));
+      assertEquals(
+          List.of(
+              "proxy poll-window 20us -> 0.5us: not applied until restart (the event loops are"
+                  + " made at start)"),
+          changes);
+    }
+    try (ServerSocket backend = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        Components components = new Components()) {
+      components.start(load("admin.bind = \"127.0.0.1:0\"\n"), this::noReload);
+      String proxy = proxy(frontend("api", "a"), backend("a", "s1", backend.getLocalPort()));
+      List<String> changes =
+          components.reload(load(proxy + "proxy.poll-window = 0s\nproxy.busy-polling = true\n"));
+      assertEquals(List.of("proxy started: 1 frontend(s)"), changes, "made with the new settings");
+    }
+  }
+
   private ReloadResult noReload() {
     return ReloadResult.rejected(List.of("not in this test"));
   }

@@ -85,9 +85,9 @@ class PollWindowLoopTest {
   }
 
   /** What one run of exchanges cost the loop, and what it saved. */
-  private record Run(long cpuMillis, int exchanges, long wakeupsSaved) {
+  private record Run(long cpuNanos, int exchanges, long wakeupsSaved) {
     double cpuPerExchange() {
-      return (double) cpuMillis / exchanges;
+      return (double) cpuNanos / exchanges;
     }
   }
 
@@ -123,7 +123,7 @@ class PollWindowLoopTest {
           Thread.sleep(pauseMillis);
         }
       }
-      long cpu = TimeUnit.NANOSECONDS.toMillis(threads.getThreadCpuTime(loop) - cpu0);
+      long cpu = threads.getThreadCpuTime(loop) - cpu0;
       assertTrue(exchanges > 10, "only " + exchanges + " exchanges");
       return new Run(cpu, exchanges, relayLoop.wakeupsSaved() - saved0);
     } finally {
@@ -137,13 +137,13 @@ class PollWindowLoopTest {
     Run sleeping = exchange(0, 0, 1000);
     // back-to-back exchanges leave the loop gaps of tens of microseconds, which it polls through
     // (as far as its credit goes) instead of sleeping
-    assertTrue(polling.wakeupsSaved() > 0, "no wake-up saved: " + polling);
-    assertEquals(0, sleeping.wakeupsSaved(), "a loop without a window never polls");
+    assertTrue(polling.wakeupsSaved() > 0, "no wake-up saved: " + polling + " (" + sleeping + ")");
   }
 
   @Test
   void pollingCostsTheLoopAtMostAboutATenthMore() throws Exception {
-    Run polling = exchange(ONE_MS, 0, 1000); // first: its JIT warm-up counts against it
+    exchange(0, 0, 300); // the JIT's warm-up, which would count against the first
+    Run polling = exchange(ONE_MS, 0, 1000);
     Run sleeping = exchange(0, 0, 1000);
     // the credit allows a tenth more; without it a 1 ms window costs several times the work here
     assertTrue(
@@ -153,8 +153,9 @@ class PollWindowLoopTest {
 
   @Test
   void exchangesFurtherApartThanTheWindowCostNoPolling() throws Exception {
-    // pauses of 3 ms, each longer than the 1 ms window: the window shrinks to nothing and stays
-    // there, so the loop sleeps at once as one without a window does
+    // pauses of 3 ms, each longer than the 1 ms window: an idle-most loop sleeps through them as
+    // one without a window does (the window's shrinking and the credit each see to that; each
+    // rule alone is PollWindowTest's)
     exchange(0, 0, 300); // the JIT's warm-up, which would count against the first
     Run polling = exchange(ONE_MS, 3, 1000);
     Run sleeping = exchange(0, 3, 1000);

@@ -13,8 +13,10 @@ package io.netty.channel.epoll;
  *   <li>the window follows KVM's halt-polling: it grows (from 2 µs, doubling, up to the longest)
  *       while the loop is woken within the longest window of starting to wait, and halves, down to
  *       none, when it waits longer. A loop whose events come further apart polls for none of them;
- *   <li>the loop polls only out of a credit of one tenth of the time it has spent working, so
- *       polling adds at most a tenth to its CPU time whatever the traffic.
+ *   <li>the loop polls only out of a credit of one tenth of the time it has spent working (wall
+ *       time from a wake-up to its next wait), each poll charged in full, so that polling takes
+ *       about a tenth of that time at most (plus at most four longest windows banked), whatever the
+ *       traffic.
  * </ul>
  *
  * <p>Not thread-safe: one per loop, used on its thread. Holds no clock: the loop passes the times
@@ -65,7 +67,10 @@ final class PollWindow {
     }
   }
 
-  /** The loop polled this long (whether or not an event came). */
+  /**
+   * The loop polled this long (whether or not an event came), which may exceed the window by the
+   * last poll's call: the credit may go below zero, and work pays it back.
+   */
   void polled(long nanos) {
     credit -= nanos;
   }

@@ -121,6 +121,9 @@ public final class RelayEventLoop extends SingleThreadEventLoop {
   /** How long to poll before sleeping in epoll_wait. */
   private final PollWindow pollWindow;
 
+  /** How long the last {@link #pollWithin} polled, the last empty poll's call included. */
+  private long polledFor;
+
   /** Waits that an event or a task ended within the poll window, before a sleep. */
   private volatile long wakeupsSaved; // written by the loop's thread only
 
@@ -418,7 +421,7 @@ public final class RelayEventLoop extends SingleThreadEventLoop {
         }
         awoke = System.nanoTime();
         if (window > 0) {
-          pollWindow.polled(Math.min(window, awoke - waitStart));
+          pollWindow.polled(polledFor);
         }
         if (slept) {
           pollWindow.waited(awoke - waitStart);
@@ -458,6 +461,7 @@ public final class RelayEventLoop extends SingleThreadEventLoop {
    * first, 0 if the window passed with neither.
    */
   private int pollWithin(long window) throws IOException {
+    polledFor = 0;
     if (window <= 0) {
       return 0;
     }
@@ -468,13 +472,15 @@ public final class RelayEventLoop extends SingleThreadEventLoop {
     long start = System.nanoTime();
     for (; ; ) {
       int ready = Native.epollWait(epollFd, events, 0);
+      // charged in full, the last call past the window included
+      polledFor = System.nanoTime() - start;
       if (ready > 0) {
         return ready;
       }
       if (hasTasks() || isShuttingDown()) {
         return -1;
       }
-      if (System.nanoTime() - start >= window) {
+      if (polledFor >= window) {
         return 0;
       }
       Thread.onSpinWait();

@@ -100,6 +100,19 @@ class PollWindowTest {
   }
 
   @Test
+  void aPollPastItsWindowIsChargedInFullAndWorkPaysItBack() {
+    PollWindow w = new PollWindow(LONGEST);
+    w.waited(1_000);
+    w.worked(20_000);
+    assertEquals(2_000, w.pollNanos());
+    w.polled(3_000); // the last epoll_wait call ran 1 µs past the window
+    w.worked(20_000);
+    assertEquals(0, w.pollNanos(), "-1 µs + 2 µs of credit: less than the window");
+    w.worked(10_000);
+    assertEquals(2_000, w.pollNanos());
+  }
+
+  @Test
   void creditIsKeptToFourLongestWindows() {
     PollWindow w = new PollWindow(LONGEST);
     for (int i = 0; i < 5; i++) {

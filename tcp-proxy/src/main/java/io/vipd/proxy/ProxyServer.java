@@ -8,6 +8,7 @@ import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.epoll.RelayBufferBudget;
 import io.netty.channel.epoll.RelayEventLoop;
+import io.netty.util.concurrent.EventExecutor;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
@@ -20,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.function.ToLongFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -776,6 +778,29 @@ public final class ProxyServer implements AutoCloseable {
   public long relayBufferWaits() {
     RelayBufferBudget b = relayBuffers;
     return b == null ? 0 : b.waits();
+  }
+
+  /** Waits of the epoll relay's loops that ended within their poll window; 0 on NIO. */
+  public long loopWakeupsSaved() {
+    return sumOverLoops(RelayEventLoop::wakeupsSaved);
+  }
+
+  /** Waits of the epoll relay's loops that slept in epoll_wait; 0 on NIO. */
+  public long loopSleeps() {
+    return sumOverLoops(RelayEventLoop::sleeps);
+  }
+
+  private long sumOverLoops(ToLongFunction<RelayEventLoop> count) {
+    EventLoopGroup g = group; // null before the start
+    long n = 0;
+    if (g != null) {
+      for (EventExecutor e : g) {
+        if (e instanceof RelayEventLoop r) {
+          n += count.applyAsLong(r);
+        }
+      }
+    }
+    return n;
   }
 
   /** Test hook: frontend {@code name}'s listening sockets. */

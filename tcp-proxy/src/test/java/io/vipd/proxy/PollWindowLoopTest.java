@@ -125,6 +125,10 @@ class PollWindowLoopTest {
       }
       long cpu = threads.getThreadCpuTime(loop) - cpu0;
       assertTrue(exchanges > 10, "only " + exchanges + " exchanges");
+      // what the metrics read: the one loop's counts
+      assertEquals(relayLoop.wakeupsSaved(), proxy.loopWakeupsSaved());
+      assertEquals(relayLoop.sleeps(), proxy.loopSleeps());
+      assertTrue(relayLoop.sleeps() > 0, "a loop that never slept");
       return new Run(cpu, exchanges, relayLoop.wakeupsSaved() - saved0);
     } finally {
       stopProxy();

@@ -117,6 +117,15 @@ public final class VipdMetrics implements AutoCloseable {
                         "Failed attempts to get a read buffer (the budget spent, or the direct"
                             + " memory limit), about one per 20 ms per waiting direction")
                     .register(r);
+                FunctionCounter.builder("vipd.proxy.loop.sleeps", p, ProxyService::loopSleeps)
+                    .description("Waits of the relay's event loops that slept in epoll_wait")
+                    .register(r);
+                FunctionCounter.builder(
+                        "vipd.proxy.loop.wakeups.saved", p, ProxyService::loopWakeupsSaved)
+                    .description(
+                        "Waits of the relay's event loops that an event ended within the poll"
+                            + " window (proxy.poll-window), so that the loop did not sleep")
+                    .register(r);
               });
           next.add(new CheckMetrics("vipd.server.check", p::checkStatus, CheckMetrics::serverTags));
         });

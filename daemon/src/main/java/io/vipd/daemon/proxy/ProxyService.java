@@ -502,6 +502,16 @@ public final class ProxyService implements Closeable {
     return server.relayBuffersInUse();
   }
 
+  /** Waits of the relay's loops that an event ended within the poll window, since start. */
+  public long loopWakeupsSaved() {
+    return server.loopWakeupsSaved();
+  }
+
+  /** Waits of the relay's loops that slept, since start. */
+  public long loopSleeps() {
+    return server.loopSleeps();
+  }
+
   /** Times a connection waited for a read buffer since start. */
   public long relayBufferWaits() {
     return server.relayBufferWaits();

@@ -289,6 +289,7 @@ class AdminServerTest {
             "system_cpu_count")) {
       assertTrue(MetricsText.hasSample(m, jvm), jvm + " missing");
     }
+    assertTrue(MetricsText.value(m, "vipd_proxy_loop_sleeps_total") >= 1, "the loop slept");
     assertTrue(get("/metrics", TOKEN).headers().contains("text/plain; version=0.0.4"));
   }
 
@@ -297,7 +298,11 @@ class AdminServerTest {
     String m = awaitServerChecked();
     List<String> documented =
         MetricsText.documentedNames().stream()
-            .filter(n -> n.startsWith("vipd_frontend_") || n.startsWith("vipd_server_"))
+            .filter(
+                n ->
+                    n.startsWith("vipd_frontend_")
+                        || n.startsWith("vipd_server_")
+                        || n.startsWith("vipd_proxy_"))
             .toList();
     assertTrue(documented.size() >= 10, "documented: " + documented);
     for (String name : documented) {

@@ -127,6 +127,9 @@ public final class RelayEventLoop extends SingleThreadEventLoop {
   /** Waits that an event or a task ended within the poll window, before a sleep. */
   private volatile long wakeupsSaved; // written by the loop's thread only
 
+  /** Waits that slept in epoll_wait. */
+  private volatile long sleeps; // written by the loop's thread only
+
   RelayEventLoop(
       EventLoopGroup parent,
       Executor executor,
@@ -373,6 +376,11 @@ public final class RelayEventLoop extends SingleThreadEventLoop {
     return wakeupsSaved;
   }
 
+  /** Waits that went to sleep in epoll_wait (some of them with a timeout of 0: a task came). */
+  public long sleeps() {
+    return sleeps;
+  }
+
   /** Hands the read buffer over to the caller, who must {@link #recycle} or release it. */
   public ByteBuf takeScratch() {
     ByteBuf b = scratch;
@@ -406,6 +414,7 @@ public final class RelayEventLoop extends SingleThreadEventLoop {
           wakeupsSaved++;
         } else {
           slept = true;
+          sleeps++;
           long delay = nextScheduledTaskNano();
           int timeoutMillis =
               delay < 0

@@ -35,8 +35,8 @@ public record ProxyOptions(
     int relayBuffers,
     long pollWindowNanos) {
 
-  /** The longest poll before sleeping by default: 20 µs. */
-  public static final long DEFAULT_POLL_WINDOW_NANOS = 20_000;
+  /** By default a loop sleeps at once, as haproxy's do (no poll window). */
+  public static final long DEFAULT_POLL_WINDOW_NANOS = 0;
 
   /** The most {@code poll-window} may be: 1 ms. */
   public static final long MAX_POLL_WINDOW_NANOS = 1_000_000;

@@ -28,7 +28,7 @@ public record ProxyConfig(
     boolean busyPolling,
     Duration pollWindow) {
 
-  /** Loops that sleep when idle, after the default poll window. */
+  /** Loops that sleep at once when idle (no poll window, the default). */
   public ProxyConfig(
       List<FrontendConfig> frontends,
       Map<String, BackendConfig> backends,

@@ -262,12 +262,12 @@ class ValidationRulesTest {
   }
 
   @Test
-  void thePollWindowIsADurationUpToOneMillisecondAndTwentyMicrosecondsByDefault() {
+  void thePollWindowIsADurationUpToOneMillisecondAndNoneByDefault() {
     LoadResult r = TestFiles.load(dir, proxy("retries = 3", "apiservers"));
-    assertEquals(Duration.ofNanos(20_000), r.config().orElseThrow().proxy().pollWindow());
-    LoadResult off =
-        TestFiles.load(dir, "proxy.poll-window = 0s\n" + proxy("retries = 3", "apiservers"));
-    assertEquals(Duration.ZERO, off.config().orElseThrow().proxy().pollWindow());
+    assertEquals(Duration.ZERO, r.config().orElseThrow().proxy().pollWindow());
+    LoadResult on =
+        TestFiles.load(dir, "proxy.poll-window = 20us\n" + proxy("retries = 3", "apiservers"));
+    assertEquals(Duration.ofNanos(20_000), on.config().orElseThrow().proxy().pollWindow());
     assertErrors(
         "proxy.poll-window = 2ms\n" + proxy("retries = 3", "apiservers"),
         ":1: proxy.poll-window: found 2ms, expected a duration 0s..1ms (like 20us; 0s: the loops"

@@ -121,8 +121,8 @@ public final class RelayEventLoop extends SingleThreadEventLoop {
   /** How long to poll before sleeping in epoll_wait. */
   private final PollWindow pollWindow;
 
-  /** How long the last {@link #pollWithin} polled, the last empty poll's call included. */
-  private long polledFor;
+  /** Whether the loop has a poll window at all. */
+  private final boolean polling;
 
   /** Waits that an event or a task ended within the poll window, before a sleep. */
   private volatile long wakeupsSaved; // written by the loop's thread only
@@ -150,6 +150,7 @@ public final class RelayEventLoop extends SingleThreadEventLoop {
     this.budget = budget;
     this.busyPolling = busyPolling;
     this.pollWindow = new PollWindow(pollWindowNanos);
+    this.polling = pollWindowNanos > 0;
     FileDescriptor ep = null;
     FileDescriptor ev = null;
     try {
@@ -397,19 +398,17 @@ public final class RelayEventLoop extends SingleThreadEventLoop {
 
   @Override
   protected void run() {
-    long awoke = System.nanoTime();
     for (; ; ) {
       try {
-        long waitStart = System.nanoTime();
-        pollWindow.worked(waitStart - awoke);
-        long window = 0;
+        // the wait's start, for the poll window's rule (no clock read without a window)
+        long waitStart = polling ? System.nanoTime() : 0;
         boolean slept = false;
         int ready;
         if (hasTasks() || !again.isEmpty()) {
           ready = Native.epollWait(epollFd, events, 0);
         } else if (busyPolling) {
           ready = busyPoll();
-        } else if ((window = pollWindow.pollNanos()) > 0 && (ready = pollWithin(window)) != 0) {
+        } else if (pollWindow.nanos() > 0 && (ready = pollWithin(pollWindow.nanos())) != 0) {
           // an event or a task came within the window: no sleep
           wakeupsSaved++;
         } else {
@@ -428,12 +427,8 @@ public final class RelayEventLoop extends SingleThreadEventLoop {
             state = AWAKE;
           }
         }
-        awoke = System.nanoTime();
-        if (window > 0) {
-          pollWindow.polled(polledFor);
-        }
-        if (slept) {
-          pollWindow.waited(awoke - waitStart);
+        if (slept && polling) {
+          pollWindow.waited(System.nanoTime() - waitStart);
         }
         if (ready > 0) {
           processReady(ready);
@@ -470,26 +465,20 @@ public final class RelayEventLoop extends SingleThreadEventLoop {
    * first, 0 if the window passed with neither.
    */
   private int pollWithin(long window) throws IOException {
-    polledFor = 0;
-    if (window <= 0) {
-      return 0;
-    }
+    long start = System.nanoTime();
     long delay = nextScheduledTaskNano();
     if (delay >= 0) {
       window = Math.min(window, delay);
     }
-    long start = System.nanoTime();
     for (; ; ) {
       int ready = Native.epollWait(epollFd, events, 0);
-      // charged in full, the last call past the window included
-      polledFor = System.nanoTime() - start;
       if (ready > 0) {
         return ready;
       }
       if (hasTasks() || isShuttingDown()) {
         return -1;
       }
-      if (polledFor >= window) {
+      if (System.nanoTime() - start >= window) {
         return 0;
       }
       Thread.onSpinWait();

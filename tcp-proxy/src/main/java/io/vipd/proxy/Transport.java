@@ -86,12 +86,6 @@ final class Transport {
   }
 
   /**
-   * The relay's event loops: on epoll, vipd's own ({@link RelayEventLoop}, no Netty channels),
-   * reading at most {@code readSize} bytes at once, polling without sleeping when {@code
-   * busyPolling}, else polling for up to {@code pollWindowNanos} before sleeping; else Netty's NIO
-   * loops (which always sleep when idle).
-   */
-  /**
    * The relay's read buffer budget: {@code relayBuffers} if set, else three quarters of the direct
    * memory limit (the rest for the checks' channels and the stats socket).
    */
@@ -101,6 +95,12 @@ final class Transport {
         : RelayBufferBudget.ofBytes(PlatformDependent.maxDirectMemory(), 0.75, readSize);
   }
 
+  /**
+   * The relay's event loops: on epoll, vipd's own ({@link RelayEventLoop}, no Netty channels),
+   * reading at most {@code readSize} bytes at once, polling without sleeping when {@code
+   * busyPolling}, else polling for up to {@code pollWindowNanos} before sleeping; else Netty's NIO
+   * loops (which always sleep when idle).
+   */
   EventLoopGroup newGroup(
       int threads,
       String name,

@@ -1,19 +1,14 @@
 package io.vipd.proxy;
 
-import static io.vipd.proxy.ProxyHarness.ANY_LOOPBACK_PORT;
 import static io.vipd.proxy.ProxyHarness.readLine;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.vipd.proxy.balance.BalanceAlgorithm;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.HashSet;
-import java.util.List;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -38,48 +33,23 @@ class BusyPollingTest {
   /** CPU time the proxy's new loop threads spend over one idle second, in milliseconds. */
   private long idleLoopCpuMillis(boolean busyPolling) throws Exception {
     ThreadMXBean threads = ManagementFactory.getThreadMXBean();
-    Set<Long> before = loopThreads(threads);
-    proxy =
-        new ProxyServer(
-            events, new ProxyOptions(1, true, 32 * 1024, 64 * 1024).withBusyPolling(busyPolling));
-    assertTrue(proxy.nativeTransport(), "the epoll relay (CI runs on Linux with epoll)");
-    BackendSettings be =
-        new BackendSettings(
-            "be",
-            BalanceAlgorithm.ROUNDROBIN,
-            List.of(new ServerSettings("a", servers.echo("a").address, 1, false)),
-            ProxyTimeouts.DEFAULTS,
-            0,
-            OnMarkedDown.NONE);
-    proxy.start(
-        new ProxySettings(
-            List.of(new FrontendSettings("fe", ANY_LOOPBACK_PORT, "be", 0, false)),
-            List.of(be),
-            0));
+    OneLoopProxy one =
+        OneLoopProxy.start(
+            events,
+            new ProxyOptions(1, true, 32 * 1024, 64 * 1024).withBusyPolling(busyPolling),
+            servers.echo("a").address);
+    proxy = one.proxy();
     try (Socket c = new Socket()) {
       c.setSoTimeout(5000);
-      c.connect(proxy.localAddress("fe"), 2000);
+      c.connect(proxy.localAddress(OneLoopProxy.FRONTEND), 2000);
       assertEquals("a", readLine(c), "relays");
       c.getOutputStream().write("ping\n".getBytes(StandardCharsets.US_ASCII));
       assertEquals("ping", readLine(c));
     }
-    Set<Long> loops = loopThreads(threads);
-    loops.removeAll(before);
-    assertEquals(1, loops.size(), "one loop thread: " + loops);
-    long id = loops.iterator().next();
+    long id = one.loopThreadId();
     long cpu0 = threads.getThreadCpuTime(id);
     Thread.sleep(1000);
     return TimeUnit.NANOSECONDS.toMillis(threads.getThreadCpuTime(id) - cpu0);
-  }
-
-  private static Set<Long> loopThreads(ThreadMXBean threads) {
-    Set<Long> ids = new HashSet<>();
-    for (Thread t : Thread.getAllStackTraces().keySet()) {
-      if (t.getName().startsWith("vipd-proxy")) {
-        ids.add(t.getId());
-      }
-    }
-    return ids;
   }
 
   @Test

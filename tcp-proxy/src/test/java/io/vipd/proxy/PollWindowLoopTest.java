@@ -1,21 +1,16 @@
 package io.vipd.proxy;
 
-import static io.vipd.proxy.ProxyHarness.ANY_LOOPBACK_PORT;
 import static io.vipd.proxy.ProxyHarness.readLine;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.netty.channel.epoll.RelayEventLoop;
-import io.vipd.proxy.balance.BalanceAlgorithm;
 import java.io.OutputStream;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.HashSet;
-import java.util.List;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -45,45 +40,6 @@ class PollWindowLoopTest {
     }
   }
 
-  /** A proxy of one loop in front of an echo server; returns its loop thread's id. */
-  private long startProxy(long pollWindowNanos, TestServers.Server echo) throws Exception {
-    ThreadMXBean threads = ManagementFactory.getThreadMXBean();
-    Set<Long> before = loopThreads();
-    proxy =
-        new ProxyServer(
-            events,
-            new ProxyOptions(1, true, 32 * 1024, 64 * 1024).withPollWindow(pollWindowNanos));
-    assertTrue(proxy.nativeTransport(), "the epoll relay (CI runs on Linux with epoll)");
-    BackendSettings be =
-        new BackendSettings(
-            "be",
-            BalanceAlgorithm.ROUNDROBIN,
-            List.of(new ServerSettings("e", echo.address, 1, false)),
-            ProxyTimeouts.DEFAULTS,
-            0,
-            OnMarkedDown.NONE);
-    proxy.start(
-        new ProxySettings(
-            List.of(new FrontendSettings("fe", ANY_LOOPBACK_PORT, "be", 0, false)),
-            List.of(be),
-            0));
-    Set<Long> loops = loopThreads();
-    loops.removeAll(before);
-    assertEquals(1, loops.size(), "one loop thread: " + loops);
-    assertTrue(threads.isThreadCpuTimeSupported());
-    return loops.iterator().next();
-  }
-
-  private static Set<Long> loopThreads() {
-    Set<Long> ids = new HashSet<>();
-    for (Thread t : Thread.getAllStackTraces().keySet()) {
-      if (t.getName().startsWith("vipd-proxy")) {
-        ids.add(t.getId());
-      }
-    }
-    return ids;
-  }
-
   /** What one run of exchanges cost the loop, and what it saved. */
   private record Run(long cpuNanos, int exchanges, long wakeupsSaved) {
     double cpuPerExchange() {
@@ -96,14 +52,20 @@ class PollWindowLoopTest {
    * millis} in all.
    */
   private Run exchange(long pollWindowNanos, long pauseMillis, long millis) throws Exception {
-    TestServers.Server echo = servers.echo("e");
-    long loop = startProxy(pollWindowNanos, echo);
+    OneLoopProxy one =
+        OneLoopProxy.start(
+            events,
+            new ProxyOptions(1, true, 32 * 1024, 64 * 1024).withPollWindow(pollWindowNanos),
+            servers.echo("e").address);
+    proxy = one.proxy();
+    long loop = one.loopThreadId();
     RelayEventLoop relayLoop = (RelayEventLoop) proxy.eventLoops().orElseThrow().next();
     ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+    assertTrue(threads.isThreadCpuTimeSupported());
     try (Socket c = new Socket()) {
       c.setSoTimeout(5000);
       c.setTcpNoDelay(true);
-      c.connect(proxy.localAddress("fe"), 2000);
+      c.connect(proxy.localAddress(OneLoopProxy.FRONTEND), 2000);
       assertEquals("e", readLine(c), "relays");
       OutputStream out = c.getOutputStream();
       byte[] ping = "ping\n".getBytes(StandardCharsets.US_ASCII);

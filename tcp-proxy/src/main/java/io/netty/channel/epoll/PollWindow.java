@@ -31,6 +31,11 @@ final class PollWindow {
     this.longest = longestNanos;
   }
 
+  /** Whether there is a window at all (a longest above 0). */
+  boolean on() {
+    return longest > 0;
+  }
+
   /** Nanoseconds to poll for before the next sleep: 0 for none. */
   long nanos() {
     return current;
@@ -41,7 +46,7 @@ final class PollWindow {
    * poll before the sleep included.
    */
   void waited(long idleNanos) {
-    if (longest == 0) {
+    if (!on()) {
       return;
     }
     if (idleNanos > longest) {

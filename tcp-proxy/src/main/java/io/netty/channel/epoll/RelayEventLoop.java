@@ -121,9 +121,6 @@ public final class RelayEventLoop extends SingleThreadEventLoop {
   /** How long to poll before sleeping in epoll_wait. */
   private final PollWindow pollWindow;
 
-  /** Whether the loop has a poll window at all. */
-  private final boolean polling;
-
   /** Waits that an event or a task ended within the poll window, before a sleep. */
   private volatile long wakeupsSaved; // written by the loop's thread only
 
@@ -150,7 +147,6 @@ public final class RelayEventLoop extends SingleThreadEventLoop {
     this.budget = budget;
     this.busyPolling = busyPolling;
     this.pollWindow = new PollWindow(pollWindowNanos);
-    this.polling = pollWindowNanos > 0;
     FileDescriptor ep = null;
     FileDescriptor ev = null;
     try {
@@ -401,7 +397,7 @@ public final class RelayEventLoop extends SingleThreadEventLoop {
     for (; ; ) {
       try {
         // the wait's start, for the poll window's rule (no clock read without a window)
-        long waitStart = polling ? System.nanoTime() : 0;
+        long waitStart = pollWindow.on() ? System.nanoTime() : 0;
         boolean slept = false;
         int ready;
         if (hasTasks() || !again.isEmpty()) {
@@ -427,7 +423,7 @@ public final class RelayEventLoop extends SingleThreadEventLoop {
             state = AWAKE;
           }
         }
-        if (slept && polling) {
+        if (slept && pollWindow.on()) {
           pollWindow.waited(System.nanoTime() - waitStart);
         }
         if (ready > 0) {

@@ -6,6 +6,7 @@ import io.vipd.daemon.admin.DaemonView;
 import io.vipd.daemon.config.CheckConfig;
 import io.vipd.daemon.config.CheckType;
 import io.vipd.daemon.config.DaemonConfig;
+import io.vipd.daemon.config.ProxyConfig;
 import io.vipd.daemon.config.VrrpInstanceConfig;
 import io.vipd.daemon.haproxycli.ProxyView;
 import io.vipd.daemon.haproxycli.StatsSocket;
@@ -32,6 +33,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import java.util.function.IntSupplier;
 import java.util.function.Supplier;
 
@@ -206,6 +208,21 @@ final class Components implements AutoCloseable {
     return changes;
   }
 
+  /** A change of how the relay's loops wait: the loops are made at start, so it waits for one. */
+  private static <T> void onRestart(
+      List<String> changes, String key, T before, T after, Function<T, String> shown) {
+    if (!before.equals(after)) {
+      changes.add(
+          "proxy "
+              + key
+              + " "
+              + shown.apply(before)
+              + " -> "
+              + shown.apply(after)
+              + ": not applied until restart (the event loops are made at start)");
+    }
+  }
+
   private static String micros(Duration d) {
     return BigDecimal.valueOf(d.toNanos(), 3).stripTrailingZeros().toPlainString() + "us";
   }
@@ -221,21 +238,17 @@ final class Components implements AutoCloseable {
     }
     DaemonConfig before = running;
     running = next;
-    if (loopsMade && before.proxy().busyPolling() != next.proxy().busyPolling()) {
-      changes.add(
-          "proxy busy-polling "
-              + before.proxy().busyPolling()
-              + " -> "
-              + next.proxy().busyPolling()
-              + ": not applied until restart (the event loops are made at start)");
-    }
-    if (loopsMade && !before.proxy().pollWindow().equals(next.proxy().pollWindow())) {
-      changes.add(
-          "proxy poll-window "
-              + micros(before.proxy().pollWindow())
-              + " -> "
-              + micros(next.proxy().pollWindow())
-              + ": not applied until restart (the event loops are made at start)");
+    if (loopsMade) {
+      ProxyConfig was = before.proxy();
+      ProxyConfig now = next.proxy();
+      onRestart(changes, "busy-polling", was.busyPolling(), now.busyPolling(), String::valueOf);
+      onRestart(changes, "poll-window", was.pollWindow(), now.pollWindow(), Components::micros);
+      onRestart(
+          changes,
+          "coalesce-window",
+          was.coalesceWindow(),
+          now.coalesceWindow(),
+          Components::micros);
     }
     if (!before.proxy().drainGrace().equals(next.proxy().drainGrace())) {
       changes.add(

@@ -106,15 +106,25 @@ class ReloadAdminViewTest {
   }
 
   @Test
-  void aChangedPollWindowWaitsForARestartUnlessTheReloadStartsTheProxy() throws Exception {
+  void aChangedPollOrCoalesceWindowWaitsForARestartUnlessTheReloadStartsTheProxy()
+      throws Exception {
     try (ServerSocket backend = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
         Components components = new Components()) {
       String proxy = proxy(frontend("api", "a"), backend("a", "s1", backend.getLocalPort()));
       components.start(load(proxy), this::noReload);
-      List<String> changes = components.reload(load(proxy + "proxy.poll-window = 500ns\n"));
+      List<String> changes =
+          components.reload(
+              load(
+                  proxy
+                      + "proxy.poll-window = 500ns\nproxy.coalesce-window = 20us\n"
+                      + "proxy.busy-polling = true\n"));
       assertEquals(
           List.of(
+              "proxy busy-polling false -> true: not applied until restart (the event loops are"
+                  + " made at start)",
               "proxy poll-window 0us -> 0.5us: not applied until restart (the event loops are"
+                  + " made at start)",
+              "proxy coalesce-window 50us -> 20us: not applied until restart (the event loops are"
                   + " made at start)"),
           changes);
     }
@@ -123,7 +133,11 @@ class ReloadAdminViewTest {
       components.start(load("admin.bind = \"127.0.0.1:0\"\n"), this::noReload);
       String proxy = proxy(frontend("api", "a"), backend("a", "s1", backend.getLocalPort()));
       List<String> changes =
-          components.reload(load(proxy + "proxy.poll-window = 20us\nproxy.busy-polling = true\n"));
+          components.reload(
+              load(
+                  proxy
+                      + "proxy.poll-window = 20us\nproxy.busy-polling = true\n"
+                      + "proxy.coalesce-window = 0s\n"));
       assertEquals(List.of("proxy started: 1 frontend(s)"), changes, "made with the new settings");
     }
   }

@@ -1,5 +1,7 @@
 package io.vipd.proxy;
 
+import io.netty.channel.epoll.RelayWaits;
+
 /**
  * Process-level knobs of a {@link ProxyServer} that are not part of the reloadable settings.
  *
@@ -24,6 +26,9 @@ package io.vipd.proxy;
  *     quarters of the JVM's direct memory limit
  * @param pollWindowNanos epoll: the longest a relay loop polls for events before it sleeps, while
  *     they come within that of its last wait (the rule of KVM's halt-polling); 0: it sleeps at once
+ * @param coalesceWindowNanos epoll: how long a relay loop whose waits find several sockets ready
+ *     sleeps on a timer of its own, letting their events gather, before it takes them in one poll
+ *     (a NIC's interrupt coalescing); 0: it sleeps in epoll_wait until the first event
  */
 public record ProxyOptions(
     int ioThreads,
@@ -33,13 +38,23 @@ public record ProxyOptions(
     int acceptBacklog,
     boolean busyPolling,
     int relayBuffers,
-    long pollWindowNanos) {
+    long pollWindowNanos,
+    long coalesceWindowNanos) {
 
   /** By default a loop sleeps at once, as haproxy's do (no poll window). */
   public static final long DEFAULT_POLL_WINDOW_NANOS = 0;
 
   /** The most {@code poll-window} may be: 1 ms. */
   public static final long MAX_POLL_WINDOW_NANOS = 1_000_000;
+
+  /**
+   * By default a busy loop naps 50 µs (measured beside haproxy: bench/load/README.md, nineteenth
+   * stop).
+   */
+  public static final long DEFAULT_COALESCE_WINDOW_NANOS = 50_000;
+
+  /** The most {@code coalesce-window} may be: 1 ms. */
+  public static final long MAX_COALESCE_WINDOW_NANOS = 1_000_000;
 
   /**
    * One event loop per core, epoll if available, watermarks 32 KiB / 64 KiB, accept queues of the
@@ -64,7 +79,7 @@ public record ProxyOptions(
     this(ioThreads, nativeTransport, writeLowWaterMark, writeHighWaterMark, acceptBacklog, false);
   }
 
-  /** A relay buffer budget from the direct memory limit, the default poll window. */
+  /** A relay buffer budget from the direct memory limit, the default poll and coalesce windows. */
   public ProxyOptions(
       int ioThreads,
       boolean nativeTransport,
@@ -80,7 +95,8 @@ public record ProxyOptions(
         acceptBacklog,
         busyPolling,
         0,
-        DEFAULT_POLL_WINDOW_NANOS);
+        DEFAULT_POLL_WINDOW_NANOS,
+        DEFAULT_COALESCE_WINDOW_NANOS);
   }
 
   /** These options, with at most {@code n} relay buffers (0: from the direct memory limit). */
@@ -93,7 +109,8 @@ public record ProxyOptions(
         acceptBacklog,
         busyPolling,
         n,
-        pollWindowNanos);
+        pollWindowNanos,
+        coalesceWindowNanos);
   }
 
   /** These options, with busy polling on or off. */
@@ -106,7 +123,8 @@ public record ProxyOptions(
         acceptBacklog,
         on,
         relayBuffers,
-        pollWindowNanos);
+        pollWindowNanos,
+        coalesceWindowNanos);
   }
 
   /** These options, polling for up to {@code nanos} before sleeping (0: never). */
@@ -119,12 +137,36 @@ public record ProxyOptions(
         acceptBacklog,
         busyPolling,
         relayBuffers,
+        nanos,
+        coalesceWindowNanos);
+  }
+
+  /** These options, napping {@code nanos} while a loop is busy (0: never). */
+  public ProxyOptions withCoalesceWindow(long nanos) {
+    return new ProxyOptions(
+        ioThreads,
+        nativeTransport,
+        writeLowWaterMark,
+        writeHighWaterMark,
+        acceptBacklog,
+        busyPolling,
+        relayBuffers,
+        pollWindowNanos,
         nanos);
+  }
+
+  /** How the epoll relay's loops wait for events. */
+  public RelayWaits waits() {
+    return new RelayWaits(busyPolling, pollWindowNanos, coalesceWindowNanos);
   }
 
   public ProxyOptions {
     if (pollWindowNanos < 0 || pollWindowNanos > MAX_POLL_WINDOW_NANOS) {
       throw new IllegalArgumentException("pollWindowNanos not in 0..1 ms: " + pollWindowNanos);
+    }
+    if (coalesceWindowNanos < 0 || coalesceWindowNanos > MAX_COALESCE_WINDOW_NANOS) {
+      throw new IllegalArgumentException(
+          "coalesceWindowNanos not in 0..1 ms: " + coalesceWindowNanos);
     }
     if (relayBuffers < 0) {
       throw new IllegalArgumentException("relayBuffers < 0: " + relayBuffers);

@@ -95,12 +95,7 @@ public final class ProxyServer implements AutoCloseable {
     relayBuffers = Transport.bufferBudget(options.relayBuffers(), readSize);
     group =
         transport.newGroup(
-            options.ioThreads(),
-            "vipd-proxy",
-            readSize,
-            options.busyPolling(),
-            options.pollWindowNanos(),
-            relayBuffers);
+            options.ioThreads(), "vipd-proxy", readSize, options.waits(), relayBuffers);
     context =
         new ProxyContext(events, transport, options, settings.maxConnections(), System::nanoTime);
     Map<String, BackendPool> newPools = new LinkedHashMap<>();
@@ -788,6 +783,11 @@ public final class ProxyServer implements AutoCloseable {
   /** Waits of the epoll relay's loops that slept in epoll_wait; 0 on NIO. */
   public long loopSleeps() {
     return sumOverLoops(RelayEventLoop::sleeps);
+  }
+
+  /** Waits of the epoll relay's loops spent napping (their coalesce window); 0 on NIO. */
+  public long loopNaps() {
+    return sumOverLoops(RelayEventLoop::naps);
   }
 
   private long sumOverLoops(ToLongFunction<RelayEventLoop> count) {

@@ -10,6 +10,7 @@ import io.netty.channel.epoll.RelayBufferBudget;
 import io.netty.channel.epoll.RelayEventLoop;
 import io.netty.channel.epoll.RelayEventLoopGroup;
 import io.netty.channel.epoll.RelaySockets;
+import io.netty.channel.epoll.RelayWaits;
 import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.channel.socket.DuplexChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
@@ -97,28 +98,16 @@ final class Transport {
 
   /**
    * The relay's event loops: on epoll, vipd's own ({@link RelayEventLoop}, no Netty channels),
-   * reading at most {@code readSize} bytes at once, polling without sleeping when {@code
-   * busyPolling}, else polling for up to {@code pollWindowNanos} before sleeping; else Netty's NIO
-   * loops (which always sleep when idle).
+   * reading at most {@code readSize} bytes at once and waiting for events as {@code waits} says;
+   * else Netty's NIO loops (which always sleep in their selector when idle).
    */
   EventLoopGroup newGroup(
-      int threads,
-      String name,
-      int readSize,
-      boolean busyPolling,
-      long pollWindowNanos,
-      RelayBufferBudget budget) {
+      int threads, String name, int readSize, RelayWaits waits, RelayBufferBudget budget) {
     DefaultThreadFactory factory = new DefaultThreadFactory(name, true);
     if (!epoll) {
       return new NioEventLoopGroup(threads, factory);
     }
     return new RelayEventLoopGroup(
-        threads,
-        factory,
-        readSize,
-        PooledByteBufAllocator.DEFAULT,
-        budget,
-        busyPolling,
-        pollWindowNanos);
+        threads, factory, readSize, PooledByteBufAllocator.DEFAULT, budget, waits);
   }
 }

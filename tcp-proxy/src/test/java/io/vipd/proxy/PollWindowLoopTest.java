@@ -55,7 +55,9 @@ class PollWindowLoopTest {
     OneLoopProxy one =
         OneLoopProxy.start(
             events,
-            new ProxyOptions(1, true, 32 * 1024, 64 * 1024).withPollWindow(pollWindowNanos),
+            new ProxyOptions(1, true, 32 * 1024, 64 * 1024)
+                .withPollWindow(pollWindowNanos)
+                .withCoalesceWindow(0),
             servers.echo("e").address);
     proxy = one.proxy();
     long loop = one.loopThreadId();

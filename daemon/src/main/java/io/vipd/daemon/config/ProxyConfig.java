@@ -19,6 +19,9 @@ import java.util.Objects;
  * @param busyPolling haproxy's {@code busy-polling}: the relay's loops poll without ever sleeping
  * @param pollWindow the longest the relay's loops poll before they sleep, while events come within
  *     it; zero: they sleep at once
+ * @param coalesceWindow how long a relay loop whose waits find several sockets ready sleeps on a
+ *     timer of its own, letting their events gather, before it takes them in one poll; zero: it
+ *     sleeps in epoll_wait until the first event
  */
 public record ProxyConfig(
     List<FrontendConfig> frontends,
@@ -26,9 +29,10 @@ public record ProxyConfig(
     int maxconn,
     Duration drainGrace,
     boolean busyPolling,
-    Duration pollWindow) {
+    Duration pollWindow,
+    Duration coalesceWindow) {
 
-  /** Loops that sleep at once when idle (no poll window, the default). */
+  /** Loops that wait as by default (no busy polling, no poll window, the default coalescing). */
   public ProxyConfig(
       List<FrontendConfig> frontends,
       Map<String, BackendConfig> backends,
@@ -40,12 +44,14 @@ public record ProxyConfig(
         maxconn,
         drainGrace,
         false,
-        Duration.ofNanos(ProxyOptions.DEFAULT_POLL_WINDOW_NANOS));
+        Duration.ofNanos(ProxyOptions.DEFAULT_POLL_WINDOW_NANOS),
+        Duration.ofNanos(ProxyOptions.DEFAULT_COALESCE_WINDOW_NANOS));
   }
 
   public ProxyConfig {
     Objects.requireNonNull(drainGrace, "drainGrace");
     Objects.requireNonNull(pollWindow, "pollWindow");
+    Objects.requireNonNull(coalesceWindow, "coalesceWindow");
     frontends = List.copyOf(frontends);
     backends = Collections.unmodifiableMap(new LinkedHashMap<>(backends));
   }

@@ -50,6 +50,12 @@ final class ProxyReader {
             Duration.ZERO,
             Duration.ofNanos(ProxyOptions.MAX_POLL_WINDOW_NANOS),
             "a duration 0s..1ms (like 20us; 0s: the loops sleep at once)");
+    Optional<Duration> coalesceWindow =
+        proxy.duration(
+            "coalesce-window",
+            Duration.ZERO,
+            Duration.ofNanos(ProxyOptions.MAX_COALESCE_WINDOW_NANOS),
+            "a duration 0s..1ms (like 50us; 0s: a busy loop is woken by each event)");
     Optional<Map<String, Node>> backendNodes = proxy.namedObjects("backends", backendDefaults);
     Optional<List<Node>> frontendNodes = proxy.objectList("frontends", frontendDefaults);
     proxy.finish();
@@ -108,7 +114,8 @@ final class ProxyReader {
             maxconn.orElseThrow(),
             drainGrace.orElseThrow(),
             busyPolling.orElseThrow(),
-            pollWindow.orElseThrow()));
+            pollWindow.orElseThrow(),
+            coalesceWindow.orElseThrow()));
   }
 
   /**

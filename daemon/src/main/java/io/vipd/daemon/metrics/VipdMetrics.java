@@ -126,6 +126,11 @@ public final class VipdMetrics implements AutoCloseable {
                         "Waits of the relay's event loops that an event ended within the poll"
                             + " window (proxy.poll-window), so that the loop did not sleep")
                     .register(r);
+                FunctionCounter.builder("vipd.proxy.loop.naps", p, ProxyService::loopNaps)
+                    .description(
+                        "Waits of the relay's event loops spent napping on their own timer, the"
+                            + " sockets' events gathering meanwhile (proxy.coalesce-window)")
+                    .register(r);
               });
           next.add(new CheckMetrics("vipd.server.check", p::checkStatus, CheckMetrics::serverTags));
         });

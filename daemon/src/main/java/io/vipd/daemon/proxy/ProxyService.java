@@ -88,7 +88,8 @@ public final class ProxyService implements Closeable {
             new Events(extraEvents),
             ProxyOptions.DEFAULTS
                 .withBusyPolling(config.busyPolling())
-                .withPollWindow(config.pollWindow().toNanos()));
+                .withPollWindow(config.pollWindow().toNanos())
+                .withCoalesceWindow(config.coalesceWindow().toNanos()));
   }
 
   /**
@@ -510,6 +511,11 @@ public final class ProxyService implements Closeable {
   /** Waits of the relay's loops that slept, since start. */
   public long loopSleeps() {
     return server.loopSleeps();
+  }
+
+  /** Waits of the relay's loops spent napping, since start. */
+  public long loopNaps() {
+    return server.loopNaps();
   }
 
   /** Times a connection waited for a read buffer since start. */

@@ -275,6 +275,23 @@ class ValidationRulesTest {
   }
 
   @Test
+  void theCoalesceWindowIsADurationUpToOneMillisecondAnd50usByDefault() {
+    LoadResult r = TestFiles.load(dir, proxy("retries = 3", "apiservers"));
+    assertEquals(Duration.ofNanos(50_000), r.config().orElseThrow().proxy().coalesceWindow());
+    LoadResult off =
+        TestFiles.load(dir, "proxy.coalesce-window = 0s\n" + proxy("retries = 3", "apiservers"));
+    assertEquals(Duration.ZERO, off.config().orElseThrow().proxy().coalesceWindow());
+    assertErrors(
+        "proxy.coalesce-window = 5ms\n" + proxy("retries = 3", "apiservers"),
+        ":1: proxy.coalesce-window: found 5ms, expected a duration 0s..1ms (like 50us; 0s: a busy"
+            + " loop is woken by each event)");
+    assertErrors(
+        "proxy.coalesce-window = -1us\n" + proxy("retries = 3", "apiservers"),
+        ":1: proxy.coalesce-window: found -1us, expected a duration 0s..1ms (like 50us; 0s: a busy"
+            + " loop is woken by each event)");
+  }
+
+  @Test
   void frontendBackendMustBeDefined() {
     assertErrors(
         proxy("retries = 3", "apiserverz"),

@@ -36,6 +36,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Timers have millisecond resolution (epoll_wait's timeout): the proxy's timeouts are configured
  * in milliseconds.
+ *
+ * <p>How the loop waits ({@link RelayWaits}): by default it sleeps in epoll_wait until the first
+ * event, and naps on a timer of its own while it is busy ({@link CoalesceWindow}); an operator may
+ * have it poll briefly before each sleep ({@link PollWindow}) or never sleep (busy polling).
  */
 public final class RelayEventLoop extends SingleThreadEventLoop {
   private static final Logger log = LoggerFactory.getLogger(RelayEventLoop.class);
@@ -127,14 +131,37 @@ public final class RelayEventLoop extends SingleThreadEventLoop {
   /** Waits that slept in epoll_wait. */
   private volatile long sleeps; // written by the loop's thread only
 
+  /** Whether the next wait naps, letting the sockets' events gather (see {@link #nap}). */
+  private final CoalesceWindow coalesce;
+
+  /** The nap's own epoll set: its timer and the loop's eventfd, none of the sockets. */
+  private final FileDescriptor napEpollFd;
+
+  private final FileDescriptor napTimerFd;
+  private final EpollEventArray napEvents;
+
+  /** Waits spent in a nap. */
+  private volatile long naps; // written by the loop's thread only
+
+  /** The look before a nap: room for {@link CoalesceWindow#MIN_READY} events. */
+  private final EpollEventArray lookEvents;
+
+  /** The events the last {@link #nap}'s look found, handled in one batch with the nap's. */
+  private int looked;
+
+  /** Whether the last {@link #nap} found the loop behind, and so did not nap. */
+  private boolean napSkipped;
+
+  /** Set when a nap failed: the loop no longer naps (and does not log it for each). */
+  private boolean napFailed;
+
   RelayEventLoop(
       EventLoopGroup parent,
       Executor executor,
       int readSize,
       ByteBufAllocator allocator,
       RelayBufferBudget budget,
-      boolean busyPolling,
-      long pollWindowNanos) {
+      RelayWaits waits) {
     super(
         parent,
         executor,
@@ -145,23 +172,47 @@ public final class RelayEventLoop extends SingleThreadEventLoop {
     this.readSize = readSize;
     this.allocator = allocator;
     this.budget = budget;
-    this.busyPolling = busyPolling;
-    this.pollWindow = new PollWindow(pollWindowNanos);
+    this.busyPolling = waits.busyPolling();
+    this.pollWindow = new PollWindow(waits.pollWindowNanos());
+    boolean naps = waits.coalesceWindowNanos() > 0 && !busyPolling;
+    this.coalesce = new CoalesceWindow(naps ? waits.coalesceWindowNanos() : 0);
     FileDescriptor ep = null;
     FileDescriptor ev = null;
+    FileDescriptor napEp = null;
+    FileDescriptor napTimer = null;
+    EpollEventArray napArray = null;
+    EpollEventArray lookArray = null;
     try {
       ep = Native.newEpollCreate();
       ev = Native.newEventFd();
       // edge-triggered and never read, as in Netty's own loop: every write is a new edge, and a
       // count that grows by one per wake-up cannot overflow
       Native.epollCtlAdd(ep.intValue(), ev.intValue(), Native.EPOLLIN | Native.EPOLLET);
-    } catch (IOException | RuntimeException e) {
+      if (naps) {
+        // a task from another thread ends a nap as it ends a sleep: the eventfd is in both sets
+        napEp = Native.newEpollCreate();
+        napTimer = Native.newTimerFd();
+        Native.epollCtlAdd(napEp.intValue(), ev.intValue(), Native.EPOLLIN | Native.EPOLLET);
+        Native.epollCtlAdd(napEp.intValue(), napTimer.intValue(), Native.EPOLLIN | Native.EPOLLET);
+        napArray = new EpollEventArray(2);
+        lookArray = new EpollEventArray(CoalesceWindow.MIN_READY);
+      }
+    } catch (IOException | RuntimeException | OutOfMemoryError e) {
       closeQuietly(ep);
       closeQuietly(ev);
+      closeQuietly(napEp);
+      closeQuietly(napTimer);
+      if (napArray != null) {
+        napArray.free();
+      }
       throw new IllegalStateException("cannot create the relay's epoll set", e);
     }
     this.epollFd = ep;
     this.eventFd = ev;
+    this.napEpollFd = napEp;
+    this.napTimerFd = napTimer;
+    this.napEvents = napArray;
+    this.lookEvents = lookArray;
   }
 
   @Override
@@ -378,6 +429,11 @@ public final class RelayEventLoop extends SingleThreadEventLoop {
     return sleeps;
   }
 
+  /** Waits spent in a nap, the sockets' events gathering meanwhile ({@link CoalesceWindow}). */
+  public long naps() {
+    return naps;
+  }
+
   /** Hands the read buffer over to the caller, who must {@link #recycle} or release it. */
   public ByteBuf takeScratch() {
     ByteBuf b = scratch;
@@ -394,19 +450,33 @@ public final class RelayEventLoop extends SingleThreadEventLoop {
 
   @Override
   protected void run() {
+    long workStart = System.nanoTime();
     for (; ; ) {
       try {
+        if (coalesce.on()) {
+          coalesce.worked(System.nanoTime() - workStart);
+        }
         // the wait's start, for the poll window's rule (no clock read without a window)
         long waitStart = pollWindow.on() ? System.nanoTime() : 0;
         boolean slept = false;
+        boolean waited = true; // whether this wait tells the coalesce window anything
+        int early = 0; // events a nap's look found before it (in lookEvents)
         int ready;
         if (hasTasks() || !again.isEmpty()) {
+          waited = false;
           ready = Native.epollWait(epollFd, events, 0);
         } else if (busyPolling) {
           ready = busyPoll();
         } else if (pollWindow.nanos() > 0 && (ready = pollWithin(pollWindow.nanos())) != 0) {
           // an event or a task came within the window: no sleep
           wakeupsSaved++;
+        } else if (!napFailed
+            && coalesce.napNanos() > 0
+            && ((ready = nap(coalesce.napNanos())) != 0 || looked > 0)) {
+          // events or a task came during the nap, taken without a wake-up each; or they were
+          // there already, which says nothing about how busy the loop is
+          waited = !napSkipped;
+          early = looked;
         } else {
           slept = true;
           sleeps++;
@@ -426,11 +496,19 @@ public final class RelayEventLoop extends SingleThreadEventLoop {
         if (slept && pollWindow.on()) {
           pollWindow.waited(System.nanoTime() - waitStart);
         }
-        if (ready > 0) {
-          processReady(ready);
+        if (coalesce.on()) {
+          workStart = System.nanoTime();
+        }
+        int dispatched = 0;
+        if (ready > 0 || early > 0) {
+          ready = Math.max(ready, 0);
+          dispatched = processReady(early, ready);
           if (ready == events.length()) {
             events.increase();
           }
+        }
+        if (waited) {
+          coalesce.found(dispatched);
         }
         runAllTasks();
         runAgain();
@@ -482,6 +560,53 @@ public final class RelayEventLoop extends SingleThreadEventLoop {
   }
 
   /**
+   * Looks at the sockets first (without a timeout, for at most {@link CoalesceWindow#MIN_READY}
+   * events, into {@link #lookEvents}: {@link #looked}). Unless the look finds that many, sleeps for
+   * {@code window} nanoseconds (or until the next timer is due, or a task comes) on the nap's own
+   * timer, in an epoll set without the sockets: their events meanwhile wake nobody. Then polls the
+   * sockets without a timeout. Returns the events that poll found, -1 if none (nor any looked at)
+   * but a task came, 0 if neither.
+   *
+   * <p>A loop that finds several events waiting is behind (its own core is the bottleneck, as under
+   * a flood of new connections): it takes them at once, without napping. One event waiting is no
+   * sign of that, and is held for the nap's batch.
+   *
+   * <p>The timer is a timerfd, which the kernel fires without the timer slack (50 µs by default)
+   * that a timeout of epoll_wait or a sleep of the thread would be given. A task that woke the loop
+   * from a sleep also leaves its eventfd's edge in the nap's set, which ends the next nap at once:
+   * a nap lost now and then, to tasks from other threads, which are rare.
+   */
+  private int nap(long window) throws IOException {
+    looked = Native.epollWait(epollFd, lookEvents, 0);
+    // the eventfd is no socket: with it the look says nothing about being behind
+    napSkipped = looked == lookEvents.length() && !holds(lookEvents, looked, eventFd.intValue());
+    if (napSkipped) {
+      // behind: take what else is ready with these, now
+      return Native.epollWait(epollFd, events, 0);
+    }
+    long delay = nextScheduledTaskNano();
+    long nanos = delay >= 0 ? Math.min(window, delay) : window;
+    if (nanos > 0) {
+      state = WAITING;
+      try {
+        if (!hasTasks()) {
+          naps++;
+          Native.epollWait(napEpollFd, napEvents, napTimerFd, 0, (int) nanos, -1);
+        }
+      } catch (IOException e) {
+        // never seen; the events looked at must still be handled, so the loop goes on without
+        // this nap, and without naps from now on
+        napFailed = true;
+        log.warn("relay event loop: a nap failed; the loop no longer naps", e);
+      } finally {
+        state = AWAKE;
+      }
+    }
+    int ready = Native.epollWait(epollFd, events, 0);
+    return ready == 0 && looked == 0 && hasTasks() ? -1 : ready;
+  }
+
+  /**
    * Polls without a timeout until an event, a task or the next timer is due (or the loop shuts
    * down). The loop stays AWAKE meanwhile, so other threads' tasks are seen by {@link #hasTasks()}
    * without an eventfd write.
@@ -518,27 +643,25 @@ public final class RelayEventLoop extends SingleThreadEventLoop {
     }
   }
 
-  private void processReady(int ready) {
-    int wake = eventFd.intValue();
+  /**
+   * Hands the ready events to their handlers, as one batch: the {@code early} ones a nap's look
+   * found first, then the {@code ready} ones. Returns how many sockets it handed over.
+   */
+  private int processReady(int early, int ready) {
+    int dispatched = 0;
     inBatch = true;
     dispatching = true;
     try {
-      for (int i = 0; i < ready; i++) {
-        int fd = events.fd(i);
-        if (fd == wake) {
-          continue;
-        }
-        Handler h = fd < handlers.length ? handlers[fd] : null;
-        if (h == null) {
-          continue; // closed earlier in this batch; a closed descriptor leaves the set by itself
-        }
-        try {
-          h.ready(fd, events.events(i));
-        } catch (RuntimeException | OutOfMemoryError e) {
-          // a handler that could not deal with its own failure: the loop serves the others
-          log.warn("relay event loop: handler of descriptor {} failed", fd, e);
+      if (early > 0) {
+        dispatched = dispatch(lookEvents, early);
+        // a socket the look took whose next edge came during the nap is one socket, not two
+        for (int i = 0; i < early; i++) {
+          if (holds(events, ready, lookEvents.fd(i))) {
+            dispatched--;
+          }
         }
       }
+      dispatched += dispatch(events, ready);
     } finally {
       dispatching = false;
       deferredWrites = 0;
@@ -553,6 +676,39 @@ public final class RelayEventLoop extends SingleThreadEventLoop {
         closeLaterCount = 0;
       }
     }
+    return dispatched;
+  }
+
+  private static boolean holds(EpollEventArray ready, int count, int fd) {
+    for (int i = 0; i < count; i++) {
+      if (ready.fd(i) == fd) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private int dispatch(EpollEventArray ready, int count) {
+    int wake = eventFd.intValue();
+    int dispatched = 0;
+    for (int i = 0; i < count; i++) {
+      int fd = ready.fd(i);
+      if (fd == wake) {
+        continue;
+      }
+      Handler h = fd < handlers.length ? handlers[fd] : null;
+      if (h == null) {
+        continue; // closed earlier in this batch; a closed descriptor leaves the set by itself
+      }
+      dispatched++;
+      try {
+        h.ready(fd, ready.events(i));
+      } catch (RuntimeException | OutOfMemoryError e) {
+        // a handler that could not deal with its own failure: the loop serves the others
+        log.warn("relay event loop: handler of descriptor {} failed", fd, e);
+      }
+    }
+    return dispatched;
   }
 
   private void runBatchEnd() {
@@ -603,7 +759,13 @@ public final class RelayEventLoop extends SingleThreadEventLoop {
     bufferWaiters.clear();
     closeQuietly(eventFd);
     closeQuietly(epollFd);
+    closeQuietly(napTimerFd);
+    closeQuietly(napEpollFd);
     events.free();
+    if (napEvents != null) {
+      napEvents.free();
+      lookEvents.free();
+    }
   }
 
   private static void closeQuietly(FileDescriptor fd) {

@@ -11,8 +11,7 @@ public final class RelayEventLoopGroup extends MultithreadEventLoopGroup {
   /**
    * @param readSize the most a relay reads at once (its buffers' size)
    * @param budget the read buffers all loops may hold together
-   * @param busyPolling whether the loops poll without ever sleeping (haproxy's busy-polling)
-   * @param pollWindowNanos the longest the loops poll before they sleep ({@link PollWindow})
+   * @param waits how the loops wait for events
    */
   public RelayEventLoopGroup(
       int threads,
@@ -20,9 +19,8 @@ public final class RelayEventLoopGroup extends MultithreadEventLoopGroup {
       int readSize,
       ByteBufAllocator allocator,
       RelayBufferBudget budget,
-      boolean busyPolling,
-      long pollWindowNanos) {
-    super(threads, factory, readSize, allocator, budget, busyPolling, pollWindowNanos);
+      RelayWaits waits) {
+    super(threads, factory, readSize, allocator, budget, waits);
   }
 
   /** Loops that sleep at once when idle, with a budget of 3/4 of the direct memory limit. */
@@ -35,8 +33,7 @@ public final class RelayEventLoopGroup extends MultithreadEventLoopGroup {
         allocator,
         RelayBufferBudget.ofBytes(
             io.netty.util.internal.PlatformDependent.maxDirectMemory(), 0.75, readSize),
-        false,
-        0);
+        RelayWaits.SLEEP);
   }
 
   @Override
@@ -47,7 +44,6 @@ public final class RelayEventLoopGroup extends MultithreadEventLoopGroup {
         (Integer) args[0],
         (ByteBufAllocator) args[1],
         (RelayBufferBudget) args[2],
-        (Boolean) args[3],
-        (Long) args[4]);
+        (RelayWaits) args[3]);
   }
 }

@@ -473,8 +473,8 @@ public final class RelayEventLoop extends SingleThreadEventLoop {
         } else if (!napFailed
             && coalesce.napNanos() > 0
             && ((ready = nap(coalesce.napNanos())) != 0 || looked > 0)) {
-          // events or a task came during the nap, taken without a wake-up each; or they were
-          // there already, which says nothing about how busy the loop is
+          // events or a task came during the nap, taken without a wake-up each; or two or more
+          // were waiting already (the loop is behind), which leaves the rule as it was
           waited = !napSkipped;
           early = looked;
         } else {

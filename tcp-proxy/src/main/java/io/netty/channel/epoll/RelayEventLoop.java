@@ -450,14 +450,15 @@ public final class RelayEventLoop extends SingleThreadEventLoop {
 
   @Override
   protected void run() {
+    // one clock read before each wait and one after it serve both windows' rules (none without)
+    boolean timed = coalesce.on() || pollWindow.on();
     long workStart = System.nanoTime();
     for (; ; ) {
       try {
+        long waitStart = timed ? System.nanoTime() : 0;
         if (coalesce.on()) {
-          coalesce.worked(System.nanoTime() - workStart);
+          coalesce.worked(waitStart - workStart);
         }
-        // the wait's start, for the poll window's rule (no clock read without a window)
-        long waitStart = pollWindow.on() ? System.nanoTime() : 0;
         boolean slept = false;
         boolean waited = true; // whether this wait tells the coalesce window anything
         int early = 0; // events a nap's look found before it (in lookEvents)
@@ -493,11 +494,11 @@ public final class RelayEventLoop extends SingleThreadEventLoop {
             state = AWAKE;
           }
         }
-        if (slept && pollWindow.on()) {
-          pollWindow.waited(System.nanoTime() - waitStart);
-        }
-        if (coalesce.on()) {
+        if (timed) {
           workStart = System.nanoTime();
+          if (slept && pollWindow.on()) {
+            pollWindow.waited(workStart - waitStart);
+          }
         }
         int dispatched = 0;
         if (ready > 0 || early > 0) {
